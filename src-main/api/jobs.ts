@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import type { ApiErrorData } from './errors';
+
+export const JOB_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+export const SelftestParamsSchema = z.object({
+  /** Training steps of the small model; large values make a job long enough to cancel. */
+  steps: z.number().int().min(1).max(1_000_000).default(60),
+  units: z.number().int().min(1).max(512).default(32),
+  timeSteps: z.number().int().min(1).max(500).default(20),
+  batch: z.number().int().min(1).max(256).default(16),
+  seed: z.number().int().min(0).default(1),
+});
+export type SelftestParams = z.output<typeof SelftestParamsSchema>;
+
+export interface SelftestResult {
+  backend: string;
+  steps: number;
+  stepsPerSecond: number;
+  firstLoss: number;
+  lastLoss: number;
+}
+
+/** Every kind of job, with its parameters; later capabilities add kinds here. */
+export const JobSpecSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('selftest'), params: SelftestParamsSchema.prefault({}) }),
+]);
+export type JobSpecInput = z.input<typeof JobSpecSchema>;
+export type JobSpec = z.output<typeof JobSpecSchema>;
+export type JobKind = JobSpec['kind'];
+
+export interface JobResults {
+  selftest: SelftestResult;
+}
+
+export interface JobProgressData {
+  /** 0..1, or null while the total is unknown. */
+  fraction: number | null;
+  message?: string;
+  metrics?: Record<string, number>;
+}
+
+export interface JobInfo {
+  id: string;
+  kind: JobKind;
+  title: string;
+  state: JobState;
+  progress: JobProgressData;
+  createdAt: string;
+  startedAt?: string;
+  endedAt?: string;
+  error?: ApiErrorData;
+  result?: JobResults[JobKind];
+}
+
+/** The title a job shows in lists, from what it was asked to do. */
+export function jobTitle(spec: JobSpec): string {
+  switch (spec.kind) {
+    case 'selftest':
+      return `Self-test: ${spec.params.steps} training steps`;
+  }
+}

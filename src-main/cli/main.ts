@@ -1,0 +1,21 @@
+import { Command } from 'commander';
+import packageJson from '../../package.json';
+import { registerDoctorCommand } from './commands/doctor';
+import { registerSelftestCommand } from './commands/selftest';
+import { registerServeCommand } from './commands/serve';
+import { runtimePaths } from './runtime-paths';
+
+const paths = runtimePaths(import.meta.url);
+const program = new Command()
+  .name('unfold')
+  .description(
+    'Unfold: train, compare and look inside recurrent networks on speech and text, offline.',
+  )
+  .version(packageJson.version)
+  .showHelpAfterError();
+
+registerServeCommand(program, paths, packageJson.version);
+registerDoctorCommand(program);
+registerSelftestCommand(program, paths);
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { UnfoldError } from '../errors';
+import type { BackendInfo } from '../backend/tf-backend';
+import { formatBytes, runDoctor, type DoctorInputs } from './doctor';
+import type { SystemProbes } from './system-probes';
+
+const wasm: BackendInfo = {
+  name: 'wasm',
+  reason: 'tensorflow: not installed',
+  forced: false,
+  simd: true,
+  attempts: [],
+};
+
+function machine(
+  programs: string[],
+  overrides: Partial<DoctorInputs> = {},
+  devices: string[] | null = ['null', 'default'],
+): DoctorInputs {
+  const probes: SystemProbes = {
+    findProgram: (name) => Promise.resolve(programs.includes(name) ? `/usr/bin/${name}` : null),
+    programVersion: (path) => Promise.resolve(`${path} 1.0`),
+    captureDevices: () => Promise.resolve(devices),
+    freeBytes: () => Promise.resolve(50 * 1024 ** 3),
+  };
+  return {
+    nodeVersion: 'v20.20.2',
+    runningElectronVersion: null,
+    electron: { version: '45.4.1', binaryPath: null },
+    dataDir: '/data',
+    dataDirWritable: true,
+    backend: () => Promise.resolve(wasm),
+    probes,
+    ...overrides,
+  };
+}
+
+describe('doctor', () => {
+  it('passes a complete machine and reports every program with its version', async () => {
+    const report = await runDoctor(
+      machine(['sox', 'arecord', 'espeak-ng', 'flite', 'festival', 'chromium']),
+    );
+    expect(report.ok).toBe(true);
+    expect(report.checks.find((c) => c.id === 'sox')).toMatchObject({
+      status: 'ok',
+      detail: '/usr/bin/sox — /usr/bin/sox 1.0',
+    });
+    expect(report.backend).toEqual({
+      name: 'wasm',
+      reason: 'tensorflow: not installed',
+      forced: false,
+      simd: true,
+    });
+    expect(report.checks.find((c) => c.id === 'backend')?.detail).toContain('SIMD on');
+    expect(report.captureDevices).toEqual(['null', 'default']);
+    expect(report.dataDirFreeBytes).toBe(50 * 1024 ** 3);
+  });
+
+  it('warns, with the package to install, about each missing program but lets the app run', async () => {
+    const report = await runDoctor(machine([], {}, null));
+    expect(report.ok).toBe(true);
+    expect(report.checks.find((c) => c.id === 'espeak-ng')).toMatchObject({
+      status: 'warning',
+      hint: 'sudo apt-get install espeak-ng',
+    });
+    expect(report.checks.find((c) => c.id === 'capture')).toMatchObject({
+      status: 'warning',
+      hint: 'sudo apt-get install alsa-utils',
+    });
+  });
+
+  it('says when only the null capture device exists', async () => {
+    const report = await runDoctor(machine(['arecord'], {}, ['null']));
+    expect(report.checks.find((c) => c.id === 'capture')).toMatchObject({
+      status: 'warning',
+      detail: 'no capture device found',
+    });
+  });
+
+  it('fails on an old Node, an unwritable data folder or no backend', async () => {
+    expect((await runDoctor(machine([], { nodeVersion: 'v18.19.0' }))).ok).toBe(false);
+    expect((await runDoctor(machine([], { nodeVersion: 'v20.18.3' }))).ok).toBe(false);
+    expect((await runDoctor(machine([], { nodeVersion: 'v22.1.0' }))).ok).toBe(true);
+    expect((await runDoctor(machine([], { dataDirWritable: false }))).ok).toBe(false);
+    const noBackend = await runDoctor(
+      machine([], {
+        backend: () =>
+          Promise.reject(
+            new UnfoldError('BACKEND_UNAVAILABLE', 'No TensorFlow.js backend could start'),
+          ),
+      }),
+    );
+    expect(noBackend.ok).toBe(false);
+    expect(noBackend.backend).toBeNull();
+  });
+
+  it('tells whether the Electron window can start', async () => {
+    const missingBinary = await runDoctor(machine([]));
+    expect(missingBinary.checks.find((c) => c.id === 'electron')?.status).toBe('warning');
+    const withBinary = await runDoctor(
+      machine([], { electron: { version: '45.4.1', binaryPath: '/x/electron' } }),
+    );
+    expect(withBinary.checks.find((c) => c.id === 'electron')?.status).toBe('ok');
+  });
+
+  it('formats sizes', () => {
+    expect(formatBytes(512)).toBe('512 B');
+    expect(formatBytes(1536)).toBe('1.5 KiB');
+    expect(formatBytes(3 * 1024 ** 3)).toBe('3.0 GiB');
+  });
+});

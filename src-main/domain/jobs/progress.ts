@@ -1,0 +1,14 @@
+/** What a long operation reports while it runs. */
+export interface Progress {
+  /** 0..1, or null when the total is unknown. */
+  fraction: number | null;
+  message?: string;
+  /** Named figures such as loss, accuracy, frames per second. */
+  metrics?: Record<string, number>;
+}
+
+/** Every long operation in the domain takes these: it reports progress and stops when aborted. */
+export interface LongOperationOptions {
+  onProgress?: (progress: Progress) => void;
+  signal?: AbortSignal;
+}

@@ -1,0 +1,24 @@
+import type { JobKind, JobResults, JobSpec } from '../api/jobs';
+import type { LongOperationOptions } from '../domain/jobs/progress';
+import { runSelftest } from '../domain/selftest/selftest';
+
+export interface JobEnvironment extends LongOperationOptions {
+  dataDir: string;
+}
+
+type JobFunctions = {
+  [K in JobKind]: (
+    params: Extract<JobSpec, { kind: K }>['params'],
+    environment: JobEnvironment,
+  ) => Promise<JobResults[K]>;
+};
+
+/** What each kind of job runs inside its process. */
+export const jobFunctions: JobFunctions = {
+  selftest: (params, environment) => runSelftest(params, environment),
+};
+
+export function runJob(spec: JobSpec, environment: JobEnvironment): Promise<unknown> {
+  const run = jobFunctions[spec.kind] as (params: unknown, env: JobEnvironment) => Promise<unknown>;
+  return run(spec.params, environment);
+}

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { createDispatcher, type RequestHandlers } from './dispatcher';
+import { UnfoldError } from '../domain/errors';
+import type { JobInfo } from '../api/jobs';
+
+const job: JobInfo = {
+  id: 'job-1',
+  kind: 'selftest',
+  title: 'Self-test',
+  state: 'queued',
+  progress: { fraction: 0 },
+  createdAt: '2026-01-01T00:00:00.000Z',
+};
+
+function handlers(overrides: Partial<RequestHandlers> = {}): RequestHandlers {
+  const fail = (): never => {
+    throw new Error('not called in this test');
+  };
+  return {
+    'app:info': fail,
+    'app:backend': fail,
+    'app:doctor': fail,
+    'jobs:list': () => [job],
+    'jobs:get': ({ id }) => {
+      throw new UnfoldError('JOB_NOT_FOUND', `There is no job with id ${id}.`);
+    },
+    'jobs:start': (spec) => ({ ...job, title: `steps=${spec.params.steps}` }),
+    'jobs:cancel': fail,
+    ...overrides,
+  };
+}
+
+describe('dispatcher', () => {
+  const dispatch = createDispatcher(handlers());
+
+  it('returns results as data', async () => {
+    expect(await dispatch('jobs:list', undefined)).toEqual({ ok: true, result: [job] });
+  });
+
+  it('applies schema defaults before the handler runs', async () => {
+    expect(await dispatch('jobs:start', { kind: 'selftest' })).toMatchObject({
+      ok: true,
+      result: { title: 'steps=60' },
+    });
+  });
+
+  it('rejects unknown channels, including inherited property names', async () => {
+    for (const channel of ['nope', '__proto__', 'toString', 42, null]) {
+      expect(await dispatch(channel, undefined)).toMatchObject({
+        ok: false,
+        error: { code: 'UNKNOWN_CHANNEL' },
+      });
+    }
+  });
+
+  it('validates parameters and says which field is wrong', async () => {
+    const response = await dispatch('jobs:start', { kind: 'selftest', params: { steps: 0 } });
+    expect(response).toMatchObject({ ok: false, error: { code: 'INVALID_PARAMS' } });
+    expect(!response.ok && response.error.message).toMatch(/steps/);
+    expect(await dispatch('jobs:list', { surprise: 1 })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_PARAMS' },
+    });
+  });
+
+  it('turns thrown errors into error data with their code', async () => {
+    expect(await dispatch('jobs:get', { id: 'x' })).toEqual({
+      ok: false,
+      error: { code: 'JOB_NOT_FOUND', message: 'There is no job with id x.' },
+    });
+    const crashing = createDispatcher(
+      handlers({ 'jobs:list': () => Promise.reject(new TypeError('boom')) }),
+    );
+    expect(await crashing('jobs:list', undefined)).toEqual({
+      ok: false,
+      error: { code: 'INTERNAL', message: 'boom' },
+    });
+  });
+});

@@ -1,0 +1,52 @@
+import { defineConfig } from 'vitest/config';
+import { fileURLToPath } from 'node:url';
+
+export default defineConfig({
+  resolve: { alias: { '@api': fileURLToPath(new URL('./src-main/api', import.meta.url)) } },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: [
+            'src-main/**/*.spec.ts',
+            'src-renderer/**/*.spec.ts',
+            'tests/unit/**/*.test.ts',
+          ],
+          environment: 'node',
+          testTimeout: 60_000,
+          // Source errors are the type check step's job (npm run typecheck); here only the pins count.
+          typecheck: {
+            enabled: true,
+            include: ['tests/types/**/*.test-d.ts'],
+            tsconfig: './tsconfig.node.json',
+            ignoreSourceErrors: true,
+          },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['tests/integration/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['tests/e2e/**/*.test.ts'],
+          environment: 'node',
+          // One browser and one server at a time: the machine has two cores.
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
