@@ -62,6 +62,4 @@ export function isRequestChannel(value: unknown): value is RequestChannel {
   return typeof value === 'string' && Object.hasOwn(requests, value);
 }
 
-export { IPC_EVENT, IPC_INVOKE } from './ipc-channels';
-/** The WebSocket path of `unfold serve`. */
-export const WEBSOCKET_PATH = '/api';
+export { IPC_EVENT, IPC_INVOKE, WEBSOCKET_PATH } from './transport-names';

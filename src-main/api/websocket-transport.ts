@@ -1,4 +1,5 @@
-import { WEBSOCKET_PATH, type EventChannel, type RequestChannel } from './contract';
+import type { EventChannel, RequestChannel } from './contract';
+import { WEBSOCKET_PATH } from './transport-names';
 import type { ResponseEnvelope, ServerFrame } from './envelope';
 import type { RawEventListener, RawTransport } from './client-core';
 import { decodeFrame, encodeFrame } from './wire';
@@ -135,5 +136,3 @@ export function createWebSocketTransport(
     },
   };
 }
-
-export type { EventChannel };

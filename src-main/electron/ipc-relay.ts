@@ -1,7 +1,7 @@
 import type { UnfoldBridge } from '../api/bridge';
 import type { EventChannel, RequestChannel } from '../api/contract';
 import type { ResponseEnvelope } from '../api/envelope';
-import { IPC_EVENT, IPC_INVOKE } from '../api/ipc-channels';
+import { IPC_EVENT, IPC_INVOKE } from '../api/transport-names';
 import type { UnfoldApp } from '../server/unfold-app';
 
 /**

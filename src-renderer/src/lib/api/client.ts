@@ -1,6 +1,10 @@
 import { createApiClient, type ApiClient, type RawTransport } from '@api/client-core';
 import type { UnfoldBridge } from '@api/bridge';
-import { createWebSocketTransport, websocketUrl } from '@api/websocket-transport';
+import {
+  createWebSocketTransport,
+  websocketUrl,
+  type WebSocketLike,
+} from '@api/websocket-transport';
 
 declare global {
   interface Window {
@@ -38,7 +42,8 @@ export function connect(): Connection {
   const token = new URLSearchParams(window.location.search).get('token') ?? '';
   const transport = createWebSocketTransport(
     websocketUrl(window.location.href, token),
-    (url) => new WebSocket(url),
+    // The DOM's handler types are wider than the subset the transport uses.
+    (url) => new WebSocket(url) as unknown as WebSocketLike,
   );
   return {
     client: createApiClient(transport),

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { hashFor, viewFromHash } from './route';
+import { VIEW_IDS, VIEWS, viewById } from './views';
+
+describe('hash routes', () => {
+  it('reads the view from the hash', () => {
+    expect(viewFromHash('#/record')).toBe('record');
+    expect(viewFromHash('#/Corpora')).toBe('corpora');
+    expect(viewFromHash('#/inside/lstm-1')).toBe('inside');
+    expect(viewFromHash('#record')).toBe('record');
+  });
+
+  it('falls back to home for an empty or unknown hash', () => {
+    expect(viewFromHash('')).toBe('home');
+    expect(viewFromHash('#/')).toBe('home');
+    expect(viewFromHash('#/nowhere')).toBe('home');
+  });
+
+  it('round-trips every view', () => {
+    for (const id of VIEW_IDS) expect(viewFromHash(hashFor(id))).toBe(id);
+    expect(hashFor('home')).toBe('#/');
+  });
+});
+
+describe('views', () => {
+  it('describes every view once, and plans every view except home', () => {
+    expect(VIEWS.map((view) => view.id)).toEqual([...VIEW_IDS]);
+    for (const view of VIEWS) {
+      if (view.id === 'home') expect(view.plan).toBeUndefined();
+      else expect(view.plan?.length).toBeGreaterThan(0);
+    }
+    expect(viewById('live').label).toBe('Live');
+  });
+});

@@ -1,0 +1,95 @@
+/**
+ * The views of the app shell. Each later capability fills one; until then the view says
+ * plainly what it will do and that it is not available yet.
+ */
+export const VIEW_IDS = [
+  'home',
+  'record',
+  'corpora',
+  'train',
+  'evaluate',
+  'live',
+  'text',
+  'inside',
+] as const;
+export type ViewId = (typeof VIEW_IDS)[number];
+
+export interface ViewDescriptor {
+  id: ViewId;
+  label: string;
+  /** One line for the navigation's tooltip and the view's heading. */
+  tagline: string;
+  /** For views not built yet: what the view will do, in a few sentences. */
+  plan?: string[];
+}
+
+export const VIEWS: readonly ViewDescriptor[] = [
+  { id: 'home', label: 'Home', tagline: 'What Unfold is, and the state of this machine' },
+  {
+    id: 'record',
+    label: 'Record',
+    tagline: 'Record speech and see its features',
+    plan: [
+      'Pick a capture device, record, pause and stop, with a level meter that warns of clipping.',
+      'Watch a live scrolling spectrogram while you speak, then inspect the recording as a waveform, a spectrogram and an MFCC or filter-bank heatmap on one time axis.',
+      'Open any WAV file from disk into the same view.',
+    ],
+  },
+  {
+    id: 'corpora',
+    label: 'Corpora',
+    tagline: 'Import, synthesise, record and label data sets',
+    plan: [
+      'Import speech and text corpora (Kaldi data directories, folders of WAV files, TextGrids, CoNLL-U, TSV), or synthesise spoken words and sentences with the installed voices.',
+      'Browse utterances in a searchable table, edit word and phone alignments on the waveform, and split by speaker.',
+      'Record your own prompted sessions into a corpus.',
+    ],
+  },
+  {
+    id: 'train',
+    label: 'Train',
+    tagline: 'Train recurrent networks on speech',
+    plan: [
+      'Configure a recurrent model (Elman RNN, LSTM, LSTM with peepholes or projection, GRU; stacked or bidirectional) and train it on a corpus as a background job.',
+      'Follow loss and accuracy curves live; cancel, resume from checkpoints, compare runs.',
+    ],
+  },
+  {
+    id: 'evaluate',
+    label: 'Evaluate',
+    tagline: 'Measure trained models on held-out data',
+    plan: [
+      'Score a trained model on a test split: accuracy, error rates and confusion matrices, with the utterances behind each error one click away.',
+    ],
+  },
+  {
+    id: 'live',
+    label: 'Live',
+    tagline: 'Run a trained model on the microphone',
+    plan: [
+      'Stream the microphone through a trained model and see its per-frame outputs and decisions as you speak.',
+    ],
+  },
+  {
+    id: 'text',
+    label: 'Text',
+    tagline: 'Recurrent networks on text',
+    plan: [
+      'Train and try recurrent models on text: part-of-speech tagging, sentence classification and character or word language models that generate text.',
+    ],
+  },
+  {
+    id: 'inside',
+    label: 'Inside',
+    tagline: 'Look inside a network as it runs',
+    plan: [
+      'For a model and an input, see every time step: gate activations, cell and hidden states, and how the gradient of the loss fades or grows going back through time.',
+    ],
+  },
+];
+
+export function viewById(id: ViewId): ViewDescriptor {
+  const view = VIEWS.find((candidate) => candidate.id === id);
+  if (!view) throw new Error(`Unknown view ${id}`);
+  return view;
+}
