@@ -1,4 +1,4 @@
-import type { EventChannel, RequestChannel } from './contract';
+import type { RequestChannel } from './contract';
 import { WEBSOCKET_PATH } from './transport-names';
 import type { ResponseEnvelope, ServerFrame } from './envelope';
 import type { RawEventListener, RawTransport } from './client-core';
