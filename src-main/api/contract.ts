@@ -1,47 +1,21 @@
-import { z } from 'zod';
-import type { AppInfo, BackendStatus, DoctorReport } from './app';
-import { JobSpecSchema, type JobInfo } from './jobs';
+import type { z } from 'zod';
+import { appRequests } from './channels/app-channels';
+import { jobEvents, jobRequests } from './channels/job-channels';
 
 /**
  * The one typed API of Unfold. Every request channel names its parameter schema (validated in
  * main before any handler runs) and its result type; every event channel names its payload.
  * Electron IPC and the `unfold serve` WebSocket both carry exactly this contract, and no
- * channel string appears anywhere else.
+ * channel string appears anywhere else. Each area of the app declares its channels in its own
+ * file under channels/; this file joins them.
  */
-
-interface RequestDefinition<P extends z.ZodType, R> {
-  params: P;
-  /** Phantom: carries the result type only. */
-  result?: R;
-}
-
-function request<R>(): <P extends z.ZodType>(params: P) => RequestDefinition<P, R> {
-  return (params) => ({ params });
-}
-
-const none = z.undefined();
-const JobIdSchema = z.object({ id: z.string().min(1).max(100) });
-
 export const requests = {
-  'app:info': request<AppInfo>()(none),
-  'app:backend': request<BackendStatus>()(none),
-  'app:doctor': request<DoctorReport>()(none),
-  'jobs:list': request<JobInfo[]>()(none),
-  'jobs:get': request<JobInfo>()(JobIdSchema),
-  'jobs:start': request<JobInfo>()(JobSpecSchema),
-  'jobs:cancel': request<JobInfo>()(JobIdSchema),
+  ...appRequests,
+  ...jobRequests,
 } as const;
 
-interface EventDefinition<T> {
-  payload?: T;
-}
-
-function event<T>(): EventDefinition<T> {
-  return {};
-}
-
 export const events = {
-  'jobs:updated': event<JobInfo>(),
+  ...jobEvents,
 } as const;
 
 export type RequestChannel = keyof typeof requests;

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import packageJson from '../../package.json';
+import { registerAudioCommands } from './commands/audio';
 import { registerDoctorCommand } from './commands/doctor';
 import { registerSelftestCommand } from './commands/selftest';
 import { registerServeCommand } from './commands/serve';
@@ -17,5 +18,6 @@ const program = new Command()
 registerServeCommand(program, paths, packageJson.version);
 registerDoctorCommand(program);
 registerSelftestCommand(program, paths);
+registerAudioCommands(program);
 
 await program.parseAsync(process.argv);

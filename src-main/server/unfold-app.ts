@@ -1,12 +1,10 @@
-import { access, constants } from 'node:fs/promises';
-import type { AppInfo, BackendStatus } from '../api/app';
 import { initTfBackend, type BackendInfo } from '../domain/backend/tf-backend';
-import { runDoctor } from '../domain/doctor/doctor';
-import { findElectronInstall } from '../domain/doctor/electron-install';
-import { createSystemProbes } from '../domain/doctor/system-probes';
 import { createJobRunner, type JobRunner } from '../domain/jobs/job-runner';
 import { createDispatcher, type Dispatch, type RequestHandlers } from './dispatcher';
 import { createEventHub, type EventHub } from './event-hub';
+import { createAppHandlers } from './handlers/app-handlers';
+import type { HandlerContext } from './handlers/handler-context';
+import { createJobHandlers } from './handlers/job-handlers';
 import { forkWorker, type WorkerEntry } from './worker-process';
 
 export interface UnfoldAppOptions {
@@ -40,39 +38,20 @@ export function createUnfoldApp(options: UnfoldAppOptions): UnfoldApp {
     onUpdate: (job) => events.emit('jobs:updated', job),
   });
   let backend: Promise<BackendInfo> | undefined;
-  const getBackend = (): Promise<BackendInfo> => (backend ??= initTfBackend(env));
-  const backendStatus = async (): Promise<BackendStatus> => {
-    const info = await getBackend();
-    return { name: info.name, reason: info.reason, forced: info.forced, simd: info.simd };
+  const context: HandlerContext = {
+    dataDir: options.dataDir,
+    version: options.version,
+    env,
+    electronVersion: options.electronVersion ?? null,
+    events,
+    jobs,
+    backend: () => (backend ??= initTfBackend(env)),
   };
 
+  // Each area adds its handlers here; the type makes a missing or extra channel a compile error.
   const handlers: RequestHandlers = {
-    'app:info': (): AppInfo => ({
-      name: 'Unfold',
-      version: options.version,
-      dataDir: options.dataDir,
-      platform: `${process.platform}-${process.arch}`,
-      nodeVersion: process.version,
-      electronVersion: options.electronVersion ?? null,
-    }),
-    'app:backend': backendStatus,
-    'app:doctor': async () =>
-      runDoctor({
-        nodeVersion: process.version,
-        runningElectronVersion: options.electronVersion ?? null,
-        electron: findElectronInstall(),
-        dataDir: options.dataDir,
-        dataDirWritable: await access(options.dataDir, constants.W_OK).then(
-          () => true,
-          () => false,
-        ),
-        backend: getBackend,
-        probes: createSystemProbes(env),
-      }),
-    'jobs:list': () => jobs.list(),
-    'jobs:get': ({ id }) => jobs.get(id),
-    'jobs:start': (spec) => jobs.start(spec),
-    'jobs:cancel': ({ id }) => jobs.cancel(id),
+    ...createAppHandlers(context),
+    ...createJobHandlers(context),
   };
 
   return {

@@ -1,0 +1,52 @@
+import { UnfoldError } from '../errors';
+import type { FeatureMatrix } from './feature-matrix';
+
+/**
+ * NumPy .npy version 1.0 (numpy/lib/format.py): magic "\x93NUMPY", version 1.0, a little-endian
+ * uint16 header length, then a Python dict literal padded with spaces and ending in "\n" so
+ * that the data starts at a multiple of 64 bytes. Written by hand: no maintained npm package
+ * writes it, and the format is 20 lines.
+ */
+const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
+
+export function encodeNpy(matrix: FeatureMatrix): Uint8Array {
+  const dict = `{'descr': '<f4', 'fortran_order': False, 'shape': (${matrix.frames}, ${matrix.dims}), }`;
+  const unpadded = MAGIC.length + 2 + 2 + dict.length + 1;
+  const padding = (64 - (unpadded % 64)) % 64;
+  const header = dict + ' '.repeat(padding) + '\n';
+  const headerStart = MAGIC.length + 4;
+  const bytes = new Uint8Array(headerStart + header.length + matrix.data.byteLength);
+  bytes.set(MAGIC, 0);
+  bytes[6] = 1;
+  bytes[7] = 0;
+  new DataView(bytes.buffer).setUint16(8, header.length, true);
+  for (let i = 0; i < header.length; i++) bytes[headerStart + i] = header.charCodeAt(i);
+  const data = new DataView(bytes.buffer, headerStart + header.length);
+  for (let i = 0; i < matrix.data.length; i++)
+    data.setFloat32(i * 4, matrix.data[i] as number, true);
+  return bytes;
+}
+
+/** Reads back a 2-D little-endian float32 .npy (what encodeNpy writes); `name` goes into errors. */
+export function decodeNpy(bytes: Uint8Array, name: string): FeatureMatrix {
+  const bad = (problem: string): never => {
+    throw new UnfoldError('NPY_INVALID', `${name}: ${problem}`);
+  };
+  if (bytes.length < 10 || MAGIC.some((value, i) => bytes[i] !== value)) bad('not a .npy file.');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const major = bytes[6];
+  const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
+  const headerStart = major === 1 ? 10 : 12;
+  const header = new TextDecoder().decode(bytes.subarray(headerStart, headerStart + headerLength));
+  if (!/'descr':\s*'<f4'/.test(header)) bad('only little-endian float32 arrays are supported.');
+  if (/'fortran_order':\s*True/.test(header)) bad('Fortran-ordered arrays are not supported.');
+  const shape = /'shape':\s*\((\d+),\s*(\d+)\s*,?\)/.exec(header);
+  if (!shape) bad('only 2-D arrays are supported.');
+  const frames = Number(shape?.[1]);
+  const dims = Number(shape?.[2]);
+  const start = headerStart + headerLength;
+  if (bytes.length - start < frames * dims * 4) bad('the file is truncated.');
+  const data = new Float32Array(frames * dims);
+  for (let i = 0; i < data.length; i++) data[i] = view.getFloat32(start + i * 4, true);
+  return { data, frames, dims };
+}

@@ -1,0 +1,55 @@
+/** Synthetic signals with known answers, shared by the audio specs and benchmarks. */
+
+export function sineWave(
+  frequency: number,
+  sampleRate: number,
+  seconds: number,
+  amplitude = 0.5,
+  phase = 0,
+): Float32Array {
+  const out = new Float32Array(Math.round(sampleRate * seconds));
+  const step = (2 * Math.PI * frequency) / sampleRate;
+  for (let i = 0; i < out.length; i++) out[i] = amplitude * Math.sin(step * i + phase);
+  return out;
+}
+
+/** Deterministic uniform noise in [-amplitude, amplitude] (mulberry32), so tests are repeatable. */
+export function noise(length: number, amplitude = 0.5, seed = 1): Float32Array {
+  let state = seed >>> 0;
+  const out = new Float32Array(length);
+  for (let i = 0; i < length; i++) {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    out[i] = ((((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1) * amplitude;
+  }
+  return out;
+}
+
+/** Amplitude of the component at `frequency` (least-squares projection on sine and cosine). */
+export function toneAmplitude(
+  samples: Float32Array,
+  frequency: number,
+  sampleRate: number,
+  skip = 0,
+): number {
+  let sinSum = 0;
+  let cosSum = 0;
+  const step = (2 * Math.PI * frequency) / sampleRate;
+  const end = samples.length - skip;
+  for (let i = skip; i < end; i++) {
+    const value = samples[i] as number;
+    sinSum += value * Math.sin(step * i);
+    cosSum += value * Math.cos(step * i);
+  }
+  const n = end - skip;
+  return (2 / n) * Math.hypot(sinSum, cosSum);
+}
+
+export function rootMeanSquare(samples: Float32Array, skip = 0): number {
+  let sum = 0;
+  const end = samples.length - skip;
+  for (let i = skip; i < end; i++) sum += (samples[i] as number) ** 2;
+  return Math.sqrt(sum / Math.max(1, end - skip));
+}
