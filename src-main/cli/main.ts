@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import packageJson from '../../package.json';
 import { registerAudioCommands } from './commands/audio';
+import { registerCorpusCommands } from './commands/corpus';
 import { registerDoctorCommand } from './commands/doctor';
 import { registerSelftestCommand } from './commands/selftest';
 import { registerServeCommand } from './commands/serve';
@@ -19,5 +20,6 @@ registerServeCommand(program, paths, packageJson.version);
 registerDoctorCommand(program);
 registerSelftestCommand(program, paths);
 registerAudioCommands(program);
+registerCorpusCommands(program);
 
 await program.parseAsync(process.argv);
