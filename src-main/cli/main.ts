@@ -3,6 +3,7 @@ import packageJson from '../../package.json';
 import { registerAudioCommands } from './commands/audio';
 import { registerCorpusCommands } from './commands/corpus';
 import { registerDoctorCommand } from './commands/doctor';
+import { registerModelCommands } from './commands/model';
 import { registerSelftestCommand } from './commands/selftest';
 import { registerServeCommand } from './commands/serve';
 import { runtimePaths } from './runtime-paths';
@@ -21,5 +22,6 @@ registerDoctorCommand(program);
 registerSelftestCommand(program, paths);
 registerAudioCommands(program);
 registerCorpusCommands(program);
+registerModelCommands(program);
 
 await program.parseAsync(process.argv);

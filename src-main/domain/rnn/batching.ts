@@ -1,0 +1,152 @@
+import * as tf from '@tensorflow/tfjs';
+import type { ModelConfig } from './model-config';
+import type { Rng } from './random';
+import { shuffleInPlace } from './random';
+
+/**
+ * One training example. Inputs are features [length, size] row-major (Float32Array) or token
+ * ids (Int32Array). Targets: per-step class ids (transducer, decoder: the next token),
+ * one class id (encoder), or, for an encoder-decoder, the target token ids (the decoder input
+ * is `bos` followed by the target without its last token).
+ */
+export interface SequenceExample {
+  inputs: Float32Array | Int32Array;
+  length: number;
+  target: Int32Array | number;
+}
+
+export interface TrainBatch {
+  inputs: tf.Tensor;
+  mask: tf.Tensor2D;
+  /** [batch, time] class ids (per step) or [batch] (encoder). */
+  targets: tf.Tensor;
+  /** Mask of the positions the targets are scored at ([batch, time]); null for encoder labels. */
+  targetMask: tf.Tensor2D | null;
+  decoderInputs?: tf.Tensor2D;
+  decoderMask?: tf.Tensor2D;
+  /** Number of real frames or tokens in the batch, for throughput figures. */
+  frames: number;
+}
+
+/** Begin-of-sequence id fed to an encoder-decoder's decoder (id 0 is reserved for it). */
+export const BOS_ID = 0;
+
+/**
+ * Groups examples into batches of similar length so little padding is computed: sort by
+ * length (ties broken by the seeded shuffle), cut into batches, then shuffle the batch order.
+ * Without bucketing, batches are simply consecutive after the shuffle.
+ */
+export function planBatches(
+  examples: SequenceExample[],
+  batchSize: number,
+  rng: Rng,
+  bucketing: boolean,
+): number[][] {
+  const order = shuffleInPlace(
+    examples.map((_, i) => i),
+    rng,
+  );
+  if (bucketing)
+    order.sort(
+      (a, b) => (examples[a] as SequenceExample).length - (examples[b] as SequenceExample).length,
+    );
+  const batches: number[][] = [];
+  for (let i = 0; i < order.length; i += batchSize) batches.push(order.slice(i, i + batchSize));
+  return bucketing ? shuffleInPlace(batches, rng) : batches;
+}
+
+/** Pads a group of examples into batch tensors (the caller disposes them). */
+export function makeBatch(config: ModelConfig, examples: SequenceExample[]): TrainBatch {
+  const batch = examples.length;
+  const time = Math.max(...examples.map((e) => e.length));
+  const mask = new Float32Array(batch * time);
+  examples.forEach((e, b) => mask.fill(1, b * time, b * time + e.length));
+  const frames = examples.reduce((sum, e) => sum + e.length, 0);
+  let inputs: tf.Tensor;
+  if (config.input.kind === 'features') {
+    const size = config.input.size;
+    const values = new Float32Array(batch * time * size);
+    examples.forEach((e, b) => values.set(e.inputs.subarray(0, e.length * size), b * time * size));
+    inputs = tf.tensor3d(values, [batch, time, size]);
+  } else {
+    const values = new Int32Array(batch * time);
+    examples.forEach((e, b) => values.set(e.inputs.subarray(0, e.length), b * time));
+    inputs = tf.tensor2d(values, [batch, time], 'int32');
+  }
+  const maskTensor = tf.tensor2d(mask, [batch, time]);
+  if (config.pattern === 'encoder') {
+    const labels = Int32Array.from(examples, (e) =>
+      typeof e.target === 'number' ? e.target : (e.target[0] ?? 0),
+    );
+    return {
+      inputs,
+      mask: maskTensor,
+      targets: tf.tensor1d(labels, 'int32'),
+      targetMask: null,
+      frames,
+    };
+  }
+  if (config.pattern === 'encoder-decoder') {
+    const targets = examples.map((e) => e.target as Int32Array);
+    const steps = Math.max(...targets.map((t) => t.length));
+    const ids = new Int32Array(batch * steps);
+    const decIn = new Int32Array(batch * steps).fill(BOS_ID);
+    const decMask = new Float32Array(batch * steps);
+    targets.forEach((t, b) => {
+      ids.set(t, b * steps);
+      decIn.set(t.subarray(0, t.length - 1), b * steps + 1);
+      decMask.fill(1, b * steps, b * steps + t.length);
+    });
+    const decoderMask = tf.tensor2d(decMask, [batch, steps]);
+    return {
+      inputs,
+      mask: maskTensor,
+      targets: tf.tensor2d(ids, [batch, steps], 'int32'),
+      targetMask: decoderMask,
+      decoderInputs: tf.tensor2d(decIn, [batch, steps], 'int32'),
+      decoderMask,
+      frames,
+    };
+  }
+  const ids = new Int32Array(batch * time);
+  examples.forEach((e, b) => ids.set((e.target as Int32Array).subarray(0, e.length), b * time));
+  return {
+    inputs,
+    mask: maskTensor,
+    targets: tf.tensor2d(ids, [batch, time], 'int32'),
+    targetMask: maskTensor,
+    frames,
+  };
+}
+
+/** Cuts a per-step batch into consecutive windows of `window` steps (truncated BPTT). */
+export function sliceBatchWindow(batch: TrainBatch, start: number, window: number): TrainBatch {
+  const time = batch.mask.shape[1];
+  const size = Math.min(window, time - start);
+  const cut = (t: tf.Tensor): tf.Tensor => {
+    const begin = t.shape.map((_, axis) => (axis === 1 ? start : 0));
+    const extent = t.shape.map((d, axis) => (axis === 1 ? size : d));
+    return tf.slice(t, begin, extent);
+  };
+  const mask = cut(batch.mask) as tf.Tensor2D;
+  return {
+    inputs: cut(batch.inputs),
+    mask,
+    targets: cut(batch.targets),
+    targetMask: mask,
+    frames: Math.round(tf.tidy(() => mask.sum().dataSync()[0] as number)),
+  };
+}
+
+export function disposeBatch(batch: TrainBatch): void {
+  tf.dispose(
+    [
+      batch.inputs,
+      batch.mask,
+      batch.targets,
+      batch.targetMask,
+      batch.decoderInputs,
+      batch.decoderMask,
+    ].filter((t): t is tf.Tensor => t != null),
+  );
+}

@@ -1,0 +1,147 @@
+import { z } from 'zod';
+import { UnfoldError } from '../errors';
+import { CELL_KINDS } from './cell-spec';
+
+/** One recurrent layer of a stack, as the UI and CLI edit it. */
+export const LayerConfigSchema = z.object({
+  cell: z.enum(CELL_KINDS),
+  units: z.number().int().positive(),
+  /** LSTMP recurrent projection size nr. */
+  projection: z.number().int().positive().optional(),
+  /** Elman activation. */
+  activation: z.enum(['tanh', 'sigmoid']).optional(),
+  /** Run a second layer backwards in time and combine both. */
+  bidirectional: z.enum(['concat', 'sum']).optional(),
+});
+
+const FeatureInputSchema = z.object({
+  kind: z.literal('features'),
+  size: z.number().int().positive(),
+});
+const TokenInputSchema = z.object({
+  kind: z.literal('tokens'),
+  vocabSize: z.number().int().positive(),
+  embeddingSize: z.number().int().positive(),
+});
+
+/**
+ * A whole model as plain JSON. Patterns:
+ * - transducer: one output per input step (acoustic model, tagger);
+ * - encoder: one output per sequence, from the last state or a pooled state;
+ * - decoder: next-token prediction over token input (language model, sampling);
+ * - encoder-decoder: `layers` encode the source, `decoder.layers` generate the target from the
+ *   encoder's final states (Sutskever 2014 / Cho 2014), teacher-forced in training.
+ */
+export const ModelConfigSchema = z
+  .object({
+    format: z.literal('unfold-rnn').default('unfold-rnn'),
+    version: z.literal(1).default(1),
+    name: z.string().default('model'),
+    pattern: z.enum(['transducer', 'encoder', 'decoder', 'encoder-decoder']),
+    input: z.discriminatedUnion('kind', [FeatureInputSchema, TokenInputSchema]),
+    layers: z.array(LayerConfigSchema).min(1),
+    decoder: z
+      .object({
+        vocabSize: z.number().int().positive(),
+        embeddingSize: z.number().int().positive(),
+        layers: z.array(LayerConfigSchema).min(1),
+      })
+      .optional(),
+    /** Add each layer's input to its output where the sizes match (He et al. style). */
+    residual: z.boolean().default(false),
+    /** Dropout on the input of every recurrent layer and on the input of the output layer. */
+    dropout: z.number().min(0).max(0.95).default(0),
+    pooling: z.enum(['last', 'mean', 'max']).default('last'),
+    output: z.object({
+      size: z.number().int().positive(),
+      activation: z.enum(['softmax', 'sigmoid', 'linear']).default('softmax'),
+    }),
+    seed: z.number().int().default(1),
+  })
+  .superRefine((config, ctx) => {
+    for (const [index, layer] of [...config.layers, ...(config.decoder?.layers ?? [])].entries()) {
+      if (layer.cell === 'lstmp' && layer.projection === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['layers', index, 'projection'],
+          message: 'an lstmp layer needs "projection" (nr)',
+        });
+      }
+      if (layer.cell !== 'lstmp' && layer.projection !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['layers', index, 'projection'],
+          message: 'only lstmp layers take "projection"',
+        });
+      }
+    }
+    if (config.pattern === 'encoder-decoder') {
+      if (!config.decoder) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['decoder'],
+          message: 'an encoder-decoder needs a "decoder" section',
+        });
+        return;
+      }
+      if (config.decoder.layers.length !== config.layers.length) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['decoder', 'layers'],
+          message: 'the decoder needs as many layers as the encoder (each starts from its state)',
+        });
+      }
+      config.decoder.layers.forEach((layer, i) => {
+        const enc = config.layers[i];
+        if (
+          enc &&
+          (enc.cell !== layer.cell ||
+            enc.units !== layer.units ||
+            enc.projection !== layer.projection ||
+            enc.bidirectional)
+        ) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['decoder', 'layers', i],
+            message:
+              'each decoder layer must match its unidirectional encoder layer (cell, units, projection)',
+          });
+        }
+      });
+    }
+    if (config.pattern === 'decoder' && config.input.kind !== 'tokens') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['input'],
+        message: 'a decoder generates tokens: its input must be tokens',
+      });
+    }
+  });
+
+export type ModelConfig = z.infer<typeof ModelConfigSchema>;
+export type ModelConfigInput = z.input<typeof ModelConfigSchema>;
+export type LayerConfig = z.infer<typeof LayerConfigSchema>;
+
+/** Validates a config read from JSON; the error names the first bad field. */
+export function parseModelConfig(value: unknown): ModelConfig {
+  const result = ModelConfigSchema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue ? issue.path.join('.') || '(root)' : '(root)';
+    throw new UnfoldError(
+      'BAD_MODEL_CONFIG',
+      `The model config is invalid at ${where}: ${issue?.message ?? 'unknown problem'}.`,
+    );
+  }
+  return result.data;
+}
+
+/** Size of a layer's output after combining directions. */
+export function layerOutputSize(layer: LayerConfig): number {
+  const one = layer.cell === 'lstmp' ? (layer.projection ?? layer.units) : layer.units;
+  return layer.bidirectional === 'concat' ? 2 * one : one;
+}
+
+export function inputSizeOf(config: ModelConfig): number {
+  return config.input.kind === 'features' ? config.input.size : config.input.embeddingSize;
+}

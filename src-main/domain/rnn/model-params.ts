@@ -1,0 +1,97 @@
+import * as tf from '@tensorflow/tfjs';
+import { weightSpecs } from './cell-spec';
+import type { CellSpec } from './cell-spec';
+import { glorotUniform } from './initializers';
+import { inputSizeOf, layerOutputSize } from './model-config';
+import type { LayerConfig, ModelConfig } from './model-config';
+import { createRng } from './random';
+import type { Rng } from './random';
+
+export interface ParamSpec {
+  /** Path-like name, e.g. `encoder/layer0/fw/recurrent_kernel`; also the name in the weights manifest. */
+  name: string;
+  shape: number[];
+  init: (rng: Rng) => Float32Array;
+}
+
+export function cellSpecOf(layer: LayerConfig): CellSpec {
+  return {
+    cell: layer.cell,
+    units: layer.units,
+    projection: layer.projection,
+    activation: layer.activation,
+  };
+}
+
+export function directionsOf(layer: LayerConfig): Array<'fw' | 'bw'> {
+  return layer.bidirectional ? ['fw', 'bw'] : ['fw'];
+}
+
+function stackParams(prefix: string, layers: LayerConfig[], inputSize: number): ParamSpec[] {
+  const specs: ParamSpec[] = [];
+  let size = inputSize;
+  layers.forEach((layer, l) => {
+    for (const dir of directionsOf(layer)) {
+      for (const w of weightSpecs(cellSpecOf(layer), size)) {
+        specs.push({ name: `${prefix}/layer${l}/${dir}/${w.name}`, shape: w.shape, init: w.init });
+      }
+    }
+    size = layerOutputSize(layer);
+  });
+  return specs;
+}
+
+function embeddingParam(name: string, vocab: number, dim: number): ParamSpec {
+  // Uniform(-0.05, 0.05) as Keras' default embedding initialiser.
+  return {
+    name,
+    shape: [vocab, dim],
+    init: (rng) => Float32Array.from({ length: vocab * dim }, () => (2 * rng.next() - 1) * 0.05),
+  };
+}
+
+/** Every parameter of a model, in a fixed order (the order of the weights file). */
+export function modelParamSpecs(config: ModelConfig): ParamSpec[] {
+  const specs: ParamSpec[] = [];
+  if (config.input.kind === 'tokens') {
+    specs.push(
+      embeddingParam('embedding/embeddings', config.input.vocabSize, config.input.embeddingSize),
+    );
+  }
+  specs.push(...stackParams('encoder', config.layers, inputSizeOf(config)));
+  let topSize = layerOutputSize(config.layers[config.layers.length - 1] as LayerConfig);
+  if (config.pattern === 'encoder-decoder' && config.decoder) {
+    const dec = config.decoder;
+    specs.push(embeddingParam('decoder_embedding/embeddings', dec.vocabSize, dec.embeddingSize));
+    specs.push(...stackParams('decoder', dec.layers, dec.embeddingSize));
+    topSize = layerOutputSize(dec.layers[dec.layers.length - 1] as LayerConfig);
+  }
+  const out = config.output.size;
+  specs.push({
+    name: 'output/kernel',
+    shape: [topSize, out],
+    init: (rng) => glorotUniform(topSize, out, rng),
+  });
+  specs.push({ name: 'output/bias', shape: [out], init: () => new Float32Array(out) });
+  return specs;
+}
+
+/** Creates the variables, initialised from the config's seed: the same seed gives the same weights. */
+export function createParams(config: ModelConfig): Map<string, tf.Variable> {
+  const rng = createRng(config.seed);
+  const params = new Map<string, tf.Variable>();
+  for (const spec of modelParamSpecs(config)) {
+    params.set(
+      spec.name,
+      tf.variable(tf.tensor(spec.init(rng), spec.shape), true, `${spec.name}_${uniqueSuffix()}`),
+    );
+  }
+  return params;
+}
+
+let counter = 0;
+/** TF.js variable names are global to the engine: two models must not collide. */
+function uniqueSuffix(): number {
+  counter += 1;
+  return counter;
+}

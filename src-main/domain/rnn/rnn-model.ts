@@ -1,0 +1,300 @@
+import * as tf from '@tensorflow/tfjs';
+import { createKernel } from './cell-spec';
+import { embedLookup } from './embedding';
+import { runSequence } from './kernels/sequence-op';
+import type { SequenceResult } from './kernels/sequence-op';
+import type { LayerConfig, ModelConfig } from './model-config';
+import { cellSpecOf, createParams, directionsOf } from './model-params';
+import type { Rng } from './random';
+
+/** Recurrent state of one unidirectional layer (the forward direction of a bidirectional one). */
+export interface LayerState {
+  h: tf.Tensor2D;
+  c: tf.Tensor2D | null;
+}
+
+export interface ModelBatch {
+  /** Features [batch, time, size] (float32) or token ids [batch, time] (int32). */
+  inputs: tf.Tensor;
+  /** [batch, time] with 1 for real steps and 0 for padding; null when nothing is padded. */
+  mask: tf.Tensor2D | null;
+  /** Encoder-decoder only: decoder input ids [batch, time'] (teacher forcing: <bos> + target without its last token). */
+  decoderInputs?: tf.Tensor2D;
+  decoderMask?: tf.Tensor2D | null;
+}
+
+/** Called for every layer direction after it ran; introspection uses it to look inside. */
+export interface LayerHook {
+  (info: {
+    key: string;
+    layer: LayerConfig;
+    input: tf.Tensor3D;
+    weights: tf.Tensor[];
+    h0: tf.Tensor2D;
+    c0: tf.Tensor2D | null;
+    mask: tf.Tensor3D | null;
+    result: SequenceResult;
+  }): tf.Tensor3D | void;
+}
+
+export interface ForwardOptions {
+  training: boolean;
+  /** Source of dropout seeds; required when training with dropout. */
+  rng?: Rng;
+  /** States to start from (truncated BPTT, streaming); zeros when absent. */
+  initialStates?: LayerState[] | null;
+  onLayer?: LayerHook;
+}
+
+export interface ForwardResult {
+  /**
+   * Pre-activation scores: [time, batch, out] (time-major) for transducer, decoder and
+   * encoder-decoder (decoder time); [batch, out] for an encoder.
+   */
+  logits: tf.Tensor;
+  /** Final state per layer (encoder stack; decoder stack for encoder-decoder). */
+  finalStates: LayerState[];
+}
+
+/**
+ * A model built from a plain JSON config, with its own parameters (tf.Variables named like the
+ * weights manifest). Internally time-major: the input is transposed once, every layer and the
+ * output layer work on [time, batch, *] without further transposes.
+ */
+export class RnnModel {
+  readonly config: ModelConfig;
+  readonly params: Map<string, tf.Variable>;
+
+  constructor(config: ModelConfig, params?: Map<string, tf.Variable>) {
+    this.config = config;
+    this.params = params ?? createParams(config);
+  }
+
+  get trainableVariables(): tf.Variable[] {
+    return [...this.params.values()];
+  }
+
+  param(name: string): tf.Variable {
+    const value = this.params.get(name);
+    if (!value) throw new Error(`model has no parameter ${name}`);
+    return value;
+  }
+
+  /** Zero states for every layer of the stack that carries state (the encoder stack, or decoder of an encoder-decoder). */
+  zeroStates(batch: number, stack: 'encoder' | 'decoder' = 'encoder'): LayerState[] {
+    const layers = stack === 'decoder' ? (this.config.decoder?.layers ?? []) : this.config.layers;
+    return layers.map((layer) => {
+      const kernel = createKernel(cellSpecOf(layer));
+      return {
+        h: tf.zeros([batch, kernel.outputSize]) as tf.Tensor2D,
+        c: kernel.cellSize > 0 ? (tf.zeros([batch, kernel.cellSize]) as tf.Tensor2D) : null,
+      };
+    });
+  }
+
+  forward(batch: ModelBatch, options: ForwardOptions): ForwardResult {
+    const config = this.config;
+    const maskTB = batch.mask ? timeMajorMask(batch.mask) : null;
+    const x = this.embedInputs(
+      batch.inputs,
+      config.input.kind === 'tokens' ? 'embedding/embeddings' : null,
+    );
+    const encoder = this.runStack(
+      'encoder',
+      config.layers,
+      x,
+      maskTB,
+      options.initialStates ?? null,
+      options,
+    );
+    if (config.pattern === 'encoder-decoder') {
+      if (!batch.decoderInputs || !config.decoder)
+        throw new Error('an encoder-decoder needs decoder inputs');
+      const decMaskTB = batch.decoderMask ? timeMajorMask(batch.decoderMask) : null;
+      const decX = this.embedInputs(batch.decoderInputs, 'decoder_embedding/embeddings');
+      const decoder = this.runStack(
+        'decoder',
+        config.decoder.layers,
+        decX,
+        decMaskTB,
+        encoder.finalStates,
+        options,
+      );
+      return {
+        logits: this.outputLayer(decoder.outputs, options),
+        finalStates: decoder.finalStates,
+      };
+    }
+    if (config.pattern === 'encoder') {
+      const pooled = this.pool(encoder, maskTB);
+      return { logits: this.outputLayer(pooled, options), finalStates: encoder.finalStates };
+    }
+    return { logits: this.outputLayer(encoder.outputs, options), finalStates: encoder.finalStates };
+  }
+
+  /** Runs only the decoder stack one or more steps from given states (greedy/beam decoding, sampling). */
+  decodeSteps(tokens: tf.Tensor2D, states: LayerState[]): ForwardResult {
+    const config = this.config;
+    const isSeq2Seq = config.pattern === 'encoder-decoder' && config.decoder;
+    const x = this.embedInputs(
+      tokens,
+      isSeq2Seq ? 'decoder_embedding/embeddings' : 'embedding/embeddings',
+    );
+    const layers = isSeq2Seq ? (config.decoder?.layers ?? []) : config.layers;
+    const run = this.runStack(isSeq2Seq ? 'decoder' : 'encoder', layers, x, null, states, {
+      training: false,
+    });
+    return {
+      logits: this.outputLayer(run.outputs, { training: false }),
+      finalStates: run.finalStates,
+    };
+  }
+
+  /** Encodes a source batch and returns the encoder's final states (encoder-decoder). */
+  encode(batch: ModelBatch): LayerState[] {
+    const maskTB = batch.mask ? timeMajorMask(batch.mask) : null;
+    const x = this.embedInputs(
+      batch.inputs,
+      this.config.input.kind === 'tokens' ? 'embedding/embeddings' : null,
+    );
+    return this.runStack('encoder', this.config.layers, x, maskTB, null, { training: false })
+      .finalStates;
+  }
+
+  dispose(): void {
+    for (const variable of this.params.values()) variable.dispose();
+  }
+
+  private embedInputs(inputs: tf.Tensor, table: string | null): tf.Tensor3D {
+    if (table === null) return tf.transpose(inputs, [1, 0, 2]) as tf.Tensor3D;
+    // Look up time-major ids directly: [time, batch] -> [time, batch, dim].
+    return embedLookup(this.param(table) as tf.Tensor2D, tf.transpose(inputs)) as tf.Tensor3D;
+  }
+
+  private runStack(
+    stack: 'encoder' | 'decoder',
+    layers: LayerConfig[],
+    input: tf.Tensor3D,
+    mask: tf.Tensor3D | null,
+    initial: LayerState[] | null,
+    options: Pick<ForwardOptions, 'training' | 'rng' | 'onLayer'>,
+  ): { outputs: tf.Tensor3D; finalStates: LayerState[]; perLayer: SequenceResult[][] } {
+    let x = input;
+    const finalStates: LayerState[] = [];
+    const perLayer: SequenceResult[][] = [];
+    const batch = input.shape[1];
+    layers.forEach((layer, l) => {
+      const layerInput = this.dropout(x, options);
+      const kernel = createKernel(cellSpecOf(layer));
+      const results: SequenceResult[] = [];
+      for (const dir of directionsOf(layer)) {
+        const prefix = `${stack}/layer${l}/${dir}`;
+        const weights = ['kernel', 'recurrent_kernel', 'bias', 'peephole', 'projection']
+          .map((name) => this.params.get(`${prefix}/${name}`))
+          .filter((w): w is tf.Variable => w !== undefined);
+        const start = dir === 'fw' ? initial?.[l] : undefined;
+        const h0 = start?.h ?? (tf.zeros([batch, kernel.outputSize]) as tf.Tensor2D);
+        const c0 =
+          kernel.cellSize > 0
+            ? (start?.c ?? (tf.zeros([batch, kernel.cellSize]) as tf.Tensor2D))
+            : null;
+        const dirInput = dir === 'fw' ? layerInput : (tf.reverse(layerInput, 0) as tf.Tensor3D);
+        const dirMask = mask && dir === 'bw' ? (tf.reverse(mask, 0) as tf.Tensor3D) : mask;
+        let result = runSequence(kernel, { x: dirInput, weights, h0, c0, mask: dirMask });
+        const hooked = options.onLayer?.({
+          key: prefix,
+          layer,
+          input: dirInput,
+          weights,
+          h0,
+          c0,
+          mask: dirMask,
+          result,
+        });
+        if (hooked) result = { ...result, outputs: hooked };
+        if (dir === 'bw')
+          result = { ...result, outputs: tf.reverse(result.outputs, 0) as tf.Tensor3D };
+        results.push(result);
+      }
+      const fw = results[0] as SequenceResult;
+      const bw = results[1];
+      let out = fw.outputs;
+      if (bw)
+        out =
+          layer.bidirectional === 'sum'
+            ? tf.add(out, bw.outputs)
+            : (tf.concat([out, bw.outputs], 2) as tf.Tensor3D);
+      if (this.config.residual && l > 0 && out.shape[2] === x.shape[2]) out = tf.add(out, x);
+      finalStates.push({ h: fw.finalOutput as tf.Tensor2D, c: fw.finalCell as tf.Tensor2D | null });
+      perLayer.push(results);
+      x = out;
+    });
+    return { outputs: x, finalStates, perLayer };
+  }
+
+  private pool(
+    encoder: { outputs: tf.Tensor3D; perLayer: SequenceResult[][] },
+    mask: tf.Tensor3D | null,
+  ): tf.Tensor2D {
+    const outputs = encoder.outputs;
+    const time = outputs.shape[0];
+    switch (this.config.pooling) {
+      case 'last': {
+        // Padded steps repeat the last real output, so the last step holds the last real state.
+        // A bidirectional top layer ends at both ends: forward at the last step, backward at the
+        // first (its own final state), combined like the layer combines its directions (a
+        // residual input is not added to this pooled state).
+        const top = encoder.perLayer[encoder.perLayer.length - 1] as SequenceResult[];
+        const [fw, bw] = top as [SequenceResult, SequenceResult | undefined];
+        if (!bw) {
+          return tf.reshape(tf.slice(outputs, [time - 1, 0, 0], [1, -1, -1]), [
+            outputs.shape[1],
+            outputs.shape[2],
+          ]) as tf.Tensor2D;
+        }
+        const concat = this.config.layers[this.config.layers.length - 1]?.bidirectional !== 'sum';
+        return concat
+          ? (tf.concat([fw.finalOutput, bw.finalOutput], 1) as tf.Tensor2D)
+          : (tf.add(fw.finalOutput, bw.finalOutput) as tf.Tensor2D);
+      }
+      case 'mean': {
+        if (!mask) return tf.mean(outputs, 0);
+        return tf.div(tf.sum(tf.mul(outputs, mask), 0), tf.maximum(tf.sum(mask, 0), 1));
+      }
+      case 'max': {
+        if (!mask) return tf.max(outputs, 0);
+        return tf.max(tf.add(outputs, tf.mul(tf.sub(mask, 1), 1e9)), 0);
+      }
+    }
+  }
+
+  private outputLayer(h: tf.Tensor, options: Pick<ForwardOptions, 'training' | 'rng'>): tf.Tensor {
+    const dropped = this.dropout(h, options);
+    const size = dropped.shape[dropped.shape.length - 1] as number;
+    const flat = tf.reshape(dropped, [-1, size]) as tf.Tensor2D;
+    // One product over all frames (not timeDistributed, which loops over time).
+    const logits = tf.add(
+      tf.matMul(flat, this.param('output/kernel') as tf.Tensor2D),
+      this.param('output/bias'),
+    );
+    return tf.reshape(logits, [...dropped.shape.slice(0, -1), this.config.output.size]);
+  }
+
+  private dropout<T extends tf.Tensor>(x: T, options: Pick<ForwardOptions, 'training' | 'rng'>): T {
+    const rate = this.config.dropout;
+    if (!options.training || rate <= 0) return x;
+    if (!options.rng) throw new Error('dropout in training needs a seeded rng');
+    return tf.dropout(x, rate, undefined, options.rng.seed()) as T;
+  }
+}
+
+function timeMajorMask(mask: tf.Tensor2D): tf.Tensor3D {
+  return tf.expandDims(tf.transpose(tf.cast(mask, 'float32')), 2) as tf.Tensor3D;
+}
+
+/** Applies the output activation to logits (softmax over the last axis, sigmoid, or none). */
+export function activateOutput(config: ModelConfig, logits: tf.Tensor): tf.Tensor {
+  if (config.output.activation === 'softmax') return tf.softmax(logits);
+  if (config.output.activation === 'sigmoid') return tf.sigmoid(logits);
+  return logits;
+}

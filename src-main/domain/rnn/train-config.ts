@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { UnfoldError } from '../errors';
+import type { TrainConfig } from './train';
+
+/**
+ * TrainConfig as a schema, so a job spec (the job runner's params) can carry it as plain JSON
+ * and be validated before a worker starts.
+ */
+export const TrainConfigSchema = z.object({
+  epochs: z.number().int().min(1),
+  batchSize: z.number().int().min(1),
+  optimizer: z.discriminatedUnion('kind', [
+    z.object({
+      kind: z.literal('sgd'),
+      learningRate: z.number().positive(),
+      momentum: z.number().min(0).max(1).optional(),
+      nesterov: z.boolean().optional(),
+    }),
+    z.object({
+      kind: z.literal('rmsprop'),
+      learningRate: z.number().positive(),
+      decay: z.number().min(0).max(1).optional(),
+      epsilon: z.number().positive().optional(),
+    }),
+    z.object({
+      kind: z.literal('adam'),
+      learningRate: z.number().positive(),
+      beta1: z.number().min(0).max(1).optional(),
+      beta2: z.number().min(0).max(1).optional(),
+      epsilon: z.number().positive().optional(),
+    }),
+  ]),
+  schedule: z
+    .discriminatedUnion('kind', [
+      z.object({ kind: z.literal('constant') }),
+      z.object({
+        kind: z.literal('step'),
+        everyEpochs: z.number().int().min(1),
+        factor: z.number().positive(),
+      }),
+      z.object({ kind: z.literal('exponential'), decayPerEpoch: z.number().positive() }),
+      z.object({
+        kind: z.literal('plateau'),
+        factor: z.number().positive(),
+        patience: z.number().int().min(1),
+        minLearningRate: z.number().min(0).optional(),
+      }),
+    ])
+    .optional(),
+  bptt: z
+    .discriminatedUnion('kind', [
+      z.object({ kind: z.literal('full') }),
+      z.object({ kind: z.literal('truncated'), window: z.number().int().min(1) }),
+    ])
+    .optional(),
+  clipNorm: z.number().positive().optional(),
+  clipValue: z.number().positive().optional(),
+  weightDecay: z.number().min(0).optional(),
+  earlyStoppingPatience: z.number().int().min(1).optional(),
+  monitor: z.enum(['accuracy', 'loss']).optional(),
+  bucketing: z.boolean().optional(),
+  seed: z.number().int().optional(),
+  checkpointDir: z.string().optional(),
+  resume: z.boolean().optional(),
+}) satisfies z.ZodType<TrainConfig>;
+
+export function parseTrainConfig(value: unknown): TrainConfig {
+  const result = TrainConfigSchema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new UnfoldError(
+      'BAD_TRAIN_CONFIG',
+      `The training config is invalid at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'unknown problem'}.`,
+    );
+  }
+  return result.data;
+}

@@ -1,0 +1,386 @@
+import { mkdir } from 'node:fs/promises';
+import * as tf from '@tensorflow/tfjs';
+import { UnfoldError, throwIfAborted } from '../errors';
+import type { LongOperationOptions } from '../jobs/progress';
+import { disposeBatch, makeBatch, planBatches, sliceBatchWindow } from './batching';
+import type { SequenceExample, TrainBatch } from './batching';
+import { checkpointFolder, restoreCheckpoint, writeCheckpoint } from './checkpoints';
+import type { EpochRecord, TrainState } from './checkpoints';
+import { sequenceLoss } from './losses';
+import { Optimizer, clipByGlobalNorm, clipByValue } from './optimizers';
+import type { OptimizerConfig } from './optimizers';
+import { createRng } from './random';
+import type { Rng } from './random';
+import type { LayerState, RnnModel } from './rnn-model';
+
+export type ScheduleConfig =
+  | { kind: 'constant' }
+  | { kind: 'step'; everyEpochs: number; factor: number }
+  | { kind: 'exponential'; decayPerEpoch: number }
+  | { kind: 'plateau'; factor: number; patience: number; minLearningRate?: number };
+
+export interface TrainConfig {
+  epochs: number;
+  batchSize: number;
+  optimizer: OptimizerConfig;
+  schedule?: ScheduleConfig;
+  /** Whole-sequence BPTT, or truncated BPTT over windows of `window` steps (state carried, gradient cut). */
+  bptt?: { kind: 'full' } | { kind: 'truncated'; window: number };
+  clipNorm?: number;
+  clipValue?: number;
+  weightDecay?: number;
+  /** Stop when the dev metric has not improved for this many epochs. */
+  earlyStoppingPatience?: number;
+  /** Dev metric: accuracy (higher is better) or loss (lower is better). */
+  monitor?: 'accuracy' | 'loss';
+  bucketing?: boolean;
+  /** Fixes shuffling and dropout (initialisation is fixed by the model config's seed). */
+  seed?: number;
+  /** Folder for last/best checkpoints; none when absent. */
+  checkpointDir?: string;
+  /** Continue from the last checkpoint in checkpointDir. */
+  resume?: boolean;
+}
+
+export interface TrainResult {
+  history: EpochRecord[];
+  bestEpoch: number | null;
+  bestMetric: number | null;
+  stoppedEarly: boolean;
+}
+
+export interface GradientResult {
+  loss: number;
+  correct: number;
+  count: number;
+  /** Gradients by parameter name (caller disposes). */
+  grads: Map<string, tf.Tensor>;
+  /** Final states, detached (kept tensors; caller disposes). */
+  finalStates: LayerState[];
+}
+
+/**
+ * Loss and gradients for one batch (or one truncated-BPTT window starting from `initialStates`,
+ * which are constants here: no gradient crosses the window boundary).
+ */
+export function computeGradients(
+  model: RnnModel,
+  batch: TrainBatch,
+  options: { initialStates?: LayerState[] | null; rng?: Rng; training?: boolean } = {},
+): GradientResult {
+  const byVariable = new Map([...model.params].map(([name, v]) => [v.name, name]));
+  let finalStates: LayerState[] = [];
+  let stats: tf.Tensor[] = [];
+  const { value, grads } = tf.variableGrads(() => {
+    const forward = model.forward(
+      {
+        inputs: batch.inputs,
+        mask: batch.mask,
+        decoderInputs: batch.decoderInputs,
+        decoderMask: batch.decoderMask,
+      },
+      {
+        training: options.training ?? true,
+        rng: options.rng,
+        initialStates: options.initialStates ?? null,
+      },
+    );
+    finalStates = forward.finalStates.map((s) => ({
+      h: tf.keep(s.h),
+      c: s.c ? tf.keep(s.c) : null,
+    }));
+    const parts = sequenceLoss(model.config, forward.logits, batch);
+    stats = [tf.keep(parts.correct), tf.keep(parts.count)];
+    return parts.loss;
+  }, model.trainableVariables);
+  const named = new Map<string, tf.Tensor>();
+  for (const [variableName, grad] of Object.entries(grads))
+    named.set(byVariable.get(variableName) ?? variableName, grad);
+  const [correct, count] = stats.map((t) => t.dataSync()[0] as number);
+  const loss = value.dataSync()[0] as number;
+  tf.dispose([value, ...stats]);
+  return { loss, correct: correct ?? 0, count: count ?? 0, grads: named, finalStates };
+}
+
+export interface EvaluationResult {
+  loss: number;
+  accuracy: number;
+  frames: number;
+}
+
+/** Mean loss and accuracy over a data set, without gradients. */
+export function evaluate(
+  model: RnnModel,
+  examples: SequenceExample[],
+  batchSize: number,
+): EvaluationResult {
+  let lossSum = 0;
+  let correct = 0;
+  let count = 0;
+  let frames = 0;
+  for (let i = 0; i < examples.length; i += batchSize) {
+    const batch = makeBatch(model.config, examples.slice(i, i + batchSize));
+    const [l, c, n] = tf.tidy(() => {
+      const forward = model.forward(
+        {
+          inputs: batch.inputs,
+          mask: batch.mask,
+          decoderInputs: batch.decoderInputs,
+          decoderMask: batch.decoderMask,
+        },
+        { training: false },
+      );
+      const parts = sequenceLoss(model.config, forward.logits, batch);
+      return [parts.loss, parts.correct, parts.count].map((t) => t.dataSync()[0] as number);
+    });
+    lossSum += (l ?? 0) * (n ?? 0);
+    correct += c ?? 0;
+    count += n ?? 0;
+    frames += batch.frames;
+    disposeBatch(batch);
+  }
+  return {
+    loss: count > 0 ? lossSum / count : 0,
+    accuracy: count > 0 ? correct / count : 0,
+    frames,
+  };
+}
+
+function learningRateFor(config: TrainConfig, epoch: number, current: number): number {
+  const base = config.optimizer.learningRate;
+  const schedule = config.schedule ?? { kind: 'constant' };
+  switch (schedule.kind) {
+    case 'constant':
+      return base;
+    case 'step':
+      return base * schedule.factor ** Math.floor(epoch / schedule.everyEpochs);
+    case 'exponential':
+      return base * schedule.decayPerEpoch ** epoch;
+    case 'plateau':
+      return current;
+  }
+}
+
+/**
+ * Trains a model; a plain async function so the job runner can wrap it (progress per batch and
+ * per epoch, cancel through the signal). With a checkpoint folder it writes `last` after every
+ * epoch and `best` when the dev metric improves, and can resume from `last`.
+ */
+export async function trainModel(
+  model: RnnModel,
+  train: SequenceExample[],
+  dev: SequenceExample[] | null,
+  config: TrainConfig,
+  { onProgress, signal }: LongOperationOptions = {},
+): Promise<TrainResult> {
+  validateTrainConfig(model, config);
+  const optimizer = new Optimizer(config.optimizer);
+  const monitor =
+    config.monitor ?? (model.config.output.activation === 'softmax' ? 'accuracy' : 'loss');
+  const better = (a: number, b: number | null): boolean =>
+    b === null || (monitor === 'accuracy' ? a > b : a < b);
+  let state: TrainState = {
+    epoch: 0,
+    optimizerStep: 0,
+    learningRate: config.optimizer.learningRate,
+    bestMetric: null,
+    bestEpoch: null,
+    epochsWithoutImprovement: 0,
+    history: [],
+  };
+  try {
+    if (config.checkpointDir) {
+      await mkdir(config.checkpointDir, { recursive: true });
+      if (config.resume && (await checkpointFolder(config.checkpointDir, 'last'))) {
+        state = await restoreCheckpoint(config.checkpointDir, 'last', model, optimizer);
+      }
+    }
+    const seed = config.seed ?? model.config.seed;
+    const batchesPerEpoch = Math.ceil(train.length / config.batchSize);
+    const totalBatches = batchesPerEpoch * config.epochs;
+    let stoppedEarly = false;
+    const started = performance.now();
+    let batchesDone = 0;
+    for (let epoch = state.epoch; epoch < config.epochs; epoch++) {
+      const epochStart = performance.now();
+      optimizer.learningRate = learningRateFor(config, epoch, state.learningRate);
+      // One generator per epoch: a resumed run shuffles and drops out exactly as an uninterrupted one.
+      const rng = createRng(seed * 100_003 + epoch);
+      const plan = planBatches(train, config.batchSize, rng, config.bucketing ?? true);
+      let lossSum = 0;
+      let correct = 0;
+      let count = 0;
+      let frames = 0;
+      for (const [b, indices] of plan.entries()) {
+        throwIfAborted(signal);
+        const batch = makeBatch(
+          model.config,
+          indices.map((i) => train[i] as SequenceExample),
+        );
+        try {
+          const result = trainBatch(model, batch, optimizer, config, rng, { epoch, batch: b });
+          lossSum += result.loss * result.count;
+          correct += result.correct;
+          count += result.count;
+          frames += batch.frames;
+        } finally {
+          disposeBatch(batch);
+        }
+        batchesDone += 1;
+        const elapsed = (performance.now() - started) / 1000;
+        const remaining = totalBatches - (epoch * batchesPerEpoch + b + 1);
+        onProgress?.({
+          fraction: (epoch * batchesPerEpoch + b + 1) / totalBatches,
+          message: `epoch ${epoch + 1}/${config.epochs}, batch ${b + 1}/${plan.length}`,
+          metrics: {
+            epoch: epoch + 1,
+            batch: b + 1,
+            loss: count > 0 ? lossSum / count : 0,
+            accuracy: count > 0 ? correct / count : 0,
+            framesPerSecond: frames / ((performance.now() - epochStart) / 1000),
+            etaSeconds: (elapsed / batchesDone) * remaining,
+            learningRate: optimizer.learningRate,
+          },
+        });
+        // Yield to the event loop so a cancel request (and IPC) can get through.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      const devResult = dev && dev.length > 0 ? evaluate(model, dev, config.batchSize) : null;
+      const record: EpochRecord = {
+        epoch: epoch + 1,
+        loss: count > 0 ? lossSum / count : 0,
+        accuracy: count > 0 ? correct / count : 0,
+        devLoss: devResult?.loss ?? null,
+        devAccuracy: devResult?.accuracy ?? null,
+        learningRate: optimizer.learningRate,
+        seconds: (performance.now() - epochStart) / 1000,
+      };
+      const metric = devResult
+        ? monitor === 'accuracy'
+          ? devResult.accuracy
+          : devResult.loss
+        : monitor === 'accuracy'
+          ? record.accuracy
+          : record.loss;
+      const improved = better(metric, state.bestMetric);
+      let learningRate = optimizer.learningRate;
+      const schedule = config.schedule;
+      const withoutImprovement = improved ? 0 : state.epochsWithoutImprovement + 1;
+      if (
+        schedule?.kind === 'plateau' &&
+        !improved &&
+        withoutImprovement % schedule.patience === 0
+      ) {
+        learningRate = Math.max(learningRate * schedule.factor, schedule.minLearningRate ?? 0);
+      }
+      state = {
+        epoch: epoch + 1,
+        optimizerStep: optimizer.step,
+        learningRate,
+        bestMetric: improved ? metric : state.bestMetric,
+        bestEpoch: improved ? epoch + 1 : state.bestEpoch,
+        epochsWithoutImprovement: withoutImprovement,
+        history: [...state.history, record],
+      };
+      if (config.checkpointDir) {
+        await writeCheckpoint(
+          config.checkpointDir,
+          improved ? ['last', 'best'] : ['last'],
+          model,
+          optimizer,
+          state,
+        );
+      }
+      onProgress?.({
+        fraction: (epoch + 1) / config.epochs,
+        message: `epoch ${epoch + 1}/${config.epochs} done`,
+        metrics: Object.fromEntries(
+          Object.entries(record).filter((e): e is [string, number] => typeof e[1] === 'number'),
+        ),
+      });
+      if (
+        config.earlyStoppingPatience !== undefined &&
+        withoutImprovement >= config.earlyStoppingPatience
+      ) {
+        stoppedEarly = true;
+        break;
+      }
+    }
+    return {
+      history: state.history,
+      bestEpoch: state.bestEpoch,
+      bestMetric: state.bestMetric,
+      stoppedEarly,
+    };
+  } finally {
+    optimizer.dispose();
+  }
+}
+
+function trainBatch(
+  model: RnnModel,
+  batch: TrainBatch,
+  optimizer: Optimizer,
+  config: TrainConfig,
+  rng: Rng,
+  where: { epoch: number; batch: number },
+): { loss: number; correct: number; count: number } {
+  const bptt = config.bptt ?? { kind: 'full' };
+  const time = batch.mask.shape[1];
+  const window = bptt.kind === 'truncated' ? bptt.window : time;
+  let states: LayerState[] | null = null;
+  let lossSum = 0;
+  let correct = 0;
+  let count = 0;
+  for (let start = 0; start < time; start += window) {
+    const part = window >= time ? batch : sliceBatchWindow(batch, start, window);
+    let result: GradientResult;
+    try {
+      result = computeGradients(model, part, { initialStates: states, rng });
+    } finally {
+      if (part !== batch) disposeBatch(part);
+      if (states) tf.dispose(states.flatMap((s) => (s.c ? [s.h, s.c] : [s.h])));
+    }
+    states = result.finalStates;
+    try {
+      if (!Number.isFinite(result.loss)) {
+        tf.dispose(states.flatMap((s) => (s.c ? [s.h, s.c] : [s.h])));
+        states = null;
+        throw new UnfoldError(
+          'NON_FINITE_LOSS',
+          `The loss became ${result.loss} at epoch ${where.epoch + 1}, batch ${where.batch + 1}; training stopped and the last good checkpoint was kept. Lower the learning rate or set gradient clipping (clipNorm).`,
+        );
+      }
+      if (config.clipValue !== undefined) clipByValue(result.grads, config.clipValue);
+      if (config.clipNorm !== undefined) clipByGlobalNorm(result.grads, config.clipNorm);
+      optimizer.apply(model.params, result.grads, config.weightDecay ?? 0);
+    } finally {
+      tf.dispose([...result.grads.values()]);
+    }
+    lossSum += result.loss * result.count;
+    correct += result.correct;
+    count += result.count;
+  }
+  if (states) tf.dispose(states.flatMap((s) => (s.c ? [s.h, s.c] : [s.h])));
+  return { loss: count > 0 ? lossSum / count : 0, correct, count };
+}
+
+function validateTrainConfig(model: RnnModel, config: TrainConfig): void {
+  if (config.bptt?.kind === 'truncated') {
+    const perStep = model.config.pattern === 'transducer' || model.config.pattern === 'decoder';
+    if (!perStep || model.config.layers.some((l) => l.bidirectional)) {
+      throw new UnfoldError(
+        'BAD_TRAIN_CONFIG',
+        'Truncated BPTT needs a unidirectional transducer or decoder (a backward direction or a sequence label needs the whole sequence); use bptt "full".',
+      );
+    }
+    if (!(config.bptt.window >= 1))
+      throw new UnfoldError(
+        'BAD_TRAIN_CONFIG',
+        'The truncated BPTT window must be at least 1 step.',
+      );
+  }
+  if (!(config.batchSize >= 1) || !(config.epochs >= 1)) {
+    throw new UnfoldError('BAD_TRAIN_CONFIG', 'epochs and batchSize must be at least 1.');
+  }
+}
