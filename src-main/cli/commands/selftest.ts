@@ -1,6 +1,7 @@
-import type { Command} from 'commander';
+import type { Command } from 'commander';
 import { Option } from 'commander';
 import { JobSpecSchema } from '../../api/jobs';
+import type { SelftestResult } from '../../api/jobs';
 import { chooseDataFolder, prepareDataFolder } from '../../domain/data-folder';
 import { UnfoldError } from '../../domain/errors';
 import { reportCliError } from '../cli-errors';
@@ -33,7 +34,7 @@ export function registerSelftestCommand(program: Command, paths: RuntimePaths): 
           throw new UnfoldError('CANCELLED', 'The self-test was cancelled.');
         if (json) process.stdout.write(JSON.stringify(job.result) + '\n');
         else if (job.result) {
-          const r = job.result;
+          const r = job.result as SelftestResult;
           process.stdout.write(
             `Self-test passed on ${r.backend}: ${r.steps} steps at ${r.stepsPerSecond.toFixed(1)} steps/s, loss ${r.firstLoss.toFixed(4)} -> ${r.lastLoss.toFixed(4)}\n`,
           );

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Command} from 'commander';
+import type { Command } from 'commander';
 import { Option } from 'commander';
 import open from 'open';
 import { chooseDataFolder, prepareDataFolder } from '../../domain/data-folder';
