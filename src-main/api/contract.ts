@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import { appRequests } from './channels/app-channels';
+import { corpusEvents, corpusRequests } from './channels/corpus-channels';
+import { audioEvents, audioRequests } from './channels/audio-channels';
 import { jobEvents, jobRequests } from './channels/job-channels';
 
 /**
@@ -12,10 +14,14 @@ import { jobEvents, jobRequests } from './channels/job-channels';
 export const requests = {
   ...appRequests,
   ...jobRequests,
+  ...corpusRequests,
+  ...audioRequests,
 } as const;
 
 export const events = {
   ...jobEvents,
+  ...corpusEvents,
+  ...audioEvents,
 } as const;
 
 export type RequestChannel = keyof typeof requests;

@@ -1,5 +1,15 @@
 import { z } from 'zod';
 import type { ApiErrorData } from './errors';
+import {
+  CorpusExportParamsSchema,
+  CorpusImportParamsSchema,
+  CorpusSynthSentencesParamsSchema,
+  CorpusSynthWordsParamsSchema,
+  CorpusValidateParamsSchema,
+  type CorpusCreatedResult,
+  type CorpusExportedResult,
+  type CorpusValidatedResult,
+} from './corpus';
 
 export const JOB_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 export type JobState = (typeof JOB_STATES)[number];
@@ -25,6 +35,14 @@ export interface SelftestResult {
 /** Every kind of job, with its parameters; later capabilities add kinds here. */
 export const JobSpecSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('selftest'), params: SelftestParamsSchema.prefault({}) }),
+  z.object({ kind: z.literal('corpus-import'), params: CorpusImportParamsSchema }),
+  z.object({ kind: z.literal('corpus-synth-words'), params: CorpusSynthWordsParamsSchema }),
+  z.object({
+    kind: z.literal('corpus-synth-sentences'),
+    params: CorpusSynthSentencesParamsSchema,
+  }),
+  z.object({ kind: z.literal('corpus-validate'), params: CorpusValidateParamsSchema }),
+  z.object({ kind: z.literal('corpus-export'), params: CorpusExportParamsSchema }),
 ]);
 export type JobSpecInput = z.input<typeof JobSpecSchema>;
 export type JobSpec = z.output<typeof JobSpecSchema>;
@@ -32,6 +50,11 @@ export type JobKind = JobSpec['kind'];
 
 export interface JobResults {
   selftest: SelftestResult;
+  'corpus-import': CorpusCreatedResult;
+  'corpus-synth-words': CorpusCreatedResult;
+  'corpus-synth-sentences': CorpusCreatedResult;
+  'corpus-validate': CorpusValidatedResult;
+  'corpus-export': CorpusExportedResult;
 }
 
 export interface JobProgressData {
@@ -59,5 +82,15 @@ export function jobTitle(spec: JobSpec): string {
   switch (spec.kind) {
     case 'selftest':
       return `Self-test: ${spec.params.steps} training steps`;
+    case 'corpus-import':
+      return `Import ${spec.params.format} corpus ${spec.params.out}`;
+    case 'corpus-synth-words':
+      return `Synthesise ${spec.params.words.length} words into ${spec.params.out}`;
+    case 'corpus-synth-sentences':
+      return `Synthesise ${spec.params.sentences.length} sentences into ${spec.params.out}`;
+    case 'corpus-validate':
+      return `Validate corpus ${spec.params.corpus}`;
+    case 'corpus-export':
+      return `Export corpus ${spec.params.corpus} as ${spec.params.format}`;
   }
 }

@@ -1,6 +1,13 @@
 import type { JobKind, JobResults, JobSpec } from '../api/jobs';
 import type { LongOperationOptions } from '../domain/jobs/progress';
 import { runSelftest } from '../domain/selftest/selftest';
+import {
+  runCorpusExport,
+  runCorpusImport,
+  runCorpusSynthSentences,
+  runCorpusSynthWords,
+  runCorpusValidate,
+} from './corpus-jobs';
 
 export interface JobEnvironment extends LongOperationOptions {
   dataDir: string;
@@ -16,6 +23,11 @@ type JobFunctions = {
 /** What each kind of job runs inside its process. */
 export const jobFunctions: JobFunctions = {
   selftest: (params, environment) => runSelftest(params, environment),
+  'corpus-import': runCorpusImport,
+  'corpus-synth-words': runCorpusSynthWords,
+  'corpus-synth-sentences': runCorpusSynthSentences,
+  'corpus-validate': runCorpusValidate,
+  'corpus-export': runCorpusExport,
 };
 
 export function runJob(spec: JobSpec, environment: JobEnvironment): Promise<unknown> {

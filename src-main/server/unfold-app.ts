@@ -3,6 +3,8 @@ import { createJobRunner, type JobRunner } from '../domain/jobs/job-runner';
 import { createDispatcher, type Dispatch, type RequestHandlers } from './dispatcher';
 import { createEventHub, type EventHub } from './event-hub';
 import { createAppHandlers } from './handlers/app-handlers';
+import { createCorpusHandlers } from './handlers/corpus-handlers';
+import { createAudioHandlers } from './handlers/audio-handlers';
 import type { HandlerContext } from './handlers/handler-context';
 import { createJobHandlers } from './handlers/job-handlers';
 import { forkWorker, type WorkerEntry } from './worker-process';
@@ -52,6 +54,8 @@ export function createUnfoldApp(options: UnfoldAppOptions): UnfoldApp {
   const handlers: RequestHandlers = {
     ...createAppHandlers(context),
     ...createJobHandlers(context),
+    ...createCorpusHandlers(context),
+    ...createAudioHandlers(context),
   };
 
   return {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { ApiClient } from '@api/client-core';
+import type { SelftestResult } from '@api/jobs';
 import { startServe, type RunningServe } from './support/serve';
 import { launchBrowser, openPage } from './support/browser';
 import { connectApi } from './support/api-client';
@@ -49,9 +50,10 @@ describe('jobs from the browser', () => {
     // The UI shows what the server knows.
     const job = await api.client.invoke('jobs:get', { id });
     expect(job.state).toBe('succeeded');
-    expect(job.result?.steps).toBe(20);
-    expect(job.result?.stepsPerSecond).toBeGreaterThan(0);
-    expect(await jobs.result(id).textContent()).toContain(`on ${job.result?.backend} at`);
+    const result = job.result as SelftestResult | undefined;
+    expect(result?.steps).toBe(20);
+    expect(result?.stepsPerSecond).toBeGreaterThan(0);
+    expect(await jobs.result(id).textContent()).toContain(`on ${result?.backend} at`);
     expect(pageErrors.filter((error) => error.startsWith('pageerror'))).toEqual([]);
   });
 

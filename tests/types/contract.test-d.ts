@@ -8,6 +8,32 @@ import type {
   RequestResult,
 } from '../../src-main/api/contract';
 import type { JobInfo } from '../../src-main/api/jobs';
+import type {
+  AudioAnalysis,
+  AudioBytes,
+  CaptureDeviceInfo,
+  FramesPayload,
+  LevelPayload,
+  RecorderStatus,
+  RecordingEntry,
+  RecordingStarted,
+  RecordingStopped,
+  VadPayload,
+} from '../../src-main/api/audio';
+import type { ApiErrorData } from '../../src-main/api/errors';
+import type {
+  AddedRecording,
+  CorpusOverview,
+  CorpusSummary,
+  EditOutcome,
+  Page,
+  SentenceRowData,
+  SplitOutcome,
+  TierEditOutcome,
+  UtteranceDetail,
+  UtteranceRowData,
+  VoiceInfo,
+} from '../../src-main/api/corpus';
 
 // Pins every channel's signature: changing one is a deliberate edit of this file.
 describe('the API contract', () => {
@@ -20,6 +46,29 @@ describe('the API contract', () => {
       | 'jobs:get'
       | 'jobs:start'
       | 'jobs:cancel'
+      | 'audio:devices'
+      | 'audio:recordings'
+      | 'audio:open'
+      | 'audio:bytes'
+      | 'audio:import'
+      | 'record:start'
+      | 'record:pause'
+      | 'record:resume'
+      | 'record:stop'
+      | 'record:status'
+      | 'corpus:list'
+      | 'corpus:overview'
+      | 'corpus:utterances'
+      | 'corpus:sentences'
+      | 'corpus:utterance'
+      | 'corpus:edit'
+      | 'corpus:tier-edit'
+      | 'corpus:add-recording'
+      | 'corpus:undo'
+      | 'corpus:redo'
+      | 'corpus:reload'
+      | 'corpus:split'
+      | 'corpus:voices'
     >();
   });
 
@@ -33,7 +82,7 @@ describe('the API contract', () => {
     expectTypeOf<RequestResult<'jobs:get'>>().toEqualTypeOf<JobInfo>();
     expectTypeOf<RequestParams<'jobs:cancel'>>().toEqualTypeOf<{ id: string }>();
     expectTypeOf<RequestResult<'jobs:start'>>().toEqualTypeOf<JobInfo>();
-    expectTypeOf<RequestParams<'jobs:start'>>().toEqualTypeOf<{
+    expectTypeOf<Extract<RequestParams<'jobs:start'>, { kind: 'selftest' }>>().toEqualTypeOf<{
       kind: 'selftest';
       params?:
         | { steps?: number; units?: number; timeSteps?: number; batch?: number; seed?: number }
@@ -41,8 +90,49 @@ describe('the API contract', () => {
     }>();
   });
 
+  it('types each audio request', () => {
+    expectTypeOf<RequestParams<'audio:devices'>>().toEqualTypeOf<undefined>();
+    expectTypeOf<RequestResult<'audio:devices'>>().toEqualTypeOf<CaptureDeviceInfo[]>();
+    expectTypeOf<RequestResult<'audio:recordings'>>().toEqualTypeOf<RecordingEntry[]>();
+    expectTypeOf<RequestParams<'audio:open'>>().toEqualTypeOf<{ path: string }>();
+    expectTypeOf<RequestResult<'audio:open'>>().toEqualTypeOf<AudioAnalysis>();
+    expectTypeOf<RequestParams<'audio:bytes'>>().toEqualTypeOf<{ path: string }>();
+    expectTypeOf<RequestResult<'audio:bytes'>>().toEqualTypeOf<AudioBytes>();
+    expectTypeOf<RequestParams<'audio:import'>>().toEqualTypeOf<{
+      name: string;
+      bytes: Uint8Array<ArrayBuffer>;
+    }>();
+    expectTypeOf<RequestResult<'audio:import'>>().toEqualTypeOf<RecordingEntry>();
+    expectTypeOf<RequestParams<'record:start'>>().toEqualTypeOf<{
+      device?: string | undefined;
+      sampleRate?: number | undefined;
+      program?: 'arecord' | 'rec' | 'sox' | undefined;
+      maxSeconds?: number | undefined;
+      vad?:
+        | false
+        | {
+            startThresholdDbfs?: number | undefined;
+            endThresholdDbfs?: number | undefined;
+            hangoverMs?: number | undefined;
+          }
+        | undefined;
+    }>();
+    expectTypeOf<RequestResult<'record:start'>>().toEqualTypeOf<RecordingStarted>();
+    expectTypeOf<RequestResult<'record:pause'>>().toEqualTypeOf<RecorderStatus>();
+    expectTypeOf<RequestResult<'record:resume'>>().toEqualTypeOf<RecorderStatus>();
+    expectTypeOf<RequestResult<'record:status'>>().toEqualTypeOf<RecorderStatus>();
+    expectTypeOf<RequestResult<'record:stop'>>().toEqualTypeOf<RecordingStopped>();
+  });
+
   it('types each event', () => {
     expectTypeOf<EventPayload<'jobs:updated'>>().toEqualTypeOf<JobInfo>();
+    expectTypeOf<EventPayload<'record:state'>>().toEqualTypeOf<RecorderStatus>();
+    expectTypeOf<EventPayload<'record:level'>>().toEqualTypeOf<LevelPayload>();
+    expectTypeOf<EventPayload<'record:vad'>>().toEqualTypeOf<VadPayload>();
+    expectTypeOf<EventPayload<'record:frames'>>().toEqualTypeOf<FramesPayload>();
+    expectTypeOf<EventPayload<'record:frames'>['data']>().toEqualTypeOf<Float32Array>();
+    expectTypeOf<EventPayload<'record:error'>>().toEqualTypeOf<ApiErrorData>();
+    expectTypeOf<EventPayload<'record:stopped'>>().toEqualTypeOf<RecordingStopped>();
   });
 
   it('makes the client check arguments and results', () => {
@@ -52,5 +142,40 @@ describe('the API contract', () => {
       ['jobs:get', { id: string }]
     >();
     expectTypeOf(client.invoke<'jobs:get'>).returns.toEqualTypeOf<Promise<JobInfo>>();
+  });
+});
+
+describe('the corpus channels', () => {
+  it('types each corpus request and event', () => {
+    expectTypeOf<RequestParams<'corpus:list'>>().toEqualTypeOf<undefined>();
+    expectTypeOf<RequestResult<'corpus:list'>>().toEqualTypeOf<CorpusSummary[]>();
+    expectTypeOf<RequestResult<'corpus:overview'>>().toEqualTypeOf<CorpusOverview>();
+    expectTypeOf<RequestParams<'corpus:overview'>>().toEqualTypeOf<{ corpus: string }>();
+    expectTypeOf<RequestResult<'corpus:utterances'>>().toEqualTypeOf<Page<UtteranceRowData>>();
+    expectTypeOf<RequestParams<'corpus:utterances'>['offset']>().toEqualTypeOf<
+      number | undefined
+    >();
+    expectTypeOf<RequestResult<'corpus:sentences'>>().toEqualTypeOf<Page<SentenceRowData>>();
+    expectTypeOf<RequestResult<'corpus:utterance'>>().toEqualTypeOf<UtteranceDetail>();
+    expectTypeOf<RequestResult<'corpus:utterance'>['wav']>().toEqualTypeOf<Uint8Array>();
+    expectTypeOf<RequestResult<'corpus:edit'>>().toEqualTypeOf<EditOutcome>();
+    expectTypeOf<RequestResult<'corpus:tier-edit'>>().toEqualTypeOf<TierEditOutcome>();
+    expectTypeOf<RequestResult<'corpus:add-recording'>>().toEqualTypeOf<AddedRecording>();
+    expectTypeOf<RequestResult<'corpus:undo'>>().toEqualTypeOf<EditOutcome>();
+    expectTypeOf<RequestResult<'corpus:redo'>>().toEqualTypeOf<EditOutcome>();
+    expectTypeOf<RequestResult<'corpus:reload'>>().toEqualTypeOf<CorpusOverview>();
+    expectTypeOf<RequestResult<'corpus:split'>>().toEqualTypeOf<SplitOutcome>();
+    expectTypeOf<RequestParams<'corpus:split'>['dryRun']>().toEqualTypeOf<boolean>();
+    expectTypeOf<RequestResult<'corpus:voices'>>().toEqualTypeOf<VoiceInfo[]>();
+    expectTypeOf<EventPayload<'corpus:changed'>>().toEqualTypeOf<{
+      corpus: string;
+      revision: number;
+    }>();
+    expectTypeOf<
+      Extract<RequestParams<'jobs:start'>, { kind: 'corpus-validate' }>
+    >().toEqualTypeOf<{
+      kind: 'corpus-validate';
+      params: { corpus: string; checkAudio?: boolean | undefined };
+    }>();
   });
 });

@@ -1,3 +1,4 @@
+import type { RecorderService } from '../../domain/audio/recorder';
 import type { BackendInfo } from '../../domain/backend/tf-backend';
 import type { JobRunner } from '../../domain/jobs/job-runner';
 import type { EventHub } from '../event-hub';
@@ -13,6 +14,8 @@ export interface HandlerContext {
   events: EventHub;
   jobs: JobRunner;
   backend: () => Promise<BackendInfo>;
+  /** The microphone recorder; tests pass one with a fake `record`. Default: a real one. */
+  recorder?: RecorderService;
 }
 
 /** The handlers of one area: a subset of the channels, each typed by the contract. */

@@ -12,6 +12,9 @@ export const VIEW_LABELS = {
 } as const;
 export type ViewName = keyof typeof VIEW_LABELS;
 
+/** Views that are built (the others show the "Not available yet" panel); mirrors `plan` in views.ts. */
+export const BUILT_VIEWS: ReadonlySet<ViewName> = new Set<ViewName>(['home', 'record', 'corpora']);
+
 /** The app shell: navigation, views, status bar and the Home view's controls. */
 export class ShellPage {
   constructor(readonly page: Page) {}

@@ -1,5 +1,6 @@
 import type { JobInfo, JobState, SelftestResult } from '@api/jobs';
 import { formatMetricValue, formatNumber, metricLabel } from '../format/format';
+import { summarizeCorpusJob } from '../corpora/corpus-job-summary';
 
 export interface FormattedMetric {
   key: string;
@@ -41,7 +42,9 @@ export function summarizeResult(job: JobInfo): string | null {
   if (job.state !== 'succeeded' || !job.result) return null;
   switch (job.kind) {
     case 'selftest':
-      return summarizeSelftest(job.result);
+      return summarizeSelftest(job.result as SelftestResult);
+    default:
+      return summarizeCorpusJob(job.kind, job.result);
   }
 }
 

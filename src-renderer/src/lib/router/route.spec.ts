@@ -23,10 +23,11 @@ describe('hash routes', () => {
 });
 
 describe('views', () => {
-  it('describes every view once, and plans every view except home', () => {
+  it('describes every view once, and plans every view not built yet', () => {
     expect(VIEWS.map((view) => view.id)).toEqual([...VIEW_IDS]);
+    const built = ['home', 'record', 'corpora'];
     for (const view of VIEWS) {
-      if (view.id === 'home') expect(view.plan).toBeUndefined();
+      if (built.includes(view.id)) expect(view.plan).toBeUndefined();
       else expect(view.plan?.length).toBeGreaterThan(0);
     }
     expect(viewById('live').label).toBe('Live');

@@ -29,21 +29,11 @@ export const VIEWS: readonly ViewDescriptor[] = [
     id: 'record',
     label: 'Record',
     tagline: 'Record speech and see its features',
-    plan: [
-      'Pick a capture device, record, pause and stop, with a level meter that warns of clipping.',
-      'Watch a live scrolling spectrogram while you speak, then inspect the recording as a waveform, a spectrogram and an MFCC or filter-bank heatmap on one time axis.',
-      'Open any WAV file from disk into the same view.',
-    ],
   },
   {
     id: 'corpora',
     label: 'Corpora',
     tagline: 'Import, synthesise, record and label data sets',
-    plan: [
-      'Import speech and text corpora (Kaldi data directories, folders of WAV files, TextGrids, CoNLL-U, TSV), or synthesise spoken words and sentences with the installed voices.',
-      'Browse utterances in a searchable table, edit word and phone alignments on the waveform, and split by speaker.',
-      'Record your own prompted sessions into a corpus.',
-    ],
   },
   {
     id: 'train',
