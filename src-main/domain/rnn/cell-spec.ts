@@ -1,6 +1,7 @@
 import { createElmanKernel } from './kernels/elman-sequence';
 import { createGruKernel } from './kernels/gru-sequence';
 import { createLstmKernel } from './kernels/lstm-sequence';
+import { withNativeTwin } from './kernels/native-sequence';
 import type { SequenceKernel } from './kernels/sequence-types';
 import { filled, glorotUniform, orthogonal } from './initializers';
 import type { Rng } from './random';
@@ -25,7 +26,12 @@ export interface WeightSpec {
   init: (rng: Rng) => Float32Array;
 }
 
+/** The TF.js kernel of a cell, marked so runSequence may run it on the native addon instead. */
 export function createKernel(spec: CellSpec): SequenceKernel {
+  return withNativeTwin(createTfjsKernel(spec), spec);
+}
+
+function createTfjsKernel(spec: CellSpec): SequenceKernel {
   switch (spec.cell) {
     case 'rnn':
       return createElmanKernel(spec.units, spec.activation ?? 'tanh');

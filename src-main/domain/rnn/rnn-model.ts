@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createKernel } from './cell-spec';
 import { embedLookup } from './embedding';
+import { framewiseProduct } from './kernels/native-dense';
 import { runSequence } from './kernels/sequence-op';
 import type { SequenceResult } from './kernels/sequence-op';
 import type { LayerConfig, ModelConfig } from './model-config';
@@ -274,7 +275,7 @@ export class RnnModel {
     const flat = tf.reshape(dropped, [-1, size]) as tf.Tensor2D;
     // One product over all frames (not timeDistributed, which loops over time).
     const logits = tf.add(
-      tf.matMul(flat, this.param('output/kernel') as tf.Tensor2D),
+      framewiseProduct(flat, this.param('output/kernel') as tf.Tensor2D),
       this.param('output/bias'),
     );
     return tf.reshape(logits, [...dropped.shape.slice(0, -1), this.config.output.size]);

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { nativeRunnerFor } from './native-sequence';
 import { unstackTime } from './step-helpers';
 import type { SequenceInputs, SequenceKernel } from './sequence-types';
 
@@ -22,6 +23,10 @@ export interface SequenceResult {
  * through the initial state); the mask gets a zero gradient.
  */
 export function runSequence(kernel: SequenceKernel, inputs: SequenceInputs): SequenceResult {
+  // The native addon (C++ over OpenBLAS) runs the same node when it is built; this TF.js path
+  // stays the fallback (UNFOLD_RNN_KERNEL=tfjs forces it). See native-sequence.ts.
+  const native = nativeRunnerFor(kernel);
+  if (native) return native(inputs);
   const [time, batch] = inputs.x.shape;
   const outSize = kernel.outputSize;
   const cellSize = kernel.cellSize;

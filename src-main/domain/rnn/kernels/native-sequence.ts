@@ -1,0 +1,297 @@
+import * as tf from '@tensorflow/tfjs';
+import { NATIVE_FLAGS, loadRnnNative } from '../../../native/rnn-native';
+import type { NativeArrays, NativeDims, RnnNativeAddon } from '../../../native/rnn-native';
+import { UnfoldError } from '../../errors';
+import type { CellSpec } from '../cell-spec';
+import type { SequenceResult } from './sequence-op';
+import type { SequenceInputs, SequenceKernel } from './sequence-types';
+
+/** What the native addon needs to know about a layer's cell. */
+export interface NativeCell {
+  family: 'lstm' | 'gru' | 'elman';
+  units: number;
+  /** LSTMP projection size, else null. */
+  projection: number | null;
+  peephole: boolean;
+  /** Elman with the logistic sigmoid instead of tanh. */
+  sigmoid: boolean;
+}
+
+export type RnnKernelImplementation = 'native' | 'tfjs';
+
+export interface RnnKernelChoice {
+  implementation: RnnKernelImplementation;
+  reason: string;
+  addon: RnnNativeAddon | null;
+}
+
+export function nativeCellOf(spec: CellSpec): NativeCell {
+  const lstm = spec.cell === 'lstm' || spec.cell === 'peephole' || spec.cell === 'lstmp';
+  return {
+    family: lstm ? 'lstm' : spec.cell === 'gru' ? 'gru' : 'elman',
+    units: spec.units,
+    projection: spec.cell === 'lstmp' ? (spec.projection ?? null) : null,
+    peephole: spec.cell === 'peephole' || spec.cell === 'lstmp',
+    sigmoid: spec.cell === 'rnn' && spec.activation === 'sigmoid',
+  };
+}
+
+// Kernels built from a CellSpec remember their cell here, so runSequence can hand them to the
+// native addon; kernels built any other way always run on TF.js.
+const nativeCells = new WeakMap<SequenceKernel, NativeCell>();
+
+/** Marks a TF.js kernel as having a native twin; returns the same kernel. */
+export function withNativeTwin(kernel: SequenceKernel, spec: CellSpec): SequenceKernel {
+  nativeCells.set(kernel, nativeCellOf(spec));
+  return kernel;
+}
+
+/**
+ * Which implementation runs the sequence ops: UNFOLD_RNN_KERNEL=tfjs or native forces one
+ * (native then fails loudly when the addon is missing), unset = native when it loads.
+ */
+export function chooseRnnKernel(env: NodeJS.ProcessEnv = process.env): RnnKernelChoice {
+  const forced = env.UNFOLD_RNN_KERNEL;
+  if (forced === 'tfjs')
+    return { implementation: 'tfjs', reason: 'UNFOLD_RNN_KERNEL=tfjs', addon: null };
+  if (forced !== undefined && forced !== '' && forced !== 'native' && forced !== 'auto') {
+    throw new UnfoldError(
+      'INVALID_ARGUMENT',
+      `UNFOLD_RNN_KERNEL=${forced} is not a kernel; use native, tfjs or auto.`,
+    );
+  }
+  const load = loadRnnNative(env);
+  if (load.addon) {
+    return {
+      implementation: 'native',
+      reason: `${forced === 'native' ? 'UNFOLD_RNN_KERNEL=native' : 'addon loaded'} (${load.threads} BLAS threads)`,
+      addon: load.addon,
+    };
+  }
+  if (forced === 'native') {
+    throw new UnfoldError(
+      'NATIVE_KERNEL_UNAVAILABLE',
+      `UNFOLD_RNN_KERNEL=native but the native RNN kernel is ${load.reason}. Unset it to use the TF.js kernels.`,
+    );
+  }
+  return { implementation: 'tfjs', reason: `native kernel ${load.reason}`, addon: null };
+}
+
+/** The native runner for this kernel, or null when it must run on TF.js. */
+export function nativeRunnerFor(
+  kernel: SequenceKernel,
+): ((inputs: SequenceInputs) => SequenceResult) | null {
+  const cell = nativeCells.get(kernel);
+  if (!cell) return null;
+  const choice = chooseRnnKernel();
+  if (!choice.addon) return null;
+  const addon = choice.addon;
+  return (inputs) => runNativeSequence(addon, cell, kernel, inputs);
+}
+
+const data = (t: tf.Tensor): Float32Array => t.dataSync() as Float32Array;
+
+// Weight values by TF.js data id: a tensor's data never changes and an optimizer step gives a
+// variable a new data id, so this is exact. Reading the weights out of the wasm heap on every
+// call (~1 MB per 256-unit LSTM layer) would otherwise dominate streaming (batch 1, one step).
+const weightValues = new WeakMap<object, Float32Array>();
+function weightData(t: tf.Tensor): Float32Array {
+  const known = weightValues.get(t.dataId);
+  if (known) return known;
+  const values = data(t);
+  weightValues.set(t.dataId, values);
+  return values;
+}
+
+/**
+ * The native twin of runSequence: the same single custom-gradient node with the same packed
+ * value (outputs, then the final cell state) and the same gradients, but the forward loop and
+ * the BPTT run in C++ over OpenBLAS. Tensors cross as typed arrays (dataSync in, tensors out);
+ * the forward cache stays in JS memory, referenced only by the gradient closure.
+ */
+export function runNativeSequence(
+  addon: RnnNativeAddon,
+  cell: NativeCell,
+  kernel: SequenceKernel,
+  inputs: SequenceInputs,
+): SequenceResult {
+  const [time, batch, inputSize] = inputs.x.shape;
+  const outSize = kernel.outputSize;
+  const cellSize = kernel.cellSize;
+  const weightCount = inputs.weights.length;
+  const c0 = cellSize > 0 ? (inputs.c0 ?? tf.zeros([batch, cellSize])) : null;
+  const mask = inputs.mask;
+  const args: tf.Tensor[] = [inputs.x, ...inputs.weights, inputs.h0];
+  if (c0) args.push(c0);
+  if (mask) args.push(mask);
+  const flags =
+    (cell.peephole ? NATIVE_FLAGS.peephole : 0) |
+    (cell.projection !== null ? NATIVE_FLAGS.projection : 0) |
+    (mask ? NATIVE_FLAGS.mask : 0) |
+    (cell.sigmoid ? NATIVE_FLAGS.sigmoid : 0);
+  const dims: NativeDims = [time, batch, inputSize, cell.units, outSize, flags];
+  const stepValues = time * batch * outSize;
+
+  const op = tf.customGrad((...received: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    received.pop(); // save: not needed, the closure below keeps the typed arrays it uses
+    const tensors = received as tf.Tensor[];
+    const x = data(tensors[0] as tf.Tensor);
+    const weights = tensors.slice(1, 1 + weightCount).map(weightData);
+    const h0 = data(tensors[1 + weightCount] as tf.Tensor);
+    const c0Data = c0 ? data(tensors[2 + weightCount] as tf.Tensor) : null;
+    const maskData = mask ? data(tensors[args.length - 1] as tf.Tensor) : null;
+    const forward = nativeForward(addon, cell, dims, x, weights, h0, c0Data, maskData);
+    // h holds h0 then the output of every step: the outputs are h without its first block.
+    const packed = new Float32Array(stepValues + batch * cellSize);
+    packed.set(forward.h.subarray(batch * outSize));
+    if (forward.finalCell) packed.set(forward.finalCell, stepValues);
+    const value = tf.tensor1d(packed);
+    const gradFunc = (dy: tf.Tensor): tf.Tensor[] => {
+      const dyData = data(dy);
+      const dOut = dyData.subarray(0, stepValues);
+      const dCell = cellSize > 0 ? dyData.subarray(stepValues) : null;
+      const g = nativeBackward(addon, cell, dims, x, weights, maskData, dOut, dCell, forward.cache);
+      const result: tf.Tensor[] = [
+        tf.tensor3d(g.dx, [time, batch, inputSize]),
+        ...g.dWeights.map((values, k) => tf.tensor(values, (inputs.weights[k] as tf.Tensor).shape)),
+        tf.tensor2d(g.dh0, [batch, outSize]),
+      ];
+      if (c0)
+        result.push(tf.tensor2d(g.dc0 ?? new Float32Array(batch * cellSize), [batch, cellSize]));
+      if (mask) result.push(tf.zerosLike(mask));
+      return result;
+    };
+    return { value, gradFunc };
+  });
+
+  const packed = op(...args);
+  const outputs = tf.reshape(tf.slice(packed, 0, stepValues), [
+    time,
+    batch,
+    outSize,
+  ]) as tf.Tensor3D;
+  const finalOutput = tf.reshape(tf.slice(outputs, [time - 1, 0, 0], [1, batch, outSize]), [
+    batch,
+    outSize,
+  ]);
+  const finalCell =
+    cellSize > 0 ? tf.reshape(tf.slice(packed, stepValues), [batch, cellSize]) : null;
+  return { outputs, finalOutput, finalCell };
+}
+
+interface NativeForward {
+  /** [(T+1) * B, outSize]: h0, then the output of each step. */
+  h: Float32Array;
+  finalCell: Float32Array | null;
+  /** The addon's cache arrays, handed back unchanged to the backward pass. */
+  cache: Float32Array[];
+}
+
+function nativeForward(
+  addon: RnnNativeAddon,
+  cell: NativeCell,
+  dims: NativeDims,
+  x: Float32Array,
+  weights: Float32Array[],
+  h0: Float32Array,
+  c0: Float32Array | null,
+  mask: Float32Array | null,
+): NativeForward {
+  const [time, batch] = dims;
+  if (cell.family === 'lstm') {
+    const [w, u, b] = weights;
+    const peep = cell.peephole ? (weights[3] ?? null) : null;
+    const proj = cell.projection !== null ? (weights[cell.peephole ? 4 : 3] ?? null) : null;
+    const cache = addon.lstmForward(dims, [
+      x,
+      w ?? null,
+      u ?? null,
+      b ?? null,
+      peep,
+      proj,
+      h0,
+      c0,
+      mask,
+    ]);
+    const cells = cache[1] as Float32Array;
+    const n = cell.units;
+    return {
+      h: cache[5] as Float32Array,
+      finalCell: cells.subarray(time * batch * n),
+      cache,
+    };
+  }
+  const arrays: NativeArrays = [
+    x,
+    weights[0] ?? null,
+    weights[1] ?? null,
+    weights[2] ?? null,
+    h0,
+    mask,
+  ];
+  const cache =
+    cell.family === 'gru' ? addon.gruForward(dims, arrays) : addon.elmanForward(dims, arrays);
+  return { h: cache[cache.length - 1] as Float32Array, finalCell: null, cache };
+}
+
+interface NativeGradients {
+  dx: Float32Array;
+  dWeights: Float32Array[];
+  dh0: Float32Array;
+  dc0: Float32Array | null;
+}
+
+function nativeBackward(
+  addon: RnnNativeAddon,
+  cell: NativeCell,
+  dims: NativeDims,
+  x: Float32Array,
+  weights: Float32Array[],
+  mask: Float32Array | null,
+  dOut: Float32Array,
+  dCell: Float32Array | null,
+  cache: Float32Array[],
+): NativeGradients {
+  if (cell.family === 'lstm') {
+    const [w, u, b] = weights;
+    const peep = cell.peephole ? (weights[3] ?? null) : null;
+    const proj = cell.projection !== null ? (weights[cell.peephole ? 4 : 3] ?? null) : null;
+    const g = addon.lstmBackward(dims, [
+      x,
+      w ?? null,
+      u ?? null,
+      b ?? null,
+      peep,
+      proj,
+      mask,
+      dOut,
+      dCell,
+      ...cache,
+    ]);
+    const [dx, dw, du, db, dpeep, dproj, dh0, dc0] = g as [
+      Float32Array,
+      Float32Array,
+      Float32Array,
+      Float32Array,
+      Float32Array,
+      Float32Array,
+      Float32Array,
+      Float32Array,
+    ];
+    const dWeights = [dw, du, db];
+    if (peep) dWeights.push(dpeep);
+    if (proj) dWeights.push(dproj);
+    return { dx, dWeights, dh0, dc0 };
+  }
+  const arrays: NativeArrays = [x, weights[0] ?? null, weights[1] ?? null, mask, dOut, ...cache];
+  const g =
+    cell.family === 'gru' ? addon.gruBackward(dims, arrays) : addon.elmanBackward(dims, arrays);
+  const [dx, dw, du, db, dh0] = g as [
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+  ];
+  return { dx, dWeights: [dw, du, db], dh0, dc0: null };
+}

@@ -1,0 +1,12 @@
+{
+  "targets": [
+    {
+      "target_name": "unfold_rnn",
+      "sources": ["src/addon.cc", "src/rnn_kernels.cc"],
+      "cflags_cc": ["-O3", "-std=c++17", "-fno-math-errno", "-fno-trapping-math"],
+      "cflags_cc!": ["-fno-exceptions"],
+      "libraries": ["-lopenblas"],
+      "defines": ["NAPI_VERSION=8"]
+    }
+  ]
+}

@@ -1,0 +1,116 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** dims = [time, batch, input, units, output, flags]; see src/addon.cc. */
+export type NativeDims = [number, number, number, number, number, number];
+export type NativeArrays = Array<Float32Array | null>;
+
+/** Flag bits of NativeDims[5]. */
+export const NATIVE_FLAGS = { peephole: 1, projection: 2, mask: 4, sigmoid: 8 } as const;
+
+/** The functions of unfold_rnn.node (src/addon.cc documents each argument list). */
+export interface RnnNativeAddon {
+  lstmForward(dims: NativeDims, arrays: NativeArrays): Float32Array[];
+  lstmBackward(dims: NativeDims, arrays: NativeArrays): Float32Array[];
+  gruForward(dims: NativeDims, arrays: NativeArrays): Float32Array[];
+  gruBackward(dims: NativeDims, arrays: NativeArrays): Float32Array[];
+  elmanForward(dims: NativeDims, arrays: NativeArrays): Float32Array[];
+  elmanBackward(dims: NativeDims, arrays: NativeArrays): Float32Array[];
+  /** dims [M, N, K, transA, transB, 0]: [C] = op(A) op(B), row-major. */
+  matMul(dims: NativeDims, arrays: NativeArrays): Float32Array[];
+  /** OpenBLAS threads per product. */
+  setThreads(threads: number): number;
+  /** 2: the time-parallel products run on a second thread beside the recurrence; 1: one thread. */
+  setParallel(threads: number): number;
+  info(): { blas: string; threads: number; cores: number; parallel: number };
+}
+
+export type RnnNativeLoad =
+  | {
+      addon: RnnNativeAddon;
+      path: string;
+      /** Threads per kernel call (see NativeThreads.parallel). */
+      threads: number;
+      reason: null;
+    }
+  | { addon: null; path: null; threads: 0; reason: string };
+
+const ADDON_FILE = join('build', 'Release', 'unfold_rnn.node');
+
+/**
+ * Where the built addon may be: UNFOLD_RNN_NATIVE_PATH alone when set (a packaged app points it
+ * at its resources; a non-existent path disables the addon), else beside this module (source
+ * runs: tsx, vitest) or under the working directory's src-main/native (bundled main process).
+ */
+function candidatePaths(env: NodeJS.ProcessEnv): string[] {
+  if (env.UNFOLD_RNN_NATIVE_PATH) return [env.UNFOLD_RNN_NATIVE_PATH];
+  const paths: string[] = [];
+  try {
+    paths.push(join(dirname(fileURLToPath(import.meta.url)), ADDON_FILE));
+  } catch {
+    // import.meta.url is not a file URL in some bundles
+  }
+  paths.push(join(process.cwd(), 'src-main', 'native', ADDON_FILE));
+  return [...new Set(paths)];
+}
+
+/**
+ * Threads per kernel call (UNFOLD_RNN_THREADS, default: every core up to 2). The kernel spends
+ * them itself: the recurrence on the calling thread, the input projections and weight gradients
+ * of finished chunks of steps on a second one. OpenBLAS then runs single-threaded
+ * (UNFOLD_RNN_BLAS_THREADS overrides): its own threads split products of 32 rows poorly and
+ * spin-wait, which measured 2x slower on this shared 2-core machine.
+ */
+export interface NativeThreads {
+  parallel: number;
+  blas: number;
+}
+
+function threadCounts(env: NodeJS.ProcessEnv): NativeThreads {
+  const positive = (value: string | undefined): number | null => {
+    const n = Number(value);
+    return value !== undefined && Number.isInteger(n) && n > 0 ? n : null;
+  };
+  return {
+    parallel: positive(env.UNFOLD_RNN_THREADS) ?? Math.max(1, Math.min(2, availableParallelism())),
+    blas: positive(env.UNFOLD_RNN_BLAS_THREADS) ?? 1,
+  };
+}
+
+let cached: RnnNativeLoad | null = null;
+
+/**
+ * Loads the native sequence kernels once per process. Never throws: a missing build (no
+ * compiler or no libopenblas-dev at install time), a missing libopenblas.so.0 at run time or
+ * an addon built for another platform returns `addon: null` with the reason. The addon uses
+ * only N-API, so one build loads in Node and in Electron alike.
+ */
+export function loadRnnNative(env: NodeJS.ProcessEnv = process.env): RnnNativeLoad {
+  if (cached) return cached;
+  cached = loadRnnNativeFrom(candidatePaths(env), threadCounts(env));
+  return cached;
+}
+
+/** Loads the addon from the first existing path and sets its thread counts; never throws. */
+export function loadRnnNativeFrom(paths: string[], threads: NativeThreads): RnnNativeLoad {
+  const path = paths.find((p) => existsSync(p));
+  if (!path) {
+    return {
+      addon: null,
+      path: null,
+      threads: 0,
+      reason: `not built (no ${ADDON_FILE}; run node src-main/native/build.mjs with g++ and libopenblas-dev installed)`,
+    };
+  }
+  try {
+    const addon = createRequire(import.meta.url)(path) as RnnNativeAddon;
+    addon.setThreads(threads.blas);
+    return { addon, path, threads: addon.setParallel(threads.parallel), reason: null };
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    return { addon: null, path: null, threads: 0, reason: `failed to load ${path}: ${message}` };
+  }
+}

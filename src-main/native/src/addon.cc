@@ -1,0 +1,348 @@
+// N-API glue for the sequence kernels (plain C N-API: ABI-stable, so one build loads in Node
+// and in Electron). Every function takes dims [T, B, I, n, r, flags] and a list of
+// Float32Array|null, checks every length, and returns newly allocated Float32Arrays.
+// The work is synchronous, like TF.js's own CPU/wasm kernels.
+#include <node_api.h>
+
+#include <cblas.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "rnn_kernels.h"
+
+namespace {
+
+using unfold_rnn::Dims;
+
+struct ArgError {
+  std::string message;
+};
+
+struct Args {
+  Dims dims{};
+  int flags = 0;
+  std::vector<float*> data;
+  std::vector<size_t> lengths;
+};
+
+constexpr int kPeephole = 1;
+constexpr int kProjection = 2;
+constexpr int kMask = 4;
+constexpr int kSigmoid = 8;
+
+void check(napi_env env, napi_status status, const char* what) {
+  if (status != napi_ok) throw ArgError{std::string("N-API call failed: ") + what};
+}
+
+Args read_args(napi_env env, napi_callback_info info, size_t array_count) {
+  size_t argc = 2;
+  napi_value argv[2];
+  check(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr), "get_cb_info");
+  if (argc < 2) throw ArgError{"expected (dims, arrays)"};
+  Args args;
+  int values[6] = {0, 0, 0, 0, 0, 0};
+  for (uint32_t i = 0; i < 6; i++) {
+    napi_value v;
+    check(env, napi_get_element(env, argv[0], i, &v), "dims element");
+    int32_t value = 0;
+    if (napi_get_value_int32(env, v, &value) != napi_ok || value < 0)
+      throw ArgError{"dims must be 6 non-negative integers"};
+    values[i] = value;
+  }
+  args.dims = Dims{values[0], values[1], values[2], values[3], values[4]};
+  args.flags = values[5];
+  uint32_t length = 0;
+  check(env, napi_get_array_length(env, argv[1], &length), "arrays length");
+  if (length != array_count)
+    throw ArgError{"expected " + std::to_string(array_count) + " arrays, got " +
+                   std::to_string(length)};
+  for (uint32_t i = 0; i < length; i++) {
+    napi_value v;
+    check(env, napi_get_element(env, argv[1], i, &v), "arrays element");
+    napi_valuetype type;
+    check(env, napi_typeof(env, v, &type), "typeof");
+    if (type == napi_null || type == napi_undefined) {
+      args.data.push_back(nullptr);
+      args.lengths.push_back(0);
+      continue;
+    }
+    bool is_typed = false;
+    check(env, napi_is_typedarray(env, v, &is_typed), "is_typedarray");
+    if (!is_typed) throw ArgError{"array " + std::to_string(i) + " is not a Float32Array"};
+    napi_typedarray_type ta_type;
+    size_t ta_length = 0;
+    void* ptr = nullptr;
+    check(env, napi_get_typedarray_info(env, v, &ta_type, &ta_length, &ptr, nullptr, nullptr),
+          "typedarray_info");
+    if (ta_type != napi_float32_array)
+      throw ArgError{"array " + std::to_string(i) + " is not a Float32Array"};
+    args.data.push_back(static_cast<float*>(ptr));
+    args.lengths.push_back(ta_length);
+  }
+  return args;
+}
+
+// Input i must hold exactly `expected` floats (or be null when `optional` and expected == 0).
+const float* input(const Args& args, size_t i, size_t expected, const char* name) {
+  if (expected == 0) return nullptr;
+  if (!args.data[i] || args.lengths[i] != expected)
+    throw ArgError{std::string(name) + ": expected " + std::to_string(expected) +
+                   " floats, got " + std::to_string(args.lengths[i])};
+  return args.data[i];
+}
+
+struct Outputs {
+  napi_env env;
+  napi_value array;
+  uint32_t count = 0;
+  explicit Outputs(napi_env e) : env(e) { check(env, napi_create_array(env, &array), "array"); }
+  float* add(size_t length) {
+    napi_value buffer, typed;
+    void* data = nullptr;
+    check(env, napi_create_arraybuffer(env, length * sizeof(float), &data, &buffer), "buffer");
+    check(env, napi_create_typedarray(env, napi_float32_array, length, buffer, 0, &typed),
+          "typedarray");
+    check(env, napi_set_element(env, array, count++, typed), "set_element");
+    return length == 0 ? nullptr : static_cast<float*>(data);
+  }
+};
+
+template <typename F>
+napi_value guarded(napi_env env, F body) {
+  try {
+    return body();
+  } catch (const ArgError& e) {
+    napi_throw_error(env, "UNFOLD_RNN_NATIVE", e.message.c_str());
+  } catch (const std::bad_alloc&) {
+    napi_throw_error(env, "UNFOLD_RNN_NATIVE", "out of memory");
+  }
+  return nullptr;
+}
+
+size_t sz(int a, int b) { return (size_t)a * (size_t)b; }
+
+// [x, W, U, b, peep, proj, h0, c0, mask] -> [gates, cells, cnew, tanhc, m, h]
+napi_value LstmForward(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() {
+    Args a = read_args(env, info, 9);
+    const Dims& d = a.dims;
+    const int T = d.time, B = d.batch, I = d.input, n = d.units, r = d.output;
+    const bool peep = a.flags & kPeephole, proj = a.flags & kProjection, has_mask = a.flags & kMask;
+    if (!proj && r != n) throw ArgError{"without a projection the output size is the cell count"};
+    unfold_rnn::LstmWeights wt{input(a, 1, sz(I, 4 * n), "kernel"),
+                               input(a, 2, sz(r, 4 * n), "recurrent_kernel"),
+                               input(a, 3, 4 * n, "bias"),
+                               input(a, 4, peep ? 3 * n : 0, "peephole"),
+                               input(a, 5, proj ? sz(n, r) : 0, "projection")};
+    const float* x = input(a, 0, sz(T * B, I), "x");
+    const float* h0 = input(a, 6, sz(B, r), "h0");
+    const float* c0 = input(a, 7, sz(B, n), "c0");
+    const float* mask = input(a, 8, has_mask ? sz(T, B) : 0, "mask");
+    Outputs out(env);
+    unfold_rnn::LstmCache cache{out.add(sz(T * B, 4 * n)), out.add(sz((T + 1) * B, n)),
+                                out.add(sz(T * B, n)),     out.add(sz(T * B, n)),
+                                out.add(proj ? sz(T * B, n) : 0), out.add(sz((T + 1) * B, r))};
+    unfold_rnn::lstm_forward(d, x, wt, h0, c0, mask, cache);
+    return out.array;
+  });
+}
+
+// [x, W, U, b, peep, proj, mask, dout, dcfinal, gates, cells, cnew, tanhc, m, h]
+//   -> [dx, dW, dU, db, dpeep, dproj, dh0, dc0]
+napi_value LstmBackward(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() {
+    Args a = read_args(env, info, 15);
+    const Dims& d = a.dims;
+    const int T = d.time, B = d.batch, I = d.input, n = d.units, r = d.output;
+    const bool peep = a.flags & kPeephole, proj = a.flags & kProjection, has_mask = a.flags & kMask;
+    unfold_rnn::LstmWeights wt{input(a, 1, sz(I, 4 * n), "kernel"),
+                               input(a, 2, sz(r, 4 * n), "recurrent_kernel"),
+                               input(a, 3, 4 * n, "bias"),
+                               input(a, 4, peep ? 3 * n : 0, "peephole"),
+                               input(a, 5, proj ? sz(n, r) : 0, "projection")};
+    const float* x = input(a, 0, sz(T * B, I), "x");
+    const float* mask = input(a, 6, has_mask ? sz(T, B) : 0, "mask");
+    const float* dout = input(a, 7, sz(T * B, r), "dOutputs");
+    const float* dcfinal = a.data[8] ? input(a, 8, sz(B, n), "dFinalCell") : nullptr;
+    unfold_rnn::LstmCache cache{const_cast<float*>(input(a, 9, sz(T * B, 4 * n), "gates")),
+                                const_cast<float*>(input(a, 10, sz((T + 1) * B, n), "cells")),
+                                const_cast<float*>(input(a, 11, sz(T * B, n), "cnew")),
+                                const_cast<float*>(input(a, 12, sz(T * B, n), "tanhc")),
+                                const_cast<float*>(input(a, 13, proj ? sz(T * B, n) : 0, "m")),
+                                const_cast<float*>(input(a, 14, sz((T + 1) * B, r), "h"))};
+    Outputs out(env);
+    unfold_rnn::LstmGrads g{out.add(sz(T * B, I)),          out.add(sz(I, 4 * n)),
+                            out.add(sz(r, 4 * n)),          out.add(4 * n),
+                            out.add(peep ? 3 * n : 0),      out.add(proj ? sz(n, r) : 0),
+                            out.add(sz(B, r)),              out.add(sz(B, n))};
+    unfold_rnn::lstm_backward(d, x, wt, mask, cache, dout, dcfinal, g);
+    return out.array;
+  });
+}
+
+// [x, W, U, b, h0, mask] -> [gates, a, h]
+napi_value GruForward(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() {
+    Args a = read_args(env, info, 6);
+    const Dims& d = a.dims;
+    const int T = d.time, B = d.batch, I = d.input, n = d.units;
+    const float* x = input(a, 0, sz(T * B, I), "x");
+    const float* w = input(a, 1, sz(I, 3 * n), "kernel");
+    const float* u = input(a, 2, sz(n, 3 * n), "recurrent_kernel");
+    const float* b = input(a, 3, 3 * n, "bias");
+    const float* h0 = input(a, 4, sz(B, n), "h0");
+    const float* mask = input(a, 5, (a.flags & kMask) ? sz(T, B) : 0, "mask");
+    Outputs out(env);
+    unfold_rnn::GruCache cache{out.add(sz(T * B, 3 * n)), out.add(sz(T * B, n)),
+                               out.add(sz((T + 1) * B, n))};
+    unfold_rnn::gru_forward(d, x, w, u, b, h0, mask, cache);
+    return out.array;
+  });
+}
+
+// [x, W, U, mask, dout, gates, a, h] -> [dx, dW, dU, db, dh0]
+napi_value GruBackward(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() {
+    Args a = read_args(env, info, 8);
+    const Dims& d = a.dims;
+    const int T = d.time, B = d.batch, I = d.input, n = d.units;
+    const float* x = input(a, 0, sz(T * B, I), "x");
+    const float* w = input(a, 1, sz(I, 3 * n), "kernel");
+    const float* u = input(a, 2, sz(n, 3 * n), "recurrent_kernel");
+    const float* mask = input(a, 3, (a.flags & kMask) ? sz(T, B) : 0, "mask");
+    const float* dout = input(a, 4, sz(T * B, n), "dOutputs");
+    unfold_rnn::GruCache cache{const_cast<float*>(input(a, 5, sz(T * B, 3 * n), "gates")),
+                               const_cast<float*>(input(a, 6, sz(T * B, n), "a")),
+                               const_cast<float*>(input(a, 7, sz((T + 1) * B, n), "h"))};
+    Outputs out(env);
+    unfold_rnn::PlainGrads g{out.add(sz(T * B, I)), out.add(sz(I, 3 * n)),
+                             out.add(sz(n, 3 * n)), out.add(3 * n), out.add(sz(B, n))};
+    unfold_rnn::gru_backward(d, x, w, u, mask, cache, dout, g);
+    return out.array;
+  });
+}
+
+// [x, W, U, b, h0, mask] -> [hnew, h]
+napi_value ElmanForward(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() {
+    Args a = read_args(env, info, 6);
+    const Dims& d = a.dims;
+    const int T = d.time, B = d.batch, I = d.input, n = d.units;
+    const float* x = input(a, 0, sz(T * B, I), "x");
+    const float* w = input(a, 1, sz(I, n), "kernel");
+    const float* u = input(a, 2, sz(n, n), "recurrent_kernel");
+    const float* b = input(a, 3, n, "bias");
+    const float* h0 = input(a, 4, sz(B, n), "h0");
+    const float* mask = input(a, 5, (a.flags & kMask) ? sz(T, B) : 0, "mask");
+    Outputs out(env);
+    unfold_rnn::ElmanCache cache{out.add(sz(T * B, n)), out.add(sz((T + 1) * B, n))};
+    unfold_rnn::elman_forward(d, a.flags & kSigmoid, x, w, u, b, h0, mask, cache);
+    return out.array;
+  });
+}
+
+// [x, W, U, mask, dout, hnew, h] -> [dx, dW, dU, db, dh0]
+napi_value ElmanBackward(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() {
+    Args a = read_args(env, info, 7);
+    const Dims& d = a.dims;
+    const int T = d.time, B = d.batch, I = d.input, n = d.units;
+    const float* x = input(a, 0, sz(T * B, I), "x");
+    const float* w = input(a, 1, sz(I, n), "kernel");
+    const float* u = input(a, 2, sz(n, n), "recurrent_kernel");
+    const float* mask = input(a, 3, (a.flags & kMask) ? sz(T, B) : 0, "mask");
+    const float* dout = input(a, 4, sz(T * B, n), "dOutputs");
+    unfold_rnn::ElmanCache cache{const_cast<float*>(input(a, 5, sz(T * B, n), "hnew")),
+                                 const_cast<float*>(input(a, 6, sz((T + 1) * B, n), "h"))};
+    Outputs out(env);
+    unfold_rnn::PlainGrads g{out.add(sz(T * B, I)), out.add(sz(I, n)), out.add(sz(n, n)),
+                             out.add(n), out.add(sz(B, n))};
+    unfold_rnn::elman_backward(d, a.flags & kSigmoid, x, w, u, mask, cache, dout, g);
+    return out.array;
+  });
+}
+
+// matMul([M, N, K, transA, transB, 0], [A, B]) -> [C]: C [M, N] = op(A) op(B), row-major, one
+// BLAS product (for the per-frame output layer, whose transposed gradient products are slow on
+// the TF.js wasm backend).
+napi_value MatMul(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() {
+    Args a = read_args(env, info, 2);
+    const int m = a.dims.time, n = a.dims.batch, k = a.dims.input;
+    const bool ta = a.dims.units != 0, tb = a.dims.output != 0;
+    const float* lhs = input(a, 0, sz(m, k), "A");
+    const float* rhs = input(a, 1, sz(k, n), "B");
+    Outputs out(env);
+    float* c = out.add(sz(m, n));
+    if (c) unfold_rnn::matmul(ta, tb, m, n, k, lhs, rhs, c);
+    return out.array;
+  });
+}
+
+// setThreads(n): OpenBLAS worker threads; returns the count now in use.
+napi_value SetThreads(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int32_t n = 0;
+  if (argc >= 1 && napi_get_value_int32(env, argv[0], &n) == napi_ok && n > 0)
+    openblas_set_num_threads(n);
+  napi_value result;
+  napi_create_int32(env, openblas_get_num_threads(), &result);
+  return result;
+}
+
+// setParallel(n): 2 overlaps the time-parallel products with the recurrence on a second
+// thread, 1 keeps every call on the calling thread; returns the value now in use.
+napi_value SetParallel(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int32_t n = 0;
+  if (argc >= 1 && napi_get_value_int32(env, argv[0], &n) == napi_ok && n > 0)
+    unfold_rnn::set_parallel(n);
+  napi_value result;
+  napi_create_int32(env, unfold_rnn::get_parallel(), &result);
+  return result;
+}
+
+// info(): the BLAS configuration string and thread count, for bench reports.
+napi_value Info(napi_env env, napi_callback_info) {
+  napi_value result, config, threads, cores;
+  napi_create_object(env, &result);
+  napi_create_string_utf8(env, openblas_get_config(), NAPI_AUTO_LENGTH, &config);
+  napi_create_int32(env, openblas_get_num_threads(), &threads);
+  napi_create_int32(env, openblas_get_num_procs(), &cores);
+  napi_set_named_property(env, result, "blas", config);
+  napi_set_named_property(env, result, "threads", threads);
+  napi_set_named_property(env, result, "cores", cores);
+  napi_value parallel;
+  napi_create_int32(env, unfold_rnn::get_parallel(), &parallel);
+  napi_set_named_property(env, result, "parallel", parallel);
+  return result;
+}
+
+napi_value Init(napi_env env, napi_value exports) {
+  const napi_property_descriptor props[] = {
+      {"lstmForward", nullptr, LstmForward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"lstmBackward", nullptr, LstmBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gruForward", nullptr, GruForward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gruBackward", nullptr, GruBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"elmanForward", nullptr, ElmanForward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"elmanBackward", nullptr, ElmanBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"matMul", nullptr, MatMul, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"setParallel", nullptr, SetParallel, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},
+  };
+  napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  return exports;
+}
+
+}  // namespace
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)
