@@ -32,6 +32,39 @@ export interface SelftestResult {
   lastLoss: number;
 }
 
+/**
+ * Training a speech experiment. The experiment config's own schema lives with the domain and
+ * is checked by the job (a bad config fails the job with the first bad field named); here
+ * only its shape is, so that the renderer bundle stays free of domain code.
+ */
+export const SpeechTrainParamsSchema = z.object({
+  config: z.record(z.string(), z.unknown()).refine((c) => typeof c.name === 'string', {
+    message: 'the experiment config needs a name',
+  }),
+  /** Continue from the experiment's last checkpoint. */
+  resume: z.boolean().default(false),
+});
+
+export const SpeechEvaluateParamsSchema = z.object({
+  experiment: z.string().min(1).max(200),
+  corpus: z.string().min(1).max(200).optional(),
+  split: z.string().min(1).max(100).optional(),
+});
+
+export interface SpeechTrainResult {
+  dir: string;
+  epochs: number;
+  bestEpoch: number | null;
+  /** The headline figure of the test evaluation: accuracy (words) or frame accuracy (phones). */
+  testMetric: number | null;
+}
+
+export interface SpeechEvaluateResult {
+  dir: string;
+  split: string;
+  metric: number | null;
+}
+
 /** Every kind of job, with its parameters; later capabilities add kinds here. */
 export const JobSpecSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('selftest'), params: SelftestParamsSchema.prefault({}) }),
@@ -43,6 +76,8 @@ export const JobSpecSchema = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('corpus-validate'), params: CorpusValidateParamsSchema }),
   z.object({ kind: z.literal('corpus-export'), params: CorpusExportParamsSchema }),
+  z.object({ kind: z.literal('speech-train'), params: SpeechTrainParamsSchema }),
+  z.object({ kind: z.literal('speech-evaluate'), params: SpeechEvaluateParamsSchema }),
 ]);
 export type JobSpecInput = z.input<typeof JobSpecSchema>;
 export type JobSpec = z.output<typeof JobSpecSchema>;
@@ -55,6 +90,8 @@ export interface JobResults {
   'corpus-synth-sentences': CorpusCreatedResult;
   'corpus-validate': CorpusValidatedResult;
   'corpus-export': CorpusExportedResult;
+  'speech-train': SpeechTrainResult;
+  'speech-evaluate': SpeechEvaluateResult;
 }
 
 export interface JobProgressData {
@@ -92,5 +129,9 @@ export function jobTitle(spec: JobSpec): string {
       return `Validate corpus ${spec.params.corpus}`;
     case 'corpus-export':
       return `Export corpus ${spec.params.corpus} as ${spec.params.format}`;
+    case 'speech-train':
+      return `${spec.params.resume ? 'Resume training' : 'Train'} experiment ${String(spec.params.config.name)}`;
+    case 'speech-evaluate':
+      return `Evaluate experiment ${spec.params.experiment}${spec.params.split ? ` on ${spec.params.split}` : ''}`;
   }
 }

@@ -6,6 +6,7 @@ import { registerDoctorCommand } from './commands/doctor';
 import { registerModelCommands } from './commands/model';
 import { registerSelftestCommand } from './commands/selftest';
 import { registerServeCommand } from './commands/serve';
+import { registerSpeechCommands } from './commands/speech';
 import { runtimePaths } from './runtime-paths';
 
 const paths = runtimePaths(import.meta.url);
@@ -23,5 +24,6 @@ registerSelftestCommand(program, paths);
 registerAudioCommands(program);
 registerCorpusCommands(program);
 registerModelCommands(program);
+registerSpeechCommands(program);
 
 await program.parseAsync(process.argv);

@@ -8,6 +8,7 @@ import {
   runCorpusSynthWords,
   runCorpusValidate,
 } from './corpus-jobs';
+import { runSpeechEvaluate, runSpeechTrain } from './speech-jobs';
 
 export interface JobEnvironment extends LongOperationOptions {
   dataDir: string;
@@ -28,6 +29,8 @@ export const jobFunctions: JobFunctions = {
   'corpus-synth-sentences': runCorpusSynthSentences,
   'corpus-validate': runCorpusValidate,
   'corpus-export': runCorpusExport,
+  'speech-train': runSpeechTrain,
+  'speech-evaluate': runSpeechEvaluate,
 };
 
 export function runJob(spec: JobSpec, environment: JobEnvironment): Promise<unknown> {

@@ -1,0 +1,476 @@
+import { readFile } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
+import cliProgress from 'cli-progress';
+import type { Command } from 'commander';
+import { readAudioFile } from '../../domain/audio/wav';
+import { encodeNpy } from '../../domain/audio/npy';
+import { RecorderService } from '../../domain/audio/recorder';
+import { chooseDataFolder } from '../../domain/data-folder';
+import { UnfoldError } from '../../domain/errors';
+import { writeFileAtomically } from '../../domain/fs/atomic-write';
+import type { Progress } from '../../domain/jobs/progress';
+import { CELL_KINDS } from '../../domain/rnn/cell-spec';
+import type { CellKind } from '../../domain/rnn/cell-spec';
+import {
+  PRESET_NAMES,
+  defaultPresetFor,
+  evaluateExperiment,
+  experimentDir,
+  loadRecognizer,
+  parseExperimentConfig,
+  presetConfig,
+  trainExperiment,
+} from '../../domain/speech';
+import type {
+  ExperimentConfig,
+  ExperimentConfigInput,
+  PhoneEvaluation,
+  PresetName,
+  WordEvaluation,
+} from '../../domain/speech';
+import { recognizeWordsFromRecorder, streamPhonesFromRecorder } from '../../domain/speech/live';
+import { reportCliError } from '../cli-errors';
+
+function print(text: string): void {
+  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+/** A progress bar on stderr (TTY only) and Ctrl-C as cancellation. */
+async function withProgress<T>(
+  json: boolean | undefined,
+  run: (options: { onProgress: (p: Progress) => void; signal: AbortSignal }) => Promise<T>,
+): Promise<T> {
+  const controller = new AbortController();
+  const cancel = (): void => controller.abort();
+  process.once('SIGINT', cancel);
+  const show = !json && process.stderr.isTTY;
+  const bar = new cliProgress.SingleBar(
+    {
+      format: '{bar} {percentage}% | ETA {eta_formatted} | {message}',
+      stream: process.stderr,
+      hideCursor: true,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  try {
+    return await run({
+      signal: controller.signal,
+      onProgress: (progress) => {
+        if (!show) return;
+        const value = Math.round((progress.fraction ?? 0) * 1000);
+        const m = progress.metrics;
+        const figures =
+          m && m.loss !== undefined
+            ? ` loss ${m.loss.toFixed(3)} acc ${((m.accuracy ?? 0) * 100).toFixed(1)}%`
+            : '';
+        const message = `${progress.message ?? ''}${figures}`;
+        if (!started) {
+          bar.start(1000, value, { message });
+          started = true;
+        } else bar.update(value, { message });
+      },
+    });
+  } finally {
+    process.off('SIGINT', cancel);
+    if (started) bar.stop();
+  }
+}
+
+function positive(value: string | undefined, flag: string, integer = true): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!(n > 0) || (integer && !Number.isInteger(n)))
+    throw new UnfoldError(
+      'BAD_ARGUMENT',
+      `${flag} must be a positive ${integer ? 'integer' : 'number'} (got ${value}).`,
+    );
+  return n;
+}
+
+export interface TrainFlags {
+  task: string;
+  corpus: string;
+  out: string;
+  config?: string;
+  preset?: string;
+  epochs?: string;
+  batch?: string;
+  lr?: string;
+  cell?: string;
+  units?: string;
+  layers?: string;
+  bidirectional?: boolean;
+  seed?: string;
+  trainSplit?: string;
+  devSplit?: string;
+  testSplit?: string;
+}
+
+/** The experiment config `unfold train` runs: a preset or --config file, then the flags on top. */
+export async function experimentConfigFromFlags(flags: TrainFlags): Promise<ExperimentConfig> {
+  if (flags.task !== 'words' && flags.task !== 'phones')
+    throw new UnfoldError('BAD_ARGUMENT', `--task must be words or phones (got ${flags.task}).`);
+  const name = basename(flags.out);
+  let config: ExperimentConfigInput;
+  if (flags.config) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(await readFile(flags.config, 'utf8'));
+    } catch (error) {
+      throw new UnfoldError(
+        'BAD_ARGUMENT',
+        `Cannot read --config ${flags.config}: ${(error as Error).message}`,
+      );
+    }
+    config = { ...(parsed as ExperimentConfigInput), name, corpus: flags.corpus, task: flags.task };
+  } else {
+    const preset = (flags.preset ?? defaultPresetFor(flags.task)) as PresetName;
+    if (!PRESET_NAMES.includes(preset))
+      throw new UnfoldError('BAD_ARGUMENT', `--preset must be one of ${PRESET_NAMES.join(', ')}.`);
+    config = { ...presetConfig(preset, flags.corpus, name), task: flags.task };
+  }
+  const training = { ...config.training };
+  const epochs = positive(flags.epochs, '--epochs');
+  const batch = positive(flags.batch, '--batch');
+  const lr = positive(flags.lr, '--lr', false);
+  if (epochs) training.epochs = epochs;
+  if (batch) training.batchSize = batch;
+  if (lr) training.optimizer = { ...training.optimizer, learningRate: lr };
+  let layers = config.model.layers;
+  if (flags.cell && !(CELL_KINDS as readonly string[]).includes(flags.cell))
+    throw new UnfoldError('BAD_ARGUMENT', `--cell must be one of ${CELL_KINDS.join(', ')}.`);
+  const count = positive(flags.layers, '--layers') ?? layers.length;
+  const template = layers[0];
+  layers = Array.from({ length: count }, (_, i) => {
+    const base = layers[i] ?? template ?? { cell: 'lstm' as CellKind, units: 64 };
+    const cell = (flags.cell as CellKind | undefined) ?? base.cell;
+    const { projection, bidirectional, ...rest } = base;
+    return {
+      ...rest,
+      cell,
+      units: positive(flags.units, '--units') ?? base.units,
+      ...(cell === 'lstmp'
+        ? { projection: projection ?? Math.max(1, Math.floor(base.units / 2)) }
+        : {}),
+      ...((flags.bidirectional ?? Boolean(bidirectional))
+        ? { bidirectional: bidirectional ?? 'concat' }
+        : {}),
+    };
+  });
+  if (flags.bidirectional === false) layers = layers.map(({ bidirectional: _b, ...l }) => l);
+  // A bidirectional model needs whole sequences: no truncated BPTT.
+  if (layers.some((l) => l.bidirectional) && training.bptt?.kind === 'truncated')
+    training.bptt = { kind: 'full' };
+  const data = { ...config.data };
+  if (flags.trainSplit) data.train = { splits: flags.trainSplit.split(',') };
+  if (flags.devSplit !== undefined)
+    data.dev =
+      flags.devSplit === '' || flags.devSplit === 'none'
+        ? null
+        : { splits: flags.devSplit.split(',') };
+  if (flags.testSplit) data.test = { splits: flags.testSplit.split(',') };
+  return parseExperimentConfig({
+    ...config,
+    data,
+    model: { ...config.model, layers },
+    training,
+    ...(flags.seed !== undefined ? { seed: Number(flags.seed) } : {}),
+  });
+}
+
+function summariseEvaluation(
+  evaluation: WordEvaluation | PhoneEvaluation,
+): Record<string, unknown> {
+  if (evaluation.task === 'words') {
+    return {
+      task: 'words',
+      utterances: evaluation.utterances,
+      accuracy: evaluation.accuracy,
+      macroF1: evaluation.report.macroF1,
+      perSpeaker: evaluation.perSpeaker,
+      perClass: evaluation.report.perClass,
+      confusion: evaluation.confusion,
+      misrecognised: evaluation.predictions
+        .filter((p) => !p.correct)
+        .map((p) => ({
+          id: p.utteranceId,
+          path: p.audioPath,
+          reference: p.reference,
+          predicted: p.predicted,
+          probability: p.probability,
+        })),
+    };
+  }
+  return {
+    task: 'phones',
+    utterances: evaluation.utterances,
+    frames: evaluation.frames,
+    frameAccuracy: evaluation.frameAccuracy,
+    frameAccuracy39: evaluation.frameAccuracy39,
+    phoneErrorRate: evaluation.phoneErrorRate,
+  };
+}
+
+function printEvaluation(evaluation: WordEvaluation | PhoneEvaluation): void {
+  if (evaluation.task === 'words') {
+    print(
+      `accuracy ${(evaluation.accuracy * 100).toFixed(2)}% on ${evaluation.utterances} utterances, macro F1 ${evaluation.report.macroF1.toFixed(3)}`,
+    );
+    for (const s of evaluation.perSpeaker)
+      print(`  ${s.group}: ${(s.accuracy * 100).toFixed(1)}% (${s.correct}/${s.total})`);
+    const wrong = evaluation.predictions.filter((p) => !p.correct);
+    if (wrong.length > 0) print(`misrecognised (${wrong.length}):`);
+    for (const p of wrong.slice(0, 20))
+      print(
+        `  ${p.utteranceId}: "${p.reference}" -> "${p.predicted}" (${p.probability.toFixed(2)})  ${p.audioPath}`,
+      );
+    if (wrong.length > 20)
+      print(`  ... ${wrong.length - 20} more in eval/<split>/predictions.json`);
+  } else {
+    print(
+      `frame accuracy ${(evaluation.frameAccuracy * 100).toFixed(2)}% (39 phones: ${(evaluation.frameAccuracy39 * 100).toFixed(2)}%), phone error rate ${(evaluation.phoneErrorRate.rate * 100).toFixed(2)}% on ${evaluation.utterances} utterances`,
+    );
+  }
+}
+
+interface CommonFlags {
+  data?: string;
+  json?: boolean;
+}
+
+export function registerSpeechCommands(program: Command): void {
+  program
+    .command('train')
+    .description(
+      'Train a speech experiment (isolated words or per-frame phones) into <data>/experiments/EXP',
+    )
+    .requiredOption('--task <task>', 'words | phones')
+    .requiredOption('--corpus <name>', 'corpus name in the data folder, or a path')
+    .requiredOption('--out <exp>', 'experiment name (in the data folder) or path')
+    .option('--config <file>', 'experiment config JSON (see config.json of an experiment)')
+    .option('--preset <name>', `preset: ${PRESET_NAMES.join(' | ')} (default by task)`)
+    .option('--epochs <n>', 'training epochs')
+    .option('--batch <n>', 'batch size')
+    .option('--lr <rate>', 'learning rate')
+    .option('--cell <kind>', `cell: ${CELL_KINDS.join(' | ')}`)
+    .option('--units <n>', 'units per layer')
+    .option('--layers <n>', 'number of recurrent layers')
+    .option('--bidirectional', 'run every layer in both directions')
+    .option('--no-bidirectional', 'unidirectional layers (needed for live phones)')
+    .option('--seed <n>', 'seed of initialisation, shuffling and dropout')
+    .option('--train-split <names>', 'train splits, comma-separated')
+    .option('--dev-split <names>', 'dev splits, comma-separated ("none" for no dev set)')
+    .option('--test-split <names>', 'test splits, comma-separated')
+    .option('--data <dir>', 'data folder (default: UNFOLD_DATA or the platform data folder)')
+    .option('--json', 'print the result as JSON')
+    .action(async (flags: TrainFlags & CommonFlags) => {
+      try {
+        const dataDir = chooseDataFolder(flags.data).dir;
+        const config = await experimentConfigFromFlags(flags);
+        const outDir = experimentDir(flags.out, dataDir);
+        const result = await withProgress(flags.json, (progress) =>
+          trainExperiment(config, { ...progress, dataDir, outDir }),
+        );
+        if (flags.json) {
+          print(
+            JSON.stringify({
+              dir: result.dir,
+              training: result.training,
+              evaluation: summariseEvaluation(result.evaluation),
+            }),
+          );
+        } else {
+          const last = result.training.history[result.training.history.length - 1];
+          print(`experiment ${result.dir}`);
+          print(
+            `trained ${result.training.history.length} epochs (best ${result.training.bestEpoch}); last train loss ${last?.loss.toFixed(4)}`,
+          );
+          printEvaluation(result.evaluation);
+        }
+      } catch (error) {
+        reportCliError(error, Boolean(flags.json));
+      }
+    });
+
+  program
+    .command('eval')
+    .description(
+      'Evaluate a trained speech experiment on a split; writes eval/<split>/ in the experiment',
+    )
+    .argument('<exp>', 'experiment name (in the data folder) or path')
+    .option('--corpus <name>', "another corpus to evaluate on (default: the experiment's)")
+    .option('--split <name>', "split to evaluate (default: the experiment's test selection)")
+    .option('--median-window <frames>', 'phones: odd window of the decoding median filter')
+    .option('--data <dir>', 'data folder (default: UNFOLD_DATA or the platform data folder)')
+    .option('--json', 'print the metrics as JSON')
+    .action(
+      async (
+        exp: string,
+        flags: CommonFlags & { corpus?: string; split?: string; medianWindow?: string },
+      ) => {
+        try {
+          const dataDir = chooseDataFolder(flags.data).dir;
+          const evaluation = await withProgress(flags.json, (progress) =>
+            evaluateExperiment(experimentDir(exp, dataDir), {
+              ...progress,
+              dataDir,
+              ...(flags.corpus ? { corpus: flags.corpus } : {}),
+              ...(flags.split ? { split: flags.split } : {}),
+              ...(flags.medianWindow
+                ? { medianWindow: positive(flags.medianWindow, '--median-window') }
+                : {}),
+            }),
+          );
+          if (flags.json) print(JSON.stringify(summariseEvaluation(evaluation)));
+          else printEvaluation(evaluation);
+        } catch (error) {
+          reportCliError(error, Boolean(flags.json));
+        }
+      },
+    );
+
+  program
+    .command('recognize')
+    .description(
+      'Recognise a WAV file (or the microphone with --live) with a trained speech experiment',
+    )
+    .argument('<exp>', 'experiment name (in the data folder) or path')
+    .argument('[file]', 'WAV file')
+    .option(
+      '--live',
+      'listen to the microphone (words: one word, cut by the voice-activity detector; phones: until Ctrl-C)',
+    )
+    .option('--device <id>', 'capture device for --live (see `unfold audio devices`)')
+    .option('--seconds <n>', 'phones --live: stop after this many seconds')
+    .option('--npy <file>', 'phones: where to write the posteriors (default FILE.posteriors.npy)')
+    .option('--top <k>', 'words: how many candidates to show', '3')
+    .option('--data <dir>', 'data folder (default: UNFOLD_DATA or the platform data folder)')
+    .option('--json', 'print the result as JSON')
+    .action(
+      async (
+        exp: string,
+        file: string | undefined,
+        flags: CommonFlags & {
+          live?: boolean;
+          device?: string;
+          seconds?: string;
+          npy?: string;
+          top: string;
+        },
+      ) => {
+        try {
+          const dataDir = chooseDataFolder(flags.data).dir;
+          const recognizer = await loadRecognizer(experimentDir(exp, dataDir));
+          try {
+            if (flags.live) {
+              await recognizeLive(recognizer, flags);
+              return;
+            }
+            if (!file)
+              throw new UnfoldError(
+                'BAD_ARGUMENT',
+                'Give a WAV file, or --live to use the microphone.',
+              );
+            const audio = await readAudioFile(file);
+            if (recognizer.task === 'words') {
+              const result = await recognizer.recognizeWord(audio, {
+                topK: positive(flags.top, '--top') ?? 3,
+              });
+              if (flags.json) print(JSON.stringify(result));
+              else {
+                print(`${result.word} (${result.probability.toFixed(3)})`);
+                for (const t of result.top) print(`  ${t.label}\t${t.probability.toFixed(3)}`);
+              }
+            } else {
+              const result = await recognizer.phonePosteriors(audio);
+              const npy =
+                flags.npy ?? `${file.slice(0, file.length - extname(file).length)}.posteriors.npy`;
+              await writeFileAtomically(
+                npy,
+                encodeNpy({
+                  data: result.posteriors,
+                  frames: result.frames,
+                  dims: result.phones.length,
+                }),
+              );
+              if (flags.json)
+                print(
+                  JSON.stringify({
+                    decoded: result.decoded,
+                    frames: result.frames,
+                    phones: result.phones,
+                    npy,
+                  }),
+                );
+              else {
+                print(result.decoded.join(' '));
+                print(
+                  `posteriors [${result.frames} frames x ${result.phones.length} phones] -> ${npy}`,
+                );
+              }
+            }
+          } finally {
+            recognizer.dispose();
+          }
+        } catch (error) {
+          reportCliError(error, Boolean(flags.json));
+        }
+      },
+    );
+}
+
+async function recognizeLive(
+  recognizer: Awaited<ReturnType<typeof loadRecognizer>>,
+  flags: CommonFlags & { device?: string; seconds?: string; top: string },
+): Promise<void> {
+  const recorder = new RecorderService();
+  const sampleRate = recognizer.features.sampleRate;
+  const stop = (): void => void recorder.stop().catch(() => undefined);
+  process.once('SIGINT', stop);
+  try {
+    if (recognizer.task === 'words') {
+      let heard: Promise<unknown> | null = null;
+      const detach = recognizeWordsFromRecorder(recorder, recognizer, (result) => {
+        heard = Promise.resolve(result);
+        if (flags.json) print(JSON.stringify(result));
+        else
+          print(
+            `${result.word} (${result.probability.toFixed(3)}) in ${result.latencyMs.toFixed(0)} ms`,
+          );
+      });
+      if (!flags.json) process.stderr.write('listening: say one word\n');
+      await recorder.start({
+        sampleRate,
+        stopAfterSpeech: true,
+        ...(flags.device ? { device: flags.device } : {}),
+        maxSeconds: 30,
+      });
+      await new Promise<void>((resolve) => recorder.once('stopped', () => resolve()));
+      detach();
+      await heard;
+    } else {
+      const live = recognizer.createStreamingPhoneRecognizer();
+      const detach = streamPhonesFromRecorder(recorder, live, () => undefined);
+      if (!flags.json) process.stderr.write('listening: Ctrl-C to stop\n');
+      await recorder.start({
+        sampleRate,
+        vad: false,
+        ...(flags.device ? { device: flags.device } : {}),
+        maxSeconds: positive(flags.seconds, '--seconds', false) ?? 600,
+      });
+      await new Promise<void>((resolve) => recorder.once('stopped', () => resolve()));
+      detach();
+      const posteriors = live.posteriors();
+      const { decodeFramePosteriors } = await import('../../domain/metrics/frame-decoding');
+      const decoded = decodeFramePosteriors(posteriors, recognizer.labels, {
+        silence: ['pau', 'sil', 'h#'],
+      });
+      if (flags.json)
+        print(JSON.stringify({ decoded, frames: posteriors.length / recognizer.labels.length }));
+      else print(decoded.join(' '));
+    }
+  } finally {
+    process.off('SIGINT', stop);
+  }
+}

@@ -1,0 +1,206 @@
+import { join } from 'node:path';
+import type { FeatureConfig } from '../audio/feature-config';
+import { featureDims } from '../audio/feature-config';
+import { FeatureCache } from '../audio/feature-cache';
+import type { FeatureMatrix } from '../audio/feature-matrix';
+import type { CmvnStats } from '../audio/cmvn';
+import {
+  accumulateCmvnStats,
+  emptyCmvnStats,
+  normaliseBySpeaker,
+  normaliseUtterance,
+} from '../audio/cmvn';
+import type { Corpus, SpeechCorpusData, Utterance } from '../corpus/model';
+import { UnfoldError, throwIfAborted } from '../errors';
+import type { LongOperationOptions } from '../jobs/progress';
+import type { DataSelection } from './experiment-config';
+import {
+  frameCentreSeconds,
+  frameLabelsFromTier,
+  GAP_PHONE,
+  phonesTier,
+  tierPhones,
+} from './frame-labels';
+
+export type CmvnMode = 'utterance' | 'speaker' | 'none';
+
+/** One utterance ready for the network, with what evaluation needs to report it. */
+export interface SpeechItem {
+  utteranceId: string;
+  speaker: string;
+  /** Absolute path of the recording, so a UI can play it. */
+  audioPath: string;
+  /** Seconds within the recording, for segments. */
+  segment?: { start: number; end: number };
+  text: string;
+  features: FeatureMatrix;
+  /** Phones task: class id per frame (-1 for a phone outside the label set). */
+  frameLabels?: Int32Array;
+  /** Phones task: the reference phone string from the TextGrid (no gaps). */
+  referencePhones?: string[];
+}
+
+export function speechData(corpus: Corpus): SpeechCorpusData {
+  if (corpus.data.kind !== 'speech') {
+    throw new UnfoldError(
+      'SPEECH_NOT_SPEECH_CORPUS',
+      `${corpus.manifest.name} is a text corpus; speech experiments need a speech corpus.`,
+    );
+  }
+  return corpus.data;
+}
+
+/** The utterances of the chosen splits and speakers, in corpus order (sorted by id). */
+export function selectUtterances(corpus: Corpus, selection: DataSelection): Utterance[] {
+  const data = speechData(corpus);
+  for (const split of selection.splits) {
+    if (!corpus.manifest.splits.includes(split)) {
+      throw new UnfoldError(
+        'SPEECH_NO_SUCH_SPLIT',
+        `${corpus.manifest.name} has no split "${split}" (it has ${corpus.manifest.splits.join(', ')}).`,
+      );
+    }
+  }
+  const splits = new Set(selection.splits);
+  const only = selection.speakers ? new Set(selection.speakers) : null;
+  const excluded = new Set(selection.excludeSpeakers ?? []);
+  return data.utterances.filter(
+    (u) =>
+      splits.has(u.split) && (only === null || only.has(u.speaker)) && !excluded.has(u.speaker),
+  );
+}
+
+/** Word labels: the corpus's label set when it has one, else the training texts, sorted. */
+export function wordLabelSet(corpus: Corpus, train: readonly Utterance[]): string[] {
+  if (corpus.manifest.labels.length > 0) return [...corpus.manifest.labels];
+  return [...new Set(train.map((u) => u.text))].sort();
+}
+
+/** Phone labels: every phone of the training utterances' phones tiers, plus the gap phone, sorted. */
+export function phoneLabelSet(corpus: Corpus, train: readonly Utterance[]): string[] {
+  const data = speechData(corpus);
+  const phones = new Set<string>([GAP_PHONE]);
+  for (const u of train) {
+    const grid = data.alignments.get(u.recordingId);
+    const tier = grid ? phonesTier(grid) : null;
+    if (!tier) continue;
+    for (const p of tierPhones(tier)) phones.add(p);
+  }
+  if (phones.size < 2) {
+    throw new UnfoldError(
+      'SPEECH_NO_ALIGNMENTS',
+      `${corpus.manifest.name} has no phone alignments for its training utterances: the phones task needs TextGrids with a "phones" tier (synthesise sentences, or import TextGrids).`,
+    );
+  }
+  return [...phones].sort();
+}
+
+function cutFrames(
+  features: FeatureMatrix,
+  config: FeatureConfig,
+  segment?: { start: number; end: number },
+): FeatureMatrix {
+  if (!segment) return features;
+  let first = 0;
+  while (first < features.frames && frameCentreSeconds(first, config) < segment.start) first++;
+  let last = first;
+  while (last < features.frames && frameCentreSeconds(last, config) < segment.end) last++;
+  return {
+    data: features.data.slice(first * features.dims, last * features.dims),
+    frames: last - first,
+    dims: features.dims,
+  };
+}
+
+export interface LoadItemsOptions extends LongOperationOptions {
+  task: 'words' | 'phones';
+  features: FeatureConfig;
+  cmvn: CmvnMode;
+  cacheDir: string;
+  /** Phones task: the label set (index = class id). */
+  phoneIndex?: ReadonlyMap<string, number>;
+}
+
+/**
+ * Features (through the on-disk FeatureCache), normalisation and labels for a list of
+ * utterances. Utterances too short to give one frame are left out (reported in `skipped`).
+ */
+export async function loadSpeechItems(
+  corpus: Corpus,
+  utterances: readonly Utterance[],
+  options: LoadItemsOptions,
+): Promise<{ items: SpeechItem[]; skipped: string[]; rawStats: CmvnStats }> {
+  const data = speechData(corpus);
+  const recordings = new Map(data.recordings.map((r) => [r.id, r]));
+  const pathOf = (u: Utterance): string => {
+    const recording = recordings.get(u.recordingId);
+    if (!recording)
+      throw new UnfoldError(
+        'SPEECH_NO_RECORDING',
+        `Utterance ${u.id} has no recording ${u.recordingId}.`,
+      );
+    return join(corpus.dir, recording.path);
+  };
+  const paths = [...new Set(utterances.map(pathOf))];
+  const cache = new FeatureCache(options.cacheDir);
+  const byPath = await cache.forFiles(paths, options.features, {
+    signal: options.signal,
+    onProgress: (p) => options.onProgress?.({ ...p, message: `features: ${p.message ?? ''}` }),
+  });
+  throwIfAborted(options.signal);
+  const raw = new Map<string, { speaker: string; features: FeatureMatrix }>();
+  const skipped: string[] = [];
+  for (const u of utterances) {
+    const whole = byPath.get(pathOf(u));
+    const features = whole ? cutFrames(whole, options.features, u.segment) : null;
+    if (!features || features.frames === 0) skipped.push(u.id);
+    else raw.set(u.id, { speaker: u.speaker, features });
+  }
+  const rawStats = emptyCmvnStats(featureDims(options.features));
+  for (const { features } of raw.values()) accumulateCmvnStats(rawStats, features);
+  const normalised =
+    options.cmvn === 'speaker'
+      ? normaliseBySpeaker(raw)
+      : new Map(
+          [...raw].map(([id, v]) => [
+            id,
+            options.cmvn === 'utterance' ? normaliseUtterance(v.features) : v.features,
+          ]),
+        );
+  const items: SpeechItem[] = [];
+  for (const u of utterances) {
+    const features = normalised.get(u.id);
+    if (!features) continue;
+    const item: SpeechItem = {
+      utteranceId: u.id,
+      speaker: u.speaker,
+      audioPath: pathOf(u),
+      text: u.text,
+      features,
+      ...(u.segment ? { segment: u.segment } : {}),
+    };
+    if (options.task === 'phones') {
+      const grid = data.alignments.get(u.recordingId);
+      const tier = grid ? phonesTier(grid) : null;
+      if (!tier) {
+        skipped.push(u.id);
+        continue;
+      }
+      const offset = u.segment?.start ?? 0;
+      item.frameLabels = frameLabelsFromTier(
+        tier,
+        features.frames,
+        options.features,
+        options.phoneIndex ?? new Map(),
+        offset,
+      );
+      item.referencePhones = tierPhones(tier, offset, u.segment?.end ?? Infinity);
+    }
+    items.push(item);
+  }
+  return { items, skipped, rawStats };
+}
+
+export function inputDims(features: FeatureConfig): number {
+  return featureDims(features);
+}
