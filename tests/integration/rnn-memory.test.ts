@@ -67,8 +67,9 @@ async function accuracyAfterTraining(
 
 describe('remembering a bit across 50 steps', () => {
   // Same size, same seeded budget (30 epochs): the LSTM is at 100% from ~25 epochs, the Elman RNN
-  // (measured: LSTM 1.0 with 33% of the error signal reaching step 0; Elman 0.49 with 0.18%)
-  // is still at chance (it gets to ~90% only after 40, measured on wasm).
+  // is still at chance (it gets to ~90% only after 40). Measured: LSTM 1.0 with 33-38% of the
+  // error signal reaching step 0, Elman 0.48-0.49 with 0.2-0.8% (TF.js and native kernels,
+  // whose float rounding differs): the margins below hold for both.
   it('an LSTM learns it; an Elman RNN of the same size and budget does not', async () => {
     const lstm = await accuracyAfterTraining('lstm');
     const elman = await accuracyAfterTraining('rnn');
@@ -76,6 +77,8 @@ describe('remembering a bit across 50 steps', () => {
     expect(lstm.accuracy).toBeGreaterThan(0.95);
     expect(elman.accuracy).toBeLessThan(0.75);
     // The trained LSTM carries the error signal back to the first step; the Elman RNN does not.
-    expect(lstm.signalReachingStart).toBeGreaterThan(50 * elman.signalReachingStart);
+    expect(lstm.signalReachingStart).toBeGreaterThan(0.1);
+    expect(elman.signalReachingStart).toBeLessThan(0.03);
+    expect(lstm.signalReachingStart).toBeGreaterThan(10 * elman.signalReachingStart);
   });
 });
