@@ -1,7 +1,7 @@
-import cliProgress from 'cli-progress';
 import type { JobInfo, JobSpec } from '../api/jobs';
 import { createJobRunner } from '../domain/jobs/job-runner';
 import { forkWorker, type WorkerEntry } from '../server/worker-process';
+import { createCliProgressBar } from './progress-bar';
 
 export interface CliJobOptions {
   dataDir: string;
@@ -22,25 +22,16 @@ function formatMetrics(metrics: Record<string, number> | undefined): string {
  * Ctrl-C cancels the job cleanly instead of killing it mid-write.
  */
 export async function runJobFromCli(spec: JobSpec, options: CliJobOptions): Promise<JobInfo> {
-  const showBar = !options.json && process.stderr.isTTY;
-  const bar = new cliProgress.SingleBar(
-    { format: '{bar} {percentage}% | {message}', stream: process.stderr, hideCursor: true },
-    cliProgress.Presets.shades_classic,
-  );
-  let barStarted = false;
+  const bar = createCliProgressBar(options.json);
   const runner = createJobRunner({
     dataDir: options.dataDir,
     spawnWorker: () => forkWorker(options.worker),
     onUpdate: (job) => {
-      if (!showBar || job.state !== 'running') return;
+      if (job.state !== 'running') return;
       const message = [job.progress.message, formatMetrics(job.progress.metrics)]
         .filter(Boolean)
         .join(' | ');
-      const value = Math.round((job.progress.fraction ?? 0) * 1000);
-      if (!barStarted) {
-        bar.start(1000, value, { message });
-        barStarted = true;
-      } else bar.update(value, { message });
+      bar.update(job.progress.fraction, message);
     },
   });
   const job = runner.start(spec);
@@ -55,7 +46,7 @@ export async function runJobFromCli(spec: JobSpec, options: CliJobOptions): Prom
   } finally {
     process.off('SIGINT', cancel);
     process.off('SIGTERM', cancel);
-    if (barStarted) bar.stop();
+    bar.stop();
     await runner.dispose();
   }
 }

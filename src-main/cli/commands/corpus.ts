@@ -1,9 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { chooseDataFolder } from '../../domain/data-folder';
 import { UnfoldError } from '../../domain/errors';
-import type { Progress } from '../../domain/jobs/progress';
 import { corpusOutputDir, findCorpusDir } from '../../domain/corpus/corpus-paths';
 import { exportKaldi, exportText, exportTextGrids } from '../../domain/corpus/export/exporters';
 import { decodeUtf8, splitLines } from '../../domain/corpus/formats/utf8';
@@ -20,46 +18,11 @@ import { synthesiseWords } from '../../domain/corpus/synth/synth-words';
 import type { SynthEngine } from '../../domain/corpus/synth/voices';
 import { validateCorpus } from '../../domain/corpus/validate';
 import { reportCliError } from '../cli-errors';
+import { printLine as print, withProgressBar } from '../progress-bar';
 
 interface CommonOptions {
   data?: string;
   json?: boolean;
-}
-
-function print(text: string): void {
-  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
-}
-
-/** A progress bar on stderr (TTY only) and Ctrl-C as cancellation for one long operation. */
-async function withProgress<T>(
-  json: boolean | undefined,
-  run: (options: { onProgress: (p: Progress) => void; signal: AbortSignal }) => Promise<T>,
-): Promise<T> {
-  const controller = new AbortController();
-  const cancel = (): void => controller.abort();
-  process.once('SIGINT', cancel);
-  const show = !json && process.stderr.isTTY;
-  const bar = new cliProgress.SingleBar(
-    { format: '{bar} {percentage}% | {message}', stream: process.stderr, hideCursor: true },
-    cliProgress.Presets.shades_classic,
-  );
-  let started = false;
-  try {
-    return await run({
-      signal: controller.signal,
-      onProgress: (progress) => {
-        if (!show) return;
-        const value = Math.round((progress.fraction ?? 0) * 1000);
-        if (!started) {
-          bar.start(1000, value, { message: progress.message ?? '' });
-          started = true;
-        } else bar.update(value, { message: progress.message ?? '' });
-      },
-    });
-  } finally {
-    process.off('SIGINT', cancel);
-    if (started) bar.stop();
-  }
 }
 
 function dataDir(options: CommonOptions): string {
@@ -121,7 +84,7 @@ export function registerCorpusCommands(program: Command): void {
     .action(async (dirArg: string, options: CommonOptions & { audio: boolean }) => {
       try {
         const dir = await findCorpusDir(dirArg, dataDir(options));
-        const report = await withProgress(options.json, (progress) =>
+        const report = await withProgressBar(options.json, (progress) =>
           validateCorpus(dir, { ...progress, checkAudio: options.audio }),
         );
         if (options.json) print(JSON.stringify(report, null, 2));
@@ -184,7 +147,7 @@ export function registerCorpusCommands(program: Command): void {
             fractions: options.fractions as string | undefined,
             seed: options.seed as string | undefined,
           });
-          const result = await withProgress(options.json, (progress) =>
+          const result = await withProgressBar(options.json, (progress) =>
             importCorpus({
               ...progress,
               format,
@@ -312,7 +275,7 @@ export function registerCorpusCommands(program: Command): void {
       const outDir = corpusOutputDir(String(options.out), dataDir(options));
       const stretches = numberList(options.rates, '--rates');
       const pitchCents = numberList(options.pitches, '--pitches');
-      const result = await withProgress(Boolean(options.json), (progress) =>
+      const result = await withProgressBar(Boolean(options.json), (progress) =>
         synthesiseWords(outDir, {
           ...progress,
           name: String(options.out),
@@ -354,7 +317,7 @@ export function registerCorpusCommands(program: Command): void {
     try {
       const sentences = await readLines(String(options.textFile));
       const outDir = corpusOutputDir(String(options.out), dataDir(options));
-      const result = await withProgress(Boolean(options.json), (progress) =>
+      const result = await withProgressBar(Boolean(options.json), (progress) =>
         synthesiseSentences(outDir, {
           ...progress,
           name: String(options.out),

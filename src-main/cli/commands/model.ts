@@ -2,11 +2,9 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
-import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { initTfBackend } from '../../domain/backend/tf-backend';
 import { UnfoldError } from '../../domain/errors';
-import type { Progress } from '../../domain/jobs/progress';
 import { runRnnBenchmark } from '../../domain/rnn/benchmark';
 import type { BenchReport } from '../../domain/rnn/benchmark';
 import { CELL_KINDS } from '../../domain/rnn/cell-spec';
@@ -18,6 +16,7 @@ import { toTfLayersModel } from '../../domain/rnn/tf-layers-export';
 import { countParameters } from '../../domain/rnn/param-count';
 import { RnnModel } from '../../domain/rnn/rnn-model';
 import { reportCliError } from '../cli-errors';
+import { printLine as print, withProgressBar } from '../progress-bar';
 
 interface NewOptions {
   arch: string;
@@ -36,10 +35,6 @@ interface NewOptions {
   seed: string;
   out: string;
   json?: boolean;
-}
-
-function print(text: string): void {
-  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 }
 
 function positiveInt(value: string | undefined, flag: string): number {
@@ -121,37 +116,6 @@ export function modelSummary(config: ModelConfig): {
     }),
     totalParameters: counts.total,
   };
-}
-
-async function withProgressBar<T>(
-  json: boolean,
-  run: (options: { onProgress: (p: Progress) => void; signal: AbortSignal }) => Promise<T>,
-): Promise<T> {
-  const controller = new AbortController();
-  const cancel = (): void => controller.abort();
-  process.once('SIGINT', cancel);
-  const show = !json && process.stderr.isTTY;
-  const bar = new cliProgress.SingleBar(
-    { format: '{bar} {percentage}% | {message}', stream: process.stderr, hideCursor: true },
-    cliProgress.Presets.shades_classic,
-  );
-  let started = false;
-  try {
-    return await run({
-      signal: controller.signal,
-      onProgress: (progress) => {
-        if (!show) return;
-        const value = Math.round((progress.fraction ?? 0) * 1000);
-        if (!started) {
-          bar.start(1000, value, { message: progress.message ?? '' });
-          started = true;
-        } else bar.update(value, { message: progress.message ?? '' });
-      },
-    });
-  } finally {
-    process.off('SIGINT', cancel);
-    if (started) bar.stop();
-  }
 }
 
 function formatBench(report: BenchReport): string {

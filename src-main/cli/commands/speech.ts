@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { readAudioFile } from '../../domain/audio/wav';
 import { encodeNpy } from '../../domain/audio/npy';
@@ -30,51 +29,26 @@ import type {
 } from '../../domain/speech';
 import { recognizeWordsFromRecorder, streamPhonesFromRecorder } from '../../domain/speech/live';
 import { reportCliError } from '../cli-errors';
+import { printLine as print, withProgressBar } from '../progress-bar';
 
-function print(text: string): void {
-  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+/** Training figures beside the bar: loss and accuracy as they come. */
+function describeTraining(progress: Progress): string {
+  const m = progress.metrics;
+  const figures =
+    m && m.loss !== undefined
+      ? ` loss ${m.loss.toFixed(3)} acc ${((m.accuracy ?? 0) * 100).toFixed(1)}%`
+      : '';
+  return `${progress.message ?? ''}${figures}`;
 }
 
-/** A progress bar on stderr (TTY only) and Ctrl-C as cancellation. */
-async function withProgress<T>(
+function withProgress<T>(
   json: boolean | undefined,
-  run: (options: { onProgress: (p: Progress) => void; signal: AbortSignal }) => Promise<T>,
+  run: Parameters<typeof withProgressBar<T>>[1],
 ): Promise<T> {
-  const controller = new AbortController();
-  const cancel = (): void => controller.abort();
-  process.once('SIGINT', cancel);
-  const show = !json && process.stderr.isTTY;
-  const bar = new cliProgress.SingleBar(
-    {
-      format: '{bar} {percentage}% | ETA {eta_formatted} | {message}',
-      stream: process.stderr,
-      hideCursor: true,
-    },
-    cliProgress.Presets.shades_classic,
-  );
-  let started = false;
-  try {
-    return await run({
-      signal: controller.signal,
-      onProgress: (progress) => {
-        if (!show) return;
-        const value = Math.round((progress.fraction ?? 0) * 1000);
-        const m = progress.metrics;
-        const figures =
-          m && m.loss !== undefined
-            ? ` loss ${m.loss.toFixed(3)} acc ${((m.accuracy ?? 0) * 100).toFixed(1)}%`
-            : '';
-        const message = `${progress.message ?? ''}${figures}`;
-        if (!started) {
-          bar.start(1000, value, { message });
-          started = true;
-        } else bar.update(value, { message });
-      },
-    });
-  } finally {
-    process.off('SIGINT', cancel);
-    if (started) bar.stop();
-  }
+  return withProgressBar(json, run, {
+    format: '{bar} {percentage}% | ETA {eta_formatted} | {message}',
+    describe: describeTraining,
+  });
 }
 
 function positive(value: string | undefined, flag: string, integer = true): number | undefined {
