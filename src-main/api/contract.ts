@@ -3,6 +3,7 @@ import { appRequests } from './channels/app-channels';
 import { corpusEvents, corpusRequests } from './channels/corpus-channels';
 import { audioEvents, audioRequests } from './channels/audio-channels';
 import { jobEvents, jobRequests } from './channels/job-channels';
+import { experimentRequests } from './channels/experiment-channels';
 
 /**
  * The one typed API of Unfold. Every request channel names its parameter schema (validated in
@@ -16,6 +17,7 @@ export const requests = {
   ...jobRequests,
   ...corpusRequests,
   ...audioRequests,
+  ...experimentRequests,
 } as const;
 
 export const events = {

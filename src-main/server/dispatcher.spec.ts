@@ -52,6 +52,10 @@ function handlers(overrides: Partial<RequestHandlers> = {}): RequestHandlers {
     'corpus:reload': fail,
     'corpus:split': fail,
     'corpus:voices': fail,
+    'experiments:list': fail,
+    'experiments:get': fail,
+    'experiments:evaluation': fail,
+    'experiments:presets': fail,
     ...overrides,
   };
 }

@@ -7,6 +7,7 @@ import { createCorpusHandlers } from './handlers/corpus-handlers';
 import { createAudioHandlers } from './handlers/audio-handlers';
 import type { HandlerContext } from './handlers/handler-context';
 import { createJobHandlers } from './handlers/job-handlers';
+import { createExperimentHandlers } from './handlers/experiment-handlers';
 import { forkWorker, type WorkerEntry } from './worker-process';
 
 export interface UnfoldAppOptions {
@@ -56,6 +57,7 @@ export function createUnfoldApp(options: UnfoldAppOptions): UnfoldApp {
     ...createJobHandlers(context),
     ...createCorpusHandlers(context),
     ...createAudioHandlers(context),
+    ...createExperimentHandlers(context),
   };
 
   return {

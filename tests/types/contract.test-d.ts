@@ -34,6 +34,12 @@ import type {
   UtteranceRowData,
   VoiceInfo,
 } from '../../src-main/api/corpus';
+import type {
+  ExperimentDetail,
+  ExperimentEvaluation,
+  ExperimentListItem,
+  ExperimentPreset,
+} from '../../src-main/api/experiments';
 
 // Pins every channel's signature: changing one is a deliberate edit of this file.
 describe('the API contract', () => {
@@ -69,10 +75,25 @@ describe('the API contract', () => {
       | 'corpus:reload'
       | 'corpus:split'
       | 'corpus:voices'
+      | 'experiments:list'
+      | 'experiments:get'
+      | 'experiments:evaluation'
+      | 'experiments:presets'
     >();
   });
 
   it('types each request', () => {
+    expectTypeOf<RequestParams<'experiments:list'>>().toEqualTypeOf<undefined>();
+    expectTypeOf<RequestResult<'experiments:list'>>().toEqualTypeOf<ExperimentListItem[]>();
+    expectTypeOf<RequestParams<'experiments:get'>>().toEqualTypeOf<{ name: string }>();
+    expectTypeOf<RequestResult<'experiments:get'>>().toEqualTypeOf<ExperimentDetail>();
+    expectTypeOf<RequestParams<'experiments:evaluation'>>().toEqualTypeOf<{
+      name: string;
+      split: string;
+    }>();
+    expectTypeOf<RequestResult<'experiments:evaluation'>>().toEqualTypeOf<ExperimentEvaluation>();
+    expectTypeOf<RequestParams<'experiments:presets'>>().toEqualTypeOf<{ corpus: string }>();
+    expectTypeOf<RequestResult<'experiments:presets'>>().toEqualTypeOf<ExperimentPreset[]>();
     expectTypeOf<RequestParams<'app:info'>>().toEqualTypeOf<undefined>();
     expectTypeOf<RequestResult<'app:info'>>().toEqualTypeOf<AppInfo>();
     expectTypeOf<RequestResult<'app:backend'>>().toEqualTypeOf<BackendStatus>();

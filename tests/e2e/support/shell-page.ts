@@ -13,7 +13,13 @@ export const VIEW_LABELS = {
 export type ViewName = keyof typeof VIEW_LABELS;
 
 /** Views that are built (the others show the "Not available yet" panel); mirrors `plan` in views.ts. */
-export const BUILT_VIEWS: ReadonlySet<ViewName> = new Set<ViewName>(['home', 'record', 'corpora']);
+export const BUILT_VIEWS: ReadonlySet<ViewName> = new Set<ViewName>([
+  'home',
+  'record',
+  'corpora',
+  'train',
+  'evaluate',
+]);
 
 /** The app shell: navigation, views, status bar and the Home view's controls. */
 export class ShellPage {

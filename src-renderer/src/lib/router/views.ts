@@ -39,18 +39,11 @@ export const VIEWS: readonly ViewDescriptor[] = [
     id: 'train',
     label: 'Train',
     tagline: 'Train recurrent networks on speech',
-    plan: [
-      'Configure a recurrent model (Elman RNN, LSTM, LSTM with peepholes or projection, GRU; stacked or bidirectional) and train it on a corpus as a background job.',
-      'Follow loss and accuracy curves live; cancel, resume from checkpoints, compare runs.',
-    ],
   },
   {
     id: 'evaluate',
     label: 'Evaluate',
     tagline: 'Measure trained models on held-out data',
-    plan: [
-      'Score a trained model on a test split: accuracy, error rates and confusion matrices, with the utterances behind each error one click away.',
-    ],
   },
   {
     id: 'live',

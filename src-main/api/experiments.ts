@@ -1,0 +1,76 @@
+/**
+ * What the Train and Evaluate views read about experiments. These mirror the speech domain's
+ * shapes structurally; like the other API type files this one imports nothing from the domain
+ * so that the renderer can import it.
+ */
+
+export type ExperimentTask = 'words' | 'phones';
+
+/** One row of the experiments list. */
+export interface ExperimentListItem {
+  name: string;
+  task: ExperimentTask;
+  corpus: string;
+  /** ISO time of the config file (when the experiment was created), null if unknown. */
+  created: string | null;
+  /** metrics.json as written by training and evaluation (numbers, strings and per-split records). */
+  metrics: Record<string, unknown>;
+}
+
+/** One parsed line of log.jsonl (epoch, evaluation, start, resume or end). */
+export interface ExperimentLogEntry {
+  type: string;
+  time: string;
+  [key: string]: unknown;
+}
+
+export interface ExperimentDetail {
+  name: string;
+  task: ExperimentTask;
+  corpus: string;
+  created: string | null;
+  /** The experiment's config.json, as parsed and validated by the domain. */
+  config: Record<string, unknown>;
+  log: ExperimentLogEntry[];
+  metrics: Record<string, unknown>;
+  /** Splits with an evaluation on disk (eval/<split>/confusion.json). */
+  evaluations: string[];
+}
+
+export interface ConfusionMatrixData {
+  labels: string[];
+  /** counts[reference][predicted]. */
+  counts: number[][];
+}
+
+/** One utterance's prediction: word predictions have strings, phone predictions arrays. */
+export interface EvaluationPrediction {
+  utteranceId: string;
+  speaker: string;
+  audioPath: string;
+  segment?: { start: number; end: number };
+  reference: string | string[];
+  predicted?: string;
+  decoded?: string[];
+  probability?: number;
+  correct?: boolean;
+  frameAccuracy?: number;
+  [key: string]: unknown;
+}
+
+export interface ExperimentEvaluation {
+  name: string;
+  split: string;
+  corpus: string | null;
+  /** The split's summary from metrics.json (accuracy, frame accuracy, PER, ...), if any. */
+  summary: Record<string, unknown> | null;
+  confusion: ConfusionMatrixData;
+  predictions: EvaluationPrediction[];
+}
+
+export interface ExperimentPreset {
+  name: string;
+  task: ExperimentTask;
+  /** The preset's config for the chosen corpus (an ExperimentConfigInput). */
+  config: Record<string, unknown>;
+}
