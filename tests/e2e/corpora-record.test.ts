@@ -16,7 +16,7 @@ import { launchBrowser, openPage } from './support/browser';
 import { connectApi } from './support/api-client';
 import { ShellPage } from './support/shell-page';
 import { CorporaPage } from './support/corpora-page';
-import { createFakeMicrophone, type FakeMicrophone } from './support/fake-microphone';
+import { createFakeMicrophone, type FakeMicrophone } from '../support/fake-microphone';
 
 const tools = ['arecord', 'sox', 'espeak-ng'].every((tool) => which.sync(tool, { nothrow: true }));
 

@@ -12,7 +12,7 @@ import { startServe, REPO_ROOT, type RunningServe } from './support/serve';
 import { launchBrowser, openPage } from './support/browser';
 import { ShellPage } from './support/shell-page';
 import { RecordPage } from './support/record-page';
-import { createFakeMicrophone, type FakeMicrophone } from './support/fake-microphone';
+import { createFakeMicrophone, type FakeMicrophone } from '../support/fake-microphone';
 import { summariseWavHeader } from '../../src-main/server/recording/recordings-list';
 
 const tools = ['arecord', 'sox', 'espeak-ng'].every((tool) => which.sync(tool, { nothrow: true }));

@@ -1,6 +1,5 @@
 /** The audio commands, run in-process on a fresh commander program. */
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -9,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { registerAudioCommands } from '../../src-main/cli/commands/audio';
 import { decodeNpy } from '../../src-main/domain/audio/npy';
 import { decodeWav } from '../../src-main/domain/audio/wav';
+import { installFakeMicrophone } from '../support/fake-microphone';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/audio');
 
@@ -126,29 +126,7 @@ describe('unfold audio / features / record', () => {
   it.runIf(tools)(
     'record --seconds writes a WAV of exactly that duration from the fake microphone',
     async () => {
-      const speech = join(folder, 'speech.wav');
-      execFileSync('espeak-ng', ['-w', speech, 'hello']);
-      const raw = join(folder, 'speech.raw');
-      execFileSync('sox', [
-        speech,
-        '-t',
-        'raw',
-        '-r',
-        '16000',
-        '-c',
-        '1',
-        '-e',
-        'signed-integer',
-        '-b',
-        '16',
-        '-L',
-        raw,
-      ]);
-      mkdirSync(join(folder, 'alsa'), { recursive: true });
-      writeFileSync(
-        join(folder, 'alsa', 'asoundrc'),
-        `pcm.fakemic { type file; slave.pcm "null"; file "/dev/null"; infile "${raw}"; format "raw" }\n`,
-      );
+      installFakeMicrophone(folder, 'hello');
       const saved = process.env.XDG_CONFIG_HOME;
       process.env.XDG_CONFIG_HOME = folder;
       try {

@@ -2,8 +2,7 @@
  * The audio API through the real dispatcher (schema validation included) with a fake ALSA
  * microphone: a `type file` PCM fed with espeak-ng speech, recorded by arecord.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import which from 'which';
@@ -18,6 +17,7 @@ import type { EventChannel } from '../../src-main/api/contract';
 import type { ResponseEnvelope } from '../../src-main/api/envelope';
 import { RecorderService } from '../../src-main/domain/audio/recorder';
 import { createUnfoldApp, type UnfoldApp } from '../../src-main/server/unfold-app';
+import { installFakeMicrophone } from '../support/fake-microphone';
 
 const root = join(import.meta.dirname, '..', '..');
 const worker = { path: join(root, 'src-main/jobs/worker.ts'), execArgv: ['--import', 'tsx'] };
@@ -40,30 +40,7 @@ describe.runIf(tools)('audio handlers with a fake microphone', () => {
     folder = mkdtempSync(join(tmpdir(), 'unfold-audio-api-'));
     dataDir = join(folder, 'data');
     mkdirSync(dataDir);
-    const speech = join(folder, 'speech.wav');
-    const raw = join(folder, 'speech.raw');
-    execFileSync('espeak-ng', ['-v', 'en-us', '-w', speech, 'one, four, eight, three']);
-    execFileSync('sox', [
-      speech,
-      '-t',
-      'raw',
-      '-r',
-      '16000',
-      '-c',
-      '1',
-      '-e',
-      'signed-integer',
-      '-b',
-      '16',
-      '-L',
-      raw,
-    ]);
-    source = readFileSync(raw);
-    mkdirSync(join(folder, 'alsa'));
-    writeFileSync(
-      join(folder, 'alsa', 'asoundrc'),
-      `pcm.fakemic { type file; slave.pcm "null"; file "/dev/null"; infile "${raw}"; format "raw"; hint { show on description "fake" } }\n`,
-    );
+    source = installFakeMicrophone(folder, 'one, four, eight, three').raw;
     // node-record-lpcm16 spawns with process.env: this file runs in its own worker.
     process.env.XDG_CONFIG_HOME = folder;
     app = createUnfoldApp({ dataDir, worker, version: '0.0.0-test' });

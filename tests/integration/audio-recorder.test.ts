@@ -3,8 +3,7 @@
  * is espeak-ng speech as raw S16_LE 16 kHz mono. The fake device is not paced and keeps
  * delivering after its file ends, so recordings stop by byte count.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import recordModule from 'node-record-lpcm16';
@@ -17,6 +16,7 @@ import type { PcmChunk } from '../../src-main/domain/audio/recorder';
 import { RecorderService } from '../../src-main/domain/audio/recorder';
 import type { VadEvent } from '../../src-main/domain/audio/vad';
 import { decodeWav } from '../../src-main/domain/audio/wav';
+import { installFakeMicrophone } from '../support/fake-microphone';
 
 const tools = ['arecord', 'rec', 'sox', 'espeak-ng'].every((tool) =>
   which.sync(tool, { nothrow: true }),
@@ -42,34 +42,10 @@ describe.runIf(tools)('recorder on a fake ALSA microphone', () => {
 
   beforeAll(() => {
     folder = mkdtempSync(join(tmpdir(), 'unfold-recorder-'));
-    const speech = join(folder, 'speech.wav');
-    execFileSync('espeak-ng', ['-v', 'en-us', '-w', speech, 'seven, two, nine']);
-    const raw = join(folder, 'speech.raw');
-    execFileSync('sox', [
-      speech,
-      '-t',
-      'raw',
-      '-r',
-      '16000',
-      '-c',
-      '1',
-      '-e',
-      'signed-integer',
-      '-b',
-      '16',
-      '-L',
-      raw,
-    ]);
-    source = readFileSync(raw);
+    source = installFakeMicrophone(folder, 'seven, two, nine', { asDefault: true }).raw;
     sourceSamples = Float32Array.from(
       new Int16Array(source.buffer, source.byteOffset, source.length / 2),
       (v) => v / 32_768,
-    );
-    mkdirSync(join(folder, 'alsa'));
-    writeFileSync(
-      join(folder, 'alsa', 'asoundrc'),
-      `pcm.fakemic { type file; slave.pcm "null"; file "/dev/null"; infile "${raw}"; format "raw" }\n` +
-        `pcm.!default { type plug; slave.pcm "fakemic" }\n`,
     );
     // node-record-lpcm16 spawns with process.env: this file runs in its own worker process.
     process.env.XDG_CONFIG_HOME = folder;
