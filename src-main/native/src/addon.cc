@@ -125,13 +125,33 @@ napi_value guarded(napi_env env, F body) {
 
 size_t sz(int a, int b) { return (size_t)a * (size_t)b; }
 
+// x, W and U of a GRU (3 gate blocks) or Elman (1 block) call: the first three arrays of
+// both its forward and backward calls.
+struct PlainInputs {
+  const float* x;
+  const float* w;
+  const float* u;
+};
+
+PlainInputs plain_inputs(const Args& a, int blocks) {
+  const Dims& d = a.dims;
+  const int n = d.units;
+  return {input(a, 0, sz(d.time * d.batch, d.input), "x"),
+          input(a, 1, sz(d.input, blocks * n), "kernel"),
+          input(a, 2, sz(n, blocks * n), "recurrent_kernel")};
+}
+
+const float* mask_input(const Args& a, size_t i) {
+  return input(a, i, (a.flags & kMask) ? sz(a.dims.time, a.dims.batch) : 0, "mask");
+}
+
 // [x, W, U, b, peep, proj, h0, c0, mask] -> [gates, cells, cnew, tanhc, m, h]
 napi_value LstmForward(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() {
     Args a = read_args(env, info, 9);
     const Dims& d = a.dims;
     const int T = d.time, B = d.batch, I = d.input, n = d.units, r = d.output;
-    const bool peep = a.flags & kPeephole, proj = a.flags & kProjection, has_mask = a.flags & kMask;
+    const bool peep = a.flags & kPeephole, proj = a.flags & kProjection;
     if (!proj && r != n) throw ArgError{"without a projection the output size is the cell count"};
     unfold_rnn::LstmWeights wt{input(a, 1, sz(I, 4 * n), "kernel"),
                                input(a, 2, sz(r, 4 * n), "recurrent_kernel"),
@@ -141,7 +161,7 @@ napi_value LstmForward(napi_env env, napi_callback_info info) {
     const float* x = input(a, 0, sz(T * B, I), "x");
     const float* h0 = input(a, 6, sz(B, r), "h0");
     const float* c0 = input(a, 7, sz(B, n), "c0");
-    const float* mask = input(a, 8, has_mask ? sz(T, B) : 0, "mask");
+    const float* mask = mask_input(a, 8);
     Outputs out(env);
     unfold_rnn::LstmCache cache{out.add(sz(T * B, 4 * n)), out.add(sz((T + 1) * B, n)),
                                 out.add(sz(T * B, n)),     out.add(sz(T * B, n)),
@@ -158,14 +178,14 @@ napi_value LstmBackward(napi_env env, napi_callback_info info) {
     Args a = read_args(env, info, 15);
     const Dims& d = a.dims;
     const int T = d.time, B = d.batch, I = d.input, n = d.units, r = d.output;
-    const bool peep = a.flags & kPeephole, proj = a.flags & kProjection, has_mask = a.flags & kMask;
+    const bool peep = a.flags & kPeephole, proj = a.flags & kProjection;
     unfold_rnn::LstmWeights wt{input(a, 1, sz(I, 4 * n), "kernel"),
                                input(a, 2, sz(r, 4 * n), "recurrent_kernel"),
                                input(a, 3, 4 * n, "bias"),
                                input(a, 4, peep ? 3 * n : 0, "peephole"),
                                input(a, 5, proj ? sz(n, r) : 0, "projection")};
     const float* x = input(a, 0, sz(T * B, I), "x");
-    const float* mask = input(a, 6, has_mask ? sz(T, B) : 0, "mask");
+    const float* mask = mask_input(a, 6);
     const float* dout = input(a, 7, sz(T * B, r), "dOutputs");
     const float* dcfinal = a.data[8] ? input(a, 8, sz(B, n), "dFinalCell") : nullptr;
     unfold_rnn::LstmCache cache{const_cast<float*>(input(a, 9, sz(T * B, 4 * n), "gates")),
@@ -189,17 +209,15 @@ napi_value GruForward(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() {
     Args a = read_args(env, info, 6);
     const Dims& d = a.dims;
-    const int T = d.time, B = d.batch, I = d.input, n = d.units;
-    const float* x = input(a, 0, sz(T * B, I), "x");
-    const float* w = input(a, 1, sz(I, 3 * n), "kernel");
-    const float* u = input(a, 2, sz(n, 3 * n), "recurrent_kernel");
+    const int T = d.time, B = d.batch, n = d.units;
+    const PlainInputs p = plain_inputs(a, 3);
     const float* b = input(a, 3, 3 * n, "bias");
     const float* h0 = input(a, 4, sz(B, n), "h0");
-    const float* mask = input(a, 5, (a.flags & kMask) ? sz(T, B) : 0, "mask");
+    const float* mask = mask_input(a, 5);
     Outputs out(env);
     unfold_rnn::GruCache cache{out.add(sz(T * B, 3 * n)), out.add(sz(T * B, n)),
                                out.add(sz((T + 1) * B, n))};
-    unfold_rnn::gru_forward(d, x, w, u, b, h0, mask, cache);
+    unfold_rnn::gru_forward(d, p.x, p.w, p.u, b, h0, mask, cache);
     return out.array;
   });
 }
@@ -210,10 +228,8 @@ napi_value GruBackward(napi_env env, napi_callback_info info) {
     Args a = read_args(env, info, 8);
     const Dims& d = a.dims;
     const int T = d.time, B = d.batch, I = d.input, n = d.units;
-    const float* x = input(a, 0, sz(T * B, I), "x");
-    const float* w = input(a, 1, sz(I, 3 * n), "kernel");
-    const float* u = input(a, 2, sz(n, 3 * n), "recurrent_kernel");
-    const float* mask = input(a, 3, (a.flags & kMask) ? sz(T, B) : 0, "mask");
+    const PlainInputs p = plain_inputs(a, 3);
+    const float* mask = mask_input(a, 3);
     const float* dout = input(a, 4, sz(T * B, n), "dOutputs");
     unfold_rnn::GruCache cache{const_cast<float*>(input(a, 5, sz(T * B, 3 * n), "gates")),
                                const_cast<float*>(input(a, 6, sz(T * B, n), "a")),
@@ -221,7 +237,7 @@ napi_value GruBackward(napi_env env, napi_callback_info info) {
     Outputs out(env);
     unfold_rnn::PlainGrads g{out.add(sz(T * B, I)), out.add(sz(I, 3 * n)),
                              out.add(sz(n, 3 * n)), out.add(3 * n), out.add(sz(B, n))};
-    unfold_rnn::gru_backward(d, x, w, u, mask, cache, dout, g);
+    unfold_rnn::gru_backward(d, p.x, p.w, p.u, mask, cache, dout, g);
     return out.array;
   });
 }
@@ -231,16 +247,14 @@ napi_value ElmanForward(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() {
     Args a = read_args(env, info, 6);
     const Dims& d = a.dims;
-    const int T = d.time, B = d.batch, I = d.input, n = d.units;
-    const float* x = input(a, 0, sz(T * B, I), "x");
-    const float* w = input(a, 1, sz(I, n), "kernel");
-    const float* u = input(a, 2, sz(n, n), "recurrent_kernel");
+    const int T = d.time, B = d.batch, n = d.units;
+    const PlainInputs p = plain_inputs(a, 1);
     const float* b = input(a, 3, n, "bias");
     const float* h0 = input(a, 4, sz(B, n), "h0");
-    const float* mask = input(a, 5, (a.flags & kMask) ? sz(T, B) : 0, "mask");
+    const float* mask = mask_input(a, 5);
     Outputs out(env);
     unfold_rnn::ElmanCache cache{out.add(sz(T * B, n)), out.add(sz((T + 1) * B, n))};
-    unfold_rnn::elman_forward(d, a.flags & kSigmoid, x, w, u, b, h0, mask, cache);
+    unfold_rnn::elman_forward(d, a.flags & kSigmoid, p.x, p.w, p.u, b, h0, mask, cache);
     return out.array;
   });
 }
@@ -251,17 +265,15 @@ napi_value ElmanBackward(napi_env env, napi_callback_info info) {
     Args a = read_args(env, info, 7);
     const Dims& d = a.dims;
     const int T = d.time, B = d.batch, I = d.input, n = d.units;
-    const float* x = input(a, 0, sz(T * B, I), "x");
-    const float* w = input(a, 1, sz(I, n), "kernel");
-    const float* u = input(a, 2, sz(n, n), "recurrent_kernel");
-    const float* mask = input(a, 3, (a.flags & kMask) ? sz(T, B) : 0, "mask");
+    const PlainInputs p = plain_inputs(a, 1);
+    const float* mask = mask_input(a, 3);
     const float* dout = input(a, 4, sz(T * B, n), "dOutputs");
     unfold_rnn::ElmanCache cache{const_cast<float*>(input(a, 5, sz(T * B, n), "hnew")),
                                  const_cast<float*>(input(a, 6, sz((T + 1) * B, n), "h"))};
     Outputs out(env);
     unfold_rnn::PlainGrads g{out.add(sz(T * B, I)), out.add(sz(I, n)), out.add(sz(n, n)),
                              out.add(n), out.add(sz(B, n))};
-    unfold_rnn::elman_backward(d, a.flags & kSigmoid, x, w, u, mask, cache, dout, g);
+    unfold_rnn::elman_backward(d, a.flags & kSigmoid, p.x, p.w, p.u, mask, cache, dout, g);
     return out.array;
   });
 }
