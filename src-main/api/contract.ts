@@ -4,6 +4,7 @@ import { corpusEvents, corpusRequests } from './channels/corpus-channels';
 import { audioEvents, audioRequests } from './channels/audio-channels';
 import { jobEvents, jobRequests } from './channels/job-channels';
 import { experimentRequests } from './channels/experiment-channels';
+import { liveEvents, liveRequests } from './channels/live-channels';
 
 /**
  * The one typed API of Unfold. Every request channel names its parameter schema (validated in
@@ -18,12 +19,14 @@ export const requests = {
   ...corpusRequests,
   ...audioRequests,
   ...experimentRequests,
+  ...liveRequests,
 } as const;
 
 export const events = {
   ...jobEvents,
   ...corpusEvents,
   ...audioEvents,
+  ...liveEvents,
 } as const;
 
 export type RequestChannel = keyof typeof requests;

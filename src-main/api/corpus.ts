@@ -395,6 +395,10 @@ export const CorpusSynthWordsParamsSchema = z.object({
   pitches: z.array(z.number().min(-1200).max(1200)).min(1).max(10).optional(),
   fractions: Fractions,
   seed: z.number().int().min(0).default(0),
+  /** Adds a `_silence_` class: this many room-tone clips per voice. */
+  silenceClips: z.number().int().min(0).max(1000).optional(),
+  /** Adds an `_unknown_` class: these other words, spoken by the same voices. */
+  unknownWords: z.array(z.string().min(1).max(100)).max(1000).optional(),
 });
 export type CorpusSynthWordsParams = z.output<typeof CorpusSynthWordsParamsSchema>;
 

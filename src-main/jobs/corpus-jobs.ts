@@ -106,6 +106,8 @@ export async function runCorpusSynthWords(
     ...(params.rates ? { stretches: params.rates } : {}),
     ...(params.pitches ? { pitchCents: params.pitches } : {}),
     ...(params.fractions ? { fractions: params.fractions } : {}),
+    ...(params.silenceClips ? { silenceClips: params.silenceClips } : {}),
+    ...(params.unknownWords ? { unknownWords: params.unknownWords } : {}),
     seed: params.seed,
     onProgress,
     signal,

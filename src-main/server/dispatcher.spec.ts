@@ -56,6 +56,11 @@ function handlers(overrides: Partial<RequestHandlers> = {}): RequestHandlers {
     'experiments:get': fail,
     'experiments:evaluation': fail,
     'experiments:presets': fail,
+    'experiments:posteriorgram': fail,
+    'live:start': fail,
+    'live:stop': fail,
+    'live:status': fail,
+    'live:threshold': fail,
     ...overrides,
   };
 }

@@ -8,6 +8,7 @@ import { createAudioHandlers } from './handlers/audio-handlers';
 import type { HandlerContext } from './handlers/handler-context';
 import { createJobHandlers } from './handlers/job-handlers';
 import { createExperimentHandlers } from './handlers/experiment-handlers';
+import { createLiveHandlers } from './handlers/live-handlers';
 import { forkWorker, type WorkerEntry } from './worker-process';
 
 export interface UnfoldAppOptions {
@@ -58,6 +59,7 @@ export function createUnfoldApp(options: UnfoldAppOptions): UnfoldApp {
     ...createCorpusHandlers(context),
     ...createAudioHandlers(context),
     ...createExperimentHandlers(context),
+    ...createLiveHandlers(context),
   };
 
   return {

@@ -39,7 +39,15 @@ import type {
   ExperimentEvaluation,
   ExperimentListItem,
   ExperimentPreset,
+  Posteriorgram,
 } from '../../src-main/api/experiments';
+import type {
+  LivePosteriorsPayload,
+  LiveStarted,
+  LiveStatus,
+  LiveStopped,
+  LiveWordPayload,
+} from '../../src-main/api/live';
 
 // Pins every channel's signature: changing one is a deliberate edit of this file.
 describe('the API contract', () => {
@@ -79,6 +87,11 @@ describe('the API contract', () => {
       | 'experiments:get'
       | 'experiments:evaluation'
       | 'experiments:presets'
+      | 'experiments:posteriorgram'
+      | 'live:start'
+      | 'live:stop'
+      | 'live:status'
+      | 'live:threshold'
     >();
   });
 
@@ -94,6 +107,13 @@ describe('the API contract', () => {
     expectTypeOf<RequestResult<'experiments:evaluation'>>().toEqualTypeOf<ExperimentEvaluation>();
     expectTypeOf<RequestParams<'experiments:presets'>>().toEqualTypeOf<{ corpus: string }>();
     expectTypeOf<RequestResult<'experiments:presets'>>().toEqualTypeOf<ExperimentPreset[]>();
+    expectTypeOf<RequestParams<'experiments:posteriorgram'>>().toEqualTypeOf<
+      { name: string; split: string; utteranceId: string } | { name: string; path: string }
+    >();
+    expectTypeOf<RequestResult<'experiments:posteriorgram'>>().toEqualTypeOf<Posteriorgram>();
+    expectTypeOf<
+      RequestResult<'experiments:posteriorgram'>['posteriors']
+    >().toEqualTypeOf<Float32Array>();
     expectTypeOf<RequestParams<'app:info'>>().toEqualTypeOf<undefined>();
     expectTypeOf<RequestResult<'app:info'>>().toEqualTypeOf<AppInfo>();
     expectTypeOf<RequestResult<'app:backend'>>().toEqualTypeOf<BackendStatus>();
@@ -154,6 +174,22 @@ describe('the API contract', () => {
     expectTypeOf<EventPayload<'record:frames'>['data']>().toEqualTypeOf<Float32Array>();
     expectTypeOf<EventPayload<'record:error'>>().toEqualTypeOf<ApiErrorData>();
     expectTypeOf<EventPayload<'record:stopped'>>().toEqualTypeOf<RecordingStopped>();
+  });
+
+  it('types each live request and event', () => {
+    expectTypeOf<RequestParams<'live:start'>['experiment']>().toEqualTypeOf<string>();
+    expectTypeOf<RequestParams<'live:start'>['threshold']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<RequestResult<'live:start'>>().toEqualTypeOf<LiveStarted>();
+    expectTypeOf<RequestParams<'live:stop'>>().toEqualTypeOf<undefined>();
+    expectTypeOf<RequestResult<'live:stop'>>().toEqualTypeOf<LiveStopped>();
+    expectTypeOf<RequestResult<'live:status'>>().toEqualTypeOf<LiveStatus>();
+    expectTypeOf<RequestParams<'live:threshold'>>().toEqualTypeOf<{ threshold: number }>();
+    expectTypeOf<RequestResult<'live:threshold'>>().toEqualTypeOf<LiveStatus>();
+    expectTypeOf<EventPayload<'live:word'>>().toEqualTypeOf<LiveWordPayload>();
+    expectTypeOf<EventPayload<'live:posteriors'>>().toEqualTypeOf<LivePosteriorsPayload>();
+    expectTypeOf<EventPayload<'live:posteriors'>['posteriors']>().toEqualTypeOf<Float32Array>();
+    expectTypeOf<EventPayload<'live:error'>>().toEqualTypeOf<ApiErrorData>();
+    expectTypeOf<EventPayload<'live:stopped'>>().toEqualTypeOf<LiveStopped>();
   });
 
   it('makes the client check arguments and results', () => {

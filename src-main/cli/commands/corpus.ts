@@ -61,6 +61,14 @@ function numberList(text: string | undefined, what: string): number[] | undefine
   return values;
 }
 
+function wholeNumber(text: string | undefined, what: string): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0)
+    throw new UnfoldError('BAD_OPTION', `${what} must be a whole number (got ${text}).`);
+  return value;
+}
+
 async function readLines(path: string): Promise<string[]> {
   return splitLines(decodeUtf8(await readFile(path), path))
     .map((l) => l.trim())
@@ -265,7 +273,15 @@ export function registerCorpusCommands(program: Command): void {
       .option('--words <list>', 'words separated by commas')
       .option('--word-file <file>', 'one word per line')
       .option('--rates <list>', 'duration stretch factors (default 0.8,1,1.25)')
-      .option('--pitches <list>', 'pitch shifts in cents (default -200,0,200)'),
+      .option('--pitches <list>', 'pitch shifts in cents (default -200,0,200)')
+      .option(
+        '--silence <n>',
+        'add a _silence_ class: n clips of room tone (noise of varied level and colour) per voice',
+      )
+      .option(
+        '--unknown-words <list>',
+        'add an _unknown_ class: these other words (comma-separated), spoken by the same voices',
+      ),
   ).action(async (options: CommonOptions & Record<string, string | undefined>) => {
     try {
       const words = [
@@ -275,6 +291,7 @@ export function registerCorpusCommands(program: Command): void {
       const outDir = corpusOutputDir(String(options.out), dataDir(options));
       const stretches = numberList(options.rates, '--rates');
       const pitchCents = numberList(options.pitches, '--pitches');
+      const silenceClips = wholeNumber(options.silence, '--silence');
       const result = await withProgressBar(Boolean(options.json), (progress) =>
         synthesiseWords(outDir, {
           ...progress,
@@ -285,6 +302,8 @@ export function registerCorpusCommands(program: Command): void {
           ...(stretches ? { stretches } : {}),
           ...(pitchCents ? { pitchCents } : {}),
           ...(options.fractions ? { fractions: parseFractions(options.fractions) } : {}),
+          ...(silenceClips ? { silenceClips } : {}),
+          ...(options.unknownWords ? { unknownWords: options.unknownWords.split(',') } : {}),
           seed: Number(options.seed ?? 0),
         }),
       );

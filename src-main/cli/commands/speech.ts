@@ -28,6 +28,7 @@ import type {
   WordEvaluation,
 } from '../../domain/speech';
 import { recognizeWordsFromRecorder, streamPhonesFromRecorder } from '../../domain/speech/live';
+import { describeWord } from './word-result-line';
 import { reportCliError } from '../cli-errors';
 import { printLine as print, withProgressBar } from '../progress-bar';
 
@@ -353,7 +354,7 @@ export function registerSpeechCommands(program: Command): void {
               });
               if (flags.json) print(JSON.stringify(result));
               else {
-                print(`${result.word} (${result.probability.toFixed(3)})`);
+                print(describeWord(result));
                 for (const t of result.top) print(`  ${t.label}\t${t.probability.toFixed(3)}`);
               }
             } else {
@@ -404,15 +405,26 @@ async function recognizeLive(
   process.once('SIGINT', stop);
   try {
     if (recognizer.task === 'words') {
-      let heard: Promise<unknown> | null = null;
-      const detach = recognizeWordsFromRecorder(recorder, recognizer, (result) => {
-        heard = Promise.resolve(result);
-        if (flags.json) print(JSON.stringify(result));
-        else
-          print(
-            `${result.word} (${result.probability.toFixed(3)}) in ${result.latencyMs.toFixed(0)} ms`,
-          );
-      });
+      // The word is cut when the take stops: wait for its recognition before returning.
+      const pending: Promise<unknown>[] = [];
+      const tracked = {
+        recognizeWord: (audio: Parameters<typeof recognizer.recognizeWord>[0]) => {
+          const result = recognizer.recognizeWord(audio);
+          pending.push(result);
+          return result;
+        },
+      };
+      const detach = recognizeWordsFromRecorder(
+        recorder,
+        tracked,
+        (result) => {
+          if (flags.json) print(JSON.stringify(result));
+          else print(`${describeWord(result)} in ${result.latencyMs.toFixed(0)} ms`);
+        },
+        {
+          onError: (error) => reportCliError(error, Boolean(flags.json)),
+        },
+      );
       if (!flags.json) process.stderr.write('listening: say one word\n');
       await recorder.start({
         sampleRate,
@@ -421,8 +433,8 @@ async function recognizeLive(
         maxSeconds: 30,
       });
       await new Promise<void>((resolve) => recorder.once('stopped', () => resolve()));
+      await Promise.allSettled(pending);
       detach();
-      await heard;
     } else {
       const live = recognizer.createStreamingPhoneRecognizer();
       const detach = streamPhonesFromRecorder(recorder, live, () => undefined);

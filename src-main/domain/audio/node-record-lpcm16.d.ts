@@ -6,7 +6,11 @@ declare module 'node-record-lpcm16' {
   export interface RecordOptions {
     sampleRate?: number;
     channels?: number;
-    recorder?: 'sox' | 'rec' | 'arecord';
+    /** A recorder name of the library, or the absolute path of a recorder module. */
+    recorder?: string;
+    /** Read by our own recorder module (resources/recorders/low-latency.cjs). */
+    program?: 'sox' | 'rec' | 'arecord';
+    periodMs?: number;
     device?: string;
     audioType?: string;
     endOnSilence?: boolean;

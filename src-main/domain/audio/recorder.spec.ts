@@ -7,7 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import type { Recording, RecordOptions } from 'node-record-lpcm16';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PcmChunk } from './recorder';
-import { RecorderService } from './recorder';
+import { CAPTURE_PERIOD_MS, LOW_LATENCY_RECORDER, RecorderService } from './recorder';
 import { decodeWav } from './wav';
 
 /** A stand-in for node-record-lpcm16's Recording: a fake child process and its stdout. */
@@ -86,7 +86,9 @@ describe('RecorderService (with a fake recorder program)', () => {
   it('asks the library for raw mono 16 kHz from the chosen device', async () => {
     await recorder.start({ device: 'hw:1,0' });
     expect(fake.options).toEqual({
-      recorder: 'arecord',
+      recorder: LOW_LATENCY_RECORDER,
+      program: 'arecord',
+      periodMs: CAPTURE_PERIOD_MS,
       sampleRate: 16_000,
       channels: 1,
       audioType: 'raw',

@@ -8,6 +8,7 @@ import type { LevelReading } from './level-meter';
 import { LevelMeter } from './level-meter';
 import type { VadEvent, VadOptions } from './vad';
 import { EnergyVad } from './vad';
+import { resourcePath } from '../resources';
 import { WavStreamWriter } from './wav-stream-writer';
 
 export type RecorderProgram = 'arecord' | 'rec' | 'sox';
@@ -98,6 +99,13 @@ function asUnfoldError(error: unknown, program: RecorderProgram): UnfoldError {
     program,
   });
 }
+
+/**
+ * Our recorder module for the library: its command lines plus a 20 ms capture period, so chunks
+ * reach live recognition every 20 ms instead of arecord's 125 ms or SoX's 256 ms.
+ */
+export const LOW_LATENCY_RECORDER = resourcePath('recorders/low-latency.cjs');
+export const CAPTURE_PERIOD_MS = 20;
 
 const defaultDeps: RecorderDeps = {
   record: (options) => recordModule.record(options),
@@ -206,7 +214,9 @@ export class RecorderService extends EventEmitter<RecorderEvents> {
     let recording: Recording;
     try {
       recording = this.spawnRecording({
-        recorder: program,
+        recorder: LOW_LATENCY_RECORDER,
+        program,
+        periodMs: CAPTURE_PERIOD_MS,
         sampleRate,
         channels: 1,
         audioType: 'raw',
@@ -279,11 +289,11 @@ export class RecorderService extends EventEmitter<RecorderEvents> {
   private spawnRecording(options: RecordOptions): Recording {
     const { env } = this.deps;
     const previous = env.AUDIODEV;
-    if (options.recorder === 'rec' && options.device) env.AUDIODEV = options.device;
+    if (options.program === 'rec' && options.device) env.AUDIODEV = options.device;
     try {
       return this.deps.record(options);
     } finally {
-      if (options.recorder === 'rec' && options.device) {
+      if (options.program === 'rec' && options.device) {
         if (previous === undefined) delete env.AUDIODEV;
         else env.AUDIODEV = previous;
       }

@@ -21,15 +21,20 @@ import { EXPERIMENT_FILES, readExperimentConfig, readExperimentLabels } from './
 import type { RankedLabel } from './inference';
 import { disposeStates, predictProbabilities, topK, transducerStep } from './inference';
 import { RunningCmvn } from './live-normaliser';
+import { wordLabelKind } from './word-classes';
 
 /** Shown instead of a word when the top probability is below the rejection threshold. */
 export const NOT_SURE = 'not sure';
 
+/** How a word result is shown: a word, the corpus's silence or unknown class, or below the threshold. */
+export type WordResultKind = 'word' | 'silence' | 'unknown' | 'not-sure';
+
 export interface WordResult {
-  /** The top word, or NOT_SURE below the threshold. */
+  /** The top word (or the silence/unknown label), or NOT_SURE below the threshold. */
   word: string;
   probability: number;
   notSure: boolean;
+  kind: WordResultKind;
   top: RankedLabel[];
   frames: number;
 }
@@ -67,6 +72,8 @@ export class StreamingPhoneRecognizer {
     features: FeatureConfig,
     labels: ExperimentLabels,
     cmvn: ExperimentConfig['features']['cmvn'],
+    /** Keep every column for posteriors(); off for long live sessions that only stream them. */
+    private readonly keepPosteriors = true,
   ) {
     this.extractor = new StreamingFeatureExtractor(features);
     this.normaliser =
@@ -88,7 +95,7 @@ export class StreamingPhoneRecognizer {
     return out;
   }
 
-  /** All posteriors so far, row-major [frames, phones]. */
+  /** All posteriors so far, row-major [frames, phones] (empty when they are not kept). */
   posteriors(): Float32Array {
     const classes = this.model.config.output.size;
     const out = new Float32Array(this.framesOut * classes);
@@ -107,11 +114,16 @@ export class StreamingPhoneRecognizer {
     const { probabilities, states } = transducerStep(this.model, input, this.states);
     disposeStates(this.states);
     this.states = states;
-    this.collected.push(probabilities);
-    this.framesOut += batch.frames;
+    if (this.keepPosteriors) {
+      this.collected.push(probabilities);
+      this.framesOut += batch.frames;
+    }
     return { posteriors: probabilities, frames: batch.frames, startFrame: batch.startFrame };
   }
 }
+
+/** What callers use of a StreamingPhoneRecognizer (an interface, so tests can hand in fakes). */
+export type PhoneStream = Pick<StreamingPhoneRecognizer, 'push' | 'flush' | 'posteriors'>;
 
 export interface Recognizer {
   dir: string;
@@ -119,12 +131,23 @@ export interface Recognizer {
   labels: string[];
   features: FeatureConfig;
   rejectThreshold: number;
-  /** Classifies one spoken word (the whole utterance, as the VAD cut it). */
-  recognizeWord(audio: MonoAudio, options?: { topK?: number }): Promise<WordResult>;
+  /** Phones: the decoding's median window and the labels it drops as silence. */
+  medianWindow: number;
+  silencePhones: string[];
+  /** Whether any layer runs backwards (such a phones model cannot stream). */
+  bidirectional: boolean;
+  /**
+   * Classifies one spoken word (the whole utterance, as the VAD cut it). `threshold` overrides
+   * the experiment's rejection threshold (the Live view's slider).
+   */
+  recognizeWord(
+    audio: MonoAudio,
+    options?: { topK?: number; threshold?: number },
+  ): Promise<WordResult>;
   /** Per-frame phone probabilities of a whole utterance and the decoded phone string. */
   phonePosteriors(audio: MonoAudio): Promise<PhonePosteriorResult>;
   /** A live phone recogniser; needs a unidirectional phones model. */
-  createStreamingPhoneRecognizer(): StreamingPhoneRecognizer;
+  createStreamingPhoneRecognizer(options?: { keepPosteriors?: boolean }): PhoneStream;
   dispose(): void;
 }
 
@@ -159,6 +182,8 @@ export async function loadRecognizer(dir: string): Promise<Recognizer> {
   let folding: PhoneFolding | null = null;
   if (config.task === 'phones')
     folding = await readPhoneFolding(join(dir, PHONE_FOLDING_NAME)).catch(() => readPhoneFolding());
+  const silence = folding ? silencePhones(labelFile.labels, folding) : [];
+  const bidirectional = config.model.layers.some((l) => l.bidirectional);
   const wrongTask = (wanted: string): UnfoldError =>
     new UnfoldError(
       'SPEECH_WRONG_TASK',
@@ -170,17 +195,21 @@ export async function loadRecognizer(dir: string): Promise<Recognizer> {
     labels: labelFile.labels,
     features,
     rejectThreshold: config.rejectThreshold,
+    medianWindow: config.medianWindow,
+    silencePhones: silence,
+    bidirectional,
     async recognizeWord(audio, options = {}) {
       if (config.task !== 'words') throw wrongTask('word recognition');
       const input = await featuresOf(audio, features, cmvn);
       const [probabilities] = predictProbabilities(model, [input]);
       const top = topK(probabilities as Float32Array, labelFile.labels, options.topK ?? 3);
       const best = top[0] as RankedLabel;
-      const notSure = best.probability < config.rejectThreshold;
+      const notSure = best.probability < (options.threshold ?? config.rejectThreshold);
       return {
         word: notSure ? NOT_SURE : best.label,
         probability: best.probability,
         notSure,
+        kind: notSure ? 'not-sure' : wordLabelKind(best.label),
         top,
         frames: input.frames,
       };
@@ -189,7 +218,6 @@ export async function loadRecognizer(dir: string): Promise<Recognizer> {
       if (config.task !== 'phones') throw wrongTask('phone posteriors');
       const input = await featuresOf(audio, features, cmvn);
       const [posteriors] = predictProbabilities(model, [input]);
-      const silence = folding ? silencePhones(labelFile.labels, folding) : [];
       return {
         posteriors: posteriors as Float32Array,
         frames: input.frames,
@@ -200,15 +228,22 @@ export async function loadRecognizer(dir: string): Promise<Recognizer> {
         }),
       };
     },
-    createStreamingPhoneRecognizer() {
+    createStreamingPhoneRecognizer(options = {}) {
       if (config.task !== 'phones') throw wrongTask('live phone recognition');
-      if (config.model.layers.some((l) => l.bidirectional)) {
+      if (bidirectional) {
         throw new UnfoldError(
           'SPEECH_NOT_STREAMABLE',
-          'This phone model is bidirectional: it needs the whole utterance. Train a unidirectional model for live use.',
+          `The phone model of ${config.name} is bidirectional: it needs the whole utterance, so it cannot run live. ` +
+            'Train a unidirectional one for live use (untick "bidirectional" in the Train view, or `unfold train --task phones --no-bidirectional`).',
         );
       }
-      return new StreamingPhoneRecognizer(model, features, labelFile, cmvn);
+      return new StreamingPhoneRecognizer(
+        model,
+        features,
+        labelFile,
+        cmvn,
+        options.keepPosteriors ?? true,
+      );
     },
     dispose() {
       model.dispose();

@@ -1,14 +1,14 @@
 import type { audioRequests } from '../../api/channels/audio-channels';
 import { listCaptureDevices } from '../../domain/audio/capture-devices';
-import { RecorderService } from '../../domain/audio/recorder';
+import type { RecorderService } from '../../domain/audio/recorder';
 import { readAudioBytes } from '../../domain/audio/wav';
 import { analyseAudioFile } from '../recording/analyse-audio';
 import { AnalysisCache } from '../recording/analysis-cache';
 import { resolveExistingDataPath, toDataRelative } from '../recording/data-paths';
 import { importAudio } from '../recording/import-audio';
 import { listRecordings } from '../recording/recordings-list';
-import { RecordingSession } from '../recording/recording-session';
 import type { AreaHandlers, HandlerContext } from './handler-context';
+import { recordingSessionOf } from './handler-context';
 
 /**
  * The Record view's API: capture devices, one recording at a time (events go to every
@@ -18,8 +18,8 @@ import type { AreaHandlers, HandlerContext } from './handler-context';
 export function createAudioHandlers(
   context: HandlerContext,
 ): AreaHandlers<keyof typeof audioRequests> {
-  const recorder = context.recorder ?? new RecorderService({ env: context.env });
-  const session = new RecordingSession(recorder, context.dataDir, context.events);
+  const session = recordingSessionOf(context);
+  const recorder = session.recorder;
   const analyses = new AnalysisCache();
   const status = (): { state: RecorderService['state'] } => ({ state: recorder.state });
   return {

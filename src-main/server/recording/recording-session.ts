@@ -5,7 +5,7 @@ import type { RecordStartSchema } from '../../api/channels/audio-channels';
 import { frameShape, resolveFeatureConfig } from '../../domain/audio/feature-config';
 import { streamFeaturesFromRecorder } from '../../domain/audio/live-features';
 import type { RecorderService, RecordingResult } from '../../domain/audio/recorder';
-import { toErrorData } from '../../domain/errors';
+import { UnfoldError, toErrorData } from '../../domain/errors';
 import type { EventHub } from '../event-hub';
 import type { z } from 'zod';
 import { displaySpectrogramConfig } from './analyse-audio';
@@ -37,16 +37,33 @@ function stopRecordersOnExit(recorder: RecorderService): void {
   });
 }
 
+/** Who started the current recording: the Record view, or live recognition (the Live view). */
+export type RecordingOwner = 'record' | 'live';
+
+function busyError(current: RecordingOwner | null, wanted: RecordingOwner): UnfoldError {
+  const message =
+    current === 'live'
+      ? 'Live recognition is using the microphone: stop it in the Live view first.'
+      : wanted === 'live'
+        ? 'A recording is running: stop it in the Record view before starting live recognition.'
+        : 'A recording is already running: stop it first.';
+  return new UnfoldError('RECORDER_BUSY', message, { owner: current });
+}
+
 /**
  * The one recording main runs at a time, relayed to every client as events: state, level,
  * VAD, live log-mel frames (Float32Array batches from the streaming extractor) and errors.
- * The recorder is passed in so tests can hand in one with a fake `record`.
+ * The recorder is passed in so tests can hand in one with a fake `record`. The Record view and
+ * live recognition share it, so the Live view draws its spectrogram from the same events and
+ * only one of them can hold the microphone.
  */
 export class RecordingSession {
   private detachFrames: (() => void) | null = null;
+  private currentOwner: RecordingOwner | null = null;
 
   constructor(
-    private readonly recorder: RecorderService,
+    /** Live recognition listens to its chunks, VAD and stop. */
+    readonly recorder: RecorderService,
     private readonly dataDir: string,
     private readonly events: EventHub,
     private readonly now: () => Date = () => new Date(),
@@ -63,14 +80,43 @@ export class RecordingSession {
       ),
     );
     recorder.on('failed', (error) => events.emit('record:error', toErrorData(error)));
-    recorder.on('stopped', (result) => events.emit('record:stopped', this.describe(result)));
+    recorder.on('stopped', (result) => {
+      // Freed before anyone else hears of the stop, so a listener may start the next take.
+      this.currentOwner = null;
+      events.emit('record:stopped', this.describe(result));
+    });
   }
 
   get state(): RecorderService['state'] {
     return this.recorder.state;
   }
 
-  async start(params: RecordStartParams): Promise<RecordingStarted> {
+  /** Who holds the microphone, or null when it is free. */
+  get owner(): RecordingOwner | null {
+    return this.currentOwner;
+  }
+
+  /**
+   * Starts a take for `owner`. The microphone is claimed synchronously, before the first
+   * await, so a caller that checks `owner` and then calls start() in the same tick cannot race
+   * another start. Throws RECORDER_BUSY, naming who holds the microphone.
+   */
+  async start(
+    params: RecordStartParams,
+    owner: RecordingOwner = 'record',
+  ): Promise<RecordingStarted> {
+    if (this.currentOwner !== null || this.recorder.state !== 'idle')
+      throw busyError(this.currentOwner, owner);
+    this.currentOwner = owner;
+    try {
+      return await this.startClaimed(params);
+    } catch (error) {
+      if (this.recorder.state === 'idle') this.currentOwner = null;
+      throw error;
+    }
+  }
+
+  private async startClaimed(params: RecordStartParams): Promise<RecordingStarted> {
     const folder = join(this.dataDir, RECORDINGS_FOLDER);
     await mkdir(folder, { recursive: true });
     const outPath = join(folder, recordingFileName(this.now()));
@@ -115,7 +161,8 @@ export class RecordingSession {
     return this.describe(await this.recorder.stop());
   }
 
-  private describe(result: RecordingResult): RecordingStopped {
+  /** The API's view of a finished take (paths relative to the data folder). */
+  describe(result: RecordingResult): RecordingStopped {
     return {
       path: result.path === null ? null : toDataRelative(this.dataDir, result.path),
       sampleRate: result.sampleRate,

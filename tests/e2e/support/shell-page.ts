@@ -19,6 +19,7 @@ export const BUILT_VIEWS: ReadonlySet<ViewName> = new Set<ViewName>([
   'corpora',
   'train',
   'evaluate',
+  'live',
 ]);
 
 /** The app shell: navigation, views, status bar and the Home view's controls. */

@@ -93,6 +93,54 @@ describe.runIf(haveSynths)('synthesis with espeak-ng, flite and festival', () =>
     expect((await validateCorpus(result.corpus.dir)).problems).toEqual([]);
   });
 
+  it('synth words with a _silence_ class of room tone and an _unknown_ class of other words', async () => {
+    const options = {
+      name: 'extra',
+      words: ['yes'],
+      voices: ['en-us', 'en-us+f3'],
+      stretches: [1],
+      pitchCents: [0],
+      fractions: { train: 0.5, test: 0.5 },
+      silenceClips: 2,
+      unknownWords: ['cat', 'Dog'],
+      seed: 3,
+    };
+    const result = await synthesiseWords(join(work, 'extra'), options);
+    const data = result.corpus.data as SpeechCorpusData;
+    expect(result.corpus.manifest.labels).toEqual(['_silence_', '_unknown_', 'yes']);
+    // Per voice: 1 word x 1 variation, 1 unknown word per variation, 2 silence clips.
+    expect(data.utterances).toHaveLength(2 * (1 + 1 + 2));
+    const ids = data.recordings.map((r) => r.id).sort();
+    // The unknown words rotate over the voices, so each is spoken.
+    expect(ids.filter((id) => id.includes('unknown_'))).toEqual([
+      'espeakng_en_us-unknown_dog_r0p0',
+      'espeakng_en_us_f3-unknown_cat_r0p0',
+    ]);
+    for (const u of data.utterances.filter((u) => u.text === '_silence_')) {
+      const recording = data.recordings.find((r) => r.id === u.recordingId)!;
+      const audio = decodeWav(
+        await readFile(join(result.corpus.dir, recording.path)),
+        recording.path,
+      );
+      const samples = audio.channels[0]!;
+      let sum = 0;
+      for (const v of samples) sum += v * v;
+      const dbfs = 10 * Math.log10(sum / samples.length);
+      expect(dbfs).toBeGreaterThan(-66);
+      expect(dbfs).toBeLessThan(-34);
+      expect(recording.duration).toBeGreaterThanOrEqual(0.4);
+    }
+    // Each split (by voice) has every class.
+    for (const split of ['train', 'test'])
+      expect(new Set(data.utterances.filter((u) => u.split === split).map((u) => u.text))).toEqual(
+        new Set(['_silence_', '_unknown_', 'yes']),
+      );
+    expect((await validateCorpus(result.corpus.dir)).problems).toEqual([]);
+    await expect(
+      synthesiseWords(join(work, 'clash'), { ...options, unknownWords: ['YES'] }),
+    ).rejects.toMatchObject({ code: 'SYNTH_BAD_INPUT' });
+  });
+
   it('synth sentences: festival and flite phone alignments cover the audio within 20 ms', async () => {
     const result = await synthesiseSentences(join(work, 'sentences'), {
       name: 'sentences',

@@ -49,9 +49,6 @@ export const VIEWS: readonly ViewDescriptor[] = [
     id: 'live',
     label: 'Live',
     tagline: 'Run a trained model on the microphone',
-    plan: [
-      'Stream the microphone through a trained model and see its per-frame outputs and decisions as you speak.',
-    ],
   },
   {
     id: 'text',

@@ -1,0 +1,265 @@
+import type { ApiClient } from '@api/client-core';
+import type { CaptureDeviceInfo, LevelPayload, RecorderProgramName } from '@api/audio';
+import type { ExperimentListItem } from '@api/experiments';
+import type {
+  LivePosteriorsPayload,
+  LiveStarted,
+  LiveStatus,
+  LiveStopped,
+  LiveWordPayload,
+} from '@api/live';
+import { errorText, type ErrorText } from '../format/error-text';
+import { FrameRing } from '../record/frame-ring';
+import { trainedExperiments } from './experiment-choice';
+import { drawnLatencyMs, LatencyWindow, type LatencySummary } from './latency-window';
+import { PosteriorFeed, type PosteriorBatch } from './posterior-feed';
+import { reconcileStatus, type LiveSessionState } from './session-status';
+import { addToHistory, type WordHistoryEntry } from './word-results';
+
+/** Live spectrogram frames kept for drawing (as in the Record view): 40 s, growing to 10 min. */
+const RING_FRAMES = 4096;
+const MAX_RING_FRAMES = 60_000;
+const DEFAULT_BANDS = 80;
+
+/**
+ * The Live view's state: the trained experiments and devices to choose from, and one live
+ * session driven by the server's events: live:word / live:posteriors for the results, and the
+ * recorder's record:* events (level, voice activity, spectrogram frames) while it runs.
+ */
+export class LiveStore {
+  experiments = $state.raw<ExperimentListItem[]>([]);
+  experimentsLoaded = $state(false);
+  experimentName = $state('');
+  devices = $state.raw<CaptureDeviceInfo[]>([]);
+  devicesLoaded = $state(false);
+  device = $state('');
+  program = $state<RecorderProgramName>('arecord');
+  /** Empty means no limit. */
+  maxSeconds = $state<number | null>(null);
+  threshold = $state(0.5);
+
+  state = $state<LiveSessionState>('idle');
+  /** What live:start answered: mode, labels, phone classes, hop; kept after the session ends. */
+  session = $state.raw<LiveStarted | null>(null);
+  /** A session this page did not start (another window, or before a reload). */
+  foreign = $state.raw<LiveStatus | null>(null);
+  current = $state.raw<LiveWordPayload | null>(null);
+  history = $state.raw<WordHistoryEntry[]>([]);
+  decoded = $state.raw<string[]>([]);
+  latency = $state.raw<LatencySummary | null>(null);
+  level = $state.raw<LevelPayload | null>(null);
+  clipped = $state(false);
+  inSpeech = $state(false);
+  elapsedSeconds = $state(0);
+  error = $state.raw<ErrorText | null>(null);
+  stopped = $state.raw<LiveStopped | null>(null);
+  /** Bumped when the spectrogram ring is replaced, so its canvas clears itself. */
+  spectrogramGeneration = $state(0);
+  /** Bumped when the posterior feed is replaced (a new session), so its canvas clears itself. */
+  posteriorGeneration = $state(0);
+  /** Not reactive: written by events, read by the canvases' animation loops. */
+  ring = new FrameRing(RING_FRAMES, DEFAULT_BANDS, MAX_RING_FRAMES);
+  posteriors: PosteriorFeed | null = null;
+
+  readonly selected = $derived(
+    this.experiments.find((experiment) => experiment.name === this.experimentName) ?? null,
+  );
+
+  readonly #client: ApiClient;
+  readonly #latencies = new LatencyWindow();
+  readonly #unsubscribe: (() => void)[];
+
+  constructor(client: ApiClient) {
+    this.#client = client;
+    this.#unsubscribe = [
+      client.on('live:word', (payload) => this.#onWord(payload)),
+      client.on('live:posteriors', (payload) => this.#onPosteriors(payload)),
+      client.on('live:error', (error) => {
+        if (this.#listening || this.foreign)
+          this.error = { code: error.code, message: error.message };
+      }),
+      client.on('live:stopped', (result) => this.#onStopped(result)),
+      client.on('record:level', (reading) => {
+        if (!this.#listening) return;
+        this.level = reading;
+        this.elapsedSeconds = reading.timeSeconds;
+        if (reading.clipped) this.clipped = true;
+      }),
+      client.on('record:vad', (event) => {
+        if (this.#listening) this.inSpeech = event.type === 'speechStart';
+      }),
+      client.on('record:frames', (batch) => {
+        if (!this.#listening) return;
+        if (batch.dims !== this.ring.dims) this.#newRing(batch.dims);
+        this.ring.push(batch.data, batch.frames);
+      }),
+    ];
+  }
+
+  /** True while a session this page started may be sending events. */
+  get #listening(): boolean {
+    return this.state !== 'idle';
+  }
+
+  get active(): boolean {
+    return this.state !== 'idle';
+  }
+
+  async load(): Promise<void> {
+    await Promise.all([this.loadExperiments(), this.loadDevices(), this.syncStatus()]);
+  }
+
+  async loadExperiments(): Promise<void> {
+    try {
+      this.experiments = trainedExperiments(await this.#client.invoke('experiments:list'));
+      if (!this.experiments.some((experiment) => experiment.name === this.experimentName))
+        this.experimentName = this.experiments[0]?.name ?? '';
+    } catch (error) {
+      this.error = errorText(error);
+    } finally {
+      this.experimentsLoaded = true;
+    }
+  }
+
+  async loadDevices(): Promise<void> {
+    try {
+      this.devices = await this.#client.invoke('audio:devices');
+    } catch (error) {
+      this.error = errorText(error);
+    } finally {
+      this.devicesLoaded = true;
+    }
+  }
+
+  /**
+   * Asks the server whether a session runs. After a dropped connection this finds out
+   * whether ours survived; on opening the view it finds one started elsewhere.
+   */
+  async syncStatus(): Promise<void> {
+    try {
+      const status = await this.#client.invoke('live:status');
+      const reconciled = reconcileStatus(this.state, status);
+      if (reconciled.lost) {
+        this.inSpeech = false;
+        this.error = {
+          code: null,
+          message:
+            'The live session ended while the connection to Unfold was down. Start it again.',
+        };
+      }
+      this.state = reconciled.state;
+      this.foreign = reconciled.foreign;
+    } catch (error) {
+      this.error = errorText(error);
+    }
+  }
+
+  async start(): Promise<void> {
+    if (this.active || this.experimentName === '') return;
+    this.error = null;
+    this.stopped = null;
+    this.foreign = null;
+    this.current = null;
+    this.history = [];
+    this.decoded = [];
+    this.latency = null;
+    this.#latencies.reset();
+    this.level = null;
+    this.clipped = false;
+    this.inSpeech = false;
+    this.elapsedSeconds = 0;
+    this.posteriors = null;
+    this.posteriorGeneration++;
+    this.session = null;
+    this.#newRing(this.ring.dims);
+    this.state = 'starting';
+    try {
+      const started = await this.#client.invoke('live:start', {
+        experiment: this.experimentName,
+        ...(this.device ? { device: this.device } : {}),
+        program: this.program,
+        vad: {},
+        ...(this.maxSeconds ? { maxSeconds: this.maxSeconds } : {}),
+        threshold: this.threshold,
+      });
+      this.session = started;
+      this.threshold = started.threshold;
+      // A very short recording may already have ended (live:stopped came first).
+      if (this.state === 'starting') this.state = 'running';
+    } catch (error) {
+      this.state = 'idle';
+      this.error = errorText(error);
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.state !== 'running' && this.foreign === null) return;
+    if (this.state === 'running') this.state = 'stopping';
+    try {
+      // The result also arrives as live:stopped, which ends the session either way.
+      this.#onStopped(await this.#client.invoke('live:stop'));
+    } catch (error) {
+      if (this.state !== 'idle') this.error = errorText(error);
+      this.state = 'idle';
+    }
+    this.foreign = null;
+  }
+
+  /** Changes the rejection threshold; a running session applies it from the next word. */
+  async setThreshold(threshold: number): Promise<void> {
+    this.threshold = threshold;
+    if (this.state !== 'running') return;
+    try {
+      await this.#client.invoke('live:threshold', { threshold });
+    } catch (error) {
+      this.error = errorText(error);
+    }
+  }
+
+  /** Called by the posteriorgram canvas with the batches it has just drawn. */
+  noteDrawn(batches: readonly PosteriorBatch[], drawnAtEpochMs: number): void {
+    if (batches.length === 0) return;
+    for (const batch of batches) this.#latencies.push(drawnLatencyMs(batch, drawnAtEpochMs));
+    this.latency = this.#latencies.summary();
+  }
+
+  /** Leaving the view ends a session it started: the microphone should not stay open unseen. */
+  dispose(): void {
+    for (const unsubscribe of this.#unsubscribe) unsubscribe();
+    if (this.state === 'running' || this.state === 'starting')
+      void this.#client.invoke('live:stop').catch(() => undefined);
+  }
+
+  #onWord(payload: LiveWordPayload): void {
+    if (!this.#listening) return;
+    this.current = payload;
+    this.history = addToHistory(this.history, payload);
+  }
+
+  #onPosteriors(payload: LivePosteriorsPayload): void {
+    if (!this.#listening || payload.frames <= 0) return;
+    const phones = Math.round(payload.posteriors.length / payload.frames);
+    if (this.posteriors?.phones !== phones) {
+      this.posteriors = new PosteriorFeed(phones);
+      this.posteriorGeneration++;
+    }
+    this.posteriors.push(payload);
+    this.decoded = payload.decoded;
+  }
+
+  #onStopped(result: LiveStopped): void {
+    if (this.state === 'idle' && this.stopped !== null) return;
+    if (this.state === 'idle' && this.foreign === null) return;
+    this.stopped = result;
+    this.state = 'idle';
+    this.foreign = null;
+    this.inSpeech = false;
+    if (result.recording.error)
+      this.error = { code: result.recording.error.code, message: result.recording.error.message };
+  }
+
+  #newRing(dims: number): void {
+    this.ring = new FrameRing(RING_FRAMES, dims, MAX_RING_FRAMES);
+    this.spectrogramGeneration++;
+  }
+}

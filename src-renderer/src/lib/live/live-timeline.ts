@@ -1,0 +1,57 @@
+/**
+ * The shared time axis of the live spectrogram and the posteriorgram under it. The live
+ * spectrogram draws one pixel column per frame with the newest at the right edge; the
+ * posteriorgram places each posterior column at the same time, in pixels from the start of
+ * the recording, so the two scroll together even when the model's hop differs from the
+ * spectrogram's.
+ */
+
+export interface LiveAxis {
+  /** The spectrogram's frame shift: one pixel per frame. */
+  frameShiftSeconds: number;
+  /** Seconds between posterior columns. */
+  hopSeconds: number;
+}
+
+export function pixelsPerSecond(axis: LiveAxis): number {
+  return 1 / axis.frameShiftSeconds;
+}
+
+/** The width of one posterior column in pixels (1 when both hops are 10 ms). */
+export function columnWidth(axis: LiveAxis): number {
+  return axis.hopSeconds * pixelsPerSecond(axis);
+}
+
+/**
+ * The right edge in whole pixels from the recording's start: the newer of what the
+ * spectrogram has drawn and what the posteriors cover. Following the newer one means a
+ * column is never held back waiting for the spectrogram (which would add to its latency).
+ */
+export function rightEdgePx(
+  axis: LiveAxis,
+  spectrogramFrames: number,
+  posteriorEnd: number,
+): number {
+  const pps = pixelsPerSecond(axis);
+  return Math.round(
+    Math.max(spectrogramFrames * axis.frameShiftSeconds, posteriorEnd * axis.hopSeconds) * pps,
+  );
+}
+
+/** The canvas x of posterior frame `frame`'s left edge when the right edge is `rightPx`. */
+export function columnX(axis: LiveAxis, frame: number, rightPx: number, width: number): number {
+  return width - rightPx + frame * columnWidth(axis);
+}
+
+/** The posterior frames [from, to) at least partly visible on a canvas `width` wide. */
+export function visibleFrames(
+  axis: LiveAxis,
+  rightPx: number,
+  width: number,
+): { from: number; to: number } {
+  const column = columnWidth(axis);
+  return {
+    from: Math.max(0, Math.floor((rightPx - width) / column)),
+    to: Math.max(0, Math.ceil(rightPx / column)),
+  };
+}

@@ -1,0 +1,277 @@
+/**
+ * Pure drawing logic of a posteriorgram (per-frame phone probabilities as a heatmap), shared
+ * by the offline posteriorgram view and the live view. Rows are grouped by phone class
+ * (vowels, stops, fricatives, ...) so that confusions inside a class read as one dark band;
+ * phones the class table does not know go into an 'other' group at the bottom.
+ *
+ * Display row 0 is the top row. The canvas type is the handful of methods used here, so the
+ * specs run without a DOM and any CanvasRenderingContext2D fits.
+ */
+import type { PhoneClassGroup } from '@api/experiments';
+import { colourIndex, type Colormap } from '../record/colormap';
+
+/** The name of the group that collects labels missing from every class. */
+export const OTHER_CLASS_NAME = 'other';
+
+/** One class's rows: display rows firstRow .. firstRow + rowCount - 1. */
+export interface PosteriorClassBand {
+  name: string;
+  firstRow: number;
+  rowCount: number;
+}
+
+export interface PosteriorRowLayout {
+  /** Display row r shows posterior column order[r] (the model's output index). */
+  order: number[];
+  /** The label of each display row. */
+  rowLabels: string[];
+  /** The class (index into bands) of each display row. */
+  rowBand: number[];
+  /** Display row of each posterior column (the inverse of order). */
+  rowOfColumn: number[];
+  bands: PosteriorClassBand[];
+}
+
+/** The part of a canvas context the draw functions call. */
+export interface PosteriorCanvas {
+  /** Written only; `unknown` so that CanvasRenderingContext2D (string | gradient | pattern) fits. */
+  fillStyle: unknown;
+  fillRect(x: number, y: number, width: number, height: number): void;
+}
+
+export interface RankedPhone {
+  label: string;
+  /** The model's output index. */
+  index: number;
+  probability: number;
+}
+
+/** Where a class band sits on a canvas `height` pixels tall, and where its name goes. */
+export interface ClassBandGeometry {
+  name: string;
+  top: number;
+  bottom: number;
+  /** Vertical centre, for the band's name. */
+  middle: number;
+  firstRow: number;
+  rowCount: number;
+}
+
+/** One row label's position; rows too thin for text get no entry. */
+export interface RowLabelGeometry {
+  label: string;
+  row: number;
+  /** Vertical centre of the row. */
+  middle: number;
+}
+
+/**
+ * Orders the model's labels for display: class by class in the order given, each class's
+ * phones in its own order, then every label no class mentions (in output order) as 'other'.
+ * A label listed by two classes stays in the first; class phones the model lacks are skipped,
+ * and classes left empty are dropped.
+ */
+export function posteriorRowLayout(
+  labels: readonly string[],
+  classes: readonly PhoneClassGroup[],
+): PosteriorRowLayout {
+  const columnsOf = new Map<string, number[]>();
+  labels.forEach((label, column) => {
+    const columns = columnsOf.get(label);
+    if (columns) columns.push(column);
+    else columnsOf.set(label, [column]);
+  });
+  const placed = new Set<number>();
+  const order: number[] = [];
+  const rowBand: number[] = [];
+  const bands: PosteriorClassBand[] = [];
+  const addBand = (name: string, columns: readonly number[]): void => {
+    if (columns.length === 0) return;
+    const band = bands.length;
+    bands.push({ name, firstRow: order.length, rowCount: columns.length });
+    for (const column of columns) {
+      order.push(column);
+      rowBand.push(band);
+      placed.add(column);
+    }
+  };
+  for (const group of classes) {
+    const columns: number[] = [];
+    for (const phone of group.phones) {
+      for (const column of columnsOf.get(phone) ?? []) {
+        if (!placed.has(column) && !columns.includes(column)) columns.push(column);
+      }
+    }
+    addBand(group.name, columns);
+  }
+  const rest: number[] = [];
+  for (let column = 0; column < labels.length; column++) if (!placed.has(column)) rest.push(column);
+  addBand(OTHER_CLASS_NAME, rest);
+  const rowOfColumn = new Array<number>(labels.length).fill(-1);
+  order.forEach((column, row) => (rowOfColumn[column] = row));
+  return {
+    order,
+    rowLabels: order.map((column) => labels[column] as string),
+    rowBand,
+    rowOfColumn,
+    bands,
+  };
+}
+
+/** The pixel edge above display row `row` of `rowCount` rows on a canvas `height` tall. */
+export function rowEdge(row: number, rowCount: number, height: number): number {
+  return rowCount > 0 ? Math.round((row * height) / rowCount) : 0;
+}
+
+/** The display row under pixel `y` (clamped to the rows), or -1 when there are none. */
+export function rowAtY(y: number, rowCount: number, height: number): number {
+  if (rowCount <= 0 || height <= 0) return -1;
+  return Math.max(0, Math.min(rowCount - 1, Math.floor((y * rowCount) / height)));
+}
+
+// fillStyle strings per colour map, built once: a live posteriorgram sets tens of thousands a second.
+const styleCache = new WeakMap<Colormap, string[]>();
+
+function colourStyles(colormap: Colormap): string[] {
+  let styles = styleCache.get(colormap);
+  if (!styles) {
+    styles = [];
+    for (let i = 0; i < 256; i++) {
+      styles.push(`rgb(${colormap[i * 4]},${colormap[i * 4 + 1]},${colormap[i * 4 + 2]})`);
+    }
+    styleCache.set(colormap, styles);
+  }
+  return styles;
+}
+
+/** The fillStyle for a probability (0 -> the map's first colour, 1 -> its last). */
+export function probabilityStyle(probability: number, colormap: Colormap): string {
+  return colourStyles(colormap)[colourIndex(probability, 0, 1)] as string;
+}
+
+/**
+ * Draws frames fromFrame .. toFrame - 1 of a row-major [frames, phones] probability matrix as
+ * columns: frame f fills x0 + (f - fromFrame) * columnWidth onwards, rows in layout order over
+ * `height` pixels from y = 0. Edges are rounded to whole pixels so neighbouring columns and
+ * rows neither overlap nor leave seams; when columns are narrower than a pixel, each pixel
+ * shows the last frame that reaches it. Frames outside the matrix are skipped.
+ * Returns the number of frames drawn.
+ */
+export function drawPosteriorColumns(
+  ctx: PosteriorCanvas,
+  layout: PosteriorRowLayout,
+  posteriors: Float32Array,
+  phones: number,
+  fromFrame: number,
+  toFrame: number,
+  x0: number,
+  columnWidth: number,
+  height: number,
+  colormap: Colormap,
+): number {
+  const styles = colourStyles(colormap);
+  const rows = layout.order.length;
+  const frames = phones > 0 ? Math.floor(posteriors.length / phones) : 0;
+  const first = Math.max(0, fromFrame);
+  const end = Math.min(frames, toFrame);
+  let drawn = 0;
+  for (let frame = first; frame < end; frame++) {
+    const left = Math.round(x0 + (frame - fromFrame) * columnWidth);
+    const right = Math.round(x0 + (frame - fromFrame + 1) * columnWidth);
+    if (right <= left) continue;
+    const base = frame * phones;
+    for (let row = 0; row < rows; row++) {
+      const top = rowEdge(row, rows, height);
+      const bottom = rowEdge(row + 1, rows, height);
+      if (bottom <= top) continue;
+      const value = posteriors[base + (layout.order[row] as number)] as number;
+      ctx.fillStyle = styles[colourIndex(value, 0, 1)];
+      ctx.fillRect(left, top, right - left, bottom - top);
+    }
+    drawn++;
+  }
+  return drawn;
+}
+
+/** The k most probable phones at one frame, most probable first (ties keep output order). */
+export function topPhonesAt(
+  posteriors: Float32Array,
+  phones: number,
+  labels: readonly string[],
+  frame: number,
+  k: number,
+): RankedPhone[] {
+  if (phones <= 0 || frame < 0 || (frame + 1) * phones > posteriors.length) return [];
+  const ranked: RankedPhone[] = [];
+  for (let index = 0; index < phones; index++) {
+    ranked.push({
+      label: labels[index] ?? String(index),
+      index,
+      probability: posteriors[frame * phones + index] as number,
+    });
+  }
+  ranked.sort((a, b) => b.probability - a.probability || a.index - b.index);
+  return ranked.slice(0, Math.max(0, k));
+}
+
+/** Each class band's pixel extent on a canvas `height` tall, for separators and names. */
+export function classBandGeometry(layout: PosteriorRowLayout, height: number): ClassBandGeometry[] {
+  const rows = layout.order.length;
+  return layout.bands.map((band) => {
+    const top = rowEdge(band.firstRow, rows, height);
+    const bottom = rowEdge(band.firstRow + band.rowCount, rows, height);
+    return {
+      name: band.name,
+      top,
+      bottom,
+      middle: (top + bottom) / 2,
+      firstRow: band.firstRow,
+      rowCount: band.rowCount,
+    };
+  });
+}
+
+/**
+ * Positions for the row labels: every row when rows are at least `minRowPixels` tall,
+ * otherwise every n-th row of each class (starting at the class's first row), so labels never
+ * overlap.
+ */
+export function rowLabelGeometry(
+  layout: PosteriorRowLayout,
+  height: number,
+  minRowPixels = 10,
+): RowLabelGeometry[] {
+  const rows = layout.order.length;
+  if (rows === 0 || height <= 0) return [];
+  const step = Math.max(1, Math.ceil(minRowPixels / (height / rows)));
+  const labels: RowLabelGeometry[] = [];
+  for (const band of layout.bands) {
+    for (let offset = 0; offset < band.rowCount; offset += step) {
+      const row = band.firstRow + offset;
+      labels.push({
+        label: layout.rowLabels[row] as string,
+        row,
+        middle: (rowEdge(row, rows, height) + rowEdge(row + 1, rows, height)) / 2,
+      });
+    }
+  }
+  return labels;
+}
+
+/**
+ * Draws a thin line at each boundary between class bands, across `width` pixels from x0,
+ * so the groups stay readable inside the heatmap.
+ */
+export function drawClassSeparators(
+  ctx: PosteriorCanvas,
+  layout: PosteriorRowLayout,
+  x0: number,
+  width: number,
+  height: number,
+  style: string,
+): void {
+  ctx.fillStyle = style;
+  for (const band of classBandGeometry(layout, height).slice(1)) {
+    ctx.fillRect(x0, band.top, width, 1);
+  }
+}
