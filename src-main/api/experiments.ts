@@ -74,3 +74,49 @@ export interface ExperimentPreset {
   /** The preset's config for the chosen corpus (an ExperimentConfigInput). */
   config: Record<string, unknown>;
 }
+
+/** Phones of one articulatory class, for grouping posteriorgram rows (vowels, stops, ...). */
+export interface PhoneClassGroup {
+  /** Display name: 'vowels', 'stops', 'fricatives', 'nasals', 'silence', ... */
+  name: string;
+  /** The model's phones of this class, in display order. */
+  phones: string[];
+}
+
+export interface TierInterval {
+  start: number;
+  end: number;
+  label: string;
+}
+
+/** One interval tier, times in seconds from the start of the utterance's audio (its segment). */
+export interface TierData {
+  name: string;
+  intervals: TierInterval[];
+}
+
+/** Per-frame phone probabilities of one utterance, with what to align them to. */
+export interface Posteriorgram {
+  experiment: string;
+  /** The corpus utterance, or null for a WAV file from the data folder. */
+  utteranceId: string | null;
+  /** Data-relative path of the audio (for audio:open and audio:bytes). */
+  audioPath: string;
+  /** The utterance's part of the file in seconds, or null for the whole file. */
+  segment: { start: number; end: number } | null;
+  /** The model's output phones, in output order (the columns of `posteriors`). */
+  phones: string[];
+  phoneClasses: PhoneClassGroup[];
+  /** Row-major [frames, phones]. */
+  posteriors: Float32Array;
+  frames: number;
+  /** Seconds between frames, and the centre of frame 0 relative to the segment start. */
+  hopSeconds: number;
+  frameOffsetSeconds: number;
+  /** The corpus's reference tiers (phones, words, ...); empty for a plain WAV. */
+  reference: TierData[];
+  /** The decoded phone string as a tier (median-smoothed argmax, repeats merged, silence dropped). */
+  decoded: TierData;
+  /** Against the reference phone tier, on the 39-phone folding where the corpus has one; null without a reference. */
+  frameAccuracy: number | null;
+}

@@ -4,11 +4,12 @@ import type {
   ExperimentEvaluation,
   ExperimentListItem,
   ExperimentPreset,
+  Posteriorgram,
 } from '../experiments';
 import { none, request } from './define';
 
 /** An experiment's name: one folder under <data>/experiments, never a path. */
-const ExperimentNameSchema = z
+export const ExperimentNameSchema = z
   .string()
   .min(1)
   .max(200)
@@ -28,6 +29,17 @@ export const experimentRequests = {
   'experiments:get': request<ExperimentDetail>()(z.object({ name: ExperimentNameSchema })),
   'experiments:evaluation': request<ExperimentEvaluation>()(
     z.object({ name: ExperimentNameSchema, split: SplitNameSchema }),
+  ),
+  /** Per-frame phone posteriors of one utterance of a split, or of a WAV in the data folder. */
+  'experiments:posteriorgram': request<Posteriorgram>()(
+    z.union([
+      z.object({
+        name: ExperimentNameSchema,
+        split: SplitNameSchema,
+        utteranceId: z.string().min(1).max(500),
+      }),
+      z.object({ name: ExperimentNameSchema, path: z.string().min(1).max(1000) }),
+    ]),
   ),
   'experiments:presets': request<ExperimentPreset[]>()(
     z.object({ corpus: z.string().min(1).max(500) }),

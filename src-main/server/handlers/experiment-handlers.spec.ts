@@ -1,9 +1,16 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { experimentRequests } from '../../api/channels/experiment-channels';
-import { presetConfig } from '../../domain/speech/index';
+import { encodeNpy } from '../../domain/audio/npy';
+import { encodeWav } from '../../domain/audio/wav';
+import { importCorpus } from '../../domain/corpus/index';
+import { writeFixture } from '../../domain/corpus/testing/fixtures';
+import { presetConfig, trainExperiment } from '../../domain/speech/index';
+import { CorpusCache } from '../../domain/speech/corpus-cache';
+import { RecognizerCache } from '../recognizer-cache';
+import { loadRecognizer } from '../../domain/speech/recognizer';
 import { createExperimentHandlers } from './experiment-handlers';
 import type { HandlerContext } from './handler-context';
 
@@ -91,5 +98,201 @@ describe('experiment handlers', () => {
     expect(schema.safeParse({ name: '..' }).success).toBe(false);
     expect(schema.safeParse({ name: '/etc' }).success).toBe(false);
     expect(schema.safeParse({ name: 'run1' }).success).toBe(true);
+  });
+});
+
+/** 0.6 s: a low tone ("aa", 0.1-0.35 s) then a high one ("s", 0.35-0.55 s), silence around. */
+function toneSentence(sampleRate: number, low: number, high: number): Uint8Array {
+  const samples = new Float32Array(Math.round(0.6 * sampleRate));
+  for (let i = 0; i < samples.length; i++) {
+    const t = i / sampleRate;
+    const f = t >= 0.1 && t < 0.35 ? low : t >= 0.35 && t < 0.55 ? high : 0;
+    samples[i] = f > 0 ? 0.4 * Math.sin(2 * Math.PI * f * t) : 0.001 * Math.sin(i);
+  }
+  return encodeWav({ sampleRate, samples });
+}
+
+function shortTextGrid(tiers: [string, [number, number, string][]][]): string {
+  const lines = ['File type = "ooTextFile short"', '"TextGrid"', '', '0', '0.6', '<exists>'];
+  lines.push(String(tiers.length));
+  for (const [name, intervals] of tiers) {
+    lines.push('"IntervalTier"', `"${name}"`, '0', '0.6', String(intervals.length));
+    for (const [a, b, text] of intervals) lines.push(String(a), String(b), `"${text}"`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+describe('experiments:posteriorgram (a tiny phones model on tones)', () => {
+  let root = '';
+  let data = '';
+  let recognizers: RecognizerCache;
+  const api = (): ReturnType<typeof createExperimentHandlers> =>
+    createExperimentHandlers({ dataDir: data } as HandlerContext, {
+      recognizers,
+      corpora: new CorpusCache(),
+    });
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'unfold-posteriorgram-'));
+    data = join(root, 'data');
+    const source = join(root, 'source');
+    const grid = shortTextGrid([
+      [
+        'words',
+        [
+          [0, 0.1, ''],
+          [0.1, 0.55, 'tone'],
+          [0.55, 0.6, ''],
+        ],
+      ],
+      [
+        'phones',
+        [
+          [0, 0.1, 'pau'],
+          [0.1, 0.35, 'aa'],
+          [0.35, 0.55, 's'],
+          [0.55, 0.6, 'pau'],
+        ],
+      ],
+    ]);
+    for (const [i, [low, high]] of [
+      [300, 2000],
+      [320, 2200],
+      [280, 1900],
+    ].entries()) {
+      await writeFixture(join(source, `take${i}.wav`), toneSentence(16000, low!, high!));
+      await writeFixture(join(source, `take${i}.TextGrid`), grid);
+    }
+    await importCorpus({
+      format: 'textgrid',
+      source,
+      outDir: join(data, 'corpora', 'tones'),
+      speaker: 'ann',
+    });
+    await trainExperiment(
+      {
+        name: 'ph',
+        task: 'phones',
+        corpus: 'tones',
+        data: { train: { splits: ['train'] }, dev: null, test: { splits: ['train'] } },
+        features: { kind: 'fbank', cmvn: 'utterance' },
+        model: { layers: [{ cell: 'gru', units: 8 }] },
+        training: { epochs: 3, batchSize: 3, optimizer: { kind: 'adam', learningRate: 0.03 } },
+        medianWindow: 3,
+        seed: 1,
+      },
+      { dataDir: data },
+    );
+    await mkdir(join(data, 'recordings'), { recursive: true });
+    await copyFile(
+      join(data, 'corpora', 'tones', 'audio', 'ann-take0.wav'),
+      join(data, 'recordings', 'take.wav'),
+    );
+  }, 120_000);
+  beforeEach(() => {
+    recognizers = new RecognizerCache({ load: loadRecognizer });
+  });
+  afterEach(() => recognizers.dispose());
+  afterAll(async () => {
+    if (root) await rm(root, { recursive: true, force: true });
+  });
+
+  it('gives the saved posteriors of an evaluated utterance with its tiers and timing', async () => {
+    const result = await api()['experiments:posteriorgram']({
+      name: 'ph',
+      split: 'train',
+      utteranceId: 'ann-take0',
+    });
+    expect(result.phones).toEqual(['aa', 'pau', 's']);
+    expect(result.phoneClasses).toEqual([
+      { name: 'vowels', phones: ['aa'] },
+      { name: 'fricatives', phones: ['s'] },
+      { name: 'silence', phones: ['pau'] },
+    ]);
+    // 0.6 s at 16 kHz, 25 ms frames every 10 ms.
+    expect(result.frames).toBe(1 + Math.floor((9600 - 400) / 160));
+    expect(result.posteriors).toHaveLength(result.frames * 3);
+    expect(result.hopSeconds).toBeCloseTo(0.01, 9);
+    expect(result.frameOffsetSeconds).toBeCloseTo(0.0125, 9);
+    expect(result.audioPath).toBe('corpora/tones/audio/ann-take0.wav');
+    expect(result.segment).toBeNull();
+    expect(result.reference.map((t) => t.name)).toEqual(['words', 'phones']);
+    expect(result.reference[1]?.intervals.map((i) => i.label)).toEqual(['pau', 'aa', 's', 'pau']);
+    expect(result.decoded.name).toBe('decoded');
+    expect(result.decoded.intervals.every((i) => i.label !== 'pau' && i.end > i.start)).toBe(true);
+    expect(result.frameAccuracy).not.toBeNull();
+    expect(result.frameAccuracy).toBeGreaterThanOrEqual(0);
+    expect(result.frameAccuracy).toBeLessThanOrEqual(1);
+  });
+
+  it('runs the model when there are no saved posteriors, with the same result', async () => {
+    const saved = await api()['experiments:posteriorgram']({
+      name: 'ph',
+      split: 'train',
+      utteranceId: 'ann-take1',
+    });
+    await rm(join(data, 'experiments', 'ph', 'eval', 'train', 'posteriors', 'ann-take1.npy'));
+    const computed = await api()['experiments:posteriorgram']({
+      name: 'ph',
+      split: 'train',
+      utteranceId: 'ann-take1',
+    });
+    expect(computed.frames).toBe(saved.frames);
+    let maxDifference = 0;
+    for (let i = 0; i < saved.posteriors.length; i++)
+      maxDifference = Math.max(
+        maxDifference,
+        Math.abs((saved.posteriors[i] as number) - (computed.posteriors[i] as number)),
+      );
+    expect(maxDifference).toBeLessThan(1e-4);
+    expect(computed.decoded).toEqual(saved.decoded);
+    expect(computed.frameAccuracy).toBeCloseTo(saved.frameAccuracy ?? -1, 6);
+  });
+
+  it('runs the model instead of reading saved posteriors that are unreadable or older than the model', async () => {
+    const request = { name: 'ph', split: 'train', utteranceId: 'ann-take2' };
+    const saved = await api()['experiments:posteriorgram'](request);
+    const npy = join(data, 'experiments', 'ph', 'eval', 'train', 'posteriors', 'ann-take2.npy');
+    await writeFile(npy, 'not a numpy file');
+    const fromModel = await api()['experiments:posteriorgram'](request);
+    expect(fromModel.frames).toBe(saved.frames);
+    expect(fromModel.decoded).toEqual(saved.decoded);
+    // Posteriors saved before the model was written (a retrained model) are not used either.
+    const zeros = new Float32Array(saved.frames * saved.phones.length);
+    await writeFile(
+      npy,
+      encodeNpy({ data: zeros, frames: saved.frames, dims: saved.phones.length }),
+    );
+    const old = new Date(Date.now() - 60_000);
+    await utimes(npy, old, old);
+    const again = await api()['experiments:posteriorgram'](request);
+    expect(again.posteriors.some((p) => p > 0)).toBe(true);
+    expect(again.decoded).toEqual(saved.decoded);
+  });
+
+  it('gives a WAV of the data folder without reference, and refuses paths outside it', async () => {
+    const result = await api()['experiments:posteriorgram']({
+      name: 'ph',
+      path: 'recordings/take.wav',
+    });
+    expect(result.utteranceId).toBeNull();
+    expect(result.audioPath).toBe('recordings/take.wav');
+    expect(result.reference).toEqual([]);
+    expect(result.frameAccuracy).toBeNull();
+    expect(result.frames).toBe(1 + Math.floor((9600 - 400) / 160));
+    await expect(
+      api()['experiments:posteriorgram']({ name: 'ph', path: '../outside.wav' }),
+    ).rejects.toMatchObject({ code: 'PATH_OUTSIDE_DATA' });
+    await expect(
+      api()['experiments:posteriorgram']({ name: 'ph', split: 'train', utteranceId: 'nobody' }),
+    ).rejects.toMatchObject({ code: 'POSTERIORGRAM_NO_UTTERANCE' });
+  });
+});
+
+describe('experiments:posteriorgram on a words experiment', () => {
+  it('says posteriorgrams need a phones experiment', async () => {
+    await expect(
+      handlers()['experiments:posteriorgram']({ name: 'run1', split: 'test', utteranceId: 'u1' }),
+    ).rejects.toMatchObject({ code: 'POSTERIORGRAM_WORDS_TASK' });
   });
 });

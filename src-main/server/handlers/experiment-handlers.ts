@@ -9,6 +9,7 @@ import type {
   ExperimentListItem,
   ExperimentLogEntry,
   ExperimentPreset,
+  Posteriorgram,
 } from '../../api/experiments';
 import { UnfoldError } from '../../domain/errors';
 import {
@@ -19,7 +20,13 @@ import {
   readExperimentConfig,
 } from '../../domain/speech/index';
 import { EXPERIMENTS_DIR, readJsonOr } from '../../domain/speech/experiment-store';
+import { computePosteriorgram } from '../../domain/speech/posteriorgram';
+import { CorpusCache } from '../../domain/speech/corpus-cache';
+import type { RecognizerCache } from '../recognizer-cache';
+import type { PosteriorgramRequest } from '../../domain/speech/posteriorgram';
+import { resolveExistingDataPath, toDataRelative } from '../recording/data-paths';
 import type { AreaHandlers, HandlerContext } from './handler-context';
+import { recognizerCacheOf } from './handler-context';
 
 /**
  * The folder of a named experiment. The channel schema already refuses paths; joining under
@@ -140,11 +147,52 @@ function presets(corpus: string): ExperimentPreset[] {
   });
 }
 
+/**
+ * The posteriorgram of a corpus utterance (from the evaluation's saved posteriors when they
+ * match the model, else by running it: see computePosteriorgram) or of a WAV file in the data
+ * folder. The audio path goes back relative to the data folder for audio:open / audio:bytes;
+ * a corpus given to the CLI as a path outside the data folder cannot be played from the UI,
+ * and audio:open says so.
+ */
+/** What the posteriorgram handler keeps between requests. */
+export interface PosteriorgramCaches {
+  /** The app's loaded models, shared with live recognition. */
+  recognizers: Pick<RecognizerCache, 'get'>;
+  corpora: CorpusCache;
+}
+
+async function posteriorgram(
+  dataDir: string,
+  caches: PosteriorgramCaches,
+  params: { name: string; split: string; utteranceId: string } | { name: string; path: string },
+): Promise<Posteriorgram> {
+  const request: PosteriorgramRequest =
+    'path' in params
+      ? { file: await resolveExistingDataPath(dataDir, params.path) }
+      : { split: params.split, utteranceId: params.utteranceId };
+  const { audioFile, ...result } = await computePosteriorgram(
+    namedExperimentDir(dataDir, params.name),
+    params.name,
+    request,
+    {
+      dataDir,
+      recognizer: (dir) => caches.recognizers.get(dir),
+      corpus: (dir) => caches.corpora.get(dir),
+    },
+  );
+  return { ...result, audioPath: toDataRelative(dataDir, audioFile) };
+}
+
 export function createExperimentHandlers(
   context: HandlerContext,
+  caches: PosteriorgramCaches = {
+    recognizers: recognizerCacheOf(context),
+    corpora: new CorpusCache(),
+  },
 ): AreaHandlers<keyof typeof experimentRequests> {
   const { dataDir } = context;
   return {
+    'experiments:posteriorgram': (params) => posteriorgram(dataDir, caches, params),
     'experiments:list': () => listItems(dataDir),
     'experiments:get': ({ name }) => experimentDetail(dataDir, name),
     'experiments:evaluation': ({ name, split }) => experimentEvaluation(dataDir, name, split),

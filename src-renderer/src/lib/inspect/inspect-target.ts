@@ -1,0 +1,20 @@
+import type { EvaluationPrediction } from '@api/experiments';
+
+/** What the inspector opens: an evaluated utterance of a split, or a WAV file of the data folder. */
+export type InspectTarget =
+  | { kind: 'utterance'; split: string; prediction: EvaluationPrediction }
+  | { kind: 'file'; path: string };
+
+/** A stable key for a target (the inspector reloads when it changes). */
+export function targetKey(target: InspectTarget): string {
+  return target.kind === 'utterance'
+    ? `utterance:${target.split}:${target.prediction.utteranceId}`
+    : `file:${target.path}`;
+}
+
+/** The heading for a target: the utterance id, or the file's name. */
+export function targetTitle(target: InspectTarget): string {
+  return target.kind === 'utterance'
+    ? target.prediction.utteranceId
+    : (target.path.split('/').pop() ?? target.path);
+}
