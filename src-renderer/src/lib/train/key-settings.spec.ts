@@ -1,58 +1,243 @@
 import { describe, expect, it } from 'vitest';
-import { applyKeySettings, configDifferences, readKeySettings } from './key-settings';
+import { configFromForm, engineCell, formFromConfig } from './key-settings';
 
-const words = {
-  name: 'p',
+const digits = {
+  name: 'digits-small-lstm',
   task: 'words',
-  model: { layers: [{ cell: 'lstm', units: 64, bidirectional: 'concat' }], pooling: 'mean' },
-  training: { epochs: 15, batchSize: 16, optimizer: { kind: 'adam', learningRate: 0.003 } },
+  corpus: 'fsdd',
+  data: { train: { splits: ['train'] }, dev: null, test: { splits: ['test'] } },
+  features: { kind: 'mfcc', cmvn: 'utterance', frameShiftMs: 10 },
+  model: {
+    layers: [{ cell: 'lstm', units: 64, bidirectional: 'concat' }],
+    pooling: 'mean',
+    dropout: 0.2,
+  },
+  training: {
+    epochs: 15,
+    batchSize: 16,
+    optimizer: { kind: 'adam', learningRate: 0.003, beta1: 0.8 },
+    schedule: { kind: 'exponential', decayPerEpoch: 0.9 },
+    clipNorm: 5,
+    bucketing: true,
+  },
+  seed: 1,
+  rejectThreshold: 0.4,
+};
+
+const phones = {
+  name: 'phones-2x256-lstm',
+  task: 'phones',
+  corpus: 'sentences',
+  data: { train: { splits: ['train'] }, dev: { splits: ['dev'] }, test: { splits: ['test'] } },
+  features: { kind: 'fbank', useEnergy: true, cmvn: 'utterance' },
+  model: {
+    layers: [
+      { cell: 'lstmp', units: 256, projection: 128 },
+      { cell: 'lstmp', units: 256, projection: 128 },
+    ],
+    dropout: 0.1,
+  },
+  training: {
+    epochs: 20,
+    batchSize: 8,
+    optimizer: { kind: 'adam', learningRate: 0.001 },
+    bptt: { kind: 'truncated', window: 100 },
+    clipNorm: 5,
+    earlyStoppingPatience: 4,
+  },
   seed: 1,
 };
 
-describe('key settings', () => {
-  it('reads a preset and writes the edited settings back', () => {
-    const settings = readKeySettings(words);
-    expect(settings).toMatchObject({ cell: 'lstm', layers: 1, units: 64, bidirectional: true });
-    const next = applyKeySettings(words, {
-      ...settings,
+describe('formFromConfig', () => {
+  it('reads every setting of a word preset, with the feature kind defaults filled in', () => {
+    expect(formFromConfig(digits)).toEqual({
+      name: 'digits-small-lstm',
+      task: 'words',
+      corpus: 'fsdd',
+      trainSplit: 'train',
+      devSplit: '',
+      testSplit: 'test',
+      heldOutSpeaker: '',
+      featureKind: 'mfcc',
+      melBands: 23,
+      numCeps: 13,
+      deltaOrder: 2,
+      useEnergy: true,
+      cmvn: 'utterance',
+      cell: 'lstm',
+      layers: 1,
+      units: 64,
+      projection: 0,
+      peepholes: false,
+      bidirectional: true,
+      dropout: 0.2,
+      pooling: 'mean',
+      bptt: 'full',
+      bpttWindow: 100,
+      clipNorm: 5,
+      optimizer: 'adam',
+      learningRate: 0.003,
+      schedule: 'exponential',
+      scheduleFactor: 0.9,
+      scheduleEpochs: 2,
+      epochs: 15,
+      batchSize: 16,
+      seed: 1,
+      patience: 0,
+    });
+  });
+
+  it('reads LSTMP, truncated BPTT and early stopping of a phone config', () => {
+    expect(formFromConfig(phones)).toMatchObject({
+      cell: 'lstm',
+      projection: 128,
+      peepholes: false,
+      layers: 2,
+      bptt: 'truncated',
+      bpttWindow: 100,
+      patience: 4,
+      featureKind: 'fbank',
+      melBands: 40,
+      useEnergy: true,
+      devSplit: 'dev',
+    });
+  });
+
+  it('reads a held-out speaker from the test selection', () => {
+    const loso = {
+      ...digits,
+      data: {
+        train: { splits: ['train'], excludeSpeakers: ['jackson'] },
+        dev: null,
+        test: { splits: ['train', 'test'], speakers: ['jackson'] },
+      },
+    };
+    expect(formFromConfig(loso).heldOutSpeaker).toBe('jackson');
+  });
+});
+
+describe('configFromForm', () => {
+  it('round-trips a preset: only the form keys are rewritten, the rest carried over', () => {
+    const config = configFromForm(formFromConfig(digits), digits);
+    expect(config).toEqual({
+      ...digits,
+      features: {
+        kind: 'mfcc',
+        cmvn: 'utterance',
+        frameShiftMs: 10,
+        melBands: 23,
+        numCeps: 13,
+        deltaOrder: 2,
+        useEnergy: true,
+      },
+      training: { ...digits.training, bptt: { kind: 'full' } },
+    });
+  });
+
+  it('writes edited architecture and training settings', () => {
+    const form = {
+      ...formFromConfig(digits),
       name: 'tiny',
-      cell: 'gru',
+      cell: 'gru' as const,
       layers: 2,
       units: 8,
       bidirectional: false,
+      pooling: 'max' as const,
+      optimizer: 'sgd' as const,
+      learningRate: 0.1,
+      clipNorm: 0,
+      patience: 3,
       epochs: 3,
-      learningRate: 0.01,
-    });
-    expect(next.name).toBe('tiny');
-    expect(next.model).toEqual({
+    };
+    const config = configFromForm(form, digits);
+    expect(config.name).toBe('tiny');
+    expect(config.model).toEqual({
       layers: [
         { cell: 'gru', units: 8 },
         { cell: 'gru', units: 8 },
       ],
-      pooling: 'mean',
+      dropout: 0.2,
+      pooling: 'max',
     });
-    expect(next.training).toEqual({
+    // The Adam betas do not follow the switch to SGD; clipping 0 means none.
+    expect(config.training).toEqual({
       epochs: 3,
       batchSize: 16,
-      optimizer: { kind: 'adam', learningRate: 0.01 },
+      optimizer: { kind: 'sgd', learningRate: 0.1 },
+      schedule: { kind: 'exponential', decayPerEpoch: 0.9 },
+      bucketing: true,
+      bptt: { kind: 'full' },
+      earlyStoppingPatience: 3,
     });
   });
 
-  it('sets truncated BPTT only for phone models', () => {
-    const phones = { ...words, task: 'phones' };
-    const s = { ...readKeySettings(phones), bpttWindow: 50 };
-    expect(applyKeySettings(phones, s).training).toMatchObject({
-      bptt: { kind: 'truncated', window: 50 },
+  it('writes each learning-rate schedule, and none for a constant rate', () => {
+    const form = formFromConfig(digits);
+    const scheduleOf = (patch: Partial<typeof form>): unknown =>
+      (configFromForm({ ...form, ...patch }, digits).training as Record<string, unknown>).schedule;
+    expect(scheduleOf({ schedule: 'constant' })).toBeUndefined();
+    expect(scheduleOf({ schedule: 'step', scheduleFactor: 0.5, scheduleEpochs: 3 })).toEqual({
+      kind: 'step',
+      everyEpochs: 3,
+      factor: 0.5,
     });
-    expect(applyKeySettings(words, s).training).not.toHaveProperty('bptt');
-  });
-
-  it('lists the differences between two configs by path', () => {
+    expect(scheduleOf({ schedule: 'plateau', scheduleFactor: 0.3, scheduleEpochs: 2 })).toEqual({
+      kind: 'plateau',
+      factor: 0.3,
+      patience: 2,
+    });
+    const plateau = {
+      ...digits,
+      training: {
+        ...digits.training,
+        schedule: { kind: 'plateau', factor: 0.5, patience: 2, minLearningRate: 1e-5 },
+      },
+    };
+    expect(formFromConfig(plateau)).toMatchObject({
+      schedule: 'plateau',
+      scheduleFactor: 0.5,
+      scheduleEpochs: 2,
+    });
     expect(
-      configDifferences(words, { ...words, seed: 2, training: { ...words.training, epochs: 3 } }),
-    ).toEqual([
-      { path: 'seed', a: '1', b: '2' },
-      { path: 'training.epochs', a: '15', b: '3' },
-    ]);
+      (configFromForm(formFromConfig(plateau), plateau).training as Record<string, unknown>)
+        .schedule,
+    ).toEqual(plateau.training.schedule);
+  });
+
+  it('maps peepholes and projection to the engine cells', () => {
+    expect(engineCell({ cell: 'lstm', peepholes: true, projection: 0 })).toBe('peephole');
+    expect(engineCell({ cell: 'lstm', peepholes: false, projection: 32 })).toBe('lstmp');
+    expect(engineCell({ cell: 'gru', peepholes: true, projection: 32 })).toBe('gru');
+    const config = configFromForm({ ...formFromConfig(phones), units: 64, projection: 16 }, phones);
+    expect((config.model as { layers: unknown[] }).layers[0]).toEqual({
+      cell: 'lstmp',
+      units: 64,
+      projection: 16,
+    });
+  });
+
+  it('writes truncated BPTT only for phone models, and pooling only for word models', () => {
+    const phoneConfig = configFromForm({ ...formFromConfig(phones), bpttWindow: 50 }, phones);
+    expect(phoneConfig.training).toMatchObject({ bptt: { kind: 'truncated', window: 50 } });
+    expect(phoneConfig.model).not.toHaveProperty('pooling');
+    const asWords = { ...formFromConfig(phones), task: 'words' as const };
+    expect(configFromForm(asWords, phones).training).toMatchObject({ bptt: { kind: 'full' } });
+  });
+
+  it('builds a speaker-independent split from the held-out speaker', () => {
+    const form = { ...formFromConfig(phones), heldOutSpeaker: 'slt' };
+    expect(configFromForm(form, phones).data).toEqual({
+      train: { splits: ['train'], excludeSpeakers: ['slt'] },
+      dev: { splits: ['dev'], excludeSpeakers: ['slt'] },
+      test: { splits: ['train', 'dev', 'test'], speakers: ['slt'] },
+    });
+  });
+
+  it('drops the mel and cepstral counts the feature kind does not use', () => {
+    const form = { ...formFromConfig(digits), featureKind: 'spectrogram' as const };
+    const features = configFromForm(form, digits).features as Record<string, unknown>;
+    expect(features).not.toHaveProperty('melBands');
+    expect(features).not.toHaveProperty('numCeps');
+    expect(features.kind).toBe('spectrogram');
   });
 });

@@ -21,3 +21,17 @@ export function accuracySeries(history: TrainingHistory, withBatches: boolean): 
     { label: 'dev', colour: '#c2410c', points: history.devAccuracy },
   ];
 }
+
+/**
+ * One loss range for several runs (train and dev per-epoch points), so compared curves share
+ * their y axis; undefined when no run has a point yet.
+ */
+export function sharedLossRange(
+  histories: readonly TrainingHistory[],
+): { min: number; max: number } | undefined {
+  const values = histories.flatMap((h) => [...h.epochLoss, ...h.devLoss].map((p) => p.y));
+  if (values.length === 0) return undefined;
+  const min = Math.min(...values);
+  const max = Math.max(...values);
+  return max > min ? { min, max } : { min: min - 0.5, max: max + 0.5 };
+}

@@ -1,6 +1,8 @@
 import type { ExperimentListItem } from '@api/experiments';
+import type { ExperimentRow } from './experiment-rows';
 
-export type ExperimentSortKey = 'name' | 'task' | 'corpus' | 'created' | 'epochs' | 'metric';
+export type ExperimentSortKey =
+  'name' | 'task' | 'corpus' | 'created' | 'status' | 'epochs' | 'metric' | 'per';
 
 /** The headline figure of an experiment: its test (else dev) evaluation, else training's best. */
 export function keyMetric(item: Pick<ExperimentListItem, 'metrics'>): number | null {
@@ -20,12 +22,29 @@ export function epochsOf(item: Pick<ExperimentListItem, 'metrics'>): number | nu
   return typeof training?.epochs === 'number' ? training.epochs : null;
 }
 
-function sortValue(item: ExperimentListItem, key: ExperimentSortKey): string | number | null {
+/** The phone error rate of the test (else dev) evaluation of a phones experiment. */
+export function phoneErrorRate(item: Pick<ExperimentListItem, 'metrics'>): number | null {
+  const evaluations = item.metrics.evaluations as
+    Record<string, Record<string, unknown>> | undefined;
+  for (const split of ['test', 'dev']) {
+    const per = evaluations?.[split]?.phoneErrorRate as
+      Record<string, unknown> | number | undefined;
+    const value = typeof per === 'number' ? per : per?.rate;
+    if (typeof value === 'number') return value;
+  }
+  return null;
+}
+
+function sortValue(item: ExperimentRow, key: ExperimentSortKey): string | number | null {
   switch (key) {
     case 'epochs':
-      return epochsOf(item);
+      return item.epochs;
     case 'metric':
       return keyMetric(item);
+    case 'per':
+      return phoneErrorRate(item);
+    case 'status':
+      return item.status;
     default:
       return item[key];
   }
@@ -33,10 +52,10 @@ function sortValue(item: ExperimentListItem, key: ExperimentSortKey): string | n
 
 /** A sorted copy; missing values go last whatever the direction. */
 export function sortExperiments(
-  items: readonly ExperimentListItem[],
+  items: readonly ExperimentRow[],
   key: ExperimentSortKey,
   ascending: boolean,
-): ExperimentListItem[] {
+): ExperimentRow[] {
   return [...items].sort((a, b) => {
     const va = sortValue(a, key);
     const vb = sortValue(b, key);

@@ -1,0 +1,64 @@
+/**
+ * How one edit of the Train form carries over to the settings that depend on it, and how a
+ * form is fitted to a corpus. Pure, so the rules are unit-tested rather than buried in the view.
+ */
+
+import type { FormField } from './form-validation';
+import { FEATURE_DEFAULTS, FEATURE_KINDS, type TrainForm } from './key-settings';
+
+/**
+ * The form after setting `key`: choosing the word task turns truncated BPTT off, a cell other
+ * than the LSTM drops peepholes and projection, and a new feature kind starts from that kind's
+ * defaults (40 log-mel bands for fbank, 23 bands x 13 coefficients with deltas for MFCC).
+ */
+export function applyChange(
+  form: TrainForm,
+  key: FormField,
+  value: string | number | boolean,
+): TrainForm {
+  const next = { ...form, [key]: value } as TrainForm;
+  if (key === 'task' && value === 'words') next.bptt = 'full';
+  if (key === 'cell' && value !== 'lstm') {
+    next.peepholes = false;
+    next.projection = 0;
+  }
+  if (key === 'featureKind' && (FEATURE_KINDS as readonly unknown[]).includes(value)) {
+    Object.assign(next, FEATURE_DEFAULTS[value as TrainForm['featureKind']]);
+  }
+  return next;
+}
+
+export interface CorpusSplits {
+  splits: readonly string[];
+  speakers: readonly string[];
+}
+
+function pick(current: string, splits: readonly string[], preferred: string[]): string {
+  if (splits.includes(current)) return current;
+  return preferred.find((s) => splits.includes(s)) ?? '';
+}
+
+/**
+ * The form with its splits and held-out speaker made valid for a corpus: a split the corpus
+ * lacks becomes the conventional one (train / dev / test) if present, the first or last split
+ * otherwise, and no dev set when the corpus has no third split.
+ */
+export function fitToCorpus(form: TrainForm, corpus: CorpusSplits): TrainForm {
+  const { splits } = corpus;
+  const trainSplit = pick(form.trainSplit, splits, ['train', splits[0] ?? '']);
+  const testSplit = pick(form.testSplit, splits, [
+    'test',
+    ...[...splits].reverse().filter((s) => s !== trainSplit),
+  ]);
+  const devSplit =
+    form.devSplit === '' ? '' : pick(form.devSplit, splits, ['dev', 'valid', 'validation']);
+  const heldOutSpeaker = corpus.speakers.includes(form.heldOutSpeaker) ? form.heldOutSpeaker : '';
+  if (
+    trainSplit === form.trainSplit &&
+    testSplit === form.testSplit &&
+    devSplit === form.devSplit &&
+    heldOutSpeaker === form.heldOutSpeaker
+  )
+    return form;
+  return { ...form, trainSplit, devSplit, testSplit, heldOutSpeaker };
+}
