@@ -6,6 +6,14 @@
 
 export type ExperimentTask = 'words' | 'phones';
 
+/**
+ * Where an experiment's training stands. The list says what the folder says (the `end` line
+ * of the latest run in log.jsonl, else metrics.json): a run that started and has not ended is
+ * 'incomplete', because the folder cannot tell a running job from one whose process died;
+ * the renderer shows 'training' for the experiments of its active jobs.
+ */
+export type ExperimentRunStatus = 'done' | 'training' | 'cancelled' | 'failed' | 'incomplete';
+
 /** One row of the experiments list. */
 export interface ExperimentListItem {
   name: string;
@@ -15,6 +23,9 @@ export interface ExperimentListItem {
   created: string | null;
   /** metrics.json as written by training and evaluation (numbers, strings and per-split records). */
   metrics: Record<string, unknown>;
+  status: ExperimentRunStatus;
+  /** Epochs trained (metrics.json, else the highest epoch logged), null when none is known. */
+  epochs: number | null;
 }
 
 /** One parsed line of log.jsonl (epoch, evaluation, start, resume or end). */

@@ -101,10 +101,18 @@ export interface JobProgressData {
   metrics?: Record<string, number>;
 }
 
+/** What a job works on, for views that follow the jobs of one experiment or corpus. */
+export interface JobSubject {
+  kind: 'experiment' | 'corpus';
+  name: string;
+}
+
 export interface JobInfo {
   id: string;
   kind: JobKind;
   title: string;
+  /** What the job works on (from jobSubject), null for a job on neither (the self-test). */
+  subject: JobSubject | null;
   state: JobState;
   progress: JobProgressData;
   createdAt: string;
@@ -112,6 +120,28 @@ export interface JobInfo {
   endedAt?: string;
   error?: ApiErrorData;
   result?: JobResults[JobKind];
+}
+
+/**
+ * The experiment or corpus a job works on, from what it was asked to do: views match jobs to
+ * their rows with this, never by reading the title (which is for people and may change).
+ */
+export function jobSubject(spec: JobSpec): JobSubject | null {
+  switch (spec.kind) {
+    case 'selftest':
+      return null;
+    case 'corpus-import':
+    case 'corpus-synth-words':
+    case 'corpus-synth-sentences':
+      return { kind: 'corpus', name: spec.params.out };
+    case 'corpus-validate':
+    case 'corpus-export':
+      return { kind: 'corpus', name: spec.params.corpus };
+    case 'speech-train':
+      return { kind: 'experiment', name: String(spec.params.config.name) };
+    case 'speech-evaluate':
+      return { kind: 'experiment', name: spec.params.experiment };
+  }
 }
 
 /** The title a job shows in lists, from what it was asked to do. */

@@ -7,6 +7,7 @@ const job: JobInfo = {
   id: 'job-1',
   kind: 'selftest',
   title: 'Self-test',
+  subject: null,
   state: 'queued',
   progress: { fraction: 0 },
   createdAt: '2026-01-01T00:00:00.000Z',

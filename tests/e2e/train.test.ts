@@ -144,11 +144,18 @@ describe.skipIf(!canSynthesise)('the Train and Evaluate views', () => {
     await expect.poll(() => train.state.textContent(), { timeout: 30_000 }).toBe('cancelled');
     await train.cancelledNotice.waitFor();
     const jobs = await api.client.invoke('jobs:list');
-    const longJob = jobs.find((j) => j.title === 'Train experiment long');
+    const longJob = jobs.find((j) => j.subject?.kind === 'experiment' && j.subject.name === 'long');
     expect(longJob?.state).toBe('cancelled');
     await expect.poll(() => train.experimentStatus('long'), { timeout: 10_000 }).toBe('cancelled');
     const detail = await api.client.invoke('experiments:get', { name: 'long' });
     expect(detail.log.at(-1)).toMatchObject({ type: 'end', status: 'cancelled' });
+    // The list says so by itself (from the run's folder), with the epochs the run logged.
+    const listed = (await api.client.invoke('experiments:list')).find((e) => e.name === 'long');
+    const loggedEpochs = detail.log.filter((l) => l.type === 'epoch').length;
+    expect(listed).toMatchObject({
+      status: 'cancelled',
+      epochs: loggedEpochs > 0 ? loggedEpochs : null,
+    });
     const longRow = train.experimentRow('long');
     expect(await longRow.getByTestId('experiment-status').textContent()).toBe('cancelled');
     await longRow.getByRole('button', { name: 'Resume' }).waitFor();

@@ -131,6 +131,18 @@ describe('job runner', () => {
     expect(ended.error?.code).toBe('JOB_OUT_OF_MEMORY');
   });
 
+  it('says what each job works on, from its start to its end', async () => {
+    const { runner, updates } = misbehavingRunner('crash');
+    const job = runner.start({
+      kind: 'corpus-validate',
+      params: { corpus: 'digits', checkAudio: false },
+    });
+    expect(job.subject).toEqual({ kind: 'corpus', name: 'digits' });
+    const ended = await runner.whenEnded(job.id);
+    expect(ended.subject).toEqual({ kind: 'corpus', name: 'digits' });
+    expect(updates.every((u) => u.subject?.name === 'digits')).toBe(true);
+  });
+
   it('refuses unknown job ids with a clear error', () => {
     const { runner } = misbehavingRunner('crash');
     expect(() => runner.cancel('job-nope')).toThrow(/no job with id job-nope/);

@@ -98,6 +98,12 @@ describe('the API contract', () => {
   it('types each request', () => {
     expectTypeOf<RequestParams<'experiments:list'>>().toEqualTypeOf<undefined>();
     expectTypeOf<RequestResult<'experiments:list'>>().toEqualTypeOf<ExperimentListItem[]>();
+    expectTypeOf<RequestResult<'experiments:list'>[number]['status']>().toEqualTypeOf<
+      'done' | 'training' | 'cancelled' | 'failed' | 'incomplete'
+    >();
+    expectTypeOf<RequestResult<'experiments:list'>[number]['epochs']>().toEqualTypeOf<
+      number | null
+    >();
     expectTypeOf<RequestParams<'experiments:get'>>().toEqualTypeOf<{ name: string }>();
     expectTypeOf<RequestResult<'experiments:get'>>().toEqualTypeOf<ExperimentDetail>();
     expectTypeOf<RequestParams<'experiments:evaluation'>>().toEqualTypeOf<{
@@ -119,6 +125,11 @@ describe('the API contract', () => {
     expectTypeOf<RequestResult<'app:backend'>>().toEqualTypeOf<BackendStatus>();
     expectTypeOf<RequestResult<'app:doctor'>>().toEqualTypeOf<DoctorReport>();
     expectTypeOf<RequestResult<'jobs:list'>>().toEqualTypeOf<JobInfo[]>();
+    // Views match jobs to experiments and corpora by subject, never by title.
+    expectTypeOf<RequestResult<'jobs:list'>[number]['subject']>().toEqualTypeOf<{
+      kind: 'experiment' | 'corpus';
+      name: string;
+    } | null>();
     expectTypeOf<RequestParams<'jobs:get'>>().toEqualTypeOf<{ id: string }>();
     expectTypeOf<RequestResult<'jobs:get'>>().toEqualTypeOf<JobInfo>();
     expectTypeOf<RequestParams<'jobs:cancel'>>().toEqualTypeOf<{ id: string }>();

@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import type { JobInfo, JobResults, JobSpec } from '../../api/jobs';
-import { jobTitle } from '../../api/jobs';
+import { jobSubject, jobTitle } from '../../api/jobs';
 import { UnfoldError, type ErrorData } from '../errors';
 import type { FromWorkerMessage, ToWorkerMessage } from './worker-protocol';
 
@@ -159,6 +159,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
           id: `job-${randomUUID()}`,
           kind: spec.kind,
           title: jobTitle(spec),
+          subject: jobSubject(spec),
           state: 'queued',
           progress: { fraction: 0, message: 'Waiting to start' },
           createdAt: new Date().toISOString(),

@@ -64,6 +64,31 @@ describe('experiment handlers', () => {
     expect(list.map((e) => [e.name, e.task, e.corpus])).toEqual([['run1', 'words', 'digits']]);
     expect(list[0]?.metrics).toMatchObject({ training: { epochs: 1 } });
     expect(list[0]?.created).toMatch(/^\d{4}-/);
+    expect(list[0]).toMatchObject({ status: 'done', epochs: 1 });
+  });
+
+  it("gives an unfinished run's status and epochs from the end of its log", async () => {
+    const dir = join(dataDir, 'experiments', 'stopped');
+    await mkdir(dir);
+    await writeFile(
+      join(dir, 'config.json'),
+      JSON.stringify(presetConfig('digits-small-lstm', 'digits', 'stopped')),
+    );
+    await writeFile(
+      join(dir, 'log.jsonl'),
+      [
+        '{"type":"start","time":"t"}',
+        '{"type":"epoch","time":"t","epoch":1,"loss":1.5}',
+        '{"type":"epoch","time":"t","epoch":2,"loss":1.2}',
+        '{"type":"end","time":"t","status":"cancelled","error":"The operation was cancelled."}',
+        '',
+      ].join('\n'),
+    );
+    const list = await handlers()['experiments:list'](undefined);
+    expect(list.map((e) => [e.name, e.status, e.epochs])).toEqual([
+      ['run1', 'done', 1],
+      ['stopped', 'cancelled', 2],
+    ]);
   });
 
   it('gets the config, log lines and available evaluations', async () => {

@@ -26,6 +26,7 @@ import type { RecognizerCache } from '../recognizer-cache';
 import type { PosteriorgramRequest } from '../../domain/speech/posteriorgram';
 import { resolveExistingDataPath, toDataRelative } from '../recording/data-paths';
 import type { AreaHandlers, HandlerContext } from './handler-context';
+import { readRunSummary } from './experiment-run-summary';
 import { recognizerCacheOf } from './handler-context';
 
 /**
@@ -72,6 +73,7 @@ async function availableEvaluations(dir: string): Promise<string[]> {
   return out;
 }
 
+/** The list reads only the tail of each log (see readRunSummary): it is reloaded often. */
 async function listItems(dataDir: string): Promise<ExperimentListItem[]> {
   const summaries = await listExperiments(dataDir);
   return Promise.all(
@@ -81,6 +83,7 @@ async function listItems(dataDir: string): Promise<ExperimentListItem[]> {
       corpus: s.corpus,
       created: await createdTime(s.dir),
       metrics: s.metrics,
+      ...(await readRunSummary(join(s.dir, EXPERIMENT_FILES.log), s.metrics)),
     })),
   );
 }

@@ -7,6 +7,7 @@ function job(id: string, createdAt: string, corpus: string, extra: Partial<JobIn
     id,
     kind: 'corpus-validate',
     title: `Validate corpus ${corpus}`,
+    subject: { kind: 'corpus', name: corpus },
     state: 'running',
     progress: { fraction: null },
     createdAt,
@@ -24,6 +25,15 @@ describe('validation report', () => {
     ];
     expect(latestValidation(jobs, 'digits')?.id).toBe('c');
     expect(latestValidation(jobs, 'none')).toBeNull();
+  });
+
+  it('matches the corpus by the job subject, not by its title', () => {
+    const renamed = job('a', '2026-01-01T00:00:01Z', 'digits', { title: 'Check digits' });
+    expect(latestValidation([renamed], 'digits')?.id).toBe('a');
+    const titleOnly = job('b', '2026-01-01T00:00:01Z', 'other', {
+      title: 'Validate corpus digits',
+    });
+    expect(latestValidation([titleOnly], 'digits')).toBeNull();
   });
 
   it('prints problems as file:line: message', () => {

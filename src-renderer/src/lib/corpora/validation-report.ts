@@ -1,4 +1,3 @@
-import type { CorpusValidatedResult } from '@api/corpus';
 import type { JobInfo } from '@api/jobs';
 
 /** The newest validation job of a corpus (any state), so the view can show its outcome. */
@@ -6,9 +5,7 @@ export function latestValidation(jobs: readonly JobInfo[], corpus: string): JobI
   let latest: JobInfo | null = null;
   for (const job of jobs) {
     if (job.kind !== 'corpus-validate') continue;
-    const result = job.result as CorpusValidatedResult | undefined;
-    const named = result?.corpus ?? /^Validate corpus (.+)$/.exec(job.title)?.[1];
-    if (named !== corpus) continue;
+    if (job.subject?.kind !== 'corpus' || job.subject.name !== corpus) continue;
     if (!latest || job.createdAt > latest.createdAt) latest = job;
   }
   return latest;

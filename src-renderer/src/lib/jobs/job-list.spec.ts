@@ -7,6 +7,7 @@ function job(id: string, overrides: Partial<JobInfo> = {}): JobInfo {
     id,
     kind: 'selftest',
     title: `Self-test ${id}`,
+    subject: null,
     state: 'queued',
     progress: { fraction: null },
     createdAt: '2026-01-01T00:00:00.000Z',

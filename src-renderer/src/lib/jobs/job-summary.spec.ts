@@ -6,6 +6,7 @@ const base: JobInfo = {
   id: 'j1',
   kind: 'selftest',
   title: 'Self-test (200 steps)',
+  subject: null,
   state: 'running',
   progress: { fraction: 0.5, metrics: { stepsPerSecond: 123.456, loss: 0.69314, step: 100 } },
   createdAt: '2026-01-01T00:00:00.000Z',

@@ -1,39 +1,50 @@
 import { describe, expect, it } from 'vitest';
-import type { ExperimentLogEntry } from '@api/experiments';
-import { experimentOfJobTitle, runStatus, runStatusFromLog } from './run-status';
+import type { JobInfo } from '@api/jobs';
+import { activeTrainingExperiments, runStatus, trainedExperiment } from './run-status';
 
-const line = (type: string, status?: string): ExperimentLogEntry => ({
-  type,
-  time: '2026-01-01T00:00:00Z',
-  ...(status ? { status } : {}),
+type JobFacts = Pick<JobInfo, 'kind' | 'subject' | 'state'>;
+const train = (name: string, state: JobInfo['state']): JobFacts => ({
+  kind: 'speech-train',
+  subject: { kind: 'experiment', name },
+  state,
 });
 
-describe('runStatusFromLog', () => {
-  it('reads the end of the latest start or resume', () => {
-    expect(runStatusFromLog([line('start'), line('epoch'), line('end', 'done')])).toBe('done');
-    expect(runStatusFromLog([line('start'), line('end', 'cancelled')])).toBe('cancelled');
-    expect(runStatusFromLog([line('start'), line('end', 'failed')])).toBe('failed');
-    expect(runStatusFromLog([line('start'), line('end', 'cancelled'), line('resume')])).toBe(
-      'incomplete',
-    );
-    expect(runStatusFromLog([])).toBe('incomplete');
+describe('trainedExperiment', () => {
+  it('reads the experiment of a training job from its subject, not its title', () => {
+    expect(trainedExperiment(train('tiny run', 'running'))).toBe('tiny run');
+    // The subject names the experiment however the title is worded.
+    expect(
+      trainedExperiment({
+        ...train('x', 'running'),
+        title: 'Resume training experiment y',
+      } as JobFacts),
+    ).toBe('x');
+    expect(
+      trainedExperiment({ kind: 'speech-evaluate', subject: { kind: 'experiment', name: 'x' } }),
+    ).toBeNull();
+    expect(trainedExperiment({ kind: 'selftest', subject: null })).toBeNull();
+  });
+});
+
+describe('activeTrainingExperiments', () => {
+  it('collects the experiments of queued and running training jobs only', () => {
+    const jobs: JobFacts[] = [
+      train('a', 'running'),
+      train('b', 'queued'),
+      train('c', 'cancelled'),
+      train('d', 'succeeded'),
+      { kind: 'speech-evaluate', subject: { kind: 'experiment', name: 'e' }, state: 'running' },
+      { kind: 'corpus-validate', subject: { kind: 'corpus', name: 'f' }, state: 'running' },
+    ];
+    expect([...activeTrainingExperiments(jobs)].sort()).toEqual(['a', 'b']);
   });
 });
 
 describe('runStatus', () => {
-  it('prefers an active job, then the log, then metrics.json', () => {
-    const cancelled = [line('start'), line('end', 'cancelled')];
-    expect(runStatus({}, cancelled, true)).toBe('training');
-    expect(runStatus({}, cancelled, false)).toBe('cancelled');
-    expect(runStatus({ training: { epochs: 3 } }, null, false)).toBe('done');
-    expect(runStatus({}, null, false)).toBe('incomplete');
-  });
-});
-
-describe('experimentOfJobTitle', () => {
-  it('reads the experiment from both training titles', () => {
-    expect(experimentOfJobTitle('Train experiment tiny run')).toBe('tiny run');
-    expect(experimentOfJobTitle('Resume training experiment x')).toBe('x');
-    expect(experimentOfJobTitle('Evaluate experiment x')).toBeNull();
+  it('takes the folder status unless a job of this session is training the experiment', () => {
+    expect(runStatus({ status: 'incomplete' }, true)).toBe('training');
+    expect(runStatus({ status: 'cancelled' }, true)).toBe('training');
+    expect(runStatus({ status: 'cancelled' }, false)).toBe('cancelled');
+    expect(runStatus({ status: 'incomplete' }, false)).toBe('incomplete');
   });
 });

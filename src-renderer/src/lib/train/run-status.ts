@@ -1,12 +1,13 @@
 /**
- * Where a training run stands, from its log.jsonl: the last `end` line after the last `start`
- * or `resume` says done, cancelled or failed; a start without an end is a run still going (or
- * one whose process died). A job of this session that is still active overrides the log.
+ * Where a training run stands. The experiments list says what the folder says (its log's
+ * last `end` line, or metrics.json: see ExperimentRunStatus); only the renderer knows which
+ * experiments its active jobs are training, so it overrides the folder's word with 'training'.
  */
 
-import type { ExperimentLogEntry } from '@api/experiments';
+import type { ExperimentListItem, ExperimentRunStatus } from '@api/experiments';
+import type { JobInfo } from '@api/jobs';
 
-export type RunStatus = 'training' | 'done' | 'cancelled' | 'failed' | 'incomplete';
+export type RunStatus = ExperimentRunStatus;
 
 export const RUN_STATUS_LABELS: Record<RunStatus, string> = {
   training: 'training…',
@@ -16,37 +17,30 @@ export const RUN_STATUS_LABELS: Record<RunStatus, string> = {
   incomplete: 'incomplete',
 };
 
-export function runStatusFromLog(log: readonly ExperimentLogEntry[]): RunStatus {
-  let status: RunStatus = 'incomplete';
-  for (const entry of log) {
-    if (entry.type === 'start' || entry.type === 'resume') status = 'incomplete';
-    else if (entry.type === 'end') {
-      status =
-        entry.status === 'done' ? 'done' : entry.status === 'cancelled' ? 'cancelled' : 'failed';
-    }
+/** The experiment a speech-train job trains (its subject), null for any other job. */
+export function trainedExperiment(job: Pick<JobInfo, 'kind' | 'subject'>): string | null {
+  return job.kind === 'speech-train' && job.subject?.kind === 'experiment'
+    ? job.subject.name
+    : null;
+}
+
+function isActive(job: Pick<JobInfo, 'state'>): boolean {
+  return job.state === 'queued' || job.state === 'running';
+}
+
+/** The experiments that a queued or running training job of this session trains. */
+export function activeTrainingExperiments(
+  jobs: readonly Pick<JobInfo, 'kind' | 'subject' | 'state'>[],
+): Set<string> {
+  const names = new Set<string>();
+  for (const job of jobs) {
+    const name = isActive(job) ? trainedExperiment(job) : null;
+    if (name !== null) names.add(name);
   }
-  return status;
+  return names;
 }
 
-/**
- * The status of a list row: finished training is in metrics.json (no log needed); otherwise
- * the log decides, or 'incomplete' while it has not been read.
- */
-export function runStatus(
-  metrics: Readonly<Record<string, unknown>>,
-  log: readonly ExperimentLogEntry[] | null,
-  activeJob: boolean,
-): RunStatus {
-  if (activeJob) return 'training';
-  if (log) return runStatusFromLog(log);
-  return metrics.training !== undefined ? 'done' : 'incomplete';
-}
-
-/**
- * The experiment a speech-train job trains, from its title (jobTitle in @api/jobs writes
- * "Train experiment NAME" or "Resume training experiment NAME"); JobInfo carries no params.
- */
-export function experimentOfJobTitle(title: string): string | null {
-  const match = /^(?:Train|Resume training) experiment (.+)$/.exec(title);
-  return match?.[1] ?? null;
+/** A row's status: an active job overrides the folder's word (a running run is 'incomplete' there). */
+export function runStatus(item: Pick<ExperimentListItem, 'status'>, activeJob: boolean): RunStatus {
+  return activeJob ? 'training' : item.status;
 }

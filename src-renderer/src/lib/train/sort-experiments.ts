@@ -17,11 +17,6 @@ export function keyMetric(item: Pick<ExperimentListItem, 'metrics'>): number | n
   return typeof training?.bestMetric === 'number' ? training.bestMetric : null;
 }
 
-export function epochsOf(item: Pick<ExperimentListItem, 'metrics'>): number | null {
-  const training = item.metrics.training as Record<string, unknown> | undefined;
-  return typeof training?.epochs === 'number' ? training.epochs : null;
-}
-
 /** The phone error rate of the test (else dev) evaluation of a phones experiment. */
 export function phoneErrorRate(item: Pick<ExperimentListItem, 'metrics'>): number | null {
   const evaluations = item.metrics.evaluations as

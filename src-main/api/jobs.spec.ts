@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { JobSpecSchema, jobSubject, jobTitle, type JobKind, type JobSpecInput } from './jobs';
+
+/** One spec of every kind, as a view or the CLI would send it. */
+const specs: Record<JobKind, JobSpecInput> = {
+  selftest: { kind: 'selftest', params: {} },
+  'corpus-import': {
+    kind: 'corpus-import',
+    params: {
+      format: 'pattern',
+      source: '/src/fsdd',
+      out: 'fsdd',
+      pattern: '{label}_{speaker}.wav',
+    },
+  },
+  'corpus-synth-words': { kind: 'corpus-synth-words', params: { out: 'words', words: ['yes'] } },
+  'corpus-synth-sentences': {
+    kind: 'corpus-synth-sentences',
+    params: { out: 'sentences', sentences: ['a cat sat'] },
+  },
+  'corpus-validate': { kind: 'corpus-validate', params: { corpus: 'checked' } },
+  'corpus-export': { kind: 'corpus-export', params: { corpus: 'exported', format: 'kaldi' } },
+  'speech-train': {
+    kind: 'speech-train',
+    params: { config: { name: 'digits run', task: 'words', corpus: 'fsdd' } },
+  },
+  'speech-evaluate': {
+    kind: 'speech-evaluate',
+    params: { experiment: 'digits run', split: 'dev' },
+  },
+};
+
+describe('jobSubject', () => {
+  it('names what every kind of job works on', () => {
+    const subjects = Object.fromEntries(
+      Object.entries(specs).map(([kind, spec]) => [kind, jobSubject(JobSpecSchema.parse(spec))]),
+    );
+    expect(subjects).toEqual({
+      selftest: null,
+      'corpus-import': { kind: 'corpus', name: 'fsdd' },
+      'corpus-synth-words': { kind: 'corpus', name: 'words' },
+      'corpus-synth-sentences': { kind: 'corpus', name: 'sentences' },
+      'corpus-validate': { kind: 'corpus', name: 'checked' },
+      'corpus-export': { kind: 'corpus', name: 'exported' },
+      'speech-train': { kind: 'experiment', name: 'digits run' },
+      'speech-evaluate': { kind: 'experiment', name: 'digits run' },
+    });
+  });
+
+  it('names the experiment of a resumed run the same way, whatever the title says', () => {
+    const resume = JobSpecSchema.parse({
+      kind: 'speech-train',
+      params: { config: { name: 'x' }, resume: true },
+    });
+    expect(jobTitle(resume)).toBe('Resume training experiment x');
+    expect(jobSubject(resume)).toEqual({ kind: 'experiment', name: 'x' });
+  });
+});
