@@ -12,6 +12,18 @@ export interface TopWord {
   probability: number;
 }
 
+export interface HistoryRow {
+  kind: string;
+  /** The Result cell: the word, 'not sure (guess)', or the silence / unknown label. */
+  text: string;
+}
+
+export interface HoverReadout {
+  frame: number;
+  seconds: number;
+  phones: TopWord[];
+}
+
 /** The Live view: experiment and microphone pickers, and the word or phone results. */
 export class LivePage {
   constructor(readonly page: Page) {}
@@ -78,6 +90,64 @@ export class LivePage {
 
   get posteriorgram(): Locator {
     return this.page.getByTestId('live-posteriorgram');
+  }
+
+  get thresholdValue(): Locator {
+    return this.page.getByTestId('live-threshold-value');
+  }
+
+  get hover(): Locator {
+    return this.page.getByTestId('live-hover');
+  }
+
+  get rowLabels(): Locator {
+    return this.page.getByTestId('live-row-label');
+  }
+
+  get classNames(): Locator {
+    return this.page.getByTestId('live-class-name');
+  }
+
+  /** Moves the threshold slider as a user would (an input event per change). */
+  async setThreshold(threshold: number): Promise<void> {
+    await this.threshold.evaluate((element, value) => {
+      const input = element as HTMLInputElement;
+      input.value = String(value);
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    }, threshold);
+  }
+
+  /** The history table, newest first. */
+  async history(): Promise<HistoryRow[]> {
+    return this.historyRows.evaluateAll((rows) =>
+      rows.map((row) => ({
+        kind: (row as HTMLElement).dataset.kind ?? '',
+        text: (row.querySelector('.word')?.textContent ?? '').replace(/\s+/g, ' ').trim(),
+      })),
+    );
+  }
+
+  /** Hovers the posteriorgram `fromRight` CSS pixels left of its right edge; reads the tooltip. */
+  async hoverPosteriorgram(fromRight: number, y = 20): Promise<HoverReadout> {
+    const box = await this.posteriorgram.boundingBox();
+    if (!box) throw new Error('the live posteriorgram is not on screen');
+    await this.page.mouse.move(box.x + box.width - fromRight, box.y + y);
+    return this.readHover();
+  }
+
+  /** The hover readout as it is now (the pointer may have stayed while columns scrolled). */
+  async readHover(): Promise<HoverReadout> {
+    await this.hover.waitFor();
+    return this.hover.evaluate((element) => ({
+      frame: Number((element as HTMLElement).dataset.frame),
+      seconds: Number((element as HTMLElement).dataset.seconds),
+      phones: Array.from(
+        element.querySelectorAll<HTMLElement>('[data-testid="live-hover-phone"]'),
+      ).map((item) => ({
+        label: item.dataset.phone ?? '',
+        probability: Number(item.dataset.probability),
+      })),
+    }));
   }
 
   /** Picks an experiment and a microphone, sets the time limit and starts a session. */

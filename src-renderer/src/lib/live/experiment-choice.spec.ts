@@ -9,6 +9,8 @@ function item(name: string, created: string | null, trained: boolean): Experimen
     corpus: 'c',
     created,
     metrics: trained ? { training: { epochs: 2 } } : {},
+    status: trained ? 'done' : 'training',
+    epochs: trained ? 2 : null,
   };
 }
 

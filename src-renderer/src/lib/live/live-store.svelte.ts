@@ -9,11 +9,18 @@ import type {
   LiveWordPayload,
 } from '@api/live';
 import { errorText, type ErrorText } from '../format/error-text';
+import {
+  defaultDeviceMemory,
+  loadDeviceChoice,
+  rememberCaptureDevice,
+} from '../record/capture-devices';
 import { FrameRing } from '../record/frame-ring';
 import { trainedExperiments } from './experiment-choice';
 import { drawnLatencyMs, LatencyWindow, type LatencySummary } from './latency-window';
 import { PosteriorFeed, type PosteriorBatch } from './posterior-feed';
 import { reconcileStatus, type LiveSessionState } from './session-status';
+import { LatestValueSender } from './threshold-sync';
+import { ViewLifetime } from './view-lifetime';
 import { addToHistory, type WordHistoryEntry } from './word-results';
 
 /** Live spectrogram frames kept for drawing (as in the Record view): 40 s, growing to 10 min. */
@@ -67,11 +74,20 @@ export class LiveStore {
 
   readonly #client: ApiClient;
   readonly #latencies = new LatencyWindow();
-  readonly #unsubscribe: (() => void)[];
+  readonly #lifetime: ViewLifetime;
+  readonly #thresholds: LatestValueSender;
 
   constructor(client: ApiClient) {
     this.#client = client;
-    this.#unsubscribe = [
+    this.#lifetime = new ViewLifetime(() => client.invoke('live:stop'));
+    this.#thresholds = new LatestValueSender(
+      (threshold) => client.invoke('live:threshold', { threshold }),
+      (error) => {
+        // LIVE_IDLE: the session ended while the request was on its way; nothing to tell.
+        if (this.state === 'running') this.error = errorText(error);
+      },
+    );
+    this.#lifetime.hold(
       client.on('live:word', (payload) => this.#onWord(payload)),
       client.on('live:posteriors', (payload) => this.#onPosteriors(payload)),
       client.on('live:error', (error) => {
@@ -93,7 +109,7 @@ export class LiveStore {
         if (batch.dims !== this.ring.dims) this.#newRing(batch.dims);
         this.ring.push(batch.data, batch.frames);
       }),
-    ];
+    );
   }
 
   /** True while a session this page started may be sending events. */
@@ -123,7 +139,10 @@ export class LiveStore {
 
   async loadDevices(): Promise<void> {
     try {
-      this.devices = await this.#client.invoke('audio:devices');
+      ({ devices: this.devices, device: this.device } = await loadDeviceChoice(
+        this.#client,
+        this.device,
+      ));
     } catch (error) {
       this.error = errorText(error);
     } finally {
@@ -173,6 +192,7 @@ export class LiveStore {
     this.session = null;
     this.#newRing(this.ring.dims);
     this.state = 'starting';
+    const requestedThreshold = this.threshold;
     try {
       const started = await this.#client.invoke('live:start', {
         experiment: this.experimentName,
@@ -180,12 +200,17 @@ export class LiveStore {
         program: this.program,
         vad: {},
         ...(this.maxSeconds ? { maxSeconds: this.maxSeconds } : {}),
-        threshold: this.threshold,
+        threshold: requestedThreshold,
       });
+      // The view was left while starting: the lifetime has stopped the session again.
+      if (this.#lifetime.startAnswered()) return;
+      rememberCaptureDevice(defaultDeviceMemory(), this.device);
       this.session = started;
-      this.threshold = started.threshold;
       // A very short recording may already have ended (live:stopped came first).
       if (this.state === 'starting') this.state = 'running';
+      // The slider moved while the session was starting: send where it is now.
+      if (this.threshold === requestedThreshold) this.threshold = started.threshold;
+      else if (this.state === 'running') void this.#thresholds.push(this.threshold);
     } catch (error) {
       this.state = 'idle';
       this.error = errorText(error);
@@ -205,15 +230,14 @@ export class LiveStore {
     this.foreign = null;
   }
 
-  /** Changes the rejection threshold; a running session applies it from the next word. */
-  async setThreshold(threshold: number): Promise<void> {
+  /**
+   * Changes the rejection threshold; a running session applies it from the next word. While
+   * the slider is dragged only the newest value is sent once the previous request returns.
+   */
+  setThreshold(threshold: number): Promise<void> {
     this.threshold = threshold;
-    if (this.state !== 'running') return;
-    try {
-      await this.#client.invoke('live:threshold', { threshold });
-    } catch (error) {
-      this.error = errorText(error);
-    }
+    if (this.state !== 'running') return Promise.resolve();
+    return this.#thresholds.push(threshold);
   }
 
   /** Called by the posteriorgram canvas with the batches it has just drawn. */
@@ -225,9 +249,8 @@ export class LiveStore {
 
   /** Leaving the view ends a session it started: the microphone should not stay open unseen. */
   dispose(): void {
-    for (const unsubscribe of this.#unsubscribe) unsubscribe();
-    if (this.state === 'running' || this.state === 'starting')
-      void this.#client.invoke('live:stop').catch(() => undefined);
+    this.#thresholds.clear();
+    this.#lifetime.dispose(this.state === 'running' || this.state === 'starting');
   }
 
   #onWord(payload: LiveWordPayload): void {
@@ -252,6 +275,7 @@ export class LiveStore {
     if (this.state === 'idle' && this.foreign === null) return;
     this.stopped = result;
     this.state = 'idle';
+    this.#thresholds.clear();
     this.foreign = null;
     this.inSpeech = false;
     if (result.recording.error)

@@ -55,3 +55,36 @@ export function visibleFrames(
     to: Math.max(0, Math.ceil(rightPx / column)),
   };
 }
+
+/**
+ * The posterior frame drawn under canvas pixel x (the inverse of `columnX`, with the same
+ * whole-pixel rounding as `drawPosteriorColumns`: pixel p shows the last frame whose rounded
+ * left edge is at or before p), or -1 when that frame is outside [firstFrame, endFrame): not
+ * received yet, or no longer kept. `x` may be fractional (a pointer position).
+ */
+export function frameAtX(
+  axis: LiveAxis,
+  x: number,
+  rightPx: number,
+  width: number,
+  firstFrame: number,
+  endFrame: number,
+): number {
+  if (!(x >= 0 && x < width)) return -1;
+  const pixel = Math.floor(x);
+  const left = width - rightPx;
+  const frame = Math.ceil((pixel + 0.5 - left) / columnWidth(axis)) - 1;
+  return frame >= firstFrame && frame < endFrame ? frame : -1;
+}
+
+/**
+ * Seconds from the take's start to the centre of posterior frame `frame`: column t covers
+ * samples [t * hop, t * hop + frameLength) (server/live/README.md), 25 ms frames by default.
+ */
+export function frameCentreSeconds(
+  axis: LiveAxis,
+  frame: number,
+  frameLengthSeconds = 0.025,
+): number {
+  return frame * axis.hopSeconds + frameLengthSeconds / 2;
+}

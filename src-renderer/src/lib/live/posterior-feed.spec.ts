@@ -53,4 +53,18 @@ describe('PosteriorFeed', () => {
     const feed = new PosteriorFeed(3, 4);
     expect(() => feed.push(batch(0, 2))).toThrow(/shorter/);
   });
+
+  it('hands out one kept column for the hover readout, and null outside what is kept', () => {
+    const feed = new PosteriorFeed(2, 4);
+    feed.push(batch(0, 6));
+    expect(Array.from(feed.column(5) ?? [])).toEqual([5, 0.5]);
+    expect(Array.from(feed.column(2) ?? [])).toEqual([2, 0.5]);
+    expect(feed.column(1)).toBeNull();
+    expect(feed.column(6)).toBeNull();
+    expect(feed.column(2.5)).toBeNull();
+    // A copy: the ring reusing the slot later does not change what the readout shows.
+    const shown = feed.column(3)!;
+    feed.push(batch(6, 2));
+    expect(Array.from(shown)).toEqual([3, 0.5]);
+  });
 });

@@ -108,6 +108,12 @@ export class PosteriorFeed {
     return { posteriors, frames, startFrame: first };
   }
 
+  /** A copy of one kept frame's probabilities, or null when it is not (or no longer) kept. */
+  column(frame: number): Float32Array | null {
+    if (!Number.isInteger(frame) || frame < this.firstKeptFrame || frame >= this.end) return null;
+    return this.row(frame).slice();
+  }
+
   private row(frame: number): Float32Array {
     const slot = (frame % this.capacity) * this.phones;
     return this.storage.subarray(slot, slot + this.phones);

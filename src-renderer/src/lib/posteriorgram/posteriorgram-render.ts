@@ -275,3 +275,77 @@ export function drawClassSeparators(
     ctx.fillRect(x0, band.top, width, 1);
   }
 }
+
+/** A row label placed in one of several side-by-side lanes. */
+export interface LaneRowLabel extends RowLabelGeometry {
+  /** 0 is the lane farthest from the heatmap. */
+  lane: number;
+}
+
+/**
+ * Row labels spread over up to `maxLanes` side-by-side lanes, so that rows thinner than a line
+ * of text still each get a label: row r goes to lane r % lanes, and labels within one lane are
+ * at least `minRowPixels` apart. With 40-60 phones at ~6 px a row, two lanes label every row.
+ * When even `maxLanes` lanes cannot, every n-th row is labelled (as `rowLabelGeometry` does),
+ * still alternating lanes.
+ */
+export function laneRowLabels(
+  layout: PosteriorRowLayout,
+  height: number,
+  minRowPixels = 10,
+  maxLanes = 2,
+): { lanes: number; labels: LaneRowLabel[] } {
+  const rows = layout.order.length;
+  if (rows === 0 || height <= 0) return { lanes: 1, labels: [] };
+  const lanesNeeded = Math.max(1, Math.ceil(minRowPixels / (height / rows)));
+  const lanes = Math.max(1, Math.min(Math.max(1, maxLanes), lanesNeeded));
+  const step = Math.ceil(lanesNeeded / lanes);
+  const labels: LaneRowLabel[] = [];
+  for (let row = 0, k = 0; row < rows; row += step, k++) {
+    labels.push({
+      label: layout.rowLabels[row] as string,
+      row,
+      middle: (rowEdge(row, rows, height) + rowEdge(row + 1, rows, height)) / 2,
+      lane: lanes - 1 - (k % lanes),
+    });
+  }
+  return { lanes, labels };
+}
+
+/** Where a class band's name goes: its band's extent, and the baseline-centre `y` of the name. */
+export interface ClassNamePlacement {
+  name: string;
+  top: number;
+  bottom: number;
+  y: number;
+}
+
+/**
+ * Places the class names beside their bands, one line each: centred on the band where there
+ * is room, pushed apart (at least `lineHeight` between neighbours, inside the canvas) where
+ * bands are thinner than a line, e.g. two-phone classes such as affricates. A forward pass
+ * pushes names down, a backward pass pulls them up from the bottom edge; names keep the bands'
+ * order. When all names cannot fit (`bands * lineHeight > height`), they overlap evenly.
+ */
+export function placeClassNames(
+  bands: readonly ClassBandGeometry[],
+  height: number,
+  lineHeight: number,
+): ClassNamePlacement[] {
+  const half = lineHeight / 2;
+  const ys = bands.map((band) => band.middle);
+  for (let i = 0; i < ys.length; i++) {
+    const previous = i > 0 ? (ys[i - 1] as number) + lineHeight : half;
+    ys[i] = Math.max(ys[i] as number, previous);
+  }
+  for (let i = ys.length - 1; i >= 0; i--) {
+    const next = i < ys.length - 1 ? (ys[i + 1] as number) - lineHeight : height - half;
+    ys[i] = Math.min(ys[i] as number, next);
+  }
+  return bands.map((band, i) => ({
+    name: band.name,
+    top: band.top,
+    bottom: band.bottom,
+    y: ys[i] as number,
+  }));
+}

@@ -8,6 +8,7 @@ import type {
   RecordingStopped,
 } from '@api/audio';
 import { errorText, type ErrorText } from '../format/error-text';
+import { defaultDeviceMemory, loadDeviceChoice, rememberCaptureDevice } from './capture-devices';
 import { FrameRing } from './frame-ring';
 
 /** Live frames kept for drawing: 40 s at 10 ms, far more than one animation frame lags... */
@@ -93,7 +94,10 @@ export class RecordStore {
 
   async loadDevices(): Promise<void> {
     try {
-      this.devices = await this.#client.invoke('audio:devices');
+      ({ devices: this.devices, device: this.device } = await loadDeviceChoice(
+        this.#client,
+        this.device,
+      ));
     } catch (error) {
       this.error = errorText(error);
     } finally {
@@ -135,6 +139,7 @@ export class RecordStore {
           ? { startThresholdDbfs: this.vadStartDbfs, endThresholdDbfs: this.vadEndDbfs }
           : false,
       });
+      rememberCaptureDevice(defaultDeviceMemory(), this.device);
       this.live.lowHz = started.lowHz;
       this.live.highHz = started.highHz;
       this.live.bands = started.melBands;
