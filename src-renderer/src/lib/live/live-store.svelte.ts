@@ -1,5 +1,4 @@
 import type { ApiClient } from '@api/client-core';
-import type { CaptureDeviceInfo, LevelPayload, RecorderProgramName } from '@api/audio';
 import type { ExperimentListItem } from '@api/experiments';
 import type {
   LivePosteriorsPayload,
@@ -9,12 +8,8 @@ import type {
   LiveWordPayload,
 } from '@api/live';
 import { errorText, type ErrorText } from '../format/error-text';
-import {
-  defaultDeviceMemory,
-  loadDeviceChoice,
-  rememberCaptureDevice,
-} from '../record/capture-devices';
-import { FrameRing } from '../record/frame-ring';
+import { CaptureMonitor } from '../record/capture-monitor.svelte';
+import { CaptureSettings } from '../record/capture-settings.svelte';
 import { trainedExperiments } from './experiment-choice';
 import { drawnLatencyMs, LatencyWindow, type LatencySummary } from './latency-window';
 import { PosteriorFeed, type PosteriorBatch } from './posterior-feed';
@@ -22,11 +17,6 @@ import { reconcileStatus, type LiveSessionState } from './session-status';
 import { LatestValueSender } from './threshold-sync';
 import { ViewLifetime } from './view-lifetime';
 import { addToHistory, type WordHistoryEntry } from './word-results';
-
-/** Live spectrogram frames kept for drawing (as in the Record view): 40 s, growing to 10 min. */
-const RING_FRAMES = 4096;
-const MAX_RING_FRAMES = 60_000;
-const DEFAULT_BANDS = 80;
 
 /**
  * The Live view's state: the trained experiments and devices to choose from, and one live
@@ -37,12 +27,10 @@ export class LiveStore {
   experiments = $state.raw<ExperimentListItem[]>([]);
   experimentsLoaded = $state(false);
   experimentName = $state('');
-  devices = $state.raw<CaptureDeviceInfo[]>([]);
-  devicesLoaded = $state(false);
-  device = $state('');
-  program = $state<RecorderProgramName>('arecord');
-  /** Empty means no limit. */
-  maxSeconds = $state<number | null>(null);
+  /** Device, recorder program and time limit, as in the Record view. */
+  readonly capture = new CaptureSettings();
+  /** Level, voice activity, elapsed time and spectrogram frames of the session's recording. */
+  readonly monitor = new CaptureMonitor();
   threshold = $state(0.5);
 
   state = $state<LiveSessionState>('idle');
@@ -54,18 +42,11 @@ export class LiveStore {
   history = $state.raw<WordHistoryEntry[]>([]);
   decoded = $state.raw<string[]>([]);
   latency = $state.raw<LatencySummary | null>(null);
-  level = $state.raw<LevelPayload | null>(null);
-  clipped = $state(false);
-  inSpeech = $state(false);
-  elapsedSeconds = $state(0);
   error = $state.raw<ErrorText | null>(null);
   stopped = $state.raw<LiveStopped | null>(null);
-  /** Bumped when the spectrogram ring is replaced, so its canvas clears itself. */
-  spectrogramGeneration = $state(0);
   /** Bumped when the posterior feed is replaced (a new session), so its canvas clears itself. */
   posteriorGeneration = $state(0);
-  /** Not reactive: written by events, read by the canvases' animation loops. */
-  ring = new FrameRing(RING_FRAMES, DEFAULT_BANDS, MAX_RING_FRAMES);
+  /** Not reactive: written by events, read by the posteriorgram's animation loop. */
   posteriors: PosteriorFeed | null = null;
 
   readonly selected = $derived(
@@ -95,20 +76,7 @@ export class LiveStore {
           this.error = { code: error.code, message: error.message };
       }),
       client.on('live:stopped', (result) => this.#onStopped(result)),
-      client.on('record:level', (reading) => {
-        if (!this.#listening) return;
-        this.level = reading;
-        this.elapsedSeconds = reading.timeSeconds;
-        if (reading.clipped) this.clipped = true;
-      }),
-      client.on('record:vad', (event) => {
-        if (this.#listening) this.inSpeech = event.type === 'speechStart';
-      }),
-      client.on('record:frames', (batch) => {
-        if (!this.#listening) return;
-        if (batch.dims !== this.ring.dims) this.#newRing(batch.dims);
-        this.ring.push(batch.data, batch.frames);
-      }),
+      ...this.monitor.listen(client, () => this.#listening),
     );
   }
 
@@ -139,14 +107,9 @@ export class LiveStore {
 
   async loadDevices(): Promise<void> {
     try {
-      ({ devices: this.devices, device: this.device } = await loadDeviceChoice(
-        this.#client,
-        this.device,
-      ));
+      await this.capture.loadDevices(this.#client);
     } catch (error) {
       this.error = errorText(error);
-    } finally {
-      this.devicesLoaded = true;
     }
   }
 
@@ -159,7 +122,7 @@ export class LiveStore {
       const status = await this.#client.invoke('live:status');
       const reconciled = reconcileStatus(this.state, status);
       if (reconciled.lost) {
-        this.inSpeech = false;
+        this.monitor.inSpeech = false;
         this.error = {
           code: null,
           message:
@@ -183,28 +146,22 @@ export class LiveStore {
     this.decoded = [];
     this.latency = null;
     this.#latencies.reset();
-    this.level = null;
-    this.clipped = false;
-    this.inSpeech = false;
-    this.elapsedSeconds = 0;
+    this.monitor.reset();
     this.posteriors = null;
     this.posteriorGeneration++;
     this.session = null;
-    this.#newRing(this.ring.dims);
     this.state = 'starting';
     const requestedThreshold = this.threshold;
     try {
       const started = await this.#client.invoke('live:start', {
         experiment: this.experimentName,
-        ...(this.device ? { device: this.device } : {}),
-        program: this.program,
+        ...this.capture.startOptions(),
         vad: {},
-        ...(this.maxSeconds ? { maxSeconds: this.maxSeconds } : {}),
         threshold: requestedThreshold,
       });
       // The view was left while starting: the lifetime has stopped the session again.
       if (this.#lifetime.startAnswered()) return;
-      rememberCaptureDevice(defaultDeviceMemory(), this.device);
+      this.capture.rememberDevice();
       this.session = started;
       // A very short recording may already have ended (live:stopped came first).
       if (this.state === 'starting') this.state = 'running';
@@ -277,13 +234,8 @@ export class LiveStore {
     this.state = 'idle';
     this.#thresholds.clear();
     this.foreign = null;
-    this.inSpeech = false;
+    this.monitor.inSpeech = false;
     if (result.recording.error)
       this.error = { code: result.recording.error.code, message: result.recording.error.message };
-  }
-
-  #newRing(dims: number): void {
-    this.ring = new FrameRing(RING_FRAMES, dims, MAX_RING_FRAMES);
-    this.spectrogramGeneration++;
   }
 }

@@ -1,22 +1,13 @@
 import type { ApiClient } from '@api/client-core';
 import type {
   AudioAnalysis,
-  CaptureDeviceInfo,
-  LevelPayload,
   RecorderStateName,
   RecordingEntry,
   RecordingStopped,
 } from '@api/audio';
 import { errorText, type ErrorText } from '../format/error-text';
-import { defaultDeviceMemory, loadDeviceChoice, rememberCaptureDevice } from './capture-devices';
-import { FrameRing } from './frame-ring';
-
-/** Live frames kept for drawing: 40 s at 10 ms, far more than one animation frame lags... */
-const RING_FRAMES = 4096;
-/** ...and room to grow for bursts (an unpaced device, a hidden tab): 10 minutes, 19 MB. */
-const MAX_RING_FRAMES = 60_000;
-/** The display spectrogram's bands (main's displaySpectrogramConfig). */
-const LIVE_BANDS = 80;
+import { CaptureMonitor, DISPLAY_BANDS } from './capture-monitor.svelte';
+import { CaptureSettings } from './capture-settings.svelte';
 
 export interface OpenedAudio {
   analysis: AudioAnalysis;
@@ -30,34 +21,23 @@ export interface OpenedAudio {
  * the file being inspected.
  */
 export class RecordStore {
-  devices = $state.raw<CaptureDeviceInfo[]>([]);
-  devicesLoaded = $state(false);
-  device = $state('');
-  program = $state<'arecord' | 'rec' | 'sox'>('arecord');
-  /** Empty means no limit. */
-  maxSeconds = $state<number | null>(null);
+  /** Device, recorder program and time limit. */
+  readonly capture = new CaptureSettings();
+  /** Level, voice activity, elapsed time and live frames of the take being recorded. */
+  readonly monitor = new CaptureMonitor();
   vadEnabled = $state(true);
   sampleRate = $state(16_000);
   /** Speech starts above this level and ends after the hangover below the end level (dBFS). */
   vadStartDbfs = $state(-35);
   vadEndDbfs = $state(-45);
   recorderState = $state<RecorderStateName>('idle');
-  elapsedSeconds = $state(0);
-  level = $state.raw<LevelPayload | null>(null);
-  /** Set when any block of the current take clipped; cleared by the next take. */
-  clipped = $state(false);
-  inSpeech = $state(false);
   error = $state.raw<ErrorText | null>(null);
   recordings = $state.raw<RecordingEntry[]>([]);
   opened = $state.raw<OpenedAudio | null>(null);
   /** What is loading, for the busy message ("Analysing take.wav…"). */
   busy = $state<string | null>(null);
   lastTake = $state.raw<RecordingStopped | null>(null);
-  /** Bumped when the ring is replaced, so the live canvas clears itself. */
-  liveGeneration = $state(0);
-  /** Not reactive: written by events, read by the live canvas's animation loop. */
-  ring = new FrameRing(RING_FRAMES, LIVE_BANDS, MAX_RING_FRAMES);
-  readonly live = { lowHz: 20, highHz: 8000, bands: LIVE_BANDS };
+  readonly live = { lowHz: 20, highHz: 8000, bands: DISPLAY_BANDS };
 
   readonly #client: ApiClient;
   readonly #unsubscribe: (() => void)[];
@@ -66,16 +46,7 @@ export class RecordStore {
     this.#client = client;
     this.#unsubscribe = [
       client.on('record:state', ({ state }) => (this.recorderState = state)),
-      client.on('record:level', (reading) => {
-        this.level = reading;
-        this.elapsedSeconds = reading.timeSeconds;
-        if (reading.clipped) this.clipped = true;
-      }),
-      client.on('record:vad', (event) => (this.inSpeech = event.type === 'speechStart')),
-      client.on('record:frames', (batch) => {
-        if (batch.dims !== this.ring.dims) this.#newRing(batch.dims);
-        this.ring.push(batch.data, batch.frames);
-      }),
+      ...this.monitor.listen(client),
       client.on(
         'record:error',
         (error) => (this.error = { code: error.code, message: error.message }),
@@ -93,16 +64,7 @@ export class RecordStore {
   }
 
   async loadDevices(): Promise<void> {
-    try {
-      ({ devices: this.devices, device: this.device } = await loadDeviceChoice(
-        this.#client,
-        this.device,
-      ));
-    } catch (error) {
-      this.error = errorText(error);
-    } finally {
-      this.devicesLoaded = true;
-    }
+    await this.#call(() => this.capture.loadDevices(this.#client));
   }
 
   async loadRecordings(): Promise<void> {
@@ -123,23 +85,17 @@ export class RecordStore {
 
   async start(): Promise<void> {
     this.error = null;
-    this.clipped = false;
-    this.inSpeech = false;
-    this.level = null;
-    this.elapsedSeconds = 0;
+    this.monitor.reset();
     this.lastTake = null;
-    this.#newRing(this.ring.dims);
     try {
       const started = await this.#client.invoke('record:start', {
-        ...(this.device ? { device: this.device } : {}),
-        program: this.program,
+        ...this.capture.startOptions(),
         sampleRate: this.sampleRate,
-        ...(this.maxSeconds ? { maxSeconds: this.maxSeconds } : {}),
         vad: this.vadEnabled
           ? { startThresholdDbfs: this.vadStartDbfs, endThresholdDbfs: this.vadEndDbfs }
           : false,
       });
-      rememberCaptureDevice(defaultDeviceMemory(), this.device);
+      this.capture.rememberDevice();
       this.live.lowHz = started.lowHz;
       this.live.highHz = started.highHz;
       this.live.bands = started.melBands;
@@ -202,7 +158,7 @@ export class RecordStore {
 
   async #onStopped(result: RecordingStopped): Promise<void> {
     this.lastTake = result;
-    this.inSpeech = false;
+    this.monitor.inSpeech = false;
     if (result.error) this.error = { code: result.error.code, message: result.error.message };
     await this.loadRecordings();
     if (result.path) await this.open(result.path);
@@ -214,10 +170,5 @@ export class RecordStore {
     } catch (error) {
       this.error = errorText(error);
     }
-  }
-
-  #newRing(dims: number): void {
-    this.ring = new FrameRing(RING_FRAMES, dims, MAX_RING_FRAMES);
-    this.liveGeneration++;
   }
 }
