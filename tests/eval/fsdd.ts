@@ -3,6 +3,7 @@
  *
  *   npx tsx tests/eval/fsdd.ts --data ../shared/data/fsdd [--mode dependent|loso|both]
  *     [--work DIR] [--epochs N] [--units N] [--speakers a,b] [--cmvn utterance|speaker|none]
+ *     [--patch JSON]   (deep-merged into the config, see patch.ts)
  *
  * dependent: the data set's own split (takes 0-4 test, 5-49 train), the "digits, small LSTM"
  * preset. loso: leave one speaker out (train on the others' train and test takes, test on every
@@ -17,6 +18,7 @@ import { importCorpus, readCorpus } from '../../src-main/domain/corpus';
 import { initTfBackend } from '../../src-main/domain/backend/tf-backend';
 import { presetConfig, trainExperiment } from '../../src-main/domain/speech';
 import type { ExperimentConfigInput, WordEvaluation } from '../../src-main/domain/speech';
+import { deepMerge, parsePatch } from './patch';
 
 const { values } = parseArgs({
   options: {
@@ -27,8 +29,10 @@ const { values } = parseArgs({
     units: { type: 'string' },
     speakers: { type: 'string' },
     cmvn: { type: 'string' },
+    patch: { type: 'string' },
   },
 });
+const patchFromArgs = parsePatch(values.patch);
 
 const source = resolve(values.data as string);
 const recordings = existsSync(join(source, 'recordings')) ? join(source, 'recordings') : source;
@@ -49,7 +53,7 @@ const backend = await initTfBackend();
 
 function configFor(name: string, patch: Partial<ExperimentConfigInput>): ExperimentConfigInput {
   const base = presetConfig('digits-small-lstm', 'fsdd', name);
-  const config = { ...base, ...patch };
+  const config = deepMerge({ ...base, ...patch }, patchFromArgs);
   if (values.cmvn)
     config.features = { ...config.features, cmvn: values.cmvn as 'utterance' | 'speaker' | 'none' };
   if (values.epochs) config.training = { ...config.training, epochs: Number(values.epochs) };
@@ -61,7 +65,12 @@ function configFor(name: string, patch: Partial<ExperimentConfigInput>): Experim
   return config;
 }
 
-const report: Record<string, unknown> = { backend: backend.name, corpus: corpusDir };
+const report: Record<string, unknown> = {
+  backend: backend.name,
+  corpus: corpusDir,
+  command: process.argv.slice(2).join(' '),
+  config: configFor('example', {}),
+};
 const started = performance.now();
 if (values.mode === 'dependent' || values.mode === 'both') {
   const t0 = performance.now();

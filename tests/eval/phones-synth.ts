@@ -4,7 +4,7 @@
  * the test voices are never heard in training.
  *
  *   npx tsx tests/eval/phones-synth.ts [--work DIR] [--sentences N] [--epochs N] [--units N]
- *     [--layers N] [--bidirectional]
+ *     [--layers N] [--bidirectional] [--cmvn utterance|speaker|none] [--patch JSON]
  */
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -15,6 +15,7 @@ import { initTfBackend } from '../../src-main/domain/backend/tf-backend';
 import { readCorpus, synthesiseSentences } from '../../src-main/domain/corpus';
 import { presetConfig, trainExperiment } from '../../src-main/domain/speech';
 import type { PhoneEvaluation } from '../../src-main/domain/speech';
+import { deepMerge, parsePatch } from './patch';
 
 /** Harvard sentences (IEEE 1969 recommended practice for speech quality measurements). */
 const PROMPTS = [
@@ -69,6 +70,8 @@ const { values } = parseArgs({
     layers: { type: 'string' },
     bidirectional: { type: 'boolean', default: false },
     name: { type: 'string', default: 'phones-synth' },
+    cmvn: { type: 'string' },
+    patch: { type: 'string' },
   },
 });
 
@@ -94,7 +97,9 @@ if (corpus.data.kind === 'speech')
     speakersBySplit[u.split] = [...new Set([...(speakersBySplit[u.split] ?? []), u.speaker])];
 const backend = await initTfBackend();
 
-const config = presetConfig('phones-2x256-lstm', 'sentences', values.name as string);
+let config = presetConfig('phones-2x256-lstm', 'sentences', values.name as string);
+if (values.cmvn)
+  config.features = { ...config.features, cmvn: values.cmvn as 'utterance' | 'speaker' | 'none' };
 if (values.epochs) config.training = { ...config.training, epochs: Number(values.epochs) };
 const layerCount = values.layers ? Number(values.layers) : config.model.layers.length;
 const template = config.model.layers[0] ?? { cell: 'lstm' as const, units: 256 };
@@ -108,6 +113,7 @@ config.model = {
 };
 if (values.bidirectional) config.training = { ...config.training, bptt: { kind: 'full' } };
 if (!corpus.manifest.splits.includes('dev')) config.data = { ...config.data, dev: null };
+config = deepMerge(config, parsePatch(values.patch));
 
 const t1 = performance.now();
 const result = await trainExperiment(config, { dataDir });
@@ -117,9 +123,10 @@ process.stdout.write(
     {
       backend: backend.name,
       corpus: corpusDir,
+      command: process.argv.slice(2).join(' '),
       speakersBySplit,
       phones: result.labels.length,
-      model: config.model,
+      config,
       epochs: result.training.history.length,
       bestEpoch: result.training.bestEpoch,
       history: result.training.history.map((h) => ({

@@ -1,4 +1,6 @@
 import { join } from 'node:path';
+import type { Perturbation } from '../audio/augment';
+import { perturbAudio, perturbationLabel } from '../audio/augment';
 import type { FeatureConfig } from '../audio/feature-config';
 import { featureDims } from '../audio/feature-config';
 import { FeatureCache } from '../audio/feature-cache';
@@ -10,7 +12,9 @@ import {
   normaliseBySpeaker,
   normaliseUtterance,
 } from '../audio/cmvn';
+import type { IntervalTier } from '../corpus/formats/textgrid';
 import type { Corpus, SpeechCorpusData, Utterance } from '../corpus/model';
+import { readAudioFile } from '../audio/wav';
 import { UnfoldError, throwIfAborted } from '../errors';
 import type { LongOperationOptions } from '../jobs/progress';
 import type { DataSelection } from './experiment-config';
@@ -119,6 +123,90 @@ export interface LoadItemsOptions extends LongOperationOptions {
   cacheDir: string;
   /** Phones task: the label set (index = class id). */
   phoneIndex?: ReadonlyMap<string, number>;
+  /**
+   * Training augmentation: one extra copy of every utterance per perturbation (the identity is
+   * skipped: the originals are always there). A copy is its own "speaker" for per-speaker CMVN
+   * (as Kaldi's `sp1.1-` speakers are) and does not count in `rawStats`.
+   */
+  perturbations?: readonly Perturbation[];
+}
+
+/** One utterance's features before normalisation: the original or a perturbed copy. */
+interface RawEntry {
+  utterance: Utterance;
+  id: string;
+  /** Speaker key for per-speaker CMVN. */
+  cmvnSpeaker: string;
+  features: FeatureMatrix;
+  /** The analysis settings the frames came from (warped copies use shorter frames). */
+  config: FeatureConfig;
+  /** Perturbed time = original time / timeScale. */
+  timeScale: number;
+}
+
+function scaledTier(tier: IntervalTier, timeScale: number): IntervalTier {
+  if (timeScale === 1) return tier;
+  return {
+    ...tier,
+    xmin: tier.xmin / timeScale,
+    xmax: tier.xmax / timeScale,
+    intervals: tier.intervals.map((i) => ({
+      ...i,
+      xmin: i.xmin / timeScale,
+      xmax: i.xmax / timeScale,
+    })),
+  };
+}
+
+function scaledSegment(
+  segment: { start: number; end: number } | undefined,
+  timeScale: number,
+): { start: number; end: number } | undefined {
+  return segment && { start: segment.start / timeScale, end: segment.end / timeScale };
+}
+
+/** Features of the perturbed copies of every utterance (cached like the originals). */
+async function perturbedEntries(
+  utterances: readonly Utterance[],
+  pathOf: (u: Utterance) => string,
+  cache: FeatureCache,
+  options: LoadItemsOptions,
+): Promise<RawEntry[]> {
+  const perturbations = (options.perturbations ?? []).filter((p) => p.speed !== 1 || p.warp !== 1);
+  const entries: RawEntry[] = [];
+  if (perturbations.length === 0) return entries;
+  const rate = options.features.sampleRate;
+  for (const [n, u] of utterances.entries()) {
+    throwIfAborted(options.signal);
+    const audio = await readAudioFile(pathOf(u), { sampleRate: rate });
+    for (const p of perturbations) {
+      const perturbed = await perturbAudio(audio.samples, options.features, p);
+      const { features: whole } = await cache.forAudio(
+        { sampleRate: rate, samples: perturbed.samples },
+        perturbed.config,
+      );
+      const label = perturbationLabel(p);
+      const features = cutFrames(
+        whole,
+        perturbed.config,
+        scaledSegment(u.segment, perturbed.timeScale),
+      );
+      if (features.frames === 0) continue;
+      entries.push({
+        utterance: u,
+        id: `${u.id}#${label}`,
+        cmvnSpeaker: `${u.speaker}#${label}`,
+        features,
+        config: perturbed.config,
+        timeScale: perturbed.timeScale,
+      });
+    }
+    options.onProgress?.({
+      fraction: (n + 1) / utterances.length,
+      message: `augmentation: ${n + 1}/${utterances.length}`,
+    });
+  }
+  return entries;
 }
 
 /**
@@ -148,16 +236,35 @@ export async function loadSpeechItems(
     onProgress: (p) => options.onProgress?.({ ...p, message: `features: ${p.message ?? ''}` }),
   });
   throwIfAborted(options.signal);
-  const raw = new Map<string, { speaker: string; features: FeatureMatrix }>();
+  const entries: RawEntry[] = [];
   const skipped: string[] = [];
   for (const u of utterances) {
     const whole = byPath.get(pathOf(u));
     const features = whole ? cutFrames(whole, options.features, u.segment) : null;
     if (!features || features.frames === 0) skipped.push(u.id);
-    else raw.set(u.id, { speaker: u.speaker, features });
+    else
+      entries.push({
+        utterance: u,
+        id: u.id,
+        cmvnSpeaker: u.speaker,
+        features,
+        config: options.features,
+        timeScale: 1,
+      });
   }
+  // The prior of the live normaliser: the recorded audio only, not the perturbed copies.
   const rawStats = emptyCmvnStats(featureDims(options.features));
-  for (const { features } of raw.values()) accumulateCmvnStats(rawStats, features);
+  for (const { features } of entries) accumulateCmvnStats(rawStats, features);
+  const kept = new Set(entries.map((e) => e.utterance.id));
+  entries.push(
+    ...(await perturbedEntries(
+      utterances.filter((u) => kept.has(u.id)),
+      pathOf,
+      cache,
+      options,
+    )),
+  );
+  const raw = new Map(entries.map((e) => [e.id, { speaker: e.cmvnSpeaker, features: e.features }]));
   const normalised =
     options.cmvn === 'speaker'
       ? normaliseBySpeaker(raw)
@@ -168,11 +275,12 @@ export async function loadSpeechItems(
           ]),
         );
   const items: SpeechItem[] = [];
-  for (const u of utterances) {
-    const features = normalised.get(u.id);
+  for (const entry of entries) {
+    const u = entry.utterance;
+    const features = normalised.get(entry.id);
     if (!features) continue;
     const item: SpeechItem = {
-      utteranceId: u.id,
+      utteranceId: entry.id,
       speaker: u.speaker,
       audioPath: pathOf(u),
       text: u.text,
@@ -183,16 +291,16 @@ export async function loadSpeechItems(
       const grid = data.alignments.get(u.recordingId);
       const tier = grid ? phonesTier(grid) : null;
       if (!tier) {
-        skipped.push(u.id);
+        if (entry.timeScale === 1) skipped.push(u.id);
         continue;
       }
       const offset = u.segment?.start ?? 0;
       item.frameLabels = frameLabelsFromTier(
-        tier,
+        scaledTier(tier, entry.timeScale),
         features.frames,
-        options.features,
+        entry.config,
         options.phoneIndex ?? new Map(),
-        offset,
+        offset / entry.timeScale,
       );
       item.referencePhones = tierPhones(tier, offset, u.segment?.end ?? Infinity);
     }

@@ -23,6 +23,19 @@ export const SpeechFeaturesSchema = z
   .catchall(z.union([z.number(), z.string(), z.boolean()]));
 
 /**
+ * Training-data augmentation (training selection only; dev, test and live audio are never
+ * perturbed, so inference is unchanged). Each factor adds one perturbed copy of every training
+ * utterance; 1 adds nothing. See audio/augment.ts.
+ */
+export const AugmentationSchema = z.object({
+  /** Kaldi speed perturbation: e.g. [0.9, 1.1] (tempo and every frequency change together). */
+  speeds: z.array(z.number().min(0.5).max(2)).default([]),
+  /** Frequency warps at the same tempo (VTLP-like): e.g. [0.9, 1.1]. */
+  warps: z.array(z.number().min(0.5).max(2)).default([]),
+});
+export type Augmentation = z.infer<typeof AugmentationSchema>;
+
+/**
  * Everything needed to re-run an experiment, stored as `config.json` in its folder. The model's
  * input and output sizes are not here: they follow from the features and the label set.
  */
@@ -46,6 +59,8 @@ export const ExperimentConfigSchema = z.object({
     residual: z.boolean().default(false),
   }),
   training: TrainConfigSchema.omit({ checkpointDir: true, resume: true }),
+  /** Absent: no augmentation (configs written before it existed mean the same). */
+  augmentation: AugmentationSchema.optional(),
   /** Seeds the model initialisation and, unless training.seed is set, shuffling and dropout. */
   seed: z.number().int().default(1),
   /** Words: top-1 probabilities below this are reported as "not sure". */

@@ -12,6 +12,7 @@ import { parseModelConfig } from '../rnn/model-config';
 import type { ModelConfig } from '../rnn/model-config';
 import type { SpeechItem } from './dataset';
 import { loadSpeechItems, selectUtterances } from './dataset';
+import type { Perturbation } from '../audio/augment';
 import type { DataSelection, ExperimentConfig } from './experiment-config';
 
 export interface SpeechOperationOptions extends LongOperationOptions {
@@ -94,6 +95,16 @@ export interface LoadedSplit {
   rawStats: CmvnStats;
 }
 
+/** The perturbed copies an experiment's augmentation asks for (none without augmentation). */
+export function perturbationsOf(config: ExperimentConfig): Perturbation[] {
+  const augmentation = config.augmentation;
+  if (!augmentation) return [];
+  return [
+    ...augmentation.speeds.filter((s) => s !== 1).map((speed) => ({ speed, warp: 1 })),
+    ...augmentation.warps.filter((w) => w !== 1).map((warp) => ({ speed: 1, warp })),
+  ];
+}
+
 export async function loadSelection(
   corpus: Corpus,
   config: ExperimentConfig,
@@ -101,6 +112,8 @@ export async function loadSelection(
   labels: readonly string[] | null,
   options: SpeechOperationOptions,
   progress: (p: Progress) => void,
+  /** Training data: add the perturbed copies of the config's augmentation. */
+  { augment = false }: { augment?: boolean } = {},
 ): Promise<LoadedSplit> {
   const utterances = selectUtterances(corpus, selection);
   if (utterances.length === 0) {
@@ -115,6 +128,7 @@ export async function loadSelection(
     cmvn: config.features.cmvn,
     cacheDir: featureCacheDir(options.dataDir),
     ...(labels ? { phoneIndex: new Map(labels.map((l, i) => [l, i])) } : {}),
+    ...(augment ? { perturbations: perturbationsOf(config) } : {}),
     signal: options.signal,
     onProgress: progress,
   });

@@ -98,6 +98,7 @@ export async function trainExperiment(
       labels,
       options,
       scaled(options.onProgress, 0, 0.1),
+      { augment: true },
     );
     const dev = config.data.dev
       ? await loadSelection(
