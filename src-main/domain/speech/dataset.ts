@@ -19,8 +19,10 @@ import { UnfoldError, throwIfAborted } from '../errors';
 import type { LongOperationOptions } from '../jobs/progress';
 import type { DataSelection } from './experiment-config';
 import {
+  firstFrameFrom,
   frameCentreSeconds,
   frameLabelsFromTier,
+  frameStartSeconds,
   GAP_PHONE,
   phonesTier,
   tierPhones,
@@ -103,16 +105,19 @@ function cutFrames(
   features: FeatureMatrix,
   config: FeatureConfig,
   segment?: { start: number; end: number },
-): FeatureMatrix {
-  if (!segment) return features;
-  let first = 0;
-  while (first < features.frames && frameCentreSeconds(first, config) < segment.start) first++;
+): { features: FeatureMatrix; startSeconds: number } {
+  if (!segment) return { features, startSeconds: 0 };
+  const first = Math.min(features.frames, firstFrameFrom(segment.start, config));
   let last = first;
   while (last < features.frames && frameCentreSeconds(last, config) < segment.end) last++;
   return {
-    data: features.data.slice(first * features.dims, last * features.dims),
-    frames: last - first,
-    dims: features.dims,
+    features: {
+      data: features.data.slice(first * features.dims, last * features.dims),
+      frames: last - first,
+      dims: features.dims,
+    },
+    // Frame labels are read at the kept frames' own centres, not at the segment's start.
+    startSeconds: frameStartSeconds(first, config),
   };
 }
 
@@ -142,6 +147,8 @@ interface RawEntry {
   config: FeatureConfig;
   /** Perturbed time = original time / timeScale. */
   timeScale: number;
+  /** Where the first kept frame starts in its recording (perturbed time), for frame labels. */
+  startSeconds: number;
 }
 
 function scaledTier(tier: IntervalTier, timeScale: number): IntervalTier {
@@ -186,7 +193,7 @@ async function perturbedEntries(
         perturbed.config,
       );
       const label = perturbationLabel(p);
-      const features = cutFrames(
+      const { features, startSeconds } = cutFrames(
         whole,
         perturbed.config,
         scaledSegment(u.segment, perturbed.timeScale),
@@ -199,6 +206,7 @@ async function perturbedEntries(
         features,
         config: perturbed.config,
         timeScale: perturbed.timeScale,
+        startSeconds,
       });
     }
     options.onProgress?.({
@@ -240,16 +248,17 @@ export async function loadSpeechItems(
   const skipped: string[] = [];
   for (const u of utterances) {
     const whole = byPath.get(pathOf(u));
-    const features = whole ? cutFrames(whole, options.features, u.segment) : null;
-    if (!features || features.frames === 0) skipped.push(u.id);
+    const cut = whole ? cutFrames(whole, options.features, u.segment) : null;
+    if (!cut || cut.features.frames === 0) skipped.push(u.id);
     else
       entries.push({
         utterance: u,
         id: u.id,
         cmvnSpeaker: u.speaker,
-        features,
+        features: cut.features,
         config: options.features,
         timeScale: 1,
+        startSeconds: cut.startSeconds,
       });
   }
   // The prior of the live normaliser: the recorded audio only, not the perturbed copies.
@@ -300,7 +309,7 @@ export async function loadSpeechItems(
         features.frames,
         entry.config,
         options.phoneIndex ?? new Map(),
-        offset / entry.timeScale,
+        entry.startSeconds,
       );
       item.referencePhones = tierPhones(tier, offset, u.segment?.end ?? Infinity);
     }

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { resolveFeatureConfig } from '../audio/feature-config';
 import type { IntervalTier } from '../corpus/formats/textgrid';
-import { frameCentreSeconds, frameLabelsFromTier, tierPhones } from './frame-labels';
+import {
+  firstFrameFrom,
+  frameCentreSeconds,
+  frameLabelsFromTier,
+  frameStartSeconds,
+  tierPhones,
+} from './frame-labels';
 
 const config = resolveFeatureConfig({ kind: 'fbank' });
 const tier: IntervalTier = {
@@ -38,6 +44,33 @@ describe('frame labels from a phones tier', () => {
     const labels = frameLabelsFromTier(tier, 3, config, new Map([['ae', 0]]), 0.05);
     // centres 62.5 72.5 82.5 ms: a gap (pau, not in this set), then ae, ae.
     expect(Array.from(labels)).toEqual([-1, 0, 0]);
+  });
+
+  it('finds the first frame of a segment: the first whose centre is at or after its start', () => {
+    expect(firstFrameFrom(0, config)).toBe(0);
+    expect(firstFrameFrom(0.0125, config)).toBe(0);
+    expect(firstFrameFrom(0.0126, config)).toBe(1);
+    expect(firstFrameFrom(1, config)).toBe(99); // centre 0.9925 < 1 <= 1.0025
+    for (const start of [0.03, 0.0525, 0.07, 0.3333, 12.345]) {
+      const t = firstFrameFrom(start, config);
+      expect(frameCentreSeconds(t, config)).toBeGreaterThanOrEqual(start);
+      if (t > 0) expect(frameCentreSeconds(t - 1, config)).toBeLessThan(start);
+    }
+  });
+
+  it('labels a segment cut from its recording exactly as the frames of the whole recording', () => {
+    const whole = frameLabelsFromTier(tier, 10, config, index);
+    for (const start of [0.02, 0.0301, 0.05]) {
+      const first = firstFrameFrom(start, config);
+      const cut = frameLabelsFromTier(
+        tier,
+        10 - first,
+        config,
+        index,
+        frameStartSeconds(first, config),
+      );
+      expect(Array.from(cut)).toEqual(Array.from(whole.slice(first)));
+    }
   });
 
   it('reads the reference phone string without gaps, optionally within a stretch', () => {

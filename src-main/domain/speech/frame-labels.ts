@@ -17,8 +17,27 @@ export function frameCentreSeconds(t: number, config: FeatureConfig): number {
 }
 
 /**
+ * The first frame of a recording's features whose centre lies at or after `startSeconds`: a
+ * segment's frames are cut from its recording's frames from here on.
+ */
+export function firstFrameFrom(startSeconds: number, config: FeatureConfig): number {
+  const { frameLength, frameShift } = frameShape(config);
+  let t = Math.max(0, Math.ceil((startSeconds * config.sampleRate - frameLength / 2) / frameShift));
+  // The closed form can be one off by rounding; settle it with the same comparison as the labels.
+  while (t > 0 && frameCentreSeconds(t - 1, config) >= startSeconds) t--;
+  while (frameCentreSeconds(t, config) < startSeconds) t++;
+  return t;
+}
+
+/** Seconds from the start of the recording to the start of frame t. */
+export function frameStartSeconds(t: number, config: FeatureConfig): number {
+  return (t * frameShape(config).frameShift) / config.sampleRate;
+}
+
+/**
  * The phone of every feature frame: the label of the interval covering the frame's centre
- * (`offsetSeconds` is where the features start in the recording, for segments). Gaps and times
+ * (`offsetSeconds` is where the first frame starts in the recording: for a segment cut from its
+ * recording's frames, `frameStartSeconds(firstFrameFrom(segment.start))`). Gaps and times
  * past the tier get GAP_PHONE. Phones outside `index` get -1 (ignored by frame accuracy).
  */
 export function frameLabelsFromTier(

@@ -23,7 +23,13 @@ import {
   readExperimentLabels,
   readJsonOr,
 } from './experiment-store';
-import { frameCentreSeconds, frameLabelsFromTier, phonesTier } from './frame-labels';
+import {
+  firstFrameFrom,
+  frameCentreSeconds,
+  frameLabelsFromTier,
+  frameStartSeconds,
+  phonesTier,
+} from './frame-labels';
 import { groupPhonesByClass } from './phone-classes';
 import type { Recognizer } from './recognizer';
 
@@ -333,12 +339,13 @@ export async function computePosteriorgram(
   const segment = utterance.segment ?? null;
   let posteriors = await savedPosteriors(info, request.split, utterance.id);
   let frameOffsetSeconds = firstFrameCentre(info.features);
+  // Where frame 0 starts in the recording: the evaluation cut the whole recording's frames from
+  // the first whose centre lies in the segment (dataset.ts); a fresh run analyses the segment.
+  let labelOffsetSeconds = segment?.start ?? 0;
   if (posteriors && segment) {
-    // The evaluation cut the whole recording's frames: its first frame is the first whose
-    // centre lies in the segment (dataset.ts cutFrames).
-    let first = 0;
-    while (frameCentreSeconds(first, info.features) < segment.start) first++;
+    const first = firstFrameFrom(segment.start, info.features);
     frameOffsetSeconds = frameCentreSeconds(first, info.features) - segment.start;
+    labelOffsetSeconds = frameStartSeconds(first, info.features);
   }
   if (!posteriors) {
     const recognizer = await options.recognizer(dir);
@@ -355,7 +362,7 @@ export async function computePosteriorgram(
         posteriors.frames,
         info.features,
         new Map(info.phones.map((p, i) => [p, i])),
-        segment?.start ?? 0,
+        labelOffsetSeconds,
       )
     : null;
   return assemble(
