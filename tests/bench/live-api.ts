@@ -32,21 +32,11 @@ import {
   websocketUrl,
   type WebSocketLike,
 } from '../../src-main/api/websocket-transport';
-import { featureDims } from '../../src-main/domain/audio/feature-config';
 import { initTfBackend } from '../../src-main/domain/backend/tf-backend';
 import { readAudioFile } from '../../src-main/domain/audio/wav';
-import { writeJsonAtomically } from '../../src-main/domain/fs/atomic-write';
-import { saveModel } from '../../src-main/domain/rnn/model-io';
-import { RnnModel } from '../../src-main/domain/rnn/rnn-model';
-import {
-  featureConfigOf,
-  modelConfigFor,
-  parseExperimentConfig,
-  presetConfig,
-} from '../../src-main/domain/speech';
-import type { ExperimentLabels } from '../../src-main/domain/speech';
 import { LIVE_WORD_HANGOVER_MS } from '../../src-main/server/live/live-session';
 import { startServe } from '../support/cli';
+import { writeRandomExperiment } from '../support/random-experiment';
 
 const { values } = parseArgs({
   options: {
@@ -73,30 +63,12 @@ async function randomExperiment(
   task: 'words' | 'phones',
   classes: number,
 ): Promise<void> {
-  const dir = join(dataDir, 'experiments', name);
-  const preset = parseExperimentConfig(
-    presetConfig(task === 'words' ? 'digits-small-lstm' : 'phones-2x256-lstm', 'none', name),
-  );
-  const config = parseExperimentConfig({
-    ...preset,
-    model: { ...preset.model, layers: preset.model.layers.map(({ bidirectional: _b, ...l }) => l) },
-  });
-  const dims = featureDims(featureConfigOf(config));
-  const model = new RnnModel(modelConfigFor(task === 'words' ? preset : config, dims, classes));
-  await mkdir(join(dir, 'model'), { recursive: true });
-  await saveModel(model, join(dir, 'model', 'model.json'));
-  model.dispose();
-  await writeJsonAtomically(join(dir, 'config.json'), task === 'words' ? preset : config);
-  const labels: ExperimentLabels = {
-    task,
+  await writeRandomExperiment(join(dataDir, 'experiments', name), task, classes, {
+    unidirectional: task === 'phones',
     labels: Array.from({ length: classes }, (_, i) =>
       task === 'phones' && i === 0 ? 'pau' : `c${i}`,
     ),
-    inputDims: dims,
-    featureMean: new Array<number>(dims).fill(0),
-    featureStd: new Array<number>(dims).fill(1),
-  };
-  await writeJsonAtomically(join(dir, 'labels.json'), labels);
+  });
 }
 
 /** espeak-ng speech at 16 kHz as 16-bit samples. */

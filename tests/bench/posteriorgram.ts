@@ -7,12 +7,11 @@
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeWav } from '../../src-main/domain/audio/wav';
-import { importCorpus } from '../../src-main/domain/corpus/index';
-import { writeFixture } from '../../src-main/domain/corpus/testing/fixtures';
 import { trainExperiment } from '../../src-main/domain/speech/index';
 import { createExperimentHandlers } from '../../src-main/server/handlers/experiment-handlers';
 import type { HandlerContext } from '../../src-main/server/handlers/handler-context';
+import { importTonesCorpus } from '../support/tones-corpus';
+import { tinyPhonesConfig } from '../support/tiny-experiments';
 
 const utterances = Number(process.argv[2] ?? 300);
 const seconds = 3;
@@ -20,50 +19,44 @@ const sampleRate = 16000;
 const root = await mkdtemp(join(tmpdir(), 'pg-bench-'));
 const dataDir = join(root, 'data');
 
-function textGrid(duration: number): string {
-  const phones = ['aa', 's', 'k', 'iy', 'pau'];
-  const lines = ['File type = "ooTextFile short"', '"TextGrid"', '', '0', String(duration)];
-  lines.push('<exists>', '1', '"IntervalTier"', '"phones"', '0', String(duration), '20');
-  for (let k = 0; k < 20; k++)
-    lines.push(
-      String((k * duration) / 20),
-      String(((k + 1) * duration) / 20),
-      `"${phones[k % 5]}"`,
-    );
-  return lines.join('\n') + '\n';
+/** 20 equal phone intervals cycling through five phones. */
+const PHONES: [number, number, string][] = Array.from({ length: 20 }, (_, k) => [
+  (k * seconds) / 20,
+  ((k + 1) * seconds) / 20,
+  ['aa', 's', 'k', 'iy', 'pau'][k % 5]!,
+]);
+
+/** A tone whose pitch steps up 100 Hz every 0.3 s. */
+function steppedTone(): Float32Array {
+  const samples = new Float32Array(seconds * sampleRate);
+  for (let j = 0; j < samples.length; j++)
+    samples[j] =
+      0.3 * Math.sin((2 * Math.PI * (200 + Math.floor(j / 4800) * 100) * j) / sampleRate);
+  return samples;
 }
 
 try {
-  for (let i = 0; i < utterances; i++) {
-    const samples = new Float32Array(seconds * sampleRate);
-    for (let j = 0; j < samples.length; j++)
-      samples[j] =
-        0.3 * Math.sin((2 * Math.PI * (200 + Math.floor(j / 4800) * 100) * j) / sampleRate);
-    await writeFixture(join(root, 'src', `t${i}.wav`), encodeWav({ sampleRate, samples }));
-    await writeFixture(join(root, 'src', `t${i}.TextGrid`), textGrid(seconds));
-  }
-  await importCorpus({
-    format: 'textgrid',
-    source: join(root, 'src'),
-    outDir: join(dataDir, 'corpora', 'tones'),
-    speaker: 'ann',
-  });
+  const samples = steppedTone();
+  await importTonesCorpus(
+    dataDir,
+    Array.from({ length: utterances }, (_, i) => ({
+      name: `t${i}`,
+      samples,
+      tiers: { phones: PHONES },
+    })),
+    sampleRate,
+  );
   await trainExperiment(
-    {
-      name: 'ph',
-      task: 'phones',
-      corpus: 'tones',
-      data: { train: { splits: ['train'] }, dev: null, test: { splits: ['train'] } },
-      features: { kind: 'fbank', cmvn: 'utterance' },
+    tinyPhonesConfig('ph', 'tones', {
+      data: { test: { splits: ['train'] } },
       model: {
         layers: [
           { cell: 'lstm', units: 64 },
           { cell: 'lstm', units: 64 },
         ],
       },
-      training: { epochs: 1, batchSize: 32, optimizer: { kind: 'adam', learningRate: 0.01 } },
-      seed: 1,
-    },
+      training: { epochs: 1, batchSize: 32, bptt: { kind: 'full' } },
+    }),
     { dataDir },
   );
   const api = createExperimentHandlers({ dataDir } as HandlerContext);

@@ -2,23 +2,15 @@ import { appendFile, mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import type { ApiClient } from '@api/client-core';
-import type { JobInfo, JobSpecInput } from '@api/jobs';
 import { encodeWav } from '../../src-main/domain/audio/wav';
 import { CorpusSession } from '../../src-main/domain/corpus/index';
-import { startServe, REPO_ROOT, type RunningServe } from './support/serve';
-import { launchBrowser, openPage } from './support/browser';
-import { connectApi } from './support/api-client';
+import { REPO_ROOT } from './support/serve';
+import { startAppWithPage, type E2eAppWithPage } from './support/app';
+import { runJob } from './support/jobs';
 import { ShellPage } from './support/shell-page';
 import { CorporaPage } from './support/corpora-page';
 
-let serve: RunningServe;
-let browser: Browser;
-let api: { client: ApiClient; close(): void };
-let page: Page;
-let closePage: () => Promise<void>;
-let pageErrors: string[];
+let app: E2eAppWithPage;
 let sourceDir: string;
 
 /** A tone whose length tells the takes apart. */
@@ -28,15 +20,6 @@ function tone(seconds: number, hz: number): Uint8Array {
   for (let i = 0; i < samples.length; i++)
     samples[i] = 0.3 * Math.sin((2 * Math.PI * hz * i) / sampleRate) * Math.min(1, i / 400);
   return encodeWav({ sampleRate, samples }, { bitDepth: 16 });
-}
-
-async function runJob(spec: JobSpecInput): Promise<JobInfo> {
-  const started = await api.client.invoke('jobs:start', spec);
-  for (;;) {
-    const job = await api.client.invoke('jobs:get', { id: started.id });
-    if (['succeeded', 'failed', 'cancelled'].includes(job.state)) return job;
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 beforeAll(async () => {
@@ -54,26 +37,21 @@ beforeAll(async () => {
           ),
         );
   await Promise.all(writes);
-  [serve, browser] = await Promise.all([startServe(), launchBrowser()]);
-  api = await connectApi(serve.origin, serve.token);
-  ({ page, errors: pageErrors, close: closePage } = await openPage(browser));
+  app = await startAppWithPage();
 }, 90_000);
 
 afterAll(async () => {
-  await closePage?.();
-  api?.close();
-  await browser?.close();
-  await serve?.stop();
+  await app?.close();
   if (sourceDir) await rm(join(sourceDir, '..'), { recursive: true, force: true });
 });
 
 describe('the Corpora view', () => {
   it('imports a folder of WAV files from the import dialog', async () => {
-    const shell = new ShellPage(page);
-    const corpora = new CorporaPage(page);
-    await shell.open(`${serve.url}#/corpora`);
+    const shell = new ShellPage(app.page);
+    const corpora = new CorporaPage(app.page);
+    await shell.open(`${app.serve.url}#/corpora`);
     await shell.waitUntilConnected();
-    await page.getByTestId('no-corpora').waitFor();
+    await app.page.getByTestId('no-corpora').waitFor();
 
     await corpora.importCorpus({
       format: 'pattern',
@@ -82,14 +60,18 @@ describe('the Corpora view', () => {
       split: 'fsdd',
     });
     // The job shows in the jobs panel, and the corpus appears when it is done.
-    await page.getByTestId('jobs-panel').waitFor();
+    await app.page.getByTestId('jobs-panel').waitFor();
     await corpora.corpus('digits').waitFor({ timeout: 60_000 });
     expect(await corpora.corpus('digits').textContent()).toContain('36 utterances');
-    await page.getByTestId('jobs-panel').getByRole('button', { name: /close/i }).first().click();
+    await app.page
+      .getByTestId('jobs-panel')
+      .getByRole('button', { name: /close/i })
+      .first()
+      .click();
   });
 
   it('shows a virtualised, filterable table with statistics', async () => {
-    const corpora = new CorporaPage(page);
+    const corpora = new CorporaPage(app.page);
     await corpora.corpus('digits').click();
     await expect.poll(() => corpora.total()).toBe(36);
     await corpora.rows.first().waitFor();
@@ -100,33 +82,33 @@ describe('the Corpora view', () => {
     expect(await corpora.statCount('splits', 'test').textContent()).toBe('30');
     expect(await corpora.statCount('labels', 'yes').textContent()).toBe('18');
 
-    await page.getByTestId('filter-label').selectOption('yes');
+    await app.page.getByTestId('filter-label').selectOption('yes');
     await expect.poll(() => corpora.total()).toBe(18);
-    await page.getByTestId('filter-speaker').selectOption('alice');
+    await app.page.getByTestId('filter-speaker').selectOption('alice');
     await expect.poll(() => corpora.total()).toBe(6);
-    await page.getByTestId('filter-min').fill('0.4');
-    await page.getByTestId('filter-min').press('Enter');
+    await app.page.getByTestId('filter-min').fill('0.4');
+    await app.page.getByTestId('filter-min').press('Enter');
     await expect.poll(() => corpora.total()).toBe(2);
     const ids = await corpora.rows.evaluateAll((rows) =>
       rows.map((r) => r.getAttribute('data-id')),
     );
     expect(ids).toEqual(['alice-yes_4', 'alice-yes_5']);
-    await page.getByTestId('filter-min').fill('');
-    await page.getByTestId('filter-min').press('Enter');
-    await page.getByTestId('filter-label').selectOption('');
-    await page.getByTestId('filter-speaker').selectOption('');
+    await app.page.getByTestId('filter-min').fill('');
+    await app.page.getByTestId('filter-min').press('Enter');
+    await app.page.getByTestId('filter-label').selectOption('');
+    await app.page.getByTestId('filter-speaker').selectOption('');
     await expect.poll(() => corpora.total()).toBe(36);
 
     // Scrolling to the end fetches and shows the last rows.
-    await page.locator('[data-testid="utterance-table"] [role="rowgroup"]').evaluate((el) => {
+    await app.page.locator('[data-testid="utterance-table"] [role="rowgroup"]').evaluate((el) => {
       el.scrollTop = el.scrollHeight;
     });
     await corpora.row('carol-yes_5').waitFor();
   });
 
   it('edits a label inline, then undoes and redoes it', async () => {
-    const corpora = new CorporaPage(page);
-    await page.locator('[data-testid="utterance-table"] [role="rowgroup"]').evaluate((el) => {
+    const corpora = new CorporaPage(app.page);
+    await app.page.locator('[data-testid="utterance-table"] [role="rowgroup"]').evaluate((el) => {
       el.scrollTop = 0;
     });
     const id = 'alice-no_0';
@@ -134,22 +116,22 @@ describe('the Corpora view', () => {
     await corpora.editCell(id, 'label', 'maybe');
     await expect.poll(() => corpora.cell(id, 'label').textContent()).toBe('maybe');
     await expect.poll(() => corpora.statCount('labels', 'maybe').textContent()).toBe('1');
-    const server = await api.client.invoke('corpus:utterances', {
+    const server = await app.client.invoke('corpus:utterances', {
       corpus: 'digits',
       filter: { label: 'maybe' },
     });
     expect(server.rows.map((r) => r.id)).toEqual([id]);
 
-    await page.getByTestId('undo').click();
+    await app.page.getByTestId('undo').click();
     await expect.poll(() => corpora.cell(id, 'label').textContent()).toBe('no');
     // Ctrl+Shift+Z redoes, Ctrl+Z undoes, from anywhere outside a text field.
-    await page.locator('body').press('Control+Shift+Z');
+    await app.page.locator('body').press('Control+Shift+Z');
     await expect.poll(() => corpora.cell(id, 'label').textContent()).toBe('maybe');
-    await page.locator('body').press('Control+z');
+    await app.page.locator('body').press('Control+z');
     await expect.poll(() => corpora.cell(id, 'label').textContent()).toBe('no');
     expect(
       (
-        await api.client.invoke('corpus:utterances', {
+        await app.client.invoke('corpus:utterances', {
           corpus: 'digits',
           filter: { label: 'maybe' },
         })
@@ -158,15 +140,15 @@ describe('the Corpora view', () => {
   });
 
   it('previews a split by speaker with its counts, then applies it', async () => {
-    const corpora = new CorporaPage(page);
-    await page.getByTestId('split-train').fill('0.67');
-    await page.getByTestId('split-dev').fill('0');
-    await page.getByTestId('split-test').fill('0.33');
-    await page.getByTestId('split-seed').fill('1');
-    await page.getByTestId('split-preview').click();
-    const counts = page.getByTestId('split-counts');
+    const corpora = new CorporaPage(app.page);
+    await app.page.getByTestId('split-train').fill('0.67');
+    await app.page.getByTestId('split-dev').fill('0');
+    await app.page.getByTestId('split-test').fill('0.33');
+    await app.page.getByTestId('split-seed').fill('1');
+    await app.page.getByTestId('split-preview').click();
+    const counts = app.page.getByTestId('split-counts');
     await counts.waitFor();
-    const preview = await api.client.invoke('corpus:split', {
+    const preview = await app.client.invoke('corpus:split', {
       corpus: 'digits',
       request: { by: 'speaker', fractions: { train: 0.67, test: 0.33 }, seed: 1 },
       dryRun: true,
@@ -179,27 +161,27 @@ describe('the Corpora view', () => {
     // Nothing changed yet.
     expect(await corpora.statCount('splits', 'test').textContent()).toBe('30');
 
-    await page.getByTestId('split-apply').click();
+    await app.page.getByTestId('split-apply').click();
     const trainCount = String(preview.counts.train?.utterances ?? 0);
     await expect.poll(() => corpora.statCount('splits', 'train').textContent()).toBe(trainCount);
-    const overview = await api.client.invoke('corpus:overview', { corpus: 'digits' });
+    const overview = await app.client.invoke('corpus:overview', { corpus: 'digits' });
     expect(overview.splitMethod).toMatchObject({ method: 'speaker', seed: 1 });
   });
 
   it('refuses an edit after another program changed the corpus, and reloads', async () => {
-    const corpora = new CorporaPage(page);
+    const corpora = new CorporaPage(app.page);
     // Another process (here: this test, through the domain) commits a change.
-    const other = await CorpusSession.open(join(serve.dataDir, 'corpora', 'digits'));
+    const other = await CorpusSession.open(join(app.serve.dataDir, 'corpora', 'digits'));
     await other.apply({
       type: 'set-utterance',
       id: 'bob-no_1',
       changes: { text: 'elsewhere' },
     });
     await corpora.editCell('bob-no_0', 'label', 'mine');
-    const banner = page.getByTestId('edit-error');
+    const banner = app.page.getByTestId('edit-error');
     await banner.waitFor();
     expect(await banner.textContent()).toMatch(/changed by another window or process/);
-    await page.getByTestId('reload').click();
+    await app.page.getByTestId('reload').click();
     await banner.waitFor({ state: 'detached' });
     await expect.poll(() => corpora.cell('bob-no_1', 'label').textContent()).toBe('elsewhere');
     await corpora.editCell('bob-no_0', 'label', 'mine');
@@ -207,16 +189,16 @@ describe('the Corpora view', () => {
   });
 
   it('edits a word region of an utterance in the editor', async () => {
-    const corpora = new CorporaPage(page);
+    const corpora = new CorporaPage(app.page);
     // Give one recording a words tier (as a synthesiser or an aligner would).
-    await api.client.invoke('corpus:tier-edit', {
+    await app.client.invoke('corpus:tier-edit', {
       corpus: 'digits',
       recordingId: 'alice-no_0',
       tier: 'words',
       operation: { op: 'create', start: 0.05, end: 0.15, text: 'no' },
     });
     await corpora.row('alice-no_0').getByTestId('open-utterance').click();
-    const editor = page.getByTestId('utterance-editor');
+    const editor = app.page.getByTestId('utterance-editor');
     await editor.waitFor();
     await expect
       .poll(() => editor.getByTestId('editor-play').isEnabled(), { timeout: 15_000 })
@@ -227,7 +209,7 @@ describe('the Corpora view', () => {
     await input.fill('nope');
     await input.press('Enter');
     await editor.locator('[data-testid="interval"][data-text="nope"]').waitFor();
-    const detail = await api.client.invoke('corpus:utterance', {
+    const detail = await app.client.invoke('corpus:utterance', {
       corpus: 'digits',
       id: 'alice-no_0',
     });
@@ -240,24 +222,24 @@ describe('the Corpora view', () => {
 
     // Delete clears the selected region; Ctrl+Z in the editor brings it back.
     await editor.locator('[data-testid="interval"][data-text="nope"]').click();
-    await page.keyboard.press('Delete');
+    await app.page.keyboard.press('Delete');
     await expect
       .poll(() => editor.locator('[data-testid="interval"][data-text="nope"]').count())
       .toBe(0);
-    await page.keyboard.press('Control+z');
+    await app.page.keyboard.press('Control+z');
     await editor.locator('[data-testid="interval"][data-text="nope"]').waitFor();
 
     // Dragging the boundary before the word moves it (one more undoable edit).
     const boundary = editor.locator('[data-tier="words"] [data-testid="boundary"]').first();
     const box = await boundary.boundingBox();
     expect(box).not.toBeNull();
-    await page.mouse.move(box!.x + box!.width / 2, box!.y + box!.height / 2);
-    await page.mouse.down();
-    await page.mouse.move(box!.x + box!.width / 2 + 60, box!.y + box!.height / 2, { steps: 5 });
-    await page.mouse.up();
+    await app.page.mouse.move(box!.x + box!.width / 2, box!.y + box!.height / 2);
+    await app.page.mouse.down();
+    await app.page.mouse.move(box!.x + box!.width / 2 + 60, box!.y + box!.height / 2, { steps: 5 });
+    await app.page.mouse.up();
     await expect
       .poll(async () => {
-        const moved = await api.client.invoke('corpus:utterance', {
+        const moved = await app.client.invoke('corpus:utterance', {
           corpus: 'digits',
           id: 'alice-no_0',
         });
@@ -270,22 +252,22 @@ describe('the Corpora view', () => {
     const wave = await editor.getByTestId('editor-waveform').boundingBox();
     expect(wave).not.toBeNull();
     const y = wave!.y + wave!.height / 2;
-    await page.mouse.move(wave!.x + wave!.width * 0.8, y);
-    await page.mouse.down();
-    await page.mouse.move(wave!.x + wave!.width * 0.95, y, { steps: 8 });
-    await page.mouse.up();
+    await app.page.mouse.move(wave!.x + wave!.width * 0.8, y);
+    await app.page.mouse.down();
+    await app.page.mouse.move(wave!.x + wave!.width * 0.95, y, { steps: 8 });
+    await app.page.mouse.up();
     const pending = editor.getByTestId('pending-span');
     await pending.waitFor();
     await pending.getByTestId('pending-text').fill('end');
     await pending.getByTestId('pending-text').press('Enter');
     await editor.locator('[data-testid="interval"][data-text="end"]').waitFor();
-    await page.keyboard.press('Escape');
+    await app.page.keyboard.press('Escape');
     await editor.waitFor({ state: 'detached' });
   });
 
   it('changes a CoNLL-U tag by clicking its chip', async () => {
-    const corpora = new CorporaPage(page);
-    const job = await runJob({
+    const corpora = new CorporaPage(app.page);
+    const job = await runJob(app.client, {
       kind: 'corpus-import',
       params: {
         format: 'conllu',
@@ -295,9 +277,9 @@ describe('the Corpora view', () => {
     });
     expect(job.state).toBe('succeeded');
     await corpora.corpus('ewt').click();
-    await page.getByTestId('sentence-browser').waitFor();
-    await page.getByTestId('tag-legend').waitFor();
-    const first = page.getByTestId('sentence').first();
+    await app.page.getByTestId('sentence-browser').waitFor();
+    await app.page.getByTestId('tag-legend').waitFor();
+    const first = app.page.getByTestId('sentence').first();
     await first.getByTestId('token-chip').first().waitFor();
     const split = (await first.getAttribute('data-split')) ?? '';
     const index = Number(await first.getAttribute('data-index'));
@@ -305,14 +287,14 @@ describe('the Corpora view', () => {
     const before = await chip.getAttribute('data-upos');
     const after = before === 'INTJ' ? 'NOUN' : 'INTJ';
     await chip.click();
-    await page
+    await app.page
       .getByTestId('tag-menu')
       .getByRole('menuitemradio', { name: after, exact: true })
       .click();
     await expect
       .poll(() => first.getByTestId('token-chip').first().getAttribute('data-upos'))
       .toBe(after);
-    const sentences = await api.client.invoke('corpus:sentences', {
+    const sentences = await app.client.invoke('corpus:sentences', {
       corpus: 'ewt',
       filter: { split },
       offset: index,
@@ -322,13 +304,13 @@ describe('the Corpora view', () => {
 
     // A broken line is reported by file and line after a validation.
     await appendFile(
-      join(serve.dataDir, 'corpora', 'ewt', 'text', 'train.conllu'),
+      join(app.serve.dataDir, 'corpora', 'ewt', 'text', 'train.conllu'),
       '1\tbroken\n\n',
     );
-    await page.getByTestId('validate').click();
-    const problems = page.getByTestId('validation-problems');
+    await app.page.getByTestId('validate').click();
+    const problems = app.page.getByTestId('validation-problems');
     await problems.waitFor({ timeout: 30_000 });
     expect(await problems.textContent()).toMatch(/text\/train\.conllu:\d+: /);
-    expect(pageErrors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
+    expect(app.pageErrors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
   });
 });

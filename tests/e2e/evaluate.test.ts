@@ -1,104 +1,77 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import type { ApiClient } from '@api/client-core';
-import type { JobInfo, JobSpecInput } from '@api/jobs';
 import { hasProgram } from '../../src-main/domain/corpus/synth/programs';
-import { startServe, type RunningServe } from './support/serve';
-import { launchBrowser, openPage } from './support/browser';
-import { connectApi } from './support/api-client';
+import { startAppWithPage, type E2eAppWithPage } from './support/app';
+import { runJobsToSuccess } from './support/jobs';
+import { TINY_SENTENCES, TINY_WORDS } from '../support/tiny-corpora';
+import {
+  tinyPhonesConfig,
+  tinyWordsConfig,
+  type TinyConfigOverrides,
+} from '../support/tiny-experiments';
 import { ShellPage } from './support/shell-page';
 import { EvaluatePage } from './support/evaluate-page';
 
 const canSynthesise = (await hasProgram('flite')) && (await hasProgram('espeak-ng'));
 
-let serve: RunningServe;
-let browser: Browser;
-let api: { client: ApiClient; close(): void };
-let page: Page;
-let closePage: () => Promise<void>;
-let pageErrors: string[];
+let app: E2eAppWithPage;
 
-async function waitForJob(id: string): Promise<JobInfo> {
-  for (;;) {
-    const job = await api.client.invoke('jobs:get', { id });
-    if (['succeeded', 'failed', 'cancelled'].includes(job.state)) return job;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function runJobs(...specs: JobSpecInput[]): Promise<void> {
-  const started = await Promise.all(specs.map((s) => api.client.invoke('jobs:start', s)));
-  for (const job of await Promise.all(started.map((s) => waitForJob(s.id))))
-    expect(job.state, `${job.title}: ${JSON.stringify(job.error)}`).toBe('succeeded');
-}
-
-/** A tiny model: enough to give posteriors and a confusion matrix, not to be good. */
-function tinyConfig(
-  name: string,
-  task: 'words' | 'phones',
-  corpus: string,
-): Record<string, unknown> {
-  return {
-    name,
-    task,
-    corpus,
-    data: { train: { splits: ['train'] }, dev: null, test: { splits: ['test'] } },
-    features: { kind: 'fbank', cmvn: 'utterance' },
-    model: { layers: [{ cell: 'gru', units: 8 }] },
-    training: { epochs: 2, batchSize: 4, optimizer: { kind: 'adam', learningRate: 0.02 } },
-    seed: 1,
-  };
-}
+/** Smaller than the shared tiny configs: enough for posteriors and a confusion matrix. */
+const SMALLER: TinyConfigOverrides = {
+  features: { kind: 'fbank', cmvn: 'utterance' },
+  model: { layers: [{ cell: 'gru', units: 8 }] },
+  training: {
+    epochs: 2,
+    batchSize: 4,
+    optimizer: { kind: 'adam', learningRate: 0.02 },
+    bptt: { kind: 'full' },
+  },
+  seed: 1,
+};
 
 beforeAll(async () => {
   if (!canSynthesise) return;
-  [serve, browser] = await Promise.all([startServe(), launchBrowser()]);
-  api = await connectApi(serve.origin, serve.token);
+  app = await startAppWithPage();
   // Two aligned sentences from two flite voices (split by voice), and two words from two
   // espeak-ng voices.
-  await runJobs(
+  await runJobsToSuccess(
+    app.client,
     {
       kind: 'corpus-synth-sentences',
       params: {
         out: 'sentences',
+        ...TINY_SENTENCES,
         sentences: ['She had your dark suit.', 'Glue the sheet to the dark blue background.'],
-        engines: ['flite'],
-        voices: ['kal16', 'slt'],
-        fractions: { train: 0.5, test: 0.5 },
-        seed: 1,
       },
     },
     {
       kind: 'corpus-synth-words',
       params: {
         out: 'words',
-        words: ['yes', 'no'],
-        engines: ['espeak-ng'],
+        ...TINY_WORDS,
         voices: ['en-us', 'en+m3'],
         fractions: { train: 0.5, test: 0.5 },
-        seed: 1,
       },
     },
   );
-  await runJobs(
-    { kind: 'speech-train', params: { config: tinyConfig('phones-tiny', 'phones', 'sentences') } },
-    { kind: 'speech-train', params: { config: tinyConfig('words-tiny', 'words', 'words') } },
+  await runJobsToSuccess(
+    app.client,
+    {
+      kind: 'speech-train',
+      params: { config: tinyPhonesConfig('phones-tiny', 'sentences', SMALLER) },
+    },
+    { kind: 'speech-train', params: { config: tinyWordsConfig('words-tiny', 'words', SMALLER) } },
   );
-  ({ page, errors: pageErrors, close: closePage } = await openPage(browser));
 }, 90_000);
 
 afterAll(async () => {
-  await closePage?.();
-  api?.close();
-  await browser?.close();
-  await serve?.stop();
+  await app?.close();
 });
 
 describe.skipIf(!canSynthesise)('the Evaluate view opens utterances', () => {
   it('shows a phones utterance as a posteriorgram under its spectrogram and tiers, and plays a frame', async () => {
-    const shell = new ShellPage(page);
-    const evaluate = new EvaluatePage(page);
-    await shell.open(`${serve.url}#/evaluate`);
+    const shell = new ShellPage(app.page);
+    const evaluate = new EvaluatePage(app.page);
+    await shell.open(`${app.serve.url}#/evaluate`);
     await shell.waitUntilConnected();
     await evaluate.evaluate('phones-tiny', 'test');
 
@@ -107,7 +80,7 @@ describe.skipIf(!canSynthesise)('the Evaluate view opens utterances', () => {
     await rows.first().waitFor();
     const utteranceId = (await rows.first().getAttribute('data-utterance'))!;
     await evaluate.open(rows.first());
-    const expected = await api.client.invoke('experiments:posteriorgram', {
+    const expected = await app.client.invoke('experiments:posteriorgram', {
       name: 'phones-tiny',
       split: 'test',
       utteranceId,
@@ -180,14 +153,14 @@ describe.skipIf(!canSynthesise)('the Evaluate view opens utterances', () => {
     expect(played.end - played.start).toBeCloseTo(0.3, 3);
     const centre = expected.frameOffsetSeconds + frame * expected.hopSeconds;
     expect(Math.abs((played.start + played.end) / 2 - centre)).toBeLessThan(0.03);
-    expect(pageErrors).toEqual([]);
+    expect(app.pageErrors).toEqual([]);
   });
 
   it('opens a words utterance from a confusion cell in the spectrogram view and plays it', async () => {
-    const evaluate = new EvaluatePage(page);
+    const evaluate = new EvaluatePage(app.page);
     await evaluate.experiment.selectOption('words-tiny');
     await evaluate.results.waitFor();
-    const stored = await api.client.invoke('experiments:evaluation', {
+    const stored = await app.client.invoke('experiments:evaluation', {
       name: 'words-tiny',
       split: 'test',
     });
@@ -196,7 +169,7 @@ describe.skipIf(!canSynthesise)('the Evaluate view opens utterances', () => {
     await evaluate.cell(labels[i!]!, labels[j!]!).click();
     await evaluate.open(evaluate.rows('cell-utterance').first());
     await evaluate.spectrogram.locator('canvas[data-drawn="true"]').first().waitFor();
-    await evaluate.waveform.and(page.locator('[data-drawn="true"]')).waitFor();
+    await evaluate.waveform.and(app.page.locator('[data-drawn="true"]')).waitFor();
     expect(await evaluate.inspector.getByTestId('inspector-reference').textContent()).toBe(
       labels[i!],
     );
@@ -208,29 +181,31 @@ describe.skipIf(!canSynthesise)('the Evaluate view opens utterances', () => {
     await evaluate.inspector.getByTestId('inspector-play').click();
     await expect.poll(async () => (await evaluate.playback()).count).toBe(1);
     expect((await evaluate.playback()).start).toBe(0);
-    expect(pageErrors).toEqual([]);
+    expect(app.pageErrors).toEqual([]);
   });
 
   it('runs the phones model on a WAV of the data folder, without reference tiers', async () => {
-    const shell = new ShellPage(page);
-    const evaluate = new EvaluatePage(page);
-    const { predictions } = await api.client.invoke('experiments:evaluation', {
+    const shell = new ShellPage(app.page);
+    const evaluate = new EvaluatePage(app.page);
+    const { predictions } = await app.client.invoke('experiments:evaluation', {
       name: 'phones-tiny',
       split: 'test',
     });
-    const { bytes } = await api.client.invoke('audio:bytes', { path: predictions[0]!.audioPath });
-    const entry = await api.client.invoke('audio:import', {
+    const { bytes } = await app.client.invoke('audio:bytes', { path: predictions[0]!.audioPath });
+    const entry = await app.client.invoke('audio:import', {
       name: 'take.wav',
       bytes: new Uint8Array(bytes),
     });
-    await shell.open(`${serve.url}#/evaluate`);
-    await page.reload();
+    await shell.open(`${app.serve.url}#/evaluate`);
+    await app.page.reload();
     await shell.waitUntilConnected();
     await evaluate.experiment.selectOption('phones-tiny');
-    await page.getByTestId('evaluate-recording').selectOption(entry.path);
-    await page.getByTestId('evaluate-open-recording').click();
-    await evaluate.inspector.and(page.locator('[data-ready="true"]')).waitFor({ timeout: 30_000 });
-    const expected = await api.client.invoke('experiments:posteriorgram', {
+    await app.page.getByTestId('evaluate-recording').selectOption(entry.path);
+    await app.page.getByTestId('evaluate-open-recording').click();
+    await evaluate.inspector
+      .and(app.page.locator('[data-ready="true"]'))
+      .waitFor({ timeout: 30_000 });
+    const expected = await app.client.invoke('experiments:posteriorgram', {
       name: 'phones-tiny',
       path: entry.path,
     });
@@ -242,6 +217,6 @@ describe.skipIf(!canSynthesise)('the Evaluate view opens utterances', () => {
     expect(await evaluate.decodedTier.getAttribute('data-count')).toBe(
       String(expected.decoded.intervals.length),
     );
-    expect(pageErrors).toEqual([]);
+    expect(app.pageErrors).toEqual([]);
   });
 });

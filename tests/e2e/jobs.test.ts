@@ -1,38 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import type { ApiClient } from '@api/client-core';
 import type { SelftestResult } from '@api/jobs';
-import { startServe, type RunningServe } from './support/serve';
-import { launchBrowser, openPage } from './support/browser';
-import { connectApi } from './support/api-client';
+import { startAppWithPage, type E2eAppWithPage } from './support/app';
+import { openPage } from './support/browser';
 import { ShellPage } from './support/shell-page';
 import { JobsPanel } from './support/jobs-panel';
 
-let serve: RunningServe;
-let browser: Browser;
-let api: { client: ApiClient; close(): void };
-let page: Page;
-let closePage: () => Promise<void>;
-let pageErrors: string[];
+let app: E2eAppWithPage;
 
 beforeAll(async () => {
-  [serve, browser] = await Promise.all([startServe(), launchBrowser()]);
-  api = await connectApi(serve.origin, serve.token);
-  ({ page, errors: pageErrors, close: closePage } = await openPage(browser));
+  app = await startAppWithPage();
 });
 
 afterAll(async () => {
-  await closePage?.();
-  api?.close();
-  await browser?.close();
-  await serve?.stop();
+  await app?.close();
 });
 
 describe('jobs from the browser', () => {
   it('runs the self-test from Home to completion and shows its speed', async () => {
-    const shell = new ShellPage(page);
-    const jobs = new JobsPanel(page);
-    await shell.open(serve.url);
+    const shell = new ShellPage(app.page);
+    const jobs = new JobsPanel(app.page);
+    await shell.open(app.serve.url);
     await shell.waitUntilConnected();
 
     const id = await shell.runSelftest(20);
@@ -45,21 +32,21 @@ describe('jobs from the browser', () => {
     expect(await jobs.progressBar(id).getAttribute('aria-valuenow')).toBe('100');
     await expect.poll(() => shell.jobsButton.textContent()).toContain('No jobs running');
     // Screen readers hear the outcome.
-    expect(await page.getByTestId('job-announcer').textContent()).toContain('succeeded');
+    expect(await app.page.getByTestId('job-announcer').textContent()).toContain('succeeded');
 
     // The UI shows what the server knows.
-    const job = await api.client.invoke('jobs:get', { id });
+    const job = await app.client.invoke('jobs:get', { id });
     expect(job.state).toBe('succeeded');
     const result = job.result as SelftestResult | undefined;
     expect(result?.steps).toBe(20);
     expect(result?.stepsPerSecond).toBeGreaterThan(0);
     expect(await jobs.result(id).textContent()).toContain(`on ${result?.backend} at`);
-    expect(pageErrors.filter((error) => error.startsWith('pageerror'))).toEqual([]);
+    expect(app.pageErrors.filter((error) => error.startsWith('pageerror'))).toEqual([]);
   });
 
   it('cancels a long self-test from the jobs panel', async () => {
-    const shell = new ShellPage(page);
-    const jobs = new JobsPanel(page);
+    const shell = new ShellPage(app.page);
+    const jobs = new JobsPanel(app.page);
     await jobs.close();
     const id = await shell.runSelftest(1_000_000);
     await jobs.open();
@@ -72,19 +59,19 @@ describe('jobs from the browser', () => {
     expect(await jobs.job(id).getByRole('button', { name: 'Cancel' }).count()).toBe(0);
     await expect.poll(() => shell.jobsButton.textContent()).toContain('No jobs running');
 
-    const job = await api.client.invoke('jobs:get', { id });
+    const job = await app.client.invoke('jobs:get', { id });
     expect(job.state).toBe('cancelled');
   });
 
   it('lists earlier jobs with their final states on a fresh page', async () => {
-    const fresh = await openPage(browser);
+    const fresh = await openPage(app.browser);
     try {
       const shell = new ShellPage(fresh.page);
       const jobs = new JobsPanel(fresh.page);
-      await shell.open(serve.url);
+      await shell.open(app.serve.url);
       await shell.waitUntilConnected();
       await jobs.open();
-      const listed = await api.client.invoke('jobs:list');
+      const listed = await app.client.invoke('jobs:list');
       expect(listed).toHaveLength(2);
       await expect.poll(() => jobs.cards.count()).toBe(2);
       for (const job of listed) {
@@ -96,7 +83,7 @@ describe('jobs from the browser', () => {
   });
 
   it('refuses to start a self-test with an invalid number of steps', async () => {
-    const shell = new ShellPage(page);
+    const shell = new ShellPage(app.page);
     await shell.selftestSteps.fill('0');
     expect(await shell.runSelftestButton.isDisabled()).toBe(true);
     expect(await shell.selftestSteps.getAttribute('aria-invalid')).toBe('true');

@@ -11,17 +11,17 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import which from 'which';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import type { ApiClient } from '@api/client-core';
-import type { JobInfo, JobSpecInput } from '@api/jobs';
-import { startServe, type RunningServe } from './support/serve';
-import { launchBrowser, openPage } from './support/browser';
-import { connectApi } from './support/api-client';
+import type { Page } from 'playwright-core';
+import { startApp, type E2eApp } from './support/app';
+import { openPage } from './support/browser';
+import { runJobsToSuccess } from './support/jobs';
 import { ShellPage } from './support/shell-page';
 import { LivePage } from './support/live-page';
 import { RecordPage } from './support/record-page';
 import { createFakeMicrophone, type FakeMicrophone } from '../support/fake-microphone';
 import { installPacedMicrophone, silence, type PacedMicrophone } from './support/paced-microphone';
+import { tinyPhonesConfig, tinyWordsConfig } from '../support/tiny-experiments';
+import { TINY_SENTENCES, TINY_WORDS } from '../support/tiny-corpora';
 
 const tools = ['arecord', 'sox', 'espeak-ng'].every((tool) => which.sync(tool, { nothrow: true }));
 const canSynthesiseSentences = which.sync('flite', { nothrow: true }) !== null;
@@ -34,24 +34,25 @@ let microphone: FakeMicrophone;
 let pacedMicrophone: PacedMicrophone;
 /** Seconds of audio the fake microphone holds: silence, the word, silence. */
 let microphoneSeconds = 0;
-let serve: RunningServe;
-let browser: Browser;
-let api: { client: ApiClient; close(): void };
+let app: E2eApp;
 
-async function runJob(spec: JobSpecInput, timeoutMs = 60_000): Promise<JobInfo> {
-  const started = await api.client.invoke('jobs:start', spec);
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const job = await api.client.invoke('jobs:get', { id: started.id });
-    if (['succeeded', 'failed', 'cancelled'].includes(job.state)) return job;
-    if (Date.now() > deadline) throw new Error(`job ${spec.kind} still ${job.state}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+/**
+ * Runs `test` on a fresh page showing the Live view, then closes the page and stops any live
+ * session: a failed test must not leave its session running for the next one (LIVE_IDLE is fine).
+ */
+async function withLiveView(
+  test: (view: { page: Page; errors: string[]; shell: ShellPage; live: LivePage }) => Promise<void>,
+): Promise<void> {
+  const { page, errors, close } = await openPage(app.browser);
+  try {
+    const shell = new ShellPage(page);
+    await shell.open(`${app.serve.url}#/live`);
+    await shell.waitUntilConnected();
+    await test({ page, errors, shell, live: new LivePage(page) });
+  } finally {
+    await close();
+    await app.client.invoke('live:stop').catch(() => undefined);
   }
-}
-
-/** A failed test must not leave its session running for the next one (LIVE_IDLE is fine). */
-async function stopAnyLiveSession(): Promise<void> {
-  await api.client.invoke('live:stop').catch(() => undefined);
 }
 
 /**
@@ -76,61 +77,39 @@ beforeAll(async () => {
   microphoneSeconds = await padMicrophone(microphone.rawPath, 0.5, 1);
   // Same voice and speed as the file-backed microphone; the server reads both devices.
   pacedMicrophone = await installPacedMicrophone(microphone.configHome, 'pacedmic', 'en-us');
-  [serve, browser] = await Promise.all([
-    startServe({ env: { XDG_CONFIG_HOME: microphone.configHome } }),
-    launchBrowser(),
-  ]);
-  api = await connectApi(serve.origin, serve.token);
+  app = await startApp({ env: { XDG_CONFIG_HOME: microphone.configHome } });
   // The microphone speaks at 150 words a minute, espeak-ng's 175 stretched by 1.17.
-  const synth = await runJob({
+  await runJobsToSuccess(app.client, {
     kind: 'corpus-synth-words',
     params: {
       out: 'words',
+      ...TINY_WORDS,
       words: WORDS,
-      engines: ['espeak-ng'],
-      voices: ['en-us', 'en-us+f3', 'en+m3'],
       rates: [1, 1.17],
       pitches: [0],
-      fractions: { train: 0.67, test: 0.33 },
-      seed: 1,
     },
   });
-  expect(synth.state, JSON.stringify(synth.error)).toBe('succeeded');
-  const trained = await runJob({
+  await runJobsToSuccess(app.client, {
     kind: 'speech-train',
     params: {
-      config: {
-        name: 'live-words',
-        task: 'words',
-        corpus: 'words',
+      config: tinyWordsConfig('live-words', 'words', {
         // Every voice is trained on (the microphone's included); this checks the live path.
-        data: { train: { splits: ['train', 'test'] }, dev: null, test: { splits: ['test'] } },
-        features: { kind: 'mfcc', cmvn: 'utterance' },
-        model: { layers: [{ cell: 'gru', units: 16 }], pooling: 'mean' },
-        training: { epochs: 12, batchSize: 4, optimizer: { kind: 'adam', learningRate: 0.01 } },
-        seed: 3,
-      },
+        data: { train: { splits: ['train', 'test'] } },
+        training: { epochs: 12 },
+      }),
     },
   });
-  expect(trained.state, JSON.stringify(trained.error)).toBe('succeeded');
 }, 90_000);
 
 afterAll(async () => {
-  api?.close();
-  await browser?.close();
-  await serve?.stop();
+  await app?.close();
   await pacedMicrophone?.close();
   await microphone?.dispose();
 });
 
 describe.runIf(tools)('the Live view', () => {
   it('recognises a word spoken into the microphone and shows it with its probability', async () => {
-    const { page, errors, close } = await openPage(browser);
-    try {
-      const shell = new ShellPage(page);
-      const live = new LivePage(page);
-      await shell.open(`${serve.url}#/live`);
-      await shell.waitUntilConnected();
+    await withLiveView(async ({ page, errors, shell, live }) => {
       expect(await shell.plannedPanel.count()).toBe(0);
       await live.start('live-words', microphone.device, microphoneSeconds);
       expect(await live.task.getAttribute('data-task')).toBe('words');
@@ -154,19 +133,11 @@ describe.runIf(tools)('the Live view', () => {
       expect(await live.historyRows.first().textContent()).toMatch(/\d+ ms/);
       expect(await live.state.getAttribute('data-state')).toBe('idle');
       expect(errors.filter((error) => error.startsWith('pageerror'))).toEqual([]);
-    } finally {
-      await close();
-      await stopAnyLiveSession();
-    }
+    });
   });
 
   it('lists the words of a session in order, and applies a threshold moved while it runs', async () => {
-    const { page, errors, close } = await openPage(browser);
-    try {
-      const shell = new ShellPage(page);
-      const live = new LivePage(page);
-      await shell.open(`${serve.url}#/live`);
-      await shell.waitUntilConnected();
+    await withLiveView(async ({ errors, live }) => {
       // A safety limit only: the test stops the session itself.
       await live.start('live-words', pacedMicrophone.device, 60);
       await expect.poll(() => live.state.getAttribute('data-state')).toBe('running');
@@ -183,7 +154,7 @@ describe.runIf(tools)('the Live view', () => {
       await live.setThreshold(1);
       expect(await live.thresholdValue.textContent()).toBe('100%');
       await expect
-        .poll(async () => (await api.client.invoke('live:status')).threshold, { timeout: 5_000 })
+        .poll(async () => (await app.client.invoke('live:status')).threshold, { timeout: 5_000 })
         .toBe(1);
       await pacedMicrophone.speak(SPOKEN);
       await expect.poll(() => live.historyRows.count(), { timeout: 15_000 }).toBe(3);
@@ -206,80 +177,59 @@ describe.runIf(tools)('the Live view', () => {
       expect(await live.stopped.textContent()).toContain('3 words recognised');
       expect(await live.historyRows.count()).toBe(3);
       expect(errors.filter((error) => error.startsWith('pageerror'))).toEqual([]);
-    } finally {
-      await close();
-      await stopAnyLiveSession();
-    }
+    });
   });
 
   it('stops the session it started when the user leaves the view', async () => {
-    const { page, close } = await openPage(browser);
-    try {
-      const shell = new ShellPage(page);
-      const live = new LivePage(page);
-      await shell.open(`${serve.url}#/live`);
-      await shell.waitUntilConnected();
+    await withLiveView(async ({ page, live }) => {
       await live.start('live-words', pacedMicrophone.device, 60);
       await expect.poll(() => live.state.getAttribute('data-state')).toBe('running');
-      expect((await api.client.invoke('live:status')).active).toBe(true);
+      expect((await app.client.invoke('live:status')).active).toBe(true);
       await page.evaluate(() => (window.location.hash = '#/record'));
       await expect
-        .poll(async () => (await api.client.invoke('live:status')).active, { timeout: 10_000 })
+        .poll(async () => (await app.client.invoke('live:status')).active, { timeout: 10_000 })
         .toBe(false);
       // Back again: no session, and the view starts from a clean state.
       await page.evaluate(() => (window.location.hash = '#/live'));
       await expect.poll(() => live.state.getAttribute('data-state')).toBe('idle');
       expect(await page.getByTestId('live-foreign').count()).toBe(0);
-    } finally {
-      await close();
-      await stopAnyLiveSession();
-    }
+    });
   });
 
   it.runIf(canSynthesiseSentences)(
     'scrolls the posteriorgram of a unidirectional phone model under the live spectrogram',
     async () => {
-      const synth = await runJob({
+      await runJobsToSuccess(app.client, {
         kind: 'corpus-synth-sentences',
         params: {
           out: 'sentences',
+          ...TINY_SENTENCES,
           sentences: ['She had your dark suit.', 'Stop the clock.'],
-          engines: ['flite'],
-          voices: ['kal16', 'slt'],
-          fractions: { train: 0.5, test: 0.5 },
-          seed: 1,
         },
       });
-      expect(synth.state, JSON.stringify(synth.error)).toBe('succeeded');
-      const phonesConfig = (name: string, bidirectional: boolean): Record<string, unknown> => ({
-        name,
-        task: 'phones',
-        corpus: 'sentences',
-        data: { train: { splits: ['train', 'test'] }, dev: null, test: { splits: ['test'] } },
-        features: { kind: 'fbank', cmvn: 'utterance' },
-        model: {
-          layers: [
-            { cell: 'gru', units: 16, ...(bidirectional ? { bidirectional: 'concat' } : {}) },
-          ],
+      const phones = {
+        data: { train: { splits: ['train', 'test'] } },
+        model: { layers: [{ cell: 'gru' as const, units: 16 }] },
+        training: { bptt: { kind: 'full' as const } },
+      };
+      await runJobsToSuccess(
+        app.client,
+        {
+          kind: 'speech-train',
+          params: { config: tinyPhonesConfig('live-phones', 'sentences', phones) },
         },
-        training: { epochs: 2, batchSize: 2, optimizer: { kind: 'adam', learningRate: 0.01 } },
-        seed: 1,
-      });
-      const [trained, trainedBidirectional] = await Promise.all([
-        runJob({ kind: 'speech-train', params: { config: phonesConfig('live-phones', false) } }),
-        runJob({ kind: 'speech-train', params: { config: phonesConfig('live-phones-bi', true) } }),
-      ]);
-      expect(trained.state, JSON.stringify(trained.error)).toBe('succeeded');
-      expect(trainedBidirectional.state, JSON.stringify(trainedBidirectional.error)).toBe(
-        'succeeded',
+        {
+          kind: 'speech-train',
+          params: {
+            config: tinyPhonesConfig('live-phones-bi', 'sentences', {
+              ...phones,
+              bidirectional: true,
+            }),
+          },
+        },
       );
 
-      const { page, errors, close } = await openPage(browser);
-      try {
-        const shell = new ShellPage(page);
-        const live = new LivePage(page);
-        await shell.open(`${serve.url}#/live`);
-        await shell.waitUntilConnected();
+      await withLiveView(async ({ page, errors, live }) => {
         // A bidirectional model needs the whole utterance: the server refuses it, and says why.
         await live.start('live-phones-bi', microphone.device, microphoneSeconds);
         await live.error.waitFor({ timeout: 20_000 });
@@ -368,10 +318,7 @@ describe.runIf(tools)('the Live view', () => {
         await live.stopButton.click();
         await live.stopped.waitFor({ timeout: 10_000 });
         expect(errors.filter((error) => error.startsWith('pageerror'))).toEqual([]);
-      } finally {
-        await close();
-        await stopAnyLiveSession();
-      }
+      });
     },
     60_000,
   );

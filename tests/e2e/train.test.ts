@@ -1,68 +1,41 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import type { ApiClient } from '@api/client-core';
-import type { JobInfo, JobSpecInput } from '@api/jobs';
 import { hasProgram } from '../../src-main/domain/corpus/synth/programs';
-import { startServe, type RunningServe } from './support/serve';
-import { launchBrowser, openPage } from './support/browser';
-import { connectApi } from './support/api-client';
+import { startAppWithPage, type E2eAppWithPage } from './support/app';
+import { runJobsToSuccess } from './support/jobs';
+import { TINY_WORDS } from '../support/tiny-corpora';
 import { ShellPage } from './support/shell-page';
 import { TrainPage } from './support/train-page';
 import { parseExperimentConfig } from '../../src-main/domain/speech/experiment-config';
 
 const canSynthesise = await hasProgram('espeak-ng');
 
-let serve: RunningServe;
-let browser: Browser;
-let api: { client: ApiClient; close(): void };
-let page: Page;
-let closePage: () => Promise<void>;
-let pageErrors: string[];
-
-async function runJob(spec: JobSpecInput): Promise<JobInfo> {
-  const started = await api.client.invoke('jobs:start', spec);
-  for (;;) {
-    const job = await api.client.invoke('jobs:get', { id: started.id });
-    if (['succeeded', 'failed', 'cancelled'].includes(job.state)) return job;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+let app: E2eAppWithPage;
 
 beforeAll(async () => {
   if (!canSynthesise) return;
-  [serve, browser] = await Promise.all([startServe(), launchBrowser()]);
-  api = await connectApi(serve.origin, serve.token);
+  app = await startAppWithPage();
   // Two words from three espeak-ng voices at two pitches: enough for a tiny model to learn.
-  const synth = await runJob({
+  await runJobsToSuccess(app.client, {
     kind: 'corpus-synth-words',
     params: {
       out: 'words',
-      words: ['yes', 'no'],
-      engines: ['espeak-ng'],
-      voices: ['en-us', 'en-us+f3', 'en+m3'],
+      ...TINY_WORDS,
       pitches: [0, 200],
-      fractions: { train: 0.67, test: 0.33 },
-      seed: 1,
     },
   });
-  expect(synth.state, JSON.stringify(synth.error)).toBe('succeeded');
-  ({ page, errors: pageErrors, close: closePage } = await openPage(browser));
 }, 90_000);
 
 afterAll(async () => {
-  await closePage?.();
-  api?.close();
-  await browser?.close();
-  await serve?.stop();
+  await app?.close();
 });
 
 describe.skipIf(!canSynthesise)('the Train and Evaluate views', () => {
   it('trains with live curves, cancels a second run, compares them, evaluates the first', async () => {
-    const shell = new ShellPage(page);
-    const train = new TrainPage(page);
-    await shell.open(`${serve.url}#/train`);
+    const shell = new ShellPage(app.page);
+    const train = new TrainPage(app.page);
+    await shell.open(`${app.serve.url}#/train`);
     await shell.waitUntilConnected();
-    await page.getByTestId('no-experiments').waitFor();
+    await app.page.getByTestId('no-experiments').waitFor();
 
     // The form: four sections, splits from the corpus, a validation message on a bad value.
     await train.field('corpus').selectOption('words');
@@ -143,14 +116,14 @@ describe.skipIf(!canSynthesise)('the Train and Evaluate views', () => {
     await train.field('cancel').click();
     await expect.poll(() => train.state.textContent(), { timeout: 30_000 }).toBe('cancelled');
     await train.cancelledNotice.waitFor();
-    const jobs = await api.client.invoke('jobs:list');
+    const jobs = await app.client.invoke('jobs:list');
     const longJob = jobs.find((j) => j.subject?.kind === 'experiment' && j.subject.name === 'long');
     expect(longJob?.state).toBe('cancelled');
     await expect.poll(() => train.experimentStatus('long'), { timeout: 10_000 }).toBe('cancelled');
-    const detail = await api.client.invoke('experiments:get', { name: 'long' });
+    const detail = await app.client.invoke('experiments:get', { name: 'long' });
     expect(detail.log.at(-1)).toMatchObject({ type: 'end', status: 'cancelled' });
     // The list says so by itself (from the run's folder), with the epochs the run logged.
-    const listed = (await api.client.invoke('experiments:list')).find((e) => e.name === 'long');
+    const listed = (await app.client.invoke('experiments:list')).find((e) => e.name === 'long');
     const loggedEpochs = detail.log.filter((l) => l.type === 'epoch').length;
     expect(listed).toMatchObject({
       status: 'cancelled',
@@ -172,38 +145,38 @@ describe.skipIf(!canSynthesise)('the Train and Evaluate views', () => {
     expect(await train.diffRow('name').getAttribute('data-differs')).toBe('true');
     expect(await train.diffRow('model.layers.0.units').count()).toBe(0);
 
-    await shell.open(`${serve.url}#/evaluate`);
+    await shell.open(`${app.serve.url}#/evaluate`);
     await shell.waitUntilConnected();
-    await page.getByTestId('evaluate-experiment').selectOption('tiny');
-    await page.getByTestId('evaluate-split').selectOption('test');
-    await page.getByTestId('evaluate-start').click();
-    await page.getByTestId('evaluation-results').waitFor({ timeout: 30_000 });
+    await app.page.getByTestId('evaluate-experiment').selectOption('tiny');
+    await app.page.getByTestId('evaluate-split').selectOption('test');
+    await app.page.getByTestId('evaluate-start').click();
+    await app.page.getByTestId('evaluation-results').waitFor({ timeout: 30_000 });
 
     // The matrix matches what the server stored, and a cell lists its utterances.
-    const stored = await api.client.invoke('experiments:evaluation', {
+    const stored = await app.client.invoke('experiments:evaluation', {
       name: 'tiny',
       split: 'test',
     });
     expect([...stored.confusion.labels].sort()).toEqual(['no', 'yes']);
-    const cells = page.getByTestId('confusion-cell');
+    const cells = app.page.getByTestId('confusion-cell');
     expect(await cells.count()).toBe(4);
     // The first non-empty cell of the matrix.
     const { labels, counts } = stored.confusion;
     const [i, j] = counts.flatMap((row, r) => row.map((v, c) => [r, c, v])).find((x) => x[2]! > 0)!;
     const reference = labels[i!]!;
     const predicted = labels[j!]!;
-    await page
+    await app.page
       .locator(
         `[data-testid="confusion-cell"][data-reference="${reference}"][data-predicted="${predicted}"]`,
       )
       .click();
-    const items = page.getByTestId('cell-utterance');
+    const items = app.page.getByTestId('cell-utterance');
     await items.first().waitFor();
     const expected = stored.predictions.filter(
       (p) => p.reference === reference && p.predicted === predicted,
     ).length;
     expect(expected).toBeGreaterThan(0);
     expect(await items.count()).toBe(expected);
-    expect(pageErrors).toEqual([]);
+    expect(app.pageErrors).toEqual([]);
   });
 });

@@ -13,10 +13,13 @@ import {
   type WebSocketLike,
 } from '../../src-main/api/websocket-transport';
 import { readAudioFile } from '../../src-main/domain/audio/wav';
-import { readCorpus, synthesiseSentences, synthesiseWords } from '../../src-main/domain/corpus';
+import { readCorpus } from '../../src-main/domain/corpus';
 import type { SpeechCorpusData } from '../../src-main/domain/corpus/model';
 import { hasProgram } from '../../src-main/domain/corpus/synth/programs';
+import type { ExperimentConfigInput } from '../../src-main/domain/speech';
 import { startServe, type ServeProcess } from '../support/cli';
+import { synthesiseTinySentences, synthesiseTinyWords } from '../support/tiny-corpora';
+import { tinyPhonesConfig, tinyWordsConfig } from '../support/tiny-experiments';
 
 /**
  * Live recognition through `unfold serve` and its WebSocket API, with an ALSA `type file`
@@ -79,37 +82,8 @@ async function runJob(spec: JobSpecInput): Promise<JobInfo> {
   });
 }
 
-function trainConfig(name: string, task: 'words' | 'phones', corpus: string): JobSpecInput {
-  const words = {
-    features: { kind: 'mfcc', cmvn: 'utterance' },
-    model: { layers: [{ cell: 'gru', units: 16 }], pooling: 'mean' },
-    training: { epochs: 8, batchSize: 4, optimizer: { kind: 'adam', learningRate: 0.01 } },
-  };
-  const phones = {
-    features: { kind: 'fbank', cmvn: 'speaker' },
-    // Unidirectional: the only kind of phone model that can run live.
-    model: { layers: [{ cell: 'lstm', units: 16 }] },
-    training: {
-      epochs: 2,
-      batchSize: 2,
-      optimizer: { kind: 'adam', learningRate: 0.01 },
-      bptt: { kind: 'truncated', window: 50 },
-    },
-  };
-  return {
-    kind: 'speech-train',
-    params: {
-      config: {
-        name,
-        task,
-        corpus,
-        data: { train: { splits: ['train'] }, dev: null, test: { splits: ['test'] } },
-        ...(task === 'words' ? words : phones),
-        seed: 3,
-      },
-      resume: false,
-    },
-  };
+function train(config: ExperimentConfigInput): JobSpecInput {
+  return { kind: 'speech-train', params: { config, resume: false } };
 }
 
 describe.skipIf(!canRun)('live recognition over the API (unfold serve, fake microphone)', () => {
@@ -118,25 +92,8 @@ describe.skipIf(!canRun)('live recognition over the API (unfold serve, fake micr
     dataDir = join(root, 'data');
     micFolder = join(root, 'mic');
     // yes/no from 3 espeak-ng voices (split by voice) and a _silence_ class of room tone.
-    await synthesiseWords(join(dataDir, 'corpora', 'words'), {
-      name: 'words',
-      words: ['yes', 'no'],
-      engines: ['espeak-ng'],
-      voices: ['en-us', 'en-us+f3', 'en+m3'],
-      stretches: [0.9, 1, 1.1],
-      pitchCents: [0, 200],
-      silenceClips: 3,
-      fractions: { train: 0.67, test: 0.33 },
-      seed: 1,
-    });
-    await synthesiseSentences(join(dataDir, 'corpora', 'sentences'), {
-      name: 'sentences',
-      sentences: ['She had your dark suit.', "Don't ask me to carry an oily rag."],
-      engines: ['flite'],
-      voices: ['kal16', 'slt'],
-      fractions: { train: 0.5, test: 0.5 },
-      seed: 1,
-    });
+    await synthesiseTinyWords(dataDir, { stretches: [0.9, 1, 1.1], silenceClips: 3 });
+    await synthesiseTinySentences(dataDir);
     serve = await startServe(['--port', '0', '--data', dataDir], {
       ...process.env,
       XDG_CONFIG_HOME: micFolder,
@@ -149,8 +106,9 @@ describe.skipIf(!canRun)('live recognition over the API (unfold serve, fake micr
     client = createApiClient(transport);
     closeClient = () => transport.close();
     const trained = await Promise.all([
-      runJob(trainConfig('w', 'words', 'words')),
-      runJob(trainConfig('p', 'phones', 'sentences')),
+      runJob(train(tinyWordsConfig('w', 'words'))),
+      // Unidirectional (the tiny default): the only kind of phone model that can run live.
+      runJob(train(tinyPhonesConfig('p', 'sentences', { features: { cmvn: 'speaker' }, seed: 3 }))),
     ]);
     for (const job of trained) expect(job.error, job.title).toBeUndefined();
   });

@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobInfo } from '../../src-main/api/jobs';
-import { synthesiseWords } from '../../src-main/domain/corpus';
 import { hasProgram } from '../../src-main/domain/corpus/synth/programs';
 import { createJobRunner, type JobRunner } from '../../src-main/domain/jobs/job-runner';
 import { forkWorker } from '../../src-main/server/worker-process';
+import { synthesiseTinyWords } from '../support/tiny-corpora';
+import { tinyWordsConfig } from '../support/tiny-experiments';
 
 // Training through the job runner: each run in its own process, cancelled and resumed from
 // its last checkpoint, then evaluated as a job of its own.
@@ -18,16 +19,12 @@ let base = '';
 let dataDir = '';
 let runner: JobRunner;
 
-const config = {
-  name: 'job-words',
-  task: 'words',
-  corpus: 'words',
-  data: { train: { splits: ['train'] }, dev: null, test: { splits: ['test'] } },
-  features: { kind: 'mfcc', cmvn: 'utterance' },
-  model: { layers: [{ cell: 'lstm', units: 16 }], pooling: 'mean' },
-  training: { epochs: 40, batchSize: 4, optimizer: { kind: 'adam', learningRate: 0.01 } },
+// 40 epochs: long enough to be cancelled after its second checkpoint.
+const config = tinyWordsConfig('job-words', 'words', {
+  model: { layers: [{ cell: 'lstm', units: 16 }] },
+  training: { epochs: 40 },
   seed: 5,
-};
+});
 
 async function logLines(): Promise<{ type: string; epoch?: number }[]> {
   const text = await readFile(join(dataDir, 'experiments', 'job-words', 'log.jsonl'), 'utf8').catch(
@@ -43,16 +40,7 @@ describe.skipIf(!canSynthesise)('speech training as a job', () => {
   beforeAll(async () => {
     base = await mkdtemp(join(tmpdir(), 'unfold-speech-jobs-'));
     dataDir = join(base, 'data');
-    await synthesiseWords(join(dataDir, 'corpora', 'words'), {
-      name: 'words',
-      words: ['yes', 'no'],
-      engines: ['espeak-ng'],
-      voices: ['en-us', 'en-us+f3', 'en+m3'],
-      stretches: [1],
-      pitchCents: [0, 200],
-      fractions: { train: 0.67, test: 0.33 },
-      seed: 1,
-    });
+    await synthesiseTinyWords(dataDir, { stretches: [1] });
     runner = createJobRunner({ dataDir, spawnWorker: () => forkWorker(worker) });
   });
   afterAll(async () => {

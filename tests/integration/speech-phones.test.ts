@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { registerSpeechCommands } from '../../src-main/cli/commands/speech';
 import { decodeNpy } from '../../src-main/domain/audio/npy';
 import { readAudioFile } from '../../src-main/domain/audio/wav';
-import { readCorpus, synthesiseSentences } from '../../src-main/domain/corpus';
+import { readCorpus } from '../../src-main/domain/corpus';
 import { hasProgram } from '../../src-main/domain/corpus/synth/programs';
 import { errorRate } from '../../src-main/domain/metrics';
 import { evaluateExperiment, loadRecognizer, trainExperiment } from '../../src-main/domain/speech';
@@ -16,29 +16,16 @@ import type {
   PhoneEvaluation,
   PhonePrediction,
 } from '../../src-main/domain/speech';
+import { synthesiseTinySentences } from '../support/tiny-corpora';
+import { tinyPhonesConfig } from '../support/tiny-experiments';
 
 const canSynthesise = await hasProgram('flite');
 
 let root = '';
 let dataDir = '';
 
-function phonesConfig(name: string, cmvn: 'speaker' | 'none'): ExperimentConfigInput {
-  return {
-    name,
-    task: 'phones',
-    corpus: 'sentences',
-    data: { train: { splits: ['train'] }, dev: null, test: { splits: ['test'] } },
-    features: { kind: 'fbank', cmvn },
-    model: { layers: [{ cell: 'lstm', units: 16 }] },
-    training: {
-      epochs: 2,
-      batchSize: 2,
-      optimizer: { kind: 'adam', learningRate: 0.01 },
-      bptt: { kind: 'truncated', window: 50 },
-    },
-    seed: 1,
-  };
-}
+const phonesConfig = (name: string, cmvn: 'speaker' | 'none'): ExperimentConfigInput =>
+  tinyPhonesConfig(name, 'sentences', { features: { cmvn } });
 
 describe.skipIf(!canSynthesise)(
   'speech: per-frame phone probabilities end to end (flite voices)',
@@ -47,14 +34,7 @@ describe.skipIf(!canSynthesise)(
       root = await mkdtemp(join(tmpdir(), 'unfold-speech-phones-'));
       dataDir = join(root, 'data');
       // 2 sentences x 2 voices, split by voice: the test voice is never heard in training.
-      await synthesiseSentences(join(dataDir, 'corpora', 'sentences'), {
-        name: 'sentences',
-        sentences: ['She had your dark suit.', "Don't ask me to carry an oily rag."],
-        engines: ['flite'],
-        voices: ['kal16', 'slt'],
-        fractions: { train: 0.5, test: 0.5 },
-        seed: 1,
-      });
+      await synthesiseTinySentences(dataDir);
     });
     afterAll(async () => {
       if (root) await rm(root, { recursive: true, force: true });

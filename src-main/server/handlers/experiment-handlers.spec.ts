@@ -4,30 +4,36 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { experimentRequests } from '../../api/channels/experiment-channels';
 import { encodeNpy } from '../../domain/audio/npy';
-import { encodeWav } from '../../domain/audio/wav';
-import { importCorpus } from '../../domain/corpus/index';
-import { writeFixture } from '../../domain/corpus/testing/fixtures';
 import { presetConfig, trainExperiment } from '../../domain/speech/index';
 import { CorpusCache } from '../../domain/speech/corpus-cache';
 import { RecognizerCache } from '../recognizer-cache';
 import { loadRecognizer } from '../../domain/speech/recognizer';
 import { createExperimentHandlers } from './experiment-handlers';
 import type { HandlerContext } from './handler-context';
+import { importTonesCorpus, type ToneTake } from '../../../tests/support/tones-corpus';
+import { tinyPhonesConfig } from '../../../tests/support/tiny-experiments';
 
 let dataDir: string;
 
-beforeEach(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'unfold-exp-handlers-'));
-  const dir = join(dataDir, 'experiments', 'run1');
-  await mkdir(join(dir, 'eval', 'test'), { recursive: true });
+/** An experiment folder with a words preset's config and these log lines; returns its path. */
+async function writeRun(name: string, logLines: string[]): Promise<string> {
+  const dir = join(dataDir, 'experiments', name);
+  await mkdir(dir, { recursive: true });
   await writeFile(
     join(dir, 'config.json'),
-    JSON.stringify(presetConfig('digits-small-lstm', 'digits', 'run1')),
+    JSON.stringify(presetConfig('digits-small-lstm', 'digits', name)),
   );
-  await writeFile(
-    join(dir, 'log.jsonl'),
-    '{"type":"start","time":"t"}\n{"type":"epoch","time":"t","epoch":1,"loss":1.5}\n',
-  );
+  await writeFile(join(dir, 'log.jsonl'), [...logLines, ''].join('\n'));
+  return dir;
+}
+
+beforeEach(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'unfold-exp-handlers-'));
+  const dir = await writeRun('run1', [
+    '{"type":"start","time":"t"}',
+    '{"type":"epoch","time":"t","epoch":1,"loss":1.5}',
+  ]);
+  await mkdir(join(dir, 'eval', 'test'), { recursive: true });
   await writeFile(
     join(dir, 'metrics.json'),
     JSON.stringify({ training: { epochs: 1 }, evaluations: { test: { accuracy: 0.5 } } }),
@@ -68,22 +74,12 @@ describe('experiment handlers', () => {
   });
 
   it("gives an unfinished run's status and epochs from the end of its log", async () => {
-    const dir = join(dataDir, 'experiments', 'stopped');
-    await mkdir(dir);
-    await writeFile(
-      join(dir, 'config.json'),
-      JSON.stringify(presetConfig('digits-small-lstm', 'digits', 'stopped')),
-    );
-    await writeFile(
-      join(dir, 'log.jsonl'),
-      [
-        '{"type":"start","time":"t"}',
-        '{"type":"epoch","time":"t","epoch":1,"loss":1.5}',
-        '{"type":"epoch","time":"t","epoch":2,"loss":1.2}',
-        '{"type":"end","time":"t","status":"cancelled","error":"The operation was cancelled."}',
-        '',
-      ].join('\n'),
-    );
+    await writeRun('stopped', [
+      '{"type":"start","time":"t"}',
+      '{"type":"epoch","time":"t","epoch":1,"loss":1.5}',
+      '{"type":"epoch","time":"t","epoch":2,"loss":1.2}',
+      '{"type":"end","time":"t","status":"cancelled","error":"The operation was cancelled."}',
+    ]);
     const list = await handlers()['experiments:list'](undefined);
     expect(list.map((e) => [e.name, e.status, e.epochs])).toEqual([
       ['run1', 'done', 1],
@@ -127,24 +123,14 @@ describe('experiment handlers', () => {
 });
 
 /** 0.6 s: a low tone ("aa", 0.1-0.35 s) then a high one ("s", 0.35-0.55 s), silence around. */
-function toneSentence(sampleRate: number, low: number, high: number): Uint8Array {
+function toneSentence(sampleRate: number, low: number, high: number): Float32Array {
   const samples = new Float32Array(Math.round(0.6 * sampleRate));
   for (let i = 0; i < samples.length; i++) {
     const t = i / sampleRate;
     const f = t >= 0.1 && t < 0.35 ? low : t >= 0.35 && t < 0.55 ? high : 0;
     samples[i] = f > 0 ? 0.4 * Math.sin(2 * Math.PI * f * t) : 0.001 * Math.sin(i);
   }
-  return encodeWav({ sampleRate, samples });
-}
-
-function shortTextGrid(tiers: [string, [number, number, string][]][]): string {
-  const lines = ['File type = "ooTextFile short"', '"TextGrid"', '', '0', '0.6', '<exists>'];
-  lines.push(String(tiers.length));
-  for (const [name, intervals] of tiers) {
-    lines.push('"IntervalTier"', `"${name}"`, '0', '0.6', String(intervals.length));
-    for (const [a, b, text] of intervals) lines.push(String(a), String(b), `"${text}"`);
-  }
-  return lines.join('\n') + '\n';
+  return samples;
 }
 
 describe('experiments:posteriorgram (a tiny phones model on tones)', () => {
@@ -160,52 +146,40 @@ describe('experiments:posteriorgram (a tiny phones model on tones)', () => {
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'unfold-posteriorgram-'));
     data = join(root, 'data');
-    const source = join(root, 'source');
-    const grid = shortTextGrid([
-      [
-        'words',
-        [
-          [0, 0.1, ''],
-          [0.1, 0.55, 'tone'],
-          [0.55, 0.6, ''],
-        ],
+    const tiers: ToneTake['tiers'] = {
+      words: [[0.1, 0.55, 'tone']],
+      phones: [
+        [0, 0.1, 'pau'],
+        [0.1, 0.35, 'aa'],
+        [0.35, 0.55, 's'],
+        [0.55, 0.6, 'pau'],
       ],
-      [
-        'phones',
-        [
-          [0, 0.1, 'pau'],
-          [0.1, 0.35, 'aa'],
-          [0.35, 0.55, 's'],
-          [0.55, 0.6, 'pau'],
-        ],
-      ],
-    ]);
-    for (const [i, [low, high]] of [
+    };
+    const tones = [
       [300, 2000],
       [320, 2200],
       [280, 1900],
-    ].entries()) {
-      await writeFixture(join(source, `take${i}.wav`), toneSentence(16000, low!, high!));
-      await writeFixture(join(source, `take${i}.TextGrid`), grid);
-    }
-    await importCorpus({
-      format: 'textgrid',
-      source,
-      outDir: join(data, 'corpora', 'tones'),
-      speaker: 'ann',
-    });
+    ] as const;
+    await importTonesCorpus(
+      data,
+      tones.map(([low, high], i) => ({
+        name: `take${i}`,
+        samples: toneSentence(16000, low, high),
+        tiers,
+      })),
+    );
     await trainExperiment(
-      {
-        name: 'ph',
-        task: 'phones',
-        corpus: 'tones',
-        data: { train: { splits: ['train'] }, dev: null, test: { splits: ['train'] } },
-        features: { kind: 'fbank', cmvn: 'utterance' },
+      tinyPhonesConfig('ph', 'tones', {
+        data: { test: { splits: ['train'] } },
         model: { layers: [{ cell: 'gru', units: 8 }] },
-        training: { epochs: 3, batchSize: 3, optimizer: { kind: 'adam', learningRate: 0.03 } },
+        training: {
+          epochs: 3,
+          batchSize: 3,
+          optimizer: { kind: 'adam', learningRate: 0.03 },
+          bptt: { kind: 'full' },
+        },
         medianWindow: 3,
-        seed: 1,
-      },
+      }),
       { dataDir: data },
     );
     await mkdir(join(data, 'recordings'), { recursive: true });

@@ -1,0 +1,64 @@
+import { mkdir } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { featureDims } from '../../src-main/domain/audio/feature-config';
+import { writeJsonAtomically } from '../../src-main/domain/fs/atomic-write';
+import { saveModel } from '../../src-main/domain/rnn/model-io';
+import { RnnModel } from '../../src-main/domain/rnn/rnn-model';
+import {
+  featureConfigOf,
+  modelConfigFor,
+  parseExperimentConfig,
+  presetConfig,
+} from '../../src-main/domain/speech';
+import type { ExperimentLabels } from '../../src-main/domain/speech';
+
+export interface RandomExperimentOptions {
+  /** Drops every layer's backward direction (a phone model that can run live). */
+  unidirectional?: boolean;
+  /** The class labels; `c0`, `c1`, ... when absent. */
+  labels?: string[];
+}
+
+/**
+ * Writes an experiment folder named after `dir` (config, labels, model) with a randomly initialised model of a
+ * preset's size ("digits, small LSTM" for words, "phones, 2x256 LSTM" for phones), for
+ * benchmarks: the cost of running a model does not depend on its weights, so no training is
+ * needed. Features are left unnormalised (mean 0, std 1).
+ */
+export async function writeRandomExperiment(
+  dir: string,
+  task: 'words' | 'phones',
+  classes: number,
+  options: RandomExperimentOptions = {},
+): Promise<void> {
+  const preset = parseExperimentConfig(
+    presetConfig(
+      task === 'words' ? 'digits-small-lstm' : 'phones-2x256-lstm',
+      'none',
+      basename(dir),
+    ),
+  );
+  const config = options.unidirectional
+    ? parseExperimentConfig({
+        ...preset,
+        model: {
+          ...preset.model,
+          layers: preset.model.layers.map(({ bidirectional: _b, ...layer }) => layer),
+        },
+      })
+    : preset;
+  const dims = featureDims(featureConfigOf(config));
+  const model = new RnnModel(modelConfigFor(config, dims, classes));
+  await mkdir(join(dir, 'model'), { recursive: true });
+  await saveModel(model, join(dir, 'model', 'model.json'));
+  model.dispose();
+  await writeJsonAtomically(join(dir, 'config.json'), config);
+  const labels: ExperimentLabels = {
+    task,
+    labels: options.labels ?? Array.from({ length: classes }, (_, i) => `c${i}`),
+    inputDims: dims,
+    featureMean: new Array<number>(dims).fill(0),
+    featureStd: new Array<number>(dims).fill(1),
+  };
+  await writeJsonAtomically(join(dir, 'labels.json'), labels);
+}
