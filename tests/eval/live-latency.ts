@@ -10,23 +10,13 @@
  * ("phones, 2x256 LSTM" and "digits, small LSTM") are timed: the cost does not depend on the
  * weights.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { featureDims } from '../../src-main/domain/audio/feature-config';
-import { writeJsonAtomically } from '../../src-main/domain/fs/atomic-write';
 import { initTfBackend } from '../../src-main/domain/backend/tf-backend';
-import { saveModel } from '../../src-main/domain/rnn/model-io';
-import { RnnModel } from '../../src-main/domain/rnn/rnn-model';
-import {
-  featureConfigOf,
-  loadRecognizer,
-  modelConfigFor,
-  parseExperimentConfig,
-  presetConfig,
-} from '../../src-main/domain/speech';
-import type { ExperimentLabels } from '../../src-main/domain/speech';
+import { loadRecognizer } from '../../src-main/domain/speech';
+import { writeRandomExperiment } from '../support/random-experiment';
 
 const { values } = parseArgs({
   options: {
@@ -43,23 +33,7 @@ const scratch = await mkdtemp(join(tmpdir(), 'unfold-latency-'));
 /** An experiment folder with a randomly initialised model of a preset's size. */
 async function fakeExperiment(task: 'words' | 'phones', classes: number): Promise<string> {
   const dir = join(scratch, task);
-  const config = parseExperimentConfig(
-    presetConfig(task === 'words' ? 'digits-small-lstm' : 'phones-2x256-lstm', 'none', task),
-  );
-  const dims = featureDims(featureConfigOf(config));
-  const model = new RnnModel(modelConfigFor(config, dims, classes));
-  await mkdir(join(dir, 'model'), { recursive: true });
-  await saveModel(model, join(dir, 'model', 'model.json'));
-  model.dispose();
-  await writeJsonAtomically(join(dir, 'config.json'), config);
-  const labels: ExperimentLabels = {
-    task,
-    labels: Array.from({ length: classes }, (_, i) => `c${i}`),
-    inputDims: dims,
-    featureMean: new Array<number>(dims).fill(0),
-    featureStd: new Array<number>(dims).fill(1),
-  };
-  await writeJsonAtomically(join(dir, 'labels.json'), labels);
+  await writeRandomExperiment(dir, task, classes);
   return dir;
 }
 
