@@ -75,6 +75,17 @@ describe.skipIf(!canSynthesise)('the Train and Evaluate views', () => {
       const config = await train.previewConfig();
       expect(() => parseExperimentConfig(config), what).not.toThrow();
     }
+    // Augmentation: typed factor lists become the arrays the domain accepts (1 is ignored, with
+    // a note), the part's note counts the copies, and clearing both lists drops the key.
+    await train.setFields({ speeds: '0.9, 1.1', warps: '1, 1.05' });
+    await train.issue('warps').waitFor();
+    expect(await train.issue('warps').textContent()).toMatch(/ignored/);
+    const augmented = parseExperimentConfig(await train.previewConfig());
+    expect(augmented.augmentation).toEqual({ speeds: [0.9, 1.1], warps: [1.05] });
+    expect(await train.augmentationNote.textContent()).toMatch(/4× the data/);
+    await train.setFields({ speeds: '', warps: '' });
+    expect(await train.previewConfig()).not.toHaveProperty('augmentation');
+
     const restored = await train.previewConfig();
     expect(restored).toMatchObject({ task: 'words', model: { layers: [{ cell: 'lstm' }] } });
 

@@ -29,6 +29,11 @@ export class TrainPage {
     return this.page.locator(`[data-testid="train-issue"][data-field="${field}"]`);
   }
 
+  /** The note under the Training section's augmentation part (how many copies it trains on). */
+  get augmentationNote(): Locator {
+    return this.page.getByTestId('train-augmentation-note');
+  }
+
   get preview(): Locator {
     return this.page.getByTestId('train-config-preview');
   }

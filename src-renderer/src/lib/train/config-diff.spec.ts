@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { configDiff, countDifferences, flattenConfig } from './config-diff';
+import { configFromForm, formFromConfig } from './key-settings';
 
 const a = {
   seed: 1,
@@ -48,6 +49,17 @@ describe('configDiff', () => {
       differs: false,
     });
     expect(countDifferences(rows)).toBe(5);
+  });
+
+  it('shows augmentation factors the forms wrote, and a run without any as missing', () => {
+    const plain = configFromForm(formFromConfig(a), a);
+    const augmented = configFromForm({ ...formFromConfig(a), speeds: '0.9, 1.1', warps: '' }, a);
+    const differing = configDiff(plain, augmented).filter((r) => r.differs);
+    expect(differing).toEqual([
+      { path: 'augmentation.speeds.0', a: null, b: '0.9', differs: true },
+      { path: 'augmentation.speeds.1', a: null, b: '1.1', differs: true },
+      { path: 'augmentation.warps', a: null, b: '[]', differs: true },
+    ]);
   });
 
   it('finds nothing between equal configs', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FORM_SECTIONS, parseFieldInput, withField } from './form-fields';
+import { FORM_SECTIONS, parseFieldInput, trainingCopies, withField } from './form-fields';
 import { formFromConfig } from './key-settings';
 
 const fields = FORM_SECTIONS.flatMap((s) => s.fields);
@@ -42,6 +42,28 @@ describe('FORM_SECTIONS', () => {
   });
 });
 
+describe('the augmentation part', () => {
+  it('groups the two factor lists under one part whose note counts the copies', () => {
+    const speeds = fields.find((f) => f.key === 'speeds');
+    const warps = fields.find((f) => f.key === 'warps');
+    expect(speeds?.kind).toBe('text');
+    expect(speeds?.part).toBeDefined();
+    expect(warps?.part).toBe(speeds?.part);
+    const training = FORM_SECTIONS.find((s) => s.title === 'Training');
+    expect(training?.fields.slice(-2)).toEqual([speeds, warps]);
+
+    expect(trainingCopies(form)).toBe(1);
+    expect(trainingCopies({ speeds: '0.9, 1.1', warps: '0.9, 1.1' })).toBe(5);
+    // 1 and repeats add nothing.
+    expect(trainingCopies({ speeds: '1, 0.9, 0.9', warps: '' })).toBe(2);
+    const note = speeds?.part?.note;
+    expect(note?.(form)).toMatch(/Each factor adds one perturbed copy of the training set/);
+    expect(note?.({ ...form, speeds: '0.9, 1.1' })).toMatch(
+      /3× the data, so each epoch takes about 3× as long/,
+    );
+  });
+});
+
 describe('parseFieldInput', () => {
   it('turns number inputs and the delta choice into numbers, empty into NaN', () => {
     const units = fields.find((f) => f.key === 'units')!;
@@ -51,6 +73,8 @@ describe('parseFieldInput', () => {
     expect(parseFieldInput(units, '')).toBeNaN();
     expect(parseFieldInput(deltas, '1')).toBe(1);
     expect(parseFieldInput(name, '12')).toBe('12');
+    const speeds = fields.find((f) => f.key === 'speeds')!;
+    expect(parseFieldInput(speeds, '0.9, 1.1')).toBe('0.9, 1.1');
     expect(withField(form, 'units', 5).units).toBe(5);
   });
 });

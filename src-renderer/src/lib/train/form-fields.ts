@@ -17,6 +17,7 @@ import {
   type TrainForm,
 } from './key-settings';
 import type { FormField } from './form-validation';
+import { parseFactorList } from './augmentation-factors';
 
 export interface Choice {
   value: string;
@@ -40,6 +41,18 @@ interface FieldBase {
   disabledReason?: (form: TrainForm) => string | null;
   /** Hidden entirely (for settings that only exist under another choice). */
   hidden?: (form: TrainForm) => boolean;
+  /** Shown greyed in an empty text input. */
+  placeholder?: string;
+  /** The sub-heading the field sits under; consecutive fields share one (the same object). */
+  part?: FormPart;
+}
+
+/** A titled group of fields inside a section, with a note under its title. */
+export interface FormPart {
+  title: string;
+  /** data-testid of the part's note: `train-<testid>-note`. */
+  testid: string;
+  note: (form: TrainForm) => string;
 }
 
 export type FieldSpec =
@@ -61,6 +74,25 @@ function plain(values: readonly string[], labels: Record<string, string> = {}): 
 }
 
 const splitChoices = (context: FieldContext): Choice[] => plain(context.splits);
+
+/** How many times the training set is seen per epoch with the form's augmentation. */
+export function trainingCopies(form: Pick<TrainForm, 'speeds' | 'warps'>): number {
+  return (
+    1 + parseFactorList(form.speeds).factors.length + parseFactorList(form.warps).factors.length
+  );
+}
+
+const AUGMENTATION: FormPart = {
+  title: 'Augmentation (training set only)',
+  testid: 'augmentation',
+  note: (form) => {
+    const copies = trainingCopies(form);
+    const each = 'Each factor adds one perturbed copy of the training set';
+    return copies === 1
+      ? `${each}, so training takes that much longer (0.9, 1.1 gives 3× the data). Dev, test and live audio are never perturbed.`
+      : `${each}: ${copies}× the data, so each epoch takes about ${copies}× as long. Dev, test and live audio are never perturbed.`;
+  },
+};
 
 const lstmOnly = (what: string) => (form: TrainForm) =>
   form.cell === 'lstm' ? null : `${what} exist only for the LSTM cell.`;
@@ -301,6 +333,24 @@ export const FORM_SECTIONS: readonly FormSection[] = [
         testid: 'patience',
         kind: 'number',
         min: 0,
+      },
+      {
+        key: 'speeds',
+        label: 'Speed factors',
+        testid: 'speeds',
+        kind: 'text',
+        part: AUGMENTATION,
+        placeholder: 'none, e.g. 0.9, 1.1',
+        hint: 'Speed perturbation (Kaldi): each factor resamples the audio, changing tempo and pitch together.',
+      },
+      {
+        key: 'warps',
+        label: 'Frequency-warp factors',
+        testid: 'warps',
+        kind: 'text',
+        part: AUGMENTATION,
+        placeholder: 'none, e.g. 0.9, 1.1',
+        hint: 'Frequency warp (VTLP-like): stretches the spectrum at the same tempo.',
       },
     ],
   },

@@ -89,6 +89,27 @@ describe('validateForm', () => {
     ).toEqual(['warning']);
   });
 
+  it('checks augmentation factor lists: numbers from 0.5 to 2, each once, 1 ignored', () => {
+    const issuesOf = (speeds: string, warps = ''): [string, string, string][] =>
+      validateForm({ ...good, speeds, warps }, corpus).map((i) => [i.field, i.severity, i.message]);
+    expect(issuesOf('')).toEqual([]);
+    expect(issuesOf('0.9, 1.1', '0.5,2')).toEqual([]);
+    expect(issuesOf('0.9 1.1')).toEqual([]);
+    expect(issuesOf('0.9, fast')).toEqual([
+      ['speeds', 'error', 'Not a number: "fast". Separate factors with commas, e.g. 0.9, 1.1.'],
+    ]);
+    expect(issuesOf('', '0.4, 2.5')).toEqual([
+      ['warps', 'error', 'Factors must be from 0.5 to 2: "0.4", "2.5" are not.'],
+    ]);
+    expect(issuesOf('0.9, 1.1, 0.90')).toEqual([
+      ['speeds', 'error', '"0.9" is listed twice: each factor once.'],
+    ]);
+    expect(issuesOf('1, 1.1')).toEqual([
+      ['speeds', 'warning', '1 is the original audio, which training always has: it is ignored.'],
+    ]);
+    expect(hasErrors(validateForm({ ...good, speeds: '1' }, corpus))).toBe(false);
+  });
+
   it('warns without blocking', () => {
     const issues = validateForm({ ...good, task: 'phones', bidirectional: true }, corpus);
     expect(issues.map((i) => [i.field, i.severity])).toEqual([['bidirectional', 'warning']]);

@@ -5,6 +5,7 @@
  * real splits and speakers). The server still validates: its message is shown if it refuses.
  */
 
+import { factorListIssue, parseFactorList } from './augmentation-factors';
 import { supportsTruncatedBptt, type TrainForm } from './key-settings';
 
 export type FormField = keyof TrainForm;
@@ -133,6 +134,10 @@ export function validateForm(form: TrainForm, corpus: CorpusFacts | null): FormI
       !integerIn(form.scheduleEpochs, 1, 1000)
     )
       error('scheduleEpochs', 'The schedule needs a whole number of epochs from 1 to 1000.');
+  }
+  for (const field of ['speeds', 'warps'] as const) {
+    const issue = factorListIssue(parseFactorList(form[field]));
+    if (issue) issues.push({ field, ...issue });
   }
   if (form.task === 'phones' && form.bidirectional)
     warn(

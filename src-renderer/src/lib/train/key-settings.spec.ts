@@ -84,6 +84,8 @@ describe('formFromConfig', () => {
       batchSize: 16,
       seed: 1,
       patience: 0,
+      speeds: '',
+      warps: '',
     });
   });
 
@@ -231,6 +233,24 @@ describe('configFromForm', () => {
       dev: { splits: ['dev'], excludeSpeakers: ['slt'] },
       test: { splits: ['train', 'dev', 'test'], speakers: ['slt'] },
     });
+  });
+
+  it('maps augmentation both ways: lists of factors, absent when there are none', () => {
+    const augmented = { ...phones, augmentation: { speeds: [0.9, 1.1], warps: [0.95] } };
+    const form = formFromConfig(augmented);
+    expect(form).toMatchObject({ speeds: '0.9, 1.1', warps: '0.95' });
+    expect(configFromForm(form, augmented).augmentation).toEqual(augmented.augmentation);
+    expect(formFromConfig(phones)).toMatchObject({ speeds: '', warps: '' });
+    expect(configFromForm(formFromConfig(phones), phones)).not.toHaveProperty('augmentation');
+
+    const augmentationOf = (speeds: string, warps: string): unknown =>
+      configFromForm({ ...form, speeds, warps }, augmented).augmentation;
+    // Clearing both lists removes the key the preset had (absent = none).
+    expect(augmentationOf('', ' ')).toBeUndefined();
+    expect(augmentationOf('1.1 0.9', '')).toEqual({ speeds: [1.1, 0.9], warps: [] });
+    // 1 (the original audio), repeats and unusable entries are not written; validation names them.
+    expect(augmentationOf('1, 0.9, 0.9, 3, x', '1')).toEqual({ speeds: [0.9], warps: [] });
+    expect(augmentationOf('1', '1')).toBeUndefined();
   });
 
   it('drops the mel and cepstral counts the feature kind does not use', () => {

@@ -2,13 +2,15 @@
  * The Train view's form: every setting it edits, read from an experiment config (a preset, or a
  * past run) and written back into one. The config stays plain JSON here: the renderer bundle
  * carries no domain code, and the job validates it with the domain's zod schema
- * (src-main/domain/speech/experiment-config.ts). Keys the form does not edit (learning-rate
- * schedule, bucketing, reject threshold, extra feature settings) are carried over from the
- * config the form started from.
+ * (src-main/domain/speech/experiment-config.ts). Keys the form does not edit (bucketing, the
+ * plateau floor, reject threshold, extra feature settings) are carried over from the config the
+ * form started from; augmentation is the form's (typed factor lists, absent when both are empty).
  *
  * Every layer gets the same cell, units, projection and direction: the presets stack identical
  * layers, and a per-layer editor would cost more screen than it is worth here.
  */
+
+import { formatFactorList, parseFactorList } from './augmentation-factors';
 
 export const TASKS = ['words', 'phones'] as const;
 export type Task = (typeof TASKS)[number];
@@ -77,6 +79,11 @@ export interface TrainForm {
   seed: number;
   /** Early-stopping patience in epochs; 0 for none. */
   patience: number;
+
+  /** Speed-perturbation factors as typed ("0.9, 1.1"; '' for none): see augmentation-factors.ts. */
+  speeds: string;
+  /** Frequency-warp factors as typed, same format. */
+  warps: string;
 }
 
 type Json = Record<string, unknown>;
@@ -131,6 +138,7 @@ export function formFromConfig(config: Readonly<Json>): TrainForm {
   const optimizer = objectAt(training.optimizer);
   const bptt = objectAt(training.bptt);
   const schedule = objectAt(training.schedule);
+  const augmentation = objectAt(config.augmentation);
   const engineCell = typeof first.cell === 'string' ? first.cell : 'lstm';
   const cell: CellChoice =
     engineCell === 'peephole' || engineCell === 'lstmp'
@@ -171,6 +179,8 @@ export function formFromConfig(config: Readonly<Json>): TrainForm {
     batchSize: numberAt(training.batchSize, 16),
     seed: numberAt(config.seed, 1),
     patience: numberAt(training.earlyStoppingPatience, 0),
+    speeds: formatFactorList(augmentation.speeds),
+    warps: formatFactorList(augmentation.warps),
   };
 }
 
@@ -265,16 +275,28 @@ function trainingOf(form: TrainForm, base: Json): Json {
   };
 }
 
+/**
+ * The config's augmentation, or null for none (the key is then left out: absent means none).
+ * Only the usable factors are written; the form's validation names the rest.
+ */
+function augmentationOf(form: TrainForm): Json | null {
+  const speeds = parseFactorList(form.speeds).factors;
+  const warps = parseFactorList(form.warps).factors;
+  return speeds.length === 0 && warps.length === 0 ? null : { speeds, warps };
+}
+
 /** The config the form describes, with `base`'s other keys carried over. */
 export function configFromForm(form: TrainForm, base: Readonly<Json> = {}): Json {
   // Pooling only applies to word models (phone models output one label per frame).
   const { pooling: _pooling, ...model } = objectAt(base.model);
+  const { augmentation: _augmentation, ...carried } = base;
+  const augmentation = augmentationOf(form);
   const cell = engineCell(form);
   const layer: Json = { cell, units: form.units };
   if (cell === 'lstmp') layer.projection = form.projection;
   if (form.bidirectional) layer.bidirectional = 'concat';
   return {
-    ...base,
+    ...carried,
     name: form.name,
     task: form.task,
     corpus: form.corpus,
@@ -287,6 +309,7 @@ export function configFromForm(form: TrainForm, base: Readonly<Json> = {}): Json
       ...(form.task === 'words' ? { pooling: form.pooling } : {}),
     },
     training: trainingOf(form, objectAt(base.training)),
+    ...(augmentation ? { augmentation } : {}),
     seed: form.seed,
   };
 }
