@@ -122,7 +122,10 @@ describe.skipIf(!canSynthesise)('the Train and Evaluate views', () => {
     await expect.poll(() => train.lossPoints(), { timeout: 30_000 }).toBeGreaterThan(0);
     const firstSeen = await train.lossPoints();
     await expect.poll(() => train.lossPoints(), { timeout: 30_000 }).toBeGreaterThan(firstSeen);
-    expect(await train.field('throughput').textContent()).toMatch(/frames\/s/);
+    // Throughput comes with the batch reports, so it may take a report or two to show.
+    await expect
+      .poll(() => train.field('throughput').textContent(), { timeout: 30_000 })
+      .toMatch(/frames\/s/);
     await expect.poll(() => train.experimentStatus('long'), { timeout: 10_000 }).toBe('training');
     await train.field('cancel').click();
     await expect.poll(() => train.state.textContent(), { timeout: 30_000 }).toBe('cancelled');

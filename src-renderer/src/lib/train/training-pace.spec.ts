@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatEta, trainingPace } from './training-pace';
+import { formatEta, ThroughputMemory, trainingPace } from './training-pace';
 
 const started = '2026-01-01T00:00:00.000Z';
 const t0 = Date.parse(started);
@@ -45,5 +45,19 @@ describe('formatEta', () => {
     expect(formatEta(44.6)).toBe('45 s');
     expect(formatEta(185)).toBe('3 min 05 s');
     expect(formatEta(3720)).toBe('1 h 02 min');
+  });
+});
+
+describe('ThroughputMemory', () => {
+  it("keeps a running job's last throughput through reports without one, and forgets it after", () => {
+    const memory = new ThroughputMemory();
+    const none = { throughput: null, etaSeconds: null };
+    expect(memory.shown('a', none, true)).toBeNull();
+    expect(memory.shown('a', { throughput: '1,200 frames/s', etaSeconds: 3 }, true)).toBe(
+      '1,200 frames/s',
+    );
+    expect(memory.shown('a', none, true)).toBe('1,200 frames/s');
+    expect(memory.shown('b', none, true)).toBeNull();
+    expect(memory.shown('a', none, false)).toBeNull();
   });
 });

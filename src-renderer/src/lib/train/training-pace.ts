@@ -49,3 +49,19 @@ export function formatEta(seconds: number | null): string {
   if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
   return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
 }
+
+/**
+ * Keeps showing a running job's last throughput while progress reports without one arrive
+ * (epoch ends and dev evaluations report losses, not frames/s), instead of flickering to "—".
+ */
+export class ThroughputMemory {
+  private last: { jobId: string; text: string } | null = null;
+
+  shown(jobId: string, pace: TrainingPace, running: boolean): string | null {
+    if (pace.throughput !== null) {
+      this.last = { jobId, text: pace.throughput };
+      return pace.throughput;
+    }
+    return running && this.last?.jobId === jobId ? this.last.text : null;
+  }
+}
