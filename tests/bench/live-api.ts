@@ -2,12 +2,13 @@
  * Live recognition latency through the API, as the Live view sees it (issue 6), printed as
  * JSON; not run in CI. Needs the built app (`npx electron-vite build`).
  *
- *   npx tsx tests/bench/live-api.ts [--chunk-ms 125] [--words 8] [--phones-seconds 6]
+ *   npx tsx tests/bench/live-api.ts [--chunk-ms N] [--words 8] [--phones-seconds 6]
  *                                   [--hangover-ms 200] [--words-exp NAME --phones-exp NAME --data DIR]
  *
  * `unfold serve` runs as its own process with a stand-in `arecord` first on its PATH
  * (support/paced-arecord.mjs) that plays espeak-ng speech at real-time pace in chunks of
- * --chunk-ms (arecord's default ALSA period is about 125 ms) and notes when sample 0 was due,
+ * the ALSA period Unfold asks arecord for (`--period-time`, 20 ms; arecord's own default is
+ * about 125 ms), or --chunk-ms to try another, and notes when sample 0 was due,
  * so the time at which any sample was "spoken" is known. A WebSocket client (the renderer's
  * typed client) notes when each event arrives. Measured:
  *   words: end of the word (the VAD's endSeconds) -> live:word received; the same less the
@@ -34,13 +35,14 @@ import {
 } from '../../src-main/api/websocket-transport';
 import { initTfBackend } from '../../src-main/domain/backend/tf-backend';
 import { readAudioFile } from '../../src-main/domain/audio/wav';
+import { CAPTURE_PERIOD_MS } from '../../src-main/domain/audio/recorder';
 import { LIVE_WORD_HANGOVER_MS } from '../../src-main/server/live/live-session';
 import { startServe } from '../support/cli';
 import { writeRandomExperiment } from '../support/random-experiment';
 
 const { values } = parseArgs({
   options: {
-    'chunk-ms': { type: 'string', default: '125' },
+    'chunk-ms': { type: 'string' },
     words: { type: 'string', default: '8' },
     'phones-seconds': { type: 'string', default: '6' },
     'hangover-ms': { type: 'string' },
@@ -51,7 +53,7 @@ const { values } = parseArgs({
 });
 
 const RATE = 16_000;
-const chunkMs = Number(values['chunk-ms']);
+const chunkMs = values['chunk-ms'] === undefined ? CAPTURE_PERIOD_MS : Number(values['chunk-ms']);
 // Without the flag the server's own default for live words applies.
 const hangoverMs = Number(values['hangover-ms'] ?? LIVE_WORD_HANGOVER_MS);
 const scratch = await mkdtemp(join(tmpdir(), 'unfold-live-bench-'));
@@ -139,7 +141,7 @@ const serve = await startServe(['--port', '0', '--data', dataDir], {
   PATH: `${bin}:${process.env.PATH ?? ''}`,
   PACED_MIC_RAW: join(scratch, 'mic.raw'),
   PACED_MIC_T0: join(scratch, 't0'),
-  PACED_MIC_CHUNK_MS: String(chunkMs),
+  ...(values['chunk-ms'] === undefined ? {} : { PACED_MIC_CHUNK_MS: String(chunkMs) }),
 });
 const transport = createWebSocketTransport(
   websocketUrl(`http://127.0.0.1:${serve.port}`, serve.token),

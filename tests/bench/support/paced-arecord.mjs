@@ -1,13 +1,19 @@
 #!/usr/bin/env node
 // A stand-in for `arecord` that plays a raw S16_LE mono file to stdout at real-time pace, in
-// chunks of PACED_MIC_CHUNK_MS (arecord delivers one ALSA period at a time), then silence until
+// chunks of one ALSA period (arecord delivers one period at a time), then silence until
 // it is stopped. Writes the epoch milliseconds at which sample 0 was due to PACED_MIC_T0, so a
 // benchmark can tell when any sample "was spoken". Used by tests/bench/live-api.ts through PATH.
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const raw = readFileSync(process.env.PACED_MIC_RAW);
 const rate = 16_000;
-const chunkBytes = 2 * Math.round((rate * Number(process.env.PACED_MIC_CHUNK_MS ?? 125)) / 1000);
+// One ALSA period per chunk: the period Unfold asks for (--period-time, microseconds), else
+// arecord's default of about 125 ms; PACED_MIC_CHUNK_MS overrides both.
+const periodArg = process.argv.find((arg) => arg.startsWith('--period-time='));
+const chunkMs = Number(
+  process.env.PACED_MIC_CHUNK_MS ?? (periodArg ? Number(periodArg.split('=')[1]) / 1000 : 125),
+);
+const chunkBytes = 2 * Math.round((rate * chunkMs) / 1000);
 const t0 = Date.now();
 writeFileSync(process.env.PACED_MIC_T0, String(t0));
 let offset = 0;
