@@ -1,6 +1,7 @@
 import { UnfoldError } from '../errors';
 import { compareCodePoints } from './formats/utf8';
 import type { Utterance } from './model';
+import { mulberry32 } from '../seeded-random';
 
 export interface SplitCounts {
   utterances: number;
@@ -20,18 +21,6 @@ export const DEFAULT_SPLIT_FRACTIONS: Readonly<Record<string, number>> = {
   dev: 0.1,
   test: 0.1,
 };
-
-/** Small seeded PRNG (mulberry32): splits must be reproducible from the seed alone. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function countPlan(
   utterances: readonly Pick<Utterance, 'id' | 'speaker'>[],
@@ -71,7 +60,7 @@ export function planSpeakerSplit(
   for (const u of utterances)
     perSpeaker.set(u.speaker, [...(perSpeaker.get(u.speaker) ?? []), u.id]);
   const speakers = [...perSpeaker.keys()].sort(compareCodePoints);
-  const random = seededRandom(options.seed ?? 0);
+  const random = mulberry32(options.seed ?? 0);
   for (let i = speakers.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [speakers[i], speakers[j]] = [speakers[j] as string, speakers[i] as string];

@@ -2,6 +2,8 @@
  * A small seeded generator (mulberry32) so that initialisation, shuffling and dropout masks are
  * reproducible from one seed on every backend; TF.js's own seeded ops differ between backends.
  */
+import { mulberry32 } from '../seeded-random';
+
 export interface Rng {
   /** Uniform in [0, 1). */
   next(): number;
@@ -12,14 +14,7 @@ export interface Rng {
 }
 
 export function createRng(seed: number): Rng {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   return {
     next,
     normal: () => {

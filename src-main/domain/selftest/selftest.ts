@@ -3,20 +3,9 @@ import type { SelftestParams, SelftestResult } from '../../api/jobs';
 import { initTfBackend } from '../backend/tf-backend';
 import { throwIfAborted } from '../errors';
 import type { LongOperationOptions } from '../jobs/progress';
+import { mulberry32 } from '../seeded-random';
 
 const PROGRESS_INTERVAL_MS = 100;
-
-/** Seeded pseudo-random numbers (mulberry32), so a self-test is the same run every time. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Trains a small LSTM on a toy sequence task (is the first input's mean over time positive?)
@@ -28,7 +17,7 @@ export async function runSelftest(
   { onProgress, signal }: LongOperationOptions = {},
 ): Promise<SelftestResult> {
   const backend = await initTfBackend();
-  const random = seededRandom(params.seed);
+  const random = mulberry32(params.seed);
   const { batch, timeSteps, units } = params;
 
   const model = tf.sequential();

@@ -1,4 +1,5 @@
 /** Synthetic signals with known answers, shared by the audio specs and benchmarks. */
+import { mulberry32 } from '../../seeded-random';
 
 export function sineWave(
   frequency: number,
@@ -15,15 +16,9 @@ export function sineWave(
 
 /** Deterministic uniform noise in [-amplitude, amplitude] (mulberry32), so tests are repeatable. */
 export function noise(length: number, amplitude = 0.5, seed = 1): Float32Array {
-  let state = seed >>> 0;
+  const random = mulberry32(seed);
   const out = new Float32Array(length);
-  for (let i = 0; i < length; i++) {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = ((((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1) * amplitude;
-  }
+  for (let i = 0; i < length; i++) out[i] = (random() * 2 - 1) * amplitude;
   return out;
 }
 

@@ -4,6 +4,7 @@
  * so the recogniser learns an answer for the background the voice-activity detector
  * sometimes lets through. Deterministic: the same seed gives the same samples.
  */
+import { mulberry32 } from '../../seeded-random';
 
 export type NoiseColour = 'white' | 'pink' | 'brown';
 
@@ -17,18 +18,6 @@ export interface RoomToneSpec {
   /** Amplitude of a mains hum (50 Hz and harmonics) relative to the noise RMS; 0 for none. */
   hum: number;
   seed: number;
-}
-
-/** mulberry32: small, fast and seedable, which is all clips of noise need. */
-function uniform(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**
@@ -59,7 +48,7 @@ function colouredNoise(length: number, colour: NoiseColour, random: () => number
 }
 
 export function roomTone(spec: RoomToneSpec, sampleRate: number): Float32Array {
-  const random = uniform(spec.seed);
+  const random = mulberry32(spec.seed);
   const samples = colouredNoise(Math.round(spec.seconds * sampleRate), spec.colour, random);
   const phase = random() * 2 * Math.PI;
   for (let i = 0; i < samples.length; i++) {
@@ -81,7 +70,7 @@ export function roomTone(spec: RoomToneSpec, sampleRate: number): Float32Array {
  * levels from -65 to -35 dBFS, the three colours in turn, a hum in one clip of three.
  */
 export function roomToneSpecs(count: number, seed: number): RoomToneSpec[] {
-  const random = uniform(seed ^ 0x5ea1_0000);
+  const random = mulberry32(seed ^ 0x5ea1_0000);
   return Array.from({ length: count }, (_, k) => ({
     seconds: 0.4 + 0.6 * random(),
     levelDbfs: -65 + 30 * random(),
