@@ -1,6 +1,10 @@
 import type { ExperimentConfigInput } from './experiment-config';
 
-export const PRESET_NAMES = ['digits-small-lstm', 'phones-2x256-lstm'] as const;
+export const PRESET_NAMES = [
+  'digits-small-lstm',
+  'digits-new-speakers',
+  'phones-2x256-lstm',
+] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
 /**
@@ -31,6 +35,21 @@ function digitsSmallLstm(corpus: string, name: string): ExperimentConfigInput {
       bucketing: true,
     },
     seed: 1,
+  };
+}
+
+/**
+ * "digits, new speakers": the small LSTM for speakers it has not heard. Per-speaker CMVN and
+ * speed perturbation 0.9/1.1 of the training utterances (3 x the data per epoch) make up for
+ * having few voices: on FSDD leave-one-speaker-out the mean accuracy went from 85.1% to 89.3%
+ * (0.8-1.2 gave 89.0%; tests/eval/README.md).
+ */
+function digitsNewSpeakers(corpus: string, name: string): ExperimentConfigInput {
+  const base = digitsSmallLstm(corpus, name);
+  return {
+    ...base,
+    features: { ...base.features, cmvn: 'speaker' },
+    augmentation: { speeds: [0.9, 1.1] },
   };
 }
 
@@ -75,9 +94,14 @@ export function presetConfig(
   corpus: string,
   name: string,
 ): ExperimentConfigInput {
-  return preset === 'digits-small-lstm'
-    ? digitsSmallLstm(corpus, name)
-    : phones2x256Lstm(corpus, name);
+  switch (preset) {
+    case 'digits-small-lstm':
+      return digitsSmallLstm(corpus, name);
+    case 'digits-new-speakers':
+      return digitsNewSpeakers(corpus, name);
+    case 'phones-2x256-lstm':
+      return phones2x256Lstm(corpus, name);
+  }
 }
 
 export function defaultPresetFor(task: 'words' | 'phones'): PresetName {
