@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { CORPUS_IMPORT_FORMATS } from '../../../api/corpus';
 import { UnfoldError } from '../../errors';
 import type { LongOperationOptions } from '../../jobs/progress';
 import type { Corpus } from '../model';
@@ -11,18 +12,8 @@ import type { RecordingSource, SkippedFile } from './speech-import';
 import { importSpeechRecordings } from './speech-import';
 import { importConllu, importPlainText, importPolarity, importTsv } from './text-import';
 
-export const IMPORT_FORMATS = [
-  'folders',
-  'pattern',
-  'kaldi',
-  'textgrid',
-  'audacity',
-  'conllu',
-  'brown',
-  'polarity',
-  'tsv',
-  'text',
-] as const;
+/** The formats the API offers are exactly the importers here: one list, the API's. */
+export const IMPORT_FORMATS = CORPUS_IMPORT_FORMATS;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
 export interface ImportRequest extends LongOperationOptions {
