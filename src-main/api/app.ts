@@ -30,6 +30,7 @@ export interface DoctorReport {
   ok: boolean;
   checks: DoctorCheck[];
   backend: BackendStatus | null;
+  /** The ids of the capture devices `audio:devices` lists (never ALSA's silent "null"). */
   captureDevices: string[];
   dataDir: string;
   dataDirFreeBytes: number | null;

@@ -9,6 +9,18 @@ export interface CaptureDeviceInfo {
   description: string;
 }
 
+/**
+ * What every command and view says when no capture device is listed (`unfold audio devices`,
+ * `unfold doctor`, the device pickers): declared once here so that they all say the same.
+ */
+export const NO_CAPTURE_DEVICE = {
+  message: 'No capture device found: ALSA (`arecord -L`) lists none besides "null".',
+  hint:
+    'Connect a microphone and check that your user may open it (the `audio` group; in a ' +
+    'container, pass /dev/snd through), then run `unfold audio devices` again. Files work ' +
+    'without one: `unfold recognize EXP FILE.wav`.',
+} as const;
+
 export type RecorderProgramName = 'arecord' | 'rec' | 'sox';
 export type RecorderStateName = 'idle' | 'starting' | 'recording' | 'paused' | 'stopping';
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CorpusNameSchema, DataNameSchema, DataPathSchema } from './names';
 
 /**
  * Types and parameter schemas of the corpus area of the contract. They mirror the corpus
@@ -7,15 +8,7 @@ import { z } from 'zod';
  */
 
 /** A corpus is named by its folder in `<data>/corpora/`; nothing else can be addressed. */
-export const CorpusNameSchema = z
-  .string()
-  .min(1)
-  .max(120)
-  .refine(
-    (name) => !/[/\\:*?"<>|]/.test(name) && ![...name].some((c) => c.charCodeAt(0) < 32),
-    'a corpus name cannot contain / \\ : * ? " < > | or control characters',
-  )
-  .refine((name) => !name.startsWith('.'), 'a corpus name cannot start with "."');
+export { CorpusNameSchema };
 
 export const UPOS_TAG_NAMES = [
   'ADJ',
@@ -250,9 +243,14 @@ const TextGridSchema = z.object({
     .max(20),
 });
 
+/** Split names become folder names in exports: never "." or "..". */
 const SplitName = z
   .string()
-  .regex(/^[A-Za-z0-9_.]+$/, 'a split name uses letters, digits, _ and .');
+  .max(100)
+  .regex(
+    /^[A-Za-z0-9_][A-Za-z0-9_.]*$/,
+    'a split name uses letters, digits, _ and . (and does not start with .)',
+  );
 
 /** The edits the UI may make (the domain's CorpusEdit, minus add-recording which has its own path). */
 export const CorpusEditSchema = z.discriminatedUnion('type', [
@@ -262,7 +260,8 @@ export const CorpusEditSchema = z.discriminatedUnion('type', [
     changes: z
       .object({
         text: z.string().max(10_000).optional(),
-        speaker: z.string().min(1).max(200).optional(),
+        /** Speakers become folder names in exports (TextGrid): a name, not a path. */
+        speaker: DataNameSchema.optional(),
         split: SplitName.optional(),
       })
       .strict(),
@@ -304,14 +303,11 @@ export interface TierEditOutcome extends EditOutcome {
 export const AddRecordingSchema = z.object({
   corpus: CorpusNameSchema,
   /** The take's WAV, relative to the data folder (what `record:stop` returned). */
-  path: z.string().min(1).max(1000),
-  speaker: z.string().min(1).max(200),
+  path: DataPathSchema,
+  speaker: DataNameSchema,
   /** The prompt: the utterance's label or transcript. */
   text: z.string().min(1).max(10_000),
-  split: z
-    .string()
-    .regex(/^[A-Za-z0-9_.]+$/)
-    .optional(),
+  split: SplitName.optional(),
   /** Keep only this stretch (the voice-activity detector's speech), in seconds. */
   trim: z.object({ start: Seconds, end: Seconds }).optional(),
 });
@@ -367,7 +363,7 @@ export const CorpusImportParamsSchema = z
     out: CorpusNameSchema,
     pattern: z.string().min(1).max(300).optional(),
     split: SplitRequestSchema.optional(),
-    speaker: z.string().min(1).max(200).optional(),
+    speaker: DataNameSchema.optional(),
     brownCategories: z.array(z.string().min(1).max(40)).max(20).optional(),
     brownLimit: z.number().int().min(1).max(1_000_000).optional(),
   })

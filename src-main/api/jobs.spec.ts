@@ -50,7 +50,7 @@ describe('jobSubject', () => {
   it('names the experiment of a resumed run the same way, whatever the title says', () => {
     const resume = JobSpecSchema.parse({
       kind: 'speech-train',
-      params: { config: { name: 'x' }, resume: true },
+      params: { config: { name: 'x', corpus: 'c' }, resume: true },
     });
     expect(jobTitle(resume)).toBe('Resume training experiment x');
     expect(jobSubject(resume)).toEqual({ kind: 'experiment', name: 'x' });

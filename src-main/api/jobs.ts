@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ApiErrorData } from './errors';
+import { CorpusNameSchema, ExperimentNameSchema } from './names';
 import {
   CorpusExportParamsSchema,
   CorpusImportParamsSchema,
@@ -38,17 +39,25 @@ export interface SelftestResult {
  * only its shape is, so that the renderer bundle stays free of domain code.
  */
 export const SpeechTrainParamsSchema = z.object({
-  config: z.record(z.string(), z.unknown()).refine((c) => typeof c.name === 'string', {
-    message: 'the experiment config needs a name',
+  config: z.looseObject({
+    /** The experiment's folder in `<data>/experiments/`. */
+    name: ExperimentNameSchema,
+    /** A corpus of the data folder: a client cannot train on (or write next to) other folders. */
+    corpus: CorpusNameSchema,
   }),
   /** Continue from the experiment's last checkpoint. */
   resume: z.boolean().default(false),
 });
 
 export const SpeechEvaluateParamsSchema = z.object({
-  experiment: z.string().min(1).max(200),
-  corpus: z.string().min(1).max(200).optional(),
-  split: z.string().min(1).max(100).optional(),
+  experiment: ExperimentNameSchema,
+  corpus: CorpusNameSchema.optional(),
+  split: z
+    .string()
+    .min(1)
+    .max(100)
+    .regex(/^[A-Za-z0-9_][A-Za-z0-9_.+-]*$/, 'a split name such as dev or test')
+    .optional(),
 });
 
 export interface SpeechTrainResult {

@@ -7,6 +7,7 @@ import { registerModelCommands } from './commands/model';
 import { registerSelftestCommand } from './commands/selftest';
 import { registerServeCommand } from './commands/serve';
 import { registerSpeechCommands } from './commands/speech';
+import { addProgressOption } from './progress-bar';
 import { runtimePaths } from './runtime-paths';
 
 const paths = runtimePaths(import.meta.url);
@@ -25,5 +26,6 @@ registerAudioCommands(program);
 registerCorpusCommands(program);
 registerModelCommands(program);
 registerSpeechCommands(program);
+addProgressOption(program);
 
 await program.parseAsync(process.argv);

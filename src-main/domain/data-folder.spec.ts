@@ -1,8 +1,8 @@
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { chooseDataFolder, prepareDataFolder } from './data-folder';
+import { chooseDataFolder, prepareDataFolder, resolveInDataFolder } from './data-folder';
 
 describe('data folder', () => {
   it('prefers --data, then UNFOLD_DATA, then the XDG data folder', () => {
@@ -32,6 +32,39 @@ describe('data folder', () => {
           code: 'DATA_FOLDER_UNUSABLE',
         });
       }
+    } finally {
+      await rm(base, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('resolveInDataFolder', () => {
+  it('resolves names inside the data folder and refuses ways out, links included', async () => {
+    const base = await mkdtemp(join(tmpdir(), 'unfold-resolve-'));
+    try {
+      const data = join(base, 'data');
+      await mkdir(join(data, 'corpora'), { recursive: true });
+      await symlink(base, join(data, 'corpora', 'out'));
+      await symlink(join(base, 'nowhere'), join(data, 'corpora', 'gone'));
+      await expect(resolveInDataFolder(data, 'corpora', 'fsdd')).resolves.toBe(
+        join(data, 'corpora', 'fsdd'),
+      );
+      await expect(resolveInDataFolder(base, 'data', 'corpora', 'new', 'deeper')).resolves.toBe(
+        join(data, 'corpora', 'new', 'deeper'),
+      );
+      for (const segments of [
+        ['corpora', 'out'],
+        ['corpora', 'out', 'x'],
+        ['corpora', 'gone'],
+        ['..'],
+        ['corpora', '/etc'],
+      ])
+        await expect(
+          resolveInDataFolder(data, ...segments),
+          segments.join('/'),
+        ).rejects.toMatchObject({
+          code: 'PATH_OUTSIDE_DATA',
+        });
     } finally {
       await rm(base, { recursive: true, force: true });
     }

@@ -29,7 +29,13 @@ export function toErrorData(error: unknown): ErrorData {
   }
   if (error instanceof Error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return { code: typeof code === 'string' ? code : 'INTERNAL', message: error.message };
+    if (typeof code !== 'string') return { code: 'INTERNAL', message: error.message };
+    // Node's system errors start their message with the code ("ENOENT: no such file..."): it is
+    // shown beside the message already, so it is not repeated.
+    const message = error.message.startsWith(`${code}: `)
+      ? error.message.slice(code.length + 2)
+      : error.message;
+    return { code, message };
   }
   return { code: 'INTERNAL', message: String(error) };
 }

@@ -25,12 +25,15 @@ import {
   validateCorpus,
 } from '../domain/corpus/index';
 import { CORPORA_DIR } from '../domain/corpus/corpus-paths';
+import { checkImportSource } from '../domain/corpus/import/import-corpus';
+import { withCorpusLock } from '../domain/corpus/store/commit';
+import { STATE_DIR, VALIDATION_FILE } from '../domain/corpus/store/layout';
+import { resolveInDataFolder } from '../domain/data-folder';
 import type { JobEnvironment } from './job-kinds';
 
 /** Where the UI's exports go: inside the data folder, one folder per corpus and format. */
 export const EXPORTS_DIR = 'exports';
-/** The last validation of a corpus, read by `corpus:list` to show its validity. */
-export const VALIDATION_FILE = '.unfold/validation.json';
+export { VALIDATION_FILE };
 
 export interface StoredValidation {
   revision: number;
@@ -46,8 +49,9 @@ function exists(path: string): Promise<boolean> {
   );
 }
 
-function corpusDir(dataDir: string, name: string): string {
-  return join(dataDir, CORPORA_DIR, name);
+/** A corpus named by a client (checked by the job's schema), inside the data folder. */
+function corpusDir(dataDir: string, name: string): Promise<string> {
+  return resolveInDataFolder(dataDir, CORPORA_DIR, name);
 }
 
 function created(
@@ -67,13 +71,24 @@ function created(
   };
 }
 
+/**
+ * What can be checked before an import job is queued: the source exists and is the kind of
+ * path its format reads. `jobs:start` calls it, so the request fails at once, not the job.
+ */
+export async function checkCorpusImportParams(params: CorpusImportParams): Promise<void> {
+  await checkImportSource({
+    format: params.format,
+    ...(params.source ? { source: params.source } : {}),
+  });
+}
+
 export async function runCorpusImport(
   params: CorpusImportParams,
   { dataDir, onProgress, signal }: JobEnvironment,
 ): Promise<CorpusCreatedResult> {
   const result = await importCorpus({
     format: params.format,
-    outDir: corpusDir(dataDir, params.out),
+    outDir: await corpusDir(dataDir, params.out),
     name: params.out,
     ...(params.source ? { source: params.source } : {}),
     ...(params.pattern ? { pattern: params.pattern } : {}),
@@ -98,7 +113,7 @@ export async function runCorpusSynthWords(
   params: CorpusSynthWordsParams,
   { dataDir, onProgress, signal }: JobEnvironment,
 ): Promise<CorpusCreatedResult> {
-  const result = await synthesiseWords(corpusDir(dataDir, params.out), {
+  const result = await synthesiseWords(await corpusDir(dataDir, params.out), {
     name: params.out,
     words: params.words,
     ...(params.engines ? { engines: params.engines } : {}),
@@ -119,7 +134,7 @@ export async function runCorpusSynthSentences(
   params: CorpusSynthSentencesParams,
   { dataDir, onProgress, signal }: JobEnvironment,
 ): Promise<CorpusCreatedResult> {
-  const result = await synthesiseSentences(corpusDir(dataDir, params.out), {
+  const result = await synthesiseSentences(await corpusDir(dataDir, params.out), {
     name: params.out,
     sentences: params.sentences,
     ...(params.engines ? { engines: params.engines } : {}),
@@ -136,7 +151,7 @@ export async function runCorpusValidate(
   params: CorpusValidateParams,
   { dataDir, onProgress, signal }: JobEnvironment,
 ): Promise<CorpusValidatedResult> {
-  const dir = corpusDir(dataDir, params.corpus);
+  const dir = await corpusDir(dataDir, params.corpus);
   const report = await validateCorpus(dir, { onProgress, signal, checkAudio: params.checkAudio });
   // Remember the outcome for the corpus list; a corpus too broken to read has no revision.
   const revision = await readCorpus(dir).then(
@@ -150,8 +165,9 @@ export async function runCorpusValidate(
       problems: report.problems.length,
       at: new Date().toISOString(),
     };
-    await mkdir(join(dir, '.unfold'), { recursive: true });
-    await writeJsonAtomically(join(dir, VALIDATION_FILE), stored);
+    await mkdir(join(dir, STATE_DIR), { recursive: true });
+    // Under the lock, as every atomic write in a corpus (see removeStrayTempFiles).
+    await withCorpusLock(dir, () => writeJsonAtomically(join(dir, VALIDATION_FILE), stored));
   }
   return {
     corpus: params.corpus,
@@ -165,12 +181,12 @@ export async function runCorpusExport(
   params: CorpusExportParams,
   { dataDir, onProgress, signal }: JobEnvironment,
 ): Promise<CorpusExportedResult> {
-  const corpus = await readCorpus(corpusDir(dataDir, params.corpus));
+  const corpus = await readCorpus(await corpusDir(dataDir, params.corpus));
   // Earlier exports are kept: a new one goes to the next free folder name.
   let folder = join(EXPORTS_DIR, `${params.corpus}-${params.format}`);
   for (let n = 2; await exists(join(dataDir, folder)); n++)
     folder = join(EXPORTS_DIR, `${params.corpus}-${params.format}-${n}`);
-  const outDir = join(dataDir, folder);
+  const outDir = await resolveInDataFolder(dataDir, folder);
   onProgress?.({ fraction: 0, message: `exporting ${params.corpus} as ${params.format}` });
   let written: string[];
   if (params.format === 'kaldi')

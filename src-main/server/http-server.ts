@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import sirv from 'sirv';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -7,7 +9,13 @@ import { WEBSOCKET_PATH } from '../api/contract';
 import type { ClientFrame, ServerFrame } from '../api/envelope';
 import { decodeFrame, encodeFrame } from '../api/wire';
 import type { UnfoldApp } from './unfold-app';
-import { hostHeaderAllowed, originAllowed, tokensMatch } from './serve-security';
+import {
+  contentSecurityPolicyHeader,
+  hostHeaderAllowed,
+  localMachineNames,
+  originAllowed,
+  tokensMatch,
+} from './serve-security';
 
 export interface HttpServerOptions {
   app: UnfoldApp;
@@ -40,14 +48,16 @@ const SECURITY_HEADERS: Record<string, string> = {
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
   const { app, host, token } = options;
   const serveStatic = sirv(options.rendererDir, { single: true, etag: true, dev: false });
+  const contentSecurityPolicy = contentSecurityPolicyHeader(readIndexHtml(options.rendererDir));
   let port = options.port;
 
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
-    if (!hostHeaderAllowed(request.headers.host, host, port)) {
+    if (!hostHeaderAllowed(request.headers.host, host, port, localMachineNames())) {
       response.writeHead(421, { 'Content-Type': 'text/plain' }).end('Misdirected request');
       return;
     }
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
+    response.setHeader('Content-Security-Policy', contentSecurityPolicy);
     serveStatic(request, response, () => {
       response.writeHead(404).end('Not found');
     });
@@ -60,9 +70,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
     if (url.pathname !== WEBSOCKET_PATH) return refuse('404 Not Found');
-    if (!hostHeaderAllowed(request.headers.host, host, port))
+    const machine = localMachineNames();
+    if (!hostHeaderAllowed(request.headers.host, host, port, machine))
       return refuse('421 Misdirected Request');
-    if (!originAllowed(request.headers.origin, host, port)) return refuse('403 Forbidden');
+    if (!originAllowed(request.headers.origin, host, port, machine)) return refuse('403 Forbidden');
     if (!tokensMatch(token, url.searchParams.get('token'))) return refuse('401 Unauthorized');
     sockets.handleUpgrade(request, socket, head, (ws) => serveClient(ws, app));
   });
@@ -88,6 +99,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** The page whose meta tag declares the policy; without one, the strict fallback applies. */
+function readIndexHtml(rendererDir: string): string {
+  try {
+    return readFileSync(join(rendererDir, 'index.html'), 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 function serveClient(ws: WebSocket, app: UnfoldApp): void {

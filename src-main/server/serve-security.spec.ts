@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  contentSecurityPolicyHeader,
   hostHeaderAllowed,
   isLoopbackHost,
   newSessionToken,
@@ -46,5 +49,56 @@ describe('serve security', () => {
     expect(originAllowed('http://127.0.0.1:8080', '127.0.0.1', 8080)).toBe(true);
     expect(originAllowed('https://evil.example', '127.0.0.1', 8080)).toBe(false);
     expect(originAllowed('null', '127.0.0.1', 8080)).toBe(false);
+  });
+
+  const lab = {
+    hostname: 'Lab-PC',
+    addresses: ['127.0.0.1', '::1', '192.168.1.20', 'fd00::2', 'fe80::fc:ff:fe00:1'],
+  };
+
+  it('accepts the machine’s own addresses and names when bound to all interfaces', () => {
+    for (const bound of ['0.0.0.0', '::']) {
+      for (const host of [
+        '192.168.1.20:8080',
+        '[fd00::2]:8080',
+        '[fe80::fc:ff:fe00:1]:8080',
+        'lab-pc:8080',
+        'LAB-PC:8080',
+        '127.0.0.1:8080',
+        'localhost:8080',
+        '[::1]:8080',
+        `${bound.includes(':') ? '[::]' : bound}:8080`,
+      ])
+        expect(hostHeaderAllowed(host, bound, 8080, lab), `${host} on ${bound}`).toBe(true);
+      expect(hostHeaderAllowed('evil.example:8080', bound, 8080, lab)).toBe(false);
+      expect(hostHeaderAllowed('192.168.1.21:8080', bound, 8080, lab)).toBe(false);
+      expect(hostHeaderAllowed('192.168.1.20:8081', bound, 8080, lab)).toBe(false);
+      expect(hostHeaderAllowed('192.168.1.20', bound, 8080, lab)).toBe(false);
+      expect(originAllowed('http://192.168.1.20:8080', bound, 8080, lab)).toBe(true);
+      expect(originAllowed('http://evil.example:8080', bound, 8080, lab)).toBe(false);
+    }
+  });
+
+  it('keeps a loopback bind strict, and a bind to one address to that address and the name', () => {
+    expect(hostHeaderAllowed('192.168.1.20:8080', '127.0.0.1', 8080, lab)).toBe(false);
+    expect(hostHeaderAllowed('lab-pc:8080', '127.0.0.1', 8080, lab)).toBe(false);
+    expect(hostHeaderAllowed('192.168.1.20:8080', '192.168.1.20', 8080, lab)).toBe(true);
+    expect(hostHeaderAllowed('lab-pc:8080', '192.168.1.20', 8080, lab)).toBe(true);
+    expect(hostHeaderAllowed('[fd00::2]:8080', '192.168.1.20', 8080, lab)).toBe(false);
+    expect(hostHeaderAllowed('localhost:8080', '192.168.1.20', 8080, lab)).toBe(false);
+  });
+
+  it('sends the page’s own Content-Security-Policy as a header, with framing forbidden', () => {
+    const html = readFileSync(
+      join(import.meta.dirname, '..', '..', 'src-renderer', 'index.html'),
+      'utf8',
+    );
+    const header = contentSecurityPolicyHeader(html);
+    expect(header).toMatch(/^default-src 'self'; script-src 'self';/);
+    expect(header).toContain("object-src 'none'");
+    expect(header.endsWith("; frame-ancestors 'none'")).toBe(true);
+    expect(contentSecurityPolicyHeader('<html><head></head></html>')).toBe(
+      "default-src 'none'; frame-ancestors 'none'",
+    );
   });
 });

@@ -4,6 +4,7 @@ import { startAppWithPage, type E2eAppWithPage } from './support/app';
 import { openPage } from './support/browser';
 import { ShellPage } from './support/shell-page';
 import { JobsPanel } from './support/jobs-panel';
+import { runJob } from './support/jobs';
 
 let app: E2eAppWithPage;
 
@@ -89,5 +90,22 @@ describe('jobs from the browser', () => {
     expect(await shell.selftestSteps.getAttribute('aria-invalid')).toBe('true');
     await shell.selftestSteps.fill('25');
     expect(await shell.runSelftestButton.isDisabled()).toBe(false);
+  });
+
+  it('shows a job that failed before its first report as Failed, with its error said once', async () => {
+    const jobs = new JobsPanel(app.page);
+    const job = await runJob(app.client, {
+      kind: 'speech-evaluate',
+      params: { experiment: 'no-such-experiment' },
+    });
+    expect(job.state).toBe('failed');
+    await jobs.open();
+    await jobs.waitForState(job.id, 'failed');
+    expect(await jobs.stateText(job.id).textContent()).toContain('Failed');
+    const error = (await jobs.job(job.id).getByTestId('job-error').textContent()) ?? '';
+    expect(error).toContain(job.error?.message ?? 'an error message');
+    // "ENOENT: ENOENT: no such file" was the bug: the code said twice.
+    expect(error).not.toMatch(/(\w+): \1:/);
+    expect(await jobs.job(job.id).textContent()).not.toMatch(/waiting to start/i);
   });
 });

@@ -115,15 +115,32 @@ describe.runIf(tools)('recorder on a fake ALSA microphone', () => {
   it('treats a normal stop (arecord exits with code 1) as success', async () => {
     const recorder = new RecorderService();
     const outPath = join(folder, 'stopped.wav');
-    const firstChunk = new Promise<void>((resolve) => recorder.once('chunk', () => resolve()));
+    const chunks: PcmChunk[] = [];
+    // Stop once the whole spoken source has been captured, however the pipe splits it.
+    const sourceCaptured = new Promise<void>((resolve) =>
+      recorder.on('chunk', (chunk) => {
+        chunks.push(chunk);
+        if (chunk.startSample + chunk.pcm.length >= sourceSamples.length) resolve();
+      }),
+    );
     await recorder.start({ outPath, device: 'fakemic' });
-    await firstChunk;
+    await sourceCaptured;
     const result = await recorder.stop();
     expect(result.reason).toBe('stopped');
     expect(result.error).toBeUndefined();
+    // Every sample delivered before the stop is in the WAV, in order, and nothing else is.
+    const delivered = new Int16Array(chunks.reduce((sum, chunk) => sum + chunk.pcm.length, 0));
+    let offset = 0;
+    for (const chunk of chunks) {
+      expect(chunk.startSample).toBe(offset);
+      delivered.set(chunk.pcm, offset);
+      offset += chunk.pcm.length;
+    }
+    expect(result.samples).toBe(delivered.length);
     const decoded = decodeWav(readFileSync(outPath), outPath).channels[0] as Float32Array;
-    expect(decoded.length).toBe(result.samples);
-    expect(decoded.subarray(0, 1000)).toEqual(sourceSamples.subarray(0, 1000));
+    expect(decoded).toEqual(Float32Array.from(delivered, (v) => v / 32_768));
+    // ... and they are the microphone's samples, bit for bit.
+    expect(decoded.subarray(0, sourceSamples.length)).toEqual(sourceSamples);
   });
 
   it('ends with an error and keeps the audio when the program dies (a vanished device)', async () => {

@@ -96,6 +96,23 @@ describe('the corpus API through the dispatcher', () => {
     expect(list[0]?.validity.state).toBe('unchecked');
   });
 
+  it('refuses to start an import of a folder that does not exist: a plain message, no job', async () => {
+    const before = (await call('jobs:list')).length;
+    const missing = join(dataDir, 'no such folder');
+    const error = await call('jobs:start', {
+      kind: 'corpus-import',
+      params: { format: 'pattern', source: missing, out: 'nothing', pattern: '{label}.wav' },
+    }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({
+      code: 'IMPORT_SOURCE_NOT_FOUND',
+      message: `folder not found: ${missing}`,
+    });
+    expect(await call('jobs:list')).toHaveLength(before);
+  });
+
   it('validates as a job and remembers the outcome for the list', async () => {
     const job = await runJob({ kind: 'corpus-validate', params: { corpus: 'digits' } });
     expect(job.result).toMatchObject({ corpus: 'digits', ok: true, problems: [] });
@@ -247,7 +264,7 @@ describe('the corpus API through the dispatcher', () => {
         speaker: 'dora',
         text: 'yes',
       }),
-    ).rejects.toMatchObject({ code: 'PATH_OUTSIDE_CORPUS' });
+    ).rejects.toMatchObject({ code: 'INVALID_PARAMS' });
   });
 
   it('edits word regions as tier edits, each one undoable', async () => {

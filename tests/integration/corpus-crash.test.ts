@@ -79,6 +79,14 @@ describe('a kill at any moment leaves the corpus valid', () => {
       const report = await validateCorpus(dir, { checkAudio: false });
       expect(report.problems).toEqual([]);
       expect(report.counts.utterances).toBe(60);
+      // A kill between the atomic writer's temporary file and its rename leaves
+      // `<file>.<digits>` (e.g. wav.scp.2234094470); opening or validating removes it.
+      const leftovers = (await readdir(dir, { recursive: true })).filter((p) =>
+        /(wav\.scp|text|utt2spk|spk2utt|segments|reco2dur|corpus\.json|\.TextGrid|\.wav)\.\d+$/.test(
+          p,
+        ),
+      );
+      expect(leftovers).toEqual([]);
     }
   });
 

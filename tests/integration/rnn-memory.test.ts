@@ -33,47 +33,78 @@ function rememberTheBit(count: number, seed: number): SequenceExample[] {
   });
 }
 
-async function accuracyAfterTraining(
-  cell: CellKind,
-): Promise<{ accuracy: number; signalReachingStart: number }> {
-  const model = new RnnModel(
+function rememberingModel(cell: CellKind, seed: number): RnnModel {
+  return new RnnModel(
     parseModelConfig({
       pattern: 'encoder',
       input: { kind: 'features', size: 2 },
       layers: [{ cell, units: 8 }],
       pooling: 'last',
       output: { size: 2 },
-      seed: 4,
+      seed,
     }),
   );
-  const train = rememberTheBit(256, 1);
-  const dev = rememberTheBit(128, 2);
-  await trainModel(model, train, dev, {
+}
+
+const dev = rememberTheBit(128, 2);
+
+/** ||dLoss/dh_0|| / ||dLoss/dh_T||: how much of the error signal reaches the step holding the bit. */
+function signalReachingStart(model: RnnModel): number {
+  const batch = makeBatch(model.config, dev.slice(0, 16));
+  const norms = introspect(model, batch)[0]?.gradNorm.data ?? new Float32Array();
+  const sumAt = (t: number): number => norms.slice(t * 16, (t + 1) * 16).reduce((a, b) => a + b, 0);
+  disposeBatch(batch);
+  return sumAt(0) / sumAt(STEPS - 1);
+}
+
+async function train(model: RnnModel): Promise<number> {
+  await trainModel(model, rememberTheBit(256, 1), dev, {
     epochs: 30,
     batchSize: 32,
     optimizer: { kind: 'adam', learningRate: 0.02 },
     clipNorm: 1,
     seed: 3,
   });
-  const accuracy = evaluate(model, dev, 64).accuracy;
-  // ||dLoss/dh_0|| / ||dLoss/dh_T||: how much of the error signal reaches the step holding the bit.
-  const batch = makeBatch(model.config, dev.slice(0, 16));
-  const norms = introspect(model, batch)[0]?.gradNorm.data ?? new Float32Array();
-  const sumAt = (t: number): number => norms.slice(t * 16, (t + 1) * 16).reduce((a, b) => a + b, 0);
-  disposeBatch(batch);
-  model.dispose();
-  return { accuracy, signalReachingStart: sumAt(0) / sumAt(STEPS - 1) };
+  return evaluate(model, dev, 64).accuracy;
 }
 
+const median = (values: number[]): number =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+
 describe('remembering a bit across 50 steps', () => {
-  // Same size, same seeded budget (30 epochs): the LSTM is at 100% from ~25 epochs, the Elman RNN
-  // is still at chance (it gets to ~90% only after 40). Measured: LSTM 1.0 with 33-38% of the
-  // error signal reaching step 0, Elman 0.48-0.49 with 0.2-0.8% (TF.js and native kernels,
-  // whose float rounding differs): the margins below hold for both.
+  // Same size, same seeded budget (30 epochs). The LSTM learns it: accuracy 1.0 with 21-59% of the
+  // error signal reaching step 0, measured in nine runs over both kernels (seed 4, and its initial
+  // weights multiplied by 1 +- 1e-7).
+  //
+  // One Elman run is no measurement: the trajectory amplifies float rounding (the native and
+  // TF.js kernels' weights differ by 1e-7 after epoch 1, 1e-6 after 10, 1 after 28, though every
+  // step's gradients agree to float32 rounding; see kernels/native-parity.spec.ts). Its outcome
+  // moves with a 1e-7 change of the initial weights on either kernel: accuracy 0.43-0.85, error
+  // signal at step 0 from 0 to 115%; over model seeds 4-10, 2 of 7 runs reach 100% (native and
+  // TF.js alike) and the trained signal is either < 3% (still at chance) or > 100% (a recurrent
+  // matrix that explodes). So the Elman side is the median of five seeds, and the vanishing
+  // gradient is measured where it stops the Elman RNN from learning: at the start of training.
+  // Measured (seeds 4-8): median accuracy 0.48 (native) and 0.49 (TF.js); untrained signal
+  // reaching step 0 below 0.1% for every seed.
   it('an LSTM learns it; an Elman RNN of the same size and budget does not', async () => {
-    const lstm = await accuracyAfterTraining('lstm');
-    const elman = await accuracyAfterTraining('rnn');
-    console.log(JSON.stringify({ lstm, elman }));
+    const lstmModel = rememberingModel('lstm', 4);
+    const lstm = {
+      accuracy: await train(lstmModel),
+      signalReachingStart: signalReachingStart(lstmModel),
+    };
+    lstmModel.dispose();
+    const elmanRuns: Array<{ accuracy: number; untrainedSignal: number }> = [];
+    for (const seed of [4, 5, 6, 7, 8]) {
+      const model = rememberingModel('rnn', seed);
+      const untrainedSignal = signalReachingStart(model);
+      elmanRuns.push({ accuracy: await train(model), untrainedSignal });
+      model.dispose();
+    }
+    const elman = {
+      accuracy: median(elmanRuns.map((r) => r.accuracy)),
+      signalReachingStart: median(elmanRuns.map((r) => r.untrainedSignal)),
+    };
+    console.log(JSON.stringify({ lstm, elman, elmanRuns }));
     expect(lstm.accuracy).toBeGreaterThan(0.95);
     expect(elman.accuracy).toBeLessThan(0.75);
     // The trained LSTM carries the error signal back to the first step; the Elman RNN does not.

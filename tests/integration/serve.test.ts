@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { connect } from 'node:net';
-import { networkInterfaces, tmpdir } from 'node:os';
+import { hostname, networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,6 +54,17 @@ describe('unfold serve', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(await response.text()).toContain('<title>Unfold</title>');
+  });
+
+  it('sends the Content-Security-Policy as an HTTP header on the page', async () => {
+    const response = await fetch(serve.url);
+    const policy = response.headers.get('content-security-policy') ?? '';
+    expect(policy).toContain("default-src 'self'");
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).toContain("frame-ancestors 'none'");
+    // The fallback page of the single-page app (any path) gets it too.
+    const fallback = await fetch(new URL('/some/view', serve.url));
+    expect(fallback.headers.get('content-security-policy')).toBe(policy);
   });
 
   it('refuses a WebSocket without the token or with a wrong one', async () => {
@@ -126,5 +137,70 @@ describe('unfold serve', () => {
     const code = await serve.stop('SIGTERM');
     expect(code).toBe(0);
     expect(serve.output()).toContain('Stopping Unfold');
+  });
+});
+
+/** A plain HTTP GET to one address with a chosen Host header; resolves with the status. */
+function statusOf(address: string, port: number, host: string, path = '/'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    request({ host: address, port, path, headers: { Host: host } }, (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+describe('unfold serve --host 0.0.0.0', () => {
+  let everywhere: ServeProcess;
+  let folder: string;
+  // Only this machine's own interface addresses are ever contacted.
+  const ownAddresses = Object.values(networkInterfaces())
+    .flat()
+    .filter((address) => address && !address.internal && address.family === 'IPv4')
+    .map((address) => address?.address ?? '');
+
+  beforeAll(async () => {
+    folder = await mkdtemp(join(tmpdir(), 'unfold serve all '));
+    everywhere = await startServe(['--host', '0.0.0.0', '--port', '0', '--data', folder]);
+  });
+
+  afterAll(async () => {
+    if (everywhere.child.exitCode === null) await everywhere.stop();
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  it('warns that the network can reach it', () => {
+    expect(everywhere.output()).toContain('warning: listening on 0.0.0.0');
+  });
+
+  it('answers requests that name this machine by its addresses or its name', async () => {
+    const { port } = everywhere;
+    for (const address of ownAddresses)
+      expect(await statusOf(address, port, `${address}:${port}`), address).toBe(200);
+    expect(await statusOf('127.0.0.1', port, `${hostname()}:${port}`)).toBe(200);
+    expect(await statusOf('127.0.0.1', port, `127.0.0.1:${port}`)).toBe(200);
+    expect(await statusOf('127.0.0.1', port, `localhost:${port}`)).toBe(200);
+  });
+
+  it('still refuses other host names, and still demands the token', async () => {
+    const { port, token } = everywhere;
+    expect(await statusOf('127.0.0.1', port, `evil.example:${port}`)).toBe(421);
+    for (const address of [...ownAddresses, '127.0.0.1']) {
+      const url = `ws://${address}:${port}${WEBSOCKET_PATH}`;
+      const origin = { Origin: `http://${address}:${port}` };
+      expect((await handshake(url, origin)).status, address).toBe(401);
+      expect(
+        (
+          await handshake(`${url}?token=${encodeURIComponent(token)}`, {
+            Origin: 'http://evil.example',
+          })
+        ).status,
+      ).toBe(403);
+      const accepted = await handshake(`${url}?token=${encodeURIComponent(token)}`, origin);
+      expect(accepted.status, address).toBe(101);
+      accepted.ws?.close();
+    }
   });
 });

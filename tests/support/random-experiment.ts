@@ -15,6 +15,8 @@ import type { ExperimentLabels } from '../../src-main/domain/speech';
 export interface RandomExperimentOptions {
   /** Drops every layer's backward direction (a phone model that can run live). */
   unidirectional?: boolean;
+  /** Makes every layer run both ways (concatenated): a phone model that cannot stream. */
+  bidirectional?: boolean;
   /** The class labels; `c0`, `c1`, ... when absent. */
   labels?: string[];
 }
@@ -46,7 +48,19 @@ export async function writeRandomExperiment(
           layers: preset.model.layers.map(({ bidirectional: _b, ...layer }) => layer),
         },
       })
-    : preset;
+    : options.bidirectional
+      ? parseExperimentConfig({
+          ...preset,
+          model: {
+            ...preset.model,
+            layers: preset.model.layers.map((layer) => ({
+              ...layer,
+              bidirectional: 'concat' as const,
+            })),
+          },
+          training: { ...preset.training, bptt: { kind: 'full' as const } },
+        })
+      : preset;
   const dims = featureDims(featureConfigOf(config));
   const model = new RnnModel(modelConfigFor(config, dims, classes));
   await mkdir(join(dir, 'model'), { recursive: true });

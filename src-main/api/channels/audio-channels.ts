@@ -12,10 +12,8 @@ import type {
   VadPayload,
 } from '../audio';
 import type { ApiErrorData } from '../errors';
+import { DataNameSchema, DataPathSchema } from '../names';
 import { event, none, request } from './define';
-
-/** A path relative to the data folder; main resolves it and refuses anything outside. */
-const DataPathSchema = z.string().min(1).max(1000);
 
 /** Uploads cross the socket in one frame (64 MB); this leaves room for the envelope. */
 export const MAX_IMPORT_BYTES = 60 * 1024 * 1024;
@@ -54,7 +52,8 @@ export const audioRequests = {
   'audio:bytes': request<AudioBytes>()(z.object({ path: DataPathSchema })),
   'audio:import': request<RecordingEntry>()(
     z.object({
-      name: z.string().min(1).max(255),
+      /** The uploaded file's own name: it becomes `imports/<name>`. */
+      name: DataNameSchema,
       bytes: z.instanceof(Uint8Array).refine((bytes) => bytes.byteLength <= MAX_IMPORT_BYTES, {
         message: `the file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB`,
       }),

@@ -6,17 +6,10 @@ import type {
   ExperimentPreset,
   Posteriorgram,
 } from '../experiments';
+import { CorpusNameSchema, DataPathSchema, ExperimentNameSchema } from '../names';
 import { none, request } from './define';
 
-/** An experiment's name: one folder under <data>/experiments, never a path. */
-export const ExperimentNameSchema = z
-  .string()
-  .min(1)
-  .max(200)
-  .regex(/^[^/\\]+$/, 'an experiment name, not a path')
-  .refine((name) => name !== '.' && name !== '..' && !name.startsWith('.'), {
-    message: 'an experiment name, not a path',
-  });
+export { ExperimentNameSchema };
 
 const SplitNameSchema = z
   .string()
@@ -38,10 +31,8 @@ export const experimentRequests = {
         split: SplitNameSchema,
         utteranceId: z.string().min(1).max(500),
       }),
-      z.object({ name: ExperimentNameSchema, path: z.string().min(1).max(1000) }),
+      z.object({ name: ExperimentNameSchema, path: DataPathSchema }),
     ]),
   ),
-  'experiments:presets': request<ExperimentPreset[]>()(
-    z.object({ corpus: z.string().min(1).max(500) }),
-  ),
+  'experiments:presets': request<ExperimentPreset[]>()(z.object({ corpus: CorpusNameSchema })),
 } as const;

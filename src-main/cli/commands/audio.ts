@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import { chooseDataFolder } from '../../domain/data-folder';
-import { listCaptureDevices } from '../../domain/audio/capture-devices';
+import { listCaptureDevices, noCaptureDeviceError } from '../../domain/audio/capture-devices';
 import { normaliseUtterance } from '../../domain/audio/cmvn';
 import { FeatureCache } from '../../domain/audio/feature-cache';
 import type { FeatureConfigInput, FeatureKind } from '../../domain/audio/feature-config';
@@ -149,6 +149,7 @@ interface FeaturesOptions {
   rate: number;
   cache: boolean;
   data?: string;
+  repairNonfinite?: boolean;
 }
 
 async function computeFeatures(
@@ -160,8 +161,16 @@ async function computeFeatures(
   if (options.melBands !== undefined) input.melBands = options.melBands;
   if (options.numCeps !== undefined) input.numCeps = options.numCeps;
   const config = resolveFeatureConfig(input);
-  if (!options.cache) {
-    const audio = await readAudioFile(file, { sampleRate: config.sampleRate });
+  // A repaired file is never cached: its bytes would later serve a read that must refuse.
+  if (!options.cache || options.repairNonfinite) {
+    const audio = await readAudioFile(file, {
+      sampleRate: config.sampleRate,
+      nonFinite: options.repairNonfinite ? 'repair' : 'refuse',
+    });
+    if (audio.repairedNonFinite > 0 && !options.json)
+      process.stderr.write(
+        `${file}: ${audio.repairedNonFinite} non-finite sample(s) set to 0 (--repair-nonfinite)\n`,
+      );
     return { features: extractFeatures(audio, config), cached: false };
   }
   const cache = new FeatureCache(join(chooseDataFolder(options.data).dir, 'cache', 'features'));
@@ -293,11 +302,17 @@ export function registerAudioCommands(program: Command): void {
     });
   audio
     .command('devices')
-    .description('List capture devices (arecord -L)')
+    .description(
+      'List the capture devices to pass as --device (arecord -L without the silent "null"); ' +
+        'exits with 1 and says what to do when there is none',
+    )
     .option('--json', 'print as JSON')
     .action(async (options: { json?: boolean }) => {
       try {
         const devices = await listCaptureDevices();
+        // No device is a failure here: this command exists to find one to record from, so a
+        // script running `unfold audio devices && unfold record ...` must stop.
+        if (devices.length === 0) throw noCaptureDeviceError();
         if (options.json) process.stdout.write(JSON.stringify(devices, null, 2) + '\n');
         else
           for (const device of devices)
@@ -332,6 +347,10 @@ export function registerAudioCommands(program: Command): void {
     .option('--num-ceps <n>', 'cepstra for MFCC (default 13)', positiveNumber('--num-ceps'))
     .option('--rate <hz>', 'working sample rate', positiveNumber('--rate'), 16_000)
     .option('--no-cache', 'do not use the feature cache in the data folder')
+    .option(
+      '--repair-nonfinite',
+      'set NaN/infinite samples of a float WAV to 0 (default: refuse the file with AUDIO_NONFINITE)',
+    )
     .option(
       '--data <dir>',
       'data folder holding the feature cache (default: UNFOLD_DATA or the platform data folder)',

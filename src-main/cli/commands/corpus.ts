@@ -2,11 +2,15 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { chooseDataFolder } from '../../domain/data-folder';
 import { UnfoldError } from '../../domain/errors';
-import { corpusOutputDir, findCorpusDir } from '../../domain/corpus/corpus-paths';
+import { corpusFolderArg, newCorpusFolderArg } from '../data-names';
 import { exportKaldi, exportText, exportTextGrids } from '../../domain/corpus/export/exporters';
 import { decodeUtf8, splitLines } from '../../domain/corpus/formats/utf8';
 import type { ImportFormat } from '../../domain/corpus/import/import-corpus';
-import { IMPORT_FORMATS, importCorpus } from '../../domain/corpus/import/import-corpus';
+import {
+  IMPORT_FORMATS,
+  checkImportSource,
+  importCorpus,
+} from '../../domain/corpus/import/import-corpus';
 import { corpusStats } from '../../domain/corpus/session';
 import type { SplitRequest } from '../../domain/corpus/split-corpus';
 import { splitCorpus } from '../../domain/corpus/split-corpus';
@@ -91,7 +95,7 @@ export function registerCorpusCommands(program: Command): void {
     .option('--json', 'print the report as JSON')
     .action(async (dirArg: string, options: CommonOptions & { audio: boolean }) => {
       try {
-        const dir = await findCorpusDir(dirArg, dataDir(options));
+        const dir = await corpusFolderArg(dirArg, dataDir(options));
         const report = await withProgressBar(options.json, (progress) =>
           validateCorpus(dir, { ...progress, checkAudio: options.audio }),
         );
@@ -132,7 +136,14 @@ export function registerCorpusCommands(program: Command): void {
     )
     .option('--seed <n>', 'seed for --split speaker', '0')
     .option('--speaker <id>', 'speaker id for textgrid/audacity pairs without speaker folders')
-    .option('--strict', 'stop at the first unreadable audio file instead of skipping it')
+    .option(
+      '--strict',
+      'fail instead of skipping: an unreadable audio file, a file that does not match the pattern, a label track without its WAV',
+    )
+    .option(
+      '--repair-nonfinite',
+      'set NaN/infinite samples in float WAVs to 0 and report them (default: refuse such files)',
+    )
     .option('--categories <list>', 'brown: only these categories (e.g. news,editorial)')
     .option('--limit <n>', 'brown: at most this many sentences')
     .option('--data <dir>', 'data folder (default: UNFOLD_DATA or the platform data folder)')
@@ -149,7 +160,10 @@ export function registerCorpusCommands(program: Command): void {
               'BAD_OPTION',
               `Unknown format "${format}"; use one of ${IMPORT_FORMATS.join(', ')}.`,
             );
-          const outDir = corpusOutputDir(String(options.out), dataDir(options));
+          // Before anything else: a mistyped source is one plain line, not a failed import.
+          await checkImportSource({ format, ...(source ? { source } : {}) });
+          const limit = wholeNumber(options.limit as string | undefined, '--limit');
+          const outDir = await newCorpusFolderArg(String(options.out), dataDir(options));
           const split = splitRequest({
             split: options.split as string | undefined,
             fractions: options.fractions as string | undefined,
@@ -166,13 +180,12 @@ export function registerCorpusCommands(program: Command): void {
               ...(split ? { split } : {}),
               ...(typeof options.speaker === 'string' ? { speaker: options.speaker } : {}),
               strict: Boolean(options.strict),
+              repairNonFinite: Boolean(options.repairNonfinite),
               brown: {
                 ...(typeof options.categories === 'string'
                   ? { categories: options.categories.split(',') }
                   : {}),
-                ...(typeof options.limit === 'string'
-                  ? { limitSentences: Number(options.limit) }
-                  : {}),
+                ...(limit !== undefined ? { limitSentences: limit } : {}),
               },
             }),
           );
@@ -186,6 +199,7 @@ export function registerCorpusCommands(program: Command): void {
                   stats,
                   skipped: result.skipped,
                   unmatched: result.unmatched,
+                  repaired: result.repaired ?? [],
                 },
                 null,
                 2,
@@ -201,9 +215,11 @@ export function registerCorpusCommands(program: Command): void {
             );
             for (const skip of result.skipped)
               print(`skipped ${skip.path}: [${skip.code}] ${skip.reason}`);
+            for (const fix of result.repaired ?? [])
+              print(`repaired ${fix.path}: ${fix.nonFiniteSamples} non-finite sample(s) set to 0`);
             if (result.unmatched.length > 0)
               print(
-                `${result.unmatched.length} file(s) did not match the pattern, e.g. ${result.unmatched[0]}`,
+                `${result.unmatched.length} file(s) not imported (${format === 'pattern' ? 'they do not match the pattern' : 'no WAV file beside them'}), e.g. ${result.unmatched[0]}; --strict makes this an error`,
               );
           }
         } catch (error) {
@@ -224,7 +240,7 @@ export function registerCorpusCommands(program: Command): void {
     .option('--json', 'print the written files as JSON')
     .action(async (dirArg: string, options: CommonOptions & { format: string; out: string }) => {
       try {
-        const corpusValue = await readCorpus(await findCorpusDir(dirArg, dataDir(options)));
+        const corpusValue = await readCorpus(await corpusFolderArg(dirArg, dataDir(options)));
         let written: string[];
         if (options.format === 'kaldi') written = await exportKaldi(corpusValue, options.out);
         else if (options.format === 'textgrid')
@@ -288,7 +304,7 @@ export function registerCorpusCommands(program: Command): void {
         ...(options.words ? options.words.split(',') : []),
         ...(options.wordFile ? await readLines(options.wordFile) : []),
       ];
-      const outDir = corpusOutputDir(String(options.out), dataDir(options));
+      const outDir = await newCorpusFolderArg(String(options.out), dataDir(options));
       const stretches = numberList(options.rates, '--rates');
       const pitchCents = numberList(options.pitches, '--pitches');
       const silenceClips = wholeNumber(options.silence, '--silence');
@@ -335,7 +351,7 @@ export function registerCorpusCommands(program: Command): void {
   ).action(async (options: CommonOptions & Record<string, string | undefined>) => {
     try {
       const sentences = await readLines(String(options.textFile));
-      const outDir = corpusOutputDir(String(options.out), dataDir(options));
+      const outDir = await newCorpusFolderArg(String(options.out), dataDir(options));
       const result = await withProgressBar(Boolean(options.json), (progress) =>
         synthesiseSentences(outDir, {
           ...progress,
@@ -396,9 +412,13 @@ export function registerCorpusCommands(program: Command): void {
             ...(options.seed ? { seed: options.seed } : {}),
           });
           if (!request) throw new UnfoldError('BAD_SPLIT', 'Give --by.');
-          const result = await splitCorpus(await findCorpusDir(dirArg, dataDir(options)), request, {
-            dryRun: Boolean(options.dryRun),
-          });
+          const result = await splitCorpus(
+            await corpusFolderArg(dirArg, dataDir(options)),
+            request,
+            {
+              dryRun: Boolean(options.dryRun),
+            },
+          );
           if (options.json) print(JSON.stringify(result, null, 2));
           else {
             for (const [split, counts] of Object.entries(result.counts))
@@ -423,7 +443,7 @@ export function registerCorpusCommands(program: Command): void {
     .option('--json', 'print the statistics as JSON')
     .action(async (dirArg: string, options: CommonOptions) => {
       try {
-        const loaded = await readCorpus(await findCorpusDir(dirArg, dataDir(options)));
+        const loaded = await readCorpus(await corpusFolderArg(dirArg, dataDir(options)));
         const stats = corpusStats(loaded.data);
         if (options.json)
           print(

@@ -1,12 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import type { Command } from 'commander';
-import { readAudioFile } from '../../domain/audio/wav';
-import { encodeNpy } from '../../domain/audio/npy';
 import { RecorderService } from '../../domain/audio/recorder';
 import { chooseDataFolder } from '../../domain/data-folder';
 import { UnfoldError } from '../../domain/errors';
-import { writeFileAtomically } from '../../domain/fs/atomic-write';
 import type { Progress } from '../../domain/jobs/progress';
 import { CELL_KINDS } from '../../domain/rnn/cell-spec';
 import type { CellKind } from '../../domain/rnn/cell-spec';
@@ -14,7 +11,6 @@ import {
   PRESET_NAMES,
   defaultPresetFor,
   evaluateExperiment,
-  experimentDir,
   loadRecognizer,
   parseExperimentConfig,
   presetConfig,
@@ -27,8 +23,16 @@ import type {
   PresetName,
   WordEvaluation,
 } from '../../domain/speech';
+import type { FileWordsResult } from '../../domain/speech/file-recognition';
+import { recognizePhonesInFile, recognizeWordsInFile } from '../../domain/speech/file-recognition';
 import { recognizeWordsFromRecorder, streamPhonesFromRecorder } from '../../domain/speech/live';
 import { describeWord } from './word-result-line';
+import { corpusFolderArg, experimentFolderArg, looksLikePath } from '../data-names';
+import {
+  inspectExperimentFolder,
+  readExperimentConfig,
+  recordedCorpusDir,
+} from '../../domain/speech/experiment-store';
 import { reportCliError } from '../cli-errors';
 import { printLine as print, withProgressBar } from '../progress-bar';
 
@@ -214,15 +218,112 @@ interface CommonFlags {
   json?: boolean;
 }
 
+/** `unfold train`'s flags that choose how the folder is used. */
+interface TrainRunFlags {
+  resume?: boolean;
+  force?: boolean;
+}
+
+/** Flags that change the config: a resumed run keeps its config.json (only --epochs may change). */
+const CONFIG_FLAGS = [
+  ['task', '--task'],
+  ['config', '--config'],
+  ['preset', '--preset'],
+  ['batch', '--batch'],
+  ['lr', '--lr'],
+  ['cell', '--cell'],
+  ['units', '--units'],
+  ['layers', '--layers'],
+  ['bidirectional', '--bidirectional'],
+  ['seed', '--seed'],
+  ['trainSplit', '--train-split'],
+  ['devSplit', '--dev-split'],
+  ['testSplit', '--test-split'],
+] as const;
+
+interface PlannedRun {
+  config: ExperimentConfig;
+  corpusDir: string;
+}
+
+/** A new run: the config from the flags, into a folder that is new, empty, or (--force) an experiment. */
+async function newRun(
+  flags: TrainFlags & CommonFlags & TrainRunFlags,
+  outDir: string,
+  dataDir: string,
+): Promise<PlannedRun> {
+  if (!flags.task || !flags.corpus)
+    throw new UnfoldError(
+      'BAD_ARGUMENT',
+      'unfold train needs --task and --corpus (or --resume to continue an experiment).',
+    );
+  const corpusDir = await corpusFolderArg(flags.corpus, dataDir);
+  const config = await experimentConfigFromFlags(flags);
+  const folder = await inspectExperimentFolder(outDir);
+  if (folder.kind === 'experiment') {
+    if (!flags.force)
+      throw new UnfoldError(
+        'EXPERIMENT_EXISTS',
+        `${outDir} already holds an experiment. Continue it with --resume, or start it over with --force (deletes the ${folder.runFiles.length} files of its previous run).`,
+      );
+    const listed = folder.runFiles.slice(0, 20).map((file) => `  ${file}`);
+    if (folder.runFiles.length > 20) listed.push(`  ... and ${folder.runFiles.length - 20} more`);
+    process.stderr.write(
+      `--force: deleting ${folder.runFiles.length} files of the previous run in ${outDir}:\n${listed.join('\n')}\n`,
+    );
+  }
+  return { config, corpusDir };
+}
+
+/** A resumed run: the experiment's own config and, unless given, the corpus it was trained on. */
+async function resumedRun(
+  flags: TrainFlags & CommonFlags & TrainRunFlags,
+  outDir: string,
+  dataDir: string,
+): Promise<PlannedRun> {
+  if (flags.force) throw new UnfoldError('BAD_ARGUMENT', 'Give --resume or --force, not both.');
+  const changed = CONFIG_FLAGS.filter(([key]) => flags[key] !== undefined).map(([, flag]) => flag);
+  if (changed.length > 0)
+    throw new UnfoldError(
+      'BAD_ARGUMENT',
+      `--resume continues with the experiment's config.json; ${changed.join(', ')} would change it (only --epochs may). Start a new experiment instead.`,
+    );
+  const folder = await inspectExperimentFolder(outDir);
+  if (folder.kind !== 'experiment')
+    throw new UnfoldError(
+      'EXPERIMENT_NOT_FOUND',
+      `There is no experiment to resume in ${outDir}. Start one without --resume.`,
+    );
+  const stored = await readExperimentConfig(outDir);
+  const epochs = positive(flags.epochs, '--epochs');
+  const config = epochs ? { ...stored, training: { ...stored.training, epochs } } : stored;
+  const corpusDir = flags.corpus
+    ? await corpusFolderArg(flags.corpus, dataDir)
+    : ((!flags.data ? await recordedCorpusDir(outDir) : null) ??
+      (await corpusFolderArg(stored.corpus, dataDir)));
+  return { config: parseExperimentConfig(config), corpusDir };
+}
+
 export function registerSpeechCommands(program: Command): void {
   program
     .command('train')
     .description(
       'Train a speech experiment (isolated words or per-frame phones) into <data>/experiments/EXP',
     )
-    .requiredOption('--task <task>', 'words | phones')
-    .requiredOption('--corpus <name>', 'corpus name in the data folder, or a path')
+    .option('--task <task>', 'words | phones (required unless --resume)')
+    .option(
+      '--corpus <name>',
+      'corpus name in the data folder, or a path (required unless --resume)',
+    )
     .requiredOption('--out <exp>', 'experiment name (in the data folder) or path')
+    .option(
+      '--resume',
+      'continue an interrupted experiment from its last checkpoint, with its config.json (--epochs may change)',
+    )
+    .option(
+      '--force',
+      'start an existing experiment over: deletes the files of its previous run (it lists them first)',
+    )
     .option('--config <file>', 'experiment config JSON (see config.json of an experiment)')
     .option('--preset <name>', `preset: ${PRESET_NAMES.join(' | ')} (default by task)`)
     .option('--epochs <n>', 'training epochs')
@@ -239,13 +340,22 @@ export function registerSpeechCommands(program: Command): void {
     .option('--test-split <names>', 'test splits, comma-separated')
     .option('--data <dir>', 'data folder (default: UNFOLD_DATA or the platform data folder)')
     .option('--json', 'print the result as JSON')
-    .action(async (flags: TrainFlags & CommonFlags) => {
+    .action(async (flags: TrainFlags & CommonFlags & TrainRunFlags) => {
       try {
         const dataDir = chooseDataFolder(flags.data).dir;
-        const config = await experimentConfigFromFlags(flags);
-        const outDir = experimentDir(flags.out, dataDir);
+        const outDir = await experimentFolderArg(flags.out, dataDir);
+        const { config, corpusDir } = flags.resume
+          ? await resumedRun(flags, outDir, dataDir)
+          : await newRun(flags, outDir, dataDir);
         const result = await withProgress(flags.json, (progress) =>
-          trainExperiment(config, { ...progress, dataDir, outDir }),
+          trainExperiment(config, {
+            ...progress,
+            dataDir,
+            outDir,
+            corpusDir,
+            resume: Boolean(flags.resume),
+            replace: Boolean(flags.force),
+          }),
         );
         if (flags.json) {
           print(
@@ -286,11 +396,19 @@ export function registerSpeechCommands(program: Command): void {
       ) => {
         try {
           const dataDir = chooseDataFolder(flags.data).dir;
+          const dir = await experimentFolderArg(exp, dataDir);
+          // --corpus, else --data, else (an experiment given by path) where it was trained.
+          const corpusDir = flags.corpus
+            ? await corpusFolderArg(flags.corpus, dataDir)
+            : !flags.data && looksLikePath(exp)
+              ? await recordedCorpusDir(dir)
+              : null;
           const evaluation = await withProgress(flags.json, (progress) =>
-            evaluateExperiment(experimentDir(exp, dataDir), {
+            evaluateExperiment(dir, {
               ...progress,
               dataDir,
               ...(flags.corpus ? { corpus: flags.corpus } : {}),
+              ...(corpusDir ? { corpusDir } : {}),
               ...(flags.split ? { split: flags.split } : {}),
               ...(flags.medianWindow
                 ? { medianWindow: positive(flags.medianWindow, '--median-window') }
@@ -320,6 +438,10 @@ export function registerSpeechCommands(program: Command): void {
     .option('--seconds <n>', 'phones --live: stop after this many seconds')
     .option('--npy <file>', 'phones: where to write the posteriors (default FILE.posteriors.npy)')
     .option('--top <k>', 'words: how many candidates to show', '3')
+    .option(
+      '--repair-nonfinite',
+      'set NaN/infinite samples of a float WAV to 0 (default: refuse the file with AUDIO_NONFINITE)',
+    )
     .option('--data <dir>', 'data folder (default: UNFOLD_DATA or the platform data folder)')
     .option('--json', 'print the result as JSON')
     .action(
@@ -332,11 +454,12 @@ export function registerSpeechCommands(program: Command): void {
           seconds?: string;
           npy?: string;
           top: string;
+          repairNonfinite?: boolean;
         },
       ) => {
         try {
           const dataDir = chooseDataFolder(flags.data).dir;
-          const recognizer = await loadRecognizer(experimentDir(exp, dataDir));
+          const recognizer = await loadRecognizer(await experimentFolderArg(exp, dataDir));
           try {
             if (flags.live) {
               await recognizeLive(recognizer, flags);
@@ -347,28 +470,22 @@ export function registerSpeechCommands(program: Command): void {
                 'BAD_ARGUMENT',
                 'Give a WAV file, or --live to use the microphone.',
               );
-            const audio = await readAudioFile(file);
+            const nonFinite = flags.repairNonfinite ? 'repair' : 'refuse';
+            const topK = positive(flags.top, '--top') ?? 3;
             if (recognizer.task === 'words') {
-              const result = await recognizer.recognizeWord(audio, {
-                topK: positive(flags.top, '--top') ?? 3,
-              });
+              const result = await withProgressBar(flags.json, (progress) =>
+                recognizeWordsInFile(file, recognizer, { ...progress, nonFinite, topK }),
+              );
+              warnRepaired(file, result.repairedNonFinite, flags.json);
               if (flags.json) print(JSON.stringify(result));
-              else {
-                print(describeWord(result));
-                for (const t of result.top) print(`  ${t.label}\t${t.probability.toFixed(3)}`);
-              }
+              else printFileWords(result);
             } else {
-              const result = await recognizer.phonePosteriors(audio);
               const npy =
                 flags.npy ?? `${file.slice(0, file.length - extname(file).length)}.posteriors.npy`;
-              await writeFileAtomically(
-                npy,
-                encodeNpy({
-                  data: result.posteriors,
-                  frames: result.frames,
-                  dims: result.phones.length,
-                }),
+              const result = await withProgressBar(flags.json, (progress) =>
+                recognizePhonesInFile(file, recognizer, npy, { ...progress, nonFinite }),
               );
+              warnRepaired(file, result.repairedNonFinite, flags.json);
               if (flags.json)
                 print(
                   JSON.stringify({
@@ -376,6 +493,9 @@ export function registerSpeechCommands(program: Command): void {
                     frames: result.frames,
                     phones: result.phones,
                     npy,
+                    durationSeconds: result.durationSeconds,
+                    streamed: result.streamed,
+                    repairedNonFinite: result.repairedNonFinite,
                   }),
                 );
               else {
@@ -393,6 +513,27 @@ export function registerSpeechCommands(program: Command): void {
         }
       },
     );
+}
+
+/** Says on stderr that (and how many) non-finite samples were replaced, as the user asked. */
+function warnRepaired(file: string, count: number, json: boolean | undefined): void {
+  if (count > 0 && !json)
+    process.stderr.write(`${file}: ${count} non-finite sample(s) set to 0 (--repair-nonfinite)\n`);
+}
+
+/** One line per word, `start-end s  word (p)`, and the candidates when there is one word. */
+function printFileWords(result: FileWordsResult): void {
+  if (result.words.length === 0) {
+    process.stderr.write(
+      `${result.file}: no speech found in ${result.durationSeconds.toFixed(1)} s ` +
+        "(nothing louder than the voice-activity detector's start level).\n",
+    );
+    return;
+  }
+  for (const word of result.words)
+    print(`${word.startSeconds.toFixed(2)}-${word.endSeconds.toFixed(2)} s\t${describeWord(word)}`);
+  const only = result.words.length === 1 ? result.words[0] : undefined;
+  if (only) for (const t of only.top) print(`  ${t.label}\t${t.probability.toFixed(3)}`);
 }
 
 async function recognizeLive(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseArecordList } from './capture-devices';
+import { parseArecordList, usableCaptureDevices } from './capture-devices';
 
 describe('parseArecordList', () => {
   it('reads ids and their indented descriptions', () => {
@@ -25,5 +25,11 @@ describe('parseArecordList', () => {
       },
       { id: 'fakemic', name: 'fakemic', description: '' },
     ]);
+  });
+
+  it('leaves ALSA\'s silent "null" device out of the list users see', () => {
+    const output = 'null\n    Discard all samples\nfakemic\n    Test microphone\n';
+    expect(usableCaptureDevices(output).map((device) => device.id)).toEqual(['fakemic']);
+    expect(usableCaptureDevices('null\n    Discard all samples\n')).toEqual([]);
   });
 });

@@ -1,5 +1,8 @@
 import { execFile } from 'node:child_process';
+import { NO_CAPTURE_DEVICE } from '../../api/audio';
 import { UnfoldError } from '../errors';
+
+export { NO_CAPTURE_DEVICE };
 
 export interface CaptureDevice {
   /** What to pass as `device` (arecord -D, AUDIODEV for sox). */
@@ -8,6 +11,12 @@ export interface CaptureDevice {
   name: string;
   description: string;
 }
+
+/**
+ * ALSA's "null" PCM captures endless zeros: listing it would offer a "microphone" that records
+ * silence, so no list shown to a user contains it.
+ */
+const SILENT_DEVICE_IDS = new Set(['null']);
 
 /** Parses `arecord -L`: an unindented line is a device id, indented lines describe it. */
 export function parseArecordList(output: string): CaptureDevice[] {
@@ -27,7 +36,24 @@ export function parseArecordList(output: string): CaptureDevice[] {
   return devices.map((device) => ({ ...device, name: device.name || device.id }));
 }
 
-/** Lists ALSA capture devices with `arecord -L` (the null device left out). */
+/** The devices a user can record from, out of `arecord -L`'s output. */
+export function usableCaptureDevices(output: string): CaptureDevice[] {
+  return parseArecordList(output).filter((device) => !SILENT_DEVICE_IDS.has(device.id));
+}
+
+/** The error `unfold audio devices` ends with when the list is empty. */
+export function noCaptureDeviceError(): UnfoldError {
+  return new UnfoldError(
+    'NO_CAPTURE_DEVICE',
+    `${NO_CAPTURE_DEVICE.message} ${NO_CAPTURE_DEVICE.hint}`,
+  );
+}
+
+/**
+ * The one list of capture devices (`arecord -L` without the null device) that the CLI, the
+ * doctor, the API's `audio:devices` and hence the device pickers all show. Throws
+ * RECORDER_NOT_FOUND when arecord is missing and DEVICE_LIST_FAILED when it fails.
+ */
 export async function listCaptureDevices(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<CaptureDevice[]> {
@@ -54,5 +80,5 @@ export async function listCaptureDevices(
       resolve(stdout);
     });
   });
-  return parseArecordList(output).filter((device) => device.id !== 'null');
+  return usableCaptureDevices(output);
 }

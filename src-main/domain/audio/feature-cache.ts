@@ -124,7 +124,7 @@ export class FeatureCache {
       result.set(path, features);
       options.onProgress?.({
         fraction: (index + 1) / paths.length,
-        message: `features ${index + 1}/${paths.length}`,
+        message: `features: ${index + 1}/${paths.length}`,
         metrics: { cacheHits: hits },
       });
     }

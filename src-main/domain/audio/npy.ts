@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import type { FileHandle } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
 import { UnfoldError } from '../errors';
 import type { FeatureMatrix } from './feature-matrix';
 
@@ -49,4 +52,72 @@ export function decodeNpy(bytes: Uint8Array, name: string): FeatureMatrix {
   const data = new Float32Array(frames * dims);
   for (let i = 0; i < data.length; i++) data[i] = view.getFloat32(start + i * 4, true);
   return { data, frames, dims };
+}
+
+/** Header bytes of a streamed .npy: fixed, so the final shape can be written over it. */
+const STREAM_HEADER_BYTES = 128;
+
+function streamHeader(frames: number, dims: number): Uint8Array {
+  const dict = `{'descr': '<f4', 'fortran_order': False, 'shape': (${frames}, ${dims}), }`;
+  const length = STREAM_HEADER_BYTES - MAGIC.length - 4;
+  const header = dict.padEnd(length - 1, ' ') + '\n';
+  const bytes = new Uint8Array(STREAM_HEADER_BYTES);
+  bytes.set(MAGIC, 0);
+  bytes[6] = 1;
+  new DataView(bytes.buffer).setUint16(8, length, true);
+  for (let i = 0; i < header.length; i++) bytes[MAGIC.length + 4 + i] = header.charCodeAt(i);
+  return bytes;
+}
+
+/**
+ * Writes a float32 [frames, dims] .npy row block by row block, for outputs too long to hold
+ * (an hour of posteriors): rows go to a temporary file beside `path`, and finish() writes the
+ * final shape into the header and renames it into place, so `path` is never half written.
+ */
+export class NpyStreamWriter {
+  private frames = 0;
+  private constructor(
+    readonly path: string,
+    readonly dims: number,
+    private readonly temporary: string,
+    private readonly handle: FileHandle,
+  ) {}
+
+  static async open(path: string, dims: number): Promise<NpyStreamWriter> {
+    const temporary = `${path}.${randomBytes(4).toString('hex')}.part`;
+    const handle = await open(temporary, 'w');
+    await handle.write(streamHeader(0, dims), 0, STREAM_HEADER_BYTES, 0);
+    return new NpyStreamWriter(path, dims, temporary, handle);
+  }
+
+  /** Appends row-major rows (a multiple of dims values). */
+  async append(rows: Float32Array): Promise<void> {
+    if (rows.length % this.dims !== 0)
+      throw new Error(`npy rows of ${rows.length} values are not a multiple of ${this.dims}`);
+    const bytes = new Uint8Array(rows.length * 4);
+    const view = new DataView(bytes.buffer);
+    for (let i = 0; i < rows.length; i++) view.setFloat32(i * 4, rows[i] as number, true);
+    await this.handle.write(
+      bytes,
+      0,
+      bytes.length,
+      STREAM_HEADER_BYTES + this.frames * this.dims * 4,
+    );
+    this.frames += rows.length / this.dims;
+  }
+
+  /** Writes the shape, syncs and renames the file into place; returns the number of rows. */
+  async finish(): Promise<number> {
+    await this.handle.write(streamHeader(this.frames, this.dims), 0, STREAM_HEADER_BYTES, 0);
+    await this.handle.sync();
+    await this.handle.close();
+    await rename(this.temporary, this.path);
+    return this.frames;
+  }
+
+  /** Closes and removes the temporary file (after a failure or cancellation). */
+  async discard(): Promise<void> {
+    await this.handle.close().catch(() => undefined);
+    await rm(this.temporary, { force: true });
+  }
 }

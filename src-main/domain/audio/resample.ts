@@ -109,3 +109,75 @@ function streamResample(
     take(new Float32Array(padding));
   return output;
 }
+
+/** Resamples a stream block by block, for audio too long to hold (see createStreamingResampler). */
+export interface StreamingResampler {
+  /** The output that the input so far makes available (the filter holds back a little). */
+  push(block: Float32Array): Float32Array;
+  /** Flushes the filter's tail; the total output is round(input x toRate / fromRate) samples. */
+  finish(): Float32Array;
+  dispose(): void;
+}
+
+/**
+ * The streamed path of resampleMono, one block at a time: a converter of its own (its `full`
+ * state cannot be reset), fed blocks of at most STREAM_BLOCK samples.
+ */
+export async function createStreamingResampler(
+  fromRate: number,
+  toRate: number,
+  options: { quality?: ResampleQuality } = {},
+): Promise<StreamingResampler> {
+  if (fromRate === toRate) {
+    return { push: (block) => block.slice(), finish: () => new Float32Array(0), dispose: () => {} };
+  }
+  // Validates the rates with the same message as a whole-file resample.
+  await resampleMono(new Float32Array(0), fromRate, toRate);
+  const quality = options.quality ?? 'medium';
+  const converter = await create(1, fromRate, toRate, { converterType: CONVERTER_TYPES[quality] });
+  const padding = Math.ceil(fromRate / 10);
+  let consumed = 0;
+  let produced = 0;
+  const feed = (samples: Float32Array, limit: number): Float32Array => {
+    const parts: Float32Array[] = [];
+    let length = 0;
+    for (let start = 0; start < samples.length; start += STREAM_BLOCK) {
+      const out = converter.full(
+        samples.subarray(start, Math.min(samples.length, start + STREAM_BLOCK)),
+      );
+      const count = Math.max(0, Math.min(out.length, limit - produced - length));
+      parts.push(out.slice(0, count));
+      length += count;
+    }
+    const joined = new Float32Array(length);
+    let offset = 0;
+    for (const part of parts) {
+      joined.set(part, offset);
+      offset += part.length;
+    }
+    produced += length;
+    return joined;
+  };
+  return {
+    push(block) {
+      consumed += block.length;
+      return feed(block, Infinity);
+    },
+    finish() {
+      const total = Math.round((consumed * toRate) / fromRate);
+      const parts: Float32Array[] = [];
+      for (let guard = 0; produced < total && guard < 100; guard++)
+        parts.push(feed(new Float32Array(padding), total));
+      const out = new Float32Array(parts.reduce((sum, part) => sum + part.length, 0));
+      let offset = 0;
+      for (const part of parts) {
+        out.set(part, offset);
+        offset += part.length;
+      }
+      return out;
+    },
+    dispose() {
+      converter.destroy();
+    },
+  };
+}

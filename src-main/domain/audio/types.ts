@@ -21,6 +21,8 @@ export interface DecodedAudio {
   sampleRate: number;
   channels: Float32Array[];
   format: SampleFormat;
+  /** How many NaN/infinite samples were set to 0 (only when decoded with nonFinite: 'repair'). */
+  repairedNonFinite?: number;
 }
 
 /** Bit depths the writer supports: integer 16/24/32 or 32-bit float. */

@@ -249,3 +249,69 @@ describe('readAudioFile and audioInfo', () => {
     );
   });
 });
+
+describe('non-finite samples', () => {
+  const nan = new Float32Array([0.1, -0.2, 0.3, 0.4, 0.5, NaN, 0.2, NaN]);
+
+  it.each([
+    [
+      'NaN in a 32-bit float file',
+      encodeWav({ sampleRate: 16_000, samples: nan }, { bitDepth: '32f' }),
+      /sample 5 \(0\.000 s\) is NaN, and 2 of 8 samples are not finite/,
+    ],
+    [
+      '+Infinity in the second channel of an extensible float file',
+      extensibleFloatWav([new Float32Array(4), new Float32Array([0, 0, 0, Infinity])], 2),
+      /sample 3 \(1\.500 s, channel 2\) is Infinity, and 1 of 8 samples are not finite/,
+    ],
+    [
+      '-Infinity at the start',
+      encodeWav(
+        { sampleRate: 8000, samples: new Float32Array([-Infinity, 0]) },
+        { bitDepth: '32f' },
+      ),
+      /sample 0 \(0\.000 s\) is -Infinity/,
+    ],
+  ])(
+    'refuses %s with AUDIO_NONFINITE naming the file and the first bad sample',
+    (_, bytes, message) => {
+      const error = errorOf(() => decodeWav(bytes, 'bad.wav'));
+      expect(error.code).toBe('AUDIO_NONFINITE');
+      expect(error.message).toMatch(/^bad\.wav: /);
+      expect(error.message).toMatch(message);
+      expect(error.message).toMatch(/--repair-nonfinite/);
+    },
+  );
+
+  it('replaces them with 0 and counts them when asked to repair', () => {
+    const bytes = encodeWav({ sampleRate: 16_000, samples: nan }, { bitDepth: '32f' });
+    const decoded = decodeWav(bytes, 'bad.wav', { nonFinite: 'repair' });
+    expect(decoded.repairedNonFinite).toBe(2);
+    expect(decoded.channels[0]).toEqual(new Float32Array([0.1, -0.2, 0.3, 0.4, 0.5, 0, 0.2, 0]));
+    expect(
+      decodeWav(
+        encodeWav({ sampleRate: 8000, samples: new Float32Array([0.5]) }, { bitDepth: '32f' }),
+        'ok.wav',
+        { nonFinite: 'repair' },
+      ).repairedNonFinite,
+    ).toBeUndefined();
+  });
+
+  it('refuses by default in readAudioFile and audioInfo, and repairs on request', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'unfold-nan-'));
+    try {
+      const path = join(folder, 'nan.wav');
+      await writeFile(path, encodeWav({ sampleRate: 16_000, samples: nan }, { bitDepth: '32f' }));
+      await expect(readAudioFile(path)).rejects.toMatchObject({
+        code: 'AUDIO_NONFINITE',
+        details: { file: path, sample: 5, nonFiniteSamples: 2 },
+      });
+      await expect(audioInfo(path)).rejects.toMatchObject({ code: 'AUDIO_NONFINITE' });
+      const repaired = await readAudioFile(path, { sampleRate: 8000, nonFinite: 'repair' });
+      expect(repaired.repairedNonFinite).toBe(2);
+      expect(repaired.samples.every((value) => Number.isFinite(value))).toBe(true);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+});

@@ -92,7 +92,11 @@ function describe(
   };
 }
 
-function sampleFormatOf(fmt: WavFmtChunk, name: string): SampleFormat {
+/** The sample format a fmt chunk declares; AUDIO_UNSUPPORTED for anything else. */
+export function sampleFormatOf(
+  fmt: Pick<WavFmtChunk, 'audioFormat' | 'bitsPerSample' | 'subformat'>,
+  name: string,
+): SampleFormat {
   const extensible = fmt.audioFormat === FORMAT_EXTENSIBLE;
   const code = extensible ? (fmt.subformat[0] ?? 0) : fmt.audioFormat;
   const bits = fmt.bitsPerSample;
@@ -112,24 +116,84 @@ function sampleFormatOf(fmt: WavFmtChunk, name: string): SampleFormat {
   );
 }
 
+/**
+ * What to do with NaN or infinite samples (only float WAVs can hold them): 'refuse' throws
+ * AUDIO_NONFINITE, since every feature frame and network output they touch would be NaN;
+ * 'repair' replaces them with 0 and counts them, when the user asks for it.
+ */
+export type NonFiniteHandling = 'refuse' | 'repair';
+
+export interface DecodeOptions {
+  /** Default 'refuse'. */
+  nonFinite?: NonFiniteHandling;
+}
+
 /** Reads IEEE float samples directly: wavefile reads an extensible header's float data as integers. */
 function decodeFloatData(
   data: Uint8Array,
   channelCount: number,
   bits: number,
   frames: number,
-): Float32Array[] {
+  sampleRate: number,
+  name: string,
+  nonFinite: NonFiniteHandling,
+): { channels: Float32Array[]; repaired: number } {
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const bytes = bits / 8;
   const channels = Array.from({ length: channelCount }, () => new Float32Array(frames));
+  let bad = 0;
+  let first: { frame: number; channel: number; value: number } | null = null;
   for (let frame = 0; frame < frames; frame++) {
     for (let c = 0; c < channelCount; c++) {
       const offset = (frame * channelCount + c) * bytes;
-      (channels[c] as Float32Array)[frame] =
-        bits === 32 ? view.getFloat32(offset, true) : view.getFloat64(offset, true);
+      const value = bits === 32 ? view.getFloat32(offset, true) : view.getFloat64(offset, true);
+      if (Number.isFinite(value)) {
+        (channels[c] as Float32Array)[frame] = value;
+      } else {
+        bad++;
+        first ??= { frame, channel: c, value };
+        // A new Float32Array already holds 0 here: that is the repair.
+      }
     }
   }
-  return channels;
+  if (first && nonFinite === 'refuse') {
+    throw nonFiniteError(name, first.frame, first.channel, channelCount, sampleRate, first.value, {
+      bad,
+      total: frames * channelCount,
+    });
+  }
+  return { channels, repaired: bad };
+}
+
+/**
+ * AUDIO_NONFINITE for the first NaN/infinite sample of a file; `counts` when the whole file
+ * was scanned (a streamed read stops at the first one).
+ */
+export function nonFiniteError(
+  name: string,
+  frame: number,
+  channel: number,
+  channelCount: number,
+  sampleRate: number,
+  value: number,
+  counts: { bad: number; total: number } | null,
+): UnfoldError {
+  const seconds = frame / sampleRate;
+  return new UnfoldError(
+    'AUDIO_NONFINITE',
+    `${name}: sample ${frame} (${seconds.toFixed(3)} s` +
+      `${channelCount > 1 ? `, channel ${channel + 1}` : ''}) is ${value}` +
+      (counts ? `, and ${counts.bad} of ${counts.total} samples are not finite numbers. ` : '. ') +
+      'Features of such audio would be NaN. Fix the file, or pass --repair-nonfinite to ' +
+      'replace non-finite samples with silence (0).',
+    {
+      file: name,
+      sample: frame,
+      seconds,
+      channel,
+      ...(counts ? { nonFiniteSamples: counts.bad } : {}),
+    },
+  );
 }
 
 /** wavefile returns integer samples at their stored scale; map them to [-1, 1). */
@@ -152,7 +216,11 @@ function asChannelList(samples: Float64Array | Float64Array[]): Float64Array[] {
  * Decodes a WAV file held in memory into normalised channels. `name` (usually the path) is
  * put in every error so the user knows which file is broken.
  */
-export function decodeWav(bytes: Uint8Array, name: string): DecodedAudio {
+export function decodeWav(
+  bytes: Uint8Array,
+  name: string,
+  options: DecodeOptions = {},
+): DecodedAudio {
   const wav = parseWithWavefile(bytes, name);
   const fmt = wav.fmt as WavFmtChunk;
   const data = wav.data as WavDataChunk;
@@ -170,10 +238,20 @@ export function decodeWav(bytes: Uint8Array, name: string): DecodedAudio {
   if (format.encoding === 'float') {
     const blockAlign = (fmt.numChannels * format.bitsPerSample) / 8;
     const frames = Math.floor(data.samples.byteLength / blockAlign);
+    const { channels, repaired } = decodeFloatData(
+      data.samples,
+      fmt.numChannels,
+      format.bitsPerSample,
+      frames,
+      fmt.sampleRate,
+      name,
+      options.nonFinite ?? 'refuse',
+    );
     return {
       sampleRate: fmt.sampleRate,
-      channels: decodeFloatData(data.samples, fmt.numChannels, format.bitsPerSample, frames),
+      channels,
       format,
+      ...(repaired > 0 ? { repairedNonFinite: repaired } : {}),
     };
   }
   if (format.encoding === 'pcm') {
@@ -216,16 +294,30 @@ export async function readAudioBytes(path: string): Promise<Uint8Array> {
   }
 }
 
-/** Reads any supported WAV file as mono, resampled to `options.sampleRate` when given. */
+/** A file read as mono; `repairedNonFinite` counts the samples a 'repair' read set to 0. */
+export interface ReadAudio extends MonoAudio {
+  repairedNonFinite: number;
+}
+
+/**
+ * Reads any supported WAV file as mono, resampled to `options.sampleRate` when given.
+ * Non-finite samples are refused (AUDIO_NONFINITE) unless `nonFinite: 'repair'`.
+ */
 export async function readAudioFile(
   path: string,
-  options: { sampleRate?: number } = {},
-): Promise<MonoAudio> {
-  const decoded = decodeWav(await readAudioBytes(path), path);
-  const mono: MonoAudio = { sampleRate: decoded.sampleRate, samples: mixToMono(decoded.channels) };
+  options: { sampleRate?: number } & DecodeOptions = {},
+): Promise<ReadAudio> {
+  const decoded = decodeWav(await readAudioBytes(path), path, options);
+  const repairedNonFinite = decoded.repairedNonFinite ?? 0;
+  const samples = mixToMono(decoded.channels);
   const target = options.sampleRate;
-  if (target === undefined || target === mono.sampleRate) return mono;
-  return { sampleRate: target, samples: await resampleMono(mono.samples, mono.sampleRate, target) };
+  if (target === undefined || target === decoded.sampleRate)
+    return { sampleRate: decoded.sampleRate, samples, repairedNonFinite };
+  return {
+    sampleRate: target,
+    samples: await resampleMono(samples, decoded.sampleRate, target),
+    repairedNonFinite,
+  };
 }
 
 /** Maps [-1, 1] to signed integers with the same scale the decoder divides by, so PCM round-trips bit-exactly. */

@@ -92,6 +92,11 @@ export function applyEditToData(
   const next: Utterance = { ...current };
   if (edit.changes.text !== undefined) {
     next.text = edit.changes.text.replace(/\s+/g, ' ').trim();
+    if (next.text === '')
+      throw new UnfoldError(
+        'BAD_EDIT',
+        'The label is empty; type a label (a silence class has a name such as _silence_).',
+      );
     const limit = manifest.tasks.includes('word-classification')
       ? MAX_LABEL_LENGTH
       : MAX_TEXT_LENGTH;

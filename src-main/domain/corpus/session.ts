@@ -14,8 +14,14 @@ import type { Corpus, CorpusData, Recording, SpeechCorpusData, Utterance } from 
 import { sanitizeSpeakerId, utteranceId } from './model';
 import type { CorpusStats } from './stats';
 import { corpusStats } from './stats';
-import { commitCorpusChange } from './store/commit';
-import { AUDIO_DIR, JOURNAL_FILE, STATE_DIR, audioPath } from './store/layout';
+import { commitCorpusChange, isCommitPending, withCorpusLock } from './store/commit';
+import {
+  AUDIO_DIR,
+  JOURNAL_FILE,
+  STATE_DIR,
+  audioPath,
+  isGeneratedCorpusFile,
+} from './store/layout';
 import { readCorpus } from './store/read-corpus';
 import { serializeCorpus } from './store/serialize';
 
@@ -55,13 +61,6 @@ export interface UtteranceRow extends Utterance {
   duration: number;
   audioPath: string;
   hasAlignment: boolean;
-}
-
-/** Paths a commit may delete: the corpus's own generated files, never audio or user files. */
-function isGeneratedPath(path: string): boolean {
-  return /^(data\/[^/]+\/(wav\.scp|text|utt2spk|spk2utt|segments|reco2dur)|alignments\/[^/]+\.TextGrid|text\/[^/]+\.(conllu|tsv|txt))$/.test(
-    path,
-  );
 }
 
 /**
@@ -173,6 +172,8 @@ export class CorpusSession {
     const data = this.speech();
     const speaker = sanitizeSpeakerId(take.speaker);
     const text = take.text.replace(/\s+/g, ' ').trim();
+    if (text === '')
+      throw new UnfoldError('BAD_EDIT', 'The take has no label; type what was said first.');
     const base = utteranceId(
       speaker,
       take.name ?? `${text}_${this.now().toISOString().replace(/[-:.]/g, '')}`,
@@ -191,9 +192,12 @@ export class CorpusSession {
     if (samples.length === 0) throw new UnfoldError('AUDIO_EMPTY', 'The take holds no audio.');
     const path = audioPath(id);
     await mkdir(join(this.dir, AUDIO_DIR), { recursive: true });
-    await writeFileAtomically(
-      join(this.dir, path),
-      encodeWav({ sampleRate: WORKING_AUDIO.sampleRate, samples }, { bitDepth: 16 }),
+    // Under the lock: an opener that cleans stray temp files never sees this one half-written.
+    await withCorpusLock(this.dir, () =>
+      writeFileAtomically(
+        join(this.dir, path),
+        encodeWav({ sampleRate: WORKING_AUDIO.sampleRate, samples }, { bitDepth: 16 }),
+      ),
     );
     const utterance: Utterance = {
       id,
@@ -274,13 +278,22 @@ export class CorpusSession {
   async apply(edit: CorpusEdit): Promise<void> {
     const before = { manifest: this.manifestState, data: this.dataState };
     const after = applyEditToData(this.manifestState, this.dataState, edit);
-    await this.commit(after.manifest, after.data, `apply ${edit.type}`);
-    this.undoStack.push({
-      edit,
-      before,
-      after: { manifest: this.manifestState, data: this.dataState },
-    });
-    this.redoStack = [];
+    const record = (): void => {
+      this.undoStack.push({
+        edit,
+        before,
+        after: { manifest: this.manifestState, data: this.dataState },
+      });
+      this.redoStack = [];
+    };
+    try {
+      await this.commit(after.manifest, after.data, `apply ${edit.type}`);
+    } catch (error) {
+      // A decided commit is the new state even though it was not written everywhere yet.
+      if (isCommitPending(error)) record();
+      throw error;
+    }
+    record();
   }
 
   async undo(): Promise<boolean> {
@@ -289,7 +302,7 @@ export class CorpusSession {
     try {
       await this.commit(entry.before.manifest, entry.before.data, `undo ${entry.edit.type}`);
     } catch (error) {
-      this.undoStack.push(entry);
+      (isCommitPending(error) ? this.redoStack : this.undoStack).push(entry);
       throw error;
     }
     this.redoStack.push(entry);
@@ -302,7 +315,7 @@ export class CorpusSession {
     try {
       await this.commit(entry.after.manifest, entry.after.data, `redo ${entry.edit.type}`);
     } catch (error) {
-      this.redoStack.push(entry);
+      (isCommitPending(error) ? this.undoStack : this.redoStack).push(entry);
       throw error;
     }
     this.undoStack.push(entry);
@@ -326,13 +339,22 @@ export class CorpusSession {
     for (const [path, content] of files)
       if (this.files.get(path) !== content) writes.set(path, content);
     const deletes = [...this.files.keys()].filter(
-      (path) => !files.has(path) && isGeneratedPath(path),
+      (path) => !files.has(path) && isGeneratedCorpusFile(path),
     );
     writes.set(MANIFEST_FILE, files.get(MANIFEST_FILE) as string);
-    await commitCorpusChange(this.dir, { writes, deletes }, expected);
-    this.manifestState = nextManifest;
-    this.dataState = data;
-    this.files = files;
+    const adopt = (): void => {
+      this.manifestState = nextManifest;
+      this.dataState = data;
+      this.files = files;
+    };
+    try {
+      await commitCorpusChange(this.dir, { writes, deletes }, expected);
+    } catch (error) {
+      // Decided but not yet written everywhere: the session shows what the corpus will be.
+      if (isCommitPending(error)) adopt();
+      throw error;
+    }
+    adopt();
     // The journal is an audit trail (what changed when); undo/redo state lives in memory.
     await mkdir(join(this.dir, STATE_DIR), { recursive: true });
     await appendFile(

@@ -143,11 +143,14 @@ describe('validateCorpus', () => {
       line: 3,
       message: expect.stringMatching(/^segment ends at 9 s, after the end of/),
     });
+    // The line of the overlapping interval (its `xmin = 0.05`), not 0.
     expect(problems).toContainEqual({
       file: 'alignments/ann-1_0.TextGrid',
-      line: 0,
+      line: 20,
       message: expect.stringMatching(/interval 2 starts at 0.05, overlapping/),
     });
+    const grid = await readFile(join(dir, 'alignments/ann-1_0.TextGrid'), 'utf8');
+    expect(grid.split('\n')[19]).toContain('xmin = 0.05');
   });
 
   it('names the bad line of a text corpus and of invalid UTF-8, and a bad manifest', async () => {

@@ -3,6 +3,7 @@ import { problemFromError } from './formats/parse-error';
 import type { CorpusManifest } from './manifest';
 import { MANIFEST_FILE, parseManifest } from './manifest';
 import { recoverPendingCommit } from './store/commit';
+import { removeStrayTempFiles } from './store/stray-temp-files';
 import type { ValidateOptions, ValidationReport } from './validation/problems';
 import { ProblemList, readText } from './validation/problems';
 import { validateSpeech } from './validation/validate-speech';
@@ -23,6 +24,7 @@ export async function validateCorpus(
   if (options.recover !== false) {
     try {
       await recoverPendingCommit(dir);
+      await removeStrayTempFiles(dir);
     } catch (error) {
       problems.items.push(problemFromError(error, '.unfold/pending-commit.json'));
     }

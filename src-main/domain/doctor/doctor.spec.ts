@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { UnfoldError } from '../errors';
 import type { BackendInfo } from '../backend/tf-backend';
 import { formatBytes, runDoctor, type DoctorInputs } from './doctor';
+import type { CaptureDevice } from '../audio/capture-devices';
+import { NO_CAPTURE_DEVICE } from '../audio/capture-devices';
 import type { SystemProbes } from './system-probes';
 
 const wasm: BackendInfo = {
@@ -15,7 +17,9 @@ const wasm: BackendInfo = {
 function machine(
   programs: string[],
   overrides: Partial<DoctorInputs> = {},
-  devices: string[] | null = ['null', 'default'],
+  devices: CaptureDevice[] | null = [
+    { id: 'default', name: 'Default Audio Device', description: 'Default Audio Device' },
+  ],
 ): DoctorInputs {
   const probes: SystemProbes = {
     findProgram: (name) => Promise.resolve(programs.includes(name) ? `/usr/bin/${name}` : null),
@@ -52,7 +56,7 @@ describe('doctor', () => {
       simd: true,
     });
     expect(report.checks.find((c) => c.id === 'backend')?.detail).toContain('SIMD on');
-    expect(report.captureDevices).toEqual(['null', 'default']);
+    expect(report.captureDevices).toEqual(['default']);
     expect(report.dataDirFreeBytes).toBe(50 * 1024 ** 3);
   });
 
@@ -69,12 +73,14 @@ describe('doctor', () => {
     });
   });
 
-  it('says when only the null capture device exists', async () => {
-    const report = await runDoctor(machine(['arecord'], {}, ['null']));
+  it('says when no capture device exists, with what to do', async () => {
+    const report = await runDoctor(machine(['arecord'], {}, []));
     expect(report.checks.find((c) => c.id === 'capture')).toMatchObject({
       status: 'warning',
-      detail: 'no capture device found',
+      detail: NO_CAPTURE_DEVICE.message,
+      hint: NO_CAPTURE_DEVICE.hint,
     });
+    expect(report.captureDevices).toEqual([]);
   });
 
   it('fails on an old Node, an unwritable data folder or no backend', async () => {
@@ -101,6 +107,17 @@ describe('doctor', () => {
       machine([], { electron: { version: '45.4.1', binaryPath: '/x/electron' } }),
     );
     expect(withBinary.checks.find((c) => c.id === 'electron')?.status).toBe('ok');
+  });
+
+  it('says what `npm start` does about a missing Electron binary, and offers `unfold serve`', async () => {
+    const check = (await runDoctor(machine([]))).checks.find((c) => c.id === 'electron');
+    expect(check?.detail).toContain('binary was not downloaded');
+    // scripts/start.js runs electron's installer, which needs the internet, and otherwise
+    // stops with one line pointing at the browser version.
+    expect(check?.hint).toContain('downloaded once from the internet');
+    expect(check?.hint).toContain('`npm start` downloads it');
+    expect(check?.hint).toContain('when it cannot (offline)');
+    expect(check?.hint).toContain('`npx unfold serve`');
   });
 
   it('formats sizes', () => {

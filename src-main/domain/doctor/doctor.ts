@@ -1,6 +1,7 @@
 import type { BackendStatus, DoctorCheck, DoctorReport } from '../../api/app';
 import type { BackendInfo } from '../backend/tf-backend';
-import type { ElectronInstall } from './electron-install';
+import { NO_CAPTURE_DEVICE } from '../audio/capture-devices';
+import { ELECTRON_BINARY_MISSING_HINT, type ElectronInstall } from './electron-install';
 import type { SystemProbes } from './system-probes';
 
 export interface DoctorInputs {
@@ -128,7 +129,7 @@ export async function runDoctor(inputs: DoctorInputs): Promise<DoctorReport> {
       label: 'Electron',
       status: 'warning',
       detail: `electron ${inputs.electron.version} is installed but its binary was not downloaded`,
-      hint: 'The desktop window needs internet once to fetch the binary (`npm start` does it); `unfold serve` runs the same app in a browser.',
+      hint: ELECTRON_BINARY_MISSING_HINT,
     });
   } else {
     checks.push({
@@ -196,20 +197,20 @@ export async function runDoctor(inputs: DoctorInputs): Promise<DoctorReport> {
       detail: 'cannot list them: arecord is missing',
       hint: 'sudo apt-get install alsa-utils',
     });
-  } else if (devices.length === 0 || devices.every((device) => device === 'null')) {
+  } else if (devices.length === 0) {
     checks.push({
       id: 'capture',
       label: 'Audio capture devices',
       status: 'warning',
-      detail: 'no capture device found',
-      hint: 'Connect a microphone, or record from a file-backed ALSA device.',
+      detail: NO_CAPTURE_DEVICE.message,
+      hint: NO_CAPTURE_DEVICE.hint,
     });
   } else {
     checks.push({
       id: 'capture',
       label: 'Audio capture devices',
       status: 'ok',
-      detail: devices.join(', '),
+      detail: devices.map((device) => device.id).join(', '),
     });
   }
 
@@ -239,7 +240,7 @@ export async function runDoctor(inputs: DoctorInputs): Promise<DoctorReport> {
     ok: checks.every((check) => check.status !== 'error'),
     checks,
     backend,
-    captureDevices: devices ?? [],
+    captureDevices: (devices ?? []).map((device) => device.id),
     dataDir: inputs.dataDir,
     dataDirFreeBytes: free,
   };

@@ -2,6 +2,9 @@ import { execFile } from 'node:child_process';
 import { statfs } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import which from 'which';
+import type { CaptureDevice } from '../audio/capture-devices';
+import { listCaptureDevices } from '../audio/capture-devices';
+import { UnfoldError } from '../errors';
 
 const run = promisify(execFile);
 
@@ -18,7 +21,8 @@ function versionLine(text: string): string | null {
 export interface SystemProbes {
   findProgram(name: string): Promise<string | null>;
   programVersion(path: string, args: string[]): Promise<string | null>;
-  captureDevices(): Promise<string[] | null>;
+  /** The devices `unfold audio devices` lists; null when arecord is missing. */
+  captureDevices(): Promise<CaptureDevice[] | null>;
   freeBytes(dir: string): Promise<number | null>;
 }
 
@@ -38,13 +42,10 @@ export function createSystemProbes(env: NodeJS.ProcessEnv = process.env): System
       }
     },
     async captureDevices() {
-      const arecord = await which('arecord', { nothrow: true, path: env.PATH });
-      if (!arecord) return null;
       try {
-        const { stdout } = await run(arecord, ['-L'], { timeout: 10_000, env });
-        // `arecord -L` prints each PCM name unindented, followed by indented descriptions.
-        return stdout.split('\n').filter((line) => line !== '' && !/^\s/.test(line));
-      } catch {
+        return await listCaptureDevices(env);
+      } catch (error) {
+        if (error instanceof UnfoldError && error.code === 'RECORDER_NOT_FOUND') return null;
         return [];
       }
     },

@@ -161,7 +161,9 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
           title: jobTitle(spec),
           subject: jobSubject(spec),
           state: 'queued',
-          progress: { fraction: 0, message: 'Waiting to start' },
+          // No message until the job reports one: a placeholder would outlive a job that
+          // fails before its first report ("Failed ... Waiting to start").
+          progress: { fraction: 0 },
           createdAt: new Date().toISOString(),
         },
         spec,

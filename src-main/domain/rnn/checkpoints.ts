@@ -90,6 +90,18 @@ export async function checkpointFolder(dir: string, slot: Slot): Promise<string 
   return folder ? join(dir, folder) : null;
 }
 
+/** The epochs completed by a slot's checkpoint, or null when there is none. */
+export async function checkpointEpoch(dir: string, slot: Slot): Promise<number | null> {
+  const folder = await checkpointFolder(dir, slot);
+  if (!folder) return null;
+  try {
+    const state = JSON.parse(await readFile(join(folder, 'state.json'), 'utf8')) as TrainState;
+    return state.epoch;
+  } catch {
+    return null;
+  }
+}
+
 /** Loads the weights, optimizer slots and state of a checkpoint into a live model and optimizer. */
 export async function restoreCheckpoint(
   dir: string,

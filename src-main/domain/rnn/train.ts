@@ -171,7 +171,17 @@ export async function trainModel(
   train: SequenceExample[],
   dev: SequenceExample[] | null,
   config: TrainConfig,
-  { onProgress, signal }: LongOperationOptions = {},
+  {
+    onProgress,
+    signal,
+    onEpochEnd,
+  }: LongOperationOptions & {
+    /**
+     * Awaited after each epoch, before its checkpoint is committed: whatever it records (the
+     * experiment's log line) exists whenever the checkpoint does, even after a kill -9.
+     */
+    onEpochEnd?: (record: EpochRecord) => Promise<void>;
+  } = {},
 ): Promise<TrainResult> {
   validateTrainConfig(model, config);
   const optimizer = new Optimizer(config.optimizer);
@@ -282,6 +292,7 @@ export async function trainModel(
         epochsWithoutImprovement: withoutImprovement,
         history: [...state.history, record],
       };
+      await onEpochEnd?.(record);
       if (config.checkpointDir) {
         await writeCheckpoint(
           config.checkpointDir,

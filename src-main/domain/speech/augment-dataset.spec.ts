@@ -91,6 +91,27 @@ async function load(
 }
 
 describe('loadSpeechItems with perturbations', () => {
+  it('names each stage once in its progress messages', async () => {
+    const messages: string[] = [];
+    await loadSpeechItems(corpus, corpus.data.kind === 'speech' ? corpus.data.utterances : [], {
+      task: 'phones',
+      features,
+      cmvn: 'none',
+      cacheDir: join(dir, 'cache'),
+      phoneIndex: new Map([
+        ['aa', AA],
+        ['iy', IY],
+        ['pau', 2],
+      ]),
+      perturbations: [{ speed: 0.9, warp: 1 }],
+      onProgress: (p) => messages.push(p.message ?? ''),
+    });
+    expect(messages).toContain('features: 1/1');
+    expect(messages).toContain('augmentation: 1/1');
+    // "features: features 1/1" was the bug: a stage word repeated after its own prefix.
+    for (const message of messages) expect(message).not.toMatch(/^(\w+):? \1\b/);
+  });
+
   it('adds one copy per perturbation, named by it; raw statistics count the original only', async () => {
     const { items, frames } = await load([
       { speed: 0.9, warp: 1 },

@@ -241,7 +241,8 @@ export async function loadSpeechItems(
   const cache = new FeatureCache(options.cacheDir);
   const byPath = await cache.forFiles(paths, options.features, {
     signal: options.signal,
-    onProgress: (p) => options.onProgress?.({ ...p, message: `features: ${p.message ?? ''}` }),
+    // The cache names its own stage ("features: 14/396"): prefixing it again doubled the word.
+    onProgress: options.onProgress,
   });
   throwIfAborted(options.signal);
   const entries: RawEntry[] = [];

@@ -13,8 +13,11 @@ import {
   experimentDir,
   readExperimentConfig,
   readExperimentLabels,
+  removeStrayTempFiles,
+  STRAY_TEMP_FILE_AGE_MS,
   updateMetrics,
 } from './experiment-store';
+import { readCorpus } from '../corpus/store/read-corpus';
 import type { PhoneEvaluation } from './evaluate-phones';
 import { scorePhonePredictions } from './evaluate-phones';
 import type { WordEvaluation } from './evaluate-words';
@@ -26,6 +29,8 @@ import type { SpeechOperationOptions } from './experiment-data';
 export interface EvaluateExperimentOptions extends SpeechOperationOptions {
   /** Another corpus (name or path) to evaluate on; the experiment's own by default. */
   corpus?: string;
+  /** The folder of that corpus (or of the experiment's own), already resolved: wins over `corpus`. */
+  corpusDir?: string;
   /** A split of that corpus; the experiment's test selection by default. */
   split?: string;
   /** Phones: write each utterance's posteriors as eval/<split>/posteriors/<id>.npy (default true). */
@@ -46,8 +51,11 @@ export async function evaluateExperiment(
   await initTfBackend();
   const dir = experimentDir(dirOrName, options.dataDir);
   const config = await readExperimentConfig(dir);
+  await removeStrayTempFiles(dir, { olderThanMs: STRAY_TEMP_FILE_AGE_MS });
   const labelFile = await readExperimentLabels(dir);
-  const corpus = await openCorpus(options.corpus ?? config.corpus, options.dataDir);
+  const corpus = options.corpusDir
+    ? await readCorpus(options.corpusDir)
+    : await openCorpus(options.corpus ?? config.corpus, options.dataDir);
   const selection: DataSelection =
     options.split === undefined
       ? config.data.test

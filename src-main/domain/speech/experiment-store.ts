@@ -1,5 +1,6 @@
-import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { PHONE_FOLDING_NAME } from '../corpus/phone-folding';
 import { UnfoldError } from '../errors';
 import { writeJsonAtomically, writeFileAtomically } from '../fs/atomic-write';
 import type { ExperimentConfig } from './experiment-config';
@@ -16,7 +17,28 @@ export const EXPERIMENT_FILES = {
   log: 'log.jsonl',
   metrics: 'metrics.json',
   evaluations: 'eval',
+  /** Where the corpus was when the experiment was trained (see recordCorpusLocation). */
+  corpusLocation: 'corpus-location.json',
 } as const;
+
+/** config.json's `format`: what tells an experiment folder from any other folder. */
+const EXPERIMENT_FORMAT = 'unfold-speech-experiment';
+
+/**
+ * What a run writes in an experiment folder: a new run (not a resumed one) replaces exactly
+ * these; anything else in the folder (the user's notes) is left alone.
+ */
+export const EXPERIMENT_RUN_ENTRIES: readonly string[] = [
+  EXPERIMENT_FILES.config,
+  EXPERIMENT_FILES.labels,
+  'model',
+  EXPERIMENT_FILES.checkpoints,
+  EXPERIMENT_FILES.log,
+  EXPERIMENT_FILES.metrics,
+  EXPERIMENT_FILES.evaluations,
+  EXPERIMENT_FILES.corpusLocation,
+  PHONE_FOLDING_NAME,
+];
 
 /** What the network's outputs mean, stored beside the model. */
 export interface ExperimentLabels {
@@ -84,13 +106,46 @@ export class ExperimentLog {
   private lines: string[] = [];
   private constructor(private readonly path: string) {}
 
-  static async open(dir: string, fresh: boolean): Promise<ExperimentLog> {
+  /**
+   * Opens the log: empty for a fresh run, else with its lines, less the epoch lines of the
+   * interrupted run beyond `epochsAfter` (logged before a checkpoint that was never committed).
+   */
+  static async open(
+    dir: string,
+    fresh: boolean,
+    { epochsAfter = null }: { epochsAfter?: number | null } = {},
+  ): Promise<ExperimentLog> {
     const log = new ExperimentLog(join(dir, EXPERIMENT_FILES.log));
     if (!fresh) {
       const text = await readFile(log.path, 'utf8').catch(() => '');
       log.lines = text.split('\n').filter((l) => l.trim() !== '');
+      if (epochsAfter !== null) log.dropEpochsAfter(epochsAfter);
     }
     return log;
+  }
+
+  /** Drops the epoch lines after the last start or resume whose epoch is beyond `epoch`. */
+  private dropEpochsAfter(epoch: number): void {
+    let runStart = 0;
+    const parsed = this.lines.map((line) => {
+      try {
+        return JSON.parse(line) as { type?: unknown; epoch?: unknown };
+      } catch {
+        return {};
+      }
+    });
+    parsed.forEach((p, i) => {
+      if (p.type === 'start' || p.type === 'resume') runStart = i;
+    });
+    this.lines = this.lines.filter((_, i) => {
+      const p = parsed[i] ?? {};
+      return !(
+        i >= runStart &&
+        p.type === 'epoch' &&
+        typeof p.epoch === 'number' &&
+        p.epoch > epoch
+      );
+    });
   }
 
   async append(line: ExperimentLogLine): Promise<void> {
@@ -142,6 +197,7 @@ export async function listExperiments(dataDir: string): Promise<ExperimentSummar
       continue;
     try {
       const config = await readExperimentConfig(dir);
+      await removeStrayTempFiles(dir, { olderThanMs: STRAY_TEMP_FILE_AGE_MS });
       const metrics = await readJsonOr<Record<string, unknown>>(
         join(dir, EXPERIMENT_FILES.metrics),
         {},
@@ -156,4 +212,135 @@ export async function listExperiments(dataDir: string): Promise<ExperimentSummar
 
 export async function ensureDir(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true });
+}
+
+async function filesUnder(path: string): Promise<string[]> {
+  const info = await stat(path).catch(() => null);
+  if (!info) return [];
+  if (!info.isDirectory()) return [path];
+  const entries = await readdir(path, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => !e.isDirectory()).map((e) => join(e.parentPath, e.name));
+}
+
+export interface ExperimentFolderState {
+  /** missing or empty: free to use; experiment: has an Unfold config.json; other: anything else. */
+  kind: 'missing' | 'empty' | 'experiment' | 'other';
+  /** For an experiment: the files (relative to the folder) that starting over deletes. */
+  runFiles: string[];
+}
+
+/** What is in a folder a run is about to use, so that nothing but an experiment is ever replaced. */
+export async function inspectExperimentFolder(dir: string): Promise<ExperimentFolderState> {
+  const info = await stat(dir).catch(() => null);
+  if (!info) return { kind: 'missing', runFiles: [] };
+  if (!info.isDirectory()) return { kind: 'other', runFiles: [] };
+  if ((await readdir(dir)).length === 0) return { kind: 'empty', runFiles: [] };
+  const config = await readJsonOr<{ format?: unknown } | null>(
+    join(dir, EXPERIMENT_FILES.config),
+    null,
+  );
+  if (config?.format !== EXPERIMENT_FORMAT) return { kind: 'other', runFiles: [] };
+  const runFiles: string[] = [];
+  for (const entry of EXPERIMENT_RUN_ENTRIES)
+    for (const file of await filesUnder(join(dir, entry))) runFiles.push(relative(dir, file));
+  return { kind: 'experiment', runFiles: runFiles.sort() };
+}
+
+/**
+ * write-file-atomic writes `<file>.<32-bit number>` and renames it over `<file>`; a process
+ * killed in between leaves the temporary file. These are the names of such leftovers among the
+ * files an experiment writes atomically (the pattern is write-file-atomic 7's getTmpname).
+ */
+const ATOMICALLY_WRITTEN = [
+  EXPERIMENT_FILES.config,
+  EXPERIMENT_FILES.labels,
+  EXPERIMENT_FILES.log,
+  EXPERIMENT_FILES.metrics,
+  EXPERIMENT_FILES.corpusLocation,
+  PHONE_FOLDING_NAME,
+  // checkpoints/: pointers and checkpoint folders; model/; eval/<split>/
+  'last.json',
+  'best.json',
+  'model.json',
+  'weights.bin',
+  'optimizer.bin',
+  'state.json',
+  'predictions.json',
+  'confusion.json',
+];
+const ATOMIC_TEMP_FILE = new RegExp(
+  `^(${ATOMICALLY_WRITTEN.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')}|.+\\.npy)\\.\\d{1,10}$`,
+);
+
+/**
+ * A temporary file lives for one write (milliseconds): one this old is a leftover even while
+ * another process (a training job) is writing into the same experiment.
+ */
+export const STRAY_TEMP_FILE_AGE_MS = 60_000;
+
+/**
+ * Removes the temporary files a killed run left in an experiment folder (only leftovers of the
+ * experiment's own atomic writes, in its own folders); returns them, relative to the folder.
+ * Training (the only writer of its folder) removes them all; readers (evaluation, the list)
+ * pass `olderThanMs` so that a write under way in another process is never cut.
+ */
+export async function removeStrayTempFiles(
+  dir: string,
+  { olderThanMs = 0 }: { olderThanMs?: number } = {},
+): Promise<string[]> {
+  const removed: string[] = [];
+  const folders = [dir, join(dir, 'model')];
+  const checkpoints = join(dir, EXPERIMENT_FILES.checkpoints);
+  folders.push(checkpoints);
+  for (const entry of await readdir(checkpoints).catch(() => [] as string[]))
+    if (entry.startsWith('ckpt-')) folders.push(join(checkpoints, entry));
+  const evaluations = join(dir, EXPERIMENT_FILES.evaluations);
+  for (const split of await readdir(evaluations).catch(() => [] as string[]))
+    folders.push(join(evaluations, split), join(evaluations, split, 'posteriors'));
+  for (const folder of folders) {
+    const entries = await readdir(folder, { withFileTypes: true }).catch(() => []);
+    for (const entry of entries) {
+      if (!entry.isFile() || !ATOMIC_TEMP_FILE.test(entry.name)) continue;
+      if (olderThanMs > 0) {
+        const modified = await stat(join(folder, entry.name)).then(
+          (info) => info.mtimeMs,
+          () => Date.now(),
+        );
+        if (Date.now() - modified < olderThanMs) continue;
+      }
+      await rm(join(folder, entry.name), { force: true });
+      removed.push(relative(dir, join(folder, entry.name)));
+    }
+  }
+  return removed;
+}
+
+/** Where an experiment's corpus was found when it was trained. */
+export interface CorpusLocation {
+  /** The data folder of that run. */
+  dataDir: string;
+  /** The corpus folder itself. */
+  corpusDir: string;
+}
+
+/**
+ * Records where the corpus was, so that an experiment opened by path later (`unfold eval
+ * path/to/exp`) finds it without `--data` being repeated.
+ */
+export async function recordCorpusLocation(dir: string, location: CorpusLocation): Promise<void> {
+  await writeJsonAtomically(join(dir, EXPERIMENT_FILES.corpusLocation), location);
+}
+
+/** The recorded corpus folder when it still exists, else null. */
+export async function recordedCorpusDir(dir: string): Promise<string | null> {
+  const location = await readJsonOr<Partial<CorpusLocation> | null>(
+    join(dir, EXPERIMENT_FILES.corpusLocation),
+    null,
+  );
+  if (typeof location?.corpusDir !== 'string') return null;
+  const exists = await stat(location.corpusDir).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  return exists ? location.corpusDir : null;
 }

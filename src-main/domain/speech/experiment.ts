@@ -1,11 +1,13 @@
 import { readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { featureDims } from '../audio/feature-config';
 import { initTfBackend } from '../backend/tf-backend';
+import { findCorpusDir } from '../corpus/corpus-paths';
 import { PHONE_FOLDING_FILE, PHONE_FOLDING_NAME } from '../corpus/phone-folding';
+import { readCorpus } from '../corpus/store/read-corpus';
 import { UnfoldError, isAbortError, throwIfAborted } from '../errors';
 import { writeFileAtomically, writeJsonAtomically } from '../fs/atomic-write';
-import { checkpointFolder } from '../rnn/checkpoints';
+import { checkpointEpoch, checkpointFolder } from '../rnn/checkpoints';
 import { loadModel, saveModel } from '../rnn/model-io';
 import { RnnModel } from '../rnn/rnn-model';
 import { trainModel } from '../rnn/train';
@@ -16,9 +18,13 @@ import { parseExperimentConfig } from './experiment-config';
 import type { ExperimentLabels } from './experiment-store';
 import {
   EXPERIMENT_FILES,
+  EXPERIMENT_RUN_ENTRIES,
   ExperimentLog,
   ensureDir,
   experimentDir,
+  inspectExperimentFolder,
+  recordCorpusLocation,
+  removeStrayTempFiles,
   updateMetrics,
 } from './experiment-store';
 import type { PhoneEvaluation } from './evaluate-phones';
@@ -26,15 +32,18 @@ import type { WordEvaluation } from './evaluate-words';
 import { GAP_PHONE } from './frame-labels';
 import { evaluateExperiment } from './evaluate-experiment';
 import {
+  checkConfigSplits,
   featureConfigOf,
   loadSelection,
   modelConfigFor,
   momentsOf,
-  openCorpus,
   scaled,
   toExamples,
 } from './experiment-data';
 import type { SpeechOperationOptions } from './experiment-data';
+
+/** What a resumed run keeps of the interrupted one; everything else of a run is redone. */
+const KEPT_ON_RESUME = new Set<string>([EXPERIMENT_FILES.checkpoints, EXPERIMENT_FILES.log]);
 
 export interface TrainExperimentResult {
   dir: string;
@@ -55,29 +64,60 @@ export async function trainExperiment(
   input: ExperimentConfigInput | ExperimentConfig,
   options: SpeechOperationOptions & {
     outDir?: string;
+    /** The corpus folder, already resolved (API jobs: inside the data folder); default: config.corpus. */
+    corpusDir?: string;
     /** Continue from the experiment's last checkpoint (a cancelled or crashed run). */
     resume?: boolean;
+    /**
+     * A new run may replace a previous run of an experiment in the folder (its files, listed by
+     * inspectExperimentFolder). Without it such a folder is refused. A folder that is not an
+     * experiment is always refused, whatever this says.
+     */
+    replace?: boolean;
   },
 ): Promise<TrainExperimentResult> {
   const config = parseExperimentConfig(input);
-  const backend = await initTfBackend();
   const dir = options.outDir ?? experimentDir(config.name, options.dataDir);
+  // Everything that can be checked is checked before anything is computed or written.
+  const folder = await inspectExperimentFolder(dir);
+  if (folder.kind === 'other')
+    throw new UnfoldError(
+      'EXPERIMENT_FOLDER_NOT_EMPTY',
+      `${dir} is not empty and is not an Unfold experiment: Unfold will not write into it or delete anything there. Choose a new or empty folder.`,
+    );
+  if (options.resume === true && folder.kind !== 'experiment')
+    throw new UnfoldError(
+      'EXPERIMENT_NOT_FOUND',
+      `There is no experiment to resume in ${dir}. Start it without resuming.`,
+    );
+  if (folder.kind === 'experiment' && options.resume !== true && options.replace !== true)
+    throw new UnfoldError(
+      'EXPERIMENT_EXISTS',
+      `${dir} already holds an experiment (${folder.runFiles.length} files of its run). Continue it with --resume, or start it over with --force (which deletes those files).`,
+    );
+  const corpusDir = options.corpusDir ?? (await findCorpusDir(config.corpus, options.dataDir));
+  const corpus = await readCorpus(corpusDir);
+  checkConfigSplits(corpus, config);
+  if (folder.kind === 'experiment') await removeStrayTempFiles(dir);
   const resume =
     options.resume === true &&
     (await checkpointFolder(join(dir, EXPERIMENT_FILES.checkpoints), 'last')) !== null;
+  const backend = await initTfBackend();
   // A re-run starts clean: an old model or checkpoint must not be mistaken for this run's.
   // A resumed run keeps its checkpoints and log and carries on from the last checkpoint.
-  for (const stale of [
-    ...(resume ? [] : [EXPERIMENT_FILES.checkpoints]),
-    'model',
-    EXPERIMENT_FILES.evaluations,
-    EXPERIMENT_FILES.metrics,
-    EXPERIMENT_FILES.labels,
-  ])
-    await rm(join(dir, stale), { recursive: true, force: true });
+  if (folder.kind === 'experiment')
+    for (const stale of EXPERIMENT_RUN_ENTRIES) {
+      if (resume && KEPT_ON_RESUME.has(stale)) continue;
+      await rm(join(dir, stale), { recursive: true, force: true });
+    }
   await ensureDir(dir);
   await writeJsonAtomically(join(dir, EXPERIMENT_FILES.config), config);
-  const log = await ExperimentLog.open(dir, !resume);
+  await recordCorpusLocation(dir, { dataDir: resolve(options.dataDir), corpusDir });
+  const checkpoints = join(dir, EXPERIMENT_FILES.checkpoints);
+  const log = await ExperimentLog.open(dir, !resume, {
+    // Epochs logged after the checkpoint being resumed were lost with the process: drop them.
+    epochsAfter: resume ? await checkpointEpoch(checkpoints, 'last') : null,
+  });
   await log.append({
     type: resume ? 'resume' : 'start',
     time: new Date().toISOString(),
@@ -85,7 +125,6 @@ export async function trainExperiment(
   });
 
   const trained = async (): Promise<{ labels: string[]; training: TrainResult }> => {
-    const corpus = await openCorpus(config.corpus, options.dataDir);
     const trainUtterances = selectUtterances(corpus, config.data.train);
     const labels =
       config.task === 'words'
@@ -132,9 +171,7 @@ export async function trainExperiment(
 
     const gap = Math.max(0, labels.indexOf(GAP_PHONE));
     const model = new RnnModel(modelConfigFor(config, dims, labels.length));
-    const checkpoints = join(dir, EXPERIMENT_FILES.checkpoints);
     let training: TrainResult;
-    let logWrites: Promise<void> = Promise.resolve();
     try {
       training = await trainModel(
         model,
@@ -151,20 +188,22 @@ export async function trainExperiment(
         },
         {
           signal: options.signal,
-          onProgress: (p) => {
-            scaled(options.onProgress, 0.15, 0.95)(p);
-            // The engine reports an epoch's end as progress without a batch number.
-            const m = p.metrics;
-            if (m && m.batch === undefined && m.seconds !== undefined) {
-              const line = { type: 'epoch' as const, time: new Date().toISOString(), ...m };
-              logWrites = logWrites.then(() => log.append(line));
-            }
-          },
+          onProgress: scaled(options.onProgress, 0.15, 0.95),
+          // Logged before the epoch's checkpoint is committed (see trainModel).
+          onEpochEnd: (record) =>
+            log.append({
+              type: 'epoch',
+              time: new Date().toISOString(),
+              ...Object.fromEntries(
+                Object.entries(record).filter(
+                  (e): e is [string, number] => typeof e[1] === 'number',
+                ),
+              ),
+            }),
         },
       );
     } finally {
       model.dispose();
-      await logWrites;
     }
     const best =
       (await checkpointFolder(checkpoints, 'best')) ??
@@ -216,6 +255,7 @@ export async function trainExperiment(
   });
   const evaluation = await evaluateExperiment(dir, {
     dataDir: options.dataDir,
+    corpusDir,
     signal: options.signal,
     onProgress: scaled(options.onProgress, 0.95, 1),
   });

@@ -10,6 +10,7 @@ import { readManifest } from '../../domain/corpus/manifest';
 import type { AreaHandlers, HandlerContext } from './handler-context';
 import { CorpusSessions } from './corpus-sessions';
 import { applyTierOperation, emptyGrid } from './tier-operation';
+import { resolveExistingDataPath } from '../recording/data-paths';
 
 const CORPUS_JOB_KINDS = new Set([
   'corpus-import',
@@ -142,7 +143,7 @@ export function createCorpusHandlers(
       return { ...result, alignment };
     },
     'corpus:add-recording': async ({ corpus, path, speaker, text, split, trim }) => {
-      const audio = await readAudioFile(insideFolder(context.dataDir, path));
+      const audio = await readAudioFile(await resolveExistingDataPath(context.dataDir, path));
       let samples = audio.samples;
       if (trim) {
         // A little margin around the detected speech keeps soft onsets and releases.

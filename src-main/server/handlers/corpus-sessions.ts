@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CorpusOverview, CorpusSummary, CorpusValidity } from '../../api/corpus';
+import { resolveInDataFolder } from '../../domain/data-folder';
 import { UnfoldError } from '../../domain/errors';
 import { CORPORA_DIR } from '../../domain/corpus/corpus-paths';
 import { CorpusSession, corpusStats } from '../../domain/corpus/index';
@@ -27,18 +28,21 @@ export class CorpusSessions {
 
   constructor(readonly dataDir: string) {}
 
-  dir(name: string): string {
-    return join(this.dataDir, CORPORA_DIR, name);
+  /** A corpus's folder: inside the data folder, never through a symbolic link out. */
+  dir(name: string): Promise<string> {
+    return resolveInDataFolder(this.dataDir, CORPORA_DIR, name);
   }
 
   /** The open session of a corpus, opening it on first use. */
   session(name: string): Promise<CorpusSession> {
     let session = this.#sessions.get(name);
     if (!session) {
-      session = CorpusSession.open(this.dir(name)).catch((error: unknown) => {
-        this.#sessions.delete(name);
-        throw notFoundOr(name, error);
-      });
+      session = this.dir(name)
+        .then((dir) => CorpusSession.open(dir))
+        .catch((error: unknown) => {
+          this.#sessions.delete(name);
+          throw notFoundOr(name, error);
+        });
       this.#sessions.set(name, session);
     }
     return session;
@@ -75,7 +79,7 @@ export class CorpusSessions {
   async summary(name: string): Promise<CorpusSummary> {
     let manifest: CorpusManifest;
     try {
-      manifest = await readManifest(this.dir(name));
+      manifest = await readManifest(await this.dir(name));
     } catch (error) {
       return unreadable(name, error);
     }
@@ -133,7 +137,7 @@ export class CorpusSessions {
   private async validity(name: string, revision: number): Promise<CorpusValidity> {
     try {
       const stored = JSON.parse(
-        await readFile(join(this.dir(name), VALIDATION_FILE), 'utf8'),
+        await readFile(join(await this.dir(name), VALIDATION_FILE), 'utf8'),
       ) as StoredValidation;
       if (stored.revision !== revision) return { state: 'unchecked', problems: 0 };
       return {

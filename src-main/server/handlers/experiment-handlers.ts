@@ -11,6 +11,7 @@ import type {
   ExperimentPreset,
   Posteriorgram,
 } from '../../api/experiments';
+import { resolveInDataFolder } from '../../domain/data-folder';
 import { UnfoldError } from '../../domain/errors';
 import {
   EXPERIMENT_FILES,
@@ -30,12 +31,12 @@ import { readRunSummary } from './experiment-run-summary';
 import { recognizerCacheOf } from './handler-context';
 
 /**
- * The folder of a named experiment. The channel schema already refuses paths; joining under
+ * The folder of a named experiment. The channel schema already refuses paths; resolving under
  * <data>/experiments (rather than experimentDir, which also takes paths) keeps every request
- * confined to the data folder.
+ * confined to the data folder, symbolic links out included.
  */
-function namedExperimentDir(dataDir: string, name: string): string {
-  return join(dataDir, EXPERIMENTS_DIR, name);
+function namedExperimentDir(dataDir: string, name: string): Promise<string> {
+  return resolveInDataFolder(dataDir, EXPERIMENTS_DIR, name);
 }
 
 async function createdTime(dir: string): Promise<string | null> {
@@ -89,7 +90,7 @@ async function listItems(dataDir: string): Promise<ExperimentListItem[]> {
 }
 
 async function experimentDetail(dataDir: string, name: string): Promise<ExperimentDetail> {
-  const dir = namedExperimentDir(dataDir, name);
+  const dir = await namedExperimentDir(dataDir, name);
   const config = await readExperimentConfig(dir);
   return {
     name,
@@ -108,7 +109,7 @@ async function experimentEvaluation(
   name: string,
   split: string,
 ): Promise<ExperimentEvaluation> {
-  const dir = namedExperimentDir(dataDir, name);
+  const dir = await namedExperimentDir(dataDir, name);
   await readExperimentConfig(dir);
   const evalDir = join(dir, EXPERIMENT_FILES.evaluations, split);
   const confusion = await readJsonOr<ConfusionMatrixData | null>(
@@ -174,7 +175,7 @@ async function posteriorgram(
       ? { file: await resolveExistingDataPath(dataDir, params.path) }
       : { split: params.split, utteranceId: params.utteranceId };
   const { audioFile, ...result } = await computePosteriorgram(
-    namedExperimentDir(dataDir, params.name),
+    await namedExperimentDir(dataDir, params.name),
     params.name,
     request,
     {

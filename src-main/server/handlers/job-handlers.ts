@@ -1,4 +1,5 @@
 import type { jobRequests } from '../../api/channels/job-channels';
+import { checkCorpusImportParams } from '../../jobs/corpus-jobs';
 import type { AreaHandlers, HandlerContext } from './handler-context';
 
 export function createJobHandlers(context: HandlerContext): AreaHandlers<keyof typeof jobRequests> {
@@ -6,7 +7,11 @@ export function createJobHandlers(context: HandlerContext): AreaHandlers<keyof t
   return {
     'jobs:list': () => jobs.list(),
     'jobs:get': ({ id }) => jobs.get(id),
-    'jobs:start': (spec) => jobs.start(spec),
+    'jobs:start': async (spec) => {
+      // Checks that need the file system run here, so a bad request fails before it is queued.
+      if (spec.kind === 'corpus-import') await checkCorpusImportParams(spec.params);
+      return jobs.start(spec);
+    },
     'jobs:cancel': ({ id }) => jobs.cancel(id),
   };
 }

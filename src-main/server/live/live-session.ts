@@ -13,6 +13,7 @@ import type {
 } from '../../api/live';
 import type { PcmChunk, RecordingResult } from '../../domain/audio/recorder';
 import { toErrorData, UnfoldError } from '../../domain/errors';
+import { resolveInDataFolder } from '../../domain/data-folder';
 import { EXPERIMENT_FILES, EXPERIMENTS_DIR } from '../../domain/speech/experiment-store';
 import { IncrementalPhoneDecoder } from '../../domain/speech/incremental-phone-decoder';
 import type { RecorderEventSource } from '../../domain/speech/live';
@@ -237,7 +238,7 @@ export class LiveSession {
 
   /** The folder of a named experiment that has a trained model, or an error saying what to do. */
   private async trainedExperimentDir(name: string): Promise<string> {
-    const dir = join(this.deps.dataDir, EXPERIMENTS_DIR, name);
+    const dir = await resolveInDataFolder(this.deps.dataDir, EXPERIMENTS_DIR, name);
     const exists = (file: string): Promise<boolean> =>
       stat(join(dir, file)).then(
         (s) => s.isFile(),

@@ -2,6 +2,7 @@ import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RecordingEntry } from '../../api/audio';
 import { decodeWav } from '../../domain/audio/wav';
+import { resolveInDataFolder } from '../../domain/data-folder';
 import { writeFileAtomically } from '../../domain/fs/atomic-write';
 import { IMPORTS_FOLDER, safeFileName } from './data-paths';
 
@@ -25,12 +26,12 @@ export async function importAudio(
 ): Promise<RecordingEntry> {
   const fileName = safeFileName(name);
   const decoded = decodeWav(bytes, name);
-  const folder = join(dataDir, IMPORTS_FOLDER);
+  const folder = await resolveInDataFolder(dataDir, IMPORTS_FOLDER);
   await mkdir(folder, { recursive: true });
   const stem = fileName.slice(0, -'.wav'.length);
   let candidate = fileName;
   for (let n = 2; await exists(join(folder, candidate)); n++) candidate = `${stem} (${n}).wav`;
-  await writeFileAtomically(join(folder, candidate), bytes);
+  await writeFileAtomically(await resolveInDataFolder(dataDir, IMPORTS_FOLDER, candidate), bytes);
   const frames = decoded.channels[0]?.length ?? 0;
   return {
     path: `${IMPORTS_FOLDER}/${candidate}`,

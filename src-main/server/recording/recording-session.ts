@@ -9,6 +9,7 @@ import { UnfoldError, toErrorData } from '../../domain/errors';
 import type { EventHub } from '../event-hub';
 import type { z } from 'zod';
 import { displaySpectrogramConfig } from './analyse-audio';
+import { resolveInDataFolder } from '../../domain/data-folder';
 import { RECORDINGS_FOLDER, toDataRelative } from './data-paths';
 
 export type RecordStartParams = z.output<typeof RecordStartSchema>;
@@ -117,7 +118,7 @@ export class RecordingSession {
   }
 
   private async startClaimed(params: RecordStartParams): Promise<RecordingStarted> {
-    const folder = join(this.dataDir, RECORDINGS_FOLDER);
+    const folder = await resolveInDataFolder(this.dataDir, RECORDINGS_FOLDER);
     await mkdir(folder, { recursive: true });
     const outPath = join(folder, recordingFileName(this.now()));
     const config = resolveFeatureConfig(displaySpectrogramConfig(params.sampleRate));

@@ -1,5 +1,6 @@
 import { copyFile, mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { dataNameProblem } from '../../../api/names';
 import { UnfoldError, throwIfAborted } from '../../errors';
 import { writeFileAtomically } from '../../fs/atomic-write';
 import type { LongOperationOptions } from '../../jobs/progress';
@@ -65,13 +66,40 @@ export async function exportKaldi(
               .map((line) => absoluteById.get(line.slice(0, line.indexOf(' '))) + '\n')
               .join('')
           : content;
-      const target = join(outDir, split, name);
+      const target = join(outDir, exportSegment('split', split), name);
       await mkdir(join(outDir, split), { recursive: true });
       await writeFileAtomically(target, body);
       written.push(target);
     }
   }
   return written;
+}
+
+/**
+ * A split, speaker or recording id that becomes a folder or file name of an export. A corpus
+ * read from someone else's files may hold any text there; `../../x` must not write outside
+ * the export folder, so such an id stops the export, named.
+ */
+function exportSegment(what: string, value: string): string {
+  const problem = dataNameProblem(value);
+  if (problem !== null)
+    throw new UnfoldError(
+      'EXPORT_UNSAFE_NAME',
+      `cannot export: the ${what} "${value.slice(0, 80)}" cannot be a file name (${problem}); rename it in the corpus first`,
+    );
+  return value;
+}
+
+/** The recording's audio, which must lie inside the corpus folder. */
+function recordingSource(corpus: Corpus, path: string): string {
+  const source = resolve(corpus.dir, path);
+  const inside = relative(corpus.dir, source);
+  if (inside.startsWith('..') || isAbsolute(inside))
+    throw new UnfoldError(
+      'EXPORT_UNSAFE_NAME',
+      `cannot export: the recording ${path} lies outside the corpus folder ${corpus.dir}`,
+    );
+  return source;
 }
 
 /** The alignment of a recording, or one built from its utterances' texts (a words tier only). */
@@ -100,10 +128,15 @@ export async function exportTextGrids(
     options.onProgress?.({ fraction: index / data.recordings.length, message: recording.id });
     const first = data.utterances.find((u) => u.recordingId === recording.id);
     if (!first) continue;
-    const folder = join(outDir, first.split, first.speaker);
+    const folder = join(
+      outDir,
+      exportSegment('split', first.split),
+      exportSegment('speaker', first.speaker),
+    );
+    const stem = exportSegment('recording id', recording.id);
     await mkdir(folder, { recursive: true });
-    await copyFile(join(corpus.dir, recording.path), join(folder, `${recording.id}.wav`));
-    const target = join(folder, `${recording.id}.TextGrid`);
+    await copyFile(recordingSource(corpus, recording.path), join(folder, `${stem}.wav`));
+    const target = join(folder, `${stem}.TextGrid`);
     await writeFileAtomically(
       target,
       formatTextGrid(gridFor(data, recording.id, recording.duration)),
@@ -149,7 +182,7 @@ export async function exportText(
       body = formatPlainText(lines);
     }
     const extension = format === 'plain' ? 'txt' : format;
-    const target = join(outDir, `${stem}-${split}.${extension}`);
+    const target = join(outDir, `${stem}-${exportSegment('split', split)}.${extension}`);
     await writeFileAtomically(target, body);
     written.push(target);
   }

@@ -52,7 +52,7 @@ describe('TextGrid', () => {
     }).replace('xmax = 0.5 ', 'xmax = "oops" ');
     const error = errorOf(() => parseTextGrid(bad, 'bad.TextGrid'));
     expect(error.code).toBe('CORPUS_PARSE');
-    expect(error.message).toMatch(/^bad\.TextGrid:\d+: expected interval xmax/);
+    expect(error.message).toMatch(/^bad\.TextGrid:\d+: expected the xmax of interval 2/);
     const line = Number(/:(\d+):/.exec(error.message)?.[1]);
     expect(bad.split('\n')[line - 1]).toContain('"oops"');
   });
@@ -70,9 +70,12 @@ describe('TextGrid', () => {
       ],
     };
     const problems = intervalTierProblems(tier);
-    expect(problems).toHaveLength(2);
-    expect(problems[0]).toMatch(/overlapping/);
-    expect(problems[1]).toMatch(/gap from 0.8 to 0.9/);
+    expect(problems.map((p) => [p.kind, p.interval])).toEqual([
+      ['overlap', 1],
+      ['gap', 2],
+    ]);
+    expect(problems[0]?.message).toMatch(/overlapping interval 1/);
+    expect(problems[1]?.message).toMatch(/gap from 0.8 to 0.9/);
     expect(
       intervalTierProblems(tierFromSpans('w', 0, 1, [{ xmin: 0.2, xmax: 0.3, text: 'x' }])),
     ).toEqual([]);

@@ -32,19 +32,48 @@ export interface TextGrid {
 }
 
 interface Token {
-  kind: 'string' | 'number' | 'flag';
+  kind: 'string' | 'number' | 'flag' | 'word';
   text: string;
   line: number;
+  /** Long format: the key written before the value on its line (`xmax` in `xmax = 1.5`). */
+  key?: string;
 }
+
+/**
+ * The words of the long format's `key =` labels (`File type`, `intervals: size`, `tiers?`).
+ * They are skipped; any other bare word is kept as a token so that a value written as a
+ * word (`size = two`, `text = hello`) is an error where the value is read, not skipped.
+ */
+const LABEL_WORDS: ReadonlySet<string> = new Set([
+  'File',
+  'type',
+  'Object',
+  'class',
+  'xmin',
+  'xmax',
+  'tiers?',
+  'size',
+  'item',
+  'intervals',
+  'points',
+  'name',
+  'text',
+  'number',
+  'time',
+  'mark',
+]);
 
 /**
  * Praat's text formats, long and short, carry the same sequence of strings, numbers and
  * `<exists>` flags; the long one adds `key =` labels and `[n]` indexes. Keeping only those
- * values (skipping identifiers, brackets and `!` comments) reads both with one grammar.
+ * values (with the key of their line, to check it) reads both with one grammar.
  */
 function tokenize(content: string, file: string): Token[] {
   const tokens: Token[] = [];
   let line = 1;
+  let key: { text: string; line: number } | null = null;
+  let firstMultiline: number | undefined;
+  const keyHere = (): { key?: string } => (key && key.line === line ? { key: key.text } : {});
   let i = 0;
   const n = content.length;
   while (i < n) {
@@ -54,10 +83,19 @@ function tokenize(content: string, file: string): Token[] {
       i++;
     } else if (c === '"') {
       const startLine = line;
+      const where = keyHere();
       let text = '';
       i++;
       for (;;) {
-        if (i >= n) throw parseError(file, startLine, 'unterminated string');
+        if (i >= n) {
+          // An odd quote pairs the following ones wrongly; the first string that ran over a
+          // line break is where the pairing most likely went wrong.
+          throw parseError(
+            file,
+            firstMultiline ?? startLine,
+            'unterminated string: the quotes from this line on do not pair up (a " is missing or extra)',
+          );
+        }
         const d = content[i] ?? '';
         if (d === '"') {
           if (content[i + 1] === '"') {
@@ -72,29 +110,58 @@ function tokenize(content: string, file: string): Token[] {
         text += d;
         i++;
       }
-      tokens.push({ kind: 'string', text, line: startLine });
+      if (line !== startLine) firstMultiline ??= startLine;
+      tokens.push({ kind: 'string', text, line: startLine, ...where });
     } else if (c === '!') {
       while (i < n && content[i] !== '\n') i++;
     } else if (c === '[') {
-      while (i < n && content[i] !== ']') i++;
-      i++;
+      const end = content.indexOf(']', i);
+      if (end < 0 || content.slice(i, end).includes('\n'))
+        throw parseError(file, line, 'unterminated [index] (a ] is missing)');
+      i = end + 1;
     } else if (c === '<') {
       const end = content.indexOf('>', i);
       if (end < 0) throw parseError(file, line, 'unterminated <flag>');
-      tokens.push({ kind: 'flag', text: content.slice(i + 1, end), line });
+      tokens.push({ kind: 'flag', text: content.slice(i + 1, end), line, ...keyHere() });
       i = end + 1;
     } else if (/[-+0-9.]/.test(c)) {
-      const match = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?/.exec(content.slice(i, i + 64));
-      if (!match) throw parseError(file, line, `unexpected "${c}"`);
-      tokens.push({ kind: 'number', text: match[0], line });
-      i += match[0].length;
+      const run = /^[^\s"!<[\]]*/.exec(content.slice(i, i + 64))?.[0] ?? c;
+      const match = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?/.exec(run);
+      if (!match || match[0] !== run) throw parseError(file, line, `"${run}" is not a number`);
+      tokens.push({ kind: 'number', text: run, line, ...keyHere() });
+      i += run.length;
     } else if (/[A-Za-z_]/.test(c)) {
+      const start = i;
       while (i < n && /[A-Za-z0-9_?]/.test(content[i] ?? '')) i++;
+      const word = content.slice(start, i);
+      if (LABEL_WORDS.has(word)) key = { text: word, line };
+      else tokens.push({ kind: 'word', text: word, line, ...keyHere() });
     } else {
       i++;
     }
   }
   return tokens;
+}
+
+/** Where each part of a parsed TextGrid was in its file, for messages that name a line. */
+export interface TextGridLines {
+  xmin: number;
+  xmax: number;
+  /** The line of the tier count (`size = 2`). */
+  size: number;
+  tiers: {
+    /** The line of the tier's class (`class = "IntervalTier"`). */
+    header: number;
+    xmin: number;
+    xmax: number;
+    size: number;
+    /** The line of each interval's xmin (or each point's time). */
+    items: number[];
+  }[];
+}
+
+function describe(token: Token): string {
+  return token.kind === 'string' ? `"${token.text}" (a quoted string)` : `"${token.text}"`;
 }
 
 class TokenReader {
@@ -104,44 +171,70 @@ class TokenReader {
     private readonly file: string,
   ) {}
 
-  private next(expected: string): Token {
+  get atEnd(): boolean {
+    return this.index >= this.tokens.length;
+  }
+
+  peek(): Token | undefined {
+    return this.tokens[this.index];
+  }
+
+  private next(what: string, keys: readonly string[]): Token {
     const token = this.tokens[this.index++];
     if (!token) {
       const last = this.tokens[this.tokens.length - 1];
-      throw parseError(this.file, last?.line ?? 1, `file ends where ${expected} was expected`);
+      throw parseError(this.file, last?.line ?? 1, `the file ends where ${what} was expected`);
+    }
+    if (token.kind === 'word')
+      throw parseError(
+        this.file,
+        token.line,
+        `expected ${what}, found "${token.text}" (values are numbers or quoted strings)`,
+      );
+    // In the long format every value follows its key: a different key means a missing value.
+    if (token.key !== undefined && keys.length > 0 && !keys.includes(token.key)) {
+      throw parseError(
+        this.file,
+        token.line,
+        `${what} is missing: expected "${keys[0]} = …", found "${token.key} = …"`,
+      );
     }
     return token;
   }
 
-  string(what: string): string {
-    const token = this.next(what);
+  string(what: string, keys: readonly string[]): { value: string; line: number } {
+    const token = this.next(what, keys);
     if (token.kind !== 'string')
       throw parseError(
         this.file,
         token.line,
-        `expected ${what} (a quoted string), found ${token.text}`,
+        `expected ${what} (a quoted string), found ${describe(token)}`,
       );
-    return token.text;
+    return { value: token.text, line: token.line };
   }
 
-  number(what: string): { value: number; line: number } {
-    const token = this.next(what);
+  number(what: string, keys: readonly string[]): { value: number; line: number } {
+    const token = this.next(what, keys);
     const value = Number(token.text);
     if (token.kind !== 'number' || !Number.isFinite(value)) {
-      throw parseError(this.file, token.line, `expected ${what} (a number), found "${token.text}"`);
+      throw parseError(
+        this.file,
+        token.line,
+        `expected ${what} (a number), found ${describe(token)}`,
+      );
     }
     return { value, line: token.line };
   }
 
-  count(what: string): number {
-    const { value, line } = this.number(what);
+  count(what: string, keys: readonly string[]): { value: number; line: number } {
+    const { value, line } = this.number(what, keys);
     if (!Number.isInteger(value) || value < 0)
-      throw parseError(this.file, line, `${what} must be a whole number`);
-    return value;
+      throw parseError(this.file, line, `${what} must be a whole number, not ${value}`);
+    return { value, line };
   }
 
-  flag(): void {
-    const token = this.next('<exists>');
+  flag(): number {
+    const token = this.next('<exists>', ['tiers?']);
     if (token.kind !== 'flag' || token.text !== 'exists') {
       throw parseError(
         this.file,
@@ -149,6 +242,7 @@ class TokenReader {
         'expected <exists>: TextGrids without tiers are not supported',
       );
     }
+    return token.line;
   }
 
   get line(): number {
@@ -156,45 +250,139 @@ class TokenReader {
   }
 }
 
+function checkRange(
+  file: string,
+  what: string,
+  xmin: { value: number; line: number },
+  xmax: { value: number; line: number },
+): void {
+  if (xmax.value < xmin.value)
+    throw parseError(
+      file,
+      xmax.line,
+      `${what} ends (xmax ${xmax.value}) before it starts (xmin ${xmin.value})`,
+    );
+}
+
+/**
+ * Reads a Praat TextGrid in the long or short text format, with the line of each part.
+ * Errors name the file and line: a value that is not what its place needs (`size = two`,
+ * an unquoted text), a missing key, fewer or more intervals than the tier's size, an
+ * interval or tier that ends before it starts.
+ */
+export function parseTextGridWithLines(
+  content: string,
+  file: string,
+): { grid: TextGrid; lines: TextGridLines } {
+  const reader = new TokenReader(tokenize(content, file), file);
+  const fileType = reader.string('"ooTextFile"', ['type']);
+  if (!fileType.value.startsWith('ooTextFile'))
+    throw parseError(file, fileType.line, 'not a Praat text file (File type = "ooTextFile")');
+  const objectClass = reader.string('"TextGrid"', ['class']);
+  if (objectClass.value !== 'TextGrid')
+    throw parseError(file, objectClass.line, 'not a TextGrid (Object class = "TextGrid")');
+  const xmin = reader.number('xmin', ['xmin']);
+  const xmax = reader.number('xmax', ['xmax']);
+  checkRange(file, 'the TextGrid', xmin, xmax);
+  reader.flag();
+  const tierCount = reader.count('the number of tiers', ['size']);
+  const tiers: TextGridTier[] = [];
+  const lines: TextGridLines = {
+    xmin: xmin.line,
+    xmax: xmax.line,
+    size: tierCount.line,
+    tiers: [],
+  };
+  let previous: { name: string; sizeLine: number; size: number } | null = null;
+  for (let t = 0; t < tierCount.value; t++) {
+    const upcoming = reader.peek();
+    if (previous && upcoming && upcoming.kind === 'number') {
+      throw parseError(
+        file,
+        upcoming.line,
+        `tier "${previous.name}" has more items than its size (${previous.size}, line ${previous.sizeLine})`,
+      );
+    }
+    const tierClass = reader.string(`the class of tier ${t + 1}`, ['class']);
+    const name = reader.string(`the name of tier ${t + 1}`, ['name']).value;
+    const tierMin = reader.number(`the xmin of tier "${name}"`, ['xmin']);
+    const tierMax = reader.number(`the xmax of tier "${name}"`, ['xmax']);
+    checkRange(file, `tier "${name}"`, tierMin, tierMax);
+    const size = reader.count(`the number of items of tier "${name}"`, ['size']);
+    const items: number[] = [];
+    const fewer = (k: number): never => {
+      throw parseError(
+        file,
+        reader.line,
+        `tier "${name}" has ${k} item(s), fewer than its size (${size.value}, line ${size.line})`,
+      );
+    };
+    if (tierClass.value === 'IntervalTier') {
+      const intervals: TextGridInterval[] = [];
+      for (let k = 0; k < size.value; k++) {
+        const next = reader.peek();
+        if (!next || next.key === 'class' || (next.kind === 'string' && next.key === undefined))
+          fewer(k);
+        const what = `interval ${k + 1} of tier "${name}"`;
+        const a = reader.number(`the xmin of ${what}`, ['xmin']);
+        const b = reader.number(`the xmax of ${what}`, ['xmax']);
+        checkRange(file, what, a, b);
+        const text = reader.string(`the text of ${what}`, ['text']).value;
+        intervals.push({ xmin: a.value, xmax: b.value, text });
+        items.push(a.line);
+      }
+      tiers.push({
+        kind: 'interval',
+        name,
+        xmin: tierMin.value,
+        xmax: tierMax.value,
+        intervals,
+      });
+    } else if (tierClass.value === 'TextTier') {
+      const points: PointTier['points'] = [];
+      for (let k = 0; k < size.value; k++) {
+        const next = reader.peek();
+        if (!next || next.key === 'class' || (next.kind === 'string' && next.key === undefined))
+          fewer(k);
+        const what = `point ${k + 1} of tier "${name}"`;
+        const time = reader.number(`the time of ${what}`, ['number', 'time']);
+        points.push({
+          time: time.value,
+          mark: reader.string(`the mark of ${what}`, ['mark']).value,
+        });
+        items.push(time.line);
+      }
+      tiers.push({ kind: 'point', name, xmin: tierMin.value, xmax: tierMax.value, points });
+    } else {
+      throw parseError(file, tierClass.line, `unknown tier class "${tierClass.value}"`);
+    }
+    lines.tiers.push({
+      header: tierClass.line,
+      xmin: tierMin.line,
+      xmax: tierMax.line,
+      size: size.line,
+      items,
+    });
+    previous = { name, sizeLine: size.line, size: size.value };
+  }
+  const rest = reader.peek();
+  if (rest) {
+    throw parseError(
+      file,
+      rest.line,
+      rest.kind === 'word'
+        ? `unexpected "${rest.text}" after the last tier`
+        : previous && rest.kind !== 'string'
+          ? `tier "${previous.name}" has more items than its size (${previous.size}, line ${previous.sizeLine})`
+          : `more tiers than the tier count (${tierCount.value}, line ${tierCount.line})`,
+    );
+  }
+  return { grid: { xmin: xmin.value, xmax: xmax.value, tiers }, lines };
+}
+
 /** Reads a Praat TextGrid in the long or short text format; errors name the file and line. */
 export function parseTextGrid(content: string, file: string): TextGrid {
-  const reader = new TokenReader(tokenize(content, file), file);
-  if (!reader.string('"ooTextFile"').startsWith('ooTextFile'))
-    throw parseError(file, 1, 'not a Praat text file (File type = "ooTextFile")');
-  if (reader.string('"TextGrid"') !== 'TextGrid')
-    throw parseError(file, 2, 'not a TextGrid (Object class = "TextGrid")');
-  const xmin = reader.number('xmin').value;
-  const xmax = reader.number('xmax').value;
-  reader.flag();
-  const tierCount = reader.count('the number of tiers');
-  const tiers: TextGridTier[] = [];
-  for (let t = 0; t < tierCount; t++) {
-    const classLine = reader.line;
-    const tierClass = reader.string('a tier class');
-    const name = reader.string('a tier name');
-    const tierMin = reader.number('tier xmin').value;
-    const tierMax = reader.number('tier xmax').value;
-    const size = reader.count('the number of intervals');
-    if (tierClass === 'IntervalTier') {
-      const intervals: TextGridInterval[] = [];
-      for (let k = 0; k < size; k++) {
-        const a = reader.number('interval xmin').value;
-        const b = reader.number('interval xmax').value;
-        intervals.push({ xmin: a, xmax: b, text: reader.string('interval text') });
-      }
-      tiers.push({ kind: 'interval', name, xmin: tierMin, xmax: tierMax, intervals });
-    } else if (tierClass === 'TextTier') {
-      const points: PointTier['points'] = [];
-      for (let k = 0; k < size; k++) {
-        const time = reader.number('point time').value;
-        points.push({ time, mark: reader.string('point mark') });
-      }
-      tiers.push({ kind: 'point', name, xmin: tierMin, xmax: tierMax, points });
-    } else {
-      throw parseError(file, classLine, `unknown tier class "${tierClass}"`);
-    }
-  }
-  return { xmin, xmax, tiers };
+  return parseTextGridWithLines(content, file).grid;
 }
 
 function quote(text: string): string {
@@ -248,36 +436,79 @@ export function formatTextGrid(grid: TextGrid): string {
 export const TEXTGRID_TIME_EPSILON = 1e-6;
 
 /**
+ * What can be wrong with an interval tier. `gap` and `short-end` are holes that Praat's
+ * convention fills with empty intervals; the others make the labels ambiguous.
+ */
+export type TierProblemKind =
+  'no-intervals' | 'empty-interval' | 'overlap' | 'gap' | 'short-end' | 'past-end';
+
+export interface TierProblem {
+  kind: TierProblemKind;
+  message: string;
+  /** 0-based index of the interval concerned; -1 for the tier as a whole. */
+  interval: number;
+}
+
+/**
  * Problems in an interval tier: it must cover [tier.xmin, tier.xmax] with adjacent,
  * non-empty, non-overlapping intervals (gaps are written as empty-text intervals).
  */
-export function intervalTierProblems(tier: IntervalTier): string[] {
-  const problems: string[] = [];
+export function intervalTierProblems(tier: IntervalTier): TierProblem[] {
+  const problems: TierProblem[] = [];
   const eps = TEXTGRID_TIME_EPSILON;
-  if (tier.intervals.length === 0) return [`tier "${tier.name}" has no intervals`];
+  const name = `tier "${tier.name}"`;
+  if (tier.intervals.length === 0)
+    return [{ kind: 'no-intervals', message: `${name} has no intervals`, interval: -1 }];
   let cursor = tier.xmin;
   tier.intervals.forEach((interval, k) => {
     if (interval.xmax <= interval.xmin) {
-      problems.push(
-        `tier "${tier.name}" interval ${k + 1} ends (${interval.xmax}) before it starts (${interval.xmin})`,
-      );
+      problems.push({
+        kind: 'empty-interval',
+        message: `${name} interval ${k + 1} ends (${interval.xmax}) where or before it starts (${interval.xmin})`,
+        interval: k,
+      });
     }
     if (interval.xmin < cursor - eps) {
-      problems.push(
-        `tier "${tier.name}" interval ${k + 1} starts at ${interval.xmin}, overlapping the previous one (ends ${cursor})`,
-      );
+      problems.push({
+        kind: 'overlap',
+        message:
+          k === 0
+            ? `${name} interval 1 starts at ${interval.xmin}, before the tier starts (${tier.xmin})`
+            : `${name} interval ${k + 1} starts at ${interval.xmin}, overlapping interval ${k} (ends ${cursor})`,
+        interval: k,
+      });
     } else if (interval.xmin > cursor + eps) {
-      problems.push(
-        `tier "${tier.name}" has a gap from ${cursor} to ${interval.xmin} before interval ${k + 1}`,
-      );
+      problems.push({
+        kind: 'gap',
+        message: `${name} has a gap from ${cursor} to ${interval.xmin} before interval ${k + 1}`,
+        interval: k,
+      });
     }
-    cursor = interval.xmax;
+    cursor = Math.max(cursor, interval.xmax);
   });
-  if (Math.abs(cursor - tier.xmax) > eps) {
-    problems.push(`tier "${tier.name}" ends at ${cursor} but the tier ends at ${tier.xmax}`);
+  const last = tier.intervals.length - 1;
+  if (cursor > tier.xmax + eps) {
+    problems.push({
+      kind: 'past-end',
+      message: `${name} interval ${last + 1} ends at ${cursor}, after the tier ends (${tier.xmax})`,
+      interval: last,
+    });
+  } else if (cursor < tier.xmax - eps) {
+    problems.push({
+      kind: 'short-end',
+      message: `${name} ends at ${cursor} but the tier ends at ${tier.xmax}`,
+      interval: last,
+    });
   }
   return problems;
 }
+
+/** Holes that are filled with empty intervals on import; every other problem is refused. */
+export const FILLABLE_TIER_PROBLEMS: ReadonlySet<TierProblemKind> = new Set([
+  'no-intervals',
+  'gap',
+  'short-end',
+]);
 
 /**
  * Builds a tier that covers [xmin, xmax] from labelled spans, filling gaps with empty

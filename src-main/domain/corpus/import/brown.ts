@@ -176,6 +176,21 @@ export async function importBrown(
   }
   const wanted =
     options.categories && options.categories.length > 0 ? new Set(options.categories) : null;
+  const known = new Set(categories.values());
+  const unknown = [...(wanted ?? [])].filter((c) => !known.has(c));
+  if (unknown.length > 0)
+    throw new UnfoldError(
+      'IMPORT_BROWN',
+      `Unknown Brown categor${unknown.length > 1 ? 'ies' : 'y'} ${unknown.map((c) => `"${c}"`).join(', ')}; ${known.size > 0 ? `use ${[...known].sort().join(', ')}` : `${join(dir, 'cats.txt')} lists none`}.`,
+    );
+  if (
+    options.limitSentences !== undefined &&
+    (!Number.isInteger(options.limitSentences) || options.limitSentences < 1)
+  )
+    throw new UnfoldError(
+      'BAD_OPTION',
+      `The sentence limit must be a whole number of at least 1 (got ${options.limitSentences}).`,
+    );
   const splits = new Map<string, TextSplit & { format: 'conllu' }>();
   let count = 0;
   for (const [index, name] of names.entries()) {

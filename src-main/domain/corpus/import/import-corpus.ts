@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { CORPUS_IMPORT_FORMATS } from '../../../api/corpus';
 import { UnfoldError } from '../../errors';
@@ -8,7 +9,7 @@ import { planConventionSplit, planSpeakerSplit } from '../splits';
 import { importBrown } from './brown';
 import { scanKaldi } from './scan-kaldi';
 import { scanAudacityPairs, scanFolders, scanPattern, scanTextGridPairs } from './scan-speech';
-import type { RecordingSource, SkippedFile } from './speech-import';
+import type { RecordingSource, RepairedFile, SkippedFile } from './speech-import';
 import { importSpeechRecordings } from './speech-import';
 import { importConllu, importPlainText, importPolarity, importTsv } from './text-import';
 
@@ -30,6 +31,8 @@ export interface ImportRequest extends LongOperationOptions {
     | { by: 'convention'; convention: SplitConvention };
   speaker?: string;
   strict?: boolean;
+  /** Set NaN/infinite samples to 0 and report them instead of refusing such files. */
+  repairNonFinite?: boolean;
   brown?: { categories?: string[]; limitSentences?: number };
 }
 
@@ -37,6 +40,8 @@ export interface ImportResult {
   corpus: Corpus;
   skipped: SkippedFile[];
   unmatched: string[];
+  /** Speech imports with `repairNonFinite`: the files whose NaN/infinite samples became 0. */
+  repaired?: RepairedFile[];
 }
 
 function resplit(sources: RecordingSource[], split: NonNullable<ImportRequest['split']>): void {
@@ -51,8 +56,50 @@ function resplit(sources: RecordingSource[], split: NonNullable<ImportRequest['s
   });
 }
 
+/** Formats whose source may be one file as well as a folder of such files. */
+const FILE_OR_FOLDER_FORMATS: ReadonlySet<ImportFormat> = new Set(['conllu', 'tsv', 'text']);
+
+/**
+ * Checks the source before any work starts (the CLI and the job's parameter check call it),
+ * so that a mistyped path is one plain message rather than a failure halfway through a job.
+ */
+export async function checkImportSource(
+  request: Pick<ImportRequest, 'format' | 'source'>,
+): Promise<void> {
+  const { format, source } = request;
+  if (source === undefined || source === '') {
+    if (format === 'brown') return;
+    throw new UnfoldError('IMPORT_SOURCE', `--format ${format} needs a source folder or file.`);
+  }
+  const fileAllowed = FILE_OR_FOLDER_FORMATS.has(format);
+  let info;
+  try {
+    info = await stat(source);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR')
+      throw new UnfoldError(
+        'IMPORT_SOURCE_NOT_FOUND',
+        `${fileAllowed ? 'file or folder' : 'folder'} not found: ${source}`,
+        { path: source },
+      );
+    throw new UnfoldError(
+      'IMPORT_SOURCE_UNREADABLE',
+      `cannot read ${source}: ${(error as Error).message}`,
+      { path: source },
+    );
+  }
+  if (!info.isDirectory() && !(fileAllowed && info.isFile()))
+    throw new UnfoldError(
+      'IMPORT_SOURCE_NOT_FOLDER',
+      `not a folder: ${source} (--format ${format} reads a folder${format === 'polarity' ? ' holding a .pos and a .neg file' : ''})`,
+      { path: source },
+    );
+}
+
 /** One entry point for every importer (the CLI and the UI call this). */
 export async function importCorpus(request: ImportRequest): Promise<ImportResult> {
+  await checkImportSource(request);
   const name = request.name ?? basename(request.outDir);
   const source = request.source;
   const common = {
@@ -111,7 +158,17 @@ export async function importCorpus(request: ImportRequest): Promise<ImportResult
   else if (request.format === 'kaldi') sources = await scanKaldi(source);
   else if (request.format === 'textgrid')
     sources = await scanTextGridPairs(source, request.speaker);
-  else sources = await scanAudacityPairs(source, request.speaker);
+  else {
+    const scanned = await scanAudacityPairs(source, request.speaker);
+    sources = scanned.sources;
+    unmatched = scanned.unmatched;
+  }
+  if (request.strict && unmatched.length > 0)
+    throw new UnfoldError(
+      'IMPORT_UNMATCHED',
+      `${unmatched.length} file(s) in ${source} would not be imported (${request.format === 'pattern' ? 'they do not match the pattern' : 'no WAV file beside them'}), e.g. ${unmatched[0]}; --strict refuses that.`,
+      { files: unmatched.slice(0, 100) },
+    );
   if (sources.length === 0)
     throw new UnfoldError(
       'IMPORT_EMPTY',
@@ -132,6 +189,7 @@ export async function importCorpus(request: ImportRequest): Promise<ImportResult
     split: method,
     ...(request.pattern ? { pattern: request.pattern } : {}),
     strict: request.strict,
+    repairNonFinite: request.repairNonFinite ?? false,
   });
   return { ...report, unmatched };
 }

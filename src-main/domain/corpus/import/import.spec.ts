@@ -169,6 +169,37 @@ describe('speech importers', () => {
     expect((await validateCorpus(audacity.corpus.dir)).problems).toEqual([]);
   });
 
+  it('export refuses ids that would write outside the export folder, and writes nothing', async () => {
+    const source = join(work, 'pairs');
+    await writeFixture(join(source, 'take.wav'), toneWav({ sampleRate: 16000, seconds: 0.5 }));
+    await writeFixture(
+      join(source, 'take.TextGrid'),
+      await readFile(`${fixtures}textgrid/short-format.TextGrid`),
+    );
+    const imported = await importCorpus({
+      format: 'textgrid',
+      source,
+      outDir: join(work, 'tg'),
+      speaker: 'ann',
+    });
+    // A corpus read from someone else's files can hold any text in its ids.
+    const data = imported.corpus.data as SpeechCorpusData;
+    for (const [field, hostile] of [
+      ['speaker', '../../escaped'],
+      ['split', '..'],
+    ] as const) {
+      const original = data.utterances[0]![field];
+      data.utterances[0]![field] = hostile;
+      const out = join(work, 'deep', 'er', 'out');
+      await expect(exportTextGrids(imported.corpus, out)).rejects.toMatchObject({
+        code: 'EXPORT_UNSAFE_NAME',
+      });
+      data.utterances[0]![field] = original;
+    }
+    expect(await readdir(work)).toEqual(expect.not.arrayContaining(['escaped']));
+    expect(await readdir(join(work, 'deep')).catch(() => [])).toEqual([]);
+  });
+
   it('folders: one folder per label, speakers from <speaker>_nohash_<n>, lists give dev/test', async () => {
     const source = join(work, 'speech commands');
     for (const [label, speaker, n] of [

@@ -79,10 +79,24 @@ async function scanOneDataDir(dataDir: string, split: string): Promise<Recording
       `transcript is ${tooLong.value.length} characters long (at most ${MAX_TEXT_LENGTH})`,
     );
   }
+  // An empty transcript would become the label "": refuse it where it is.
+  const empty = textRows.find((r) => r.value.trim() === '');
+  if (empty)
+    throw parseError(
+      join(dataDir, 'text'),
+      empty.line,
+      `utterance ${empty.key} has an empty transcript (a line with only an id)`,
+    );
   const texts = new Map(textRows.map((r) => [r.key, r]));
-  const utt2spk = new Map(
-    ((await readTable(dataDir, 'utt2spk', false)) ?? []).map((r) => [r.key, r.value]),
-  );
+  const utt2spkRows = (await readTable(dataDir, 'utt2spk', false)) ?? [];
+  const untranscribed = utt2spkRows.find((r) => !texts.has(r.key));
+  if (untranscribed)
+    throw parseError(
+      join(dataDir, 'utt2spk'),
+      untranscribed.line,
+      `utterance ${untranscribed.key} has no line in ${join(dataDir, 'text')}`,
+    );
+  const utt2spk = new Map(utt2spkRows.map((r) => [r.key, r.value]));
   const segments = await readTable(dataDir, 'segments', true);
   const sources = new Map<string, RecordingSource>();
   for (const row of wavScp) {
@@ -129,6 +143,15 @@ async function scanOneDataDir(dataDir: string, split: string): Promise<Recording
       if (source.speaker === 'unknown') source.speaker = speaker;
     }
   } else {
+    // Without segments every recording is one utterance: one with no transcript is an error
+    // (as in Kaldi's validate_data_dir.sh), not a recording silently left out.
+    const missing = wavScp.find((row) => !texts.has(row.key));
+    if (missing)
+      throw parseError(
+        join(dataDir, 'wav.scp'),
+        missing.line,
+        `utterance ${missing.key} has no line in ${join(dataDir, 'text')}`,
+      );
     for (const [utt, text] of texts) {
       const source = sources.get(utt);
       if (!source)

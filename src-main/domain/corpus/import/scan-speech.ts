@@ -1,7 +1,13 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { UnfoldError } from '../../errors';
-import { parseTextGrid } from '../formats/textgrid';
+import type { TextGrid, TextGridLines } from '../formats/textgrid';
+import {
+  FILLABLE_TIER_PROBLEMS,
+  intervalTierProblems,
+  parseTextGridWithLines,
+  tierFromSpans,
+} from '../formats/textgrid';
 import { parseError } from '../formats/parse-error';
 import { decodeUtf8, splitLines } from '../formats/utf8';
 import { decodeTextGridBytes } from '../store/read-corpus';
@@ -138,6 +144,38 @@ export async function scanFolders(root: string): Promise<RecordingSource[]> {
   return sources;
 }
 
+/**
+ * An imported TextGrid as the corpus stores it: overlapping, empty or out-of-range intervals
+ * are refused (file:line of the interval), holes are filled with empty intervals as Praat
+ * itself writes them.
+ */
+function alignmentForImport(
+  { grid, lines }: { grid: TextGrid; lines: TextGridLines },
+  file: string,
+): TextGrid {
+  const tiers = grid.tiers.map((tier, t) => {
+    if (tier.kind !== 'interval') return tier;
+    const problems = intervalTierProblems(tier);
+    const refused = problems.find((p) => !FILLABLE_TIER_PROBLEMS.has(p.kind));
+    if (refused) {
+      const tierLines = lines.tiers[t];
+      throw parseError(
+        file,
+        tierLines?.items[refused.interval] ?? tierLines?.header ?? 0,
+        refused.message,
+      );
+    }
+    if (problems.length === 0) return tier;
+    return tierFromSpans(
+      tier.name,
+      tier.xmin,
+      tier.xmax,
+      tier.intervals.filter((i) => i.text !== ''),
+    );
+  });
+  return { ...grid, tiers };
+}
+
 /** WAV + TextGrid pairs with the same base name; the utterance text is the words tier joined. */
 export async function scanTextGridPairs(
   root: string,
@@ -157,10 +195,14 @@ export async function scanTextGridPairs(
         `${file} has no WAV file beside it (${basename(wav)}).`,
       );
     }
-    const grid = parseTextGrid(decodeTextGridBytes(await readFile(join(root, file)), file), file);
-    const words =
-      grid.tiers.find((t) => t.kind === 'interval' && t.name === 'words') ??
-      grid.tiers.find((t) => t.kind === 'interval');
+    const parsed = parseTextGridWithLines(
+      decodeTextGridBytes(await readFile(join(root, file)), file),
+      file,
+    );
+    const grid = alignmentForImport(parsed, file);
+    let wordsIndex = grid.tiers.findIndex((t) => t.kind === 'interval' && t.name === 'words');
+    if (wordsIndex < 0) wordsIndex = grid.tiers.findIndex((t) => t.kind === 'interval');
+    const words = grid.tiers[wordsIndex];
     const text =
       words && words.kind === 'interval'
         ? words.intervals
@@ -168,6 +210,12 @@ export async function scanTextGridPairs(
             .filter((t) => t && t !== 'sil' && t !== 'pau')
             .join(' ')
         : '';
+    if (text === '')
+      throw parseError(
+        file,
+        parsed.lines.tiers[wordsIndex]?.header ?? parsed.lines.size,
+        `the ${words ? `"${words.name}" tier` : 'TextGrid'} has no labelled interval, so the recording would have an empty transcript`,
+      );
     // Layouts: name.TextGrid, <speaker>/name.TextGrid, <split>/<speaker>/name.TextGrid (as exported).
     const folders = dirname(file) === '.' ? [] : dirname(file).split('/');
     const fileSpeaker = folders.length >= 2 ? (folders[1] as string) : (folders[0] ?? speaker);
@@ -195,8 +243,11 @@ export async function scanTextGridPairs(
 export async function scanAudacityPairs(
   root: string,
   speaker = 'unknown',
-): Promise<RecordingSource[]> {
+): Promise<{ sources: RecordingSource[]; unmatched: string[] }> {
   const sources: RecordingSource[] = [];
+  // Text files without a WAV beside them (a README, a label track of a missing recording) are
+  // not imported; they are counted in the summary, and `--strict` refuses them.
+  const unmatched: string[] = [];
   for (const file of await listFiles(root, ['.txt'])) {
     const wav = join(root, dirname(file), `${basename(file, '.txt')}.wav`);
     if (
@@ -204,8 +255,10 @@ export async function scanAudacityPairs(
         () => true,
         () => false,
       ))
-    )
+    ) {
+      unmatched.push(file);
       continue;
+    }
     const content = decodeUtf8(await readFile(join(root, file)), file);
     const utterances: RecordingSource['utterances'] = [];
     splitLines(content).forEach((raw, index) => {
@@ -239,5 +292,5 @@ export async function scanAudacityPairs(
   }
   if (sources.length === 0)
     throw new UnfoldError('IMPORT_EMPTY', `${root} has no WAV + label-track (.txt) pairs.`);
-  return sources;
+  return { sources, unmatched };
 }

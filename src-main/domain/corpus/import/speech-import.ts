@@ -48,14 +48,23 @@ export interface SpeechImportOptions extends LongOperationOptions {
   split?: SplitMethod;
   /** Stop at the first unreadable audio file instead of skipping and reporting it. */
   strict?: boolean;
+  /** Set NaN/infinite samples to 0 (reported in `repaired`) instead of refusing the file. */
+  repairNonFinite?: boolean;
   phoneSet?: string | null;
   /** Extra files to keep with the data (e.g. the phone folding table), relative path -> content. */
   extraFiles?: Map<string, string>;
 }
 
+/** A source file whose non-finite samples were set to 0 on request. */
+export interface RepairedFile {
+  path: string;
+  nonFiniteSamples: number;
+}
+
 export interface ImportReport {
   corpus: Corpus;
   skipped: SkippedFile[];
+  repaired: RepairedFile[];
 }
 
 function uniqueId(base: string, taken: Set<string>): string {
@@ -96,6 +105,7 @@ export async function importSpeechRecordings(
   options: SpeechImportOptions,
 ): Promise<ImportReport> {
   const skipped: SkippedFile[] = [];
+  const repaired: RepairedFile[] = [];
   const corpus = await createCorpusAtomically(outDir, async (staging) => {
     await mkdir(join(staging, AUDIO_DIR), { recursive: true });
     const recordings: Recording[] = [];
@@ -111,13 +121,17 @@ export async function importSpeechRecordings(
       });
       let converted;
       try {
-        converted = await convertToWorkingFormat(source.sourcePath);
+        converted = await convertToWorkingFormat(source.sourcePath, {
+          repairNonFinite: options.repairNonFinite ?? false,
+        });
       } catch (error) {
         const data = toErrorData(error);
         if (options.strict || !data.code.startsWith('AUDIO_')) throw error;
         skipped.push({ path: source.sourcePath, code: data.code, reason: data.message });
         continue;
       }
+      if (converted.repairedNonFinite > 0)
+        repaired.push({ path: source.sourcePath, nonFiniteSamples: converted.repairedNonFinite });
       const speaker = sanitizeSpeakerId(source.speaker);
       const recordingId = uniqueId(
         keepableId(source.id, speaker) ?? utteranceId(speaker, source.name),
@@ -193,5 +207,5 @@ export async function importSpeechRecordings(
       await writeStagedFile(join(staging, relative), content);
     return { manifest, data };
   });
-  return { corpus, skipped };
+  return { corpus, skipped, repaired };
 }

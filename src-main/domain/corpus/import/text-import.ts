@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import { UnfoldError, throwIfAborted } from '../../errors';
 import type { LongOperationOptions } from '../../jobs/progress';
 import { conlluWords, parseConllu } from '../formats/conllu';
+import { parseError } from '../formats/parse-error';
 import { parsePlainText, parseTsv } from '../formats/tsv';
 import type { LabelledText } from '../formats/tsv';
 import { compareCodePoints, decodeUtf8, splitLines } from '../formats/utf8';
@@ -59,7 +60,10 @@ export async function createTextCorpus(
   options: TextImportOptions,
 ): Promise<Corpus> {
   if (splits.size === 0)
-    throw new UnfoldError('IMPORT_EMPTY', `${options.sourcePath}: nothing to import.`);
+    throw new UnfoldError(
+      'IMPORT_EMPTY',
+      `${options.sourcePath}: nothing to import (no ${options.format} files found).`,
+    );
   const first = [...splits.values()][0] as TextSplit;
   const textFormat = first.format;
   const tasks: CorpusManifest['tasks'] =
@@ -104,6 +108,7 @@ export async function importConllu(
     options.onProgress?.({ fraction: index / files.length, message: `Reading ${file}` });
     const split = splitFromFileName(file);
     const sentences = parseConllu(await readUtf8File(file), file);
+    if (sentences.length === 0) throw parseError(file, 0, 'no sentences (the file is empty)');
     const existing = splits.get(split);
     if (existing?.format === 'conllu') existing.sentences.push(...sentences);
     else splits.set(split, { format: 'conllu', sentences });
@@ -120,10 +125,10 @@ export async function importTsv(
   const splits = new Map<string, TextSplit>();
   for (const file of await filesOf(source, ['.tsv'])) {
     throwIfAborted(options.signal);
-    splits.set(splitFromFileName(file), {
-      format: 'tsv',
-      items: parseTsv(await readUtf8File(file), file),
-    });
+    const items = parseTsv(await readUtf8File(file), file);
+    if (items.length === 0)
+      throw parseError(file, 0, 'no lines (expected label<TAB>text lines; the file is empty)');
+    splits.set(splitFromFileName(file), { format: 'tsv', items });
   }
   return createTextCorpus(outDir, splits, options);
 }
@@ -137,10 +142,9 @@ export async function importPlainText(
   const splits = new Map<string, TextSplit>();
   for (const file of await filesOf(source, ['.txt'])) {
     throwIfAborted(options.signal);
-    splits.set(splitFromFileName(file), {
-      format: 'plain',
-      lines: parsePlainText(await readUtf8File(file)),
-    });
+    const lines = parsePlainText(await readUtf8File(file));
+    if (lines.length === 0) throw parseError(file, 0, 'no text (the file is empty or blank)');
+    splits.set(splitFromFileName(file), { format: 'plain', lines });
   }
   return createTextCorpus(outDir, splits, options);
 }
@@ -175,8 +179,10 @@ export async function importPolarity(
     } catch {
       text = new TextDecoder('latin1').decode(bytes);
     }
-    for (const line of splitLines(text))
-      if (line.trim() !== '') items.push({ label, text: line.trim() });
+    const sentences = splitLines(text).filter((line) => line.trim() !== '');
+    if (sentences.length === 0)
+      throw parseError(join(source, file), 0, `no sentences (the ${label} file is empty)`);
+    for (const line of sentences) items.push({ label, text: line.trim() });
   }
   return createTextCorpus(outDir, new Map([['train', { format: 'tsv', items }]]), options);
 }

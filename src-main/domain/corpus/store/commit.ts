@@ -27,6 +27,23 @@ function safeJoin(dir: string, relative: string): string {
   return join(dir, relative);
 }
 
+/** Which file of a plan could not be written, and why. */
+class PlanWriteFailure extends Error {
+  constructor(
+    readonly relative: string,
+    readonly reason: unknown,
+  ) {
+    super(reason instanceof Error ? reason.message : String(reason));
+  }
+}
+
+function isDiskFull(error: unknown): boolean {
+  return (
+    (error instanceof UnfoldError && error.code === 'DISK_FULL') ||
+    ['ENOSPC', 'EDQUOT'].includes(String((error as NodeJS.ErrnoException | null)?.code))
+  );
+}
+
 async function applyPlan(
   dir: string,
   writes: [string, string][],
@@ -38,10 +55,37 @@ async function applyPlan(
   ];
   for (const [relative, content] of ordered) {
     const path = safeJoin(dir, relative);
-    await mkdir(dirname(path), { recursive: true });
-    await writeFileAtomically(path, content);
+    try {
+      await mkdir(dirname(path), { recursive: true });
+      await writeFileAtomically(path, content);
+    } catch (error) {
+      throw new PlanWriteFailure(relative, error);
+    }
   }
   for (const relative of deletes) await rm(safeJoin(dir, relative), { force: true });
+}
+
+/**
+ * The failure of a commit whose plan is already in the pending file: the change is decided
+ * (recovery rolls it forward, it is not rolled back) but not yet on every file, and says so.
+ */
+function partlyAppliedError(dir: string, error: unknown): UnfoldError {
+  const failure = error instanceof PlanWriteFailure ? error : null;
+  const diskFull = isDiskFull(failure?.reason ?? error);
+  const what = failure ? `could not write ${failure.relative}` : 'a file could not be changed';
+  const cause = diskFull
+    ? 'The disk is full'
+    : `${error instanceof Error ? error.message : String(error)}`;
+  return new UnfoldError(
+    diskFull ? 'DISK_FULL' : 'CORPUS_COMMIT_PENDING',
+    `${cause}: ${what}. The change is saved in ${join(dir, PENDING_COMMIT_FILE)} but not yet written to every file; it is completed the next time the corpus is opened or validated${diskFull ? ' (free some space first)' : ''}.`,
+    { commitPending: true, ...(failure ? { file: failure.relative } : {}) },
+  );
+}
+
+/** True when a failed commit is nevertheless decided (its plan waits in the pending file). */
+export function isCommitPending(error: unknown): boolean {
+  return error instanceof UnfoldError && error.details?.commitPending === true;
 }
 
 /**
@@ -96,7 +140,17 @@ export async function recoverPendingCommit(dir: string): Promise<boolean> {
     const again = await readFile(pendingPath, 'utf8').catch(() => null);
     if (again === null) return false;
     const pending = PendingSchema.parse(JSON.parse(again));
-    await applyPlan(dir, pending.writes, pending.deletes);
+    try {
+      await applyPlan(dir, pending.writes, pending.deletes);
+    } catch (error) {
+      if (!(error instanceof PlanWriteFailure)) throw error;
+      const diskFull = isDiskFull(error.reason);
+      throw new UnfoldError(
+        diskFull ? 'DISK_FULL' : 'CORPUS_COMMIT_PENDING',
+        `${dir} has a saved change (${PENDING_COMMIT_FILE}) that could not be completed: could not write ${error.relative} (${diskFull ? 'the disk is full; free some space' : error.message}). Open or validate the corpus again once that is fixed.`,
+        { commitPending: true, file: error.relative },
+      );
+    }
     await rm(pendingPath, { force: true });
     return true;
   });
@@ -106,7 +160,8 @@ export async function recoverPendingCommit(dir: string): Promise<boolean> {
  * Commits a change to an existing corpus: under the lock, checks that nobody else changed
  * it since `expectedRevision` (else CORPUS_CHANGED: the caller reloads instead of
  * overwriting), writes the plan ahead, applies it file by file atomically, then clears it.
- * A crash at any point leaves either the old revision or a plan that recovery completes.
+ * A crash at any point leaves either the old revision or a plan that recovery completes; an
+ * error after the plan is written says so (`isCommitPending`), and the caller keeps the new state.
  */
 export async function commitCorpusChange(
   dir: string,
@@ -123,13 +178,26 @@ export async function commitCorpusChange(
       );
     }
     const writes = [...plan.writes];
+    // A failure here changes nothing: the pending file is written atomically or not at all.
     await writeJsonAtomically(join(dir, PENDING_COMMIT_FILE), { writes, deletes: plan.deletes });
-    await applyPlan(dir, writes, plan.deletes);
-    await rm(join(dir, PENDING_COMMIT_FILE), { force: true });
+    // From here the change is decided: a failure is reported as such, and recovery (the next
+    // open or validate, or the next commit) completes it. Rolling back instead would need
+    // writes too, which a full disk refuses just the same.
+    try {
+      await applyPlan(dir, writes, plan.deletes);
+      await rm(join(dir, PENDING_COMMIT_FILE), { force: true });
+    } catch (error) {
+      throw partlyAppliedError(dir, error);
+    }
   });
 }
 
 /** Writes a fresh corpus's files (no lock or revision check: the folder is private until renamed). */
 export async function writeNewCorpusFiles(dir: string, files: Map<string, string>): Promise<void> {
-  await applyPlan(dir, [...files], []);
+  try {
+    await applyPlan(dir, [...files], []);
+  } catch (error) {
+    // Nothing is published yet: the write's own error (DISK_FULL: nothing was created) is true.
+    throw error instanceof PlanWriteFailure ? error.reason : error;
+  }
 }

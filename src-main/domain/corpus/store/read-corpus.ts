@@ -14,6 +14,7 @@ import { readManifest } from '../manifest';
 import type { Corpus, Recording, SpeechCorpusData, TextCorpusData, Utterance } from '../model';
 import { ALIGNMENTS_DIR, splitDataDir, textSplitPath } from './layout';
 import { recoverPendingCommit } from './commit';
+import { removeStrayTempFiles } from './stray-temp-files';
 
 export async function readTextFile(dir: string, relative: string): Promise<string> {
   return decodeUtf8(await readFile(join(dir, relative)), relative);
@@ -158,10 +159,11 @@ async function readTextData(dir: string, manifest: CorpusManifest): Promise<Text
 
 /**
  * Loads a whole corpus. A commit interrupted by a crash is first rolled forward, so what is
- * read is always one consistent revision. Parse errors name the file and line.
+ * read is always one consistent revision, and temporary files a killed writer left are removed. Parse errors name the file and line.
  */
 export async function readCorpus(dir: string): Promise<Corpus> {
   await recoverPendingCommit(dir);
+  await removeStrayTempFiles(dir);
   const manifest = await readManifest(dir);
   const data =
     manifest.kind === 'speech'

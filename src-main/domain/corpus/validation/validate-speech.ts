@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { decodeWav } from '../../audio/wav';
 import { throwIfAborted } from '../../errors';
 import { problemFromError } from '../formats/parse-error';
-import type { TextGrid } from '../formats/textgrid';
-import { intervalTierProblems, parseTextGrid } from '../formats/textgrid';
+import type { TextGrid, TextGridLines } from '../formats/textgrid';
+import { intervalTierProblems, parseTextGridWithLines } from '../formats/textgrid';
 import { MAX_TEXT_LENGTH } from '../formats/tsv';
 import { compareCodePoints } from '../formats/utf8';
 import type { CorpusManifest } from '../manifest';
@@ -65,34 +65,37 @@ async function checkAudioFile(
 
 function checkTextGrid(
   grid: TextGrid,
+  lines: TextGridLines,
   file: string,
   duration: number | undefined,
   phoneSet: string | null,
   problems: ProblemList,
 ): void {
   if (Math.abs(grid.xmin) > DURATION_TOLERANCE)
-    problems.add(file, 4, `xmin is ${grid.xmin}, expected 0`);
+    problems.add(file, lines.xmin, `xmin is ${grid.xmin}, expected 0`);
   if (duration !== undefined && Math.abs(grid.xmax - duration) > DURATION_TOLERANCE) {
-    problems.add(file, 5, `xmax is ${grid.xmax} s but the recording lasts ${duration} s`);
+    problems.add(file, lines.xmax, `xmax is ${grid.xmax} s but the recording lasts ${duration} s`);
   }
   const names = grid.tiers.map((t) => t.name);
-  if (!names.includes('words')) problems.add(file, 0, 'no "words" tier');
+  if (!names.includes('words')) problems.add(file, lines.size, 'no "words" tier');
   if (phoneSet !== null && !names.includes('phones'))
-    problems.add(file, 0, 'no "phones" tier (the corpus has a phone set)');
-  for (const tier of grid.tiers) {
-    if (tier.kind !== 'interval') continue;
+    problems.add(file, lines.size, 'no "phones" tier (the corpus has a phone set)');
+  grid.tiers.forEach((tier, t) => {
+    const tierLines = lines.tiers[t];
+    if (tier.kind !== 'interval' || !tierLines) return;
     if (
       Math.abs(tier.xmin - grid.xmin) > DURATION_TOLERANCE ||
       Math.abs(tier.xmax - grid.xmax) > DURATION_TOLERANCE
     ) {
       problems.add(
         file,
-        0,
+        tierLines.xmin,
         `tier "${tier.name}" spans ${tier.xmin}..${tier.xmax}, not the TextGrid's ${grid.xmin}..${grid.xmax}`,
       );
     }
-    for (const message of intervalTierProblems(tier)) problems.add(file, 0, message);
-  }
+    for (const problem of intervalTierProblems(tier))
+      problems.add(file, tierLines.items[problem.interval] ?? tierLines.size, problem.message);
+  });
 }
 
 /** Kaldi files, audio, segments and TextGrids of a speech corpus. */
@@ -109,6 +112,8 @@ export async function validateSpeech(
   const labelSet = new Set(manifest.labels);
   const checkLabels = manifest.tasks.includes('word-classification');
   const seenRecordings = new Set<string>();
+  if (manifest.labels.some((label) => label.trim() === ''))
+    problems.add(MANIFEST_FILE, 0, 'the label set ("labels") contains an empty label');
   for (const split of manifest.splits) {
     throwIfAborted(options.signal);
     const base = splitDataDir(split);
@@ -189,7 +194,15 @@ export async function validateSpeech(
       if (previous !== undefined)
         problems.add(`${base}/text`, row.line, `utterance ${row.key} is also in split ${previous}`);
       uttSplit.set(row.key, split);
-      if (row.value.length > MAX_TEXT_LENGTH)
+      if (row.value.trim() === '')
+        problems.add(
+          `${base}/text`,
+          row.line,
+          checkLabels
+            ? `utterance ${row.key} has an empty label`
+            : `utterance ${row.key} has an empty transcript`,
+        );
+      else if (row.value.length > MAX_TEXT_LENGTH)
         problems.add(
           `${base}/text`,
           row.line,
@@ -317,9 +330,9 @@ export async function validateSpeech(
     const recordingId = name.slice(0, -'.TextGrid'.length);
     if (!seenRecordings.has(recordingId))
       problems.add(relative, 0, `recording ${recordingId} is not in any wav.scp`);
-    let grid: TextGrid;
+    let parsed: { grid: TextGrid; lines: TextGridLines };
     try {
-      grid = parseTextGrid(
+      parsed = parseTextGridWithLines(
         decodeTextGridBytes(await readFile(join(dir, relative)), relative),
         relative,
       );
@@ -328,6 +341,13 @@ export async function validateSpeech(
       continue;
     }
     counts.alignments++;
-    checkTextGrid(grid, relative, durations.get(recordingId), manifest.phoneSet, problems);
+    checkTextGrid(
+      parsed.grid,
+      parsed.lines,
+      relative,
+      durations.get(recordingId),
+      manifest.phoneSet,
+      problems,
+    );
   }
 }
