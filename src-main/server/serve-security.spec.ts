@@ -7,6 +7,7 @@ import {
   isLoopbackHost,
   newSessionToken,
   originAllowed,
+  reachableAddresses,
   tokensMatch,
 } from './serve-security';
 
@@ -100,5 +101,11 @@ describe('serve security', () => {
     expect(contentSecurityPolicyHeader('<html><head></head></html>')).toBe(
       "default-src 'none'; frame-ancestors 'none'",
     );
+  });
+
+  it('names the addresses other machines can reach, without loopback or link-local ones', () => {
+    expect(
+      reachableAddresses(['127.0.0.1', '192.0.2.7', '::1', 'fe80::1', '2001:db8::5', '127.0.1.1']),
+    ).toEqual(['192.0.2.7', '2001:db8::5']);
   });
 });

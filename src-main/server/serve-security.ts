@@ -40,6 +40,13 @@ export function localMachineNames(): MachineNames {
   return { hostname: hostname(), addresses };
 }
 
+/** The addresses other machines can use to reach this one: not loopback, not link-local. */
+export function reachableAddresses(addresses: readonly string[]): string[] {
+  return addresses.filter(
+    (address) => !LOOPBACK_HOSTS.has(address) && !/^(127\.|fe80:|::1$)/i.test(address),
+  );
+}
+
 /**
  * The host names a request may be addressed to. Loopback binds accept the loopback names only.
  * A bind to one outside address accepts that address and the machine's name; a bind to all

@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { hostname, networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WEBSOCKET_PATH } from '../../src-main/api/contract';
 import { decodeFrame, encodeFrame } from '../../src-main/api/wire';
 import { startServe, type ServeProcess } from '../support/cli';
@@ -173,6 +173,15 @@ describe('unfold serve --host 0.0.0.0', () => {
 
   it('warns that the network can reach it', () => {
     expect(everywhere.output()).toContain('warning: listening on 0.0.0.0');
+  });
+
+  it('prints the addresses other machines can use, not 0.0.0.0 alone', async () => {
+    // The lines after the URL may arrive in a later chunk of the pipe.
+    await vi.waitFor(() => expect(everywhere.output()).toContain('Data folder:'));
+    for (const address of ownAddresses)
+      expect(everywhere.output()).toContain(
+        `from other machines: http://${address}:${everywhere.port}/`,
+      );
   });
 
   it('answers requests that name this machine by its addresses or its name', async () => {

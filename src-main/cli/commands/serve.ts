@@ -6,7 +6,13 @@ import open from 'open';
 import { chooseDataFolder, prepareDataFolder } from '../../domain/data-folder';
 import { UnfoldError } from '../../domain/errors';
 import { startHttpServer } from '../../server/http-server';
-import { isLoopbackHost, newSessionToken } from '../../server/serve-security';
+import {
+  isLoopbackHost,
+  isWildcardHost,
+  localMachineNames,
+  newSessionToken,
+  reachableAddresses,
+} from '../../server/serve-security';
 import { createUnfoldApp } from '../../server/unfold-app';
 import { reportCliError } from '../cli-errors';
 import type { RuntimePaths } from '../runtime-paths';
@@ -58,6 +64,14 @@ export function registerServeCommand(program: Command, paths: RuntimePaths, vers
           token: newSessionToken(),
         });
         process.stdout.write(`Unfold is serving at ${server.url}\n`);
+        if (isWildcardHost(options.host)) {
+          // 0.0.0.0 is not an address a browser on another machine can use: name the real ones.
+          for (const address of reachableAddresses(localMachineNames().addresses)) {
+            const url = new URL(server.url);
+            url.hostname = address.includes(':') ? `[${address}]` : address;
+            process.stdout.write(`  from other machines: ${url.href}\n`);
+          }
+        }
         process.stdout.write(`Data folder: ${dataDir}. Press Ctrl-C to stop.\n`);
         if (options.open) {
           open(server.url).catch(() =>
