@@ -1,15 +1,14 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { registerCorpusCommands } from '../../src-main/cli/commands/corpus';
 import { formatTextGrid, tierFromSpans } from '../../src-main/domain/corpus/formats/textgrid';
 import {
   toneWav,
   writeFixture,
   writeFsddLike,
 } from '../../src-main/domain/corpus/testing/fixtures';
+import { runCorpusCli, type CliOutput } from '../support/in-process-corpus-cli';
 
 let work: string;
 
@@ -24,26 +23,9 @@ afterEach(() => {
   process.exitCode = 0;
 });
 
-/** Runs `unfold corpus ...` in-process and returns what it printed and its exit code. */
-async function unfold(
-  ...args: string[]
-): Promise<{ stdout: string; stderr: string; exitCode: number }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  process.exitCode = 0;
-  const program = new Command().exitOverride();
-  registerCorpusCommands(program);
-  await program.parseAsync(['corpus', ...args, '--data', join(work, 'data')], { from: 'user' });
-  vi.restoreAllMocks();
-  return { stdout, stderr, exitCode: Number(process.exitCode ?? 0) };
+/** Runs `unfold corpus ...` in-process against this file's data folder. */
+function unfold(...args: string[]): Promise<CliOutput> {
+  return runCorpusCli(join(work, 'data'), args);
 }
 
 let outCount = 0;

@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../support/cli';
+import { REPO_ROOT, runNode, type CliResult } from '../support/cli';
 
 /**
  * `npm start` (scripts/start.js) against a fake electron package: path.txt missing, as after
@@ -50,9 +49,7 @@ async function fakeElectron(installer: string): Promise<string> {
   return electronDir;
 }
 
-function runStart(
-  electronDir: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runStart(electronDir: string): Promise<CliResult> {
   const harness = `
     import { startUnfold } from ${JSON.stringify(START_SCRIPT)};
     process.exitCode = await startUnfold({
@@ -62,18 +59,7 @@ function runStart(
   `;
   const env = { ...process.env };
   delete env.ELECTRON_EXEC_PATH;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', harness], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runNode(['--input-type=module', '-e', harness], env);
 }
 
 describe('npm start (scripts/start.js)', () => {

@@ -12,8 +12,13 @@ export interface CliResult {
 
 /** Runs the built `unfold` command to completion. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<CliResult> {
+  return runNode([UNFOLD_BIN, ...args], env);
+}
+
+/** Runs this Node with `args` to completion, collecting what it printed. */
+export function runNode(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [UNFOLD_BIN, ...args], {
+    const child = spawn(process.execPath, args, {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -8,6 +8,7 @@ import { parseModelConfig } from '../model-config';
 import { createRng } from '../random';
 import { RnnModel } from '../rnn-model';
 import type { LayerState } from '../rnn-model';
+import { withKernel } from '../testing/with-kernel';
 
 /**
  * Native (C++ over OpenBLAS) and TF.js kernels give the same model, end to end: every cell x
@@ -55,17 +56,6 @@ function withThreads<T>(native: RnnNativeAddon, setting: ThreadSetting, body: ()
   } finally {
     native.setParallel(before.parallel);
     native.setThreads(before.threads);
-  }
-}
-
-function withKernel<T>(implementation: 'native' | 'tfjs', body: () => T): T {
-  const before = process.env.UNFOLD_RNN_KERNEL;
-  process.env.UNFOLD_RNN_KERNEL = implementation;
-  try {
-    return body();
-  } finally {
-    if (before === undefined) delete process.env.UNFOLD_RNN_KERNEL;
-    else process.env.UNFOLD_RNN_KERNEL = before;
   }
 }
 

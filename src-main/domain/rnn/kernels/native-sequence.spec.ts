@@ -9,6 +9,7 @@ import type { CellSpec } from '../cell-spec';
 import { createRng } from '../random';
 import { chooseRnnKernel } from './native-sequence';
 import { runSequence } from './sequence-op';
+import { withKernel } from '../testing/with-kernel';
 
 const load = loadRnnNative();
 if (!load.addon) {
@@ -26,18 +27,6 @@ afterEach(() => {
   if (savedKernelEnv === undefined) delete process.env.UNFOLD_RNN_KERNEL;
   else process.env.UNFOLD_RNN_KERNEL = savedKernelEnv;
 });
-
-/** Runs `body` with UNFOLD_RNN_KERNEL set, restoring it afterwards. */
-function withKernel<T>(implementation: 'native' | 'tfjs', body: () => T): T {
-  const before = process.env.UNFOLD_RNN_KERNEL;
-  process.env.UNFOLD_RNN_KERNEL = implementation;
-  try {
-    return body();
-  } finally {
-    if (before === undefined) delete process.env.UNFOLD_RNN_KERNEL;
-    else process.env.UNFOLD_RNN_KERNEL = before;
-  }
-}
 
 function random(shape: number[], seed: number, scale = 0.6): tf.Tensor {
   const rng = createRng(seed);
