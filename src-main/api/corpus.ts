@@ -3,33 +3,15 @@ import { CorpusNameSchema, DataNameSchema, DataPathSchema } from './names';
 
 /**
  * Types and parameter schemas of the corpus area of the contract. They mirror the corpus
- * domain's shapes structurally; this file imports nothing from the domain so that the
- * renderer (no Node types) can use it.
+ * domain's shapes structurally. The renderer (no Node types) uses this file, so from the domain
+ * it imports only plain modules that own a list (UPOS tags, import formats) and use no Node.
  */
 
 /** A corpus is named by its folder in `<data>/corpora/`; nothing else can be addressed. */
 export { CorpusNameSchema };
 
-export const UPOS_TAG_NAMES = [
-  'ADJ',
-  'ADP',
-  'ADV',
-  'AUX',
-  'CCONJ',
-  'DET',
-  'INTJ',
-  'NOUN',
-  'NUM',
-  'PART',
-  'PRON',
-  'PROPN',
-  'PUNCT',
-  'SCONJ',
-  'SYM',
-  'VERB',
-  'X',
-] as const;
-export type UposTag = (typeof UPOS_TAG_NAMES)[number];
+export { UPOS_TAG_NAMES, type UposTag } from '../domain/corpus/formats/upos-tags';
+import { UPOS_TAG_NAMES } from '../domain/corpus/formats/upos-tags';
 
 export type CorpusKind = 'speech' | 'text';
 
@@ -93,6 +75,8 @@ export interface UtteranceRowData {
   segment?: { start: number; end: number };
   duration: number;
   hasAlignment: boolean;
+  /** Tier names of the recording's alignment (e.g. words, phones); empty when unaligned. */
+  alignedTiers: string[];
 }
 
 export interface SentenceRowData {
@@ -334,18 +318,8 @@ export type SplitRequestData = z.output<typeof SplitRequestSchema>;
 
 // ---------- job parameters ----------
 
-export const CORPUS_IMPORT_FORMATS = [
-  'folders',
-  'pattern',
-  'kaldi',
-  'textgrid',
-  'audacity',
-  'conllu',
-  'brown',
-  'polarity',
-  'tsv',
-  'text',
-] as const;
+export { CORPUS_IMPORT_FORMATS } from '../domain/corpus/import/import-formats';
+import { CORPUS_IMPORT_FORMATS } from '../domain/corpus/import/import-formats';
 
 /** An absolute path on this machine, chosen by the user as an import source. */
 const SourcePathSchema = z

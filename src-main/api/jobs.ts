@@ -120,7 +120,7 @@ export interface JobInfo {
   id: string;
   kind: JobKind;
   title: string;
-  /** What the job works on (from jobSubject), null for a job on neither (the self-test). */
+  /** What the job works on (domain/jobs/job-description.ts), null for a job on neither (the self-test). */
   subject: JobSubject | null;
   state: JobState;
   progress: JobProgressData;
@@ -129,48 +129,4 @@ export interface JobInfo {
   endedAt?: string;
   error?: ApiErrorData;
   result?: JobResults[JobKind];
-}
-
-/**
- * The experiment or corpus a job works on, from what it was asked to do: views match jobs to
- * their rows with this, never by reading the title (which is for people and may change).
- */
-export function jobSubject(spec: JobSpec): JobSubject | null {
-  switch (spec.kind) {
-    case 'selftest':
-      return null;
-    case 'corpus-import':
-    case 'corpus-synth-words':
-    case 'corpus-synth-sentences':
-      return { kind: 'corpus', name: spec.params.out };
-    case 'corpus-validate':
-    case 'corpus-export':
-      return { kind: 'corpus', name: spec.params.corpus };
-    case 'speech-train':
-      return { kind: 'experiment', name: String(spec.params.config.name) };
-    case 'speech-evaluate':
-      return { kind: 'experiment', name: spec.params.experiment };
-  }
-}
-
-/** The title a job shows in lists, from what it was asked to do. */
-export function jobTitle(spec: JobSpec): string {
-  switch (spec.kind) {
-    case 'selftest':
-      return `Self-test: ${spec.params.steps} training steps`;
-    case 'corpus-import':
-      return `Import ${spec.params.format} corpus ${spec.params.out}`;
-    case 'corpus-synth-words':
-      return `Synthesise ${spec.params.words.length} words into ${spec.params.out}`;
-    case 'corpus-synth-sentences':
-      return `Synthesise ${spec.params.sentences.length} sentences into ${spec.params.out}`;
-    case 'corpus-validate':
-      return `Validate corpus ${spec.params.corpus}`;
-    case 'corpus-export':
-      return `Export corpus ${spec.params.corpus} as ${spec.params.format}`;
-    case 'speech-train':
-      return `${spec.params.resume ? 'Resume training' : 'Train'} experiment ${String(spec.params.config.name)}`;
-    case 'speech-evaluate':
-      return `Evaluate experiment ${spec.params.experiment}${spec.params.split ? ` on ${spec.params.split}` : ''}`;
-  }
 }

@@ -29,7 +29,7 @@ import { checkImportSource } from '../domain/corpus/import/import-corpus';
 import { withCorpusLock } from '../domain/corpus/store/commit';
 import { STATE_DIR, VALIDATION_FILE } from '../domain/corpus/store/layout';
 import { resolveInDataFolder } from '../domain/data-folder';
-import type { JobEnvironment } from './job-kinds';
+import type { JobEnvironment } from './job-environment';
 
 /** Where the UI's exports go: inside the data folder, one folder per corpus and format. */
 export const EXPORTS_DIR = 'exports';

@@ -1,5 +1,4 @@
 import type { JobKind, JobResults, JobSpec } from '../api/jobs';
-import type { LongOperationOptions } from '../domain/jobs/progress';
 import { runSelftest } from '../domain/selftest/selftest';
 import {
   runCorpusExport,
@@ -10,9 +9,9 @@ import {
 } from './corpus-jobs';
 import { runSpeechEvaluate, runSpeechTrain } from './speech-jobs';
 
-export interface JobEnvironment extends LongOperationOptions {
-  dataDir: string;
-}
+import type { JobEnvironment } from './job-environment';
+
+export type { JobEnvironment } from './job-environment';
 
 type JobFunctions = {
   [K in JobKind]: (

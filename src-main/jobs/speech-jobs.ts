@@ -8,7 +8,7 @@ import { evaluateExperiment } from '../domain/speech/evaluate-experiment';
 import { EXPERIMENTS_DIR, readExperimentConfig } from '../domain/speech/experiment-store';
 import { trainExperiment } from '../domain/speech/experiment';
 import { parseExperimentConfig } from '../domain/speech/experiment-config';
-import type { JobEnvironment } from './job-kinds';
+import type { JobEnvironment } from './job-environment';
 
 function headline(evaluation: WordEvaluation | PhoneEvaluation): number {
   return 'frameAccuracy' in evaluation ? evaluation.frameAccuracy : evaluation.accuracy;

@@ -6,11 +6,8 @@ import { corpusFolderArg, newCorpusFolderArg } from '../data-names';
 import { exportKaldi, exportText, exportTextGrids } from '../../domain/corpus/export/exporters';
 import { decodeUtf8, splitLines } from '../../domain/corpus/formats/utf8';
 import type { ImportFormat } from '../../domain/corpus/import/import-corpus';
-import {
-  IMPORT_FORMATS,
-  checkImportSource,
-  importCorpus,
-} from '../../domain/corpus/import/import-corpus';
+import { checkImportSource, importCorpus } from '../../domain/corpus/import/import-corpus';
+import { CORPUS_IMPORT_FORMATS } from '../../domain/corpus/import/import-formats';
 import { corpusStats } from '../../domain/corpus/session';
 import type { SplitRequest } from '../../domain/corpus/split-corpus';
 import { splitCorpus } from '../../domain/corpus/split-corpus';
@@ -122,7 +119,7 @@ export function registerCorpusCommands(program: Command): void {
       'Import a data set into a new corpus (audio converted once to 16 kHz mono 16-bit; sources untouched)',
     )
     .argument('[source]', 'source folder or file (optional for --format brown)')
-    .requiredOption('--format <format>', `one of ${IMPORT_FORMATS.join(', ')}`)
+    .requiredOption('--format <format>', `one of ${CORPUS_IMPORT_FORMATS.join(', ')}`)
     .requiredOption('--out <name>', 'corpus name (in the data folder) or path')
     .option('--name <name>', 'display name (default: the folder name)')
     .option(
@@ -155,10 +152,10 @@ export function registerCorpusCommands(program: Command): void {
       ) => {
         try {
           const format = String(options.format) as ImportFormat;
-          if (!IMPORT_FORMATS.includes(format))
+          if (!CORPUS_IMPORT_FORMATS.includes(format))
             throw new UnfoldError(
               'BAD_OPTION',
-              `Unknown format "${format}"; use one of ${IMPORT_FORMATS.join(', ')}.`,
+              `Unknown format "${format}"; use one of ${CORPUS_IMPORT_FORMATS.join(', ')}.`,
             );
           // Before anything else: a mistyped source is one plain line, not a failed import.
           await checkImportSource({ format, ...(source ? { source } : {}) });

@@ -1,6 +1,7 @@
 import { UnfoldError } from '../errors';
 import type { ConlluSentence } from './formats/conllu';
-import { UPOS_TAGS, conlluWords } from './formats/conllu';
+import { conlluWords } from './formats/conllu';
+import { UPOS_TAG_NAMES } from './formats/upos-tags';
 import type { TextGrid } from './formats/textgrid';
 import { MAX_LABEL_LENGTH, MAX_TEXT_LENGTH } from './formats/tsv';
 import { compareCodePoints } from './formats/utf8';
@@ -158,7 +159,7 @@ function applyTagEdit(
   const split = data.splits.get(edit.split);
   if (split?.format !== 'conllu')
     throw new UnfoldError('BAD_EDIT', `split ${edit.split} has no tagged sentences`);
-  if (!(UPOS_TAGS as readonly string[]).includes(edit.upos))
+  if (!(UPOS_TAG_NAMES as readonly string[]).includes(edit.upos))
     throw new UnfoldError('BAD_EDIT', `${edit.upos} is not a Universal POS tag`);
   const sentence = split.sentences[edit.sentence];
   const word = sentence ? conlluWords(sentence)[edit.word] : undefined;

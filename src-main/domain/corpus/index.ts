@@ -3,7 +3,8 @@
  */
 export { validateCorpus } from './validate';
 export type { ValidationReport, ValidateOptions } from './validate';
-export { importCorpus, IMPORT_FORMATS } from './import/import-corpus';
+export { importCorpus } from './import/import-corpus';
+export { CORPUS_IMPORT_FORMATS } from './import/import-formats';
 export type { ImportFormat, ImportRequest, ImportResult } from './import/import-corpus';
 export { exportKaldi, exportTextGrids, exportText } from './export/exporters';
 export { synthesiseWords } from './synth/synth-words';

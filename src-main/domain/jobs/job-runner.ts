@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import type { JobInfo, JobResults, JobSpec } from '../../api/jobs';
-import { jobSubject, jobTitle } from '../../api/jobs';
+import { jobSubject, jobTitle } from './job-description';
 import { UnfoldError, type ErrorData } from '../errors';
 import type { FromWorkerMessage, ToWorkerMessage } from './worker-protocol';
 

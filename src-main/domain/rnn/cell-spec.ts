@@ -6,18 +6,10 @@ import type { SequenceKernel } from './kernels/sequence-types';
 import { filled, glorotUniform, orthogonal } from './initializers';
 import type { Rng } from './random';
 
-export const CELL_KINDS = ['rnn', 'lstm', 'peephole', 'lstmp', 'gru'] as const;
-export type CellKind = (typeof CELL_KINDS)[number];
+import type { CellKind, CellSpec } from './cell-kinds';
 
-export interface CellSpec {
-  cell: CellKind;
-  /** Hidden units (cells nc for the LSTM family). */
-  units: number;
-  /** Recurrent projection size nr, LSTMP only. */
-  projection?: number | undefined;
-  /** Elman activation; tanh unless set. */
-  activation?: 'tanh' | 'sigmoid' | undefined;
-}
+// The cell names and the layer spec live in cell-kinds.ts, which the kernels import too.
+export { CELL_KINDS, type CellKind, type CellSpec } from './cell-kinds';
 
 export interface WeightSpec {
   /** Keras-style name: kernel, recurrent_kernel, bias, peephole, projection. */

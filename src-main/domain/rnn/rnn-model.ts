@@ -3,7 +3,7 @@ import { createKernel } from './cell-spec';
 import { embedLookup } from './embedding';
 import { framewiseProduct } from './kernels/native-dense';
 import { runSequence } from './kernels/sequence-op';
-import type { SequenceResult } from './kernels/sequence-op';
+import type { SequenceResult } from './kernels/sequence-types';
 import type { LayerConfig, ModelConfig } from './model-config';
 import { cellSpecOf, createParams, directionsOf } from './model-params';
 import type { Rng } from './random';

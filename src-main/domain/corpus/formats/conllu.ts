@@ -2,9 +2,9 @@ import { parseError } from './parse-error';
 import { splitLines } from './utf8';
 
 // The 17 Universal POS tags (UD v2): one list, kept with the API so the renderer shares it.
-export { UPOS_TAG_NAMES as UPOS_TAGS, type UposTag } from '../../../api/corpus';
-import { UPOS_TAG_NAMES as UPOS_TAGS } from '../../../api/corpus';
-const UPOS_SET: ReadonlySet<string> = new Set(UPOS_TAGS);
+export type { UposTag } from './upos-tags';
+import { UPOS_TAG_NAMES } from './upos-tags';
+const UPOS_SET: ReadonlySet<string> = new Set(UPOS_TAG_NAMES);
 
 /** One CoNLL-U line: a syntactic word (`5`), a multiword token (`3-4`) or an empty node (`5.1`). */
 export interface ConlluToken {

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { resourcePath } from '../../resources';
 import { UnfoldError, throwIfAborted } from '../../errors';
 import type { ConlluSentence, ConlluToken } from '../formats/conllu';
-import { UPOS_TAGS } from '../formats/conllu';
+import { UPOS_TAG_NAMES } from '../formats/upos-tags';
 import { parseError } from '../formats/parse-error';
 import { decodeUtf8, splitLines } from '../formats/utf8';
 import type { Corpus, TextSplit } from '../model';
@@ -16,7 +16,7 @@ export const BROWN_MAPPING_FILE = resourcePath('brown-to-upos.tsv');
 /** Reads resources/brown-to-upos.tsv: base Brown tag -> UPOS. */
 export async function readBrownMapping(path = BROWN_MAPPING_FILE): Promise<Map<string, string>> {
   const mapping = new Map<string, string>();
-  const upos: ReadonlySet<string> = new Set(UPOS_TAGS);
+  const upos: ReadonlySet<string> = new Set(UPOS_TAG_NAMES);
   splitLines(decodeUtf8(await readFile(path), path)).forEach((line, index) => {
     if (line.startsWith('#') || line.startsWith('brown_tag\t') || line.trim() === '') return;
     const [tag, tagUpos] = line.split('\t');

@@ -1,6 +1,5 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { CORPUS_IMPORT_FORMATS } from '../../../api/corpus';
 import { UnfoldError } from '../../errors';
 import type { LongOperationOptions } from '../../jobs/progress';
 import type { Corpus } from '../model';
@@ -13,9 +12,9 @@ import type { RecordingSource, RepairedFile, SkippedFile } from './speech-import
 import { importSpeechRecordings } from './speech-import';
 import { importConllu, importPlainText, importPolarity, importTsv } from './text-import';
 
-/** The formats the API offers are exactly the importers here: one list, the API's. */
-export const IMPORT_FORMATS = CORPUS_IMPORT_FORMATS;
-export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+import { CORPUS_IMPORT_FORMATS } from './import-formats';
+
+export type ImportFormat = (typeof CORPUS_IMPORT_FORMATS)[number];
 
 export interface ImportRequest extends LongOperationOptions {
   format: ImportFormat;

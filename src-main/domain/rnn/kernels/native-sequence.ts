@@ -2,9 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { NATIVE_FLAGS, loadRnnNative } from '../../../native/rnn-native';
 import type { NativeArrays, NativeDims, RnnNativeAddon } from '../../../native/rnn-native';
 import { UnfoldError } from '../../errors';
-import type { CellSpec } from '../cell-spec';
-import type { SequenceResult } from './sequence-op';
-import type { SequenceInputs, SequenceKernel } from './sequence-types';
+import type { CellSpec } from '../cell-kinds';
+import type { SequenceInputs, SequenceKernel, SequenceResult } from './sequence-types';
 
 /** What the native addon needs to know about a layer's cell. */
 export interface NativeCell {

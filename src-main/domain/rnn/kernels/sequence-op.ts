@@ -1,16 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { nativeRunnerFor } from './native-sequence';
 import { unstackTime } from './step-helpers';
-import type { SequenceInputs, SequenceKernel } from './sequence-types';
-
-export interface SequenceResult {
-  /** [time, batch, outputSize] */
-  outputs: tf.Tensor3D;
-  /** Output/hidden state after the last (unpadded) step, [batch, outputSize]. */
-  finalOutput: tf.Tensor;
-  /** Cell state after the last step, or null for cells without one. */
-  finalCell: tf.Tensor | null;
-}
+import type { SequenceInputs, SequenceKernel, SequenceResult } from './sequence-types';
 
 /**
  * Runs a recurrent layer over a whole sequence as ONE node for autodiff: the forward pass is

@@ -56,3 +56,13 @@ export interface SequenceKernel {
     dFinalCell: tf.Tensor | null,
   ): SequenceGradients;
 }
+
+/** What running a layer over a sequence gives (kernels/sequence-op.ts, the native runner). */
+export interface SequenceResult {
+  /** [time, batch, outputSize] */
+  outputs: tf.Tensor3D;
+  /** Output/hidden state after the last (unpadded) step, [batch, outputSize]. */
+  finalOutput: tf.Tensor;
+  /** Cell state after the last step, or null for cells without one. */
+  finalCell: tf.Tensor | null;
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { JobSpecSchema, jobSubject, jobTitle, type JobKind, type JobSpecInput } from './jobs';
+import { jobSubject, jobTitle } from './job-description';
+import { JobSpecSchema, type JobKind, type JobSpecInput } from '../../api/jobs';
 
 /** One spec of every kind, as a view or the CLI would send it. */
 const specs: Record<JobKind, JobSpecInput> = {
