@@ -2,7 +2,7 @@ import { fork } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { JobInfo } from '../../src-main/api/jobs';
 import { createJobRunner } from '../../src-main/domain/jobs/job-runner';
 import { forkWorker } from '../../src-main/server/worker-process';
@@ -113,8 +113,8 @@ describe('job runner', () => {
       kind: 'selftest',
       params: { steps: 1, units: 1, timeSteps: 1, batch: 1, seed: 1 },
     });
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(runner.get(job.id).state).toBe('running');
+    // Running, past the point where a cooperative job would have stopped.
+    await vi.waitFor(() => expect(runner.get(job.id).state).toBe('running'), { timeout: 30_000 });
     runner.cancel(job.id);
     const ended = await runner.whenEnded(job.id);
     expect(ended.state).toBe('cancelled');

@@ -23,8 +23,8 @@ describe('WavStreamWriter', () => {
     await writer.open();
     writer.write(pcm([100, 200]));
     writer.write(pcm([300]));
-    // Simulate a crash here: what is on disk must already be readable.
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Simulate a crash here: once the queued chunks are written, the file must be readable.
+    await writer.written();
     expect(existsSync(path)).toBe(false);
     const partial = decodeWav(await readFile(writer.partPath), writer.partPath).channels[0];
     expect(Array.from(partial ?? []).map((v) => v * 32_768)).toEqual([100, 200, 300]);
@@ -40,7 +40,7 @@ describe('WavStreamWriter', () => {
     const writer = new WavStreamWriter(path, 16_000, 60_000); // no periodic sync: header says 0 bytes
     await writer.open();
     writer.write(pcm([1, 2, 3]));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await writer.written();
     await appendFile(writer.partPath, new Uint8Array([7])); // half a sample, as a power cut might leave
     expect(await recoverWavPart(writer.partPath, 16_000)).toBe(path);
     const recovered = decodeWav(await readFile(path), path).channels[0];

@@ -58,6 +58,11 @@ export class WavStreamWriter {
     });
   }
 
+  /** Resolves once every chunk queued so far is written (and synced where one was due). */
+  written(): Promise<void> {
+    return this.queue;
+  }
+
   private async sync(): Promise<void> {
     const handle = this.handle as FileHandle;
     const header = pcm16WavHeader(this.sampleRate, 1, this.dataBytes);

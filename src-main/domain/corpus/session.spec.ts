@@ -118,11 +118,13 @@ describe('CorpusSession', () => {
       session.apply({ type: 'set-utterance', id: 'ann-1_0', changes: { text: 'x'.repeat(300) } }),
     ).rejects.toMatchObject({ code: 'BAD_EDIT' });
     let releaseOther: () => void = () => undefined;
-    const held = withCorpusLock(
-      dir,
-      () => new Promise<void>((resolve) => (releaseOther = resolve)),
-    );
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    let lockTaken: () => void = () => undefined;
+    const taken = new Promise<void>((resolve) => (lockTaken = resolve));
+    const held = withCorpusLock(dir, () => {
+      lockTaken();
+      return new Promise<void>((resolve) => (releaseOther = resolve));
+    });
+    await taken;
     const editing = session.apply({
       type: 'set-utterance',
       id: 'ann-1_0',
@@ -159,6 +161,10 @@ describe('CorpusSession', () => {
     expect(session.listUtterances({ hasAlignment: true }).rows.map((r) => r.id)).toEqual([
       'cy-2_0',
     ]);
+    // The table's Aligned column names the tiers a row's alignment has.
+    expect(
+      session.listUtterances({ search: 'cy-2_0' }).rows.map((r) => [r.id, r.alignedTiers]),
+    ).toEqual([['cy-2_0', [tier.name]]]);
     expect((await validateCorpus(dir)).problems).toEqual([]);
     await session.undo();
     expect(
