@@ -12,7 +12,7 @@ import type { RecordingSource, RepairedFile, SkippedFile } from './speech-import
 import { importSpeechRecordings } from './speech-import';
 import { importConllu, importPlainText, importPolarity, importTsv } from './text-import';
 
-import { CORPUS_IMPORT_FORMATS } from './import-formats';
+import type { CORPUS_IMPORT_FORMATS } from './import-formats';
 
 export type ImportFormat = (typeof CORPUS_IMPORT_FORMATS)[number];
 

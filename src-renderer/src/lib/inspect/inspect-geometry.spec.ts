@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HeatmapMatrix } from '../record/render';
+import type { HeatmapMatrix } from '../plot/heatmap';
 import {
   cropMatrix,
   frameAtTime,

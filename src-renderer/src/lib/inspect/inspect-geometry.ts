@@ -3,7 +3,7 @@
  * fitted to the width, with the spectrogram, waveform, tiers and posteriorgram on it. Times
  * here are seconds from the start of the utterance unless a name says "file".
  */
-import type { HeatmapMatrix } from '../record/render';
+import type { HeatmapMatrix } from '../plot/heatmap';
 
 export interface Span {
   start: number;

@@ -1,7 +1,9 @@
 /**
  * Colour maps as 256-entry RGBA lookup tables, so drawing a spectrogram pixel is one table read.
  * The stops are samples of matplotlib's perceptually uniform maps (viridis, magma): equal steps
- * in value look like equal steps in brightness, in both light and dark themes.
+ * in value look like equal steps in brightness, in both light and dark themes; and of
+ * ColorBrewer's Blues (sequential, white to dark blue) and RdBu (diverging around a white middle).
+ * Which quantity gets which map is declared once, in palettes.ts.
  */
 export type Colormap = Uint8ClampedArray;
 
@@ -32,6 +34,33 @@ const MAGMA: readonly Stop[] = [
   [252, 253, 191],
 ];
 
+const BLUES: readonly Stop[] = [
+  [247, 251, 255],
+  [222, 235, 247],
+  [198, 219, 239],
+  [158, 202, 225],
+  [107, 174, 214],
+  [66, 146, 198],
+  [33, 113, 181],
+  [8, 81, 156],
+  [8, 48, 107],
+];
+
+/** RdBu reversed: negative values blue, zero white, positive red. */
+const BLUE_WHITE_RED: readonly Stop[] = [
+  [5, 48, 97],
+  [33, 102, 172],
+  [67, 147, 195],
+  [146, 197, 222],
+  [209, 229, 240],
+  [247, 247, 247],
+  [253, 219, 199],
+  [244, 165, 130],
+  [214, 96, 77],
+  [178, 24, 43],
+  [103, 0, 31],
+];
+
 /** Interpolates evenly spaced stops into a 256-entry RGBA table. */
 export function buildColormap(stops: readonly Stop[]): Colormap {
   const table = new Uint8ClampedArray(256 * 4);
@@ -54,6 +83,8 @@ export function buildColormap(stops: readonly Stop[]): Colormap {
 export const COLORMAPS = {
   viridis: buildColormap(VIRIDIS),
   magma: buildColormap(MAGMA),
+  blues: buildColormap(BLUES),
+  blueWhiteRed: buildColormap(BLUE_WHITE_RED),
 } as const;
 export type ColormapName = keyof typeof COLORMAPS;
 
@@ -78,4 +109,10 @@ export function writeColour(
   pixels[offset + 1] = colormap[entry + 1] as number;
   pixels[offset + 2] = colormap[entry + 2] as number;
   pixels[offset + 3] = 255;
+}
+
+/** The CSS colour of a table entry (0..255), e.g. for a canvas fill or a background. */
+export function colourCss(colormap: Colormap, entry: number): string {
+  const i = Math.max(0, Math.min(255, Math.round(entry))) * 4;
+  return `rgb(${colormap[i]}, ${colormap[i + 1]}, ${colormap[i + 2]})`;
 }

@@ -8,7 +8,7 @@ import {
   renderHeatmapTile,
   standardiseColumns,
   type PixelImage,
-} from './render';
+} from './heatmap';
 
 // Grey ramp: red channel = colour index, easy to read back.
 const grey = buildColormap([

@@ -67,10 +67,12 @@ export function appendFrames(
  * (slowly decaying, so one loud click does not darken everything for ever) and the floor sits
  * `span` below it. A natural-log span of 16 is about 70 dB.
  */
+export const AUTO_RANGE_SPAN = 16;
+
 export class AutoRange {
   max = -Infinity;
   constructor(
-    readonly span = 16,
+    readonly span = AUTO_RANGE_SPAN,
     readonly decayPerFrame = 0.002,
   ) {}
 

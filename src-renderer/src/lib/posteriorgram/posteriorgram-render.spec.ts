@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildColormap } from '../record/colormap';
+import { buildColormap } from '../plot/colormap';
 import {
   classBandGeometry,
   drawClassSeparators,

@@ -8,7 +8,7 @@
  * specs run without a DOM and any CanvasRenderingContext2D fits.
  */
 import type { PhoneClassGroup } from '@api/experiments';
-import { colourIndex, type Colormap } from '../record/colormap';
+import { colourIndex, type Colormap } from '../plot/colormap';
 
 /** The name of the group that collects labels missing from every class. */
 export const OTHER_CLASS_NAME = 'other';
