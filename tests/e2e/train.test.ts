@@ -36,6 +36,8 @@ describe.skipIf(!canSynthesise)('the Train and Evaluate views', () => {
     await shell.open(`${app.serve.url}#/train`);
     await shell.waitUntilConnected();
     await app.page.getByTestId('no-experiments').waitFor();
+    // A small window, so the progress card starts below the form.
+    await app.page.setViewportSize({ width: 1280, height: 800 });
 
     // The form: four sections, splits from the corpus, a validation message on a bad value.
     await train.field('corpus').selectOption('words');
@@ -105,9 +107,15 @@ describe.skipIf(!canSynthesise)('the Train and Evaluate views', () => {
       model: { layers: [{ cell: 'lstm', units: 8 }] },
       training: { epochs: 3, batchSize: 4, optimizer: { learningRate: 0.01 } },
     });
+    // The config preview is collapsed until asked for.
+    expect(await train.previewDetails.getAttribute('open')).toBeNull();
+    expect(await train.preview.isVisible()).toBe(false);
     await train.field('start').click();
+    // After Start the running job's progress is brought into view.
+    await train.progress.waitFor();
+    await expect.poll(() => train.inViewport(train.progress), { timeout: 5_000 }).toBe(true);
 
-    // The curve canvas draws points while the job runs, and the run ends.
+    // The loss chart draws points while the job runs, and the run ends.
     await expect.poll(() => train.lossPoints(), { timeout: 45_000 }).toBeGreaterThan(0);
     await expect.poll(() => train.state.textContent(), { timeout: 45_000 }).toBe('succeeded');
     await expect.poll(() => train.experimentStatus('tiny'), { timeout: 10_000 }).toBe('done');
@@ -127,6 +135,16 @@ describe.skipIf(!canSynthesise)('the Train and Evaluate views', () => {
       .poll(() => train.field('throughput').textContent(), { timeout: 30_000 })
       .toMatch(/frames\/s/);
     await expect.poll(() => train.experimentStatus('long'), { timeout: 10_000 }).toBe('training');
+    // Cancelled after its first epoch is logged, so it has curves to compare.
+    await expect
+      .poll(
+        async () =>
+          (await app.client.invoke('experiments:get', { name: 'long' })).log.some(
+            (l) => l.type === 'epoch',
+          ),
+        { timeout: 30_000 },
+      )
+      .toBe(true);
     await train.field('cancel').click();
     await expect.poll(() => train.state.textContent(), { timeout: 30_000 }).toBe('cancelled');
     await train.cancelledNotice.waitFor();
@@ -158,6 +176,46 @@ describe.skipIf(!canSynthesise)('the Train and Evaluate views', () => {
     expect(await train.diffRow('training.epochs').getAttribute('data-differs')).toBe('true');
     expect(await train.diffRow('name').getAttribute('data-differs')).toBe('true');
     expect(await train.diffRow('model.layers.0.units').count()).toBe(0);
+
+    // Both runs' curves on one chart, the legend naming each run's lines.
+    const chart = train.comparedLoss;
+    await chart.locator('.u-legend').waitFor();
+    expect(await chart.locator('canvas').count()).toBe(1);
+    const legendLabels = (await train.legend(chart)).map(([label]) => label);
+    expect(legendLabels).toEqual(expect.arrayContaining(['tiny train', 'long train']));
+    const tinyLog = (await app.client.invoke('experiments:get', { name: 'tiny' })).log;
+    const longLog = (await app.client.invoke('experiments:get', { name: 'long' })).log;
+    const epochLosses = (log: typeof tinyLog): number[] =>
+      log.filter((l) => l.type === 'epoch').map((l) => Number(l.loss));
+    // Every logged epoch of both runs is drawn (train loss at least).
+    expect(Number(await chart.getAttribute('data-points'))).toBeGreaterThanOrEqual(
+      epochLosses(tinyLog).length + epochLosses(longLog).length,
+    );
+    // Hovering the chart reads a logged loss of each run in the legend.
+    const valueOf = async (label: string): Promise<string> =>
+      (await train.legend(chart)).find(([l]) => l === label)?.[1] ?? '';
+    expect(await valueOf('tiny train')).toBe('—');
+    await train.hover(chart, 0.5, 0.5);
+    await expect.poll(() => valueOf('tiny train')).not.toBe('—');
+    for (const [label, log] of [
+      ['tiny train', tinyLog],
+      ['long train', longLog],
+    ] as const) {
+      const shown = Number(await valueOf(label));
+      const closest = Math.min(...epochLosses(log).map((loss) => Math.abs(loss - shown) / loss));
+      expect(closest, `${label} shows ${shown}`).toBeLessThan(1e-3);
+    }
+    // Drag across the first part to zoom in (the right edge then reads an earlier epoch);
+    // a double-click shows every epoch again.
+    const epochAtRightEdge = async (): Promise<number> => {
+      await train.hover(chart, 0.99, 0.5);
+      return Number(await valueOf('epoch'));
+    };
+    const fullEnd = await epochAtRightEdge();
+    await train.drag(chart, 0.02, 0.35);
+    await expect.poll(epochAtRightEdge).toBeLessThan(fullEnd);
+    await chart.locator('.u-over').dblclick();
+    await expect.poll(epochAtRightEdge).toBe(fullEnd);
 
     await shell.open(`${app.serve.url}#/evaluate`);
     await shell.waitUntilConnected();

@@ -43,8 +43,18 @@ export class TrainPage {
     return JSON.parse((await this.preview.textContent()) ?? '{}') as Record<string, unknown>;
   }
 
+  /** The live run's loss chart (uPlot, with its legend). */
   get lossCurve(): Locator {
-    return this.page.getByTestId('train-loss-curve');
+    return this.page.getByTestId('train-curve-loss');
+  }
+
+  /** The collapsible config preview (closed until the user opens it). */
+  get previewDetails(): Locator {
+    return this.page.getByTestId('train-config-details');
+  }
+
+  get progress(): Locator {
+    return this.page.getByTestId('train-progress');
   }
 
   get state(): Locator {
@@ -55,7 +65,7 @@ export class TrainPage {
     return this.page.getByTestId('train-cancelled');
   }
 
-  /** Points drawn on the loss canvas so far (the canvas reports them). */
+  /** Points drawn on the loss chart so far (the chart reports them). */
   async lossPoints(): Promise<number> {
     return Number((await this.lossCurve.getAttribute('data-points')) ?? '0');
   }
@@ -74,6 +84,52 @@ export class TrainPage {
 
   get comparison(): Locator {
     return this.page.getByTestId('compare-runs');
+  }
+
+  /** The comparison's loss chart: both runs overlaid. */
+  get comparedLoss(): Locator {
+    return this.page.getByTestId('compare-loss');
+  }
+
+  /** A chart's legend entries as [label, value] (the value follows the hovered point). */
+  async legend(chart: Locator): Promise<[string, string][]> {
+    const rows = chart.locator('.u-legend .u-series');
+    const entries: [string, string][] = [];
+    for (let i = 0; i < (await rows.count()); i++) {
+      const row = rows.nth(i);
+      entries.push([
+        ((await row.locator('.u-label').textContent()) ?? '').trim(),
+        ((await row.locator('.u-value').textContent()) ?? '').trim(),
+      ]);
+    }
+    return entries;
+  }
+
+  /** Moves the mouse over a chart's plot area, at a fraction of its width and height. */
+  async hover(chart: Locator, fx: number, fy: number): Promise<void> {
+    const over = chart.locator('.u-over');
+    await over.scrollIntoViewIfNeeded();
+    const box = await over.boundingBox();
+    if (!box) throw new Error('The chart has no plot area on screen.');
+    await this.page.mouse.move(box.x + box.width * fx, box.y + box.height * fy, { steps: 4 });
+  }
+
+  /** Drags across a chart's plot area, from one fraction of its width to another (a zoom). */
+  async drag(chart: Locator, fromX: number, toX: number): Promise<void> {
+    await this.hover(chart, fromX, 0.5);
+    const box = await chart.locator('.u-over').boundingBox();
+    if (!box) throw new Error('The chart has no plot area on screen.');
+    await this.page.mouse.down();
+    await this.page.mouse.move(box.x + box.width * toX, box.y + box.height * 0.5, { steps: 6 });
+    await this.page.mouse.up();
+  }
+
+  /** Whether an element's top edge is inside the window (scrolled into view). */
+  async inViewport(locator: Locator): Promise<boolean> {
+    return locator.evaluate((e) => {
+      const rect = e.getBoundingClientRect();
+      return rect.top >= 0 && rect.top < window.innerHeight && rect.bottom > 0;
+    });
   }
 
   diffRow(path: string): Locator {

@@ -5,7 +5,7 @@
  */
 
 import type { ExperimentLogEntry } from '@api/experiments';
-import type { CurvePoint } from './curves';
+import type { CurvePoint } from '../plot/line-chart';
 
 export interface TrainingHistory {
   batchLoss: CurvePoint[];
@@ -14,6 +14,8 @@ export interface TrainingHistory {
   epochAccuracy: CurvePoint[];
   devLoss: CurvePoint[];
   devAccuracy: CurvePoint[];
+  /** The optimiser's learning rate, from batch reports (live) and epoch records. */
+  learningRate: CurvePoint[];
 }
 
 export function emptyHistory(): TrainingHistory {
@@ -24,6 +26,7 @@ export function emptyHistory(): TrainingHistory {
     epochAccuracy: [],
     devLoss: [],
     devAccuracy: [],
+    learningRate: [],
   };
 }
 
@@ -46,6 +49,11 @@ export function addMetrics(
   const loss = numberOf(metrics.loss);
   const accuracy = numberOf(metrics.accuracy);
   const batch = numberOf(metrics.batch);
+  const learningRate = numberOf(metrics.learningRate);
+  const withRate = (x: number): CurvePoint[] =>
+    learningRate === null || history.learningRate[history.learningRate.length - 1]?.x === x
+      ? history.learningRate
+      : [...history.learningRate, { x, y: learningRate }];
   if (batch !== null) {
     const x = batchesPerEpoch ? epoch - 1 + batch / batchesPerEpoch : epoch;
     const last = history.batchLoss[history.batchLoss.length - 1];
@@ -55,6 +63,7 @@ export function addMetrics(
       batchLoss: loss === null ? history.batchLoss : [...history.batchLoss, { x, y: loss }],
       batchAccuracy:
         accuracy === null ? history.batchAccuracy : [...history.batchAccuracy, { x, y: accuracy }],
+      learningRate: withRate(x),
     };
   }
   if (history.epochLoss.some((p) => p.x === epoch)) return history;
@@ -68,6 +77,7 @@ export function addMetrics(
     epochAccuracy: add(history.epochAccuracy, accuracy),
     devLoss: add(history.devLoss, devLoss),
     devAccuracy: add(history.devAccuracy, devAccuracy),
+    learningRate: withRate(epoch),
   };
 }
 

@@ -1,37 +1,106 @@
-import type { CurveSeries } from './curves';
+import {
+  BATCH_COLOUR,
+  LEARNING_RATE_COLOUR,
+  seriesColour,
+  type ChartLine,
+} from '../plot/line-chart';
 import type { TrainingHistory } from './history';
 
-/** The loss and accuracy series of one run, in the view's colours. */
-export function lossSeries(history: TrainingHistory, withBatches: boolean): CurveSeries[] {
+/** A run's name and points, for charts that overlay several runs. */
+export interface NamedHistory {
+  name: string;
+  history: TrainingHistory;
+}
+
+/** Dev curves are dashed, the learning rate dotted: the same in every training chart. */
+const DEV_DASH = [6, 4];
+const RATE_DASH = [2, 3];
+
+/** One run's loss chart: batch points, train and dev per epoch, the learning rate on its axis. */
+export function lossLines(history: TrainingHistory, withBatches: boolean): ChartLine[] {
   return [
     ...(withBatches
-      ? [{ label: 'batch', colour: '#9aa7b8', points: history.batchLoss, thin: true }]
+      ? [{ label: 'batch', colour: BATCH_COLOUR, points: history.batchLoss, thin: true }]
       : []),
-    { label: 'train', colour: '#2d5bd0', points: history.epochLoss },
-    { label: 'dev', colour: '#c2410c', points: history.devLoss },
+    { label: 'train', colour: seriesColour(0), points: history.epochLoss, markers: true },
+    {
+      label: 'dev',
+      colour: seriesColour(1),
+      points: history.devLoss,
+      dash: DEV_DASH,
+      markers: true,
+    },
+    {
+      label: 'learning rate',
+      colour: LEARNING_RATE_COLOUR,
+      points: history.learningRate,
+      scale: 'lr',
+      dash: RATE_DASH,
+      thin: true,
+    },
   ];
 }
 
-export function accuracySeries(history: TrainingHistory, withBatches: boolean): CurveSeries[] {
+export function accuracyLines(history: TrainingHistory, withBatches: boolean): ChartLine[] {
   return [
     ...(withBatches
-      ? [{ label: 'batch', colour: '#9aa7b8', points: history.batchAccuracy, thin: true }]
+      ? [{ label: 'batch', colour: BATCH_COLOUR, points: history.batchAccuracy, thin: true }]
       : []),
-    { label: 'train', colour: '#2d5bd0', points: history.epochAccuracy },
-    { label: 'dev', colour: '#c2410c', points: history.devAccuracy },
+    { label: 'train', colour: seriesColour(0), points: history.epochAccuracy, markers: true },
+    {
+      label: 'dev',
+      colour: seriesColour(1),
+      points: history.devAccuracy,
+      dash: DEV_DASH,
+      markers: true,
+    },
   ];
 }
 
 /**
- * One loss range for several runs (train and dev per-epoch points), so compared curves share
- * their y axis; undefined when no run has a point yet.
+ * Several runs' loss on one chart (TensorBoard-style): each run its own colour, train solid, dev
+ * dashed, the learning rate dotted on its own axis; the legend names the run. Lines a run has no
+ * points for (no dev set, a log from before learning rates were logged) are left out.
  */
-export function sharedLossRange(
+export function comparedLossLines(runs: readonly NamedHistory[]): ChartLine[] {
+  return runs.flatMap(({ name, history }, i): ChartLine[] => {
+    const colour = seriesColour(i);
+    return [
+      { label: `${name} train`, colour, points: history.epochLoss, markers: true },
+      { label: `${name} dev`, colour, points: history.devLoss, dash: DEV_DASH, markers: true },
+      {
+        label: `${name} learning rate`,
+        colour,
+        points: history.learningRate,
+        scale: 'lr' as const,
+        dash: RATE_DASH,
+        thin: true,
+      },
+    ].filter((line) => line.points.length > 0);
+  });
+}
+
+export function comparedAccuracyLines(runs: readonly NamedHistory[]): ChartLine[] {
+  return runs.flatMap(({ name, history }, i): ChartLine[] => {
+    const colour = seriesColour(i);
+    return [
+      { label: `${name} train`, colour, points: history.epochAccuracy, markers: true },
+      {
+        label: `${name} dev`,
+        colour,
+        points: history.devAccuracy,
+        dash: DEV_DASH,
+        markers: true,
+      },
+    ].filter((line) => line.points.length > 0);
+  });
+}
+
+/** The x extent every chart of these runs shows: from 0 to the longest run (or the plan). */
+export function epochExtent(
   histories: readonly TrainingHistory[],
-): { min: number; max: number } | undefined {
-  const values = histories.flatMap((h) => [...h.epochLoss, ...h.devLoss].map((p) => p.y));
-  if (values.length === 0) return undefined;
-  const min = Math.min(...values);
-  const max = Math.max(...values);
-  return max > min ? { min, max } : { min: min - 0.5, max: max + 0.5 };
+  plannedEpochs = 1,
+): { min: number; max: number } {
+  const last = histories.map((h) => h.epochLoss[h.epochLoss.length - 1]?.x ?? 0);
+  return { min: 0, max: Math.max(1, plannedEpochs, ...last) };
 }
