@@ -314,3 +314,95 @@ describe('the Corpora view', () => {
     expect(app.pageErrors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
   });
 });
+
+describe('the Corpora table with many long-named speakers', () => {
+  const speakers = Array.from(
+    { length: 10 },
+    (_, k) => `longspeakername${String(k).padStart(2, '0')}`,
+  );
+
+  beforeAll(async () => {
+    const dir = join(sourceDir, '..', 'ten speakers');
+    await mkdir(dir);
+    await Promise.all(
+      speakers.flatMap((speaker) =>
+        [0, 1].flatMap((take) =>
+          ['yes', 'no'].map((label) =>
+            writeFile(join(dir, `${label}_${speaker}_${take}.wav`), tone(0.2, 440)),
+          ),
+        ),
+      ),
+    );
+    const job = await runJob(app.client, {
+      kind: 'corpus-import',
+      params: {
+        format: 'pattern',
+        pattern: '{label}_{speaker}_{take}.wav',
+        source: dir,
+        out: 'ten',
+        split: { by: 'speaker' },
+      },
+    });
+    expect(job.state).toBe('succeeded');
+  }, 60_000);
+
+  it('tells rows apart, resizes columns, and shows every speaker and the whole Re-split panel', async () => {
+    const shell = new ShellPage(app.page);
+    const corpora = new CorporaPage(app.page);
+    await app.page.setViewportSize({ width: 1280, height: 800 });
+    await shell.open(`${app.serve.url}#/corpora`);
+    await shell.waitUntilConnected();
+    await corpora.corpus('ten').click();
+    await expect.poll(() => corpora.total()).toBe(40);
+    await corpora.rows.first().waitFor();
+
+    // The id column shows the part after the speaker, the full id in its title: no two rows alike.
+    const shown = await corpora.rows.evaluateAll((rows) =>
+      rows.map((r) => {
+        const open = r.querySelector('[data-testid="open-utterance"]') as HTMLElement;
+        const speaker = r.querySelector('button[data-field="speaker"]')?.textContent ?? '';
+        return { id: r.dataset.id, text: open.textContent, title: open.title, speaker };
+      }),
+    );
+    expect(shown.length).toBeGreaterThan(4);
+    expect(new Set(shown.map((r) => `${r.speaker}|${r.text}`)).size).toBe(shown.length);
+    for (const row of shown) {
+      expect(row.id).toMatch(/^longspeakername\d\d-(yes|no)_\d$/);
+      expect(row.text).toBe(row.id!.slice('longspeakername00-'.length));
+      expect(row.title).toContain(row.id);
+    }
+    // Unaligned rows say so.
+    expect(await corpora.rows.first().getByTestId('aligned-cell').textContent()).toBe('—');
+
+    // Headers are separate columns, and dragging an edge widens one.
+    const header = app.page.getByTestId('column-label');
+    const before = Number(await header.getAttribute('data-width'));
+    const grip = (await app.page.getByTestId('resize-label').boundingBox())!;
+    await app.page.mouse.move(grip.x + grip.width / 2, grip.y + grip.height / 2);
+    await app.page.mouse.down();
+    await app.page.mouse.move(grip.x + grip.width / 2 + 80, grip.y + grip.height / 2, { steps: 4 });
+    await app.page.mouse.up();
+    expect(Number(await header.getAttribute('data-width'))).toBe(before + 80);
+
+    // Every one of the 10 speakers is listed (not the first 8).
+    await expect.poll(() => app.page.getByTestId('stat-speakers').count()).toBe(speakers.length);
+
+    // The Re-split buttons can be scrolled to and are not clipped by the panel.
+    for (const testid of ['split-preview', 'split-apply']) {
+      const button = app.page.getByTestId(testid);
+      await button.scrollIntoViewIfNeeded();
+      const hit = await button.evaluate((el) => {
+        const box = el.getBoundingClientRect();
+        const points = [
+          [box.left + 2, box.top + 2],
+          [box.right - 2, box.bottom - 2],
+        ];
+        return points.every(([x, y]) => {
+          const top = document.elementFromPoint(x!, y!);
+          return top !== null && (top === el || el.contains(top));
+        });
+      });
+      expect(hit, `${testid} fully visible`).toBe(true);
+    }
+  });
+});

@@ -1,6 +1,8 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasProgram } from '../../src-main/domain/corpus/synth/programs';
 import { startAppWithPage, type E2eAppWithPage } from './support/app';
+import { REPO_ROOT } from './support/serve';
 import { runJobsToSuccess } from './support/jobs';
 import { TINY_SENTENCES, TINY_WORDS } from '../support/tiny-corpora';
 import {
@@ -181,6 +183,62 @@ describe.skipIf(!canSynthesise)('the Evaluate view opens utterances', () => {
     await evaluate.inspector.getByTestId('inspector-play').click();
     await expect.poll(async () => (await evaluate.playback()).count).toBe(1);
     expect((await evaluate.playback()).start).toBe(0);
+    expect(app.pageErrors).toEqual([]);
+  });
+
+  it('lists the items of a confusion cell beside the matrix, in view, with per-speaker accuracy', async () => {
+    const shell = new ShellPage(app.page);
+    const evaluate = new EvaluatePage(app.page);
+    await app.page.setViewportSize({ width: 1280, height: 800 });
+    await shell.open(`${app.serve.url}#/evaluate`);
+    await shell.waitUntilConnected();
+    await evaluate.experiment.selectOption('words-tiny');
+    await evaluate.split.selectOption('test');
+    await evaluate.results.waitFor();
+    const stored = await app.client.invoke('experiments:evaluation', {
+      name: 'words-tiny',
+      split: 'test',
+    });
+    // Accuracy, rejection rate and accuracy among accepted answers, side by side.
+    for (const label of ['Accuracy', 'Rejected (not sure)', 'Accuracy among accepted'])
+      await app.page.getByTestId(`headline-${label}`).waitFor();
+    // One row per speaker of the predictions.
+    const speakers = new Set(stored.predictions.map((p) => p.speaker));
+    expect(await app.page.getByTestId('speaker-accuracy').locator('tbody tr').count()).toBe(
+      speakers.size,
+    );
+
+    const { labels, counts } = stored.confusion;
+    const [i, j] = counts.flatMap((row, r) => row.map((v, c) => [r, c, v])).find((x) => x[2]! > 0)!;
+    const cell = evaluate.cell(labels[i!]!, labels[j!]!);
+    await cell.scrollIntoViewIfNeeded();
+    await cell.click();
+    const first = evaluate.rows('cell-utterance').first();
+    await first.waitFor();
+    const matrix = (await app.page.getByTestId('confusion-matrix').boundingBox())!;
+    const item = (await first.boundingBox())!;
+    // Beside the matrix (to its right, level with it), and inside the viewport.
+    expect(item.x).toBeGreaterThanOrEqual(matrix.x + matrix.width);
+    expect(item.y).toBeLessThan(matrix.y + matrix.height);
+    expect(item.y).toBeGreaterThanOrEqual(0);
+    expect(item.y + item.height).toBeLessThanOrEqual(800);
+    expect(item.x + item.width).toBeLessThanOrEqual(1280);
+    // The cells form a regular grid: every cell is the same size.
+    const sizes = await app.page
+      .getByTestId('confusion-cell')
+      .evaluateAll((cells) => cells.map((c) => `${c.clientWidth}x${c.clientHeight}`));
+    expect(new Set(sizes).size).toBe(1);
+    await app.page.getByTestId('confusion-colour-bar').waitFor();
+    await app.page.screenshot({ path: join(REPO_ROOT, 'docs/screenshots/confusion.png') });
+
+    // The utterance opened from the list comes into view.
+    await evaluate.open(first);
+    await expect
+      .poll(async () => {
+        const box = await app.page.getByTestId('inspector-frame').boundingBox();
+        return box !== null && box.y >= 0 && box.y < 800;
+      })
+      .toBe(true);
     expect(app.pageErrors).toEqual([]);
   });
 

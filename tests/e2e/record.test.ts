@@ -3,7 +3,8 @@
  * speech in a `type file` PCM) through arecord, streams log-mel frames to the page, saves the
  * take in the data folder and shows it in the inspector.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import which from 'which';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +15,9 @@ import { ShellPage } from './support/shell-page';
 import { RecordPage } from './support/record-page';
 import { createFakeMicrophone, type FakeMicrophone } from '../support/fake-microphone';
 import { summariseWavHeader } from '../../src-main/server/recording/recordings-list';
+import { encodeWav } from '../../src-main/domain/audio/wav';
+import { connectApi } from './support/api-client';
+import { runJob } from './support/jobs';
 
 const tools = ['arecord', 'sox', 'espeak-ng'].every((tool) => which.sync(tool, { nothrow: true }));
 
@@ -151,6 +155,56 @@ describe.runIf(tools)('the Record view in a browser', () => {
       expect(errors.filter((error) => error.startsWith('pageerror'))).toEqual([]);
     } finally {
       await close();
+    }
+  });
+
+  it('adds the open take to a corpus, with its label and speaker, from the take panel', async () => {
+    // A one-utterance corpus to add to (imported from a folder per label).
+    const source = await mkdtemp(join(tmpdir(), 'unfold-e2e-take-'));
+    await mkdir(join(source, 'seven'));
+    const samples = new Float32Array(4000).map((_, i) => 0.2 * Math.sin(i / 5));
+    await writeFile(
+      join(source, 'seven', 'a.wav'),
+      encodeWav({ sampleRate: 16_000, samples }, { bitDepth: 16 }),
+    );
+    const api = await connectApi(serve.origin, serve.token);
+    const { page, errors, close } = await openPage(browser);
+    try {
+      const job = await runJob(api.client, {
+        kind: 'corpus-import',
+        params: { format: 'folders', source, out: 'takes' },
+      });
+      expect(job.state).toBe('succeeded');
+      const shell = new ShellPage(page);
+      const record = new RecordPage(page);
+      await shell.open(`${serve.url}#/record`);
+      await shell.waitUntilConnected();
+      await record.fileInput.setInputFiles(
+        resolve(REPO_ROOT, 'tests/fixtures/audio/tone3ch-s24.wav'),
+      );
+      await record.inspector.waitFor();
+
+      const panel = page.getByTestId('add-take');
+      await expect.poll(() => panel.getByTestId('add-take-corpus').inputValue()).toBe('takes');
+      // Nothing typed yet: the panel says what is missing and adds nothing.
+      await panel.getByTestId('add-take-submit').click();
+      expect(await panel.getByTestId('add-take-error').textContent()).toContain('label');
+      await panel.getByTestId('add-take-label').fill('nine');
+      await panel.getByTestId('add-take-speaker').fill('tester');
+      await panel.getByTestId('add-take-submit').click();
+      await panel.getByTestId('add-take-done').waitFor();
+
+      const page1 = await api.client.invoke('corpus:utterances', {
+        corpus: 'takes',
+        filter: { speaker: 'tester' },
+      });
+      expect(page1.rows.map((r) => [r.text, r.speaker])).toEqual([['nine', 'tester']]);
+      expect(await panel.getByTestId('add-take-done').textContent()).toContain(page1.rows[0]!.id);
+      expect(errors.filter((error) => error.startsWith('pageerror'))).toEqual([]);
+    } finally {
+      api.close();
+      await close();
+      await rm(source, { recursive: true, force: true });
     }
   });
 

@@ -61,6 +61,8 @@ export interface UtteranceRow extends Utterance {
   duration: number;
   audioPath: string;
   hasAlignment: boolean;
+  /** The names of the recording's TextGrid tiers (e.g. words, phones); empty when unaligned. */
+  alignedTiers: string[];
 }
 
 /**
@@ -135,7 +137,8 @@ export class CorpusSession {
     for (const u of data.utterances) {
       const recording = recordings.get(u.recordingId);
       const duration = u.segment ? u.segment.end - u.segment.start : (recording?.duration ?? 0);
-      const hasAlignment = data.alignments.has(u.recordingId);
+      const alignment = data.alignments.get(u.recordingId);
+      const hasAlignment = alignment !== undefined;
       if (search && !u.id.toLowerCase().includes(search) && !u.text.toLowerCase().includes(search))
         continue;
       if (filter.label !== undefined && u.text !== filter.label) continue;
@@ -150,6 +153,7 @@ export class CorpusSession {
           duration,
           audioPath: join(this.dir, recording?.path ?? ''),
           hasAlignment,
+          alignedTiers: alignment?.tiers.map((tier) => tier.name) ?? [],
         });
       }
       total++;

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { EvaluationPrediction } from '@api/experiments';
 import {
   classScores,
   confusionAccuracy,
-  heatColour,
+  cellColour,
+  cellSizeFor,
+  cellText,
+  confusionGrid,
   maxCell,
   normaliseRows,
-  utterancesForCell,
 } from './confusion';
 
 const counts = [
@@ -24,13 +25,57 @@ describe('normaliseRows', () => {
   });
 });
 
-describe('heatColour', () => {
-  it('runs from white to dark blue and clamps', () => {
-    expect(heatColour(0)).toBe('rgb(255, 255, 255)');
-    expect(heatColour(1)).toBe('rgb(8, 48, 107)');
-    expect(heatColour(2)).toBe(heatColour(1));
-    expect(heatColour(Number.NaN)).toBe(heatColour(0));
-    expect(heatColour(0.5)).toBe('rgb(132, 152, 181)');
+describe('cellColour', () => {
+  it('runs from white to dark blue (the proportion palette) and clamps', () => {
+    expect(cellColour(0)).toBe('rgb(247, 251, 255)');
+    expect(cellColour(2)).toBe(cellColour(1));
+    expect(cellColour(Number.NaN)).toBe(cellColour(0));
+    const darkest = cellColour(1).match(/\d+/g)?.map(Number) ?? [];
+    expect(darkest.reduce((a, b) => a + b, 0)).toBeLessThan(250);
+  });
+});
+
+describe('confusionGrid', () => {
+  const matrix = {
+    labels: ['yes', 'no', 'up'],
+    counts: [
+      [3, 1, 0],
+      [0, 2, 2],
+      [0, 0, 0],
+    ],
+  };
+
+  it('lays the cells out as a regular grid of equal squares', () => {
+    const grid = confusionGrid(matrix, { normalised: false, cellSize: 30 });
+    expect(grid.cells).toHaveLength(9);
+    expect(grid.width).toBe(90);
+    expect(grid.height).toBe(90);
+    const xs = new Set(grid.cells.map((c) => c.x));
+    const ys = new Set(grid.cells.map((c) => c.y));
+    expect([...xs]).toEqual([0, 30, 60]);
+    expect([...ys]).toEqual([0, 30, 60]);
+    const second = grid.cells[1];
+    expect(second).toMatchObject({ reference: 'yes', predicted: 'no', count: 1, x: 30, y: 0 });
+    expect(grid.scaleMax).toBe(3);
+    expect(grid.cells[0]?.fraction).toBe(1);
+  });
+
+  it('normalises rows onto a 0..1 scale and keeps the counts', () => {
+    const grid = confusionGrid(matrix, { normalised: true, cellSize: 30 });
+    expect(grid.cells.slice(3, 6).map((c) => [c.value, c.count])).toEqual([
+      [0, 0],
+      [0.5, 2],
+      [0.5, 2],
+    ]);
+    expect(grid.scaleMax).toBe(1);
+    expect(cellText(grid.cells[0]!, true, 30)).toBe('75');
+    expect(cellText(grid.cells[0]!, true, 20)).toBe('');
+  });
+
+  it('shrinks cells for many classes, within limits', () => {
+    expect(cellSizeFor(2)).toBe(44);
+    expect(cellSizeFor(40)).toBe(14);
+    expect(cellSizeFor(20)).toBe(28);
   });
 });
 
@@ -50,20 +95,5 @@ describe('classScores', () => {
     expect(scores[1]?.precision).toBeCloseTo(1 / 2);
     expect(scores[1]?.f1).toBeCloseTo(0.5);
     expect(confusionAccuracy(counts)).toBe(0.75);
-  });
-});
-
-describe('utterancesForCell', () => {
-  const base = { speaker: 's', audioPath: 'a.wav' };
-  const predictions: EvaluationPrediction[] = [
-    { ...base, utteranceId: 'u1', reference: 'yes', predicted: 'yes' },
-    { ...base, utteranceId: 'u2', reference: 'yes', predicted: 'no' },
-    { ...base, utteranceId: 'u3', reference: ['a', 'b'], decoded: ['a', 'c'] },
-  ];
-  it('lists word utterances with that reference and prediction', () => {
-    expect(utterancesForCell(predictions, 'yes', 'no').map((p) => p.utteranceId)).toEqual(['u2']);
-  });
-  it('lists phone utterances whose reference and decoding hold the two phones', () => {
-    expect(utterancesForCell(predictions, 'b', 'c').map((p) => p.utteranceId)).toEqual(['u3']);
   });
 });

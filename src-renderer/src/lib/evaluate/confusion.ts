@@ -1,9 +1,18 @@
 /**
- * The confusion matrix as the Evaluate view shows it: rows normalised (or not), a colour per
- * cell, per-class precision/recall/F1, and the utterances behind a cell.
+ * A confusion matrix of any task (words, phones, later tags or sentence classes) as the views
+ * show it: rows normalised or raw counts, a regular grid of cells coloured by the plot kit's
+ * proportion palette, and per-class precision, recall and F1. What a cell's items are is the
+ * caller's business: the matrix only knows labels and counts.
  */
 
-import type { ConfusionMatrixData, EvaluationPrediction } from '@api/experiments';
+import { colourCss, colourIndex } from '../plot/colormap';
+import { PALETTES } from '../plot/palettes';
+
+/** counts[reference][predicted] over `labels`, in both directions. */
+export interface ConfusionCounts {
+  labels: readonly string[];
+  counts: readonly (readonly number[])[];
+}
 
 /** Each row divided by its sum (a row of zeros stays zeros): recall on the diagonal. */
 export function normaliseRows(counts: readonly (readonly number[])[]): number[][] {
@@ -20,19 +29,94 @@ export function maxCell(values: readonly (readonly number[])[]): number {
   return max;
 }
 
-/**
- * A colour for a value in 0..1: white through blue, so empty cells stay quiet and the
- * diagonal stands out. Returns `rgb(r, g, b)`. Values outside 0..1 are clamped.
- */
-export function heatColour(fraction: number): string {
-  const t = Number.isFinite(fraction) ? Math.min(1, Math.max(0, fraction)) : 0;
-  const mix = (from: number, to: number): number => Math.round(from + (to - from) * t);
-  return `rgb(${mix(255, 8)}, ${mix(255, 48)}, ${mix(255, 107)})`;
+/** The palette of confusion matrices (white for none), from the plot kit. */
+export const CONFUSION_PALETTE = PALETTES.proportion;
+
+/** The CSS colour of a value in 0..1 (clamped; NaN is 0). */
+export function cellColour(fraction: number): string {
+  const t = Number.isFinite(fraction) ? fraction : 0;
+  return colourCss(CONFUSION_PALETTE.colormap, colourIndex(t, 0, 1));
 }
 
 /** Text on a cell stays readable: white on the dark half of the scale. */
 export function textColourFor(fraction: number): string {
   return fraction > 0.5 ? '#fff' : '#111';
+}
+
+export interface ConfusionCell {
+  row: number;
+  column: number;
+  reference: string;
+  predicted: string;
+  count: number;
+  /** What the cell shows: the row share (normalised) or the count. */
+  value: number;
+  /** value on the colour scale, 0..1. */
+  fraction: number;
+  /** Top-left corner in CSS pixels, inside the cell area (headers excluded). */
+  x: number;
+  y: number;
+}
+
+export interface ConfusionGrid {
+  cells: ConfusionCell[];
+  /** Side of every cell in CSS pixels: all cells are the same size. */
+  cellSize: number;
+  /** Size of the cell area. */
+  width: number;
+  height: number;
+  /** The value at the top of the colour scale (1 for shares, the largest count otherwise). */
+  scaleMax: number;
+  /** What the colours measure, for the legend. */
+  unit: string;
+}
+
+/** Cells shrink as classes grow, so a 40-phone matrix fits beside its item list. */
+export function cellSizeFor(classes: number, maxSide = 560, largest = 44, smallest = 14): number {
+  if (classes <= 0) return largest;
+  return Math.max(smallest, Math.min(largest, Math.floor(maxSide / classes)));
+}
+
+/** The matrix as a regular grid: one square cell per (reference, predicted) pair. */
+export function confusionGrid(
+  matrix: ConfusionCounts,
+  options: { normalised: boolean; cellSize?: number },
+): ConfusionGrid {
+  const n = matrix.labels.length;
+  const cellSize = options.cellSize ?? cellSizeFor(n);
+  const values = options.normalised ? normaliseRows(matrix.counts) : matrix.counts;
+  const scaleMax = options.normalised ? 1 : Math.max(1, maxCell(matrix.counts));
+  const cells: ConfusionCell[] = [];
+  matrix.labels.forEach((reference, row) =>
+    matrix.labels.forEach((predicted, column) => {
+      const value = values[row]?.[column] ?? 0;
+      cells.push({
+        row,
+        column,
+        reference,
+        predicted,
+        count: matrix.counts[row]?.[column] ?? 0,
+        value,
+        fraction: value / scaleMax,
+        x: column * cellSize,
+        y: row * cellSize,
+      });
+    }),
+  );
+  return {
+    cells,
+    cellSize,
+    width: n * cellSize,
+    height: n * cellSize,
+    scaleMax,
+    unit: options.normalised ? 'share of the row' : 'count',
+  };
+}
+
+/** The text in a cell: a percentage of the row, or the count; nothing when the cell is small. */
+export function cellText(cell: ConfusionCell, normalised: boolean, cellSize: number): string {
+  if (cellSize < 26) return '';
+  return normalised ? `${Math.round(cell.value * 100)}` : String(cell.count);
 }
 
 export interface ClassScore {
@@ -44,7 +128,7 @@ export interface ClassScore {
 }
 
 /** Per-class precision, recall and F1 from the counts (0 where undefined). */
-export function classScores(confusion: ConfusionMatrixData): ClassScore[] {
+export function classScores(confusion: ConfusionCounts): ClassScore[] {
   const { labels, counts } = confusion;
   return labels.map((label, i) => {
     const row = counts[i] ?? [];
@@ -69,21 +153,4 @@ export function confusionAccuracy(counts: readonly (readonly number[])[]): numbe
     }),
   );
   return total > 0 ? hits / total : 0;
-}
-
-/**
- * The utterances behind a cell: word predictions whose reference and prediction are the
- * cell's labels. Phone predictions are frame-level confusions, so a phone cell lists the
- * utterances whose reference contains the row phone and whose decoding contains the column one.
- */
-export function utterancesForCell(
-  predictions: readonly EvaluationPrediction[],
-  reference: string,
-  predicted: string,
-): EvaluationPrediction[] {
-  return predictions.filter((p) => {
-    if (typeof p.reference === 'string')
-      return p.reference === reference && p.predicted === predicted;
-    return p.reference.includes(reference) && (p.decoded ?? []).includes(predicted);
-  });
 }

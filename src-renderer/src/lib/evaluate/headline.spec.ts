@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { headlineMetrics } from './headline';
+import { headlineMetrics, speakerAccuracies } from './headline';
 
 describe('headlineMetrics', () => {
   it('shows word accuracy', () => {
@@ -14,5 +14,49 @@ describe('headlineMetrics', () => {
       { label: 'PER', value: '25.0%' },
     ]);
     expect(headlineMetrics(null)).toEqual([]);
+  });
+});
+
+describe('word accuracy with "not sure" rejections', () => {
+  it('shows accuracy, rejection rate and accuracy among accepted side by side', () => {
+    const summary = { accuracy: 0.75, utterances: 8, rejected: 2, acceptedAccuracy: 5 / 6 };
+    expect(headlineMetrics(summary)).toEqual([
+      { label: 'Accuracy', value: '75.0%' },
+      { label: 'Rejected (not sure)', value: '25.0%' },
+      { label: 'Accuracy among accepted', value: '83.3%' },
+      { label: 'Utterances', value: '8' },
+    ]);
+    expect(
+      headlineMetrics({ accuracy: 0, utterances: 2, rejected: 2, acceptedAccuracy: 0 }),
+    ).toContainEqual({ label: 'Accuracy among accepted', value: '—' });
+  });
+});
+
+describe('speakerAccuracies', () => {
+  it('reads the per-speaker table the evaluation stored, worst first', () => {
+    const summary = {
+      perSpeaker: [
+        { group: 'alice', correct: 9, total: 10, accuracy: 0.9 },
+        { group: 'bob', correct: 1, total: 4, accuracy: 0.25 },
+        { junk: true },
+      ],
+    };
+    expect(speakerAccuracies(summary, [])).toEqual([
+      { speaker: 'bob', correct: 1, total: 4, accuracy: 0.25 },
+      { speaker: 'alice', correct: 9, total: 10, accuracy: 0.9 },
+    ]);
+  });
+
+  it('counts from the predictions when the summary has no table', () => {
+    const predictions = [
+      { speaker: 'a', correct: true },
+      { speaker: 'a', correct: false },
+      { speaker: 'b', correct: true },
+      { speaker: 'c' },
+    ];
+    expect(speakerAccuracies(null, predictions)).toEqual([
+      { speaker: 'a', correct: 1, total: 2, accuracy: 0.5 },
+      { speaker: 'b', correct: 1, total: 1, accuracy: 1 },
+    ]);
   });
 });

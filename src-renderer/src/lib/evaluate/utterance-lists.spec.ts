@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { EvaluationPrediction } from '@api/experiments';
-import { misrecognised, predictionText, topLabels, worstByFrameAccuracy } from './utterance-lists';
+import {
+  misrecognised,
+  predictionText,
+  topLabels,
+  utterancesForCell,
+  worstByFrameAccuracy,
+} from './utterance-lists';
 
 const word = (id: string, correct: boolean, probability: number): EvaluationPrediction => ({
   utteranceId: id,
@@ -53,5 +59,20 @@ describe('evaluation utterance lists', () => {
       { label: 'yes', probability: 0.4 },
     ]);
     expect(topLabels(phones('d', 0.1))).toEqual([]);
+  });
+});
+
+describe('utterancesForCell', () => {
+  const base = { speaker: 's', audioPath: 'a.wav' };
+  const predictions: EvaluationPrediction[] = [
+    { ...base, utteranceId: 'u1', reference: 'yes', predicted: 'yes' },
+    { ...base, utteranceId: 'u2', reference: 'yes', predicted: 'no' },
+    { ...base, utteranceId: 'u3', reference: ['a', 'b'], decoded: ['a', 'c'] },
+  ];
+  it('lists word utterances with that reference and prediction', () => {
+    expect(utterancesForCell(predictions, 'yes', 'no').map((p) => p.utteranceId)).toEqual(['u2']);
+  });
+  it('lists phone utterances whose reference and decoding hold the two phones', () => {
+    expect(utterancesForCell(predictions, 'b', 'c').map((p) => p.utteranceId)).toEqual(['u3']);
   });
 });

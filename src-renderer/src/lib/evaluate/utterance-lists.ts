@@ -49,3 +49,20 @@ export function topLabels(
     )
     .map((t) => ({ label: t.label, probability: t.probability }));
 }
+
+/**
+ * The utterances behind a cell: word predictions whose reference and prediction are the
+ * cell's labels. Phone predictions are frame-level confusions, so a phone cell lists the
+ * utterances whose reference contains the row phone and whose decoding contains the column one.
+ */
+export function utterancesForCell(
+  predictions: readonly EvaluationPrediction[],
+  reference: string,
+  predicted: string,
+): EvaluationPrediction[] {
+  return predictions.filter((p) => {
+    if (typeof p.reference === 'string')
+      return p.reference === reference && p.predicted === predicted;
+    return p.reference.includes(reference) && (p.decoded ?? []).includes(predicted);
+  });
+}
