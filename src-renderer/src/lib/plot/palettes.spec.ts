@@ -7,7 +7,7 @@ describe('palettes', () => {
     const maps = Object.values(PALETTES).map((palette) => palette.colormap);
     expect(new Set(maps).size).toBe(maps.length);
     expect(PALETTES.level.colormap).toBe(COLORMAPS.magma);
-    expect(PALETTES.level.unit).toBe('dB');
+    expect(PALETTES.level.unit).toBe('dB re peak');
     expect(PALETTES.probability.colormap).toBe(COLORMAPS.viridis);
   });
 

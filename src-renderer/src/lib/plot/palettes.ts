@@ -15,13 +15,13 @@ export interface Palette {
 
 export const PALETTES: Readonly<Record<PlotQuantity, Palette>> = {
   /** Spectrogram level in dB below the loudest band: dark is quiet, bright is loud. */
-  level: { colormap: COLORMAPS.magma, unit: 'dB' },
+  level: { colormap: COLORMAPS.magma, unit: 'dB re peak' },
   /** A model's probability 0..1 (posteriorgrams). */
   probability: { colormap: COLORMAPS.viridis, unit: 'probability' },
   /** A share of a row or total 0..1 (confusion matrices): white is none. */
   proportion: { colormap: COLORMAPS.blues, unit: 'proportion' },
   /** Values standardised to zero mean and unit variance (MFCC heatmaps): zero is white. */
-  standardScore: { colormap: COLORMAPS.blueWhiteRed, unit: 'σ' },
+  standardScore: { colormap: COLORMAPS.blueWhiteRed, unit: 'σ from mean' },
 };
 
 /** Decibels per natural-log unit of power: the log-mel features are ln(power), so 10 log10(e). */
