@@ -28,3 +28,13 @@ export async function writeFileAtomically(path: string, data: string | Uint8Arra
 export async function writeJsonAtomically(path: string, value: unknown): Promise<void> {
   await writeFileAtomically(path, JSON.stringify(value, null, 2) + '\n');
 }
+
+/**
+ * write-file-atomic writes `<file>.<uint32 in decimal>` beside `<file>` and renames it over
+ * `<file>`; a process killed in between leaves that temporary file. For such a name, the file
+ * it was to become; null for any other name. The owners of folders (corpora, experiments)
+ * decide which of these targets are theirs to clean up.
+ */
+export function atomicWriteTarget(fileName: string): string | null {
+  return /^(.+)\.\d{1,10}$/.exec(fileName)?.[1] ?? null;
+}

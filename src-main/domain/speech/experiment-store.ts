@@ -2,7 +2,7 @@ import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { PHONE_FOLDING_NAME } from '../corpus/phone-folding';
 import { UnfoldError } from '../errors';
-import { writeJsonAtomically, writeFileAtomically } from '../fs/atomic-write';
+import { atomicWriteTarget, writeJsonAtomically, writeFileAtomically } from '../fs/atomic-write';
 import type { ExperimentConfig } from './experiment-config';
 import { parseExperimentConfig } from './experiment-config';
 
@@ -246,12 +246,8 @@ export async function inspectExperimentFolder(dir: string): Promise<ExperimentFo
   return { kind: 'experiment', runFiles: runFiles.sort() };
 }
 
-/**
- * write-file-atomic writes `<file>.<32-bit number>` and renames it over `<file>`; a process
- * killed in between leaves the temporary file. These are the names of such leftovers among the
- * files an experiment writes atomically (the pattern is write-file-atomic 7's getTmpname).
- */
-const ATOMICALLY_WRITTEN = [
+/** The files an experiment writes atomically, by name, in whichever of its folders. */
+const ATOMICALLY_WRITTEN: ReadonlySet<string> = new Set([
   EXPERIMENT_FILES.config,
   EXPERIMENT_FILES.labels,
   EXPERIMENT_FILES.log,
@@ -267,10 +263,13 @@ const ATOMICALLY_WRITTEN = [
   'state.json',
   'predictions.json',
   'confusion.json',
-];
-const ATOMIC_TEMP_FILE = new RegExp(
-  `^(${ATOMICALLY_WRITTEN.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')}|.+\\.npy)\\.\\d{1,10}$`,
-);
+]);
+
+/** A leftover temporary file of one of the experiment's own atomic writes. */
+function isStrayTempFile(fileName: string): boolean {
+  const target = atomicWriteTarget(fileName);
+  return target !== null && (ATOMICALLY_WRITTEN.has(target) || target.endsWith('.npy'));
+}
 
 /**
  * A temporary file lives for one write (milliseconds): one this old is a leftover even while
@@ -300,7 +299,7 @@ export async function removeStrayTempFiles(
   for (const folder of folders) {
     const entries = await readdir(folder, { withFileTypes: true }).catch(() => []);
     for (const entry of entries) {
-      if (!entry.isFile() || !ATOMIC_TEMP_FILE.test(entry.name)) continue;
+      if (!entry.isFile() || !isStrayTempFile(entry.name)) continue;
       if (olderThanMs > 0) {
         const modified = await stat(join(folder, entry.name)).then(
           (info) => info.mtimeMs,

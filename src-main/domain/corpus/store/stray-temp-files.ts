@@ -1,5 +1,6 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { atomicWriteTarget } from '../../fs/atomic-write';
 import { withCorpusLock } from './commit';
 import {
   ALIGNMENTS_DIR,
@@ -9,12 +10,6 @@ import {
   TEXT_DIR,
   isAtomicallyWrittenCorpusFile,
 } from './layout';
-
-/**
- * The atomic writer (write-file-atomic) writes `<file>.<uint32 in decimal>` beside `<file>`
- * and renames it over `<file>`; a process killed in between leaves that temporary file.
- */
-const ATOMIC_TEMP_NAME = /^(.+)\.\d{1,10}$/;
 
 async function names(dir: string): Promise<string[]> {
   return readdir(dir).catch(() => [] as string[]);
@@ -27,7 +22,7 @@ async function findStrayTempFiles(dir: string): Promise<string[]> {
   const stray: string[] = [];
   for (const folder of folders) {
     for (const name of await names(join(dir, folder))) {
-      const target = ATOMIC_TEMP_NAME.exec(name)?.[1];
+      const target = atomicWriteTarget(name);
       const relative = folder ? `${folder}/${name}` : name;
       if (target && isAtomicallyWrittenCorpusFile(folder ? `${folder}/${target}` : target))
         stray.push(relative);
