@@ -11,7 +11,7 @@ import { CorpusSession } from './session';
 import { withCorpusLock } from './store/commit';
 import { splitCorpus } from './split-corpus';
 import { planSpeakerSplit } from './splits';
-import { writeFsddLike } from './testing/fixtures';
+import { importFsddLike, writeFsddLike } from './testing/fixtures';
 import {
   createInterval,
   deleteInterval,
@@ -28,14 +28,7 @@ let dir: string;
 beforeEach(async () => {
   work = await mkdtemp(join(tmpdir(), 'unfold-session-'));
   await writeFsddLike(join(work, 'src'), ['ann', 'bob', 'cy', 'dee', 'eve'], [1, 2], [0, 5]);
-  dir = (
-    await importCorpus({
-      format: 'pattern',
-      source: join(work, 'src'),
-      outDir: join(work, 'c'),
-      pattern: '{label}_{speaker}_{take}.wav',
-    })
-  ).corpus.dir;
+  dir = await importFsddLike(join(work, 'src'), join(work, 'c'));
 });
 afterEach(async () => {
   await rm(work, { recursive: true, force: true });

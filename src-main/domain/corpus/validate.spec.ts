@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatTextGrid } from './formats/textgrid';
 import { importCorpus } from './import/import-corpus';
-import { toneWav, writeFixture, writeFsddLike } from './testing/fixtures';
+import { importFsddLike, toneWav, writeFixture, writeFsddLike } from './testing/fixtures';
 import { validateCorpus } from './validate';
 import { cp } from 'node:fs/promises';
 
@@ -17,14 +17,7 @@ let goodText: string;
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'unfold-validate-'));
   await writeFsddLike(join(work, 'src'), ['ann', 'bob'], [1, 2], [0, 5]);
-  good = (
-    await importCorpus({
-      format: 'pattern',
-      source: join(work, 'src'),
-      outDir: join(work, 'good'),
-      pattern: '{label}_{speaker}_{take}.wav',
-    })
-  ).corpus.dir;
+  good = await importFsddLike(join(work, 'src'), join(work, 'good'));
   goodText = (
     await importCorpus({
       format: 'conllu',

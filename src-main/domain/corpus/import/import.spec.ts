@@ -52,6 +52,17 @@ async function hashFile(path: string): Promise<string> {
     .digest('hex');
 }
 
+/** A WAV + TextGrid pair (the short-format fixture) imported as speaker ann's corpus `tg`. */
+async function importTextGridPair(name: string): Promise<Awaited<ReturnType<typeof importCorpus>>> {
+  const source = join(work, 'pairs');
+  await writeFixture(join(source, `${name}.wav`), toneWav({ sampleRate: 16000, seconds: 0.5 }));
+  await writeFixture(
+    join(source, `${name}.TextGrid`),
+    await readFile(`${fixtures}textgrid/short-format.TextGrid`),
+  );
+  return importCorpus({ format: 'textgrid', source, outDir: join(work, 'tg'), speaker: 'ann' });
+}
+
 describe('speech importers', () => {
   it('pattern: parses {label}_{speaker}_{take}.wav, applies the FSDD split, converts to 16 kHz and leaves originals untouched', async () => {
     const source = join(work, 'fsdd recordings');
@@ -120,18 +131,7 @@ describe('speech importers', () => {
   });
 
   it('textgrid and audacity: pairs import, and textgrid export -> import keeps the corpus', async () => {
-    const source = join(work, 'pairs');
-    await writeFixture(join(source, 'take one.wav'), toneWav({ sampleRate: 16000, seconds: 0.5 }));
-    await writeFixture(
-      join(source, 'take one.TextGrid'),
-      await readFile(`${fixtures}textgrid/short-format.TextGrid`),
-    );
-    const imported = await importCorpus({
-      format: 'textgrid',
-      source,
-      outDir: join(work, 'tg'),
-      speaker: 'ann',
-    });
+    const imported = await importTextGridPair('take one');
     const data = imported.corpus.data as SpeechCorpusData;
     expect(data.utterances.map((u) => [u.id, u.text])).toEqual([['ann-take_one', 'café "quoted"']]);
     expect(data.alignments.get('ann-take_one')?.tiers.map((t) => t.name)).toEqual([
@@ -170,18 +170,7 @@ describe('speech importers', () => {
   });
 
   it('export refuses ids that would write outside the export folder, and writes nothing', async () => {
-    const source = join(work, 'pairs');
-    await writeFixture(join(source, 'take.wav'), toneWav({ sampleRate: 16000, seconds: 0.5 }));
-    await writeFixture(
-      join(source, 'take.TextGrid'),
-      await readFile(`${fixtures}textgrid/short-format.TextGrid`),
-    );
-    const imported = await importCorpus({
-      format: 'textgrid',
-      source,
-      outDir: join(work, 'tg'),
-      speaker: 'ann',
-    });
+    const imported = await importTextGridPair('take');
     // A corpus read from someone else's files can hold any text in its ids.
     const data = imported.corpus.data as SpeechCorpusData;
     for (const [field, hostile] of [

@@ -6,7 +6,7 @@ import { importCorpus } from '../import/import-corpus';
 import type { SpeechCorpusData } from '../model';
 import { CorpusSession } from '../session';
 import { splitCorpus } from '../split-corpus';
-import { writeFsddLike } from '../testing/fixtures';
+import { importFsddLike, writeFsddLike } from '../testing/fixtures';
 import { validateCorpus } from '../validate';
 import type WriteFileAtomic from 'write-file-atomic';
 
@@ -54,14 +54,7 @@ describe('a full disk (simulated)', () => {
   });
 
   it('during an edit: the session and the message agree that the decided change is kept, and recovery completes it', async () => {
-    const dir = (
-      await importCorpus({
-        format: 'pattern',
-        source: join(work, 'src'),
-        outDir: join(work, 'c'),
-        pattern: '{label}_{speaker}_{take}.wav',
-      })
-    ).corpus.dir;
+    const dir = await importFsddLike(join(work, 'src'), join(work, 'c'));
     const session = await CorpusSession.open(dir);
     // The pending commit and one file land, then the disk fills up.
     disk.writesLeft = 2;
@@ -86,14 +79,7 @@ describe('a full disk (simulated)', () => {
   });
 
   it('during `corpus split`, at every step of the commit: the message tells the truth about the state', async () => {
-    const template = (
-      await importCorpus({
-        format: 'pattern',
-        source: join(work, 'src'),
-        outDir: join(work, 'template'),
-        pattern: '{label}_{speaker}_{take}.wav',
-      })
-    ).corpus.dir;
+    const template = await importFsddLike(join(work, 'src'), join(work, 'template'));
     const request = { by: 'speaker', fractions: { train: 0.5, test: 0.5 }, seed: 1 } as const;
     // How many atomic writes a whole split commit makes (the pending plan, then each file).
     await cp(template, join(work, 'count'), { recursive: true });

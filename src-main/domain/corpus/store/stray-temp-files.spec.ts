@@ -2,8 +2,7 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { importCorpus } from '../import/import-corpus';
-import { writeFsddLike } from '../testing/fixtures';
+import { importFsddLike, writeFsddLike } from '../testing/fixtures';
 import { validateCorpus } from '../validate';
 import { readCorpus } from './read-corpus';
 
@@ -12,14 +11,7 @@ let dir: string;
 beforeEach(async () => {
   work = await mkdtemp(join(tmpdir(), 'unfold-stray-'));
   await writeFsddLike(join(work, 'src'), ['ann'], [1], [0, 1]);
-  dir = (
-    await importCorpus({
-      format: 'pattern',
-      source: join(work, 'src'),
-      outDir: join(work, 'c'),
-      pattern: '{label}_{speaker}_{take}.wav',
-    })
-  ).corpus.dir;
+  dir = await importFsddLike(join(work, 'src'), join(work, 'c'));
 });
 afterEach(async () => {
   await rm(work, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { encodeWav } from '../../audio/wav';
+import { importCorpus } from '../import/import-corpus';
 
 /** A short tone as WAV bytes: test audio is made at run time, never shipped. */
 export function toneWav(
@@ -41,4 +42,15 @@ export async function writeFsddLike(
     }
   }
   return files;
+}
+
+/** Imports an FSDD look-alike folder (writeFsddLike) as a corpus; returns the corpus folder. */
+export async function importFsddLike(source: string, outDir: string): Promise<string> {
+  const imported = await importCorpus({
+    format: 'pattern',
+    source,
+    outDir,
+    pattern: '{label}_{speaker}_{take}.wav',
+  });
+  return imported.corpus.dir;
 }
