@@ -45,6 +45,8 @@ export interface CorpusStatistics {
   perLabel: Record<string, number>;
   perSpeaker: Record<string, number>;
   perSplit: Record<string, number>;
+  /** Items of each speaker within each split (speech only; empty for text corpora). */
+  perSplitSpeaker: Record<string, Record<string, number>>;
   totalSeconds: number;
   items: number;
 }

@@ -1,18 +1,16 @@
 /**
- * What the Train and Evaluate views read about experiments. These mirror the speech domain's
- * shapes structurally; like the other API type files this one imports nothing from the domain
- * so that the renderer can import it.
+ * What the Train and Evaluate views read about experiments. Shapes the domain owns are
+ * re-exported from its Node-free modules; the rest mirror the domain's structurally.
  */
+import type { ExperimentTaskName } from '../domain/experiments/config/experiment-config';
+import type { EvaluationRef } from '../domain/experiments/evaluation-ref';
+import type { ExperimentLogEntry, ExperimentRunStatus } from '../domain/experiments/run-status';
 
-export type ExperimentTask = 'words' | 'phones';
+export type { EvaluationRef, ExperimentLogEntry, ExperimentRunStatus };
+export { evaluationKey, evaluationLabel } from '../domain/experiments/evaluation-ref';
 
-/**
- * Where an experiment's training stands. The list says what the folder says (the `end` line
- * of the latest run in log.jsonl, else metrics.json): a run that started and has not ended is
- * 'incomplete', because the folder cannot tell a running job from one whose process died;
- * the renderer shows 'training' for the experiments of its active jobs.
- */
-export type ExperimentRunStatus = 'done' | 'training' | 'cancelled' | 'failed' | 'incomplete';
+/** A task of the config union (a task added in tests or later may name others: the list shows them as they are). */
+export type ExperimentTask = ExperimentTaskName;
 
 /** One row of the experiments list. */
 export interface ExperimentListItem {
@@ -28,13 +26,6 @@ export interface ExperimentListItem {
   epochs: number | null;
 }
 
-/** One parsed line of log.jsonl (epoch, evaluation, start, resume or end). */
-export interface ExperimentLogEntry {
-  type: string;
-  time: string;
-  [key: string]: unknown;
-}
-
 export interface ExperimentDetail {
   name: string;
   task: ExperimentTask;
@@ -44,8 +35,8 @@ export interface ExperimentDetail {
   config: Record<string, unknown>;
   log: ExperimentLogEntry[];
   metrics: Record<string, unknown>;
-  /** Splits with an evaluation on disk (eval/<split>/confusion.json). */
-  evaluations: string[];
+  /** The evaluations on disk: the experiment's own corpus's splits, then other corpora's. */
+  evaluations: EvaluationRef[];
 }
 
 export interface ConfusionMatrixData {
@@ -71,7 +62,10 @@ export interface EvaluationPrediction {
 
 export interface ExperimentEvaluation {
   name: string;
+  /** Which evaluation this is (corpus null: the experiment's own). */
+  evaluation: EvaluationRef;
   split: string;
+  /** The folder of the corpus evaluated on, as recorded; null if unknown. */
   corpus: string | null;
   /** The split's summary from metrics.json (accuracy, frame accuracy, PER, ...), if any. */
   summary: Record<string, unknown> | null;

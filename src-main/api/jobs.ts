@@ -34,11 +34,11 @@ export interface SelftestResult {
 }
 
 /**
- * Training a speech experiment. The experiment config's own schema lives with the domain and
- * is checked by the job (a bad config fails the job with the first bad field named); here
- * only its shape is, so that the renderer bundle stays free of domain code.
+ * Training an experiment of any task (the task is inside the config). The config's own schema
+ * (api/experiment-config.ts) is checked by the job, which fails with the first bad field named;
+ * here only the names that decide where it reads and writes are.
  */
-export const SpeechTrainParamsSchema = z.object({
+export const ExperimentTrainParamsSchema = z.object({
   config: z.looseObject({
     /** The experiment's folder in `<data>/experiments/`. */
     name: ExperimentNameSchema,
@@ -49,7 +49,7 @@ export const SpeechTrainParamsSchema = z.object({
   resume: z.boolean().default(false),
 });
 
-export const SpeechEvaluateParamsSchema = z.object({
+export const ExperimentEvaluateParamsSchema = z.object({
   experiment: ExperimentNameSchema,
   corpus: CorpusNameSchema.optional(),
   split: z
@@ -60,16 +60,18 @@ export const SpeechEvaluateParamsSchema = z.object({
     .optional(),
 });
 
-export interface SpeechTrainResult {
+export interface ExperimentTrainResult {
   dir: string;
   epochs: number;
   bestEpoch: number | null;
-  /** The headline figure of the test evaluation: accuracy (words) or frame accuracy (phones). */
+  /** The headline figure of the test evaluation (the task's: e.g. accuracy, frame accuracy). */
   testMetric: number | null;
 }
 
-export interface SpeechEvaluateResult {
+export interface ExperimentEvaluateResult {
   dir: string;
+  /** The corpus evaluated on when it is not the experiment's own (null), and the split. */
+  corpus: string | null;
   split: string;
   metric: number | null;
 }
@@ -85,8 +87,8 @@ export const JobSpecSchema = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('corpus-validate'), params: CorpusValidateParamsSchema }),
   z.object({ kind: z.literal('corpus-export'), params: CorpusExportParamsSchema }),
-  z.object({ kind: z.literal('speech-train'), params: SpeechTrainParamsSchema }),
-  z.object({ kind: z.literal('speech-evaluate'), params: SpeechEvaluateParamsSchema }),
+  z.object({ kind: z.literal('experiment-train'), params: ExperimentTrainParamsSchema }),
+  z.object({ kind: z.literal('experiment-evaluate'), params: ExperimentEvaluateParamsSchema }),
 ]);
 export type JobSpecInput = z.input<typeof JobSpecSchema>;
 export type JobSpec = z.output<typeof JobSpecSchema>;
@@ -99,8 +101,8 @@ export interface JobResults {
   'corpus-synth-sentences': CorpusCreatedResult;
   'corpus-validate': CorpusValidatedResult;
   'corpus-export': CorpusExportedResult;
-  'speech-train': SpeechTrainResult;
-  'speech-evaluate': SpeechEvaluateResult;
+  'experiment-train': ExperimentTrainResult;
+  'experiment-evaluate': ExperimentEvaluateResult;
 }
 
 export interface JobProgressData {

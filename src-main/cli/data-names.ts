@@ -4,7 +4,7 @@ import { dataNameProblem } from '../api/names';
 import { CORPORA_DIR } from '../domain/corpus/corpus-paths';
 import { resolveInDataFolder } from '../domain/data-folder';
 import { UnfoldError } from '../domain/errors';
-import { EXPERIMENTS_DIR } from '../domain/speech/experiment-store';
+import { EXPERIMENTS_DIR } from '../domain/experiments/experiment-folder';
 
 /**
  * What the command line's corpus and experiment arguments mean. A path (absolute, or with a

@@ -28,7 +28,7 @@ export function toErrorData(error: unknown): ErrorData {
       : { code: error.code, message: error.message };
   }
   if (error instanceof Error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = (error as { code?: unknown }).code;
     if (typeof code !== 'string') return { code: 'INTERNAL', message: error.message };
     // Node's system errors start their message with the code ("ENOENT: no such file..."): it is
     // shown beside the message already, so it is not repeated.

@@ -7,7 +7,7 @@ import {
   runCorpusSynthWords,
   runCorpusValidate,
 } from './corpus-jobs';
-import { runSpeechEvaluate, runSpeechTrain } from './speech-jobs';
+import { runExperimentEvaluate, runExperimentTrain } from './experiment-jobs';
 
 import type { JobEnvironment } from './job-environment';
 
@@ -28,8 +28,8 @@ export const jobFunctions: JobFunctions = {
   'corpus-synth-sentences': runCorpusSynthSentences,
   'corpus-validate': runCorpusValidate,
   'corpus-export': runCorpusExport,
-  'speech-train': runSpeechTrain,
-  'speech-evaluate': runSpeechEvaluate,
+  'experiment-train': runExperimentTrain,
+  'experiment-evaluate': runExperimentEvaluate,
 };
 
 export function runJob(spec: JobSpec, environment: JobEnvironment): Promise<unknown> {

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Recognizer } from '../domain/speech/recognizer';
-import { RecognizerCache, modelStamp } from './recognizer-cache';
+import { trainedModelStamp as modelStamp } from '../domain/experiments/experiment-folder';
+import { RecognizerCache } from './recognizer-cache';
 
 describe('RecognizerCache', () => {
   let dir: string;

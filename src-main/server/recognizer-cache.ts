@@ -1,32 +1,6 @@
-import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Recognizer } from '../domain/speech/recognizer';
 import { loadRecognizer } from '../domain/speech/recognizer';
-import { EXPERIMENT_FILES } from '../domain/speech/experiment-store';
-
-/** The files a recogniser is loaded from: any change to them means a reload. */
-const MODEL_FILES = [
-  EXPERIMENT_FILES.config,
-  EXPERIMENT_FILES.labels,
-  EXPERIMENT_FILES.model,
-  join('model', 'weights.bin'),
-];
-
-/**
- * Identity, size and modification time of the model files: changes when the experiment is
- * retrained (atomic writes replace a file, so its inode changes even within one millisecond).
- */
-export async function modelStamp(dir: string): Promise<string> {
-  const parts = await Promise.all(
-    MODEL_FILES.map((file) =>
-      stat(join(dir, file)).then(
-        (s) => `${s.ino}:${s.size}:${s.mtimeMs}`,
-        () => 'missing',
-      ),
-    ),
-  );
-  return parts.join('|');
-}
+import { trainedModelStamp } from '../domain/experiments/experiment-folder';
 
 interface Entry {
   stamp: string;
@@ -66,7 +40,7 @@ export class RecognizerCache {
 
   constructor(options: RecognizerCacheOptions = {}) {
     this.load = options.load ?? loadRecognizer;
-    this.stamp = options.stamp ?? modelStamp;
+    this.stamp = options.stamp ?? trainedModelStamp;
     this.capacity = options.capacity ?? 4;
   }
 

@@ -7,7 +7,7 @@
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { trainExperiment } from '../../src-main/domain/speech/index';
+import { trainExperiment } from '../support/builtin-experiments';
 import { createExperimentHandlers } from '../../src-main/server/handlers/experiment-handlers';
 import type { HandlerContext } from '../../src-main/server/handlers/handler-context';
 import { importTonesCorpus } from '../support/tones-corpus';

@@ -58,10 +58,13 @@ beforeAll(async () => {
   await runJobsToSuccess(
     app.client,
     {
-      kind: 'speech-train',
+      kind: 'experiment-train',
       params: { config: tinyPhonesConfig('phones-tiny', 'sentences', SMALLER) },
     },
-    { kind: 'speech-train', params: { config: tinyWordsConfig('words-tiny', 'words', SMALLER) } },
+    {
+      kind: 'experiment-train',
+      params: { config: tinyWordsConfig('words-tiny', 'words', SMALLER) },
+    },
   );
 }, 90_000);
 
@@ -275,6 +278,88 @@ describe.skipIf(!canSynthesise)('the Evaluate view opens utterances', () => {
     expect(await evaluate.decodedTier.getAttribute('data-count')).toBe(
       String(expected.decoded.intervals.length),
     );
+    expect(app.pageErrors).toEqual([]);
+  });
+
+  it('reads the value under the pointer on the posteriorgram and the spectrogram', async () => {
+    const shell = new ShellPage(app.page);
+    const evaluate = new EvaluatePage(app.page);
+    await shell.open(`${app.serve.url}#/evaluate`);
+    await app.page.reload();
+    await shell.waitUntilConnected();
+    // The evaluation the first test ran is stored: choosing it shows its lists.
+    await evaluate.experiment.selectOption('phones-tiny');
+    await evaluate.split.selectOption('test');
+    const rows = evaluate.rows('worst-utterance');
+    await rows.first().waitFor();
+    const utteranceId = (await rows.first().getAttribute('data-utterance'))!;
+    await evaluate.open(rows.first());
+    const expected = await app.client.invoke('experiments:posteriorgram', {
+      name: 'phones-tiny',
+      split: 'test',
+      utteranceId,
+    });
+    // Synthesised sentences are one file each: the inspector shows the whole file.
+    expect(expected.segment).toBeNull();
+    const analysis = await app.client.invoke('audio:open', { path: expected.audioPath });
+    const duration = analysis.info.durationSeconds;
+    await expect
+      .poll(() => evaluate.heatmap.getAttribute('data-columns'))
+      .toBe(String(expected.frames));
+
+    // Posteriorgram, a third of the way in, level with a row's label: the read-out names that
+    // row's phone and its probability at the frame drawn under the pointer.
+    const heat = (await evaluate.heatmap.boundingBox())!;
+    const label = evaluate.rowLabels.nth(2);
+    const phone = (await label.textContent())!.trim();
+    const labelBox = (await label.boundingBox())!;
+    await evaluate.heatmap.hover({
+      position: { x: heat.width / 3, y: labelBox.y + labelBox.height / 2 - heat.y },
+    });
+    await evaluate.hoverCell.waitFor();
+    const posterior = await evaluate.hoverFrame();
+    const phoneIndex = expected.phones.indexOf(phone);
+    expect(phoneIndex).toBeGreaterThanOrEqual(0);
+    expect(await evaluate.hoverCell.getAttribute('data-row')).toBe(String(phoneIndex));
+    const probability = expected.posteriors[posterior.frame * expected.phones.length + phoneIndex]!;
+    expect((await evaluate.hoverCell.textContent())?.trim()).toBe(
+      `${phone} · ${probability.toFixed(2)} probability`,
+    );
+    const centre = expected.frameOffsetSeconds + posterior.frame * expected.hopSeconds;
+    expect(posterior.seconds).toBe(centre.toFixed(3));
+    expect(Math.abs(centre - duration / 3)).toBeLessThanOrEqual(expected.hopSeconds);
+
+    // Spectrogram, half way in, level with the 1 kHz tick: the band centred nearest 1 kHz and
+    // its level in dB below the loudest value of the utterance (the colour bar's 0 dB).
+    const strip = evaluate.spectrogram;
+    const stripBox = (await strip.boundingBox())!;
+    const tick = evaluate.inspector.getByTestId('axis-tick').filter({ hasText: /^1k$/ });
+    const tickBox = (await tick.boundingBox())!;
+    await strip.hover({
+      position: { x: stripBox.width / 2, y: tickBox.y + tickBox.height / 2 - stripBox.y },
+    });
+    await expect.poll(() => evaluate.hoverCell.getAttribute('data-row-label')).toMatch(/ Hz$/);
+    const hz = parseFloat((await evaluate.hoverCell.getAttribute('data-row-label'))!);
+    expect(Math.abs(hz - 1000)).toBeLessThan(60);
+    const band = Number(await evaluate.hoverCell.getAttribute('data-row'));
+    const level = await evaluate.hoverFrame();
+    const { data, dims, frames } = analysis.spectrogram;
+    const value = data[level.frame * dims + band]!;
+    // The inspector keeps the frames whose window ends inside the file (inspect-geometry's crop).
+    const kept = Math.min(
+      frames,
+      Math.floor((duration - analysis.frameLengthSeconds) / analysis.frameShiftSeconds + 1e-9) + 1,
+    );
+    const peak = data.subarray(0, kept * dims).reduce((max, v) => Math.max(max, v), -Infinity);
+    const db = ((value - peak) * 10) / Math.LN10;
+    const dbText = `${db < 0 && Number(Math.abs(db).toFixed(1)) !== 0 ? '\u2212' : ''}${Math.abs(db).toFixed(1)}`;
+    expect((await evaluate.hoverCell.textContent())?.trim()).toBe(
+      `${Math.round(hz)} Hz · ${dbText} dB re peak`,
+    );
+    const frameCentre = level.frame * analysis.frameShiftSeconds + analysis.frameLengthSeconds / 2;
+    expect(Math.abs(frameCentre - duration / 2)).toBeLessThanOrEqual(analysis.frameShiftSeconds);
+    // Over the spectrogram the read-out is the level alone, without the phone list.
+    expect(await evaluate.hoverPhones.count()).toBe(0);
     expect(app.pageErrors).toEqual([]);
   });
 });

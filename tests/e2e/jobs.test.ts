@@ -95,7 +95,7 @@ describe('jobs from the browser', () => {
   it('shows a job that failed before its first report as Failed, with its error said once', async () => {
     const jobs = new JobsPanel(app.page);
     const job = await runJob(app.client, {
-      kind: 'speech-evaluate',
+      kind: 'experiment-evaluate',
       params: { experiment: 'no-such-experiment' },
     });
     expect(job.state).toBe('failed');

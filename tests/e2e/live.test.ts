@@ -90,7 +90,7 @@ beforeAll(async () => {
     },
   });
   await runJobsToSuccess(app.client, {
-    kind: 'speech-train',
+    kind: 'experiment-train',
     params: {
       config: tinyWordsConfig('live-words', 'words', {
         // Every voice is trained on (the microphone's included); this checks the live path.
@@ -215,11 +215,11 @@ describe.runIf(tools)('the Live view', () => {
       await runJobsToSuccess(
         app.client,
         {
-          kind: 'speech-train',
+          kind: 'experiment-train',
           params: { config: tinyPhonesConfig('live-phones', 'sentences', phones) },
         },
         {
-          kind: 'speech-train',
+          kind: 'experiment-train',
           params: {
             config: tinyPhonesConfig('live-phones-bi', 'sentences', {
               ...phones,

@@ -5,7 +5,7 @@ import { runJobsToSuccess } from './support/jobs';
 import { TINY_WORDS } from '../support/tiny-corpora';
 import { ShellPage } from './support/shell-page';
 import { TrainPage } from './support/train-page';
-import { parseExperimentConfig } from '../../src-main/domain/speech/experiment-config';
+import { parseExperimentConfig } from '../../src-main/domain/experiments/config/experiment-config';
 
 const canSynthesise = await hasProgram('espeak-ng');
 
@@ -42,6 +42,28 @@ describe.skipIf(!canSynthesise)('the Train and Evaluate views', () => {
     // The form: four sections, splits from the corpus, a validation message on a bad value.
     await train.field('corpus').selectOption('words');
     expect(await train.sections.count()).toBe(4);
+    // A yes/no corpus without alignments offers the words presets first, and starts from one.
+    expect(await train.field('preset').inputValue()).toBe('small-words-lstm');
+    // Each split the run uses says its speakers and items (as the corpus counts them), and the
+    // one-voice test split (TINY_WORDS: 3 voices, a third for test) says what that means.
+    const { stats } = await app.client.invoke('corpus:overview', { corpus: 'words' });
+    for (const role of ['train', 'test']) {
+      const speakers = stats.perSplitSpeaker[role] ?? {};
+      await expect
+        .poll(() => train.splitSize(role).getAttribute('data-items'))
+        .toBe(String(stats.perSplit[role]));
+      expect(await train.splitSize(role).getAttribute('data-speakers')).toBe(
+        String(Object.keys(speakers).length),
+      );
+    }
+    expect(await train.splitSize('dev').count()).toBe(0);
+    expect(Object.keys(stats.perSplitSpeaker['test'] ?? {})).toHaveLength(1);
+    expect(await train.splitWarnings.allTextContents()).toEqual(
+      expect.arrayContaining([
+        'test has 1 speaker: its accuracy says how well the model does on that one voice, not on new voices in general.',
+        `test has ${stats.perSplit['test']} items: one error moves its accuracy by ${(100 / stats.perSplit['test']!).toFixed(1)} points.`,
+      ]),
+    );
     const splits = await train.field('train-split').locator('option').allTextContents();
     expect(splits.sort()).toEqual(['test', 'train']);
     await train.field('units').fill('0');
@@ -70,7 +92,7 @@ describe.skipIf(!canSynthesise)('the Train and Evaluate views', () => {
       ['plateau', () => train.setFields({ schedule: 'plateau' })],
       ['held-out', () => train.field('held-out-speaker').selectOption({ index: 1 })],
       ['phones', () => train.field('preset').selectOption('phones-2x256-lstm')],
-      ['words', () => train.field('preset').selectOption('digits-small-lstm')],
+      ['words', () => train.field('preset').selectOption('small-words-lstm')],
     ];
     for (const [what, edit] of edits) {
       await edit();
@@ -120,6 +142,16 @@ describe.skipIf(!canSynthesise)('the Train and Evaluate views', () => {
     await expect.poll(() => train.state.textContent(), { timeout: 45_000 }).toBe('succeeded');
     await expect.poll(() => train.experimentStatus('tiny'), { timeout: 10_000 }).toBe('done');
     expect(await train.experimentRow('tiny').textContent()).toContain('words');
+    // The accuracy names the split it is on (the test evaluation written when training ended)
+    // and that this split has one voice.
+    const tinyEvaluation = (await app.client.invoke('experiments:list')).find(
+      (e) => e.name === 'tiny',
+    )?.metrics.evaluations as Record<string, { accuracy: number }> | undefined;
+    const tinyAccuracy = tinyEvaluation?.['test']?.accuracy;
+    expect(tinyAccuracy).toBeTypeOf('number');
+    await expect
+      .poll(() => train.experimentAccuracy('tiny'))
+      .toBe(`${(tinyAccuracy! * 100).toFixed(1)}% (test, 1 voice)`);
 
     // A second, long run: cancelled from the view once it has trained a little.
     await train.field('name').fill('long');

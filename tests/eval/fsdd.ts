@@ -16,8 +16,10 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { importCorpus, readCorpus } from '../../src-main/domain/corpus';
 import { initTfBackend } from '../../src-main/domain/backend/tf-backend';
-import { presetConfig, trainExperiment } from '../../src-main/domain/speech';
-import type { ExperimentConfigInput, WordEvaluation } from '../../src-main/domain/speech';
+import { presetConfig } from '../../src-main/domain/speech';
+import type { WordEvaluation } from '../../src-main/domain/speech';
+import type { ExperimentConfigInput } from '../../src-main/domain/experiments/config/experiment-config';
+import { trainExperiment } from '../support/builtin-experiments';
 import { deepMerge, parsePatch } from './patch';
 
 const { values } = parseArgs({
@@ -52,7 +54,7 @@ if (!existsSync(join(corpusDir, 'corpus.json'))) {
 const backend = await initTfBackend();
 
 function configFor(name: string, patch: Partial<ExperimentConfigInput>): ExperimentConfigInput {
-  const base = presetConfig('digits-small-lstm', 'fsdd', name);
+  const base = presetConfig('small-words-lstm', 'fsdd', name);
   const config = deepMerge({ ...base, ...patch }, patchFromArgs);
   if (values.cmvn)
     config.features = { ...config.features, cmvn: values.cmvn as 'utterance' | 'speaker' | 'none' };

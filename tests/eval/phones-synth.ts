@@ -13,7 +13,8 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { initTfBackend } from '../../src-main/domain/backend/tf-backend';
 import { readCorpus, synthesiseSentences } from '../../src-main/domain/corpus';
-import { presetConfig, trainExperiment } from '../../src-main/domain/speech';
+import { presetConfig } from '../../src-main/domain/speech';
+import { trainExperiment } from '../support/builtin-experiments';
 import type { PhoneEvaluation } from '../../src-main/domain/speech';
 import { deepMerge, parsePatch } from './patch';
 

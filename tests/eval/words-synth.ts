@@ -12,7 +12,8 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { initTfBackend } from '../../src-main/domain/backend/tf-backend';
 import { readCorpus, synthesiseWords } from '../../src-main/domain/corpus';
-import { presetConfig, trainExperiment } from '../../src-main/domain/speech';
+import { presetConfig } from '../../src-main/domain/speech';
+import { trainExperiment } from '../support/builtin-experiments';
 import type { WordEvaluation } from '../../src-main/domain/speech';
 
 const DIGITS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
@@ -44,7 +45,7 @@ if (corpus.data.kind === 'speech')
   for (const u of corpus.data.utterances)
     speakersBySplit[u.split] = [...new Set([...(speakersBySplit[u.split] ?? []), u.speaker])];
 const backend = await initTfBackend();
-const config = presetConfig('digits-small-lstm', 'digits-synth', 'words-synth');
+const config = presetConfig('small-words-lstm', 'digits-synth', 'words-synth');
 config.data = {
   train: { splits: ['train'] },
   dev: corpus.manifest.splits.includes('dev') ? { splits: ['dev'] } : null,

@@ -8,7 +8,7 @@ import {
   writeFixture,
   writeFsddLike,
 } from '../../src-main/domain/corpus/testing/fixtures';
-import { runCorpusCli, type CliOutput } from '../support/in-process-corpus-cli';
+import { runCorpusCli, type CliOutput } from '../support/in-process-cli';
 
 let work: string;
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { writeFsddLike } from '../../src-main/domain/corpus/testing/fixtures';
-import { runCorpusCli, type CliOutput } from '../support/in-process-corpus-cli';
+import { runCorpusCli, type CliOutput } from '../support/in-process-cli';
 
 const fixtures = fileURLToPath(new URL('../fixtures/corpus/', import.meta.url));
 let work: string;

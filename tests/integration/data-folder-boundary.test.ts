@@ -209,26 +209,26 @@ describe('names from an API client stay inside the data folder', () => {
         { kind: 'corpus-validate', params: { corpus: name } },
         { kind: 'corpus-export', params: { corpus: name, format: 'kaldi' } },
         {
-          kind: 'speech-train',
+          kind: 'experiment-train',
           params: { config: { name, corpus: 'c', task: 'words' }, resume: false },
         },
         {
-          kind: 'speech-train',
+          kind: 'experiment-train',
           params: { config: { name: 'fine', corpus: name, task: 'words' }, resume: false },
         },
-        { kind: 'speech-evaluate', params: { experiment: name } },
-        { kind: 'speech-evaluate', params: { experiment: 'fine', corpus: name } },
+        { kind: 'experiment-evaluate', params: { experiment: name } },
+        { kind: 'experiment-evaluate', params: { experiment: 'fine', corpus: name } },
       ];
       // A dangling link is tried on the jobs that create folders; each job is a process.
       const tried =
         name === 'dangling'
-          ? jobs.filter((j) => j.kind === 'corpus-import' || j.kind === 'speech-train')
+          ? jobs.filter((j) => j.kind === 'corpus-import' || j.kind === 'experiment-train')
           : jobs;
       for (const spec of tried) await jobRefused(name, spec);
     }
     for (const split of ['../../outside', '..', '/tmp/x', 'a/b'])
       await refused('jobs:start', split, {
-        kind: 'speech-evaluate',
+        kind: 'experiment-evaluate',
         params: { experiment: 'fine', split },
       });
     expect(await snapshot(outside)).toBe(canaryBefore);

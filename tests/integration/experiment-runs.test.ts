@@ -2,12 +2,12 @@ import { mkdir, mkdtemp, readFile, readdir, rm, stat, utimes, writeFile } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { runSpeechTrain } from '../../src-main/jobs/speech-jobs';
+import { runExperimentTrain } from '../../src-main/jobs/experiment-jobs';
 import { checkpointEpoch } from '../../src-main/domain/rnn/checkpoints';
 import type * as CheckpointsModule from '../../src-main/domain/rnn/checkpoints';
-import type { ExperimentConfigInput } from '../../src-main/domain/speech/experiment-config';
-import { trainExperiment } from '../../src-main/domain/speech/experiment';
-import { listExperiments } from '../../src-main/domain/speech/experiment-store';
+import type { ExperimentConfigInput } from '../../src-main/domain/experiments/config/experiment-config';
+import { listExperiments } from '../../src-main/domain/experiments/experiment-list';
+import { trainExperiment } from '../support/builtin-experiments';
 import { runCli } from '../support/cli';
 import { tinyPhonesConfig } from '../support/tiny-experiments';
 import { importTonesCorpus } from '../support/tones-corpus';
@@ -117,7 +117,7 @@ describe('the splits a config needs', () => {
   });
 
   it('are checked the same way for an API training job', async () => {
-    const run = runSpeechTrain(
+    const run = runExperimentTrain(
       { config: { ...tinyPhonesConfig('no-split-job', 'tones') }, resume: false },
       { dataDir },
     );
@@ -185,7 +185,7 @@ describe('the experiment folder', () => {
     await mkdir(notes, { recursive: true });
     await writeFile(join(notes, 'thesis.tex'), '\\documentclass{book}');
     await expect(
-      runSpeechTrain({ config: { ...config('notes', 1) }, resume: false }, { dataDir }),
+      runExperimentTrain({ config: { ...config('notes', 1) }, resume: false }, { dataDir }),
     ).rejects.toMatchObject({ code: 'EXPERIMENT_FOLDER_NOT_EMPTY' });
     expect(await readdir(notes)).toEqual(['thesis.tex']);
   });

@@ -16,7 +16,7 @@ import { readAudioFile } from '../../src-main/domain/audio/wav';
 import { readCorpus } from '../../src-main/domain/corpus';
 import type { SpeechCorpusData } from '../../src-main/domain/corpus/model';
 import { hasProgram } from '../../src-main/domain/corpus/synth/programs';
-import type { ExperimentConfigInput } from '../../src-main/domain/speech';
+import type { ExperimentConfigInput } from '../../src-main/domain/experiments/config/experiment-config';
 import { startServe, type ServeProcess } from '../support/cli';
 import { synthesiseTinySentences, synthesiseTinyWords } from '../support/tiny-corpora';
 import { tinyPhonesConfig, tinyWordsConfig } from '../support/tiny-experiments';
@@ -83,7 +83,7 @@ async function runJob(spec: JobSpecInput): Promise<JobInfo> {
 }
 
 function train(config: ExperimentConfigInput): JobSpecInput {
-  return { kind: 'speech-train', params: { config, resume: false } };
+  return { kind: 'experiment-train', params: { config, resume: false } };
 }
 
 describe.skipIf(!canRun)('live recognition over the API (unfold serve, fake microphone)', () => {

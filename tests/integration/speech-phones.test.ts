@@ -10,12 +10,10 @@ import { readAudioFile } from '../../src-main/domain/audio/wav';
 import { readCorpus } from '../../src-main/domain/corpus';
 import { hasProgram } from '../../src-main/domain/corpus/synth/programs';
 import { errorRate } from '../../src-main/domain/metrics';
-import { evaluateExperiment, loadRecognizer, trainExperiment } from '../../src-main/domain/speech';
-import type {
-  ExperimentConfigInput,
-  PhoneEvaluation,
-  PhonePrediction,
-} from '../../src-main/domain/speech';
+import { loadRecognizer } from '../../src-main/domain/speech';
+import { evaluateExperiment, trainExperiment } from '../support/builtin-experiments';
+import type { PhoneEvaluation, PhonePrediction } from '../../src-main/domain/speech';
+import type { ExperimentConfigInput } from '../../src-main/domain/experiments/config/experiment-config';
 import { synthesiseTinySentences } from '../support/tiny-corpora';
 import { tinyPhonesConfig } from '../support/tiny-experiments';
 
@@ -92,7 +90,7 @@ describe.skipIf(!canSynthesise)(
       const onTrain = await evaluateExperiment(result.dir, {
         dataDir,
         split: 'train',
-        writePosteriors: false,
+        keepItemOutputs: false,
       });
       expect(onTrain.utterances).toBe(2);
       expect(existsSync(join(result.dir, 'eval/train/predictions.json'))).toBe(true);

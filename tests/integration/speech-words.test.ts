@@ -15,8 +15,10 @@ import {
   classificationReport,
   confusionMatrix,
 } from '../../src-main/domain/metrics';
-import { evaluateExperiment, loadRecognizer, trainExperiment } from '../../src-main/domain/speech';
-import type { ExperimentConfigInput, WordPrediction } from '../../src-main/domain/speech';
+import { loadRecognizer } from '../../src-main/domain/speech';
+import type { WordPrediction } from '../../src-main/domain/speech';
+import type { ExperimentConfigInput } from '../../src-main/domain/experiments/config/experiment-config';
+import { evaluateExperiment, trainExperiment } from '../support/builtin-experiments';
 import { recognizeWordsFromRecorder } from '../../src-main/domain/speech/live';
 import type { LiveWordResult } from '../../src-main/domain/speech/live';
 import { registerSpeechCommands } from '../../src-main/cli/commands/speech';

@@ -4,13 +4,10 @@ import { featureDims } from '../../src-main/domain/audio/feature-config';
 import { writeJsonAtomically } from '../../src-main/domain/fs/atomic-write';
 import { saveModel } from '../../src-main/domain/rnn/model-io';
 import { RnnModel } from '../../src-main/domain/rnn/rnn-model';
-import {
-  featureConfigOf,
-  modelConfigFor,
-  parseExperimentConfig,
-  presetConfig,
-} from '../../src-main/domain/speech';
-import type { ExperimentLabels } from '../../src-main/domain/speech';
+import { parseExperimentConfig } from '../../src-main/domain/experiments/config/experiment-config';
+import { presetConfig } from '../../src-main/domain/speech';
+import type { SpeechLabels } from '../../src-main/domain/speech/speech-data';
+import { featureConfigOf, speechModelConfig } from '../../src-main/domain/speech/speech-data';
 
 export interface RandomExperimentOptions {
   /** Drops every layer's backward direction (a phone model that can run live). */
@@ -35,7 +32,7 @@ export async function writeRandomExperiment(
 ): Promise<void> {
   const preset = parseExperimentConfig(
     presetConfig(
-      task === 'words' ? 'digits-small-lstm' : 'phones-2x256-lstm',
+      task === 'words' ? 'small-words-lstm' : 'phones-2x256-lstm',
       'none',
       basename(dir),
     ),
@@ -62,12 +59,14 @@ export async function writeRandomExperiment(
         })
       : preset;
   const dims = featureDims(featureConfigOf(config));
-  const model = new RnnModel(modelConfigFor(config, dims, classes));
+  const model = new RnnModel(
+    speechModelConfig(config, task === 'words' ? 'encoder' : 'transducer', dims, classes),
+  );
   await mkdir(join(dir, 'model'), { recursive: true });
   await saveModel(model, join(dir, 'model', 'model.json'));
   model.dispose();
   await writeJsonAtomically(join(dir, 'config.json'), config);
-  const labels: ExperimentLabels = {
+  const labels: SpeechLabels = {
     task,
     labels: options.labels ?? Array.from({ length: classes }, (_, i) => `c${i}`),
     inputDims: dims,

@@ -1,4 +1,4 @@
-import type { ExperimentConfigInput } from '../../src-main/domain/speech/experiment-config';
+import type { ExperimentConfigInput } from '../../src-main/domain/experiments/config/experiment-config';
 
 /**
  * Tiny speech experiment configs for tests and benchmarks: small enough to train on a
@@ -10,9 +10,16 @@ import type { ExperimentConfigInput } from '../../src-main/domain/speech/experim
 type Config = ExperimentConfigInput;
 
 /** What a test may change: each section is merged over the tiny default, key by key. */
-export interface TinyConfigOverrides extends Partial<
-  Omit<Config, 'name' | 'task' | 'corpus' | 'data' | 'features' | 'model' | 'training'>
-> {
+/** Either task's own keys (rejectThreshold, medianWindow) may be set; the schema drops the other's. */
+type TaskKeys = Partial<
+  Pick<
+    Extract<Config, { task: 'words' }>,
+    'format' | 'version' | 'seed' | 'augmentation' | 'rejectThreshold'
+  >
+> &
+  Partial<Pick<Extract<Config, { task: 'phones' }>, 'medianWindow'>>;
+
+export interface TinyConfigOverrides extends TaskKeys {
   data?: Partial<Config['data']>;
   features?: Partial<Pick<Config['features'], 'kind' | 'cmvn'>>;
   model?: Partial<Config['model']>;

@@ -109,12 +109,14 @@ describe('the API contract', () => {
     expectTypeOf<RequestParams<'experiments:evaluation'>>().toEqualTypeOf<{
       name: string;
       split: string;
+      corpus?: string | undefined;
     }>();
     expectTypeOf<RequestResult<'experiments:evaluation'>>().toEqualTypeOf<ExperimentEvaluation>();
     expectTypeOf<RequestParams<'experiments:presets'>>().toEqualTypeOf<{ corpus: string }>();
     expectTypeOf<RequestResult<'experiments:presets'>>().toEqualTypeOf<ExperimentPreset[]>();
     expectTypeOf<RequestParams<'experiments:posteriorgram'>>().toEqualTypeOf<
-      { name: string; split: string; utteranceId: string } | { name: string; path: string }
+      | { name: string; split: string; corpus?: string | undefined; utteranceId: string }
+      | { name: string; path: string }
     >();
     expectTypeOf<RequestResult<'experiments:posteriorgram'>>().toEqualTypeOf<Posteriorgram>();
     expectTypeOf<

@@ -20,8 +20,13 @@ const SplitNameSchema = z
 export const experimentRequests = {
   'experiments:list': request<ExperimentListItem[]>()(none),
   'experiments:get': request<ExperimentDetail>()(z.object({ name: ExperimentNameSchema })),
+  /** An evaluation of an experiment: on its own corpus without `corpus`, else on that corpus. */
   'experiments:evaluation': request<ExperimentEvaluation>()(
-    z.object({ name: ExperimentNameSchema, split: SplitNameSchema }),
+    z.object({
+      name: ExperimentNameSchema,
+      split: SplitNameSchema,
+      corpus: CorpusNameSchema.optional(),
+    }),
   ),
   /** Per-frame phone posteriors of one utterance of a split, or of a WAV in the data folder. */
   'experiments:posteriorgram': request<Posteriorgram>()(
@@ -29,6 +34,8 @@ export const experimentRequests = {
       z.object({
         name: ExperimentNameSchema,
         split: SplitNameSchema,
+        /** The corpus of the evaluation when it is not the experiment's own. */
+        corpus: CorpusNameSchema.optional(),
         utteranceId: z.string().min(1).max(500),
       }),
       z.object({ name: ExperimentNameSchema, path: DataPathSchema }),

@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto';
 import { UnfoldError } from '../errors';
+import type { FeatureKind } from './feature-choices';
+import { DEFAULT_NUM_CEPS, FEATURE_KIND_DEFAULTS } from './feature-choices';
+
+export type { FeatureKind } from './feature-choices';
 
 /**
  * Feature settings. Names and defaults follow Kaldi's `compute-{spectrogram,fbank,mfcc}-feats`
  * (and torchaudio.compliance.kaldi, which copies them) except where marked; FEATURES.md
  * lists every convention.
  */
-export type FeatureKind = 'spectrogram' | 'fbank' | 'mfcc';
 export type WindowType = 'hamming' | 'hanning' | 'povey' | 'rectangular' | 'blackman';
 
 export interface FeatureConfig {
@@ -61,26 +64,21 @@ const COMMON_DEFAULTS: Omit<FeatureConfig, 'kind' | 'melBands' | 'useEnergy' | '
   sampleScale: 32_768,
   lowFreq: 20,
   highFreq: 0,
-  numCeps: 13,
+  numCeps: DEFAULT_NUM_CEPS,
   cepstralLifter: 22,
   rawEnergy: true,
   deltaWindow: 2,
-};
-
-const KIND_DEFAULTS: Record<
-  FeatureKind,
-  Pick<FeatureConfig, 'melBands' | 'useEnergy' | 'deltaOrder'>
-> = {
-  spectrogram: { melBands: 40, useEnergy: false, deltaOrder: 0 },
-  fbank: { melBands: 40, useEnergy: false, deltaOrder: 0 },
-  mfcc: { melBands: 23, useEnergy: true, deltaOrder: 2 },
 };
 
 export type FeatureConfigInput = Partial<FeatureConfig> & { kind: FeatureKind };
 
 /** Fills in the defaults for the kind and checks that the settings make sense. */
 export function resolveFeatureConfig(input: FeatureConfigInput): FeatureConfig {
-  const config: FeatureConfig = { ...COMMON_DEFAULTS, ...KIND_DEFAULTS[input.kind], ...input };
+  const config: FeatureConfig = {
+    ...COMMON_DEFAULTS,
+    ...FEATURE_KIND_DEFAULTS[input.kind],
+    ...input,
+  };
   const problems: string[] = [];
   const shape = frameShape(config);
   if (shape.frameLength < 2) problems.push('the frame is shorter than 2 samples');

@@ -15,13 +15,18 @@ export interface PhoneFolding {
 
 /** Reads the TIMIT 61 -> 48 -> 39 table (Lee & Hon 1989) kept in resources/. */
 export async function readPhoneFolding(path = PHONE_FOLDING_FILE): Promise<PhoneFolding> {
+  return parsePhoneFolding(await readFile(path), path);
+}
+
+/** Parses a folding table's bytes; `source` names the file in errors. */
+export function parsePhoneFolding(bytes: Uint8Array, source: string): PhoneFolding {
   const to48 = new Map<string, string>();
   const to39 = new Map<string, string>();
-  splitLines(decodeUtf8(await readFile(path), path)).forEach((line, index) => {
+  splitLines(decodeUtf8(bytes, source)).forEach((line, index) => {
     if (line.startsWith('#') || line.startsWith('phone61\t') || line.trim() === '') return;
     const [p61, p48, p39] = line.split('\t');
     if (!p61 || !p48 || !p39)
-      throw parseError(path, index + 1, 'expected phone61<TAB>phone48<TAB>phone39');
+      throw parseError(source, index + 1, 'expected phone61<TAB>phone48<TAB>phone39');
     to48.set(p61, p48);
     to39.set(p61, p39);
   });

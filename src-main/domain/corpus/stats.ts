@@ -5,16 +5,22 @@ export interface CorpusStats {
   perLabel: Record<string, number>;
   perSpeaker: Record<string, number>;
   perSplit: Record<string, number>;
+  /** Items of each speaker within each split (speech only): what a split's speakers are. */
+  perSplitSpeaker: Record<string, Record<string, number>>;
   totalSeconds: number;
   items: number;
 }
 
-/** Counts per label, speaker and split, and total duration: the Corpora view's statistics. */
+/**
+ * Counts per label, speaker, split and speaker within split, and total duration: the Corpora
+ * view's statistics and the Train view's split sizes.
+ */
 export function corpusStats(data: CorpusData): CorpusStats {
   const stats: CorpusStats = {
     perLabel: {},
     perSpeaker: {},
     perSplit: {},
+    perSplitSpeaker: {},
     totalSeconds: 0,
     items: 0,
   };
@@ -23,6 +29,8 @@ export function corpusStats(data: CorpusData): CorpusStats {
   };
   if (data.kind === 'speech') {
     const durations = new Map(data.recordings.map((r) => [r.id, r.duration]));
+    // A Map, then own properties: a split may be called "constructor" or "__proto__".
+    const splitSpeakers = new Map<string, Map<string, number>>();
     for (const u of data.utterances) {
       const seconds = u.segment
         ? u.segment.end - u.segment.start
@@ -30,9 +38,14 @@ export function corpusStats(data: CorpusData): CorpusStats {
       bump(stats.perLabel, u.text);
       bump(stats.perSpeaker, u.speaker);
       bump(stats.perSplit, u.split);
+      const speakers = splitSpeakers.get(u.split) ?? new Map<string, number>();
+      splitSpeakers.set(u.split, speakers.set(u.speaker, (speakers.get(u.speaker) ?? 0) + 1));
       stats.totalSeconds += seconds;
       stats.items++;
     }
+    stats.perSplitSpeaker = Object.fromEntries(
+      [...splitSpeakers].map(([split, speakers]) => [split, Object.fromEntries(speakers)]),
+    );
     return stats;
   }
   for (const [split, content] of data.splits) {

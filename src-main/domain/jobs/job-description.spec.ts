@@ -21,12 +21,12 @@ const specs: Record<JobKind, JobSpecInput> = {
   },
   'corpus-validate': { kind: 'corpus-validate', params: { corpus: 'checked' } },
   'corpus-export': { kind: 'corpus-export', params: { corpus: 'exported', format: 'kaldi' } },
-  'speech-train': {
-    kind: 'speech-train',
+  'experiment-train': {
+    kind: 'experiment-train',
     params: { config: { name: 'digits run', task: 'words', corpus: 'fsdd' } },
   },
-  'speech-evaluate': {
-    kind: 'speech-evaluate',
+  'experiment-evaluate': {
+    kind: 'experiment-evaluate',
     params: { experiment: 'digits run', split: 'dev' },
   },
 };
@@ -43,14 +43,14 @@ describe('jobSubject', () => {
       'corpus-synth-sentences': { kind: 'corpus', name: 'sentences' },
       'corpus-validate': { kind: 'corpus', name: 'checked' },
       'corpus-export': { kind: 'corpus', name: 'exported' },
-      'speech-train': { kind: 'experiment', name: 'digits run' },
-      'speech-evaluate': { kind: 'experiment', name: 'digits run' },
+      'experiment-train': { kind: 'experiment', name: 'digits run' },
+      'experiment-evaluate': { kind: 'experiment', name: 'digits run' },
     });
   });
 
   it('names the experiment of a resumed run the same way, whatever the title says', () => {
     const resume = JobSpecSchema.parse({
-      kind: 'speech-train',
+      kind: 'experiment-train',
       params: { config: { name: 'x', corpus: 'c' }, resume: true },
     });
     expect(jobTitle(resume)).toBe('Resume training experiment x');

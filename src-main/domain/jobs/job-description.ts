@@ -15,9 +15,9 @@ export function jobSubject(spec: JobSpec): JobSubject | null {
     case 'corpus-validate':
     case 'corpus-export':
       return { kind: 'corpus', name: spec.params.corpus };
-    case 'speech-train':
+    case 'experiment-train':
       return { kind: 'experiment', name: String(spec.params.config.name) };
-    case 'speech-evaluate':
+    case 'experiment-evaluate':
       return { kind: 'experiment', name: spec.params.experiment };
   }
 }
@@ -37,9 +37,9 @@ export function jobTitle(spec: JobSpec): string {
       return `Validate corpus ${spec.params.corpus}`;
     case 'corpus-export':
       return `Export corpus ${spec.params.corpus} as ${spec.params.format}`;
-    case 'speech-train':
+    case 'experiment-train':
       return `${spec.params.resume ? 'Resume training' : 'Train'} experiment ${String(spec.params.config.name)}`;
-    case 'speech-evaluate':
+    case 'experiment-evaluate':
       return `Evaluate experiment ${spec.params.experiment}${spec.params.split ? ` on ${spec.params.split}` : ''}`;
   }
 }

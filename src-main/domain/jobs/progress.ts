@@ -12,3 +12,13 @@ export interface LongOperationOptions {
   onProgress?: (progress: Progress) => void;
   signal?: AbortSignal;
 }
+
+/** The progress of one part of a long operation, mapped into its range [from, to) of the whole. */
+export function scaledProgress(
+  onProgress: ((p: Progress) => void) | undefined,
+  from: number,
+  to: number,
+): (p: Progress) => void {
+  return (p) =>
+    onProgress?.({ ...p, fraction: p.fraction === null ? null : from + (to - from) * p.fraction });
+}

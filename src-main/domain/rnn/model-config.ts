@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { UnfoldError } from '../errors';
-import { CELL_KINDS } from './cell-spec';
+import { CELL_KINDS } from './cell-kinds';
 
 /** One recurrent layer of a stack, as the UI and CLI edit it. */
 export const LayerConfigSchema = z.object({

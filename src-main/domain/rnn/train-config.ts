@@ -1,20 +1,20 @@
 import { z } from 'zod';
 import { UnfoldError } from '../errors';
-import type { TrainConfig } from './train';
 
 /**
  * TrainConfig as a schema, so a job spec (the job runner's params) can carry it as plain JSON
- * and be validated before a worker starts.
+ * and be validated before a worker starts. Options are in the order a form offers them.
  */
 export const TrainConfigSchema = z.object({
   epochs: z.number().int().min(1),
   batchSize: z.number().int().min(1),
   optimizer: z.discriminatedUnion('kind', [
     z.object({
-      kind: z.literal('sgd'),
+      kind: z.literal('adam'),
       learningRate: z.number().positive(),
-      momentum: z.number().min(0).max(1).optional(),
-      nesterov: z.boolean().optional(),
+      beta1: z.number().min(0).max(1).optional(),
+      beta2: z.number().min(0).max(1).optional(),
+      epsilon: z.number().positive().optional(),
     }),
     z.object({
       kind: z.literal('rmsprop'),
@@ -23,11 +23,10 @@ export const TrainConfigSchema = z.object({
       epsilon: z.number().positive().optional(),
     }),
     z.object({
-      kind: z.literal('adam'),
+      kind: z.literal('sgd'),
       learningRate: z.number().positive(),
-      beta1: z.number().min(0).max(1).optional(),
-      beta2: z.number().min(0).max(1).optional(),
-      epsilon: z.number().positive().optional(),
+      momentum: z.number().min(0).max(1).optional(),
+      nesterov: z.boolean().optional(),
     }),
   ]),
   schedule: z
@@ -62,9 +61,11 @@ export const TrainConfigSchema = z.object({
   seed: z.number().int().optional(),
   checkpointDir: z.string().optional(),
   resume: z.boolean().optional(),
-}) satisfies z.ZodType<TrainConfig>;
+});
 
-export function parseTrainConfig(value: unknown): TrainConfig {
+export type TrainConfigFromSchema = z.infer<typeof TrainConfigSchema>;
+
+export function parseTrainConfig(value: unknown): TrainConfigFromSchema {
   const result = TrainConfigSchema.safeParse(value);
   if (!result.success) {
     const issue = result.error.issues[0];

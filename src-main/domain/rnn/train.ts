@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs';
 import { UnfoldError, throwIfAborted } from '../errors';
 import type { LongOperationOptions } from '../jobs/progress';
+import type { TrainConfigFromSchema } from './train-config';
 import { disposeBatch, makeBatch, planBatches, sliceBatchWindow } from './batching';
 import type { SequenceExample, TrainBatch } from './batching';
 import { checkpointFolder, restoreCheckpoint, writeCheckpoint } from './checkpoints';
@@ -41,6 +42,13 @@ export interface TrainConfig {
   /** Continue from the last checkpoint in checkpointDir. */
   resume?: boolean;
 }
+
+/**
+ * The JSON schema (train-config.ts, kept free of Node and TF.js imports for the renderer) must
+ * give a TrainConfig: this fails to compile when the two drift apart.
+ */
+export const TRAIN_CONFIG_SCHEMA_MATCHES: TrainConfigFromSchema extends TrainConfig ? true : never =
+  true;
 
 export interface TrainResult {
   history: EpochRecord[];

@@ -75,7 +75,7 @@ async function load(
     corpus,
     corpus.data.kind === 'speech' ? corpus.data.utterances : [],
     {
-      task: 'phones',
+      frameLabels: true,
       features,
       cmvn,
       cacheDir: join(dir, 'cache'),
@@ -94,7 +94,7 @@ describe('loadSpeechItems with perturbations', () => {
   it('names each stage once in its progress messages', async () => {
     const messages: string[] = [];
     await loadSpeechItems(corpus, corpus.data.kind === 'speech' ? corpus.data.utterances : [], {
-      task: 'phones',
+      frameLabels: true,
       features,
       cmvn: 'none',
       cacheDir: join(dir, 'cache'),

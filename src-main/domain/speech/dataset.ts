@@ -17,7 +17,7 @@ import type { Corpus, SpeechCorpusData, Utterance } from '../corpus/model';
 import { readAudioFile } from '../audio/wav';
 import { UnfoldError, throwIfAborted } from '../errors';
 import type { LongOperationOptions } from '../jobs/progress';
-import type { DataSelection } from './experiment-config';
+import type { DataSelection } from '../experiments/config/common-config';
 import {
   firstFrameFrom,
   frameCentreSeconds,
@@ -122,7 +122,8 @@ function cutFrames(
 }
 
 export interface LoadItemsOptions extends LongOperationOptions {
-  task: 'words' | 'phones';
+  /** Label each frame with its phone from the alignments (utterances without one are skipped). */
+  frameLabels: boolean;
   features: FeatureConfig;
   cmvn: CmvnMode;
   cacheDir: string;
@@ -297,7 +298,7 @@ export async function loadSpeechItems(
       features,
       ...(u.segment ? { segment: u.segment } : {}),
     };
-    if (options.task === 'phones') {
+    if (options.frameLabels) {
       const grid = data.alignments.get(u.recordingId);
       const tier = grid ? phonesTier(grid) : null;
       if (!tier) {

@@ -1,4 +1,3 @@
-import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Posteriorgram, TierData } from '../../api/experiments';
 import { frameShape } from '../audio/feature-config';
@@ -8,21 +7,23 @@ import { readAudioFile } from '../audio/wav';
 import type { TextGrid } from '../corpus/formats/textgrid';
 import type { Corpus, Utterance } from '../corpus/model';
 import type { PhoneFolding } from '../corpus/phone-folding';
-import { PHONE_FOLDING_NAME, readPhoneFolding } from '../corpus/phone-folding';
 import { UnfoldError } from '../errors';
 import { frameArgmax, medianSmoothLabels } from '../metrics/frame-decoding';
 import { scoringClassMap } from '../metrics/phone-scoring';
 import { speechData } from './dataset';
 import { silencePhones } from './evaluate-phones';
 import { findCorpusDir } from '../corpus/corpus-paths';
-import { featureConfigOf } from './experiment-data';
-import type { ExperimentConfig } from './experiment-config';
+import type { PhonesConfig } from '../experiments/config/speech-config';
+import type { EvaluationRef } from '../experiments/evaluations';
+import { evaluatedCorpusDir, readItemOutput } from '../experiments/evaluations';
+import { experimentModelTime } from '../experiments/experiment-folder';
 import {
-  EXPERIMENT_FILES,
   readExperimentConfig,
   readExperimentLabels,
-  readJsonOr,
-} from './experiment-store';
+  readTaskFile,
+} from '../experiments/experiment-records';
+import { modelPhoneFolding, POSTERIOR_OUTPUTS } from './phones-task';
+import { featureConfigOf } from './speech-data';
 import {
   firstFrameFrom,
   frameCentreSeconds,
@@ -137,7 +138,8 @@ export type RecognizerSource = (dir: string) => Promise<Recognizer>;
 export type CorpusSource = (dir: string) => Promise<Corpus>;
 
 export type PosteriorgramRequest =
-  | { split: string; utteranceId: string }
+  /** An utterance of an evaluation: of the experiment's own corpus (corpus null) or another's. */
+  | { corpus: string | null; split: string; utteranceId: string }
   /** An absolute path of a WAV file (the caller confines it to the data folder). */
   | { file: string };
 
@@ -149,7 +151,7 @@ export type PosteriorgramResult = Omit<Posteriorgram, 'audioPath'> & {
 interface ExperimentInfo {
   name: string;
   dir: string;
-  config: ExperimentConfig;
+  config: PhonesConfig;
   phones: string[];
   features: FeatureConfig;
   folding: PhoneFolding;
@@ -165,9 +167,7 @@ async function experimentInfo(dir: string, name: string): Promise<ExperimentInfo
     );
   }
   const labels = await readExperimentLabels(dir);
-  const folding = await readPhoneFolding(join(dir, PHONE_FOLDING_NAME)).catch(() =>
-    readPhoneFolding(),
-  );
+  const folding = await modelPhoneFolding((file) => readTaskFile(dir, file));
   return {
     name,
     dir,
@@ -179,37 +179,23 @@ async function experimentInfo(dir: string, name: string): Promise<ExperimentInfo
   };
 }
 
-async function mtimeMs(path: string): Promise<number | null> {
-  return stat(path).then(
-    (s) => s.mtimeMs,
-    () => null,
-  );
-}
-
 /**
  * The posteriors the evaluation saved for this utterance, if they belong to the current model:
  * written after the model file and with one column per label. Null otherwise.
  */
 async function savedPosteriors(
   info: ExperimentInfo,
-  split: string,
+  ref: EvaluationRef,
   utteranceId: string,
 ): Promise<{ data: Float32Array; frames: number } | null> {
-  const path = join(
-    info.dir,
-    EXPERIMENT_FILES.evaluations,
-    split,
-    'posteriors',
-    `${utteranceId}.npy`,
-  );
   const [saved, model] = await Promise.all([
-    mtimeMs(path),
-    mtimeMs(join(info.dir, EXPERIMENT_FILES.model)),
+    readItemOutput(info.dir, ref, { ...POSTERIOR_OUTPUTS, id: utteranceId }),
+    experimentModelTime(info.dir),
   ]);
-  if (saved === null || model === null || saved < model) return null;
+  if (saved === null || model === null || saved.modifiedMs < model) return null;
   let matrix;
   try {
-    matrix = decodeNpy(await readFile(path), path);
+    matrix = decodeNpy(saved.bytes, `${utteranceId}${POSTERIOR_OUTPUTS.extension}`);
   } catch {
     // Unreadable (e.g. written by another tool): running the model gives the same thing.
     return null;
@@ -218,19 +204,15 @@ async function savedPosteriors(
   return { data: matrix.data, frames: matrix.frames };
 }
 
-/** The folder of the corpus the split was evaluated on (predictions.json names it), else the experiment's own. */
+/** The folder of the corpus the evaluation ran on (as it recorded), else the experiment's own. */
 async function corpusDirOfEvaluation(
   info: ExperimentInfo,
-  split: string,
+  ref: EvaluationRef,
   dataDir: string,
 ): Promise<string> {
-  const predictions = await readJsonOr<{ corpus?: unknown }>(
-    join(info.dir, EXPERIMENT_FILES.evaluations, split, 'predictions.json'),
-    {},
+  return (
+    (await evaluatedCorpusDir(info.dir, ref)) ?? (await findCorpusDir(info.config.corpus, dataDir))
   );
-  return typeof predictions.corpus === 'string'
-    ? predictions.corpus
-    : findCorpusDir(info.config.corpus, dataDir);
 }
 
 function findUtterance(corpus: Corpus, id: string): Utterance {
@@ -292,7 +274,7 @@ function assemble(
 /**
  * The posteriorgram of one corpus utterance of an evaluated split, or of a WAV file.
  *
- * For an utterance, the posteriors the evaluation saved (eval/<split>/posteriors/<id>.npy) are
+ * For an utterance, the posteriors the evaluation saved (see phones-task.ts) are
  * used when they are newer than the model: they are exactly what the split's metrics were
  * computed from (same feature cache, and per-speaker CMVN pooled over the split, which a single
  * utterance cannot reproduce), and reading them costs nothing. Otherwise (evaluated without
@@ -323,8 +305,9 @@ export async function computePosteriorgram(
       },
     );
   }
+  const evaluation: EvaluationRef = { corpus: request.corpus, split: request.split };
   const corpus = await options.corpus(
-    await corpusDirOfEvaluation(info, request.split, options.dataDir),
+    await corpusDirOfEvaluation(info, evaluation, options.dataDir),
   );
   const utterance = findUtterance(corpus, request.utteranceId);
   const data = speechData(corpus);
@@ -337,7 +320,7 @@ export async function computePosteriorgram(
   }
   const audioFile = join(corpus.dir, recording.path);
   const segment = utterance.segment ?? null;
-  let posteriors = await savedPosteriors(info, request.split, utterance.id);
+  let posteriors = await savedPosteriors(info, evaluation, utterance.id);
   let frameOffsetSeconds = firstFrameCentre(info.features);
   // Where frame 0 starts in the recording: the evaluation cut the whole recording's frames from
   // the first whose centre lies in the segment (dataset.ts); a fresh run analyses the segment.

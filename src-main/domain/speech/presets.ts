@@ -1,20 +1,36 @@
-import type { ExperimentConfigInput } from './experiment-config';
+import type {
+  ExperimentConfigInput,
+  ExperimentTaskName,
+} from '../experiments/config/experiment-config';
 
+/** Named by what the model is, not by the corpus it was first tuned on. */
 export const PRESET_NAMES = [
-  'digits-small-lstm',
-  'digits-new-speakers',
+  'small-words-lstm',
+  'words-new-speakers',
   'phones-2x256-lstm',
 ] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
+/** Names the presets had before (scripts and notes may still use them): accepted by `--preset`. */
+export const FORMER_PRESET_NAMES: Readonly<Record<string, PresetName>> = {
+  'digits-small-lstm': 'small-words-lstm',
+  'digits-new-speakers': 'words-new-speakers',
+};
+
+/** The preset a name stands for (its current or former name), or null for none. */
+export function presetNamed(name: string): PresetName | null {
+  if ((PRESET_NAMES as readonly string[]).includes(name)) return name as PresetName;
+  return Object.hasOwn(FORMER_PRESET_NAMES, name) ? (FORMER_PRESET_NAMES[name] ?? null) : null;
+}
+
 /**
- * "digits, small LSTM": one bidirectional LSTM layer of 64 units over 39-dim MFCC with
- * per-utterance CMVN, mean-pooled, dropout 0.2, Adam with the learning rate decayed by 0.9 per
- * epoch. Sized for a 2-core machine: FSDD's 2,250 training files take 10-20 s per epoch on
- * wasm. (Without dropout and decay the same model reached 96.8% on FSDD's test takes, with
- * them 97.6%.)
+ * "small words LSTM": a whole-word classifier, one bidirectional LSTM layer of 64 units over
+ * 39-dim MFCC with per-utterance CMVN, mean-pooled, dropout 0.2, Adam with the learning rate
+ * decayed by 0.9 per epoch. Tuned on spoken digits and sized for a 2-core machine: FSDD's 2,250
+ * training files take 10-20 s per epoch on wasm. (Without dropout and decay the same model
+ * reached 96.8% on FSDD's test takes, with them 97.6%.)
  */
-function digitsSmallLstm(corpus: string, name: string): ExperimentConfigInput {
+function smallWordsLstm(corpus: string, name: string): ExperimentConfigInput {
   return {
     name,
     task: 'words',
@@ -39,13 +55,13 @@ function digitsSmallLstm(corpus: string, name: string): ExperimentConfigInput {
 }
 
 /**
- * "digits, new speakers": the small LSTM for speakers it has not heard. Per-speaker CMVN and
+ * "words, new speakers": the small words LSTM for speakers it has not heard. Per-speaker CMVN and
  * speed perturbation 0.9/1.1 of the training utterances (3 x the data per epoch) make up for
  * having few voices: on FSDD leave-one-speaker-out the mean accuracy went from 85.1% to 89.3%
  * (0.8-1.2 gave 89.0%; tests/eval/README.md).
  */
-function digitsNewSpeakers(corpus: string, name: string): ExperimentConfigInput {
-  const base = digitsSmallLstm(corpus, name);
+function wordsNewSpeakers(corpus: string, name: string): ExperimentConfigInput {
+  const base = smallWordsLstm(corpus, name);
   return {
     ...base,
     features: { ...base.features, cmvn: 'speaker' },
@@ -54,7 +70,7 @@ function digitsNewSpeakers(corpus: string, name: string): ExperimentConfigInput 
 }
 
 /**
- * "phones, 2x256 LSTM": Robinson-style frame classifier, two unidirectional LSTM layers of 256
+ * "phones, 2x256 LSTM": a Robinson-style frame classifier, two unidirectional LSTM layers of 256
  * (usable live), 40 log-mel fbank + energy, truncated BPTT over 100 frames. Per-speaker CMVN
  * and speed + warp perturbation of the training voices (5 x the data, so 12 epochs) make new
  * "voices": on an unseen synthetic voice (tests/eval/phones-synth.ts, flite rms) frame
@@ -89,21 +105,25 @@ function phones2x256Lstm(corpus: string, name: string): ExperimentConfigInput {
   };
 }
 
+/** Each preset's task and config; the first preset of a task is its default. */
+const PRESETS: Record<
+  PresetName,
+  { task: ExperimentTaskName; config: (corpus: string, name: string) => ExperimentConfigInput }
+> = {
+  'small-words-lstm': { task: 'words', config: smallWordsLstm },
+  'words-new-speakers': { task: 'words', config: wordsNewSpeakers },
+  'phones-2x256-lstm': { task: 'phones', config: phones2x256Lstm },
+};
+
 export function presetConfig(
   preset: PresetName,
   corpus: string,
   name: string,
 ): ExperimentConfigInput {
-  switch (preset) {
-    case 'digits-small-lstm':
-      return digitsSmallLstm(corpus, name);
-    case 'digits-new-speakers':
-      return digitsNewSpeakers(corpus, name);
-    case 'phones-2x256-lstm':
-      return phones2x256Lstm(corpus, name);
-  }
+  return PRESETS[preset].config(corpus, name);
 }
 
-export function defaultPresetFor(task: 'words' | 'phones'): PresetName {
-  return task === 'words' ? 'digits-small-lstm' : 'phones-2x256-lstm';
+/** The preset a task starts from (the first of its presets), or null when it has none. */
+export function defaultPresetFor(task: ExperimentTaskName): PresetName | null {
+  return PRESET_NAMES.find((preset) => PRESETS[preset].task === task) ?? null;
 }

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { experimentRequests } from '../../api/channels/experiment-channels';
 import { encodeNpy } from '../../domain/audio/npy';
-import { presetConfig, trainExperiment } from '../../domain/speech/index';
+import { presetConfig } from '../../domain/speech/index';
+import { trainExperiment } from '../../../tests/support/builtin-experiments';
 import { CorpusCache } from '../../domain/speech/corpus-cache';
 import { RecognizerCache } from '../recognizer-cache';
 import { loadRecognizer } from '../../domain/speech/recognizer';
@@ -21,7 +22,7 @@ async function writeRun(name: string, logLines: string[]): Promise<string> {
   await mkdir(dir, { recursive: true });
   await writeFile(
     join(dir, 'config.json'),
-    JSON.stringify(presetConfig('digits-small-lstm', 'digits', name)),
+    JSON.stringify(presetConfig('small-words-lstm', 'digits', name)),
   );
   await writeFile(join(dir, 'log.jsonl'), [...logLines, ''].join('\n'));
   return dir;
@@ -91,7 +92,7 @@ describe('experiment handlers', () => {
     const detail = await handlers()['experiments:get']({ name: 'run1' });
     expect(detail.config).toMatchObject({ name: 'run1', task: 'words' });
     expect(detail.log.map((l) => l.type)).toEqual(['start', 'epoch']);
-    expect(detail.evaluations).toEqual(['test']);
+    expect(detail.evaluations).toEqual([{ corpus: null, split: 'test' }]);
   });
 
   it('reads an evaluation, and says plainly when there is none', async () => {

@@ -1,5 +1,3 @@
-import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { z } from 'zod';
 import type { RecordingStarted, RecordingStopped } from '../../api/audio';
 import type { LiveStartSchema } from '../../api/channels/live-channels';
@@ -14,7 +12,10 @@ import type {
 import type { PcmChunk, RecordingResult } from '../../domain/audio/recorder';
 import { toErrorData, UnfoldError } from '../../domain/errors';
 import { resolveInDataFolder } from '../../domain/data-folder';
-import { EXPERIMENT_FILES, EXPERIMENTS_DIR } from '../../domain/speech/experiment-store';
+import {
+  EXPERIMENTS_DIR,
+  experimentTrainingState,
+} from '../../domain/experiments/experiment-folder';
 import { IncrementalPhoneDecoder } from '../../domain/speech/incremental-phone-decoder';
 import type { RecorderEventSource } from '../../domain/speech/live';
 import { recognizeWordsFromRecorder, streamPhonesFromRecorder } from '../../domain/speech/live';
@@ -239,18 +240,14 @@ export class LiveSession {
   /** The folder of a named experiment that has a trained model, or an error saying what to do. */
   private async trainedExperimentDir(name: string): Promise<string> {
     const dir = await resolveInDataFolder(this.deps.dataDir, EXPERIMENTS_DIR, name);
-    const exists = (file: string): Promise<boolean> =>
-      stat(join(dir, file)).then(
-        (s) => s.isFile(),
-        () => false,
-      );
-    if (!(await exists(EXPERIMENT_FILES.config))) {
+    const state = await experimentTrainingState(dir);
+    if (state === 'missing') {
       throw new UnfoldError(
         'EXPERIMENT_NOT_FOUND',
         `There is no experiment named "${name}": pick one from the list, or train one in the Train view.`,
       );
     }
-    if (!(await exists(EXPERIMENT_FILES.labels)) || !(await exists(EXPERIMENT_FILES.model))) {
+    if (state === 'untrained') {
       throw new UnfoldError(
         'EXPERIMENT_NOT_TRAINED',
         `The experiment "${name}" has no trained model yet: wait for its training to finish, or train it in the Train view.`,

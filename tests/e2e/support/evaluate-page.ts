@@ -84,6 +84,24 @@ export class EvaluatePage {
     return this.inspector.getByTestId('hover-phone');
   }
 
+  /** The read-out's line for the heatmap cell under the pointer: its row and its value. */
+  get hoverCell(): Locator {
+    return this.inspector.getByTestId('hover-cell');
+  }
+
+  /** The posteriorgram's row labels (phones), top to bottom. */
+  get rowLabels(): Locator {
+    return this.inspector.getByTestId('row-label');
+  }
+
+  /** The first line of the hover read-out: the frame's time and index. */
+  async hoverFrame(): Promise<{ seconds: string; frame: number }> {
+    const text = (await this.hover.textContent()) ?? '';
+    const match = /([\d.]+) s\s+·\s+frame (\d+)/.exec(text);
+    if (!match) throw new Error(`the hover read-out shows no frame: ${JSON.stringify(text)}`);
+    return { seconds: match[1]!, frame: Number(match[2]) };
+  }
+
   /** What the player reports on the inspector: how many playbacks started, and the last window. */
   async playback(): Promise<{ count: number; start: number; end: number }> {
     const [count, start, end] = await Promise.all(

@@ -70,6 +70,22 @@ export class TrainPage {
     return Number((await this.lossCurve.getAttribute('data-points')) ?? '0');
   }
 
+  /** The Data section's row for a role of the run (train, dev, test): its speakers and items. */
+  splitSize(role: string): Locator {
+    return this.page.locator(`[data-testid="train-split-size"][data-role="${role}"]`);
+  }
+
+  /** The warnings under the split sizes (a role with few speakers or items). */
+  get splitWarnings(): Locator {
+    return this.page.getByTestId('train-split-warning');
+  }
+
+  /** The Accuracy cell of an experiment's row, whitespace collapsed: "97.6% (test)". */
+  async experimentAccuracy(name: string): Promise<string> {
+    const text = await this.experimentRow(name).getByTestId('experiment-accuracy').textContent();
+    return (text ?? '').replace(/\s+/g, ' ').trim();
+  }
+
   experimentRow(name: string): Locator {
     return this.page.locator(`[data-testid="experiment-row"][data-name="${name}"]`);
   }

@@ -1,33 +1,48 @@
 import { describe, expect, it } from 'vitest';
-import { headlineMetrics, speakerAccuracies } from './headline';
+import { HEADLINE_FIGURE_NAMES, headlineMetrics, speakerAccuracies } from './headline';
 
 describe('headlineMetrics', () => {
   it('shows word accuracy', () => {
-    expect(headlineMetrics({ accuracy: 0.875, utterances: 8 })).toEqual([
+    expect(headlineMetrics({ accuracy: 0.875, utterances: 8 }, HEADLINE_FIGURE_NAMES)).toEqual([
       { label: 'Accuracy', value: '87.5%' },
       { label: 'Utterances', value: '8' },
     ]);
   });
   it('shows phone figures, PER from its record', () => {
-    expect(headlineMetrics({ frameAccuracy: 0.5, phoneErrorRate: { rate: 0.25 } })).toEqual([
+    expect(
+      headlineMetrics(
+        { frameAccuracy: 0.5, phoneErrorRate: { rate: 0.25 } },
+        HEADLINE_FIGURE_NAMES,
+      ),
+    ).toEqual([
       { label: 'Frame accuracy', value: '50.0%' },
       { label: 'PER', value: '25.0%' },
     ]);
-    expect(headlineMetrics(null)).toEqual([]);
+    expect(headlineMetrics(null, HEADLINE_FIGURE_NAMES)).toEqual([]);
+  });
+  it('shows only the figures asked for, in their order', () => {
+    const summary = { accuracy: 0.5, frameAccuracy: 0.25, utterances: 4 };
+    expect(headlineMetrics(summary, ['utterances', 'frameAccuracy'])).toEqual([
+      { label: 'Utterances', value: '4' },
+      { label: 'Frame accuracy', value: '25.0%' },
+    ]);
   });
 });
 
 describe('word accuracy with "not sure" rejections', () => {
   it('shows accuracy, rejection rate and accuracy among accepted side by side', () => {
     const summary = { accuracy: 0.75, utterances: 8, rejected: 2, acceptedAccuracy: 5 / 6 };
-    expect(headlineMetrics(summary)).toEqual([
+    expect(headlineMetrics(summary, HEADLINE_FIGURE_NAMES)).toEqual([
       { label: 'Accuracy', value: '75.0%' },
       { label: 'Rejected (not sure)', value: '25.0%' },
       { label: 'Accuracy among accepted', value: '83.3%' },
       { label: 'Utterances', value: '8' },
     ]);
     expect(
-      headlineMetrics({ accuracy: 0, utterances: 2, rejected: 2, acceptedAccuracy: 0 }),
+      headlineMetrics(
+        { accuracy: 0, utterances: 2, rejected: 2, acceptedAccuracy: 0 },
+        HEADLINE_FIGURE_NAMES,
+      ),
     ).toContainEqual({ label: 'Accuracy among accepted', value: '—' });
   });
 });

@@ -55,26 +55,57 @@ export function speakerAccuracies(
   return rows.sort((a, b) => a.accuracy - b.accuracy || a.speaker.localeCompare(b.speaker));
 }
 
-/** The headline figures of an evaluation summary, labelled, in the order the view shows them. */
-export function headlineMetrics(summary: Readonly<Record<string, unknown>> | null): {
+function percent(value: unknown): string | null {
+  return typeof value === 'number' ? `${(value * 100).toFixed(1)}%` : null;
+}
+
+/** The figures an evaluation summary can hold: each one's label and how to read it off. */
+const HEADLINE_FIGURES = {
+  accuracy: { label: 'Accuracy', read: (summary) => percent(summary.accuracy) },
+  // "Not sure" answers count as errors in Accuracy; these two show what the rejection costs.
+  rejected: { label: 'Rejected (not sure)', read: rejectionRate },
+  acceptedAccuracy: { label: 'Accuracy among accepted', read: acceptedAccuracy },
+  frameAccuracy: { label: 'Frame accuracy', read: (summary) => percent(summary.frameAccuracy) },
+  frameAccuracy39: {
+    label: 'Frame accuracy (39 phones)',
+    read: (summary) => percent(summary.frameAccuracy39),
+  },
+  phoneErrorRate: {
+    label: 'PER',
+    read: (summary) => {
+      const per = summary.phoneErrorRate as { rate?: unknown } | number | undefined;
+      return percent(typeof per === 'object' ? per.rate : per);
+    },
+  },
+  utterances: {
+    label: 'Utterances',
+    read: (summary) => (typeof summary.utterances === 'number' ? String(summary.utterances) : null),
+  },
+} satisfies Record<
+  string,
+  { label: string; read: (summary: Readonly<Record<string, unknown>>) => string | null }
+>;
+
+export type HeadlineFigureName = keyof typeof HEADLINE_FIGURES;
+
+/** Every headline figure, for an evaluation whose task names none. */
+export const HEADLINE_FIGURE_NAMES = Object.keys(HEADLINE_FIGURES) as HeadlineFigureName[];
+
+/**
+ * The headline figures of an evaluation summary, labelled: those of `figures` (the task's, in
+ * its order) that the summary holds.
+ */
+export function headlineMetrics(
+  summary: Readonly<Record<string, unknown>> | null,
+  figures: readonly HeadlineFigureName[],
+): {
   label: string;
   value: string;
 }[] {
   if (!summary) return [];
-  const percent = (v: unknown): string | null =>
-    typeof v === 'number' ? `${(v * 100).toFixed(1)}%` : null;
-  const per = summary.phoneErrorRate as { rate?: unknown } | number | undefined;
-  const rows: [string, string | null][] = [
-    ['Accuracy', percent(summary.accuracy)],
-    // "Not sure" answers count as errors in Accuracy; these two show what the rejection costs.
-    ['Rejected (not sure)', rejectionRate(summary)],
-    ['Accuracy among accepted', acceptedAccuracy(summary)],
-    ['Frame accuracy', percent(summary.frameAccuracy)],
-    ['Frame accuracy (39 phones)', percent(summary.frameAccuracy39)],
-    ['PER', percent(typeof per === 'object' ? per.rate : per)],
-    ['Utterances', typeof summary.utterances === 'number' ? String(summary.utterances) : null],
-  ];
-  return rows
-    .filter((r): r is [string, string] => r[1] !== null)
-    .map(([label, value]) => ({ label, value }));
+  return figures.flatMap((name) => {
+    const { label, read } = HEADLINE_FIGURES[name];
+    const value = read(summary);
+    return value === null ? [] : [{ label, value }];
+  });
 }

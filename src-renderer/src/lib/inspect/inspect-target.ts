@@ -1,14 +1,17 @@
-import type { EvaluationPrediction } from '@api/experiments';
+import { evaluationKey, type EvaluationPrediction, type EvaluationRef } from '@api/experiments';
 
-/** What the inspector opens: an evaluated utterance of a split, or a WAV file of the data folder. */
+/**
+ * What the inspector opens: an utterance of an evaluation (a split of the experiment's corpus or
+ * of another corpus), or a WAV file of the data folder.
+ */
 export type InspectTarget =
-  | { kind: 'utterance'; split: string; prediction: EvaluationPrediction }
+  | { kind: 'utterance'; evaluation: EvaluationRef; prediction: EvaluationPrediction }
   | { kind: 'file'; path: string };
 
 /** A stable key for a target (the inspector reloads when it changes). */
 export function targetKey(target: InspectTarget): string {
   return target.kind === 'utterance'
-    ? `utterance:${target.split}:${target.prediction.utteranceId}`
+    ? `utterance:${evaluationKey(target.evaluation)}:${target.prediction.utteranceId}`
     : `file:${target.path}`;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ExperimentListItem } from '@api/experiments';
-import { isTrained, trainedExperiments } from './experiment-choice';
+import type { ExperimentListItem, ExperimentTask } from '@api/experiments';
+import { isTrained, liveExperiments, liveMode, taskHint, taskLabel } from './experiment-choice';
 
 function item(name: string, created: string | null, trained: boolean): ExperimentListItem {
   return {
@@ -23,7 +23,7 @@ describe('experiment choice', () => {
       item('b-undated', null, true),
       item('a-undated', null, true),
     ];
-    expect(trainedExperiments(list).map((e) => e.name)).toEqual([
+    expect(liveExperiments(list).map((e) => e.name)).toEqual([
       'new',
       'old',
       'a-undated',
@@ -34,5 +34,23 @@ describe('experiment choice', () => {
   it('does not count a null or scalar training entry', () => {
     expect(isTrained({ ...item('x', null, false), metrics: { training: null } })).toBe(false);
     expect(isTrained({ ...item('x', null, false), metrics: { training: 3 } })).toBe(false);
+  });
+
+  it('runs each speech task in its own live mode, and leaves out tasks without one', () => {
+    expect(liveMode('words')).toBe('words');
+    expect(liveMode('phones')).toBe('phones');
+    expect(taskLabel('phones')).toBe('phones');
+    expect(taskHint('words')).toBe(
+      'Word mode: each spoken word is cut by the voice detector and classified.',
+    );
+    // A folder whose config names a task this build does not know.
+    const unknown = {
+      ...item('tagger', '2026-04-01T00:00:00Z', true),
+      task: 'pos' as ExperimentTask,
+    };
+    expect(liveMode(unknown.task)).toBeNull();
+    expect(taskLabel(unknown.task)).toBe('pos');
+    const phones = { ...item('phones', '2026-01-01T00:00:00Z', true), task: 'phones' as const };
+    expect(liveExperiments([unknown, phones]).map((e) => e.name)).toEqual(['phones']);
   });
 });

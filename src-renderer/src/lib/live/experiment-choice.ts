@@ -1,5 +1,7 @@
-/** Which experiments the Live view offers: only trained ones (a model to run). */
+/** Which experiments the Live view offers: trained ones (a model to run) of tasks with a live mode. */
 import type { ExperimentListItem, ExperimentTask } from '@api/experiments';
+import type { LiveMode } from '@api/live';
+import { taskView } from '../tasks/task-views';
 
 /**
  * metrics.json gets its `training` summary only once the best model has been saved (and a
@@ -10,22 +12,26 @@ export function isTrained(experiment: ExperimentListItem): boolean {
   return typeof training === 'object' && training !== null;
 }
 
-/** Trained experiments, newest first (then by name). */
-export function trainedExperiments(list: readonly ExperimentListItem[]): ExperimentListItem[] {
+/** The live session an experiment of this task runs, null if the task has none. */
+export function liveMode(task: ExperimentTask): LiveMode | null {
+  return taskView(task)?.live?.mode ?? null;
+}
+
+/** Trained experiments a live session can run, newest first (then by name). */
+export function liveExperiments(list: readonly ExperimentListItem[]): ExperimentListItem[] {
   return list
-    .filter(isTrained)
+    .filter((experiment) => isTrained(experiment) && liveMode(experiment.task) !== null)
     .sort(
       (a, b) => (b.created ?? '').localeCompare(a.created ?? '') || a.name.localeCompare(b.name),
     );
 }
 
+/** The task as the picker names it. */
 export function taskLabel(task: ExperimentTask): string {
-  return task === 'words' ? 'words' : 'phones';
+  return taskView(task)?.label ?? task;
 }
 
 /** What a session of this task shows, for the picker's hint. */
 export function taskHint(task: ExperimentTask): string {
-  return task === 'words'
-    ? 'Word mode: each spoken word is cut by the voice detector and classified.'
-    : 'Phone mode: per-frame phone probabilities scroll under the live spectrogram.';
+  return taskView(task)?.live?.hint ?? `The ${taskLabel(task)} task has no live mode.`;
 }

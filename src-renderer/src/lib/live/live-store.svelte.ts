@@ -1,4 +1,5 @@
 import type { ApiClient } from '@api/client-core';
+import { DEFAULT_REJECT_THRESHOLD } from '@api/experiment-config';
 import type { ExperimentListItem } from '@api/experiments';
 import type {
   LivePosteriorsPayload,
@@ -10,7 +11,7 @@ import type {
 import { errorText, type ErrorText } from '../format/error-text';
 import { CaptureMonitor } from '../record/capture-monitor.svelte';
 import { CaptureSettings } from '../record/capture-settings.svelte';
-import { trainedExperiments } from './experiment-choice';
+import { liveExperiments } from './experiment-choice';
 import { drawnLatencyMs, LatencyWindow, type LatencySummary } from './latency-window';
 import { PosteriorFeed, type PosteriorBatch } from './posterior-feed';
 import { reconcileStatus, type LiveSessionState } from './session-status';
@@ -31,7 +32,8 @@ export class LiveStore {
   readonly capture = new CaptureSettings();
   /** Level, voice activity, elapsed time and spectrogram frames of the session's recording. */
   readonly monitor = new CaptureMonitor();
-  threshold = $state(0.5);
+  /** The rejection threshold the slider shows and a session starts with (words mode). */
+  threshold = $state(DEFAULT_REJECT_THRESHOLD);
 
   state = $state<LiveSessionState>('idle');
   /** What live:start answered: mode, labels, phone classes, hop; kept after the session ends. */
@@ -95,7 +97,7 @@ export class LiveStore {
 
   async loadExperiments(): Promise<void> {
     try {
-      this.experiments = trainedExperiments(await this.#client.invoke('experiments:list'));
+      this.experiments = liveExperiments(await this.#client.invoke('experiments:list'));
       if (!this.experiments.some((experiment) => experiment.name === this.experimentName))
         this.experimentName = this.experiments[0]?.name ?? '';
     } catch (error) {

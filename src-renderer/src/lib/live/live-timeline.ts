@@ -5,6 +5,7 @@
  * the recording, so the two scroll together even when the model's hop differs from the
  * spectrogram's.
  */
+import { frameAtColumn } from '../plot/cell-grid';
 
 export interface LiveAxis {
   /** The spectrogram's frame shift: one pixel per frame. */
@@ -71,9 +72,7 @@ export function frameAtX(
   endFrame: number,
 ): number {
   if (!(x >= 0 && x < width)) return -1;
-  const pixel = Math.floor(x);
-  const left = width - rightPx;
-  const frame = Math.ceil((pixel + 0.5 - left) / columnWidth(axis)) - 1;
+  const frame = frameAtColumn(x, columnX(axis, 0, rightPx, width), columnWidth(axis));
   return frame >= firstFrame && frame < endFrame ? frame : -1;
 }
 

@@ -10,6 +10,11 @@ export function devicePixelRatio(): number {
   return (globalThis as { devicePixelRatio?: number }).devicePixelRatio || 1;
 }
 
+/** The backing-store length for `cssLength` CSS pixels at `ratio`: whole pixels, at least one. */
+export function backingSize(cssLength: number, ratio: number): number {
+  return Math.max(1, Math.round(cssLength * ratio));
+}
+
 /**
  * Sizes a canvas's backing store to `cssWidth` x `cssHeight` CSS pixels at the device pixel
  * ratio, so that drawings stay sharp on high-density screens, and returns its 2-D context with
@@ -22,8 +27,8 @@ export function deviceCanvasContext(
   cssHeight: number,
   ratio: number = devicePixelRatio(),
 ): { context: CanvasRenderingContext2D; width: number; height: number } | null {
-  const width = Math.max(1, Math.round(cssWidth * ratio));
-  const height = Math.max(1, Math.round(cssHeight * ratio));
+  const width = backingSize(cssWidth, ratio);
+  const height = backingSize(cssHeight, ratio);
   canvas.width = width;
   canvas.height = height;
   const context = canvas.getContext('2d');

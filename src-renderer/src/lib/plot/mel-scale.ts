@@ -9,6 +9,20 @@ export function melToHz(mel: number): number {
   return 700 * (Math.exp(mel / 1127) - 1);
 }
 
+/**
+ * The centre frequency of mel band `band` (0 = lowest) of `bands` spanning lowHz..highHz: the
+ * peak of Kaldi's triangular filter, at mel low + (band + 1) * (high - low) / (bands + 1).
+ */
+export function melBandCentreHz(
+  band: number,
+  bands: number,
+  lowHz: number,
+  highHz: number,
+): number {
+  const low = hzToMel(lowHz);
+  return melToHz(low + ((band + 1) * (hzToMel(highHz) - low)) / (bands + 1));
+}
+
 export interface FrequencyTick {
   hz: number;
   label: string;
@@ -36,9 +50,8 @@ function hzLabel(hz: number): string {
 
 /**
  * Where round frequencies land on a plot of `bands` mel bands spanning lowHz..highHz, drawn
- * `height` px tall with the lowest band at the bottom. Band b's centre is at mel
- * low + (b + 1) * (high - low) / (bands + 1) (the centres of Kaldi's triangular filters);
- * rows are equal in band index, so the axis is linear in mel. Labels are kept at least
+ * `height` px tall with the lowest band at the bottom, each band's row at its centre
+ * frequency (melBandCentreHz, inverted here); rows are equal in band index, so the axis is linear in mel. Labels are kept at least
  * `minSpacingPx` apart and `edgePx` inside the plot, so none overlap or hang off its ends.
  */
 export function melTicks(

@@ -21,6 +21,15 @@ export function pixelToTime(px: number, pxPerSecond: number): number {
   return pxPerSecond > 0 ? px / pxPerSecond : 0;
 }
 
+/** The width in whole pixels of `frames` frames, one every `frameShiftSeconds`, on the axis. */
+export function framesWidthPx(
+  frames: number,
+  frameShiftSeconds: number,
+  pxPerSecond: number,
+): number {
+  return Math.max(0, Math.round(frames * frameShiftSeconds * pxPerSecond));
+}
+
 /** Tiles covering [0, totalWidth), all `maxWidth` wide except a shorter last one. */
 export function planTiles(totalWidth: number, maxWidth = MAX_TILE_WIDTH): Tile[] {
   const width = Math.max(0, Math.ceil(totalWidth));

@@ -6,8 +6,6 @@ import {
   drawPosteriorColumns,
   posteriorRowLayout,
   probabilityStyle,
-  rowAtY,
-  rowEdge,
   rowLabelGeometry,
   topPhonesAt,
   type PosteriorCanvas,
@@ -67,19 +65,6 @@ describe('posteriorRowLayout', () => {
   it('gives a repeated label one row per output column', () => {
     const layout = posteriorRowLayout(['x', 'iy', 'x'], [{ name: 'odd', phones: ['x'] }]);
     expect(layout.order).toEqual([0, 2, 1]);
-  });
-});
-
-describe('row geometry', () => {
-  it('splits the height into whole-pixel rows that tile it exactly', () => {
-    const edges = [0, 1, 2, 3].map((row) => rowEdge(row, 3, 100));
-    expect(edges).toEqual([0, 33, 67, 100]);
-    expect(rowAtY(0, 3, 100)).toBe(0);
-    expect(rowAtY(50, 3, 100)).toBe(1);
-    expect(rowAtY(99.9, 3, 100)).toBe(2);
-    expect(rowAtY(140, 3, 100)).toBe(2);
-    expect(rowAtY(-5, 3, 100)).toBe(0);
-    expect(rowAtY(10, 0, 100)).toBe(-1);
   });
 });
 

@@ -8,6 +8,7 @@
  * specs run without a DOM and any CanvasRenderingContext2D fits.
  */
 import type { PhoneClassGroup } from '@api/experiments';
+import { columnEdge, rowEdge } from '../plot/cell-grid';
 import { colourIndex, type Colormap } from '../plot/colormap';
 
 /** The name of the group that collects labels missing from every class. */
@@ -118,17 +119,6 @@ export function posteriorRowLayout(
   };
 }
 
-/** The pixel edge above display row `row` of `rowCount` rows on a canvas `height` tall. */
-export function rowEdge(row: number, rowCount: number, height: number): number {
-  return rowCount > 0 ? Math.round((row * height) / rowCount) : 0;
-}
-
-/** The display row under pixel `y` (clamped to the rows), or -1 when there are none. */
-export function rowAtY(y: number, rowCount: number, height: number): number {
-  if (rowCount <= 0 || height <= 0) return -1;
-  return Math.max(0, Math.min(rowCount - 1, Math.floor((y * rowCount) / height)));
-}
-
 // fillStyle strings per colour map, built once: a live posteriorgram sets tens of thousands a second.
 const styleCache = new WeakMap<Colormap, string[]>();
 
@@ -152,9 +142,9 @@ export function probabilityStyle(probability: number, colormap: Colormap): strin
 /**
  * Draws frames fromFrame .. toFrame - 1 of a row-major [frames, phones] probability matrix as
  * columns: frame f fills x0 + (f - fromFrame) * columnWidth onwards, rows in layout order over
- * `height` pixels from y = 0. Edges are rounded to whole pixels so neighbouring columns and
- * rows neither overlap nor leave seams; when columns are narrower than a pixel, each pixel
- * shows the last frame that reaches it. Frames outside the matrix are skipped.
+ * `height` pixels from y = 0. Edges are rounded to whole pixels (plot/cell-grid, which also
+ * maps a pixel back to its cell) so neighbouring columns and rows neither overlap nor leave
+ * seams; when columns are narrower than a pixel, each pixel shows the last frame that reaches it. Frames outside the matrix are skipped.
  * Returns the number of frames drawn.
  */
 export function drawPosteriorColumns(
@@ -176,8 +166,8 @@ export function drawPosteriorColumns(
   const end = Math.min(frames, toFrame);
   let drawn = 0;
   for (let frame = first; frame < end; frame++) {
-    const left = Math.round(x0 + (frame - fromFrame) * columnWidth);
-    const right = Math.round(x0 + (frame - fromFrame + 1) * columnWidth);
+    const left = columnEdge(frame - fromFrame, x0, columnWidth);
+    const right = columnEdge(frame - fromFrame + 1, x0, columnWidth);
     if (right <= left) continue;
     const base = frame * phones;
     for (let row = 0; row < rows; row++) {

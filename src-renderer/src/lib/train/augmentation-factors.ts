@@ -2,8 +2,9 @@
  * The Train form's augmentation factors (speed perturbation, frequency warp) are typed as a
  * comma-separated list ("0.9, 1.1"; empty for none). This reads such a list into the numbers the
  * config gets and what is wrong with it, with the domain's rules mirrored from AugmentationSchema
- * (src-main/domain/speech/experiment-config.ts): every factor from 0.5 to 2. A factor of 1 is
- * the original audio, which training always has: the domain skips it, so the form drops it too.
+ * (src-main/domain/experiments/config/speech-config.ts): every factor from 0.5 to 2. A factor of
+ * 1 is the original audio, which training always has: the domain skips it, so the form drops it
+ * too.
  */
 
 export const MIN_FACTOR = 0.5;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { configDiff, countDifferences, flattenConfig } from './config-diff';
 import { configFromForm, formFromConfig } from './key-settings';
+import { SAMPLE_WORDS_CONFIG } from './sample-configs';
 
 const a = {
   seed: 1,
@@ -52,8 +53,12 @@ describe('configDiff', () => {
   });
 
   it('shows augmentation factors the forms wrote, and a run without any as missing', () => {
-    const plain = configFromForm(formFromConfig(a), a);
-    const augmented = configFromForm({ ...formFromConfig(a), speeds: '0.9, 1.1', warps: '' }, a);
+    const run = SAMPLE_WORDS_CONFIG;
+    const plain = configFromForm(formFromConfig(run), run);
+    const augmented = configFromForm(
+      { ...formFromConfig(run), speeds: '0.9, 1.1', warps: '' },
+      run,
+    );
     const differing = configDiff(plain, augmented).filter((r) => r.differs);
     expect(differing).toEqual([
       { path: 'augmentation.speeds.0', a: null, b: '0.9', differs: true },

@@ -29,6 +29,18 @@ describe('experimentRows', () => {
     ]);
   });
 
+  it('gives each row the accuracy the table shows and where it comes from', () => {
+    const evaluated = {
+      ...item('tiny', 'done', 3),
+      metrics: {
+        evaluations: { test: { corpus: '/data/corpora/c', split: 'test', accuracy: 0.5 } },
+      },
+    };
+    const [row] = experimentRows([evaluated], new Set());
+    expect(row?.accuracy).toEqual({ value: 0.5, source: 'test' });
+    expect(row?.phoneErrorRate).toBeNull();
+  });
+
   it('leaves the items it was given alone', () => {
     const items = [item('live', 'incomplete', null)];
     experimentRows(items, new Set(['live']));

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { formFromConfig } from './key-settings';
+import { SAMPLE_PHONES_CONFIG } from './sample-configs';
 import { applyChange, fitToCorpus } from './form-changes';
 
 const phones = {
-  ...formFromConfig({ task: 'phones', features: { kind: 'fbank' } }),
+  ...formFromConfig(SAMPLE_PHONES_CONFIG),
   bptt: 'truncated' as const,
   peepholes: true,
   trainSplit: 'train',

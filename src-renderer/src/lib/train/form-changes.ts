@@ -3,13 +3,15 @@
  * form is fitted to a corpus. Pure, so the rules are unit-tested rather than buried in the view.
  */
 
+import { FEATURE_KINDS } from '@api/experiment-config';
 import type { FormField } from './form-validation';
-import { FEATURE_DEFAULTS, FEATURE_KINDS, type TrainForm } from './key-settings';
+import { featureDefaults, supportsTruncatedBptt, type TrainForm } from './key-settings';
 
 /**
- * The form after setting `key`: choosing the word task turns truncated BPTT off, a cell other
- * than the LSTM drops peepholes and projection, and a new feature kind starts from that kind's
- * defaults (40 log-mel bands for fbank, 23 bands x 13 coefficients with deltas for MFCC).
+ * The form after setting `key`: choosing a task without truncated BPTT (words) turns it off, a
+ * cell other than the LSTM drops peepholes and projection, and a new feature kind starts from
+ * that kind's defaults (40 log-mel bands for fbank, 23 bands x 13 coefficients with deltas for
+ * MFCC).
  */
 export function applyChange(
   form: TrainForm,
@@ -17,13 +19,13 @@ export function applyChange(
   value: string | number | boolean,
 ): TrainForm {
   const next = { ...form, [key]: value } as TrainForm;
-  if (key === 'task' && value === 'words') next.bptt = 'full';
+  if (key === 'task' && !supportsTruncatedBptt(next.task)) next.bptt = 'full';
   if (key === 'cell' && value !== 'lstm') {
     next.peepholes = false;
     next.projection = 0;
   }
   if (key === 'featureKind' && (FEATURE_KINDS as readonly unknown[]).includes(value)) {
-    Object.assign(next, FEATURE_DEFAULTS[value as TrainForm['featureKind']]);
+    Object.assign(next, featureDefaults(value as TrainForm['featureKind']));
   }
   return next;
 }

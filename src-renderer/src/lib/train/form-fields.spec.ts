@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { FORM_SECTIONS, parseFieldInput, trainingCopies, withField } from './form-fields';
 import { formFromConfig } from './key-settings';
+import { SAMPLE_WORDS_CONFIG } from './sample-configs';
 
 const fields = FORM_SECTIONS.flatMap((s) => s.fields);
-const form = formFromConfig({ task: 'words' });
+const form = formFromConfig(SAMPLE_WORDS_CONFIG);
 
 describe('FORM_SECTIONS', () => {
   it('has the four sections, every form setting once, and unique test ids', () => {

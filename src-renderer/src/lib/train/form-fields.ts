@@ -6,16 +6,17 @@
  */
 
 import {
+  BASE_CELL_CHOICES,
   BPTT_CHOICES,
-  CELL_CHOICES,
   CMVN_CHOICES,
+  EXPERIMENT_TASKS,
   FEATURE_KINDS,
+  MAX_DROPOUT,
   OPTIMIZER_CHOICES,
   POOLING_CHOICES,
   SCHEDULE_CHOICES,
-  TASKS,
-  type TrainForm,
-} from './key-settings';
+} from '@api/experiment-config';
+import { supportsTruncatedBptt, usesPooling, type TrainForm } from './key-settings';
 import type { FormField } from './form-validation';
 import { parseFactorList } from './augmentation-factors';
 
@@ -67,6 +68,8 @@ export type FieldSpec =
 export interface FormSection {
   title: string;
   fields: FieldSpec[];
+  /** The section ends with how many speakers and items each split of the run has. */
+  showsSplitSizes?: boolean;
 }
 
 function plain(values: readonly string[], labels: Record<string, string> = {}): Choice[] {
@@ -100,6 +103,7 @@ const lstmOnly = (what: string) => (form: TrainForm) =>
 export const FORM_SECTIONS: readonly FormSection[] = [
   {
     title: 'Data',
+    showsSplitSizes: true,
     fields: [
       { key: 'name', label: 'Name', testid: 'name', kind: 'text' },
       {
@@ -107,7 +111,8 @@ export const FORM_SECTIONS: readonly FormSection[] = [
         label: 'Task',
         testid: 'task',
         kind: 'select',
-        options: () => plain(TASKS, { words: 'Words (isolated)', phones: 'Phones (per frame)' }),
+        options: () =>
+          plain(EXPERIMENT_TASKS, { words: 'Words (isolated)', phones: 'Phones (per frame)' }),
       },
       {
         key: 'corpus',
@@ -216,7 +221,7 @@ export const FORM_SECTIONS: readonly FormSection[] = [
         label: 'Cell',
         testid: 'cell',
         kind: 'select',
-        options: () => plain(CELL_CHOICES, { rnn: 'Elman RNN', lstm: 'LSTM', gru: 'GRU' }),
+        options: () => plain(BASE_CELL_CHOICES, { rnn: 'Elman RNN', lstm: 'LSTM', gru: 'GRU' }),
       },
       { key: 'layers', label: 'Layers', testid: 'layers', kind: 'number', min: 1, max: 8 },
       { key: 'units', label: 'Units', testid: 'units', kind: 'number', min: 1, max: 2048 },
@@ -243,7 +248,7 @@ export const FORM_SECTIONS: readonly FormSection[] = [
         testid: 'dropout',
         kind: 'number',
         min: 0,
-        max: 0.95,
+        max: MAX_DROPOUT,
         step: 0.05,
       },
       {
@@ -253,7 +258,7 @@ export const FORM_SECTIONS: readonly FormSection[] = [
         kind: 'select',
         options: () => plain(POOLING_CHOICES),
         disabledReason: (form) =>
-          form.task === 'words' ? null : 'Phone models label every frame: nothing to pool.',
+          usesPooling(form.task) ? null : 'Phone models label every frame: nothing to pool.',
       },
     ],
   },
@@ -267,7 +272,9 @@ export const FORM_SECTIONS: readonly FormSection[] = [
         kind: 'select',
         options: () => plain(BPTT_CHOICES, { full: 'full', truncated: 'truncated' }),
         disabledReason: (form) =>
-          form.task === 'phones' ? null : 'Word models label whole utterances: full BPTT only.',
+          supportsTruncatedBptt(form.task)
+            ? null
+            : 'Word models label whole utterances: full BPTT only.',
       },
       {
         key: 'bpttWindow',
@@ -275,7 +282,7 @@ export const FORM_SECTIONS: readonly FormSection[] = [
         testid: 'bptt-window',
         kind: 'number',
         min: 1,
-        hidden: (form) => form.task !== 'phones' || form.bptt !== 'truncated',
+        hidden: (form) => !supportsTruncatedBptt(form.task) || form.bptt !== 'truncated',
       },
       {
         key: 'clipNorm',

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { formFromConfig, type TrainForm } from './key-settings';
+import { SAMPLE_WORDS_CONFIG } from './sample-configs';
 import { hasErrors, issueByField, validateForm, type CorpusFacts } from './form-validation';
 
 const corpus: CorpusFacts = { splits: ['train', 'dev', 'test'], speakers: ['a', 'b'] };
 const good: TrainForm = {
-  ...formFromConfig({ task: 'words', corpus: 'c', name: 'run' }),
+  ...formFromConfig(SAMPLE_WORDS_CONFIG),
   trainSplit: 'train',
   testSplit: 'test',
 };

@@ -5,7 +5,9 @@
  * real splits and speakers). The server still validates: its message is shown if it refuses.
  */
 
+import { MAX_DROPOUT } from '@api/experiment-config';
 import { factorListIssue, parseFactorList } from './augmentation-factors';
+import { TASK_VIEWS } from '../tasks/task-views';
 import { supportsTruncatedBptt, type TrainForm } from './key-settings';
 
 export type FormField = keyof TrainForm;
@@ -21,7 +23,7 @@ export interface FormIssue {
 export interface CorpusFacts {
   splits: readonly string[];
   speakers: readonly string[];
-  /** Whether the corpus declares phone alignments (the phones task needs them); null if unknown. */
+  /** Whether the corpus declares phone alignments (some tasks need them); null if unknown. */
   hasAlignments?: boolean | null;
 }
 
@@ -50,6 +52,7 @@ export function validateForm(form: TrainForm, corpus: CorpusFacts | null): FormI
     issues.push({ field, message, severity: 'warning' });
   };
 
+  const task = TASK_VIEWS[form.task];
   const name = form.name.trim();
   if (name === '') error('name', 'Give the experiment a name (its folder in the data folder).');
   else if (!NAME_PATTERN.test(name) || name.startsWith('.') || name.length > 200)
@@ -69,10 +72,10 @@ export function validateForm(form: TrainForm, corpus: CorpusFacts | null): FormI
     if (!known(form.testSplit)) error('testSplit', `Choose a test split (the corpus has ${list}).`);
     if (form.heldOutSpeaker !== '' && !corpus.speakers.includes(form.heldOutSpeaker))
       error('heldOutSpeaker', `The corpus has no speaker "${form.heldOutSpeaker}".`);
-    if (form.task === 'phones' && corpus.hasAlignments === false)
+    if (task.train.needsPhoneAlignments && corpus.hasAlignments === false)
       warn(
         'task',
-        'The phones task needs phone alignments (TextGrids): this corpus declares none.',
+        `The ${task.label} task needs phone alignments (TextGrids): this corpus declares none.`,
       );
   }
   if (form.heldOutSpeaker === '' && form.trainSplit !== '' && form.trainSplit === form.testSplit)
@@ -111,8 +114,8 @@ export function validateForm(form: TrainForm, corpus: CorpusFacts | null): FormI
   if (form.peepholes && form.cell !== 'lstm')
     error('peepholes', 'Peepholes are an LSTM feature: choose the LSTM cell or untick them.');
 
-  if (!(form.dropout >= 0 && form.dropout <= 0.95))
-    error('dropout', 'Dropout must be from 0 to 0.95.');
+  if (!(form.dropout >= 0 && form.dropout <= MAX_DROPOUT))
+    error('dropout', `Dropout must be from 0 to ${MAX_DROPOUT}.`);
   if (form.bptt === 'truncated') {
     if (!supportsTruncatedBptt(form.task))
       error('bptt', 'Word models label whole utterances: use full BPTT.');
@@ -139,11 +142,8 @@ export function validateForm(form: TrainForm, corpus: CorpusFacts | null): FormI
     const issue = factorListIssue(parseFactorList(form[field]));
     if (issue) issues.push({ field, ...issue });
   }
-  if (form.task === 'phones' && form.bidirectional)
-    warn(
-      'bidirectional',
-      'A bidirectional phone model needs the whole utterance: it cannot run live.',
-    );
+  if (form.bidirectional && task.train.bidirectionalWarning)
+    warn('bidirectional', task.train.bidirectionalWarning);
   return issues;
 }
 

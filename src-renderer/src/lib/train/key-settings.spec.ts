@@ -1,5 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { configFromForm, engineCell, formFromConfig } from './key-settings';
+import {
+  BASE_CELL_CHOICES,
+  BPTT_CHOICES,
+  CMVN_CHOICES,
+  DEFAULT_CMVN,
+  DEFAULT_POOLING,
+  DEFAULT_SEED,
+  EXPERIMENT_TASKS,
+  ExperimentConfigSchema,
+  FEATURE_KINDS,
+  OPTIMIZER_CHOICES,
+  parseExperimentConfig,
+  POOLING_CHOICES,
+  SCHEDULE_CHOICES,
+} from '@api/experiment-config';
+import {
+  configFromForm,
+  engineCell,
+  featureDefaults,
+  formFromConfig,
+  supportsTruncatedBptt,
+  truncatedBpttProbe,
+  type TrainForm,
+} from './key-settings';
 
 const digits = {
   name: 'digits-small-lstm',
@@ -259,5 +282,81 @@ describe('configFromForm', () => {
     expect(features).not.toHaveProperty('melBands');
     expect(features).not.toHaveProperty('numCeps');
     expect(features.kind).toBe('spectrogram');
+  });
+});
+
+describe('the form and the config schema', () => {
+  /** Writes the form with one setting changed, checks the schema accepts it, and reads it back. */
+  function roundTrip(patch: Partial<TrainForm>, base: Record<string, unknown> = digits): TrainForm {
+    const config = configFromForm({ ...formFromConfig(base), ...patch }, base);
+    const checked = ExperimentConfigSchema.safeParse(config);
+    expect(checked.success, JSON.stringify(checked.error?.issues)).toBe(true);
+    return formFromConfig(config);
+  }
+
+  it("offers the schema's own choices: every one the form writes is accepted and read back", () => {
+    for (const featureKind of FEATURE_KINDS)
+      expect(roundTrip({ featureKind, ...featureDefaults(featureKind) }).featureKind).toBe(
+        featureKind,
+      );
+    for (const cmvn of CMVN_CHOICES) expect(roundTrip({ cmvn }).cmvn).toBe(cmvn);
+    for (const cell of BASE_CELL_CHOICES) expect(roundTrip({ cell }).cell).toBe(cell);
+    for (const pooling of POOLING_CHOICES) expect(roundTrip({ pooling }).pooling).toBe(pooling);
+    for (const optimizer of OPTIMIZER_CHOICES)
+      expect(roundTrip({ optimizer }).optimizer).toBe(optimizer);
+    for (const schedule of SCHEDULE_CHOICES)
+      expect(roundTrip({ schedule }).schedule).toBe(schedule);
+    for (const bptt of BPTT_CHOICES) expect(roundTrip({ bptt }, phones).bptt).toBe(bptt);
+  });
+
+  it('writes a config the schema accepts for every task', () => {
+    for (const task of EXPERIMENT_TASKS) {
+      const bptt = supportsTruncatedBptt(task) ? 'truncated' : 'full';
+      expect(roundTrip({ task, bptt }, phones)).toMatchObject({ task, bptt });
+      expect(roundTrip({ task }, digits).task).toBe(task);
+    }
+  });
+
+  it('takes from the schema which tasks may truncate BPTT', () => {
+    expect(EXPERIMENT_TASKS.filter(supportsTruncatedBptt)).toEqual(['phones']);
+    for (const task of EXPERIMENT_TASKS) {
+      // The probe fails only on its BPTT, if at all: with full BPTT every task accepts it.
+      const probe = truncatedBpttProbe(task);
+      const full = {
+        ...probe,
+        training: { ...(probe.training as object), bptt: { kind: 'full' } },
+      };
+      expect(ExperimentConfigSchema.safeParse(full).success).toBe(true);
+      // And on a real config, not only the probe.
+      const truncated = {
+        ...phones,
+        task,
+        training: { ...phones.training, bptt: { kind: 'truncated', window: 20 } },
+      };
+      expect(ExperimentConfigSchema.safeParse(truncated).success).toBe(supportsTruncatedBptt(task));
+    }
+  });
+
+  it("fills what a config leaves out with the schema's defaults, and refuses what it refuses", () => {
+    const { seed: _seed, ...unseeded } = digits;
+    const bare = {
+      ...unseeded,
+      features: { kind: 'fbank' },
+      model: { layers: [{ cell: 'gru', units: 4 }] },
+    };
+    expect(formFromConfig(bare)).toMatchObject({
+      cmvn: DEFAULT_CMVN,
+      pooling: DEFAULT_POOLING,
+      dropout: 0,
+      seed: DEFAULT_SEED,
+      ...featureDefaults('fbank'),
+    });
+    expect(parseExperimentConfig(bare).seed).toBe(DEFAULT_SEED);
+    expect(() => formFromConfig({ ...digits, features: { kind: 'mel' } })).toThrow(
+      /invalid at features\.kind/,
+    );
+    expect(() =>
+      formFromConfig({ ...digits, training: { ...digits.training, epochs: 0 } }),
+    ).toThrow(/invalid at training\.epochs/);
   });
 });

@@ -1,34 +1,43 @@
 /**
  * The Train view's form: every setting it edits, read from an experiment config (a preset, or a
- * past run) and written back into one. The config stays plain JSON here: the renderer bundle
- * carries no domain code, and the job validates it with the domain's zod schema
- * (src-main/domain/speech/experiment-config.ts). Keys the form does not edit (bucketing, the
- * plateau floor, reject threshold, extra feature settings) are carried over from the config the
- * form started from; augmentation is the form's (typed factor lists, absent when both are empty).
+ * past run) and written back into one. Choice lists, defaults and rules come from the config's
+ * own schema (@api/experiment-config); the config the form writes stays plain JSON, and the job
+ * validates it with that schema. Keys the form does not edit (bucketing, the plateau floor,
+ * reject threshold, extra feature settings) are carried over from the config the form started
+ * from; augmentation is the form's (typed factor lists, absent when both are empty).
  *
  * Every layer gets the same cell, units, projection and direction: the presets stack identical
  * layers, and a per-layer editor would cost more screen than it is worth here.
  */
 
+import {
+  BASE_CELL_CHOICES,
+  DEFAULT_BPTT_WINDOW,
+  DEFAULT_NUM_CEPS,
+  DEFAULT_SCHEDULE_EPOCHS,
+  DEFAULT_SCHEDULE_FACTOR,
+  EXPERIMENT_TASKS,
+  ExperimentConfigSchema,
+  FEATURE_KIND_DEFAULTS,
+  FEATURE_KINDS,
+  OPTIMIZER_CHOICES,
+  parseExperimentConfig,
+  type BaseCellChoice,
+  type BpttChoice,
+  type CELL_KINDS,
+  type Cmvn,
+  type ExperimentTaskName,
+  type FeatureKind,
+  type OptimizerChoice,
+  type Pooling,
+  type ScheduleChoice,
+} from '@api/experiment-config';
+import { TASK_VIEWS } from '../tasks/task-views';
 import { formatFactorList, parseFactorList } from './augmentation-factors';
 
-export const TASKS = ['words', 'phones'] as const;
-export type Task = (typeof TASKS)[number];
-export const FEATURE_KINDS = ['spectrogram', 'fbank', 'mfcc'] as const;
-export type FeatureKind = (typeof FEATURE_KINDS)[number];
-export const CMVN_CHOICES = ['utterance', 'speaker', 'none'] as const;
-export type Cmvn = (typeof CMVN_CHOICES)[number];
-/** The base recurrent cell; peepholes and a projection turn an LSTM into the engine's `peephole` or `lstmp`. */
-export const CELL_CHOICES = ['rnn', 'lstm', 'gru'] as const;
-export type CellChoice = (typeof CELL_CHOICES)[number];
-export const POOLING_CHOICES = ['mean', 'max', 'last'] as const;
-export type Pooling = (typeof POOLING_CHOICES)[number];
-export const OPTIMIZER_CHOICES = ['adam', 'rmsprop', 'sgd'] as const;
-export type OptimizerChoice = (typeof OPTIMIZER_CHOICES)[number];
-export const BPTT_CHOICES = ['full', 'truncated'] as const;
-export const SCHEDULE_CHOICES = ['constant', 'exponential', 'step', 'plateau'] as const;
-export type ScheduleChoice = (typeof SCHEDULE_CHOICES)[number];
-export type BpttChoice = (typeof BPTT_CHOICES)[number];
+/** The tasks the form offers: every task of the config union is a speech task today. */
+export type Task = ExperimentTaskName;
+type CellKind = (typeof CELL_KINDS)[number];
 
 export interface TrainForm {
   name: string;
@@ -51,7 +60,7 @@ export interface TrainForm {
   useEnergy: boolean;
   cmvn: Cmvn;
 
-  cell: CellChoice;
+  cell: BaseCellChoice;
   layers: number;
   units: number;
   /** LSTMP recurrent projection size; 0 for none. */
@@ -88,18 +97,12 @@ export interface TrainForm {
 
 type Json = Record<string, unknown>;
 
-/**
- * Per-kind feature defaults, mirrored from KIND_DEFAULTS in src-main/domain/audio/feature-config.ts
- * (the renderer cannot import domain code): what a config without these keys gets.
- */
-export const FEATURE_DEFAULTS: Record<
-  FeatureKind,
-  { melBands: number; numCeps: number; deltaOrder: number; useEnergy: boolean }
-> = {
-  spectrogram: { melBands: 40, numCeps: 13, deltaOrder: 0, useEnergy: false },
-  fbank: { melBands: 40, numCeps: 13, deltaOrder: 0, useEnergy: false },
-  mfcc: { melBands: 23, numCeps: 13, deltaOrder: 2, useEnergy: true },
-};
+/** The feature settings a kind starts from: what a config without these keys gets. */
+export function featureDefaults(
+  kind: FeatureKind,
+): Pick<TrainForm, 'melBands' | 'numCeps' | 'deltaOrder' | 'useEnergy'> {
+  return { ...FEATURE_KIND_DEFAULTS[kind], numCeps: DEFAULT_NUM_CEPS };
+}
 
 /** The feature keys the form owns; the rest of a config's `features` passes through. */
 const FORM_FEATURE_KEYS = ['kind', 'cmvn', 'melBands', 'numCeps', 'deltaOrder', 'useEnergy'];
@@ -114,86 +117,119 @@ function numberAt(value: unknown, fallback: number): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
 }
 
-function choiceAt<T extends string>(choices: readonly T[], value: unknown, fallback: T): T {
-  return (choices as readonly unknown[]).includes(value) ? (value as T) : fallback;
+function firstString(value: readonly string[] | undefined): string {
+  return value?.[0] ?? '';
 }
 
-function firstString(value: unknown): string {
-  return Array.isArray(value) && typeof value[0] === 'string' ? value[0] : '';
-}
-
-/** The form for a config (a preset or a past run's config.json). */
-export function formFromConfig(config: Readonly<Json>): TrainForm {
-  const data = objectAt(config.data);
-  const train = objectAt(data.train);
-  const dev = objectAt(data.dev);
-  const test = objectAt(data.test);
-  const features = objectAt(config.features);
-  const featureKind = choiceAt(FEATURE_KINDS, features.kind, 'mfcc');
-  const featureDefaults = FEATURE_DEFAULTS[featureKind];
-  const model = objectAt(config.model);
-  const layers = Array.isArray(model.layers) ? model.layers.map(objectAt) : [];
-  const first = layers[0] ?? {};
-  const training = objectAt(config.training);
-  const optimizer = objectAt(training.optimizer);
-  const bptt = objectAt(training.bptt);
-  const schedule = objectAt(training.schedule);
-  const augmentation = objectAt(config.augmentation);
-  const engineCell = typeof first.cell === 'string' ? first.cell : 'lstm';
-  const cell: CellChoice =
-    engineCell === 'peephole' || engineCell === 'lstmp'
-      ? 'lstm'
-      : choiceAt(CELL_CHOICES, engineCell, 'lstm');
+/**
+ * The form for a config (a preset or a past run's config.json). The config is read through its
+ * schema, so what it leaves out gets the schema's defaults; a config the schema refuses throws
+ * its UnfoldError (BAD_EXPERIMENT_CONFIG), naming the first bad field.
+ */
+export function formFromConfig(input: Readonly<Json>): TrainForm {
+  const config = parseExperimentConfig(input);
+  const { data, features, model, training } = config;
+  const featureKind = features.kind;
+  const kindDefaults = featureDefaults(featureKind);
+  // The schema asks for at least one layer.
+  const first = model.layers[0]!;
+  const engine = first.cell;
+  const cell: BaseCellChoice = engine === 'peephole' || engine === 'lstmp' ? 'lstm' : engine;
+  const { schedule, bptt } = training;
   return {
-    name: typeof config.name === 'string' ? config.name : 'experiment',
-    task: choiceAt(TASKS, config.task, 'words'),
-    corpus: typeof config.corpus === 'string' ? config.corpus : '',
-    trainSplit: firstString(train.splits),
-    devSplit: firstString(dev.splits),
-    testSplit: firstString(test.splits),
-    heldOutSpeaker: firstString(test.speakers),
+    name: config.name,
+    task: config.task,
+    corpus: config.corpus,
+    trainSplit: firstString(data.train.splits),
+    devSplit: firstString(data.dev?.splits),
+    testSplit: firstString(data.test.splits),
+    heldOutSpeaker: firstString(data.test.speakers),
     featureKind,
-    melBands: numberAt(features.melBands, featureDefaults.melBands),
-    numCeps: numberAt(features.numCeps, featureDefaults.numCeps),
-    deltaOrder: numberAt(features.deltaOrder, featureDefaults.deltaOrder),
+    melBands: numberAt(features.melBands, kindDefaults.melBands),
+    numCeps: numberAt(features.numCeps, kindDefaults.numCeps),
+    deltaOrder: numberAt(features.deltaOrder, kindDefaults.deltaOrder),
     useEnergy:
-      typeof features.useEnergy === 'boolean' ? features.useEnergy : featureDefaults.useEnergy,
-    cmvn: choiceAt(CMVN_CHOICES, features.cmvn, 'utterance'),
+      typeof features.useEnergy === 'boolean' ? features.useEnergy : kindDefaults.useEnergy,
+    cmvn: features.cmvn,
     cell,
-    layers: Math.max(1, layers.length),
-    units: numberAt(first.units, 64),
-    projection: engineCell === 'lstmp' ? numberAt(first.projection, 0) : 0,
-    peepholes: engineCell === 'peephole',
+    layers: model.layers.length,
+    units: first.units,
+    projection: engine === 'lstmp' ? (first.projection ?? 0) : 0,
+    peepholes: engine === 'peephole',
     bidirectional: first.bidirectional !== undefined,
-    dropout: numberAt(model.dropout, 0),
-    pooling: choiceAt(POOLING_CHOICES, model.pooling, 'mean'),
-    bptt: bptt.kind === 'truncated' ? 'truncated' : 'full',
-    bpttWindow: numberAt(bptt.window, 100),
-    clipNorm: numberAt(training.clipNorm, 0),
-    optimizer: choiceAt(OPTIMIZER_CHOICES, optimizer.kind, 'adam'),
-    learningRate: numberAt(optimizer.learningRate, 0.001),
-    schedule: choiceAt(SCHEDULE_CHOICES, schedule.kind, 'constant'),
-    scheduleFactor: numberAt(schedule.decayPerEpoch ?? schedule.factor, 0.5),
-    scheduleEpochs: numberAt(schedule.everyEpochs ?? schedule.patience, 2),
-    epochs: numberAt(training.epochs, 10),
-    batchSize: numberAt(training.batchSize, 16),
-    seed: numberAt(config.seed, 1),
-    patience: numberAt(training.earlyStoppingPatience, 0),
-    speeds: formatFactorList(augmentation.speeds),
-    warps: formatFactorList(augmentation.warps),
+    dropout: model.dropout,
+    pooling: model.pooling,
+    // No bptt is full BPTT, no schedule a constant rate (what the engine does without them).
+    bptt: bptt?.kind ?? 'full',
+    bpttWindow: bptt?.kind === 'truncated' ? bptt.window : DEFAULT_BPTT_WINDOW,
+    clipNorm: training.clipNorm ?? 0,
+    optimizer: training.optimizer.kind,
+    learningRate: training.optimizer.learningRate,
+    schedule: schedule?.kind ?? 'constant',
+    scheduleFactor:
+      schedule?.kind === 'exponential'
+        ? schedule.decayPerEpoch
+        : schedule?.kind === 'step' || schedule?.kind === 'plateau'
+          ? schedule.factor
+          : DEFAULT_SCHEDULE_FACTOR,
+    scheduleEpochs:
+      schedule?.kind === 'step'
+        ? schedule.everyEpochs
+        : schedule?.kind === 'plateau'
+          ? schedule.patience
+          : DEFAULT_SCHEDULE_EPOCHS,
+    epochs: training.epochs,
+    batchSize: training.batchSize,
+    seed: config.seed,
+    patience: training.earlyStoppingPatience ?? 0,
+    speeds: formatFactorList(config.augmentation?.speeds),
+    warps: formatFactorList(config.augmentation?.warps),
   };
 }
 
 /** The engine's cell kind for the form's cell, peepholes and projection. */
-export function engineCell(form: Pick<TrainForm, 'cell' | 'peepholes' | 'projection'>): string {
+export function engineCell(form: Pick<TrainForm, 'cell' | 'peepholes' | 'projection'>): CellKind {
   if (form.cell !== 'lstm') return form.cell;
   if (form.projection > 0) return 'lstmp';
   return form.peepholes ? 'peephole' : 'lstm';
 }
 
-/** Whether the task takes a truncated BPTT window (word models label whole utterances). */
+/**
+ * The smallest config of a task that uses truncated BPTT: whether the task's schema accepts it
+ * is the rule (word models label whole utterances), asked of the schema rather than restated.
+ * Every other field is valid for every task (key-settings.spec.ts checks it with full BPTT).
+ */
+export function truncatedBpttProbe(task: Task): Json {
+  return {
+    name: 'probe',
+    task,
+    corpus: 'probe',
+    data: { train: { splits: ['train'] }, test: { splits: ['test'] } },
+    features: { kind: FEATURE_KINDS[0] },
+    model: { layers: [{ cell: BASE_CELL_CHOICES[0], units: 1 }] },
+    training: {
+      epochs: 1,
+      batchSize: 1,
+      optimizer: { kind: OPTIMIZER_CHOICES[0], learningRate: 1 },
+      bptt: { kind: 'truncated', window: DEFAULT_BPTT_WINDOW },
+    },
+  };
+}
+
+const TRUNCATED_BPTT_TASKS: ReadonlySet<Task> = new Set(
+  EXPERIMENT_TASKS.filter(
+    (task) => ExperimentConfigSchema.safeParse(truncatedBpttProbe(task)).success,
+  ),
+);
+
+/** Whether the task takes a truncated BPTT window (its schema says: word models do not). */
 export function supportsTruncatedBptt(task: Task): boolean {
-  return task === 'phones';
+  return TRUNCATED_BPTT_TASKS.has(task);
+}
+
+/** Whether the task's model pools its frames into one vector (its task view says). */
+export function usesPooling(task: Task): boolean {
+  return TASK_VIEWS[task].train.usesPooling;
 }
 
 function dataSelections(form: TrainForm): Json {
@@ -287,7 +323,7 @@ function augmentationOf(form: TrainForm): Json | null {
 
 /** The config the form describes, with `base`'s other keys carried over. */
 export function configFromForm(form: TrainForm, base: Readonly<Json> = {}): Json {
-  // Pooling only applies to word models (phone models output one label per frame).
+  // Pooling is written only for a task that pools (usesPooling).
   const { pooling: _pooling, ...model } = objectAt(base.model);
   const { augmentation: _augmentation, ...carried } = base;
   const augmentation = augmentationOf(form);
@@ -306,7 +342,7 @@ export function configFromForm(form: TrainForm, base: Readonly<Json> = {}): Json
       ...model,
       layers: Array.from({ length: form.layers }, () => ({ ...layer })),
       dropout: form.dropout,
-      ...(form.task === 'words' ? { pooling: form.pooling } : {}),
+      ...(usesPooling(form.task) ? { pooling: form.pooling } : {}),
     },
     training: trainingOf(form, objectAt(base.training)),
     ...(augmentation ? { augmentation } : {}),

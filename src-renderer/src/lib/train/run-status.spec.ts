@@ -4,7 +4,7 @@ import { activeTrainingExperiments, runStatus, trainedExperiment } from './run-s
 
 type JobFacts = Pick<JobInfo, 'kind' | 'subject' | 'state'>;
 const train = (name: string, state: JobInfo['state']): JobFacts => ({
-  kind: 'speech-train',
+  kind: 'experiment-train',
   subject: { kind: 'experiment', name },
   state,
 });
@@ -20,7 +20,10 @@ describe('trainedExperiment', () => {
       } as JobFacts),
     ).toBe('x');
     expect(
-      trainedExperiment({ kind: 'speech-evaluate', subject: { kind: 'experiment', name: 'x' } }),
+      trainedExperiment({
+        kind: 'experiment-evaluate',
+        subject: { kind: 'experiment', name: 'x' },
+      }),
     ).toBeNull();
     expect(trainedExperiment({ kind: 'selftest', subject: null })).toBeNull();
   });
@@ -33,7 +36,7 @@ describe('activeTrainingExperiments', () => {
       train('b', 'queued'),
       train('c', 'cancelled'),
       train('d', 'succeeded'),
-      { kind: 'speech-evaluate', subject: { kind: 'experiment', name: 'e' }, state: 'running' },
+      { kind: 'experiment-evaluate', subject: { kind: 'experiment', name: 'e' }, state: 'running' },
       { kind: 'corpus-validate', subject: { kind: 'corpus', name: 'f' }, state: 'running' },
     ];
     expect([...activeTrainingExperiments(jobs)].sort()).toEqual(['a', 'b']);

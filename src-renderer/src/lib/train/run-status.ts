@@ -17,9 +17,9 @@ export const RUN_STATUS_LABELS: Record<RunStatus, string> = {
   incomplete: 'incomplete',
 };
 
-/** The experiment a speech-train job trains (its subject), null for any other job. */
+/** The experiment an experiment-train job trains (its subject), null for any other job. */
 export function trainedExperiment(job: Pick<JobInfo, 'kind' | 'subject'>): string | null {
-  return job.kind === 'speech-train' && job.subject?.kind === 'experiment'
+  return job.kind === 'experiment-train' && job.subject?.kind === 'experiment'
     ? job.subject.name
     : null;
 }

@@ -38,7 +38,7 @@ async function logLines(): Promise<{ type: string; epoch?: number }[]> {
 
 describe.skipIf(!canSynthesise)('speech training as a job', () => {
   beforeAll(async () => {
-    base = await mkdtemp(join(tmpdir(), 'unfold-speech-jobs-'));
+    base = await mkdtemp(join(tmpdir(), 'unfold-experiment-jobs-'));
     dataDir = join(base, 'data');
     await synthesiseTinyWords(dataDir, { stretches: [1] });
     runner = createJobRunner({ dataDir, spawnWorker: () => forkWorker(worker) });
@@ -49,7 +49,7 @@ describe.skipIf(!canSynthesise)('speech training as a job', () => {
   });
 
   it('is cancelled after a checkpoint, resumes from it, finishes and is evaluated', async () => {
-    const first = runner.start({ kind: 'speech-train', params: { config, resume: false } });
+    const first = runner.start({ kind: 'experiment-train', params: { config, resume: false } });
     // Cancel once two epochs (and so their checkpoints) are on disk.
     await expect
       .poll(async () => (await logLines()).filter((line) => line.type === 'epoch').length, {
@@ -69,7 +69,7 @@ describe.skipIf(!canSynthesise)('speech training as a job', () => {
       training: { ...config.training, epochs: epochsBefore.length + 2 },
     };
     const second = runner.start({
-      kind: 'speech-train',
+      kind: 'experiment-train',
       params: { config: shortened, resume: true },
     });
     const resumed: JobInfo = await runner.whenEnded(second.id);
@@ -88,7 +88,7 @@ describe.skipIf(!canSynthesise)('speech training as a job', () => {
     expect(result.testMetric).toBeGreaterThanOrEqual(0);
 
     const evaluation = runner.start({
-      kind: 'speech-evaluate',
+      kind: 'experiment-evaluate',
       params: { experiment: 'job-words', split: 'test' },
     });
     const evaluated = await runner.whenEnded(evaluation.id);
@@ -98,7 +98,7 @@ describe.skipIf(!canSynthesise)('speech training as a job', () => {
 
   it('fails a job whose config is invalid, naming the field', async () => {
     const job = runner.start({
-      kind: 'speech-train',
+      kind: 'experiment-train',
       params: { config: { name: 'bad', task: 'dance', corpus: 'words' }, resume: false },
     });
     const ended = await runner.whenEnded(job.id);

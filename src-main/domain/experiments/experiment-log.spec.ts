@@ -8,7 +8,7 @@ import {
   readLogTail,
   readRunSummary,
   runSummary,
-} from './experiment-run-summary';
+} from './experiment-log';
 
 let dir: string;
 let logPath: string;

@@ -1,11 +1,86 @@
 /**
- * An experiment's run status and epochs for the experiments list, from the end of its
- * log.jsonl and its metrics.json. The list is reloaded often and a long run's log grows with
- * every epoch and evaluation, so only the tail of the log is read, never the whole file.
+ * log.jsonl: one line per run start, resume and end, epoch and evaluation. Written whole and
+ * atomically for every line; read whole for an experiment's page, and only its tail for the
+ * experiments list (reloaded often, while a long run's log grows with every epoch).
  */
 
-import { open } from 'node:fs/promises';
-import type { ExperimentLogEntry, ExperimentRunStatus } from '../../api/experiments';
+import { open, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomically } from '../fs/atomic-write';
+import { EXPERIMENT_FILES } from './experiment-folder';
+import type { ExperimentLogEntry, ExperimentRunStatus } from './run-status';
+
+/** One line of log.jsonl as written. */
+export type ExperimentLogLine =
+  | ({ type: 'epoch'; time: string } & Record<string, number | string | null>)
+  | ({ type: 'evaluation'; time: string; split: string } & Record<string, unknown>)
+  | ({ type: 'start' | 'resume' | 'end'; time: string } & Record<string, unknown>);
+
+/**
+ * log.jsonl, rewritten whole and atomically for every new line (it is small: one line per
+ * epoch and evaluation), so a reader never sees half a line.
+ */
+export class ExperimentLog {
+  private lines: string[] = [];
+  private constructor(private readonly path: string) {}
+
+  /**
+   * Opens the log: empty for a fresh run, else with its lines, less the epoch lines of the
+   * interrupted run beyond `epochsAfter` (logged before a checkpoint that was never committed).
+   */
+  static async open(
+    dir: string,
+    fresh: boolean,
+    { epochsAfter = null }: { epochsAfter?: number | null } = {},
+  ): Promise<ExperimentLog> {
+    const log = new ExperimentLog(join(dir, EXPERIMENT_FILES.log));
+    if (!fresh) {
+      const text = await readFile(log.path, 'utf8').catch(() => '');
+      log.lines = text.split('\n').filter((l) => l.trim() !== '');
+      if (epochsAfter !== null) log.dropEpochsAfter(epochsAfter);
+    }
+    return log;
+  }
+
+  /** Drops the epoch lines after the last start or resume whose epoch is beyond `epoch`. */
+  private dropEpochsAfter(epoch: number): void {
+    let runStart = 0;
+    const parsed = this.lines.map((line) => {
+      try {
+        return JSON.parse(line) as { type?: unknown; epoch?: unknown };
+      } catch {
+        return {};
+      }
+    });
+    parsed.forEach((p, i) => {
+      if (p.type === 'start' || p.type === 'resume') runStart = i;
+    });
+    this.lines = this.lines.filter((_, i) => {
+      const p = parsed[i] ?? {};
+      return !(
+        i >= runStart &&
+        p.type === 'epoch' &&
+        typeof p.epoch === 'number' &&
+        p.epoch > epoch
+      );
+    });
+  }
+
+  async append(line: ExperimentLogLine): Promise<void> {
+    this.lines.push(JSON.stringify(line));
+    await writeFileAtomically(this.path, this.lines.join('\n') + '\n');
+  }
+}
+
+/** Every parseable line of an experiment's log. */
+export async function readExperimentLog(dir: string): Promise<ExperimentLogEntry[]> {
+  return parseLogLines(await readFile(join(dir, EXPERIMENT_FILES.log), 'utf8').catch(() => ''));
+}
+
+/** Where an experiment's log is, for readRunSummary. */
+export function experimentLogFile(dir: string): string {
+  return join(dir, EXPERIMENT_FILES.log);
+}
 
 /**
  * How much of the end of log.jsonl the list reads: some fifty epoch lines (~300 bytes each).

@@ -1,0 +1,6 @@
+/** The tasks Unfold offers: every command, job and view that trains or evaluates uses this registry. */
+import { taskRegistry } from './experiments/experiment-task';
+import { phonesTask } from './speech/phones-task';
+import { wordsTask } from './speech/words-task';
+
+export const EXPERIMENT_TASK_REGISTRY = taskRegistry([wordsTask, phonesTask]);

@@ -1,0 +1,5 @@
+/** The experiment config's schemas, defaults and choice lists (no Node import: the renderer reads them too). */
+export * from './common-config';
+export * from './model-choices';
+export * from './speech-config';
+export * from './experiment-config';

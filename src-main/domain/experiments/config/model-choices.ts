@@ -1,0 +1,41 @@
+/**
+ * The recurrent stack an experiment's model is built from, as a config names it. No Node import.
+ */
+import { z } from 'zod';
+import { CELL_KINDS } from '../../rnn/cell-kinds';
+import { LayerConfigSchema } from '../../rnn/model-config';
+
+export { CELL_KINDS };
+
+/**
+ * The base recurrent cell a form offers; peepholes and a projection turn an LSTM into the
+ * engine's `peephole` or `lstmp` (CELL_KINDS).
+ */
+export const BASE_CELL_CHOICES = ['rnn', 'lstm', 'gru'] as const;
+export type BaseCellChoice = (typeof BASE_CELL_CHOICES)[number];
+
+/** How an encoder's per-step outputs become one vector (sequence classification). */
+export const POOLING_CHOICES = ['mean', 'max', 'last'] as const;
+export type Pooling = (typeof POOLING_CHOICES)[number];
+export const DEFAULT_POOLING: Pooling = 'mean';
+
+export const MAX_DROPOUT = 0.95;
+
+/** The recurrent layers, dropout and residual connections of a model; `pooling` where it applies. */
+export const RecurrentStackSchema = z.object({
+  layers: z.array(LayerConfigSchema).min(1),
+  dropout: z.number().min(0).max(MAX_DROPOUT).default(0),
+  pooling: z.enum(POOLING_CHOICES).default(DEFAULT_POOLING),
+  residual: z.boolean().default(false),
+});
+
+/** How a bidirectional layer combines its two directions (the layer schema's own list). */
+export const BIDIRECTIONAL_MERGES = LayerConfigSchema.shape.bidirectional.unwrap().options;
+export type BidirectionalMerge = (typeof BIDIRECTIONAL_MERGES)[number];
+/** What a layer made bidirectional without saying how gets: both directions side by side. */
+export const DEFAULT_BIDIRECTIONAL_MERGE: BidirectionalMerge = 'concat';
+
+/** An LSTMP layer's recurrent projection when none is given: half its cells (at least 1). */
+export function defaultProjection(units: number): number {
+  return Math.max(1, Math.floor(units / 2));
+}

@@ -1,0 +1,265 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CliOutput } from '../support/in-process-cli';
+import { runInProcessCli } from '../support/in-process-cli';
+import { registerSpeechCommands } from '../../src-main/cli/commands/speech';
+import { hasProgram } from '../../src-main/domain/corpus/synth/programs';
+import { CELL_KINDS, EXPERIMENT_TASKS } from '../../src-main/domain/experiments/config/index';
+import type { PhoneEvaluation } from '../../src-main/domain/speech';
+import { presetConfig } from '../../src-main/domain/speech/presets';
+import { evaluateExperiment } from '../support/builtin-experiments';
+import { synthesiseTinyWords } from '../support/tiny-corpora';
+import { tinyPhonesConfig } from '../support/tiny-experiments';
+import { importTonesCorpus } from '../support/tones-corpus';
+
+// `unfold train` and `unfold eval` through the experiments module: tasks and choice lists come
+// from the config module, and an evaluation on another corpus is kept beside the experiment's
+// own instead of replacing it.
+
+const canSynthesise = await hasProgram('espeak-ng');
+
+let root = '';
+let dataDir = '';
+
+/** Runs `unfold train|eval|recognize ...` in this process against the test's data folder. */
+function runCli(args: string[]): Promise<CliOutput> {
+  return runInProcessCli(registerSpeechCommands, [...args, '--data', dataDir]);
+}
+
+interface Metrics {
+  evaluations: Record<
+    string,
+    { corpus: string; split: string; utterances: number; accuracy: number } | undefined
+  >;
+}
+
+async function metricsOf(dir: string): Promise<Metrics> {
+  return JSON.parse(await readFile(join(dir, 'metrics.json'), 'utf8')) as Metrics;
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'unfold-cli-train-eval-'));
+  dataDir = join(root, 'data');
+});
+
+afterAll(async () => {
+  if (root) await rm(root, { recursive: true, force: true });
+});
+
+describe('unfold train: the tasks and choices of the config module', () => {
+  it('refuses a task that is not one of the tasks, naming them, before writing anything', async () => {
+    const text = await runCli(['train', '--task', 'pos', '--corpus', 'words', '--out', 'pos']);
+    expect(text.exitCode).toBe(1);
+    expect(EXPERIMENT_TASKS).toEqual(expect.arrayContaining(['words', 'phones']));
+    expect(text.stderr).toContain(
+      `error [BAD_ARGUMENT]: --task must be one of ${EXPERIMENT_TASKS.join(', ')} (got pos).`,
+    );
+    const json = await runCli([
+      'train',
+      '--task',
+      'pos',
+      '--corpus',
+      'words',
+      '--out',
+      'pos',
+      '--json',
+    ]);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      error: { code: 'BAD_ARGUMENT', message: expect.stringContaining('words, phones') },
+    });
+    expect(existsSync(join(dataDir, 'experiments', 'pos'))).toBe(false);
+  });
+
+  it("refuses a cell outside the config module's list, naming the list", async () => {
+    const run = await runCli([
+      'train',
+      '--task',
+      'words',
+      '--corpus',
+      'w',
+      '--out',
+      'x',
+      '--cell',
+      'tcn',
+    ]);
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain(`--cell must be one of ${CELL_KINDS.join(', ')} (got tcn).`);
+  });
+});
+
+describe.skipIf(!canSynthesise)('unfold train and eval on two corpora (espeak-ng voices)', () => {
+  const exp = (): string => join(dataDir, 'experiments', 'exp');
+
+  beforeAll(async () => {
+    await synthesiseTinyWords(dataDir);
+    await synthesiseTinyWords(dataDir, { name: 'other', pitchCents: [100] });
+  });
+
+  it('trains the preset with the flags laid over it', async () => {
+    const run = await runCli([
+      'train',
+      '--task',
+      'words',
+      '--corpus',
+      'words',
+      '--out',
+      'exp',
+      '--epochs',
+      '2',
+      '--units',
+      '8',
+      '--features',
+      'fbank',
+      '--cmvn',
+      'none',
+      '--optimizer',
+      'rmsprop',
+      '--json',
+    ]);
+    expect(run.exitCode, run.stdout).toBe(0);
+    const printed = JSON.parse(run.stdout) as {
+      dir: string;
+      evaluation: { task: string; accuracy: number; utterances: number };
+    };
+    expect(printed.dir).toBe(exp());
+    expect(printed.evaluation.task).toBe('words');
+    const config = JSON.parse(await readFile(join(exp(), 'config.json'), 'utf8')) as {
+      features: unknown;
+      model: { layers: unknown };
+      training: { epochs: number; optimizer: unknown };
+    };
+    const preset = presetConfig('small-words-lstm', 'words', 'exp');
+    expect(config.features).toEqual({ kind: 'fbank', cmvn: 'none' });
+    // Every layer of the preset keeps its direction; the optimizer keeps the preset's rate.
+    expect(config.model.layers).toEqual(
+      preset.model.layers.map((layer) => ({ ...layer, units: 8 })),
+    );
+    expect(config.training.epochs).toBe(2);
+    expect(config.training.optimizer).toEqual({
+      kind: 'rmsprop',
+      learningRate: preset.training.optimizer.learningRate,
+    });
+  });
+
+  it("eval on another corpus and split says so and keeps the experiment's own evaluation", async () => {
+    const before = await metricsOf(exp());
+    const ownPredictions = await readFile(join(exp(), 'eval', 'test', 'predictions.json'), 'utf8');
+    expect(before.evaluations.test).toBeDefined();
+
+    const text = await runCli(['eval', 'exp', '--corpus', 'other', '--split', 'train']);
+    expect(text.exitCode, text.stderr).toBe(0);
+    const lines = text.stdout.trim().split('\n');
+    expect(lines[0]).toBe('evaluated on corpus other, split train');
+    expect(lines[1]).toMatch(/^accuracy \d+\.\d\d% on \d+ utterances, macro F1 \d\.\d{3}$/);
+
+    const after = await metricsOf(exp());
+    expect(after.evaluations.test).toEqual(before.evaluations.test);
+    expect(after.evaluations.train).toBeUndefined();
+    const other = after.evaluations['other/train'];
+    expect(other).toMatchObject({ corpus: join(dataDir, 'corpora', 'other'), split: 'train' });
+    expect(other?.utterances).toBeGreaterThan(0);
+    expect(lines[1]).toContain(`on ${other?.utterances} utterances`);
+    expect(await readFile(join(exp(), 'eval', 'test', 'predictions.json'), 'utf8')).toBe(
+      ownPredictions,
+    );
+
+    const json = await runCli(['eval', 'exp', '--corpus', 'other', '--split', 'train', '--json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      task: 'words',
+      utterances: other?.utterances,
+      ref: { corpus: 'other', split: 'train' },
+    });
+  });
+
+  it("eval on the experiment's own corpus names it and scores as training did", async () => {
+    const { evaluations } = await metricsOf(exp());
+    const text = await runCli(['eval', 'exp']);
+    expect(text.stdout.split('\n')[0]).toBe(
+      "evaluated on corpus words (the experiment's own), split test",
+    );
+    const json = JSON.parse((await runCli(['eval', 'exp', '--json'])).stdout) as {
+      accuracy: number;
+      ref: unknown;
+    };
+    expect(json.ref).toEqual({ corpus: null, split: 'test' });
+    expect(json.accuracy).toBe(evaluations.test?.accuracy);
+  });
+});
+
+describe('unfold eval --median-window', () => {
+  const sampleRate = 16_000;
+  /** Half a second of tone stepping up every 2,000 samples: a phone sequence with no speaker. */
+  function steppedTone(): Float32Array {
+    const samples = new Float32Array(sampleRate / 2);
+    for (let j = 0; j < samples.length; j++)
+      samples[j] =
+        0.3 * Math.sin((2 * Math.PI * (200 + Math.floor(j / 2000) * 100) * j) / sampleRate);
+    return samples;
+  }
+
+  it("decodes with the given window instead of the experiment's, leaving config.json as it is", async () => {
+    await importTonesCorpus(
+      dataDir,
+      Array.from({ length: 4 }, (_, i) => ({
+        name: `t${i}`,
+        samples: steppedTone(),
+        tiers: {
+          phones: [
+            [0, 0.125, 'aa'],
+            [0.125, 0.25, 'iy'],
+            [0.25, 0.5, 'uw'],
+          ] as [number, number, string][],
+        },
+      })),
+    );
+    const tiny = join(root, 'tones.json');
+    await writeFile(
+      tiny,
+      JSON.stringify(
+        tinyPhonesConfig('ignored', 'tones', {
+          data: { test: { splits: ['train'] } },
+          training: { epochs: 1, bptt: { kind: 'full' } },
+        }),
+      ),
+    );
+    const trained = await runCli([
+      'train',
+      '--task',
+      'phones',
+      '--corpus',
+      'tones',
+      '--out',
+      'tones-exp',
+      '--config',
+      tiny,
+      '--json',
+    ]);
+    expect(trained.exitCode, trained.stdout).toBe(0);
+    const dir = join(dataDir, 'experiments', 'tones-exp');
+    const configBefore = await readFile(join(dir, 'config.json'), 'utf8');
+
+    const byDomain = async (medianWindow: number): Promise<PhoneEvaluation['phoneErrorRate']> =>
+      (
+        (await evaluateExperiment(dir, {
+          dataDir,
+          configOverrides: { medianWindow },
+        })) as PhoneEvaluation
+      ).phoneErrorRate;
+    // A window longer than a take (50 frames) leaves one phone of the three that the
+    // experiment's window keeps, so the printed rate tells which window the CLI decoded with.
+    const wide = await byDomain(101);
+    expect(wide).not.toEqual(await byDomain(11));
+    const printed = JSON.parse(
+      (await runCli(['eval', 'tones-exp', '--median-window', '101', '--json'])).stdout,
+    ) as { phoneErrorRate: unknown };
+    expect(printed.phoneErrorRate).toEqual(wide);
+    expect(await readFile(join(dir, 'config.json'), 'utf8')).toBe(configBefore);
+
+    const refused = await runCli(['eval', 'tones-exp', '--median-window', '0']);
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toContain('--median-window must be a positive integer (got 0).');
+  });
+});
