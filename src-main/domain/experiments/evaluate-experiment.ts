@@ -14,12 +14,7 @@ import {
   experimentModelFile,
   removeStrayTempFiles,
 } from './experiment-folder';
-import {
-  readCommonConfig,
-  readExperimentLabels,
-  readRawConfig,
-  readTaskFile,
-} from './experiment-records';
+import { readCommonConfig, readExperimentLabels, readTaskFile } from './experiment-records';
 import type { TaskRegistry } from './experiment-task';
 import { storedFilesOf, taskFor } from './experiment-task';
 
@@ -59,7 +54,7 @@ export async function evaluateExperiment(
   const common = await readCommonConfig(dir);
   const task = taskFor(options.tasks, common.task);
   const config = task.parseConfig({
-    ...((await readRawConfig(dir)) as object),
+    ...common,
     ...options.configOverrides,
   });
   await removeStrayTempFiles(dir, {

@@ -30,7 +30,11 @@ export interface ExperimentSummary extends RunSummary {
  * Every experiment in the data folder with its key metrics, status and epochs (for the list,
  * which is reloaded often: only the tail of each log is read).
  */
-export async function listExperiments(dataDir: string): Promise<ExperimentSummary[]> {
+export async function listExperiments(
+  dataDir: string,
+  /** Names of files tasks keep beside their models (older runs kept them at the top level). */
+  taskFiles: readonly string[] = [],
+): Promise<ExperimentSummary[]> {
   const root = join(dataDir, EXPERIMENTS_DIR);
   const names = await readdir(root).catch(() => [] as string[]);
   const out: ExperimentSummary[] = [];
@@ -43,7 +47,7 @@ export async function listExperiments(dataDir: string): Promise<ExperimentSummar
     if (!isFolder) continue;
     try {
       const config = await readCommonConfig(dir);
-      await removeStrayTempFiles(dir, { olderThanMs: STRAY_TEMP_FILE_AGE_MS });
+      await removeStrayTempFiles(dir, { olderThanMs: STRAY_TEMP_FILE_AGE_MS, taskFiles });
       const metrics = await readMetrics(dir);
       out.push({
         name,

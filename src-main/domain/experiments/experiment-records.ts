@@ -51,11 +51,6 @@ export async function readExperimentConfig(dir: string): Promise<ExperimentConfi
   return parseExperimentConfig(await readConfigJson(dir));
 }
 
-/** config.json as stored, for a task's own parser (see readCommonConfig for the shared part). */
-export async function readRawConfig(dir: string): Promise<unknown> {
-  return readConfigJson(dir);
-}
-
 export async function writeExperimentConfig(dir: string, config: object): Promise<void> {
   await writeJsonAtomically(join(dir, EXPERIMENT_FILES.config), config);
 }

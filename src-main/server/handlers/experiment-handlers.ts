@@ -12,7 +12,9 @@ import type {
 } from '../../api/experiments';
 import { resolveInDataFolder } from '../../domain/data-folder';
 import { UnfoldError } from '../../domain/errors';
+import { EXPERIMENT_TASK_REGISTRY } from '../../domain/experiment-tasks';
 import { EXPERIMENTS_DIR } from '../../domain/experiments/experiment-folder';
+import { storedFilesOf } from '../../domain/experiments/experiment-task';
 import {
   listExperiments,
   readExperimentEvaluation,
@@ -37,7 +39,7 @@ function namedExperimentDir(dataDir: string, name: string): Promise<string> {
 }
 
 async function listItems(dataDir: string): Promise<ExperimentListItem[]> {
-  return (await listExperiments(dataDir)).map((s) => ({
+  return (await listExperiments(dataDir, storedFilesOf(EXPERIMENT_TASK_REGISTRY))).map((s) => ({
     name: s.name,
     task: s.task as ExperimentTask,
     corpus: s.corpus,
