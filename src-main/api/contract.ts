@@ -5,6 +5,7 @@ import { audioEvents, audioRequests } from './channels/audio-channels';
 import { jobEvents, jobRequests } from './channels/job-channels';
 import { experimentRequests } from './channels/experiment-channels';
 import { liveEvents, liveRequests } from './channels/live-channels';
+import { textRequests } from './channels/text-channels';
 
 /**
  * The one typed API of Unfold. Every request channel names its parameter schema (validated in
@@ -20,6 +21,7 @@ export const requests = {
   ...audioRequests,
   ...experimentRequests,
   ...liveRequests,
+  ...textRequests,
 } as const;
 
 export const events = {

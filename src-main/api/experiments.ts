@@ -45,11 +45,18 @@ export interface ConfusionMatrixData {
   counts: number[][];
 }
 
-/** One utterance's prediction: word predictions have strings, phone predictions arrays. */
+/**
+ * One evaluated item of predictions.json, of any task: word predictions have strings, phone
+ * predictions arrays, tagged sentences (TaggedSentencePrediction in text.ts) token and tag
+ * arrays. Speech items have a speaker and audio, text items neither: a view that needs them
+ * narrows first.
+ */
 export interface EvaluationPrediction {
   utteranceId: string;
-  speaker: string;
-  audioPath: string;
+  /** Speech tasks: who spoke. */
+  speaker?: string;
+  /** Speech tasks: the utterance's audio file. */
+  audioPath?: string;
   segment?: { start: number; end: number };
   reference: string | string[];
   predicted?: string;
@@ -57,6 +64,12 @@ export interface EvaluationPrediction {
   probability?: number;
   correct?: boolean;
   frameAccuracy?: number;
+  /** Tagging: the sentence's words (reference and decoded hold their gold and predicted tags). */
+  tokens?: string[];
+  /** Tagging: per word, whether training never saw it. */
+  unseen?: boolean[];
+  /** Tagging: words tagged wrong. */
+  errors?: number;
   [key: string]: unknown;
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ApiErrorData } from './errors';
-import { CorpusNameSchema, ExperimentNameSchema } from './names';
+import { CorpusNameSchema, ExperimentNameSchema, DataPathSchema } from './names';
 import {
   CorpusExportParamsSchema,
   CorpusImportParamsSchema,
@@ -44,6 +44,10 @@ export const ExperimentTrainParamsSchema = z.object({
     name: ExperimentNameSchema,
     /** A corpus of the data folder: a client cannot train on (or write next to) other folders. */
     corpus: CorpusNameSchema,
+    /** Text tasks: a word-vector file must be a file of the data folder too (resolved in main). */
+    words: z
+      .looseObject({ pretrained: z.looseObject({ file: DataPathSchema }).nullable().optional() })
+      .optional(),
   }),
   /** Continue from the experiment's last checkpoint. */
   resume: z.boolean().default(false),

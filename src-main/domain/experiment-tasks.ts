@@ -2,5 +2,6 @@
 import { taskRegistry } from './experiments/experiment-task';
 import { phonesTask } from './speech/phones-task';
 import { wordsTask } from './speech/words-task';
+import { posTask } from './text/pos/pos-task';
 
-export const EXPERIMENT_TASK_REGISTRY = taskRegistry([wordsTask, phonesTask]);
+export const EXPERIMENT_TASK_REGISTRY = taskRegistry([wordsTask, phonesTask, posTask]);

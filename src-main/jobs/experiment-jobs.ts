@@ -10,6 +10,21 @@ import { trainExperiment } from '../domain/experiments/train-experiment';
 import type { JobEnvironment } from './job-environment';
 
 /**
+ * A text task's word-vector file, as a client names it, resolved inside the data folder (links
+ * out refused): a job never reads a file elsewhere.
+ */
+async function withPretrainedInDataFolder(
+  config: Record<string, unknown>,
+  dataDir: string,
+): Promise<Record<string, unknown>> {
+  const words = config.words as { pretrained?: { file?: unknown } | null } | undefined;
+  const file = words?.pretrained?.file;
+  if (typeof file !== 'string') return config;
+  const resolved = await resolveInDataFolder(dataDir, file);
+  return { ...config, words: { ...words, pretrained: { ...words?.pretrained, file: resolved } } };
+}
+
+/**
  * Trains (or resumes) an experiment of any task in the job's process. The experiment and
  * corpus are names (checked by the job's schema) resolved inside the data folder: a job never
  * writes or reads elsewhere. Re-training an experiment of the same name replaces its previous
@@ -29,7 +44,8 @@ export async function runExperimentTrain(
     CORPORA_DIR,
     params.config.corpus,
   );
-  const result = await trainExperiment(params.config, {
+  const config = await withPretrainedInDataFolder(params.config, environment.dataDir);
+  const result = await trainExperiment(config, {
     dataDir: environment.dataDir,
     tasks: EXPERIMENT_TASK_REGISTRY,
     outDir,

@@ -21,6 +21,16 @@ export interface RnnNativeAddon {
   elmanBackward(dims: NativeDims, arrays: NativeArrays): Float32Array[];
   /** dims [M, N, K, transA, transB, 0]: [C] = op(A) op(B), row-major. */
   matMul(dims: NativeDims, arrays: NativeArrays): Float32Array[];
+  /**
+   * Embedding lookup: out [ids.length, dim] = rows `ids` of table [rows, dim]. Throws on an id
+   * outside [0, rows).
+   */
+  gatherRows(rows: number, dim: number, table: Float32Array, ids: Int32Array): Float32Array;
+  /**
+   * The lookup's gradient: grad [rows, dim] with grad[ids[n]] += dy[n] (repeated ids sum).
+   * Throws on an id outside [0, rows).
+   */
+  scatterAddRows(rows: number, dim: number, dy: Float32Array, ids: Int32Array): Float32Array;
   /** OpenBLAS threads per product. */
   setThreads(threads: number): number;
   /** 2: the time-parallel products run on a second thread beside the recurrence; 1: one thread. */

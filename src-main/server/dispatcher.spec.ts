@@ -62,6 +62,7 @@ function handlers(overrides: Partial<RequestHandlers> = {}): RequestHandlers {
     'live:stop': fail,
     'live:status': fail,
     'live:threshold': fail,
+    'text:tag': fail,
     ...overrides,
   };
 }

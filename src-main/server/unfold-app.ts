@@ -9,6 +9,7 @@ import type { HandlerContext } from './handlers/handler-context';
 import { createJobHandlers } from './handlers/job-handlers';
 import { createExperimentHandlers } from './handlers/experiment-handlers';
 import { createLiveHandlers } from './handlers/live-handlers';
+import { createTextHandlers } from './handlers/text-handlers';
 import { forkWorker, type WorkerEntry } from './worker-process';
 
 export interface UnfoldAppOptions {
@@ -60,6 +61,7 @@ export function createUnfoldApp(options: UnfoldAppOptions): UnfoldApp {
     ...createAudioHandlers(context),
     ...createExperimentHandlers(context),
     ...createLiveHandlers(context),
+    ...createTextHandlers(context),
   };
 
   return {

@@ -252,7 +252,9 @@ describe.skipIf(!canSynthesise)('the Evaluate view opens utterances', () => {
       name: 'phones-tiny',
       split: 'test',
     });
-    const { bytes } = await app.client.invoke('audio:bytes', { path: predictions[0]!.audioPath });
+    const audioPath = predictions[0]?.audioPath;
+    if (audioPath === undefined) throw new Error('a phones prediction has its audio path');
+    const { bytes } = await app.client.invoke('audio:bytes', { path: audioPath });
     const entry = await app.client.invoke('audio:import', {
       name: 'take.wav',
       bytes: new Uint8Array(bytes),

@@ -16,7 +16,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { importCorpus, readCorpus } from '../../src-main/domain/corpus';
 import { initTfBackend } from '../../src-main/domain/backend/tf-backend';
-import { presetConfig } from '../../src-main/domain/speech';
+import { presetConfig } from '../../src-main/domain/experiments/presets';
 import type { WordEvaluation } from '../../src-main/domain/speech';
 import type { ExperimentConfigInput } from '../../src-main/domain/experiments/config/experiment-config';
 import { trainExperiment } from '../support/builtin-experiments';

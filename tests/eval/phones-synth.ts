@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { initTfBackend } from '../../src-main/domain/backend/tf-backend';
 import { readCorpus, synthesiseSentences } from '../../src-main/domain/corpus';
-import { presetConfig } from '../../src-main/domain/speech';
+import { presetConfig } from '../../src-main/domain/experiments/presets';
 import { trainExperiment } from '../support/builtin-experiments';
 import type { PhoneEvaluation } from '../../src-main/domain/speech';
 import { deepMerge, parsePatch } from './patch';

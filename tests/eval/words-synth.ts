@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { initTfBackend } from '../../src-main/domain/backend/tf-backend';
 import { readCorpus, synthesiseWords } from '../../src-main/domain/corpus';
-import { presetConfig } from '../../src-main/domain/speech';
+import { presetConfig } from '../../src-main/domain/experiments/presets';
 import { trainExperiment } from '../support/builtin-experiments';
 import type { WordEvaluation } from '../../src-main/domain/speech';
 

@@ -9,7 +9,7 @@ import { registerSpeechCommands } from '../../src-main/cli/commands/speech';
 import { hasProgram } from '../../src-main/domain/corpus/synth/programs';
 import { CELL_KINDS, EXPERIMENT_TASKS } from '../../src-main/domain/experiments/config/index';
 import type { PhoneEvaluation } from '../../src-main/domain/speech';
-import { presetConfig } from '../../src-main/domain/speech/presets';
+import { presetConfig } from '../../src-main/domain/experiments/presets';
 import { evaluateExperiment } from '../support/builtin-experiments';
 import { synthesiseTinyWords } from '../support/tiny-corpora';
 import { tinyPhonesConfig } from '../support/tiny-experiments';
@@ -51,26 +51,34 @@ afterAll(async () => {
 
 describe('unfold train: the tasks and choices of the config module', () => {
   it('refuses a task that is not one of the tasks, naming them, before writing anything', async () => {
-    const text = await runCli(['train', '--task', 'pos', '--corpus', 'words', '--out', 'pos']);
+    const text = await runCli([
+      'train',
+      '--task',
+      'sentiment',
+      '--corpus',
+      'words',
+      '--out',
+      'sentiment',
+    ]);
     expect(text.exitCode).toBe(1);
-    expect(EXPERIMENT_TASKS).toEqual(expect.arrayContaining(['words', 'phones']));
+    expect(EXPERIMENT_TASKS).toEqual(expect.arrayContaining(['words', 'phones', 'pos']));
     expect(text.stderr).toContain(
-      `error [BAD_ARGUMENT]: --task must be one of ${EXPERIMENT_TASKS.join(', ')} (got pos).`,
+      `error [BAD_ARGUMENT]: --task must be one of ${EXPERIMENT_TASKS.join(', ')} (got sentiment).`,
     );
     const json = await runCli([
       'train',
       '--task',
-      'pos',
+      'sentiment',
       '--corpus',
       'words',
       '--out',
-      'pos',
+      'sentiment',
       '--json',
     ]);
     expect(JSON.parse(json.stdout)).toMatchObject({
-      error: { code: 'BAD_ARGUMENT', message: expect.stringContaining('words, phones') },
+      error: { code: 'BAD_ARGUMENT', message: expect.stringContaining('words, phones, pos') },
     });
-    expect(existsSync(join(dataDir, 'experiments', 'pos'))).toBe(false);
+    expect(existsSync(join(dataDir, 'experiments', 'sentiment'))).toBe(false);
   });
 
   it("refuses a cell outside the config module's list, naming the list", async () => {

@@ -175,6 +175,7 @@ describe('names from an API client stay inside the data folder', () => {
       await refused('experiments:evaluation', name, { name, split: 'test' });
       await refused('experiments:posteriorgram', name, { name, split: 'test', utteranceId: 'u' });
       await refused('live:start', name, { experiment: name });
+      await refused('text:tag', name, { experiment: name, text: 'The dog runs.' });
       if (!['evil', 'dangling'].includes(name))
         await refused('experiments:presets', name, { corpus: name });
     }
@@ -226,6 +227,15 @@ describe('names from an API client stay inside the data folder', () => {
           : jobs;
       for (const spec of tried) await jobRefused(name, spec);
     }
+    // A text task's word-vector file, named by a client, is a file of the data folder too.
+    for (const file of [join(outside, 'canary.txt'), 'wav-link.wav', '../outside/canary.txt'])
+      await jobRefused(file, {
+        kind: 'experiment-train',
+        params: {
+          config: { name: 'fine', corpus: 'c', task: 'pos', words: { pretrained: { file } } },
+          resume: false,
+        },
+      });
     for (const split of ['../../outside', '..', '/tmp/x', 'a/b'])
       await refused('jobs:start', split, {
         kind: 'experiment-evaluate',

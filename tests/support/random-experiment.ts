@@ -4,8 +4,9 @@ import { featureDims } from '../../src-main/domain/audio/feature-config';
 import { writeJsonAtomically } from '../../src-main/domain/fs/atomic-write';
 import { saveModel } from '../../src-main/domain/rnn/model-io';
 import { RnnModel } from '../../src-main/domain/rnn/rnn-model';
-import { parseExperimentConfig } from '../../src-main/domain/experiments/config/experiment-config';
-import { presetConfig } from '../../src-main/domain/speech';
+import { parseConfigWith } from '../../src-main/domain/experiments/config/experiment-config';
+import { SpeechConfigSchema } from '../../src-main/domain/experiments/config/speech-config';
+import { presetConfig } from '../../src-main/domain/experiments/presets';
 import type { SpeechLabels } from '../../src-main/domain/speech/speech-data';
 import { featureConfigOf, speechModelConfig } from '../../src-main/domain/speech/speech-data';
 
@@ -30,7 +31,8 @@ export async function writeRandomExperiment(
   classes: number,
   options: RandomExperimentOptions = {},
 ): Promise<void> {
-  const preset = parseExperimentConfig(
+  const preset = parseConfigWith(
+    SpeechConfigSchema,
     presetConfig(
       task === 'words' ? 'small-words-lstm' : 'phones-2x256-lstm',
       'none',
@@ -38,7 +40,7 @@ export async function writeRandomExperiment(
     ),
   );
   const config = options.unidirectional
-    ? parseExperimentConfig({
+    ? parseConfigWith(SpeechConfigSchema, {
         ...preset,
         model: {
           ...preset.model,
@@ -46,7 +48,7 @@ export async function writeRandomExperiment(
         },
       })
     : options.bidirectional
-      ? parseExperimentConfig({
+      ? parseConfigWith(SpeechConfigSchema, {
           ...preset,
           model: {
             ...preset.model,

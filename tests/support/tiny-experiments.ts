@@ -1,4 +1,8 @@
-import type { ExperimentConfigInput } from '../../src-main/domain/experiments/config/experiment-config';
+import type { z } from 'zod';
+import type {
+  PhonesConfigSchema,
+  WordsConfigSchema,
+} from '../../src-main/domain/experiments/config/speech-config';
 
 /**
  * Tiny speech experiment configs for tests and benchmarks: small enough to train on a
@@ -7,7 +11,7 @@ import type { ExperimentConfigInput } from '../../src-main/domain/experiments/co
  * a test trains stays visible in the test.
  */
 
-type Config = ExperimentConfigInput;
+type Config = z.input<typeof WordsConfigSchema> | z.input<typeof PhonesConfigSchema>;
 
 /** What a test may change: each section is merged over the tiny default, key by key. */
 /** Either task's own keys (rejectThreshold, medianWindow) may be set; the schema drops the other's. */

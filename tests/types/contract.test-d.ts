@@ -48,6 +48,7 @@ import type {
   LiveStopped,
   LiveWordPayload,
 } from '../../src-main/api/live';
+import type { TaggedText } from '../../src-main/api/text';
 
 // Pins every channel's signature: changing one is a deliberate edit of this file.
 describe('the API contract', () => {
@@ -92,10 +93,13 @@ describe('the API contract', () => {
       | 'live:stop'
       | 'live:status'
       | 'live:threshold'
+      | 'text:tag'
     >();
   });
 
   it('types each request', () => {
+    expectTypeOf<RequestParams<'text:tag'>>().toEqualTypeOf<{ experiment: string; text: string }>();
+    expectTypeOf<RequestResult<'text:tag'>>().toEqualTypeOf<TaggedText>();
     expectTypeOf<RequestParams<'experiments:list'>>().toEqualTypeOf<undefined>();
     expectTypeOf<RequestResult<'experiments:list'>>().toEqualTypeOf<ExperimentListItem[]>();
     expectTypeOf<RequestResult<'experiments:list'>[number]['status']>().toEqualTypeOf<

@@ -4,7 +4,7 @@
  * only rules here are how a flag lands in the config (overlayConfigFlags).
  */
 import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { UnfoldError } from '../../domain/errors';
 import {
   CELL_KINDS,
@@ -14,6 +14,7 @@ import {
   FEATURE_KINDS,
   OPTIMIZER_CHOICES,
   POOLING_CHOICES,
+  TAG_SETS,
   defaultProjection,
 } from '../../domain/experiments/config/index';
 import type {
@@ -28,7 +29,7 @@ import {
   defaultPresetFor,
   presetConfig,
   presetNamed,
-} from '../../domain/speech/presets';
+} from '../../domain/experiments/presets';
 import { choiceFlag, positiveFlag } from './flag-values';
 
 /** The flags that change settings of the config (a resumed run refuses all but --epochs). */
@@ -48,6 +49,11 @@ export interface ConfigFlags {
   trainSplit?: string;
   devSplit?: string;
   testSplit?: string;
+  tagSet?: string;
+  embeddings?: string;
+  freezeEmbeddings?: boolean;
+  lowercase?: boolean;
+  chars?: boolean;
 }
 
 export interface TrainFlags extends ConfigFlags {
@@ -78,6 +84,11 @@ export const CONFIG_FLAG_NAMES = {
   trainSplit: '--train-split',
   devSplit: '--dev-split',
   testSplit: '--test-split',
+  tagSet: '--tag-set',
+  embeddings: '--embeddings',
+  freezeEmbeddings: '--freeze-embeddings',
+  lowercase: '--lowercase',
+  chars: '--no-chars',
 } as const satisfies Record<Exclude<keyof TrainFlags, 'corpus' | 'out'>, string>;
 
 type Config = ExperimentConfigInput;
@@ -113,8 +124,10 @@ export function overlayConfigFlags(base: Config, flags: ConfigFlags): Config {
 
   const featureKind = choiceFlag(flags.features, '--features', FEATURE_KINDS);
   const cmvn = choiceFlag(flags.cmvn, '--cmvn', CMVN_CHOICES);
+  // Only the speech tasks read audio features; a text task's schema refuses none and drops them.
+  const baseFeatures = 'features' in base ? base.features : undefined;
   const features = {
-    ...base.features,
+    ...baseFeatures,
     ...(featureKind ? { kind: featureKind } : {}),
     ...(cmvn ? { cmvn } : {}),
   };
@@ -151,14 +164,39 @@ export function overlayConfigFlags(base: Config, flags: ConfigFlags): Config {
       flags.devSplit === '' || flags.devSplit === 'none' ? null : splitsFlag(flags.devSplit);
   if (flags.testSplit) data.test = splitsFlag(flags.testSplit);
 
+  const words = wordFlags(base, flags);
+  const tagSet = choiceFlag(flags.tagSet, '--tag-set', TAG_SETS);
   return {
     ...base,
     data,
-    features,
+    ...(words ? { words } : {}),
+    ...(tagSet ? { tagSet } : {}),
+    ...(baseFeatures || featureKind || cmvn ? { features } : {}),
     model: { ...base.model, layers, ...(pooling ? { pooling } : {}) },
     training,
     ...(flags.seed !== undefined ? { seed: Number(flags.seed) } : {}),
   } as Config;
+}
+
+/** The text tasks' word settings with --embeddings, --freeze-embeddings, --lowercase and --no-chars laid over; undefined when none is given. */
+function wordFlags(base: Config, flags: ConfigFlags): Record<string, unknown> | undefined {
+  const given =
+    flags.embeddings !== undefined ||
+    flags.freezeEmbeddings !== undefined ||
+    flags.lowercase !== undefined ||
+    flags.chars === false;
+  if (!given) return 'words' in base ? (base.words as Record<string, unknown>) : undefined;
+  const words = { ...('words' in base ? (base.words as Record<string, unknown>) : {}) };
+  if (flags.freezeEmbeddings && flags.embeddings === undefined && !words.pretrained)
+    throw new UnfoldError('BAD_ARGUMENT', '--freeze-embeddings needs --embeddings FILE.');
+  if (flags.embeddings !== undefined)
+    // The user typed this path: it may be anywhere (resolved here, so the config holds where it is).
+    words.pretrained = { file: resolve(flags.embeddings), freeze: flags.freezeEmbeddings ?? false };
+  else if (flags.freezeEmbeddings !== undefined)
+    words.pretrained = { ...(words.pretrained as object), freeze: flags.freezeEmbeddings };
+  if (flags.lowercase !== undefined) words.lowercase = flags.lowercase;
+  if (flags.chars === false) words.chars = null;
+  return words;
 }
 
 async function configFile(path: string): Promise<Config> {

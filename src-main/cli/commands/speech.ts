@@ -12,6 +12,7 @@ import { experimentFolderArg } from '../data-names';
 import { printLine as print, withProgressBar } from '../progress-bar';
 import { registerEvalCommand } from './eval-command';
 import { positiveFlag } from './flag-values';
+import { registerTagCommand } from './tag-command';
 import { registerTrainCommand } from './train-command';
 import { describeWord } from './word-result-line';
 
@@ -24,6 +25,7 @@ interface CommonFlags {
 export function registerSpeechCommands(program: Command): void {
   registerTrainCommand(program);
   registerEvalCommand(program);
+  registerTagCommand(program);
   program
     .command('recognize')
     .description(

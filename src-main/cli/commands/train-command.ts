@@ -10,6 +10,7 @@ import {
   FEATURE_KINDS,
   OPTIMIZER_CHOICES,
   POOLING_CHOICES,
+  TAG_SETS,
 } from '../../domain/experiments/config/index';
 import type { CommonExperimentConfig } from '../../domain/experiments/config/index';
 import {
@@ -19,7 +20,7 @@ import {
 import { readCommonConfig } from '../../domain/experiments/experiment-records';
 import { storedFilesOf } from '../../domain/experiments/experiment-task';
 import { trainExperiment } from '../../domain/experiments/train-experiment';
-import { PRESET_NAMES } from '../../domain/speech/presets';
+import { PRESET_NAMES } from '../../domain/experiments/presets';
 import { reportCliError } from '../cli-errors';
 import { corpusFolderArg, experimentFolderArg } from '../data-names';
 import { printLine as print } from '../progress-bar';
@@ -140,6 +141,15 @@ export function registerTrainCommand(program: Command): void {
       `how a model with one label per item pools its steps: ${POOLING_CHOICES.join(' | ')}`,
     )
     .option('--seed <n>', 'seed of initialisation, shuffling and dropout')
+    .option('--tag-set <column>', `pos: the tags to learn: ${TAG_SETS.join(' | ')} (default upos)`)
+    .option(
+      '--embeddings <file>',
+      'text tasks: initialise word vectors from a word2vec or GloVe text file',
+    )
+    .option('--freeze-embeddings', 'text tasks: keep the word vectors of --embeddings fixed')
+    .option('--lowercase', 'text tasks: lower-case words (the case stays in the case features)')
+    .option('--chars', 'text tasks: a character CNN per word (the default)')
+    .option('--no-chars', 'text tasks: no character CNN (unseen words get the unknown vector)')
     .option('--train-split <names>', 'train splits, comma-separated')
     .option('--dev-split <names>', 'dev splits, comma-separated ("none" for no dev set)')
     .option('--test-split <names>', 'test splits, comma-separated')

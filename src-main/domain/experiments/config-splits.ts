@@ -18,11 +18,15 @@ export function checkConfigSplits(corpus: Corpus, config: CommonExperimentConfig
     for (const split of selection?.splits ?? []) {
       if (has.includes(split)) continue;
       const name = corpus.manifest.name;
+      // Speech corpora can be split by speaker here; a text corpus brings its splits as files.
+      const splitFirst =
+        corpus.manifest.kind === 'speech'
+          ? `Split the corpus first, by speaker (train, dev and test; no speaker in two of them): \`unfold corpus split ${name} --by speaker\` or Split in the Corpora view; or choose`
+          : 'Choose';
       throw new UnfoldError(
         'SPEECH_NO_SUCH_SPLIT',
         `${name} has no split "${split}", which the experiment's ${role} data needs (it has ${has.length > 0 ? has.join(', ') : 'no splits'}). ` +
-          `Split the corpus first, by speaker (train, dev and test; no speaker in two of them): \`unfold corpus split ${name} --by speaker\` or Split in the Corpora view; ` +
-          `or choose splits it has with \`unfold train --train-split ... --dev-split ... --test-split ...\` (data.train/dev/test in a config). Nothing was trained.`,
+          `${splitFirst} splits it has with \`unfold train --train-split ... --dev-split ... --test-split ...\` (data.train/dev/test in a config). Nothing was trained.`,
       );
     }
   }

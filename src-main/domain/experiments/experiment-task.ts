@@ -31,6 +31,8 @@ export interface TrainingPlan<L extends ExperimentLabels = ExperimentLabels> {
   dev: SequenceExample[] | null;
   /** Figures for metrics.json's training summary (item counts, skipped items). */
   summary: Record<string, unknown>;
+  /** Starting values of some parameters by name (pre-trained word vectors); random otherwise. */
+  initialParams?: Record<string, Float32Array>;
 }
 
 /** A task's scoring of a model on one selection: what is kept of it, and what it returns. */

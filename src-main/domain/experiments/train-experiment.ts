@@ -92,8 +92,9 @@ export async function trainExperiment(
     );
   const corpusDir = options.corpusDir ?? (await findCorpusDir(config.corpus, options.dataDir));
   const corpus = await readCorpus(corpusDir);
-  checkConfigSplits(corpus, config);
+  // The task first: a corpus of the wrong kind is the first thing to hear about.
   task.checkCorpus(corpus, config);
+  checkConfigSplits(corpus, config);
   if (folder.kind === 'experiment') await removeStrayTempFiles(dir, { taskFiles });
   const checkpoints = join(dir, EXPERIMENT_FILES.checkpoints);
   const resume = options.resume === true && (await checkpointFolder(checkpoints, 'last')) !== null;
@@ -124,6 +125,9 @@ export async function trainExperiment(
     for (const [name, bytes] of Object.entries(plan.files)) await writeTaskFile(dir, name, bytes);
 
     const model = new RnnModel(plan.model);
+    // Pre-trained values (word vectors from a file); a resumed run's checkpoint replaces them.
+    for (const [name, values] of Object.entries(plan.initialParams ?? {}))
+      model.setParam(name, values);
     let training: TrainResult;
     try {
       training = await trainModel(

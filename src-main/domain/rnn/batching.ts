@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
+import { UnfoldError } from '../errors';
 import type { ModelConfig } from './model-config';
+import type { ModelBatch } from './rnn-model';
 import type { Rng } from './random';
 import { shuffleInPlace } from './random';
 
@@ -13,9 +15,26 @@ export interface SequenceExample {
   inputs: Float32Array | Int32Array;
   length: number;
   target: Int32Array | number;
+  /** Char ids per token, [length, charsPerToken] row-major, 0 = padding (input.chars models). */
+  chars?: Int32Array;
+  charsPerToken?: number;
+  /** Case-class id per token, [length] (input.cases models). */
+  cases?: Int32Array;
+  /** Per token, the probability of replacing its id by unknownId while training, [length]. */
+  tokenDropout?: Float32Array;
 }
 
-export interface TrainBatch {
+/** The token-level inputs beside the ids, all [batch, time, ...] like `inputs`. */
+export interface TokenExtras {
+  /** int32 [batch, time, chars]: padded to the batch's widest word, at least the CNN width. */
+  charInputs?: tf.Tensor3D;
+  /** int32 [batch, time]. */
+  caseInputs?: tf.Tensor2D;
+  /** float32 [batch, time]. */
+  tokenDropout?: tf.Tensor2D;
+}
+
+export interface TrainBatch extends TokenExtras {
   inputs: tf.Tensor;
   mask: tf.Tensor2D;
   /** [batch, time] class ids (per step) or [batch] (encoder). */
@@ -74,6 +93,7 @@ export function makeBatch(config: ModelConfig, examples: SequenceExample[]): Tra
     inputs = tf.tensor2d(values, [batch, time], 'int32');
   }
   const maskTensor = tf.tensor2d(mask, [batch, time]);
+  const extras = tokenExtras(config, examples, time);
   if (config.pattern === 'encoder') {
     const labels = Int32Array.from(examples, (e) =>
       typeof e.target === 'number' ? e.target : (e.target[0] ?? 0),
@@ -84,6 +104,7 @@ export function makeBatch(config: ModelConfig, examples: SequenceExample[]): Tra
       targets: tf.tensor1d(labels, 'int32'),
       targetMask: null,
       frames,
+      ...extras,
     };
   }
   if (config.pattern === 'encoder-decoder') {
@@ -106,6 +127,7 @@ export function makeBatch(config: ModelConfig, examples: SequenceExample[]): Tra
       decoderInputs: tf.tensor2d(decIn, [batch, steps], 'int32'),
       decoderMask,
       frames,
+      ...extras,
     };
   }
   const ids = new Int32Array(batch * time);
@@ -116,6 +138,82 @@ export function makeBatch(config: ModelConfig, examples: SequenceExample[]): Tra
     targets: tf.tensor2d(ids, [batch, time], 'int32'),
     targetMask: maskTensor,
     frames,
+    ...extras,
+  };
+}
+
+/** The tensors of the token inputs the config reads (chars, cases), and token dropout when given. */
+function tokenExtras(config: ModelConfig, examples: SequenceExample[], time: number): TokenExtras {
+  if (config.input.kind !== 'tokens') return {};
+  const batch = examples.length;
+  const extras: TokenExtras = {};
+  const chars = config.input.chars;
+  if (chars) {
+    const width = Math.max(chars.width, ...examples.map((e, i) => widestWord(e, i)));
+    const values = new Int32Array(batch * time * width);
+    examples.forEach((e, b) => {
+      const per = e.charsPerToken as number;
+      const ids = e.chars as Int32Array;
+      for (let t = 0; t < e.length; t++) {
+        const row = ids.subarray(t * per, t * per + Math.min(per, width));
+        values.set(row, (b * time + t) * width);
+      }
+    });
+    extras.charInputs = tf.tensor3d(values, [batch, time, width], 'int32');
+  }
+  if (config.input.cases) {
+    const values = new Int32Array(batch * time);
+    examples.forEach((e, b) => {
+      if (!e.cases || e.cases.length < e.length)
+        throw new UnfoldError(
+          'BAD_EXAMPLE',
+          `The model reads case classes (input.cases) but example ${b} of the batch has ${e.cases ? `only ${e.cases.length} of ${e.length}` : 'none'}.`,
+        );
+      values.set(e.cases.subarray(0, e.length), b * time);
+    });
+    extras.caseInputs = tf.tensor2d(values, [batch, time], 'int32');
+  }
+  if (examples.some((e) => e.tokenDropout)) {
+    const values = new Float32Array(batch * time);
+    examples.forEach((e, b) => {
+      if (e.tokenDropout) values.set(e.tokenDropout.subarray(0, e.length), b * time);
+    });
+    extras.tokenDropout = tf.tensor2d(values, [batch, time]);
+  }
+  return extras;
+}
+
+/** Chars in the longest word of an example (up to its last non-padding char); checks its layout. */
+function widestWord(example: SequenceExample, index: number): number {
+  const per = example.charsPerToken;
+  const ids = example.chars;
+  if (!ids || per === undefined || !(per >= 1) || ids.length < example.length * per)
+    throw new UnfoldError(
+      'BAD_EXAMPLE',
+      `The model reads characters (input.chars) but example ${index} of the batch has no [length, charsPerToken] char ids.`,
+    );
+  let widest = 0;
+  for (let t = 0; t < example.length; t++) {
+    for (let c = per - 1; c >= widest; c--) {
+      if (ids[t * per + c] !== 0) {
+        widest = c + 1;
+        break;
+      }
+    }
+  }
+  return widest;
+}
+
+/** The tensors of a batch that the model reads (everything but the targets). */
+export function modelBatchOf(batch: TrainBatch): ModelBatch {
+  return {
+    inputs: batch.inputs,
+    mask: batch.mask,
+    decoderInputs: batch.decoderInputs,
+    decoderMask: batch.decoderMask,
+    charInputs: batch.charInputs,
+    caseInputs: batch.caseInputs,
+    tokenDropout: batch.tokenDropout,
   };
 }
 
@@ -135,6 +233,9 @@ export function sliceBatchWindow(batch: TrainBatch, start: number, window: numbe
     targets: cut(batch.targets),
     targetMask: mask,
     frames: Math.round(tf.tidy(() => mask.sum().dataSync()[0] as number)),
+    charInputs: batch.charInputs && (cut(batch.charInputs) as tf.Tensor3D),
+    caseInputs: batch.caseInputs && (cut(batch.caseInputs) as tf.Tensor2D),
+    tokenDropout: batch.tokenDropout && (cut(batch.tokenDropout) as tf.Tensor2D),
   };
 }
 
@@ -147,6 +248,9 @@ export function disposeBatch(batch: TrainBatch): void {
       batch.targetMask,
       batch.decoderInputs,
       batch.decoderMask,
+      batch.charInputs,
+      batch.caseInputs,
+      batch.tokenDropout,
     ].filter((t): t is tf.Tensor => t != null),
   );
 }

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { LongOperationOptions } from '../jobs/progress';
 import { throwIfAborted } from '../errors';
 import type { SequenceExample } from './batching';
-import { disposeBatch, makeBatch } from './batching';
+import { disposeBatch, makeBatch, modelBatchOf } from './batching';
 import type { LayerConfig, ModelConfigInput } from './model-config';
 import { parseModelConfig } from './model-config';
 import { Optimizer } from './optimizers';
@@ -178,7 +178,7 @@ function benchUnfold(spec: BenchModelSpec, time: number, steps: number): Impleme
   const trainSeconds = (performance.now() - start) / 1000 / steps;
   const infer = (): void => {
     tf.tidy(() => {
-      model.forward({ inputs: batch.inputs, mask: null }, { training: false }).logits.dataSync();
+      model.forward({ ...modelBatchOf(batch), mask: null }, { training: false }).logits.dataSync();
     });
   };
   infer();

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { BOS_ID } from './batching';
+import type { TokenExtras } from './batching';
 import { createRng } from './random';
 import type { LayerState, RnnModel } from './rnn-model';
 
@@ -90,12 +91,12 @@ export interface Hypothesis {
  */
 export function beamDecode(
   model: RnnModel,
-  source: { inputs: tf.Tensor; mask?: tf.Tensor2D | null },
+  source: { inputs: tf.Tensor; mask?: tf.Tensor2D | null } & TokenExtras,
   options: { beamWidth: number; maxLength: number; eosId: number },
 ): Hypothesis[] {
   let encoded: LayerState[] = [];
   tf.tidy(() => {
-    encoded = keepStates(model.encode({ inputs: source.inputs, mask: source.mask ?? null }));
+    encoded = keepStates(model.encode({ ...source, mask: source.mask ?? null }));
   });
   let beams: Array<Hypothesis & { states: LayerState[]; last: number }> = [
     { tokens: [], logProb: 0, states: encoded, last: BOS_ID },

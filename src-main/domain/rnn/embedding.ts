@@ -1,31 +1,74 @@
 import * as tf from '@tensorflow/tfjs';
+import type { RnnNativeAddon } from '../../native/rnn-native';
+import { UnfoldError } from '../errors';
+import { chooseRnnKernel } from './kernels/native-sequence';
 
 /**
- * Embedding lookup with a gradient of its own: tf.gather's gradient needs UnsortedSegmentSum,
- * which the wasm backend lacks (PITFALLS.md). The gradient is a scatter-add of the output
- * gradient rows into a [vocab, dim] table, written in JS (a one-hot product would need a
- * [tokens, vocab] matrix: 100 MB for the tagger benchmark).
+ * Embedding lookup ([...ids] -> [...ids, dim]) with a gradient of its own: tf.gather's gradient
+ * needs UnsortedSegmentSum, which the wasm backend lacks (PITFALLS.md). The gradient is a
+ * scatter-add of the output gradient rows into a [vocab, dim] table (a one-hot product would
+ * need a [tokens, vocab] matrix: 100 MB for the tagger benchmark). The scatter runs in the
+ * native addon when it loads (the same choice as the sequence kernels), else in JS.
+ * The forward gather runs natively only on the cpu backend, whose tensors live in JS memory:
+ * elsewhere the addon would first copy the whole table out of the backend (measured on wasm,
+ * tests/bench/embedding-lookup.ts: 320 ms per lookup for a 200,000 x 100 table against 8 ms
+ * for tf.gather), so tf.gather it is. Every id is checked first: one outside [0, vocab)
+ * throws EMBEDDING_ID_OUT_OF_RANGE on every path instead of reading or writing outside the
+ * table.
  */
 export function embedLookup(table: tf.Tensor2D, ids: tf.Tensor): tf.Tensor {
   const [vocab, dim] = table.shape;
   const idShape = ids.shape;
-  const flatIds = tf.reshape(ids, [-1]) as tf.Tensor1D;
+  const { addon } = chooseRnnKernel();
+  const flatIds = tf.reshape(ids.dtype === 'int32' ? ids : tf.cast(ids, 'int32'), [-1]);
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-    const [t, i, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-    save([i]);
-    const value = tf.reshape(tf.gather(t, i as tf.Tensor1D), [...idShape, dim]);
-    const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
-      const idValues = (saved[0] as tf.Tensor).dataSync();
-      const rows = dy.dataSync();
-      const grad = new Float32Array(vocab * dim);
-      for (let n = 0; n < idValues.length; n++) {
-        const base = (idValues[n] as number) * dim;
-        for (let d = 0; d < dim; d++)
-          grad[base + d] = (grad[base + d] as number) + (rows[n * dim + d] as number);
-      }
-      return [tf.tensor2d(grad, [vocab, dim]), tf.zerosLike(saved[0] as tf.Tensor)];
+    const [t, i] = args as [tf.Tensor2D, tf.Tensor1D];
+    const idValues = checkedIds(i.dataSync() as Int32Array, vocab);
+    const value =
+      addon && tf.getBackend() === 'cpu'
+        ? tf.tensor(nativeGather(addon, t, idValues), [...idShape, dim])
+        : tf.reshape(tf.gather(t, i), [...idShape, dim]);
+    const gradFunc = (dy: tf.Tensor): tf.Tensor[] => {
+      const rows = dy.dataSync() as Float32Array;
+      const grad = addon
+        ? addon.scatterAddRows(vocab, dim, rows, idValues)
+        : scatterAddRows(vocab, dim, rows, idValues);
+      return [tf.tensor2d(grad, [vocab, dim]), tf.zerosLike(i)];
     };
     return { value, gradFunc };
   });
   return op(table, flatIds);
+}
+
+function nativeGather(addon: RnnNativeAddon, table: tf.Tensor2D, ids: Int32Array): Float32Array {
+  const [vocab, dim] = table.shape;
+  return addon.gatherRows(vocab, dim, table.dataSync() as Float32Array, ids);
+}
+
+function checkedIds(ids: Int32Array, vocab: number): Int32Array {
+  for (let n = 0; n < ids.length; n++) {
+    const id = ids[n] as number;
+    if (id < 0 || id >= vocab)
+      throw new UnfoldError(
+        'EMBEDDING_ID_OUT_OF_RANGE',
+        `Embedding id ${id} (position ${n}) is outside the table of ${vocab} rows.`,
+      );
+  }
+  return ids;
+}
+
+/** grad [vocab, dim] with grad[ids[n]] += dy[n]: the JS twin of the addon's scatterAddRows. */
+export function scatterAddRows(
+  vocab: number,
+  dim: number,
+  dy: Float32Array,
+  ids: Int32Array,
+): Float32Array {
+  const grad = new Float32Array(vocab * dim);
+  for (let n = 0; n < ids.length; n++) {
+    const base = (ids[n] as number) * dim;
+    for (let d = 0; d < dim; d++)
+      grad[base + d] = (grad[base + d] as number) + (dy[n * dim + d] as number);
+  }
+  return grad;
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { modelBatchOf } from './batching';
 import type { TrainBatch } from './batching';
 import { createKernel } from './cell-spec';
 import { sequenceLoss } from './losses';
@@ -46,12 +47,7 @@ function toShaped(steps: tf.Tensor[], reverse: boolean): ShapedArray {
  * is not included in the encoder traces.
  */
 export function introspect(model: RnnModel, batch: TrainBatch): LayerTrace[] {
-  const modelBatch = {
-    inputs: batch.inputs,
-    mask: batch.mask,
-    decoderInputs: batch.decoderInputs,
-    decoderMask: batch.decoderMask,
-  };
+  const modelBatch = modelBatchOf(batch);
   const shapes = new Map<string, number[]>();
   tf.tidy(() => {
     model.forward(modelBatch, {

@@ -18,10 +18,36 @@ const FeatureInputSchema = z.object({
   kind: z.literal('features'),
   size: z.number().int().positive(),
 });
+/** The id token dropout replaces a word by when the config gives no `unknownId`. */
+export const DEFAULT_UNKNOWN_ID = 1;
+
 const TokenInputSchema = z.object({
   kind: z.literal('tokens'),
   vocabSize: z.number().int().positive(),
   embeddingSize: z.number().int().positive(),
+  /** The id token dropout replaces a word by (DEFAULT_UNKNOWN_ID when absent). */
+  unknownId: z.number().int().min(0).optional(),
+  /** Keep 'embedding/embeddings' fixed (pre-trained vectors); absent = trained. */
+  freezeEmbeddings: z.boolean().optional(),
+  /**
+   * Character CNN (Ma & Hovy 2016): char embeddings, `filters` filters over windows of `width`
+   * chars, max over positions. Char id 0 is padding.
+   */
+  chars: z
+    .object({
+      vocabSize: z.number().int().positive(),
+      embeddingSize: z.number().int().positive(),
+      filters: z.number().int().positive(),
+      width: z.number().int().positive(),
+    })
+    .optional(),
+  /** Case-class embedding (one class id per token). */
+  cases: z
+    .object({
+      count: z.number().int().positive(),
+      embeddingSize: z.number().int().positive(),
+    })
+    .optional(),
 });
 
 /**
@@ -109,6 +135,28 @@ export const ModelConfigSchema = z
         }
       });
     }
+    if (
+      config.input.kind === 'tokens' &&
+      config.input.unknownId !== undefined &&
+      config.input.unknownId >= config.input.vocabSize
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['input', 'unknownId'],
+        message: 'unknownId must be below vocabSize',
+      });
+    }
+    if (
+      config.pattern === 'decoder' &&
+      config.input.kind === 'tokens' &&
+      (config.input.chars || config.input.cases)
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['input'],
+        message: 'a decoder generates tokens one by one: it cannot take "chars" or "cases" input',
+      });
+    }
     if (config.pattern === 'decoder' && config.input.kind !== 'tokens') {
       ctx.addIssue({
         code: 'custom',
@@ -121,6 +169,7 @@ export const ModelConfigSchema = z
 export type ModelConfig = z.infer<typeof ModelConfigSchema>;
 export type ModelConfigInput = z.input<typeof ModelConfigSchema>;
 export type LayerConfig = z.infer<typeof LayerConfigSchema>;
+export type TokenInputConfig = z.infer<typeof TokenInputSchema>;
 
 /** Validates a config read from JSON; the error names the first bad field. */
 export function parseModelConfig(value: unknown): ModelConfig {
@@ -142,6 +191,9 @@ export function layerOutputSize(layer: LayerConfig): number {
   return layer.bidirectional === 'concat' ? 2 * one : one;
 }
 
+/** Size of the vectors the first layer reads: features, or word ++ char CNN ++ case embeddings. */
 export function inputSizeOf(config: ModelConfig): number {
-  return config.input.kind === 'features' ? config.input.size : config.input.embeddingSize;
+  const input = config.input;
+  if (input.kind === 'features') return input.size;
+  return input.embeddingSize + (input.chars?.filters ?? 0) + (input.cases?.embeddingSize ?? 0);
 }

@@ -3,7 +3,7 @@ import { weightSpecs } from './cell-spec';
 import type { CellSpec } from './cell-spec';
 import { glorotUniform } from './initializers';
 import { inputSizeOf, layerOutputSize } from './model-config';
-import type { LayerConfig, ModelConfig } from './model-config';
+import type { LayerConfig, ModelConfig, TokenInputConfig } from './model-config';
 import { createRng } from './random';
 import type { Rng } from './random';
 
@@ -50,14 +50,51 @@ function embeddingParam(name: string, vocab: number, dim: number): ParamSpec {
   };
 }
 
+/**
+ * Uniform(-sqrt(3/dim), sqrt(3/dim)) (Ma & Hovy 2016's char embeddings): unit-variance inputs,
+ * so the char CNN's filters see a usable signal from the first step (the word embedding's
+ * +-0.05 would start every filter near zero).
+ */
+function unitEmbeddingParam(name: string, vocab: number, dim: number): ParamSpec {
+  const limit = Math.sqrt(3 / dim);
+  return {
+    name,
+    shape: [vocab, dim],
+    init: (rng) => Float32Array.from({ length: vocab * dim }, () => (2 * rng.next() - 1) * limit),
+  };
+}
+
+/** Word embeddings, then the char CNN and the case embeddings when the config has them. */
+function tokenInputParams(input: TokenInputConfig): ParamSpec[] {
+  const specs = [embeddingParam('embedding/embeddings', input.vocabSize, input.embeddingSize)];
+  const chars = input.chars;
+  if (chars) {
+    const windowSize = chars.width * chars.embeddingSize;
+    specs.push(
+      unitEmbeddingParam('embedding/char_embeddings', chars.vocabSize, chars.embeddingSize),
+      {
+        name: 'embedding/char_conv/kernel',
+        shape: [windowSize, chars.filters],
+        init: (rng) => glorotUniform(windowSize, chars.filters, rng),
+      },
+      {
+        name: 'embedding/char_conv/bias',
+        shape: [chars.filters],
+        init: () => new Float32Array(chars.filters),
+      },
+    );
+  }
+  if (input.cases)
+    specs.push(
+      unitEmbeddingParam('embedding/case_embeddings', input.cases.count, input.cases.embeddingSize),
+    );
+  return specs;
+}
+
 /** Every parameter of a model, in a fixed order (the order of the weights file). */
 export function modelParamSpecs(config: ModelConfig): ParamSpec[] {
   const specs: ParamSpec[] = [];
-  if (config.input.kind === 'tokens') {
-    specs.push(
-      embeddingParam('embedding/embeddings', config.input.vocabSize, config.input.embeddingSize),
-    );
-  }
+  if (config.input.kind === 'tokens') specs.push(...tokenInputParams(config.input));
   specs.push(...stackParams('encoder', config.layers, inputSizeOf(config)));
   let topSize = layerOutputSize(config.layers[config.layers.length - 1] as LayerConfig);
   if (config.pattern === 'encoder-decoder' && config.decoder) {

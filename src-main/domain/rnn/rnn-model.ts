@@ -1,9 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
+import { UnfoldError } from '../errors';
+import type { TokenExtras } from './batching';
 import { createKernel } from './cell-spec';
+import { charFeatures } from './char-cnn';
 import { embedLookup } from './embedding';
 import { framewiseProduct } from './kernels/native-dense';
 import { runSequence } from './kernels/sequence-op';
 import type { SequenceResult } from './kernels/sequence-types';
+import { DEFAULT_UNKNOWN_ID } from './model-config';
 import type { LayerConfig, ModelConfig } from './model-config';
 import { cellSpecOf, createParams, directionsOf } from './model-params';
 import type { Rng } from './random';
@@ -14,7 +18,8 @@ export interface LayerState {
   c: tf.Tensor2D | null;
 }
 
-export interface ModelBatch {
+/** Token models also read `charInputs` / `caseInputs` when their config has chars / cases. */
+export interface ModelBatch extends TokenExtras {
   /** Features [batch, time, size] (float32) or token ids [batch, time] (int32). */
   inputs: tf.Tensor;
   /** [batch, time] with 1 for real steps and 0 for padding; null when nothing is padded. */
@@ -71,8 +76,24 @@ export class RnnModel {
     this.params = params ?? createParams(config);
   }
 
+  /** Every parameter but the word embeddings when the config freezes them. */
   get trainableVariables(): tf.Variable[] {
-    return [...this.params.values()];
+    const input = this.config.input;
+    const frozen =
+      input.kind === 'tokens' && input.freezeEmbeddings ? 'embedding/embeddings' : null;
+    return [...this.params].filter(([name]) => name !== frozen).map(([, variable]) => variable);
+  }
+
+  /** Overwrites one parameter (e.g. pre-trained word vectors), row-major in its shape. */
+  setParam(name: string, values: Float32Array): void {
+    const variable = this.param(name);
+    const size = variable.shape.reduce((a, b) => a * b, 1);
+    if (values.length !== size)
+      throw new UnfoldError(
+        'BAD_PARAMETER_SHAPE',
+        `Parameter ${name} has shape [${variable.shape.join(', ')}] (${size} values); got ${values.length} values.`,
+      );
+    tf.tidy(() => variable.assign(tf.tensor(values, variable.shape)));
   }
 
   param(name: string): tf.Variable {
@@ -96,10 +117,7 @@ export class RnnModel {
   forward(batch: ModelBatch, options: ForwardOptions): ForwardResult {
     const config = this.config;
     const maskTB = batch.mask ? timeMajorMask(batch.mask) : null;
-    const x = this.embedInputs(
-      batch.inputs,
-      config.input.kind === 'tokens' ? 'embedding/embeddings' : null,
-    );
+    const x = this.encoderInput(batch, options);
     const encoder = this.runStack(
       'encoder',
       config.layers,
@@ -154,16 +172,87 @@ export class RnnModel {
   /** Encodes a source batch and returns the encoder's final states (encoder-decoder). */
   encode(batch: ModelBatch): LayerState[] {
     const maskTB = batch.mask ? timeMajorMask(batch.mask) : null;
-    const x = this.embedInputs(
-      batch.inputs,
-      this.config.input.kind === 'tokens' ? 'embedding/embeddings' : null,
-    );
+    const x = this.encoderInput(batch, { training: false });
     return this.runStack('encoder', this.config.layers, x, maskTB, null, { training: false })
       .finalStates;
   }
 
   dispose(): void {
     for (const variable of this.params.values()) variable.dispose();
+  }
+
+  /**
+   * The encoder's time-major input: features, or word embeddings (token dropout while training)
+   * ++ char CNN features ++ case embeddings, in that order.
+   */
+  private encoderInput(
+    batch: ModelBatch,
+    options: Pick<ForwardOptions, 'training' | 'rng'>,
+  ): tf.Tensor3D {
+    const input = this.config.input;
+    if (input.kind === 'features') return this.embedInputs(batch.inputs, null);
+    const ids = tf.transpose(batch.inputs) as tf.Tensor2D;
+    const kept = this.tokenDropout(ids, batch.tokenDropout, options);
+    const parts = [
+      embedLookup(this.param('embedding/embeddings') as tf.Tensor2D, kept) as tf.Tensor3D,
+    ];
+    if (input.chars) {
+      if (!batch.charInputs)
+        throw new UnfoldError(
+          'BAD_MODEL_INPUT',
+          'This model reads characters (input.chars): the batch has no charInputs.',
+        );
+      parts.push(
+        charFeatures(
+          {
+            table: this.param('embedding/char_embeddings') as tf.Tensor2D,
+            kernel: this.param('embedding/char_conv/kernel') as tf.Tensor2D,
+            bias: this.param('embedding/char_conv/bias') as tf.Tensor1D,
+            width: input.chars.width,
+          },
+          batch.charInputs,
+        ),
+      );
+    }
+    if (input.cases) {
+      if (!batch.caseInputs)
+        throw new UnfoldError(
+          'BAD_MODEL_INPUT',
+          'This model reads case classes (input.cases): the batch has no caseInputs.',
+        );
+      parts.push(
+        embedLookup(
+          this.param('embedding/case_embeddings') as tf.Tensor2D,
+          tf.transpose(batch.caseInputs),
+        ) as tf.Tensor3D,
+      );
+    }
+    return parts.length === 1 ? (parts[0] as tf.Tensor3D) : (tf.concat(parts, 2) as tf.Tensor3D);
+  }
+
+  /**
+   * Word dropout (Kiperwasser & Goldberg 2016): while training, each id [time, batch] becomes
+   * unknownId with its own probability. One draw of options.rng per position, so the same
+   * seed drops the same words.
+   */
+  private tokenDropout(
+    ids: tf.Tensor2D,
+    probabilities: tf.Tensor2D | undefined,
+    options: Pick<ForwardOptions, 'training' | 'rng'>,
+  ): tf.Tensor2D {
+    if (!options.training || !probabilities) return ids;
+    if (!options.rng) throw new Error('token dropout in training needs a seeded rng');
+    const input = this.config.input;
+    const unknownId = (input.kind === 'tokens' ? input.unknownId : undefined) ?? DEFAULT_UNKNOWN_ID;
+    const [time, batch] = ids.shape;
+    const values = Int32Array.from(ids.dataSync() as Int32Array);
+    const p = probabilities.dataSync(); // [batch, time]
+    for (let t = 0; t < time; t++) {
+      for (let b = 0; b < batch; b++) {
+        if (options.rng.next() < (p[b * time + t] as number)) values[t * batch + b] = unknownId;
+      }
+    }
+    return tf.tensor2d(values, ids.shape, 'int32');
   }
 
   private embedInputs(inputs: tf.Tensor, table: string | null): tf.Tensor3D {

@@ -7,8 +7,9 @@ import type { RnnModel } from './rnn-model';
  * Rebuilds a model as a standard tf.layers model with the same weights, for tools that only read
  * the TF.js layers format (tf.loadLayersModel, the TF.js converter to Keras). Possible because
  * our LSTM/GRU/Elman weights use tf.layers' layout and gate order (checked by the equivalence
- * tests). Not exportable: peephole and LSTMP cells, residual connections, mean/max pooling and
- * encoder-decoders, which tf.layers has no layer for. Masks are not carried over: the exported
+ * tests). Not exportable: peephole and LSTMP cells, residual connections, mean/max pooling,
+ * encoder-decoders and token inputs with chars or cases, which a sequential tf.layers model has
+ * no layer for. Masks are not carried over: the exported
  * model expects unpadded (or right-padded and ignored) input.
  */
 export function toTfLayersModel(model: RnnModel): tf.Sequential {
@@ -80,6 +81,8 @@ function recurrentLayer(
 export function unsupportedReason(model: RnnModel): string | null {
   const config = model.config;
   if (config.pattern === 'encoder-decoder') return 'encoder-decoders have two stacks';
+  if (config.input.kind === 'tokens' && (config.input.chars || config.input.cases))
+    return 'a character CNN or case embeddings beside the word embeddings need a second input, which a tf.layers sequential model has not';
   if (config.residual)
     return 'residual connections have no tf.layers equivalent in a sequential model';
   if (config.pattern === 'encoder' && config.pooling !== 'last')

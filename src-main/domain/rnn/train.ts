@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { UnfoldError, throwIfAborted } from '../errors';
 import type { LongOperationOptions } from '../jobs/progress';
 import type { TrainConfigFromSchema } from './train-config';
-import { disposeBatch, makeBatch, planBatches, sliceBatchWindow } from './batching';
+import { disposeBatch, makeBatch, modelBatchOf, planBatches, sliceBatchWindow } from './batching';
 import type { SequenceExample, TrainBatch } from './batching';
 import { checkpointFolder, restoreCheckpoint, writeCheckpoint } from './checkpoints';
 import type { EpochRecord, TrainState } from './checkpoints';
@@ -80,19 +80,11 @@ export function computeGradients(
   let finalStates: LayerState[] = [];
   let stats: tf.Tensor[] = [];
   const { value, grads } = tf.variableGrads(() => {
-    const forward = model.forward(
-      {
-        inputs: batch.inputs,
-        mask: batch.mask,
-        decoderInputs: batch.decoderInputs,
-        decoderMask: batch.decoderMask,
-      },
-      {
-        training: options.training ?? true,
-        rng: options.rng,
-        initialStates: options.initialStates ?? null,
-      },
-    );
+    const forward = model.forward(modelBatchOf(batch), {
+      training: options.training ?? true,
+      rng: options.rng,
+      initialStates: options.initialStates ?? null,
+    });
     finalStates = forward.finalStates.map((s) => ({
       h: tf.keep(s.h),
       c: s.c ? tf.keep(s.c) : null,
@@ -129,15 +121,7 @@ export function evaluate(
   for (let i = 0; i < examples.length; i += batchSize) {
     const batch = makeBatch(model.config, examples.slice(i, i + batchSize));
     const [l, c, n] = tf.tidy(() => {
-      const forward = model.forward(
-        {
-          inputs: batch.inputs,
-          mask: batch.mask,
-          decoderInputs: batch.decoderInputs,
-          decoderMask: batch.decoderMask,
-        },
-        { training: false },
-      );
+      const forward = model.forward(modelBatchOf(batch), { training: false });
       const parts = sequenceLoss(model.config, forward.logits, batch);
       return [parts.loss, parts.correct, parts.count].map((t) => t.dataSync()[0] as number);
     });

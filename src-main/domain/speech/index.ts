@@ -5,7 +5,5 @@ export { wordsTask } from './words-task';
 export { phonesTask, POSTERIOR_OUTPUTS } from './phones-task';
 export { loadRecognizer, NOT_SURE, StreamingPhoneRecognizer } from './recognizer';
 export type { PhonePosteriorResult, PosteriorChunk, Recognizer, WordResult } from './recognizer';
-export { PRESET_NAMES, presetConfig, defaultPresetFor } from './presets';
-export type { PresetName } from './presets';
 export type { WordEvaluation, WordPrediction } from './evaluate-words';
 export type { PhoneEvaluation, PhonePrediction } from './evaluate-phones';

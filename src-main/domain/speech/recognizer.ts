@@ -80,7 +80,13 @@ const NEEDS: Record<
 /** Loads an experiment's model for recognition. */
 export async function loadRecognizer(dir: string): Promise<Recognizer> {
   await initTfBackend();
-  const config = await readExperimentConfig(dir);
+  const stored = await readExperimentConfig(dir);
+  if (stored.task !== 'words' && stored.task !== 'phones')
+    throw new UnfoldError(
+      'SPEECH_WRONG_TASK',
+      `${dir} is a ${stored.task} experiment, which reads text, not audio; recognising speech needs a words or phones experiment.`,
+    );
+  const config: SpeechConfig = stored;
   const labels = await readExperimentLabels<SpeechLabels>(dir);
   const model = await loadModel(experimentModelFile(dir));
   const features = featureConfigOf(config);

@@ -8,10 +8,12 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "embedding_rows.h"
 #include "rnn_kernels.h"
 
 namespace {
@@ -295,6 +297,96 @@ napi_value MatMul(napi_env env, napi_callback_info info) {
   });
 }
 
+// One typed array argument of the expected element type; its data and element count.
+template <typename T>
+T* typed_argument(napi_env env, napi_value value, napi_typedarray_type type, const char* name,
+                  size_t* length) {
+  bool is_typed = false;
+  check(env, napi_is_typedarray(env, value, &is_typed), "is_typedarray");
+  napi_typedarray_type actual;
+  void* ptr = nullptr;
+  if (is_typed)
+    check(env, napi_get_typedarray_info(env, value, &actual, length, &ptr, nullptr, nullptr),
+          "typedarray_info");
+  if (!is_typed || actual != type)
+    throw ArgError{std::string(name) + " must be a " +
+                   (type == napi_int32_array ? "Int32Array" : "Float32Array")};
+  return static_cast<T*>(ptr);
+}
+
+// (rows, dim, floats, ids) of gatherRows / scatterAddRows, with every id checked against
+// [0, rows): an id out of range throws instead of reading or writing outside the table.
+struct RowArgs {
+  size_t rows = 0, dim = 0, float_count = 0, id_count = 0;
+  const float* floats = nullptr;
+  const int32_t* ids = nullptr;
+};
+
+RowArgs read_row_args(napi_env env, napi_callback_info info, const char* floats_name) {
+  size_t argc = 4;
+  napi_value argv[4];
+  check(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr), "get_cb_info");
+  if (argc < 4) throw ArgError{std::string("expected (rows, dim, ") + floats_name + ", ids)"};
+  RowArgs a;
+  int32_t shape[2] = {0, 0};
+  for (int i = 0; i < 2; i++)
+    if (napi_get_value_int32(env, argv[i], &shape[i]) != napi_ok || shape[i] < 0)
+      throw ArgError{"rows and dim must be non-negative integers"};
+  a.rows = (size_t)shape[0];
+  a.dim = (size_t)shape[1];
+  a.floats = typed_argument<float>(env, argv[2], napi_float32_array, floats_name, &a.float_count);
+  a.ids = typed_argument<int32_t>(env, argv[3], napi_int32_array, "ids", &a.id_count);
+  for (size_t n = 0; n < a.id_count; n++) {
+    const int32_t id = a.ids[n];
+    if (id < 0 || (size_t)id >= a.rows)
+      throw ArgError{"id " + std::to_string(id) + " at position " + std::to_string(n) +
+                     " is outside the table of " + std::to_string(a.rows) + " rows"};
+  }
+  return a;
+}
+
+napi_value new_float_array(napi_env env, size_t length, float** data) {
+  napi_value buffer, typed;
+  void* raw = nullptr;
+  check(env, napi_create_arraybuffer(env, length * sizeof(float), &raw, &buffer), "buffer");
+  check(env, napi_create_typedarray(env, napi_float32_array, length, buffer, 0, &typed),
+        "typedarray");
+  *data = static_cast<float*>(raw);
+  return typed;
+}
+
+// gatherRows(rows, dim, table [rows, dim], ids [N]) -> out [N, dim]: the embedding lookup.
+napi_value GatherRows(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() {
+    const RowArgs a = read_row_args(env, info, "table");
+    if (a.float_count != a.rows * a.dim)
+      throw ArgError{"table: expected " + std::to_string(a.rows * a.dim) + " floats, got " +
+                     std::to_string(a.float_count)};
+    float* out = nullptr;
+    napi_value result = new_float_array(env, a.id_count * a.dim, &out);
+    if (out) unfold_rnn::gather_rows(a.floats, a.dim, a.ids, a.id_count, out);
+    return result;
+  });
+}
+
+// scatterAddRows(rows, dim, dy [N, dim], ids [N]) -> grad [rows, dim]: the lookup's gradient,
+// rows of repeated ids summed.
+napi_value ScatterAddRows(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() {
+    const RowArgs a = read_row_args(env, info, "dy");
+    if (a.float_count != a.id_count * a.dim)
+      throw ArgError{"dy: expected " + std::to_string(a.id_count * a.dim) + " floats, got " +
+                     std::to_string(a.float_count)};
+    float* grad = nullptr;
+    napi_value result = new_float_array(env, a.rows * a.dim, &grad);
+    if (grad) {
+      std::memset(grad, 0, a.rows * a.dim * sizeof(float));
+      unfold_rnn::scatter_add_rows(a.floats, a.dim, a.ids, a.id_count, grad);
+    }
+    return result;
+  });
+}
+
 // setThreads(n): OpenBLAS worker threads; returns the count now in use.
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -347,6 +439,9 @@ napi_value Init(napi_env env, napi_value exports) {
       {"elmanForward", nullptr, ElmanForward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"elmanBackward", nullptr, ElmanBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"matMul", nullptr, MatMul, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gatherRows", nullptr, GatherRows, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"scatterAddRows", nullptr, ScatterAddRows, nullptr, nullptr, nullptr, napi_default,
+       nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setParallel", nullptr, SetParallel, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -20,7 +20,7 @@ import {
   readExperimentEvaluation,
   readExperimentPage,
 } from '../../domain/experiments/experiment-list';
-import { PRESET_NAMES, presetConfig } from '../../domain/speech/index';
+import { PRESET_NAMES, presetConfig } from '../../domain/experiments/presets';
 import { computePosteriorgram } from '../../domain/speech/posteriorgram';
 import { CorpusCache } from '../../domain/speech/corpus-cache';
 import type { RecognizerCache } from '../recognizer-cache';
@@ -34,7 +34,7 @@ import { recognizerCacheOf } from './handler-context';
  * <data>/experiments (rather than experimentDir, which also takes paths) keeps every request
  * confined to the data folder, symbolic links out included.
  */
-function namedExperimentDir(dataDir: string, name: string): Promise<string> {
+export function namedExperimentDir(dataDir: string, name: string): Promise<string> {
   return resolveInDataFolder(dataDir, EXPERIMENTS_DIR, name);
 }
 

@@ -20,6 +20,7 @@ export const BUILT_VIEWS: ReadonlySet<ViewName> = new Set<ViewName>([
   'train',
   'evaluate',
   'live',
+  'text',
 ]);
 
 /** The app shell: navigation, views, status bar and the Home view's controls. */

@@ -6,10 +6,12 @@
 import { z } from 'zod';
 import { UnfoldError } from '../../errors';
 import { PhonesConfigSchema, WordsConfigSchema } from './speech-config';
+import { PosConfigSchema } from './text-config';
 
 export const ExperimentConfigSchema = z.discriminatedUnion('task', [
   WordsConfigSchema,
   PhonesConfigSchema,
+  PosConfigSchema,
 ]);
 export type ExperimentConfig = z.infer<typeof ExperimentConfigSchema>;
 export type ExperimentConfigInput = z.input<typeof ExperimentConfigSchema>;

@@ -2,4 +2,5 @@
 export * from './common-config';
 export * from './model-choices';
 export * from './speech-config';
+export * from './text-config';
 export * from './experiment-config';

@@ -76,3 +76,10 @@ export const PhonesConfigSchema = z.object({
 export type WordsConfig = z.infer<typeof WordsConfigSchema>;
 export type PhonesConfig = z.infer<typeof PhonesConfigSchema>;
 export type SpeechConfig = WordsConfig | PhonesConfig;
+
+/** Either speech task's config (what reads audio through a model: the recogniser, live). */
+export const SpeechConfigSchema = z.discriminatedUnion('task', [
+  WordsConfigSchema,
+  PhonesConfigSchema,
+]);
+export const SPEECH_TASKS = SpeechConfigSchema.options.map((option) => option.shape.task.value);

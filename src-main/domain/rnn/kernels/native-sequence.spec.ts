@@ -389,6 +389,8 @@ function bindAll(addon: RnnNativeAddon): RnnNativeAddon {
     elmanForward: addon.elmanForward.bind(addon),
     elmanBackward: addon.elmanBackward.bind(addon),
     matMul: addon.matMul.bind(addon),
+    gatherRows: addon.gatherRows.bind(addon),
+    scatterAddRows: addon.scatterAddRows.bind(addon),
     setThreads: addon.setThreads.bind(addon),
     setParallel: addon.setParallel.bind(addon),
     info: addon.info.bind(addon),

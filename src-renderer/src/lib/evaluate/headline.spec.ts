@@ -75,3 +75,36 @@ describe('speakerAccuracies', () => {
     ]);
   });
 });
+
+describe('tagging headline figures', () => {
+  const summary = {
+    accuracy: 0.9512,
+    unseenAccuracy: 0.7,
+    unseenTokens: 40,
+    sentenceAccuracy: 0.5,
+    tokens: 1200,
+    sentences: 80,
+    macroF1: 0.9,
+  };
+  const figures = ['tokenAccuracy', 'unseenAccuracy', 'sentenceAccuracy', 'sentences'] as const;
+
+  it('reads token, unseen-word and sentence accuracy from a tagging summary', () => {
+    expect(headlineMetrics(summary, figures)).toEqual([
+      { label: 'Token accuracy', value: '95.1%' },
+      { label: 'Accuracy on unseen words', value: '70.0%' },
+      { label: 'Sentence accuracy', value: '50.0%' },
+      { label: 'Sentences', value: '80' },
+    ]);
+  });
+
+  it('says there is no unseen-word accuracy when no word was unseen', () => {
+    const none = { ...summary, unseenAccuracy: null, unseenTokens: 0 };
+    expect(headlineMetrics(none, ['unseenAccuracy'])).toEqual([
+      { label: 'Accuracy on unseen words', value: '—' },
+    ]);
+  });
+
+  it('does not read a speech summary as token accuracy', () => {
+    expect(headlineMetrics({ accuracy: 0.8, utterances: 5 }, ['tokenAccuracy'])).toEqual([]);
+  });
+});

@@ -28,7 +28,7 @@ export interface SpeakerAccuracy {
  */
 export function speakerAccuracies(
   summary: Readonly<Record<string, unknown>> | null,
-  predictions: readonly { speaker: string; correct?: boolean }[],
+  predictions: readonly { speaker?: string; correct?: boolean }[],
 ): SpeakerAccuracy[] {
   const rows: SpeakerAccuracy[] = [];
   const stored = summary?.perSpeaker;
@@ -43,7 +43,8 @@ export function speakerAccuracies(
   } else {
     const tally = new Map<string, { correct: number; total: number }>();
     for (const p of predictions) {
-      if (p.correct === undefined) continue;
+      // Items without a speaker (text) have no per-speaker accuracy.
+      if (p.correct === undefined || p.speaker === undefined) continue;
       const t = tally.get(p.speaker) ?? { correct: 0, total: 0 };
       t.total++;
       if (p.correct) t.correct++;
@@ -80,6 +81,31 @@ const HEADLINE_FIGURES = {
   utterances: {
     label: 'Utterances',
     read: (summary) => (typeof summary.utterances === 'number' ? String(summary.utterances) : null),
+  },
+  // A tagging summary (it counts tokens) has its `accuracy` over tokens.
+  tokenAccuracy: {
+    label: 'Token accuracy',
+    read: (summary) => (typeof summary.tokens === 'number' ? percent(summary.accuracy) : null),
+  },
+  unseenAccuracy: {
+    label: 'Accuracy on unseen words',
+    // null: the evaluated text had no word that training did not see.
+    read: (summary) =>
+      summary.unseenAccuracy === null && typeof summary.unseenTokens === 'number'
+        ? '—'
+        : percent(summary.unseenAccuracy),
+  },
+  sentenceAccuracy: {
+    label: 'Sentence accuracy',
+    read: (summary) => percent(summary.sentenceAccuracy),
+  },
+  sentences: {
+    label: 'Sentences',
+    read: (summary) => (typeof summary.sentences === 'number' ? String(summary.sentences) : null),
+  },
+  tokens: {
+    label: 'Tokens',
+    read: (summary) => (typeof summary.tokens === 'number' ? String(summary.tokens) : null),
   },
 } satisfies Record<
   string,

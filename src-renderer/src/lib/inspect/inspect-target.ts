@@ -21,3 +21,8 @@ export function targetTitle(target: InspectTarget): string {
     ? target.prediction.utteranceId
     : (target.path.split('/').pop() ?? target.path);
 }
+
+/** The audio a target plays: the file, or the utterance's audio; null for an item without audio (text). */
+export function targetAudioPath(target: InspectTarget): string | null {
+  return target.kind === 'utterance' ? (target.prediction.audioPath ?? null) : target.path;
+}

@@ -45,12 +45,16 @@ describe('experiment choice', () => {
     );
     // A folder whose config names a task this build does not know.
     const unknown = {
-      ...item('tagger', '2026-04-01T00:00:00Z', true),
-      task: 'pos' as ExperimentTask,
+      ...item('sentiment', '2026-04-01T00:00:00Z', true),
+      task: 'sentiment' as ExperimentTask,
     };
     expect(liveMode(unknown.task)).toBeNull();
-    expect(taskLabel(unknown.task)).toBe('pos');
+    expect(taskLabel(unknown.task)).toBe('sentiment');
+    // A text task has no live mode.
+    const tagger = { ...item('tagger', '2026-05-01T00:00:00Z', true), task: 'pos' as const };
+    expect(liveMode('pos')).toBeNull();
+    expect(taskLabel('pos')).toBe('POS tagging');
     const phones = { ...item('phones', '2026-01-01T00:00:00Z', true), task: 'phones' as const };
-    expect(liveExperiments([unknown, phones]).map((e) => e.name)).toEqual(['phones']);
+    expect(liveExperiments([unknown, tagger, phones]).map((e) => e.name)).toEqual(['phones']);
   });
 });

@@ -47,3 +47,59 @@ export function levelDb(value: number, peak: number): number {
 export function formatInUnit(palette: Palette, value: number): string {
   return `${formatTickValue(value, palette.decimals)} ${palette.unit}`;
 }
+
+/**
+ * Colours of categories that have no order (part-of-speech tags, sentence labels): Paul Tol's
+ * discrete rainbow at 18 colours (personal.sron.nl/~pault, "Colour schemes and templates").
+ * The usual colour-blind-safe qualitative schemes stop short of the 17 UPOS tags (Okabe–Ito has
+ * 8 colours, Tol's muted 9); this one is made with colour-blind vision in mind and its colours
+ * step in lightness as well as hue, so they stay apart when the red–green axis is lost. No 17
+ * colours can all be told apart by everyone, so a view never shows a category by colour alone:
+ * its name is written with it.
+ */
+export const CATEGORY_COLOURS: readonly string[] = [
+  '#D1BBD7',
+  '#BA8DB4',
+  '#AA6F9E',
+  '#994F88',
+  '#882E72',
+  '#1965B0',
+  '#5289C7',
+  '#7BAFDE',
+  '#4EB265',
+  '#90C987',
+  '#CAE0AB',
+  '#F7F056',
+  '#F6C141',
+  '#F1932D',
+  '#E8601C',
+  '#DC050C',
+  '#A5170E',
+  '#72190E',
+];
+
+/** WCAG relative luminance of a '#rrggbb' colour, 0 (black) .. 1 (white). */
+export function relativeLuminance(hex: string): number {
+  const linear = [1, 3, 5].map((at) => {
+    const channel = Number.parseInt(hex.slice(at, at + 2), 16) / 255;
+    return channel <= 0.03928 ? channel / 12.92 : ((channel + 0.055) / 1.055) ** 2.4;
+  });
+  const [r = 0, g = 0, b = 0] = linear;
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+/** WCAG contrast ratio of two '#rrggbb' colours, 1 .. 21. */
+export function contrastRatio(a: string, b: string): number {
+  const [light, dark] = [relativeLuminance(a), relativeLuminance(b)].sort((x, y) => y - x);
+  return ((light ?? 0) + 0.05) / ((dark ?? 0) + 0.05);
+}
+
+/** Text written on a category colour: near-black or white, whichever contrasts more. */
+export const CATEGORY_TEXT = { dark: '#111111', light: '#FFFFFF' } as const;
+
+export function textOnCategoryColour(background: string): string {
+  return contrastRatio(background, CATEGORY_TEXT.dark) >=
+    contrastRatio(background, CATEGORY_TEXT.light)
+    ? CATEGORY_TEXT.dark
+    : CATEGORY_TEXT.light;
+}

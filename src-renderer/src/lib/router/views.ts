@@ -53,10 +53,7 @@ export const VIEWS: readonly ViewDescriptor[] = [
   {
     id: 'text',
     label: 'Text',
-    tagline: 'Recurrent networks on text',
-    plan: [
-      'Train and try recurrent models on text: part-of-speech tagging, sentence classification and character or word language models that generate text.',
-    ],
+    tagline: 'Tag text with a trained model, and read its tagged sentences',
   },
   {
     id: 'inside',

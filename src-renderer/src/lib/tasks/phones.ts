@@ -1,5 +1,5 @@
 /** The phones task in the generic views: a phone per frame, shown as a posteriorgram. */
-import { worstByFrameAccuracy } from '../evaluate/utterance-lists';
+import { utterancesForCell, worstByFrameAccuracy } from '../evaluate/utterance-lists';
 import type { TaskView } from './task-view';
 
 /** How many of the worst utterances Evaluate lists. */
@@ -10,6 +10,8 @@ export const PHONES_VIEW: TaskView<'phones'> = {
   label: 'phones',
   evaluate: {
     headline: ['frameAccuracy', 'frameAccuracy39', 'phoneErrorRate', 'utterances'],
+    itemNoun: 'utterances',
+    cellItems: utterancesForCell,
     review: {
       select: (predictions) => worstByFrameAccuracy(predictions, WORST_LISTED),
       heading: (count) => `Worst ${count} utterances by frame accuracy`,
@@ -25,6 +27,9 @@ export const PHONES_VIEW: TaskView<'phones'> = {
     runFile: 'Posteriorgram',
   },
   train: {
+    form: 'speech',
+    choiceLabel: 'Phones (per frame)',
+    corpora: { kind: 'speech' },
     usesPooling: false,
     needsPhoneAlignments: true,
     // Live phone sessions decode frame by frame as the audio comes.
@@ -32,6 +37,7 @@ export const PHONES_VIEW: TaskView<'phones'> = {
       'A bidirectional phone model needs the whole utterance: it cannot run live.',
   },
   tableColumns: ['per'],
+  text: null,
   live: {
     mode: 'phones',
     hint: 'Phone mode: per-frame phone probabilities scroll under the live spectrogram.',

@@ -8,17 +8,31 @@ import type { EvaluationPrediction, Posteriorgram } from '@api/experiments';
 import PhonesInspectorLine from './PhonesInspectorLine.svelte';
 import PhonesInspectorStrings from './PhonesInspectorStrings.svelte';
 import PhonesListItem from './PhonesListItem.svelte';
+import PosListItem from './PosListItem.svelte';
 import WordsInspectorLine from './WordsInspectorLine.svelte';
 import WordsListItem from './WordsListItem.svelte';
 
+/** A confusion-matrix cell: reference label predicted as another. */
+export interface ConfusionCellRef {
+  reference: string;
+  predicted: string;
+}
+
 export interface TaskComponents {
-  /** An evaluated item in a list, after its id and speaker. */
-  ListItem: Component<{ item: EvaluationPrediction }>;
-  /** The inspector's account of the prediction, on the line under its title. */
+  /**
+   * An evaluated item in a list, after its id and speaker. In a confusion cell's list it gets
+   * the cell (to mark the confused parts) and the matrix's labels.
+   */
+  ListItem: Component<{
+    item: EvaluationPrediction;
+    cell?: ConfusionCellRef | null;
+    labels?: readonly string[];
+  }>;
+  /** The inspector's account of the prediction, on the line under its title; null for none. */
   InspectorLine: Component<{
     prediction: EvaluationPrediction | null;
     posteriorgram: Posteriorgram | null;
-  }>;
+  }> | null;
   /** A block of the inspector's heading under that line; null for none. */
   InspectorDetail: Component<{ prediction: EvaluationPrediction | null }> | null;
 }
@@ -30,4 +44,6 @@ export const TASK_COMPONENTS: { readonly [T in ExperimentTaskName]: TaskComponen
     InspectorLine: PhonesInspectorLine,
     InspectorDetail: PhonesInspectorStrings,
   },
+  // Sentences have no audio: they never open in the inspector (POS_VIEW.evaluate.inspector is null).
+  pos: { ListItem: PosListItem, InspectorLine: null, InspectorDetail: null },
 };

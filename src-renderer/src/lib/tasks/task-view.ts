@@ -3,6 +3,7 @@
  * experiment's task, so that they never ask which task it is. One TaskView per task of the
  * config union, in task-views.ts; its Svelte parts are in task-components.ts.
  */
+import type { CorpusSummary } from '@api/corpus';
 import type { ExperimentTaskName } from '@api/experiment-config';
 import type { EvaluationPrediction } from '@api/experiments';
 import type { LiveMode } from '@api/live';
@@ -32,18 +33,57 @@ export interface ItemInspector {
   legend: string;
 }
 
+/** What the Text view does with an experiment of the task. */
+export const TEXT_MODES = ['tagging'] as const;
+export type TextMode = (typeof TEXT_MODES)[number];
+
+/**
+ * The Train view's forms: 'speech' edits features, pooling, BPTT and augmentation; 'tagging'
+ * edits the tag set and how words become vectors (embeddings, characters, case, pre-trained
+ * vectors). Both share the data, architecture and training settings.
+ */
+export const TRAIN_FORMS = ['speech', 'tagging'] as const;
+export type TrainFormKind = (typeof TRAIN_FORMS)[number];
+
+/** The text formats of a text corpus, as its summary names them. */
+export type TextFormat = NonNullable<CorpusSummary['textFormat']>;
+
+/** The corpora a task trains on: speech corpora, or text corpora in one of some formats. */
+export type TrainingCorpora = { kind: 'speech' } | { kind: 'text'; formats: readonly TextFormat[] };
+
 export interface TaskView<T extends ExperimentTaskName = ExperimentTaskName> {
   task: T;
   /** The task as lists and badges name it. */
   label: string;
   evaluate: {
     headline: readonly HeadlineFigureName[];
+    /** What the evaluated items are called ("utterances", "sentences"). */
+    itemNoun: string;
+    /** The items behind a confusion-matrix cell (reference label predicted as another). */
+    cellItems: (
+      predictions: readonly EvaluationPrediction[],
+      reference: string,
+      predicted: string,
+    ) => EvaluationPrediction[];
     review: ReviewList;
-    inspector: ItemInspector;
+    /**
+     * How an item opens in the audio inspector; null when items have no audio (text), and the
+     * list shows each item whole instead.
+     */
+    inspector: ItemInspector | null;
     /** The button that runs a WAV file of the data folder through the model; null if it cannot. */
     runFile: string | null;
   };
   train: {
+    /**
+     * The Train view's form that edits the task's configs (TRAIN_FORMS); null when the task is
+     * trained from the command line only.
+     */
+    form: TrainFormKind | null;
+    /** The task in the form's task list ("Words (isolated)"). */
+    choiceLabel: string;
+    /** The corpora the form offers the task for (its presets are offered for those only). */
+    corpora: TrainingCorpora;
     /**
      * Whether the model pools its frames into one vector (an utterance-level label) rather than
      * labelling every frame. Not asked of the schema: every speech config has a defaulted
@@ -60,4 +100,6 @@ export interface TaskView<T extends ExperimentTaskName = ExperimentTaskName> {
   tableColumns: readonly TaskColumn[];
   /** The live session an experiment of the task runs (and the picker's hint); null for none. */
   live: { mode: LiveMode; hint: string } | null;
+  /** What the Text view does with the task's experiments; null when it does not offer them. */
+  text: TextMode | null;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EXPERIMENT_TASKS } from '@api/experiment-config';
 import type { EvaluationPrediction } from '@api/experiments';
+import type { TaggedSentencePrediction } from '@api/text';
 import { headlineMetrics } from '../evaluate/headline';
 import { TASK_VIEWS, taskColumns, taskView } from './task-views';
 
@@ -82,7 +83,7 @@ describe('task views', () => {
   });
 
   it('has no view for a task this build does not know', () => {
-    expect(taskView('pos')).toBeNull();
+    expect(taskView('sentiment')).toBeNull();
     expect(taskView('toString')).toBeNull();
   });
 
@@ -140,9 +141,9 @@ describe('task views', () => {
   });
 
   it('opens a phone utterance with its posteriorgram and runs data-folder files, words neither', () => {
-    expect(TASK_VIEWS.phones.evaluate.inspector.posteriorgram).toBe(true);
+    expect(TASK_VIEWS.phones.evaluate.inspector?.posteriorgram).toBe(true);
     expect(TASK_VIEWS.phones.evaluate.runFile).toBe('Posteriorgram');
-    expect(TASK_VIEWS.words.evaluate.inspector.posteriorgram).toBe(false);
+    expect(TASK_VIEWS.words.evaluate.inspector?.posteriorgram).toBe(false);
     expect(TASK_VIEWS.words.evaluate.runFile).toBeNull();
   });
 
@@ -150,6 +151,7 @@ describe('task views', () => {
     expect([...taskColumns(['words', 'words'])]).toEqual([]);
     expect([...taskColumns(['words', 'phones', 'phones'])]).toEqual(['per']);
     expect([...taskColumns(['pos'])]).toEqual([]);
+    expect([...taskColumns(['sentiment'])]).toEqual([]);
   });
 
   it("gives the form's task rules and each task's live mode", () => {
@@ -160,5 +162,81 @@ describe('task views', () => {
     ]);
     expect(TASK_VIEWS.words.live?.mode).toBe('words');
     expect(TASK_VIEWS.phones.live?.mode).toBe('phones');
+  });
+
+  it('edits speech tasks with the speech form on speech corpora, the tagger with its own on CoNLL-U', () => {
+    expect(EXPERIMENT_TASKS.map((t) => TASK_VIEWS[t].train.form)).toEqual([
+      'speech',
+      'speech',
+      'tagging',
+    ]);
+    expect(TASK_VIEWS.words.train.corpora).toEqual({ kind: 'speech' });
+    expect(TASK_VIEWS.pos.train.corpora).toEqual({ kind: 'text', formats: ['conllu'] });
+  });
+});
+
+/** Tagged sentences as pos-task evaluation writes them (scoreTagging). */
+function taggedSentence(
+  utteranceId: string,
+  tokens: string[],
+  reference: string[],
+  decoded: string[],
+): TaggedSentencePrediction {
+  const errors = reference.filter((tag, i) => decoded[i] !== tag).length;
+  const unseen = tokens.map(() => false);
+  return { utteranceId, tokens, reference, decoded, unseen, errors, correct: errors === 0 };
+}
+
+const TAGGED: EvaluationPrediction[] = [
+  { ...taggedSentence('dev-1', ['the', 'dog'], ['DET', 'NOUN'], ['DET', 'NOUN']) },
+  { ...taggedSentence('dev-2', ['dogs', 'bark'], ['NOUN', 'VERB'], ['VERB', 'VERB']) },
+  {
+    ...taggedSentence(
+      'dev-3',
+      ['fish', 'swim', 'fast'],
+      ['NOUN', 'VERB', 'ADV'],
+      ['VERB', 'NOUN', 'ADJ'],
+    ),
+  },
+];
+
+describe('the pos task view', () => {
+  const view = TASK_VIEWS.pos;
+
+  it('lists the sentences with errors, most errors first, as whole sentences with no audio', () => {
+    const listed = view.evaluate.review.select(TAGGED);
+    expect(listed.map((p) => p.utteranceId)).toEqual(['dev-3', 'dev-2']);
+    expect(view.evaluate.review.heading(2)).toBe('Sentences with errors, most errors first: 2');
+    expect(view.evaluate.review.select(TAGGED.slice(0, 1))).toEqual([]);
+    expect(view.evaluate.review.allClear?.text).toBe('Every sentence was tagged right.');
+    expect(view.evaluate.inspector).toBeNull();
+    expect(view.evaluate.runFile).toBeNull();
+    expect(view.evaluate.itemNoun).toBe('sentences');
+  });
+
+  it('opens a confusion cell on the sentences with that confusion at one token', () => {
+    const ids = (reference: string, predicted: string): string[] =>
+      view.evaluate.cellItems(TAGGED, reference, predicted).map((p) => p.utteranceId);
+    expect(ids('NOUN', 'VERB')).toEqual(['dev-2', 'dev-3']);
+    expect(ids('ADV', 'ADJ')).toEqual(['dev-3']);
+    // dev-1 has a DET and a NOUN, both right: no DET-as-NOUN token.
+    expect(ids('DET', 'NOUN')).toEqual([]);
+    // The speech rule (the labels anywhere in the sentence) would have listed dev-1 here.
+    expect(
+      TASK_VIEWS.phones.evaluate.cellItems(TAGGED, 'DET', 'NOUN').map((p) => p.utteranceId),
+    ).toEqual(['dev-1']);
+  });
+
+  it('shows token, unseen-word and sentence accuracy, tags in the Text view, and has no live mode', () => {
+    expect(view.evaluate.headline).toEqual([
+      'tokenAccuracy',
+      'unseenAccuracy',
+      'sentenceAccuracy',
+      'sentences',
+    ]);
+    expect(view.text).toBe('tagging');
+    expect(TASK_VIEWS.words.text).toBeNull();
+    expect(view.live).toBeNull();
+    expect(view.train.needsPhoneAlignments).toBe(false);
   });
 });

@@ -4,12 +4,14 @@
  */
 import type { ExperimentTaskName } from '@api/experiment-config';
 import { PHONES_VIEW } from './phones';
+import { POS_VIEW } from './pos';
 import type { TaskColumn, TaskView } from './task-view';
 import { WORDS_VIEW } from './words';
 
 export const TASK_VIEWS: { readonly [T in ExperimentTaskName]: TaskView<T> } = {
   words: WORDS_VIEW,
   phones: PHONES_VIEW,
+  pos: POS_VIEW,
 };
 
 /**

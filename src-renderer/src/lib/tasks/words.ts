@@ -1,5 +1,5 @@
 /** The words task in the generic views: one word per utterance, told from its spectrogram. */
-import { misrecognised } from '../evaluate/utterance-lists';
+import { misrecognised, utterancesForCell } from '../evaluate/utterance-lists';
 import type { TaskView } from './task-view';
 
 export const WORDS_VIEW: TaskView<'words'> = {
@@ -7,6 +7,8 @@ export const WORDS_VIEW: TaskView<'words'> = {
   label: 'words',
   evaluate: {
     headline: ['accuracy', 'rejected', 'acceptedAccuracy', 'utterances'],
+    itemNoun: 'utterances',
+    cellItems: utterancesForCell,
     review: {
       select: misrecognised,
       heading: (count) => `Misrecognised: ${count} utterances`,
@@ -21,8 +23,16 @@ export const WORDS_VIEW: TaskView<'words'> = {
     },
     runFile: null,
   },
-  train: { usesPooling: true, needsPhoneAlignments: false, bidirectionalWarning: null },
+  train: {
+    form: 'speech',
+    choiceLabel: 'Words (isolated)',
+    corpora: { kind: 'speech' },
+    usesPooling: true,
+    needsPhoneAlignments: false,
+    bidirectionalWarning: null,
+  },
   tableColumns: [],
+  text: null,
   live: {
     mode: 'words',
     hint: 'Word mode: each spoken word is cut by the voice detector and classified.',

@@ -5,7 +5,8 @@
 
 import { FEATURE_KINDS } from '@api/experiment-config';
 import type { FormField } from './form-validation';
-import { featureDefaults, supportsTruncatedBptt, type TrainForm } from './key-settings';
+import { supportsTruncatedBptt, type TrainForm } from './key-settings';
+import { featureDefaults } from './speech-settings';
 
 /**
  * The form after setting `key`: choosing a task without truncated BPTT (words) turns it off, a

@@ -1,16 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import { FORM_SECTIONS, parseFieldInput, trainingCopies, withField } from './form-fields';
+import {
+  FORM_SECTIONS,
+  parseFieldInput,
+  trainingCopies,
+  visibleFields,
+  visibleSections,
+  withField,
+  type FieldContext,
+} from './form-fields';
 import { formFromConfig } from './key-settings';
-import { SAMPLE_WORDS_CONFIG } from './sample-configs';
+import { SAMPLE_POS_CONFIG, SAMPLE_WORDS_CONFIG } from './sample-configs';
 
 const fields = FORM_SECTIONS.flatMap((s) => s.fields);
 const form = formFromConfig(SAMPLE_WORDS_CONFIG);
+const context: FieldContext = {
+  corpora: [],
+  tasks: ['words', 'phones'],
+  splits: ['train', 'test'],
+  speakers: ['s1'],
+};
 
 describe('FORM_SECTIONS', () => {
   it('has the four sections, every form setting once, and unique test ids', () => {
     expect(FORM_SECTIONS.map((s) => s.title)).toEqual([
       'Data',
       'Features',
+      'Words',
       'Architecture',
       'Training',
     ]);
@@ -27,12 +42,11 @@ describe('FORM_SECTIONS', () => {
     expect(reason('peepholes', { ...form, cell: 'gru' })).toMatch(/LSTM/);
     expect(reason('numCeps', { ...form, featureKind: 'fbank' })).toMatch(/MFCC/);
     const window = fields.find((x) => x.key === 'bpttWindow');
-    expect(window?.hidden?.({ ...form, task: 'phones', bptt: 'truncated' })).toBe(false);
-    expect(window?.hidden?.(form)).toBe(true);
+    expect(window?.hidden?.({ ...form, task: 'phones', bptt: 'truncated' }, context)).toBe(false);
+    expect(window?.hidden?.(form, context)).toBe(true);
   });
 
   it('offers the corpus splits and speakers', () => {
-    const context = { corpora: [], splits: ['train', 'test'], speakers: ['s1'] };
     const options = (key: string): string[] => {
       const spec = fields.find((x) => x.key === key);
       return spec?.kind === 'select' ? spec.options(context, form).map((o) => o.value) : [];
@@ -40,6 +54,61 @@ describe('FORM_SECTIONS', () => {
     expect(options('trainSplit')).toEqual(['train', 'test']);
     expect(options('devSplit')).toEqual(['', 'train', 'test']);
     expect(options('heldOutSpeaker')).toEqual(['', 's1']);
+  });
+});
+
+describe('the sections and fields of each task form', () => {
+  const tagger = formFromConfig(SAMPLE_POS_CONFIG);
+  const text: FieldContext = {
+    corpora: [],
+    tasks: ['pos'],
+    splits: ['train', 'dev'],
+    speakers: [],
+  };
+  const shown = (f = tagger, c = text): string[] =>
+    visibleSections(f).flatMap((section) => visibleFields(section, f, c).map((x) => x.key));
+
+  it('shows the features for speech tasks and the words for the tagger', () => {
+    expect(visibleSections(form).map((s) => s.title)).toEqual([
+      'Data',
+      'Features',
+      'Architecture',
+      'Training',
+    ]);
+    expect(visibleSections(tagger).map((s) => s.title)).toEqual([
+      'Data',
+      'Words',
+      'Architecture',
+      'Training',
+    ]);
+    // Pooling and augmentation are speech settings; a text corpus has no speakers to hold out.
+    for (const key of ['pooling', 'speeds', 'warps', 'heldOutSpeaker', 'featureKind'])
+      expect(shown()).not.toContain(key);
+    expect(shown(form, context)).toEqual(
+      expect.arrayContaining(['pooling', 'speeds', 'warps', 'heldOutSpeaker', 'featureKind']),
+    );
+    expect(shown()).toEqual(
+      expect.arrayContaining(['tagSet', 'wordEmbeddingSize', 'units', 'bidirectional', 'epochs']),
+    );
+  });
+
+  it('shows the CNN sizes with the CNN on and Freeze with a vectors file', () => {
+    expect(shown()).toEqual(
+      expect.arrayContaining(['charEmbeddingSize', 'charFilters', 'charWidth']),
+    );
+    expect(shown()).not.toContain('freezePretrained');
+    const off = shown({ ...tagger, charCnn: false, pretrainedFile: 'vectors/v.txt' });
+    for (const key of ['charEmbeddingSize', 'charFilters', 'charWidth'])
+      expect(off).not.toContain(key);
+    expect(off).toContain('freezePretrained');
+  });
+
+  it("offers the chosen corpus's tasks, by their views' names", () => {
+    const task = fields.find((f) => f.key === 'task');
+    const labels = (c: FieldContext): string[] =>
+      task?.kind === 'select' ? task.options(c, form).map((o) => `${o.value}: ${o.label}`) : [];
+    expect(labels(text)).toEqual(['pos: POS tags (per word)']);
+    expect(labels(context)).toEqual(['words: Words (isolated)', 'phones: Phones (per frame)']);
   });
 });
 

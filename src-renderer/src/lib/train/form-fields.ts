@@ -3,20 +3,25 @@
  * component. Which fields apply depends on the form itself (pooling is for word models,
  * truncated BPTT for phone models, peepholes and projection for the LSTM): a field that does
  * not apply is disabled with the reason, so the user sees why rather than a vanishing control.
+ * A section or field of one task form (TRAIN_FORMS: speech features, the tagger's words) names
+ * that form, and is not shown for the tasks of another.
  */
 
 import {
   BASE_CELL_CHOICES,
   BPTT_CHOICES,
   CMVN_CHOICES,
-  EXPERIMENT_TASKS,
   FEATURE_KINDS,
   MAX_DROPOUT,
   OPTIMIZER_CHOICES,
   POOLING_CHOICES,
   SCHEDULE_CHOICES,
+  TAG_SETS,
 } from '@api/experiment-config';
-import { supportsTruncatedBptt, usesPooling, type TrainForm } from './key-settings';
+import type { TrainFormKind } from '../tasks/task-view';
+import { TASK_VIEWS } from '../tasks/task-views';
+import { supportsTruncatedBptt, usesPooling, type Task, type TrainForm } from './key-settings';
+import { formKindOf } from './task-settings';
 import type { FormField } from './form-validation';
 import { parseFactorList } from './augmentation-factors';
 
@@ -25,9 +30,13 @@ export interface Choice {
   label: string;
 }
 
-/** What the option lists come from: the corpora and the chosen corpus's splits and speakers. */
+/**
+ * What the option lists come from: the corpora, the tasks the chosen corpus trains, and its
+ * splits and speakers.
+ */
 export interface FieldContext {
   corpora: readonly Choice[];
+  tasks: readonly Task[];
   splits: readonly string[];
   speakers: readonly string[];
 }
@@ -40,8 +49,10 @@ interface FieldBase {
   hint?: string;
   /** Why the field does not apply to this form, or null when it does. */
   disabledReason?: (form: TrainForm) => string | null;
-  /** Hidden entirely (for settings that only exist under another choice). */
-  hidden?: (form: TrainForm) => boolean;
+  /** Hidden entirely (for settings that only exist under another choice, or for this corpus). */
+  hidden?: (form: TrainForm, context: FieldContext) => boolean;
+  /** The task forms that have the field; every form when absent. */
+  forms?: readonly TrainFormKind[];
   /** Shown greyed in an empty text input. */
   placeholder?: string;
   /** The sub-heading the field sits under; consecutive fields share one (the same object). */
@@ -68,6 +79,8 @@ export type FieldSpec =
 export interface FormSection {
   title: string;
   fields: FieldSpec[];
+  /** The task forms that have the section; every form when absent. */
+  forms?: readonly TrainFormKind[];
   /** The section ends with how many speakers and items each split of the run has. */
   showsSplitSizes?: boolean;
 }
@@ -97,6 +110,38 @@ const AUGMENTATION: FormPart = {
   },
 };
 
+/** The fields the form shows in a section, in order: those of its task form, not hidden. */
+export function visibleFields(
+  section: FormSection,
+  form: TrainForm,
+  context: FieldContext,
+): FieldSpec[] {
+  return section.fields.filter(
+    (spec) => ofForm(spec.forms, form.task) && !spec.hidden?.(form, context),
+  );
+}
+
+/** The sections the form shows for its task. */
+export function visibleSections(form: TrainForm): FormSection[] {
+  return FORM_SECTIONS.filter((section) => ofForm(section.forms, form.task));
+}
+
+function ofForm(forms: readonly TrainFormKind[] | undefined, task: Task): boolean {
+  const kind = formKindOf(task);
+  return forms === undefined || (kind !== null && forms.includes(kind));
+}
+
+const PRETRAINED: FormPart = {
+  title: 'Pre-trained word vectors (optional)',
+  testid: 'pretrained',
+  note: (form) =>
+    form.pretrainedFile.trim() === ''
+      ? 'A word2vec or GloVe text file in the data folder (its path there, e.g. vectors/glove.6B.100d.txt); the word embedding size must be its dimension.'
+      : `Words of the training vocabulary take their vectors from this file; those it lacks start random${form.freezePretrained ? ', and the table stays as loaded' : ''}.`,
+};
+
+const charCnnOff = (form: TrainForm): boolean => !form.charCnn;
+
 const lstmOnly = (what: string) => (form: TrainForm) =>
   form.cell === 'lstm' ? null : `${what} exist only for the LSTM cell.`;
 
@@ -111,8 +156,9 @@ export const FORM_SECTIONS: readonly FormSection[] = [
         label: 'Task',
         testid: 'task',
         kind: 'select',
-        options: () =>
-          plain(EXPERIMENT_TASKS, { words: 'Words (isolated)', phones: 'Phones (per frame)' }),
+        // The tasks of the chosen corpus (speech tasks for speech, tagging for tagged text).
+        options: (context) =>
+          context.tasks.map((task) => ({ value: task, label: TASK_VIEWS[task].train.choiceLabel })),
       },
       {
         key: 'corpus',
@@ -149,11 +195,14 @@ export const FORM_SECTIONS: readonly FormSection[] = [
         kind: 'select',
         hint: 'Speaker-independent: train without this speaker, test on them alone.',
         options: (context) => [{ value: '', label: 'none' }, ...plain(context.speakers)],
+        // Text corpora have no speakers.
+        hidden: (_form, context) => context.speakers.length === 0,
       },
     ],
   },
   {
     title: 'Features',
+    forms: ['speech'],
     fields: [
       {
         key: 'featureKind',
@@ -214,6 +263,108 @@ export const FORM_SECTIONS: readonly FormSection[] = [
     ],
   },
   {
+    title: 'Words',
+    forms: ['tagging'],
+    fields: [
+      {
+        key: 'tagSet',
+        label: 'Tag set',
+        testid: 'tag-set',
+        kind: 'select',
+        hint: 'Which column of the treebank the tagger learns.',
+        options: () =>
+          plain(TAG_SETS, { upos: 'UPOS (universal)', xpos: "XPOS (the treebank's own)" }),
+      },
+      {
+        key: 'wordEmbeddingSize',
+        label: 'Word embedding size',
+        testid: 'word-embedding',
+        kind: 'number',
+        min: 1,
+      },
+      {
+        key: 'lowercase',
+        label: 'Lower-case words',
+        testid: 'lowercase',
+        kind: 'check',
+        hint: 'One vector for "The" and "the"; the case features still see the case.',
+      },
+      {
+        key: 'minCount',
+        label: 'Min count',
+        testid: 'min-count',
+        kind: 'number',
+        min: 1,
+        hint: 'Words seen fewer times in training are unknown words.',
+      },
+      {
+        key: 'wordDropout',
+        label: 'Word dropout (α, 0 off)',
+        testid: 'word-dropout',
+        kind: 'number',
+        min: 0,
+        step: 0.05,
+        hint: 'A training word seen n times becomes the unknown word with probability α / (α + n), so the unknown vector learns what rare words look like.',
+      },
+      {
+        key: 'caseFeatures',
+        label: 'Case features',
+        testid: 'case-features',
+        kind: 'check',
+        hint: "A small embedding of each word's case (lower, Title, UPPER, digits, ...).",
+      },
+      {
+        key: 'charCnn',
+        label: 'Character CNN',
+        testid: 'char-cnn',
+        kind: 'check',
+        hint: "A convolution over each word's characters: unseen words get a vector of their own.",
+      },
+      {
+        key: 'charEmbeddingSize',
+        label: 'Character size',
+        testid: 'char-embedding',
+        kind: 'number',
+        min: 1,
+        hidden: charCnnOff,
+      },
+      {
+        key: 'charFilters',
+        label: 'Filters',
+        testid: 'char-filters',
+        kind: 'number',
+        min: 1,
+        hidden: charCnnOff,
+      },
+      {
+        key: 'charWidth',
+        label: 'Filter width',
+        testid: 'char-width',
+        kind: 'number',
+        min: 1,
+        max: 9,
+        hidden: charCnnOff,
+      },
+      {
+        key: 'pretrainedFile',
+        label: 'Vectors file',
+        testid: 'pretrained-file',
+        kind: 'text',
+        part: PRETRAINED,
+        placeholder: 'none, e.g. vectors/glove.6B.100d.txt',
+      },
+      {
+        key: 'freezePretrained',
+        label: 'Freeze',
+        testid: 'pretrained-freeze',
+        kind: 'check',
+        part: PRETRAINED,
+        hint: 'Keep the word vectors as loaded: only the rest of the model trains.',
+        hidden: (form) => form.pretrainedFile.trim() === '',
+      },
+    ],
+  },
+  {
     title: 'Architecture',
     fields: [
       {
@@ -257,6 +408,7 @@ export const FORM_SECTIONS: readonly FormSection[] = [
         testid: 'pooling',
         kind: 'select',
         options: () => plain(POOLING_CHOICES),
+        forms: ['speech'],
         disabledReason: (form) =>
           usesPooling(form.task) ? null : 'Phone models label every frame: nothing to pool.',
       },
@@ -278,7 +430,7 @@ export const FORM_SECTIONS: readonly FormSection[] = [
       },
       {
         key: 'bpttWindow',
-        label: 'BPTT window k (frames)',
+        label: 'BPTT window k (steps)',
         testid: 'bptt-window',
         kind: 'number',
         min: 1,
@@ -347,6 +499,7 @@ export const FORM_SECTIONS: readonly FormSection[] = [
         testid: 'speeds',
         kind: 'text',
         part: AUGMENTATION,
+        forms: ['speech'],
         placeholder: 'none, e.g. 0.9, 1.1',
         hint: 'Speed perturbation (Kaldi): each factor resamples the audio, changing tempo and pitch together.',
       },
@@ -356,6 +509,7 @@ export const FORM_SECTIONS: readonly FormSection[] = [
         testid: 'warps',
         kind: 'text',
         part: AUGMENTATION,
+        forms: ['speech'],
         placeholder: 'none, e.g. 0.9, 1.1',
         hint: 'Frequency warp (VTLP-like): stretches the spectrum at the same tempo.',
       },

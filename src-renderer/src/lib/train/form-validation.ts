@@ -1,14 +1,21 @@
 /**
  * Client-side checks of the Train form, run on every change so a bad value is named before a
  * job starts. They mirror the domain's schemas (experiment-config.ts, model-config.ts,
- * train-config.ts, feature-config.ts) and add the checks only the UI can make (the corpus's
- * real splits and speakers). The server still validates: its message is shown if it refuses.
+ * train-config.ts, feature-config.ts), each task form checks its own fields (task-settings.ts),
+ * and the checks only the UI can make are added (the corpus's real splits and speakers). Last,
+ * the config the form writes is parsed with the config schema itself, so nothing the schema
+ * refuses reaches a job unnamed. The server still validates: its message is shown if it refuses.
  */
 
-import { MAX_DROPOUT } from '@api/experiment-config';
-import { factorListIssue, parseFactorList } from './augmentation-factors';
+import {
+  ExperimentConfigSchema,
+  experimentConfigProblem,
+  MAX_DROPOUT,
+} from '@api/experiment-config';
 import { TASK_VIEWS } from '../tasks/task-views';
-import { supportsTruncatedBptt, type TrainForm } from './key-settings';
+import type { Json } from './json-object';
+import { configFromForm, supportsTruncatedBptt, type TrainForm } from './key-settings';
+import { settingsOf } from './task-settings';
 
 export type FormField = keyof TrainForm;
 
@@ -40,10 +47,61 @@ const INTEGER_RANGES: [FormField, number, number, string][] = [
   ['epochs', 1, 1000, 'Epochs'],
   ['batchSize', 1, 1024, 'Batch size'],
   ['patience', 0, 1000, 'Early-stopping patience (0 for none)'],
-  ['deltaOrder', 0, 2, 'Delta order'],
 ];
 
-export function validateForm(form: TrainForm, corpus: CorpusFacts | null): FormIssue[] {
+/** The shared settings' config paths (by their first keys) and the field that edits each. */
+const SHARED_FIELDS: readonly [string, FormField][] = [
+  ['name', 'name'],
+  ['corpus', 'corpus'],
+  ['task', 'task'],
+  ['data.train', 'trainSplit'],
+  ['data.dev', 'devSplit'],
+  ['data.test', 'testSplit'],
+  ['model.layers', 'units'],
+  ['model.dropout', 'dropout'],
+  ['model.pooling', 'pooling'],
+  ['training.epochs', 'epochs'],
+  ['training.batchSize', 'batchSize'],
+  ['training.optimizer', 'learningRate'],
+  ['training.schedule', 'schedule'],
+  ['training.bptt', 'bptt'],
+  ['training.clipNorm', 'clipNorm'],
+  ['training.earlyStoppingPatience', 'patience'],
+  ['seed', 'seed'],
+];
+
+/** The field a config path is edited by; the name (always shown) for a key no field edits. */
+function fieldAt(form: TrainForm, path: readonly PropertyKey[]): FormField {
+  const dotted = path.map(String).join('.');
+  const shared = SHARED_FIELDS.find(
+    ([prefix]) => dotted === prefix || dotted.startsWith(`${prefix}.`),
+  );
+  return shared?.[1] ?? settingsOf(form.task).fieldAt(path) ?? 'name';
+}
+
+/**
+ * What the config schema says of the config the form writes (with `base`'s other keys), as an
+ * issue on the field that edits the path it names; null when the schema accepts it.
+ */
+export function schemaIssue(form: TrainForm, base: Readonly<Json> = {}): FormIssue | null {
+  const config = configFromForm(form, base);
+  const checked = experimentConfigProblem(ExperimentConfigSchema, config);
+  if (checked.ok) return null;
+  // The problem names the path in words; the field is found from the same first issue.
+  const path = ExperimentConfigSchema.safeParse(config).error?.issues[0]?.path ?? [];
+  return { field: fieldAt(form, path), message: checked.problem, severity: 'error' };
+}
+
+/**
+ * The form's issues. `base` is the config the form started from (its other keys are carried
+ * into the config): when the form's own checks find no error, the config it writes is checked
+ * with the schema.
+ */
+export function validateForm(
+  form: TrainForm,
+  corpus: CorpusFacts | null,
+  base: Readonly<Json> = {},
+): FormIssue[] {
   const issues: FormIssue[] = [];
   const error = (field: FormField, message: string): void => {
     issues.push({ field, message, severity: 'error' });
@@ -61,7 +119,7 @@ export function validateForm(form: TrainForm, corpus: CorpusFacts | null): FormI
       'A name is one folder: no / or \\, not starting with ".", at most 200 characters.',
     );
 
-  if (form.corpus === '') error('corpus', 'Choose a speech corpus.');
+  if (form.corpus === '') error('corpus', 'Choose a corpus.');
   if (corpus) {
     const known = (split: string): boolean => corpus.splits.includes(split);
     const list = corpus.splits.join(', ') || 'none';
@@ -96,10 +154,7 @@ export function validateForm(form: TrainForm, corpus: CorpusFacts | null): FormI
   }
   if (!Number.isInteger(form.seed)) error('seed', 'The seed must be a whole number.');
 
-  if (form.featureKind !== 'spectrogram' && !integerIn(form.melBands, 1, 128))
-    error('melBands', 'Mel bands must be a whole number from 1 to 128.');
-  if (form.featureKind === 'mfcc' && !integerIn(form.numCeps, 1, Math.max(1, form.melBands)))
-    error('numCeps', `Cepstral coefficients must be from 1 to the mel bands (${form.melBands}).`);
+  issues.push(...settingsOf(form.task).validate(form));
 
   if (form.projection !== 0) {
     if (form.cell !== 'lstm')
@@ -138,12 +193,12 @@ export function validateForm(form: TrainForm, corpus: CorpusFacts | null): FormI
     )
       error('scheduleEpochs', 'The schedule needs a whole number of epochs from 1 to 1000.');
   }
-  for (const field of ['speeds', 'warps'] as const) {
-    const issue = factorListIssue(parseFactorList(form[field]));
-    if (issue) issues.push({ field, ...issue });
-  }
   if (form.bidirectional && task.train.bidirectionalWarning)
     warn('bidirectional', task.train.bidirectionalWarning);
+  if (!hasErrors(issues)) {
+    const fromSchema = schemaIssue(form, base);
+    if (fromSchema) issues.push(fromSchema);
+  }
   return issues;
 }
 

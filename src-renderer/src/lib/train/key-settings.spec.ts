@@ -6,7 +6,6 @@ import {
   DEFAULT_CMVN,
   DEFAULT_POOLING,
   DEFAULT_SEED,
-  EXPERIMENT_TASKS,
   ExperimentConfigSchema,
   FEATURE_KINDS,
   OPTIMIZER_CHOICES,
@@ -17,12 +16,14 @@ import {
 import {
   configFromForm,
   engineCell,
-  featureDefaults,
+  FORM_TASKS,
+  formEdits,
   formFromConfig,
   supportsTruncatedBptt,
   truncatedBpttProbe,
   type TrainForm,
 } from './key-settings';
+import { featureDefaults } from './speech-settings';
 
 const digits = {
   name: 'digits-small-lstm',
@@ -109,6 +110,19 @@ describe('formFromConfig', () => {
       patience: 0,
       speeds: '',
       warps: '',
+      // The tagging form's settings: the schema's defaults, should the task become a tagger.
+      tagSet: 'upos',
+      wordEmbeddingSize: 100,
+      lowercase: false,
+      minCount: 1,
+      wordDropout: 0.25,
+      caseFeatures: true,
+      charCnn: true,
+      charEmbeddingSize: 30,
+      charFilters: 50,
+      charWidth: 3,
+      pretrainedFile: '',
+      freezePretrained: false,
     });
   });
 
@@ -309,17 +323,25 @@ describe('the form and the config schema', () => {
     for (const bptt of BPTT_CHOICES) expect(roundTrip({ bptt }, phones).bptt).toBe(bptt);
   });
 
-  it('writes a config the schema accepts for every task', () => {
-    for (const task of EXPERIMENT_TASKS) {
+  it('writes a config the schema accepts for every task the form edits', () => {
+    for (const task of FORM_TASKS) {
       const bptt = supportsTruncatedBptt(task) ? 'truncated' : 'full';
       expect(roundTrip({ task, bptt }, phones)).toMatchObject({ task, bptt });
       expect(roundTrip({ task }, digits).task).toBe(task);
     }
   });
 
+  it('edits every task: speech and tagging', () => {
+    expect(FORM_TASKS).toEqual(['words', 'phones', 'pos']);
+    expect(formEdits('pos')).toBe(true);
+    expect(formEdits('phones')).toBe(true);
+    expect(formEdits('sentiment')).toBe(false);
+  });
+
   it('takes from the schema which tasks may truncate BPTT', () => {
-    expect(EXPERIMENT_TASKS.filter(supportsTruncatedBptt)).toEqual(['phones']);
-    for (const task of EXPERIMENT_TASKS) {
+    // Transducers may (phones per frame, pos per word); word models label whole utterances.
+    expect(FORM_TASKS.filter(supportsTruncatedBptt)).toEqual(['phones', 'pos']);
+    for (const task of FORM_TASKS) {
       // The probe fails only on its BPTT, if at all: with full BPTT every task accepts it.
       const probe = truncatedBpttProbe(task);
       const full = {

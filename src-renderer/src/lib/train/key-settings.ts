@@ -2,9 +2,11 @@
  * The Train view's form: every setting it edits, read from an experiment config (a preset, or a
  * past run) and written back into one. Choice lists, defaults and rules come from the config's
  * own schema (@api/experiment-config); the config the form writes stays plain JSON, and the job
- * validates it with that schema. Keys the form does not edit (bucketing, the plateau floor,
- * reject threshold, extra feature settings) are carried over from the config the form started
- * from; augmentation is the form's (typed factor lists, absent when both are empty).
+ * validates it with that schema. The settings every task shares (data, architecture, training)
+ * are here; what a task's form adds (speech features and augmentation, the tagger's word
+ * input) is its settings module's (task-settings.ts). Keys the form does not edit (bucketing,
+ * the plateau floor, reject threshold, extra feature settings) are carried over from the config
+ * the form started from.
  *
  * Every layer gets the same cell, units, projection and direction: the presets stack identical
  * layers, and a per-layer editor would cost more screen than it is worth here.
@@ -13,33 +15,43 @@
 import {
   BASE_CELL_CHOICES,
   DEFAULT_BPTT_WINDOW,
-  DEFAULT_NUM_CEPS,
   DEFAULT_SCHEDULE_EPOCHS,
   DEFAULT_SCHEDULE_FACTOR,
   EXPERIMENT_TASKS,
   ExperimentConfigSchema,
-  FEATURE_KIND_DEFAULTS,
   FEATURE_KINDS,
   OPTIMIZER_CHOICES,
   parseExperimentConfig,
   type BaseCellChoice,
   type BpttChoice,
   type CELL_KINDS,
-  type Cmvn,
   type ExperimentTaskName,
-  type FeatureKind,
   type OptimizerChoice,
   type Pooling,
   type ScheduleChoice,
 } from '@api/experiment-config';
 import { TASK_VIEWS } from '../tasks/task-views';
-import { formatFactorList, parseFactorList } from './augmentation-factors';
+import { objectAt, type Json } from './json-object';
+import { SPEECH_SETTINGS, type SpeechForm } from './speech-settings';
+import { TAGGING_SETTINGS, type TaggingForm } from './tagging-settings';
+import { settingsOf, TASK_SETTINGS } from './task-settings';
 
-/** The tasks the form offers: every task of the config union is a speech task today. */
+/** A task of the config union; the form edits those of FORM_TASKS. */
 export type Task = ExperimentTaskName;
+
+/** The tasks the form edits: those whose view names a form (others train from the CLI). */
+export const FORM_TASKS: readonly Task[] = EXPERIMENT_TASKS.filter(
+  (task) => TASK_VIEWS[task].train.form !== null,
+);
+
+/** Whether the form edits configs of this task (a task name as an experiment or preset gives it). */
+export function formEdits(task: string): task is Task {
+  return (FORM_TASKS as readonly string[]).includes(task);
+}
 type CellKind = (typeof CELL_KINDS)[number];
 
-export interface TrainForm {
+/** The settings every task's form has. */
+export interface SharedForm {
   name: string;
   task: Task;
   corpus: string;
@@ -49,16 +61,6 @@ export interface TrainForm {
   testSplit: string;
   /** '' for none; otherwise a speaker-independent run tested on this speaker alone. */
   heldOutSpeaker: string;
-
-  featureKind: FeatureKind;
-  /** Mel bands of fbank and MFCC (unused for the linear spectrogram). */
-  melBands: number;
-  /** MFCC only. */
-  numCeps: number;
-  /** 0 static, 1 + deltas, 2 + delta-deltas. */
-  deltaOrder: number;
-  useEnergy: boolean;
-  cmvn: Cmvn;
 
   cell: BaseCellChoice;
   layers: number;
@@ -72,7 +74,7 @@ export interface TrainForm {
   pooling: Pooling;
 
   bptt: BpttChoice;
-  /** Truncated BPTT window in frames (phones only). */
+  /** Truncated BPTT window in time steps (transducers only). */
   bpttWindow: number;
   /** Gradient-norm clipping threshold; 0 for none. */
   clipNorm: number;
@@ -88,34 +90,13 @@ export interface TrainForm {
   seed: number;
   /** Early-stopping patience in epochs; 0 for none. */
   patience: number;
-
-  /** Speed-perturbation factors as typed ("0.9, 1.1"; '' for none): see augmentation-factors.ts. */
-  speeds: string;
-  /** Frequency-warp factors as typed, same format. */
-  warps: string;
 }
 
-type Json = Record<string, unknown>;
-
-/** The feature settings a kind starts from: what a config without these keys gets. */
-export function featureDefaults(
-  kind: FeatureKind,
-): Pick<TrainForm, 'melBands' | 'numCeps' | 'deltaOrder' | 'useEnergy'> {
-  return { ...FEATURE_KIND_DEFAULTS[kind], numCeps: DEFAULT_NUM_CEPS };
-}
-
-/** The feature keys the form owns; the rest of a config's `features` passes through. */
-const FORM_FEATURE_KEYS = ['kind', 'cmvn', 'melBands', 'numCeps', 'deltaOrder', 'useEnergy'];
-
-function objectAt(value: unknown): Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Json)
-    : {};
-}
-
-function numberAt(value: unknown, fallback: number): number {
-  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
-}
+/**
+ * The whole form: the shared settings and every task form's own. A form holds all of them, so
+ * switching task keeps what was typed; a config gets only its task's (configFromForm).
+ */
+export type TrainForm = SharedForm & SpeechForm & TaggingForm;
 
 function firstString(value: readonly string[] | undefined): string {
   return value?.[0] ?? '';
@@ -124,13 +105,12 @@ function firstString(value: readonly string[] | undefined): string {
 /**
  * The form for a config (a preset or a past run's config.json). The config is read through its
  * schema, so what it leaves out gets the schema's defaults; a config the schema refuses throws
- * its UnfoldError (BAD_EXPERIMENT_CONFIG), naming the first bad field.
+ * its UnfoldError (BAD_EXPERIMENT_CONFIG), naming the first bad field. The other tasks' forms
+ * get their defaults.
  */
 export function formFromConfig(input: Readonly<Json>): TrainForm {
   const config = parseExperimentConfig(input);
-  const { data, features, model, training } = config;
-  const featureKind = features.kind;
-  const kindDefaults = featureDefaults(featureKind);
+  const { data, model, training } = config;
   // The schema asks for at least one layer.
   const first = model.layers[0]!;
   const engine = first.cell;
@@ -144,13 +124,8 @@ export function formFromConfig(input: Readonly<Json>): TrainForm {
     devSplit: firstString(data.dev?.splits),
     testSplit: firstString(data.test.splits),
     heldOutSpeaker: firstString(data.test.speakers),
-    featureKind,
-    melBands: numberAt(features.melBands, kindDefaults.melBands),
-    numCeps: numberAt(features.numCeps, kindDefaults.numCeps),
-    deltaOrder: numberAt(features.deltaOrder, kindDefaults.deltaOrder),
-    useEnergy:
-      typeof features.useEnergy === 'boolean' ? features.useEnergy : kindDefaults.useEnergy,
-    cmvn: features.cmvn,
+    ...SPEECH_SETTINGS.read(config),
+    ...TAGGING_SETTINGS.read(config),
     cell,
     layers: model.layers.length,
     units: first.units,
@@ -182,8 +157,6 @@ export function formFromConfig(input: Readonly<Json>): TrainForm {
     batchSize: training.batchSize,
     seed: config.seed,
     patience: training.earlyStoppingPatience ?? 0,
-    speeds: formatFactorList(config.augmentation?.speeds),
-    warps: formatFactorList(config.augmentation?.warps),
   };
 }
 
@@ -217,9 +190,7 @@ export function truncatedBpttProbe(task: Task): Json {
 }
 
 const TRUNCATED_BPTT_TASKS: ReadonlySet<Task> = new Set(
-  EXPERIMENT_TASKS.filter(
-    (task) => ExperimentConfigSchema.safeParse(truncatedBpttProbe(task)).success,
-  ),
+  FORM_TASKS.filter((task) => ExperimentConfigSchema.safeParse(truncatedBpttProbe(task)).success),
 );
 
 /** Whether the task takes a truncated BPTT window (its schema says: word models do not). */
@@ -249,21 +220,6 @@ function dataSelections(form: TrainForm): Json {
     train: without(form.trainSplit),
     dev: form.devSplit === '' ? null : without(form.devSplit),
     test: { splits: all, speakers: [speaker] },
-  };
-}
-
-function featuresOf(form: TrainForm, base: Json): Json {
-  const carried = Object.fromEntries(
-    Object.entries(base).filter(([key]) => !FORM_FEATURE_KEYS.includes(key)),
-  );
-  return {
-    ...carried,
-    kind: form.featureKind,
-    cmvn: form.cmvn,
-    ...(form.featureKind === 'spectrogram' ? {} : { melBands: form.melBands }),
-    ...(form.featureKind === 'mfcc' ? { numCeps: form.numCeps } : {}),
-    deltaOrder: form.deltaOrder,
-    useEnergy: form.useEnergy,
   };
 }
 
@@ -311,22 +267,18 @@ function trainingOf(form: TrainForm, base: Json): Json {
   };
 }
 
-/**
- * The config's augmentation, or null for none (the key is then left out: absent means none).
- * Only the usable factors are written; the form's validation names the rest.
- */
-function augmentationOf(form: TrainForm): Json | null {
-  const speeds = parseFactorList(form.speeds).factors;
-  const warps = parseFactorList(form.warps).factors;
-  return speeds.length === 0 && warps.length === 0 ? null : { speeds, warps };
-}
+/** The config keys some task form writes: a config gets only its own task form's. */
+const TASK_FORM_KEYS: ReadonlySet<string> = new Set(
+  Object.values(TASK_SETTINGS).flatMap((settings) => settings.configKeys),
+);
 
 /** The config the form describes, with `base`'s other keys carried over. */
 export function configFromForm(form: TrainForm, base: Readonly<Json> = {}): Json {
   // Pooling is written only for a task that pools (usesPooling).
   const { pooling: _pooling, ...model } = objectAt(base.model);
-  const { augmentation: _augmentation, ...carried } = base;
-  const augmentation = augmentationOf(form);
+  const carried = Object.fromEntries(
+    Object.entries(base).filter(([key]) => !TASK_FORM_KEYS.has(key)),
+  );
   const cell = engineCell(form);
   const layer: Json = { cell, units: form.units };
   if (cell === 'lstmp') layer.projection = form.projection;
@@ -337,7 +289,7 @@ export function configFromForm(form: TrainForm, base: Readonly<Json> = {}): Json
     task: form.task,
     corpus: form.corpus,
     data: dataSelections(form),
-    features: featuresOf(form, objectAt(base.features)),
+    ...settingsOf(form.task).write(form, base),
     model: {
       ...model,
       layers: Array.from({ length: form.layers }, () => ({ ...layer })),
@@ -345,7 +297,6 @@ export function configFromForm(form: TrainForm, base: Readonly<Json> = {}): Json
       ...(usesPooling(form.task) ? { pooling: form.pooling } : {}),
     },
     training: trainingOf(form, objectAt(base.training)),
-    ...(augmentation ? { augmentation } : {}),
     seed: form.seed,
   };
 }

@@ -20,3 +20,29 @@ export const SAMPLE_PHONES_CONFIG = {
   features: { kind: 'fbank', cmvn: 'utterance' },
   model: { layers: [{ cell: 'lstm', units: 64 }] },
 };
+
+/** A tagger's config as the pos preset writes it (words settings left to the schema). */
+export const SAMPLE_POS_CONFIG = {
+  name: 'tagger',
+  task: 'pos',
+  corpus: 'ewt',
+  data: { train: { splits: ['train'] }, dev: { splits: ['dev'] }, test: { splits: ['test'] } },
+  tagSet: 'upos',
+  words: {},
+  model: {
+    layers: [
+      { cell: 'lstm', units: 128, bidirectional: 'concat' },
+      { cell: 'lstm', units: 128, bidirectional: 'concat' },
+    ],
+    dropout: 0.33,
+  },
+  training: {
+    epochs: 20,
+    batchSize: 32,
+    optimizer: { kind: 'adam', learningRate: 0.002 },
+    clipNorm: 5,
+    bucketing: true,
+    earlyStoppingPatience: 4,
+  },
+  seed: 1,
+};

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseExperimentConfig } from '../experiments/config/experiment-config';
+import { parseExperimentConfig } from './config/experiment-config';
 import { defaultPresetFor, PRESET_NAMES, presetConfig, presetNamed } from './presets';
 
 describe('presets', () => {

@@ -1,13 +1,16 @@
-import type {
-  ExperimentConfigInput,
-  ExperimentTaskName,
-} from '../experiments/config/experiment-config';
+import type { z } from 'zod';
+import type { ExperimentConfigInput, ExperimentTaskName } from './config/experiment-config';
+import type { PhonesConfigSchema, WordsConfigSchema } from './config/speech-config';
+import type { PosConfigSchema } from './config/text-config';
+
+/** The experiments Unfold offers ready-made, for every task. */
 
 /** Named by what the model is, not by the corpus it was first tuned on. */
 export const PRESET_NAMES = [
   'small-words-lstm',
   'words-new-speakers',
   'phones-2x256-lstm',
+  'pos-bilstm-charcnn',
 ] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
@@ -30,7 +33,7 @@ export function presetNamed(name: string): PresetName | null {
  * training files take 10-20 s per epoch on wasm. (Without dropout and decay the same model
  * reached 96.8% on FSDD's test takes, with them 97.6%.)
  */
-function smallWordsLstm(corpus: string, name: string): ExperimentConfigInput {
+function smallWordsLstm(corpus: string, name: string): z.input<typeof WordsConfigSchema> {
   return {
     name,
     task: 'words',
@@ -60,7 +63,7 @@ function smallWordsLstm(corpus: string, name: string): ExperimentConfigInput {
  * having few voices: on FSDD leave-one-speaker-out the mean accuracy went from 85.1% to 89.3%
  * (0.8-1.2 gave 89.0%; tests/eval/README.md).
  */
-function wordsNewSpeakers(corpus: string, name: string): ExperimentConfigInput {
+function wordsNewSpeakers(corpus: string, name: string): z.input<typeof WordsConfigSchema> {
   const base = smallWordsLstm(corpus, name);
   return {
     ...base,
@@ -77,7 +80,7 @@ function wordsNewSpeakers(corpus: string, name: string): ExperimentConfigInput {
  * accuracy went from 66.6% (per-utterance CMVN, no augmentation, 20 epochs) to 77.7% on 39
  * phones, phone error rate from 61.8% to 24.6% (tests/eval/README.md has the ablation).
  */
-function phones2x256Lstm(corpus: string, name: string): ExperimentConfigInput {
+function phones2x256Lstm(corpus: string, name: string): z.input<typeof PhonesConfigSchema> {
   return {
     name,
     task: 'phones',
@@ -105,25 +108,66 @@ function phones2x256Lstm(corpus: string, name: string): ExperimentConfigInput {
   };
 }
 
+/**
+ * "POS, BiLSTM + char CNN": the usual neural tagger of the course material (Plank et al. 2016,
+ * Ma & Hovy 2016): 100-dim word vectors learned from scratch with word dropout, a 50-filter
+ * character CNN and a case embedding, two bidirectional LSTM layers of 128, dropout 0.33, Adam.
+ * UD treebanks come with train, dev and test; a corpus without test evaluates on what
+ * `--test-split` names.
+ */
+function posBilstmCharCnn(corpus: string, name: string): z.input<typeof PosConfigSchema> {
+  return {
+    name,
+    task: 'pos',
+    corpus,
+    data: { train: { splits: ['train'] }, dev: { splits: ['dev'] }, test: { splits: ['test'] } },
+    tagSet: 'upos',
+    words: {},
+    model: {
+      layers: [
+        { cell: 'lstm', units: 128, bidirectional: 'concat' },
+        { cell: 'lstm', units: 128, bidirectional: 'concat' },
+      ],
+      dropout: 0.33,
+    },
+    training: {
+      epochs: 20,
+      batchSize: 32,
+      optimizer: { kind: 'adam', learningRate: 0.002 },
+      clipNorm: 5,
+      bucketing: true,
+      earlyStoppingPatience: 4,
+    },
+    seed: 1,
+  };
+}
+
 /** Each preset's task and config; the first preset of a task is its default. */
-const PRESETS: Record<
-  PresetName,
-  { task: ExperimentTaskName; config: (corpus: string, name: string) => ExperimentConfigInput }
-> = {
+const PRESETS = {
   'small-words-lstm': { task: 'words', config: smallWordsLstm },
   'words-new-speakers': { task: 'words', config: wordsNewSpeakers },
   'phones-2x256-lstm': { task: 'phones', config: phones2x256Lstm },
-};
+  'pos-bilstm-charcnn': { task: 'pos', config: posBilstmCharCnn },
+} as const satisfies Record<
+  PresetName,
+  { task: ExperimentTaskName; config: (corpus: string, name: string) => ExperimentConfigInput }
+>;
 
-export function presetConfig(
-  preset: PresetName,
+/** A preset's config for a corpus, typed as its task's config when the preset is known. */
+export function presetConfig<P extends PresetName>(
+  preset: P,
   corpus: string,
   name: string,
-): ExperimentConfigInput {
-  return PRESETS[preset].config(corpus, name);
+): ReturnType<(typeof PRESETS)[P]['config']> {
+  return PRESETS[preset].config(corpus, name) as ReturnType<(typeof PRESETS)[P]['config']>;
 }
 
 /** The preset a task starts from (the first of its presets), or null when it has none. */
 export function defaultPresetFor(task: ExperimentTaskName): PresetName | null {
   return PRESET_NAMES.find((preset) => PRESETS[preset].task === task) ?? null;
+}
+
+/** The task a preset trains. */
+export function presetTask(preset: PresetName): ExperimentTaskName {
+  return PRESETS[preset].task;
 }

@@ -1,0 +1,59 @@
+/**
+ * The text tasks' configs. Part-of-speech tagging is a transducer over words: one tag per
+ * word of a sentence, from the word's embedding, its characters and its case. No Node import.
+ */
+import { z } from 'zod';
+import { commonConfigFields } from './common-config';
+import { RecurrentStackSchema } from './model-choices';
+
+/** Which column of a CoNLL-U corpus is the target: UPOS (the 17 universal tags) or XPOS (the treebank's own, Brown's tags). */
+export const TAG_SETS = ['upos', 'xpos'] as const;
+export type TagSetChoice = (typeof TAG_SETS)[number];
+export const DEFAULT_TAG_SET: TagSetChoice = 'upos';
+
+/** Character CNN settings (Ma & Hovy 2016 use 30-dimensional characters, 30 filters of width 3). */
+export const CharRepresentationSchema = z.object({
+  embeddingSize: z.number().int().positive().default(30),
+  filters: z.number().int().positive().default(50),
+  width: z.number().int().min(1).max(9).default(3),
+});
+
+/** Word vectors from a word2vec or GloVe text file, instead of random ones. */
+export const PretrainedEmbeddingsSchema = z.object({
+  /** The file (a path the user gave on the command line, or a file in the data folder). */
+  file: z.string().min(1),
+  /** Keep the whole table as initialised (the file's vectors and the random ones of the words it lacks). */
+  freeze: z.boolean().default(false),
+});
+
+/** How words become vectors: the text ground every text task shares. */
+export const WordInputSchema = z.object({
+  /** Lower-case words before the vocabulary (the case survives in the case features). */
+  lowercase: z.boolean().default(false),
+  /** Words seen fewer times in training are unknown. */
+  minCount: z.number().int().min(1).default(1),
+  maxVocabulary: z.number().int().positive().default(50_000),
+  /**
+   * Word dropout: in training a word seen n times is replaced by the unknown word with
+   * probability alpha / (alpha + n) (Kiperwasser & Goldberg 2016), so that the unknown word's
+   * vector learns what rare words look like. 0 turns it off.
+   */
+  wordDropout: z.number().min(0).max(100).default(0.25),
+  embeddingSize: z.number().int().positive().default(100),
+  pretrained: PretrainedEmbeddingsSchema.nullable().default(null),
+  /** A small embedding of each word's case class (lower, Title, UPPER, digits, ...). */
+  caseFeatures: z.boolean().default(true),
+  caseEmbeddingSize: z.number().int().positive().default(8),
+  /** A character CNN per word, so unseen words get a vector of their own; null for none. */
+  chars: CharRepresentationSchema.nullable().default({ embeddingSize: 30, filters: 50, width: 3 }),
+});
+export type WordInput = z.infer<typeof WordInputSchema>;
+
+export const PosConfigSchema = z.object({
+  ...commonConfigFields,
+  task: z.literal('pos'),
+  tagSet: z.enum(TAG_SETS).default(DEFAULT_TAG_SET),
+  words: WordInputSchema.prefault({}),
+  model: RecurrentStackSchema,
+});
+export type PosConfig = z.infer<typeof PosConfigSchema>;

@@ -1,0 +1,151 @@
+/**
+ * The Train view trains a part-of-speech tagger as it trains speech models: a tagged text corpus
+ * offers the pos task and preset (and a speech corpus the speech ones), the form edits the
+ * tagger's word settings, the run ends with the experiment listed with its accuracy, and "Edit
+ * copy" fills the form from its config.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseExperimentConfig } from '../../src-main/domain/experiments/config/experiment-config';
+import { toySentences } from '../support/toy-grammar';
+import { importTonesCorpus } from '../support/tones-corpus';
+import { startAppWithPage, type E2eAppWithPage } from './support/app';
+import { ShellPage } from './support/shell-page';
+import { importToyTreebank } from './support/toy-treebank';
+import { TrainPage } from './support/train-page';
+
+const TREEBANK = 'treebank';
+const TAGGER = 'toy-tagger';
+
+let app: E2eAppWithPage;
+
+beforeAll(async () => {
+  app = await startAppWithPage();
+  await importToyTreebank(app.client, TREEBANK, [
+    ['train', toySentences(160, 31)],
+    ['dev', toySentences(20, 32)],
+    ['test', toySentences(40, 33)],
+  ]);
+  // A speech corpus beside it (tones labelled as phones, no synthesiser needed).
+  await importTonesCorpus(app.serve.dataDir, [
+    {
+      name: 't0',
+      samples: Float32Array.from({ length: 8000 }, (_, i) => Math.sin(i / 5) * 0.3),
+      tiers: { phones: [[0, 0.5, 'aa']] },
+    },
+  ]);
+}, 120_000);
+
+afterAll(async () => {
+  await app?.close();
+});
+
+describe('the Train view with a tagged text corpus', () => {
+  it('offers the pos task and preset, trains a tagger, lists it with its accuracy, and edits a copy', async () => {
+    const shell = new ShellPage(app.page);
+    const train = new TrainPage(app.page);
+    await shell.open(`${app.serve.url}#/train`);
+    await shell.waitUntilConnected();
+    await app.page.getByTestId('no-experiments').waitFor();
+    const optionValues = (name: string): Promise<string[]> =>
+      train
+        .field(name)
+        .locator('option')
+        .evaluateAll((all) => all.map((o) => (o as HTMLOptionElement).value));
+    const sectionTitles = (): Promise<(string | null)[]> =>
+      train.sections.evaluateAll((all) => all.map((s) => s.getAttribute('data-section')));
+
+    // Both corpora are offered; the treebank brings the tagger's task, preset and settings.
+    await expect
+      .poll(async () => (await optionValues('corpus')).sort())
+      .toEqual(['tones', TREEBANK]);
+    await train.field('corpus').selectOption(TREEBANK);
+    await expect.poll(() => train.field('preset').inputValue()).toBe('pos-bilstm-charcnn');
+    expect(await optionValues('preset')).toEqual(['pos-bilstm-charcnn']);
+    expect(await optionValues('task')).toEqual(['pos']);
+    expect(await sectionTitles()).toEqual(['Data', 'Words', 'Architecture', 'Training']);
+    expect(await optionValues('tag-set')).toEqual(['upos', 'xpos']);
+    // No audio settings, and no speakers to hold out in text.
+    for (const speechOnly of ['feature-kind', 'pooling', 'speeds', 'held-out-speaker'])
+      expect(await train.field(speechOnly).count(), speechOnly).toBe(0);
+    expect((await optionValues('train-split')).sort()).toEqual(['dev', 'test', 'train']);
+
+    // A speech corpus brings back the speech tasks and presets, none of the tagger's.
+    await train.field('corpus').selectOption('tones');
+    await expect.poll(() => train.field('preset').inputValue()).toBe('phones-2x256-lstm');
+    expect(await optionValues('preset')).not.toContain('pos-bilstm-charcnn');
+    expect(await optionValues('task')).toEqual(['words', 'phones']);
+    expect(await sectionTitles()).toEqual(['Data', 'Features', 'Architecture', 'Training']);
+    await train.field('corpus').selectOption(TREEBANK);
+    await expect.poll(() => train.field('preset').inputValue()).toBe('pos-bilstm-charcnn');
+
+    // A bad value is named under its field (the schema's own rule) and blocks Start.
+    await train.field('min-count').fill('0');
+    await train.issue('minCount').waitFor();
+    expect(await train.field('start').isDisabled()).toBe(true);
+    await train.field('min-count').fill('1');
+    await train.field('pretrained-file').fill('../vectors.txt');
+    await train.issue('pretrainedFile').waitFor();
+    expect(await train.field('start').isDisabled()).toBe(true);
+    await train.field('pretrained-file').fill('');
+    // The character CNN's sizes show only with it on.
+    await train.setFields({ 'char-cnn': false });
+    expect(await train.field('char-filters').count()).toBe(0);
+    await train.setFields({ 'char-cnn': true });
+
+    await train.setFields({
+      name: TAGGER,
+      'word-embedding': '24',
+      'char-filters': '12',
+      layers: '1',
+      units: '16',
+      epochs: '6',
+      batch: '16',
+      lr: '0.02',
+      seed: '3',
+    });
+    expect(await train.field('start').isDisabled()).toBe(false);
+    const config = parseExperimentConfig(await train.previewConfig());
+    if (config.task !== 'pos') throw new Error(`The form wrote a ${config.task} config.`);
+    expect(config).toMatchObject({
+      name: TAGGER,
+      task: 'pos',
+      corpus: TREEBANK,
+      tagSet: 'upos',
+      data: { train: { splits: ['train'] }, dev: { splits: ['dev'] }, test: { splits: ['test'] } },
+      words: { embeddingSize: 24, chars: { filters: 12 }, pretrained: null },
+      model: { layers: [{ cell: 'lstm', units: 16, bidirectional: 'concat' }] },
+      training: { epochs: 6, batchSize: 16, optimizer: { learningRate: 0.02 } },
+    });
+    expect(config).not.toHaveProperty('features');
+
+    await train.field('start').click();
+    await train.progress.waitFor();
+    await expect.poll(() => train.state.textContent(), { timeout: 120_000 }).toBe('succeeded');
+    await expect.poll(() => train.experimentStatus(TAGGER), { timeout: 10_000 }).toBe('done');
+    // Its task is in the row (neither its name nor its corpus says "pos").
+    expect(await train.experimentRow(TAGGER).textContent()).toContain('pos');
+    // The accuracy is the test evaluation written when training ended.
+    const listed = (await app.client.invoke('experiments:list')).find((e) => e.name === TAGGER);
+    const evaluations = listed?.metrics.evaluations as Record<string, { accuracy: number }>;
+    const accuracy = evaluations?.['test']?.accuracy;
+    expect(accuracy).toBeTypeOf('number');
+    await expect
+      .poll(() => train.experimentAccuracy(TAGGER))
+      .toBe(`${(accuracy! * 100).toFixed(1)}% (test)`);
+
+    // "Edit copy" fills the form from the tagger's saved config.
+    await train.field('corpus').selectOption('tones');
+    await expect.poll(() => train.field('preset').inputValue()).toBe('phones-2x256-lstm');
+    await train.experimentRow(TAGGER).getByRole('button', { name: 'Edit copy' }).click();
+    await expect.poll(() => train.field('name').inputValue()).toBe(`${TAGGER}-copy`);
+    expect(await train.field('corpus').inputValue()).toBe(TREEBANK);
+    expect(await train.field('task').inputValue()).toBe('pos');
+    expect(await train.field('word-embedding').inputValue()).toBe('24');
+    expect(await train.field('char-filters').inputValue()).toBe('12');
+    expect(await train.field('units').inputValue()).toBe('16');
+    expect(await sectionTitles()).toEqual(['Data', 'Words', 'Architecture', 'Training']);
+    const copy = await train.previewConfig();
+    expect(copy).toMatchObject({ name: `${TAGGER}-copy`, task: 'pos', words: config.words });
+    expect(app.pageErrors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
+  });
+});

@@ -1,0 +1,166 @@
+/**
+ * POS tagging quality on UD English EWT (issue 12), printed as JSON; not run in CI.
+ *
+ *   npx tsx tests/eval/pos-ewt.ts [--data ../shared/data/ud-english-ewt] [--work DIR]
+ *     [--epochs N] [--patience N] [--units N] [--no-chars] [--no-case] [--lowercase]
+ *     [--word-dropout ALPHA] [--seed N] [--patch JSON]   (deep-merged into the config, see patch.ts)
+ *     [--name NAME] [--resume]   (--resume: carry a finished or stopped run of the same flags on
+ *                                 from its last checkpoint, e.g. to more epochs)
+ *
+ * Imports EWT's train and dev files into a data folder under the work folder, trains the
+ * `pos-bilstm-charcnn` preset (with the changes the flags ask for) and scores it on dev: token
+ * accuracy, accuracy on words training never saw, sentence accuracy. EWT's test file is not in
+ * ../shared (on purpose): dev both picks the best epoch (early stopping) and is reported, so its
+ * figures are a little optimistic. Without the data it prints {"skipped": reason} and exits 0.
+ */
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir } from 'node:fs/promises';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { importCorpus } from '../../src-main/domain/corpus';
+import { initTfBackend } from '../../src-main/domain/backend/tf-backend';
+import { presetConfig } from '../../src-main/domain/experiments/presets';
+import type { TaggingEvaluation } from '../../src-main/domain/text/pos/score-tagging';
+import { trainExperiment } from '../support/builtin-experiments';
+import { deepMerge, parsePatch } from './patch';
+
+const PRESET = 'pos-bilstm-charcnn';
+
+const { values } = parseArgs({
+  options: {
+    data: { type: 'string', default: '../shared/data/ud-english-ewt' },
+    work: { type: 'string', default: join(tmpdir(), 'unfold-eval-pos-ewt') },
+    name: { type: 'string' },
+    epochs: { type: 'string' },
+    patience: { type: 'string' },
+    units: { type: 'string' },
+    'no-chars': { type: 'boolean', default: false },
+    'no-case': { type: 'boolean', default: false },
+    lowercase: { type: 'boolean', default: false },
+    'word-dropout': { type: 'string' },
+    seed: { type: 'string' },
+    patch: { type: 'string' },
+    resume: { type: 'boolean', default: false },
+  },
+});
+
+const load = (): number[] => loadavg().map((l) => Math.round(l * 100) / 100);
+const source = resolve(values.data);
+const trainFile = join(source, 'en_ewt-ud-train.conllu');
+const devFile = join(source, 'en_ewt-ud-dev.conllu');
+if (!existsSync(trainFile) || !existsSync(devFile)) {
+  process.stdout.write(
+    JSON.stringify({ skipped: `UD English EWT train/dev not found in ${source}` }, null, 2) + '\n',
+  );
+  process.exit(0);
+}
+
+const dataDir = resolve(values.work);
+await mkdir(dataDir, { recursive: true });
+const corpusName = 'ud-english-ewt';
+const corpusDir = join(dataDir, 'corpora', corpusName);
+if (!existsSync(join(corpusDir, 'corpus.json'))) {
+  // Only the train and dev files, copied into a folder of their own, are imported.
+  const sourceCopy = join(dataDir, 'source');
+  await mkdir(sourceCopy, { recursive: true });
+  for (const file of [trainFile, devFile]) await copyFile(file, join(sourceCopy, basename(file)));
+  await importCorpus({ format: 'conllu', source: sourceCopy, outDir: corpusDir, name: corpusName });
+}
+
+function flagName(): string {
+  const parts = [
+    values.epochs ? `e${values.epochs}` : '',
+    values.units ? `u${values.units}` : '',
+    values['no-chars'] ? 'nochars' : '',
+    values['no-case'] ? 'nocase' : '',
+    values.lowercase ? 'lower' : '',
+    values['word-dropout'] ? `wd${values['word-dropout']}` : '',
+    values.seed ? `s${values.seed}` : '',
+    values.patch ? 'patched' : '',
+  ].filter(Boolean);
+  return ['ewt', ...parts].join('-');
+}
+
+const name = values.name ?? flagName();
+const base = presetConfig(PRESET, corpusName, name);
+let config = deepMerge(
+  {
+    ...base,
+    // EWT's test file is not available here: dev is both the early-stopping set and the report.
+    data: { ...base.data, test: { splits: ['dev'] } },
+  },
+  parsePatch(values.patch),
+);
+config = {
+  ...config,
+  words: {
+    ...config.words,
+    ...(values['no-chars'] ? { chars: null } : {}),
+    ...(values['no-case'] ? { caseFeatures: false } : {}),
+    ...(values.lowercase ? { lowercase: true } : {}),
+    ...(values['word-dropout'] ? { wordDropout: Number(values['word-dropout']) } : {}),
+  },
+  training: {
+    ...config.training,
+    ...(values.epochs ? { epochs: Number(values.epochs) } : {}),
+    ...(values.patience ? { earlyStoppingPatience: Number(values.patience) } : {}),
+  },
+  model: values.units
+    ? {
+        ...config.model,
+        layers: config.model.layers.map((l) => ({ ...l, units: Number(values.units) })),
+      }
+    : config.model,
+  ...(values.seed ? { seed: Number(values.seed) } : {}),
+};
+
+const backend = await initTfBackend();
+const loadBefore = load();
+const started = performance.now();
+let lastLine = 0;
+const result = await trainExperiment(config, {
+  dataDir,
+  ...(values.resume ? { resume: true } : { replace: true }),
+  onProgress: (p) => {
+    // One progress line every 30 s at most (stderr), so a long run shows it is alive.
+    const now = performance.now();
+    const fraction = p.fraction ?? 0;
+    if (now - lastLine < 30_000 && fraction < 1) return;
+    lastLine = now;
+    const eta = p.metrics?.etaSeconds;
+    process.stderr.write(
+      `${(fraction * 100).toFixed(1)}% ${p.message ?? ''}${typeof eta === 'number' ? `, eta ${Math.round(eta)} s` : ''}\n`,
+    );
+  },
+});
+const seconds = (performance.now() - started) / 1000;
+const evaluation = result.evaluation as TaggingEvaluation;
+const history = result.training.history;
+
+const report = {
+  backend: backend.name,
+  command: `npx tsx tests/eval/pos-ewt.ts ${process.argv.slice(2).join(' ')}`.trim(),
+  experiment: result.dir,
+  evaluatedOn: 'EWT dev (also the early-stopping set)',
+  tokenAccuracy: evaluation.accuracy,
+  unseenWordAccuracy: evaluation.unseenAccuracy,
+  unseenTokens: evaluation.unseenTokens,
+  sentenceAccuracy: evaluation.sentenceAccuracy,
+  macroF1: evaluation.report.macroF1,
+  tokens: evaluation.tokens,
+  sentences: evaluation.sentences,
+  epochs: history.length,
+  bestEpoch: result.training.bestEpoch,
+  stoppedEarly: result.training.stoppedEarly,
+  /** This process's wall time (training, checkpoints, final evaluation); a resumed run's part only. */
+  wallSeconds: Math.round(seconds),
+  /** Training time summed over every epoch of the run (a resumed run's earlier epochs included). */
+  trainingSeconds: Math.round(history.reduce((n, h) => n + h.seconds, 0)),
+  secondsPerEpoch: history.map((h) => Math.round(h.seconds)),
+  devAccuracyPerEpoch: history.map((h) => h.devAccuracy),
+  resumed: values.resume,
+  load: { before: loadBefore, after: load(), cores: availableParallelism() },
+  config: result.config,
+};
+process.stdout.write(JSON.stringify(report, null, 2) + '\n');
