@@ -17,17 +17,16 @@
  * Without ../shared/data/ud-english-ewt it prints {"skipped": reason} and exits 0.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { initTfBackend } from '../../src-main/domain/backend/tf-backend';
-import { importCorpus } from '../../src-main/domain/corpus';
 import { readCorpus } from '../../src-main/domain/corpus/store/read-corpus';
 import { presetConfig } from '../../src-main/domain/experiments/presets';
+import { ewtFiles, importEwt } from '../support/ewt-corpus';
 import type { SequenceExample } from '../../src-main/domain/rnn/batching';
 import { disposeBatch, makeBatch, planBatches } from '../../src-main/domain/rnn/batching';
 import type { ModelConfig } from '../../src-main/domain/rnn/model-config';
@@ -71,13 +70,9 @@ const round = (x: number | null, digits = 0): number | null =>
   x === null ? null : Math.round(x * 10 ** digits) / 10 ** digits;
 const log = (message: string): void => void process.stderr.write(`[bench:text] ${message}\n`);
 
-const source = resolve(values.data);
-const trainFile = join(source, 'en_ewt-ud-train.conllu');
-const devFile = join(source, 'en_ewt-ud-dev.conllu');
-if (!existsSync(trainFile) || !existsSync(devFile)) {
-  process.stdout.write(
-    JSON.stringify({ skipped: `UD English EWT train/dev not found in ${source}` }, null, 2) + '\n',
-  );
+const files = ewtFiles(values.data);
+if ('skipped' in files) {
+  process.stdout.write(JSON.stringify(files, null, 2) + '\n');
   process.exit(0);
 }
 
@@ -91,11 +86,7 @@ const native = loadRnnNative();
 
 // The corpus, imported from copies of the train and dev files (the only ones read).
 const work = await mkdtemp(join(tmpdir(), 'unfold-bench-text-'));
-const corpusDir = join(work, 'corpora', 'ewt');
-const sourceCopy = join(work, 'source');
-await mkdir(sourceCopy, { recursive: true });
-for (const file of [trainFile, devFile]) await copyFile(file, join(sourceCopy, basename(file)));
-await importCorpus({ format: 'conllu', source: sourceCopy, outDir: corpusDir, name: 'ewt' });
+const corpusDir = await importEwt(files, work, 'ewt');
 const corpus = await readCorpus(corpusDir);
 const base = presetConfig(PRESET, 'ewt', 'bench-text');
 const config = posTask.parseConfig({ ...base, data: { ...base.data, test: { splits: ['dev'] } } });

@@ -14,13 +14,13 @@
  * figures are a little optimistic. Without the data it prints {"skipped": reason} and exits 0.
  */
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { importCorpus } from '../../src-main/domain/corpus';
 import { initTfBackend } from '../../src-main/domain/backend/tf-backend';
 import { presetConfig } from '../../src-main/domain/experiments/presets';
+import { ewtFiles, importEwt } from '../support/ewt-corpus';
 import type { TaggingEvaluation } from '../../src-main/domain/text/pos/score-tagging';
 import { trainExperiment } from '../support/builtin-experiments';
 import { deepMerge, parsePatch } from './patch';
@@ -46,13 +46,9 @@ const { values } = parseArgs({
 });
 
 const load = (): number[] => loadavg().map((l) => Math.round(l * 100) / 100);
-const source = resolve(values.data);
-const trainFile = join(source, 'en_ewt-ud-train.conllu');
-const devFile = join(source, 'en_ewt-ud-dev.conllu');
-if (!existsSync(trainFile) || !existsSync(devFile)) {
-  process.stdout.write(
-    JSON.stringify({ skipped: `UD English EWT train/dev not found in ${source}` }, null, 2) + '\n',
-  );
+const files = ewtFiles(values.data);
+if ('skipped' in files) {
+  process.stdout.write(JSON.stringify(files, null, 2) + '\n');
   process.exit(0);
 }
 
@@ -60,13 +56,7 @@ const dataDir = resolve(values.work);
 await mkdir(dataDir, { recursive: true });
 const corpusName = 'ud-english-ewt';
 const corpusDir = join(dataDir, 'corpora', corpusName);
-if (!existsSync(join(corpusDir, 'corpus.json'))) {
-  // Only the train and dev files, copied into a folder of their own, are imported.
-  const sourceCopy = join(dataDir, 'source');
-  await mkdir(sourceCopy, { recursive: true });
-  for (const file of [trainFile, devFile]) await copyFile(file, join(sourceCopy, basename(file)));
-  await importCorpus({ format: 'conllu', source: sourceCopy, outDir: corpusDir, name: corpusName });
-}
+if (!existsSync(join(corpusDir, 'corpus.json'))) await importEwt(files, dataDir, corpusName);
 
 function flagName(): string {
   const parts = [

@@ -159,6 +159,20 @@ describe('the pos task', () => {
     expect(rows[3]?.split('\t')[9]).toBe('TokenRange=11:14|SpaceAfter=No');
   });
 
+  it('tags a file line by line, offsets counted from its start, no sentence over a line break', async () => {
+    const file = join(dataDir, 'lines.txt');
+    await writeFile(file, 'We see the dog\nThey can run.\n');
+    const out = await cli(['tag', 'toy-tagger', '--file', file, '--format', 'conllu']);
+    expect(out.exitCode, out.stderr).toBe(0);
+    expect(out.stdout.match(/^# sent_id/gm)).toHaveLength(2);
+    expect(out.stdout).toContain('# text = They can run.');
+    expect(out.stdout).toMatch(/\tThey\t_\tPRON\t_\t_\t_\t_\t_\tTokenRange=15:19\n/);
+    await writeFile(file, 'fine\nthe\u0007dog\n');
+    const refused = await cli(['tag', 'toy-tagger', '--file', file]);
+    expect(refused.exitCode).not.toBe(0);
+    expect(refused.stderr).toContain(`${file}: control character U+0007 at line 2, column 4`);
+  });
+
   it('answers odd text with tokens or a clear refusal, never a crash', async () => {
     const odd = await cli([
       'tag',

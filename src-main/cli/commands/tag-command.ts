@@ -8,7 +8,7 @@ import { chooseDataFolder } from '../../domain/data-folder';
 import { UnfoldError } from '../../domain/errors';
 import { checkTextCharacters } from '../../domain/text/tokenize';
 import { loadTagger, sentenceSpans } from '../../domain/text/pos/tagger';
-import type { Tagger } from '../../domain/text/pos/tagger';
+import type { SentenceOptions } from '../../domain/text/pos/tagger';
 import { reportCliError } from '../cli-errors';
 import { experimentFolderArg } from '../data-names';
 import { printLine as print } from '../progress-bar';
@@ -23,25 +23,14 @@ interface TagFlags {
   data?: string;
 }
 
-/**
- * Tags a file line by line (a sentence never runs over a line break), with every offset
- * counted from the start of the file, so `--json` offsets index the file's text.
- */
-export function tagLines(tagger: Tagger, text: string, file: string): TaggedText {
-  const tokens: TaggedToken[] = [];
-  let lineStart = 0;
-  text.split('\n').forEach((line, index) => {
-    checkTextCharacters(line, `${file} line ${index + 1}`);
-    for (const token of tagger.tagText(line).tokens)
-      tokens.push({ ...token, start: token.start + lineStart, end: token.end + lineStart });
-    lineStart += line.length + 1;
-  });
-  return { experiment: tagger.name, tagSet: [...tagger.tagSet], tokens };
-}
-
 /** Tagged tokens as CoNLL-U, the tag in the UPOS or XPOS column; TokenRange gives the offsets. */
-export function taggedConllu(tagged: TaggedText, text: string, column: 'upos' | 'xpos'): string {
-  const sentences: ConlluSentence[] = sentenceSpans(tagged.tokens).map(([a, b], s) => {
+export function taggedConllu(
+  tagged: TaggedText,
+  text: string,
+  column: 'upos' | 'xpos',
+  sentences: SentenceOptions,
+): string {
+  const conllu: ConlluSentence[] = sentenceSpans(tagged.tokens, sentences).map(([a, b], s) => {
     const tokens = tagged.tokens.slice(a, b);
     const first = tokens[0] as TaggedToken;
     const last = tokens[tokens.length - 1] as TaggedToken;
@@ -70,12 +59,12 @@ export function taggedConllu(tagged: TaggedText, text: string, column: 'upos' | 
       }),
     };
   });
-  return formatConllu(sentences);
+  return formatConllu(conllu);
 }
 
 /** One line per sentence: word/TAG, the unseen words marked with a star. */
-function taggedLines(tagged: TaggedText): string[] {
-  return sentenceSpans(tagged.tokens).map(([a, b]) =>
+function taggedLines(tagged: TaggedText, sentences: SentenceOptions): string[] {
+  return sentenceSpans(tagged.tokens, sentences).map(([a, b]) =>
     tagged.tokens
       .slice(a, b)
       .map((t) => `${t.text}/${t.tag}${t.unseen ? '*' : ''}`)
@@ -105,13 +94,16 @@ export function registerTagCommand(program: Command): void {
         const dir = await experimentFolderArg(exp, dataDir);
         const tagger = await loadTagger(dir);
         const text = flags.file ? await readUtf8File(flags.file) : (textArg as string);
-        const tagged = flags.file ? tagLines(tagger, text, flags.file) : tagger.tagText(text);
+        // A file is tagged line by line: its control characters are named by file and line.
+        if (flags.file) checkTextCharacters(text, flags.file);
+        const sentences: SentenceOptions = flags.file ? { lineBreaksIn: text } : {};
+        const tagged = tagger.tagText(text, sentences);
         if (tagged.tokens.length === 0 && !flags.json)
           process.stderr.write('unfold tag: the text has no words to tag.\n');
         if (flags.json) print(JSON.stringify(tagged));
         else if (format === 'conllu') {
-          process.stdout.write(taggedConllu(tagged, text, tagger.column));
-        } else for (const line of taggedLines(tagged)) print(line);
+          process.stdout.write(taggedConllu(tagged, text, tagger.column, sentences));
+        } else for (const line of taggedLines(tagged, sentences)) print(line);
         tagger.dispose();
       } catch (error) {
         reportCliError(error, Boolean(flags.json));

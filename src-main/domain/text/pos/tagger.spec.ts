@@ -21,4 +21,19 @@ describe('sentenceSpans', () => {
     ]);
     expect(sentenceSpans([])).toEqual([]);
   });
+
+  it('ends a sentence at a line break only when asked', () => {
+    const text = 'We run\nThey walk';
+    const lineTokens = [
+      { text: 'We', start: 0, end: 2 },
+      { text: 'run', start: 3, end: 6 },
+      { text: 'They', start: 7, end: 11 },
+      { text: 'walk', start: 12, end: 16 },
+    ];
+    expect(sentenceSpans(lineTokens, { lineBreaksIn: text })).toEqual([
+      [0, 2],
+      [2, 4],
+    ]);
+    expect(sentenceSpans(lineTokens)).toEqual([[0, 4]]);
+  });
 });

@@ -39,21 +39,35 @@ export interface Tagger {
   tagSentences(
     sentences: readonly (readonly string[])[],
   ): Omit<TaggedToken, keyof TextTokenData>[][];
-  /** Tokenises and tags a text. */
-  tagText(text: string): TaggedText;
+  /** Tokenises and tags a text (with `lineBreaksEndSentences`, no sentence runs over a line break: a file). */
+  tagText(text: string, options?: SentenceOptions): TaggedText;
   dispose(): void;
 }
 
+export interface SentenceOptions {
+  /** The tokens' text: a line break between two tokens ends a sentence too. */
+  lineBreaksIn?: string;
+}
+
 /**
- * Where free text is cut into sentences: after sentence-final punctuation, and every
- * MAX_SENTENCE_TOKENS tokens at the latest. Returns [start, end) token index pairs.
+ * Where free text is cut into sentences: after sentence-final punctuation, at line breaks when
+ * asked, and every MAX_SENTENCE_TOKENS tokens at the latest. Returns [start, end) token index
+ * pairs.
  */
-export function sentenceSpans(tokens: readonly { text: string }[]): [number, number][] {
+export function sentenceSpans(
+  tokens: readonly { text: string; start?: number; end?: number }[],
+  { lineBreaksIn }: SentenceOptions = {},
+): [number, number][] {
   const spans: [number, number][] = [];
   let start = 0;
   tokens.forEach((token, i) => {
     const next = tokens[i + 1];
-    const closes = SENTENCE_END.has(token.text) && !(next && SENTENCE_END.has(next.text));
+    const lineBreak =
+      lineBreaksIn !== undefined &&
+      next !== undefined &&
+      lineBreaksIn.slice(token.end, next.start).includes('\n');
+    const closes =
+      lineBreak || (SENTENCE_END.has(token.text) && !(next && SENTENCE_END.has(next.text)));
     if (closes || i + 1 - start >= MAX_SENTENCE_TOKENS) {
       spans.push([start, i + 1]);
       start = i + 1;
@@ -92,9 +106,9 @@ export function taggerFrom(
     tagSet: tags,
     column: labels.tagSet,
     tagSentences,
-    tagText(text) {
+    tagText(text, options) {
       const tokens = tokenizeText(text);
-      const spans = sentenceSpans(tokens);
+      const spans = sentenceSpans(tokens, options);
       const tagged = tagSentences(spans.map(([a, b]) => tokens.slice(a, b).map((t) => t.text)));
       const out: TaggedToken[] = [];
       spans.forEach(([a], s) =>
