@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "unfold_rnn",
-      "sources": ["src/addon.cc", "src/rnn_kernels.cc", "src/embedding_rows.cc"],
+      "sources": ["src/addon.cc", "src/rnn_kernels.cc", "src/embedding_rows.cc", "src/char_cnn.cc"],
       "cflags_cc": ["-O3", "-std=c++17", "-fno-math-errno", "-fno-trapping-math"],
       "cflags_cc!": ["-fno-exceptions"],
       "libraries": ["-lopenblas"],

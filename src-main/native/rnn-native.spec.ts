@@ -32,3 +32,70 @@ describe('loading the native RNN kernel', () => {
     expect(built.addon?.info().parallel).toBe(built.threads);
   });
 });
+
+describe.runIf(loadRnnNative().addon)('the native character CNN at its boundary', () => {
+  const addon = loadRnnNative().addon!;
+  // 1 token of 3 positions "a b _" over a 3-row table, emb 1, 1 filter, width 2.
+  const table = Float32Array.from([0.5, 1, 2]); // id 0 (padding) embeds as 0.5
+  const kernel = Float32Array.from([1, -1]);
+  const bias = Float32Array.from([0]);
+  const dims: [number, number, number, number, number, number] = [1, 3, 3, 1, 1, 2];
+
+  it('takes the first positive window max and routes its gradient there', () => {
+    // windows: p0 = (1, 2) -> 1 - 2 = -1; p1 = (2, 0) -> 2 - 0.5 = 1.5; p2 is padding.
+    const [features, best] = addon.charCnnForward(
+      dims,
+      Int32Array.from([1, 2, 0]),
+      table,
+      kernel,
+      bias,
+    );
+    expect(Array.from(features)).toEqual([1.5]);
+    expect(Array.from(best)).toEqual([1]);
+    const [dTable, dKernel, dBias] = addon.charCnnBackward(
+      dims,
+      Int32Array.from([1, 2, 0]),
+      table,
+      kernel,
+      best,
+      Float32Array.from([2]),
+    );
+    expect(Array.from(dBias)).toEqual([2]);
+    expect(Array.from(dKernel)).toEqual([4, 1]); // 2 * (emb of 2, emb of 0)
+    expect(Array.from(dTable)).toEqual([-2, 0, 2]); // 2 * kernel row of each char's slot
+  });
+
+  it('gives zeros and no position to a token without chars or with only negative windows', () => {
+    const [features, best] = addon.charCnnForward(
+      [2, 3, 3, 1, 1, 2],
+      Int32Array.from([0, 0, 0, 1, 2, 0]),
+      table,
+      kernel,
+      Float32Array.from([-5]),
+    );
+    expect(Array.from(features)).toEqual([0, 0]);
+    expect(Array.from(best)).toEqual([-1, -1]);
+  });
+
+  it('rejects an id outside the table, wrong lengths and a best position on padding', () => {
+    expect(() =>
+      addon.charCnnForward(dims, Int32Array.from([1, 3, 0]), table, kernel, bias),
+    ).toThrow(/id 3 at position 1 is outside the table of 3 rows/);
+    expect(() => addon.charCnnForward(dims, Int32Array.from([1, 2]), table, kernel, bias)).toThrow(
+      /ids: expected 3 elements, got 2/,
+    );
+    expect(() =>
+      addon.charCnnForward(dims, Int32Array.from([1, 2, 0]), table, Float32Array.from([1]), bias),
+    ).toThrow(/kernel: expected 2 elements, got 1/);
+    expect(() =>
+      addon.charCnnBackward(
+        dims,
+        Int32Array.from([1, 2, 0]),
+        table,
+        kernel,
+        Int32Array.from([2]),
+        Float32Array.from([1]),
+      ),
+    ).toThrow(/best: entry 0 is not a window of a real char/);
+  });
+});

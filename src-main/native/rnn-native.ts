@@ -8,6 +8,9 @@ import { fileURLToPath } from 'node:url';
 export type NativeDims = [number, number, number, number, number, number];
 export type NativeArrays = Array<Float32Array | null>;
 
+/** [tokens, positions, charVocab, charEmb, filters, width] of charCnnForward/Backward. */
+export type CharCnnDims = [number, number, number, number, number, number];
+
 /** Flag bits of NativeDims[5]. */
 export const NATIVE_FLAGS = { peephole: 1, projection: 2, mask: 4, sigmoid: 8 } as const;
 
@@ -31,6 +34,29 @@ export interface RnnNativeAddon {
    * Throws on an id outside [0, rows).
    */
   scatterAddRows(rows: number, dim: number, dy: Float32Array, ids: Int32Array): Float32Array;
+  /**
+   * Character CNN forward (domain/rnn/char-cnn.ts). dims [tokens, positions, charVocab, charEmb,
+   * filters, width]; ids [tokens, positions] (0 = padding), table [charVocab, charEmb], kernel
+   * [width * charEmb, filters], bias [filters]. Returns [features [tokens, filters], best
+   * [tokens, filters]]: best is the first position reaching a positive max, -1 when it is 0.
+   * Throws on an id outside [0, charVocab) or a wrong length.
+   */
+  charCnnForward(
+    dims: CharCnnDims,
+    ids: Int32Array,
+    table: Float32Array,
+    kernel: Float32Array,
+    bias: Float32Array,
+  ): [Float32Array, Int32Array];
+  /** Its gradient from dy [tokens, filters] and the forward's best: [dTable, dKernel, dBias]. */
+  charCnnBackward(
+    dims: CharCnnDims,
+    ids: Int32Array,
+    table: Float32Array,
+    kernel: Float32Array,
+    best: Int32Array,
+    dy: Float32Array,
+  ): [Float32Array, Float32Array, Float32Array];
   /** OpenBLAS threads per product. */
   setThreads(threads: number): number;
   /** 2: the time-parallel products run on a second thread beside the recurrence; 1: one thread. */

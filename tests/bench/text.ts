@@ -10,13 +10,16 @@
  *   every side alike; medians over the repetitions and their ratios;
  * - tagging tokens/s: a tagger (--tagger EXP, else the bench's own model after its training
  *   batches: speed does not depend on the weights) tagging every EWT dev sentence
- *   (Tagger.tagSentences, batches of INFERENCE_BATCH_SENTENCES sentences), and tokenising plus
- *   tagging dev's raw text (Tagger.tagText);
+ *   (Tagger.tagSentences, length-sorted batches of at most INFERENCE_BATCH_TOKENS padded tokens),
+ *   and tokenising plus tagging dev's raw text (Tagger.tagText);
+ * - PyTorch gets Debian's OpenMP OpenBLAS first on LD_LIBRARY_PATH when installed; the report
+ *   names the BLAS libraries it loaded.
  * - tokeniser tokens/s (tokenizeText) over dev's raw sentence texts, one call per sentence and
  *   one call for the whole text.
  * Without ../shared/data/ud-english-ewt it prints {"skipped": reason} and exits 0.
  */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -34,11 +37,12 @@ import { Optimizer, clipByGlobalNorm } from '../../src-main/domain/rnn/optimizer
 import { createRng } from '../../src-main/domain/rnn/random';
 import { RnnModel } from '../../src-main/domain/rnn/rnn-model';
 import { computeGradients } from '../../src-main/domain/rnn/train';
+import { SPARSE_EMBEDDING_MODES } from '../../src-main/domain/rnn/train-config';
 import { posTask } from '../../src-main/domain/text/pos/pos-task';
 import { taggedSentencesOf } from '../../src-main/domain/text/pos/tagged-sentences';
 import type { Tagger } from '../../src-main/domain/text/pos/tagger';
 import { loadTagger, taggerFrom } from '../../src-main/domain/text/pos/tagger';
-import { INFERENCE_BATCH_SENTENCES } from '../../src-main/domain/text/token-inference';
+import { INFERENCE_BATCH_TOKENS } from '../../src-main/domain/text/token-inference';
 import { tokenizeText } from '../../src-main/domain/text/tokenize';
 import { WORD_ENCODER_FILE, WordEncoder } from '../../src-main/domain/text/word-encoder';
 import { loadRnnNative } from '../../src-main/native/rnn-native';
@@ -91,7 +95,18 @@ const corpus = await readCorpus(corpusDir);
 const base = presetConfig(PRESET, 'ewt', 'bench-text');
 const config = posTask.parseConfig({ ...base, data: { ...base.data, test: { splits: ['dev'] } } });
 const plan = await posTask.prepareTraining(corpus, config, { dataDir: work });
-const training = config.training;
+// UNFOLD_BENCH_SPARSE=dense|exact|lazy overrides the preset's sparseEmbeddings (side-by-side runs).
+const sparseOverride = process.env.UNFOLD_BENCH_SPARSE;
+const training =
+  sparseOverride === undefined
+    ? config.training
+    : {
+        ...config.training,
+        optimizer: {
+          ...config.training.optimizer,
+          sparseEmbeddings: SPARSE_EMBEDDING_MODES.find((mode) => mode === sparseOverride),
+        },
+      };
 const batchPlan = planBatches(plan.train, training.batchSize, createRng(config.seed), true).slice(
   0,
   warmup + batchCount,
@@ -119,9 +134,11 @@ function trainingTokensPerSecond(threads: number | null): {
   const step = (examples: SequenceExample[]): void => {
     const batch = makeBatch(model.config, examples);
     try {
-      const result = computeGradients(model, batch, { rng });
-      if (training.clipNorm !== undefined) clipByGlobalNorm(result.grads, training.clipNorm);
-      optimizer.apply(model.params, result.grads, training.weightDecay ?? 0);
+      const sparse = training.optimizer.sparseEmbeddings !== undefined;
+      const result = computeGradients(model, batch, { rng, sparse });
+      const { grads, sparseGrads } = result;
+      if (training.clipNorm !== undefined) clipByGlobalNorm(grads, training.clipNorm, sparseGrads);
+      optimizer.apply(model.params, grads, training.weightDecay ?? 0, sparseGrads);
       tf.dispose([
         ...result.grads.values(),
         ...result.finalStates.flatMap((s) => (s.c ? [s.h, s.c] : [s.h])),
@@ -179,6 +196,7 @@ function torchBatchesJson(model: ModelConfig): string {
       dropout: model.dropout,
       classes: model.output.size,
       learningRate: training.optimizer.learningRate,
+      sparseEmbeddings: training.optimizer.sparseEmbeddings ?? null,
       clipNorm: training.clipNorm ?? 1e9,
     },
     batches: batchExamples.map((examples) => ({ sentences: examples.map(sentence) })),
@@ -188,9 +206,10 @@ function torchBatchesJson(model: ModelConfig): string {
 function runProcess(
   command: string,
   args: string[],
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -200,13 +219,38 @@ function runProcess(
   });
 }
 
+/**
+ * Debian's multithreaded OpenBLAS (OpenMP build): PyTorch is given it ahead of the default
+ * (possibly single-threaded) BLAS, so that the peer runs at its best on every thread count.
+ */
+const OPENMP_OPENBLAS = '/usr/lib/x86_64-linux-gnu/openblas-openmp';
+const torchEnv: NodeJS.ProcessEnv = existsSync(OPENMP_OPENBLAS)
+  ? {
+      ...process.env,
+      LD_LIBRARY_PATH: [OPENMP_OPENBLAS, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
+    }
+  : process.env;
+
+/** The BLAS libraries a python process with torch has mapped after one matrix product. */
+const TORCH_PROBE = [
+  'import torch',
+  'torch.ones(4, 4) @ torch.ones(4, 4)',
+  'print(torch.__version__)',
+  "print('\\n'.join(sorted({l.split()[-1] for l in open('/proc/self/maps') if 'blas' in l.lower()})))",
+].join('\n');
+
 /** Debian's python3-torch lives in /usr/bin/python3 (a pyenv python3 on the PATH lacks it). */
-async function findTorchPython(): Promise<{ python: string; version: string } | null> {
+async function findTorchPython(): Promise<{
+  python: string;
+  version: string;
+  blasLibraries: string[];
+} | null> {
   for (const python of ['/usr/bin/python3', 'python3']) {
-    const out = await runProcess(python, ['-c', 'import torch; print(torch.__version__)']).catch(
-      () => null,
-    );
-    if (out?.code === 0) return { python, version: out.stdout.trim() };
+    const out = await runProcess(python, ['-c', TORCH_PROBE], torchEnv).catch(() => null);
+    if (out?.code === 0) {
+      const [version = '', ...blasLibraries] = out.stdout.trim().split('\n');
+      return { python, version, blasLibraries };
+    }
   }
   return null;
 }
@@ -243,17 +287,21 @@ for (let rep = 1; rep <= reps; rep++) {
   for (const threads of torch ? torchThreads : []) {
     const side = `pytorch x${threads}`;
     log(`rep ${rep}: ${side}`);
-    const out = await runProcess((torch as { python: string }).python, [
-      torchScript,
-      '--batches',
-      batchesFile,
-      '--threads',
-      String(threads),
-      '--warmup',
-      String(warmup),
-      '--max-seconds',
-      String(maxSeconds),
-    ]);
+    const out = await runProcess(
+      (torch as { python: string }).python,
+      [
+        torchScript,
+        '--batches',
+        batchesFile,
+        '--threads',
+        String(threads),
+        '--warmup',
+        String(warmup),
+        '--max-seconds',
+        String(maxSeconds),
+      ],
+      torchEnv,
+    );
     const parsed =
       out.code === 0
         ? (JSON.parse(out.stdout) as { tokensPerSecond: number; batches: number })
@@ -382,6 +430,8 @@ const report = {
       ? {
           python: torch.python,
           version: torch.version,
+          ldLibraryPath: torchEnv.LD_LIBRARY_PATH ?? null,
+          blasLibraries: torch.blasLibraries,
           threads: torchThreads,
           script: 'tests/bench/torch_tagger.py',
         }
@@ -407,7 +457,7 @@ const report = {
       : `the bench's model after its last training measurement`,
     devSentences: devSentences.length,
     devTokens,
-    batchSentences: INFERENCE_BATCH_SENTENCES,
+    batchPaddedTokens: INFERENCE_BATCH_TOKENS,
     tagSentencesTokensPerSecond: medianOf('tagSentences'),
     tagTextTokensPerSecond: medianOf('tagText'),
     perRep: taggingRuns.map((r) => ({

@@ -5,7 +5,9 @@ already bucketed by length, to a JSON file). Same sizes: word embedding 100 with
 filters of width 3 over windows starting at each character, ReLU, max over positions), case
 embedding 8, dropout 0.33 on each layer's input and before the output, 2 x BiLSTM 128 (concat),
 linear, cross-entropy over real tokens, global-norm clipping 5, Adam 0.002. Sentences are packed
-(pack_padded_sequence), the usual PyTorch tagger.
+(pack_padded_sequence), the usual PyTorch tagger. When the model block says sparseEmbeddings
+"lazy" (the preset's lazy Adam for the word table), the word embedding is nn.Embedding(sparse=True)
+trained by torch.optim.SparseAdam and the rest by Adam, as Unfold does.
 
     /usr/bin/python3 tests/bench/torch_tagger.py --batches FILE --threads N [--warmup W] [--max-seconds S]
 
@@ -24,7 +26,8 @@ class Tagger(nn.Module):
     def __init__(self, m):
         super().__init__()
         self.unknown_id = m["unknownId"]
-        self.words = nn.Embedding(m["vocabSize"], m["embeddingSize"])
+        self.words = nn.Embedding(m["vocabSize"], m["embeddingSize"],
+                                  sparse=m.get("sparseEmbeddings") == "lazy")
         self.width = m["chars"]["width"] if m["chars"] else 0
         inputs = m["embeddingSize"]
         if m["chars"]:
@@ -92,6 +95,23 @@ def tensors(batch, model_spec):
     return words, chars, cases, lengths, drop, tags
 
 
+def clip_global_norm(parameters, max_norm):
+    """clip_grad_norm_ for dense and sparse gradients alike (a sparse one's norm is its values')."""
+    grads = []
+    for p in parameters:
+        if p.grad is None:
+            continue
+        if p.grad.is_sparse:
+            p.grad = p.grad.coalesce()  # summed duplicate rows, scaled in place below
+        grads.append(p.grad)
+    norm = torch.sqrt(sum((g._values() if g.is_sparse else g).pow(2).sum() for g in grads))
+    scale = max_norm / (float(norm) + 1e-6)
+    if scale < 1:
+        for g in grads:
+            (g._values() if g.is_sparse else g).mul_(scale)
+    return norm
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--batches", required=True)
@@ -108,18 +128,25 @@ def main():
     m = spec["model"]
     net = Tagger(m)
     net.train()
-    opt = torch.optim.Adam(net.parameters(), lr=m["learningRate"])
+    if net.words.sparse:
+        rest = [p for name, p in net.named_parameters() if name != "words.weight"]
+        opts = [torch.optim.SparseAdam([net.words.weight], lr=m["learningRate"]),
+                torch.optim.Adam(rest, lr=m["learningRate"])]
+    else:
+        opts = [torch.optim.Adam(net.parameters(), lr=m["learningRate"])]
     loss_fn = nn.CrossEntropyLoss(ignore_index=-100)
 
     def step(batch):
         # Padding a batch into tensors is part of a training step, as makeBatch is in Unfold's.
         words, chars, cases, lengths, drop, tags = tensors(batch, m)
-        opt.zero_grad()
+        for opt in opts:
+            opt.zero_grad()
         logits = net(words, chars, cases, lengths, drop)
         loss = loss_fn(logits.reshape(-1, m["classes"]), tags.reshape(-1))
         loss.backward()
-        nn.utils.clip_grad_norm_(net.parameters(), m["clipNorm"])
-        opt.step()
+        clip_global_norm(net.parameters(), m["clipNorm"])
+        for opt in opts:
+            opt.step()
         return int(lengths.sum())
 
     batches = spec["batches"]

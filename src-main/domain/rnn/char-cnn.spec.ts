@@ -131,3 +131,107 @@ describe('character CNN', () => {
     });
   }
 });
+
+/** Char ids [batch, time, positions]: word lengths 0..maxLength (beyond `positions` truncated). */
+function randomChars(
+  batch: number,
+  time: number,
+  positions: number,
+  vocab: number,
+  seed: number,
+): Int32Array {
+  const rng = createRng(seed);
+  const ids = new Int32Array(batch * time * positions);
+  for (let w = 0; w < batch * time; w++) {
+    const length = Math.floor(rng.next() * (positions + 3)); // some words longer than positions
+    for (let p = 0; p < Math.min(length, positions); p++)
+      ids[w * positions + p] = 1 + Math.floor(rng.next() * (vocab - 1));
+  }
+  return ids;
+}
+
+/** Features and the three gradients of sum(features * upstream) under one kernel choice. */
+function featuresAndGrads(
+  implementation: 'native' | 'tfjs',
+  shape: {
+    batch: number;
+    time: number;
+    positions: number;
+    vocab: number;
+    emb: number;
+    filters: number;
+    width: number;
+  },
+  seed: number,
+): Float32Array[] {
+  const { batch, time, positions, vocab, emb, filters, width } = shape;
+  return withKernel(implementation, () =>
+    tf.tidy(() => {
+      const chars = tf.tensor3d(
+        randomChars(batch, time, positions, vocab, seed),
+        [batch, time, positions],
+        'int32',
+      );
+      const upstream = tf.tensor3d(random(time * batch * filters, seed + 1), [
+        time,
+        batch,
+        filters,
+      ]);
+      const f = (t: tf.Tensor, k: tf.Tensor, b: tf.Tensor): tf.Tensor3D =>
+        charFeatures(
+          { table: t as tf.Tensor2D, kernel: k as tf.Tensor2D, bias: b as tf.Tensor1D, width },
+          chars,
+        );
+      const inputs = [
+        tf.tensor2d(random(vocab * emb, seed + 2), [vocab, emb]),
+        tf.tensor2d(random(width * emb * filters, seed + 3), [width * emb, filters]),
+        tf.tensor1d(random(filters, seed + 4)),
+      ];
+      const value = f(inputs[0]!, inputs[1]!, inputs[2]!);
+      const grads = tf.grads((t: tf.Tensor, k: tf.Tensor, b: tf.Tensor) =>
+        tf.sum(tf.mul(f(t, k, b), upstream)),
+      )(inputs);
+      return [value, ...grads].map((x) => x.dataSync() as Float32Array);
+    }),
+  );
+}
+
+describe.runIf(loadRnnNative().addon)('native character CNN against the TF.js ops', () => {
+  const shapes = [
+    { batch: 3, time: 4, positions: 6, vocab: 9, emb: 3, filters: 5, width: 3 },
+    { batch: 2, time: 5, positions: 4, vocab: 7, emb: 2, filters: 3, width: 1 },
+    { batch: 4, time: 3, positions: 8, vocab: 12, emb: 4, filters: 6, width: 3 },
+    { batch: 1, time: 2, positions: 2, vocab: 5, emb: 2, filters: 4, width: 3 }, // width > positions
+  ];
+  shapes.forEach((shape, n) => {
+    it(`features and table/kernel/bias gradients agree (shape ${n}: width ${shape.width}, positions ${shape.positions})`, () => {
+      const seed = 10 * (n + 1);
+      const tfjs = featuresAndGrads('tfjs', shape, seed);
+      const native = featuresAndGrads('native', shape, seed);
+      expect(native.map((x) => x.length)).toEqual(tfjs.map((x) => x.length));
+      tfjs.forEach((expected, which) => {
+        const actual = native[which] as Float32Array;
+        expected.forEach((v, i) => expect(actual[i]).toBeCloseTo(v, 4));
+      });
+      // The shapes have empty words, so some features are exact zeros; not all of them.
+      expect(native[0]!.some((v) => v === 0)).toBe(true);
+      expect(native[1]!.some((v) => v !== 0)).toBe(true);
+    });
+  });
+
+  it('rejects a char id outside the table with EMBEDDING_ID_OUT_OF_RANGE', () => {
+    withKernel('native', () => {
+      const weights = {
+        table: tf.zeros([4, 2]) as tf.Tensor2D,
+        kernel: tf.zeros([6, 3]) as tf.Tensor2D,
+        bias: tf.zeros([3]) as tf.Tensor1D,
+        width: 3,
+      };
+      const chars = tf.tensor3d([1, 4, 0], [1, 1, 3], 'int32');
+      expect(() => charFeatures(weights, chars)).toThrow(
+        expect.objectContaining({ code: 'EMBEDDING_ID_OUT_OF_RANGE' }),
+      );
+      tf.dispose([weights.table, weights.kernel, weights.bias, chars]);
+    });
+  });
+});

@@ -1,6 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
+import type { CharCnnDims, RnnNativeAddon } from '../../native/rnn-native';
+import { UnfoldError } from '../errors';
 import { embedLookup } from './embedding';
 import { framewiseProduct } from './kernels/native-dense';
+import { chooseRnnKernel } from './kernels/native-sequence';
 
 export interface CharCnnWeights {
   /** 'embedding/char_embeddings' [charVocab, charEmb]. */
@@ -26,8 +29,87 @@ export interface CharCnnWeights {
  * Activation: ReLU, not tanh. Its outputs are >= 0, so masking is a multiplication by the 0/1
  * validity mask (a masked position's 0 never exceeds a real position's max) with no -inf
  * constants, and a token with no chars at all (a padded time step) gets exact zeros.
+ *
+ * With the native addon (chooseRnnKernel, as the sequence kernels) the whole CNN is one op:
+ * windows of real chars only (most of a padded batch is padding), one sgemm, and the gradient
+ * routed to the same first maximal position; else the TF.js ops below.
  */
 export function charFeatures(weights: CharCnnWeights, chars: tf.Tensor3D): tf.Tensor3D {
+  const { addon } = chooseRnnKernel();
+  return addon ? nativeCharFeatures(addon, weights, chars) : tfjsCharFeatures(weights, chars);
+}
+
+/**
+ * The native op: one tf.customGrad node over (table, kernel, bias). Their values are read on
+ * every call (they are variables the optimizer changes) and kept with the forward's best
+ * positions for the gradient.
+ */
+function nativeCharFeatures(
+  addon: RnnNativeAddon,
+  weights: CharCnnWeights,
+  chars: tf.Tensor3D,
+): tf.Tensor3D {
+  const [batch, time, positions] = chars.shape;
+  const [charVocab, charEmb] = weights.table.shape;
+  const filters = weights.kernel.shape[1];
+  const tokenIds = timeMajorIds(chars, charVocab);
+  const dims: CharCnnDims = [time * batch, positions, charVocab, charEmb, filters, weights.width];
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [table, kernel, bias] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
+    const tableValues = table.dataSync() as Float32Array;
+    const kernelValues = kernel.dataSync() as Float32Array;
+    const [features, best] = addon.charCnnForward(
+      dims,
+      tokenIds,
+      tableValues,
+      kernelValues,
+      bias.dataSync() as Float32Array,
+    );
+    const gradFunc = (dy: tf.Tensor): tf.Tensor[] => {
+      const [dTable, dKernel, dBias] = addon.charCnnBackward(
+        dims,
+        tokenIds,
+        tableValues,
+        kernelValues,
+        best,
+        dy.dataSync() as Float32Array,
+      );
+      return [
+        tf.tensor2d(dTable, [charVocab, charEmb]),
+        tf.tensor2d(dKernel, [weights.width * charEmb, filters]),
+        tf.tensor1d(dBias),
+      ];
+    };
+    return { value: tf.tensor3d(features, [time, batch, filters]), gradFunc };
+  });
+  return op(weights.table, weights.kernel, weights.bias) as tf.Tensor3D;
+}
+
+/** Char ids [batch, time, positions] reordered time-major, each checked against the table. */
+function timeMajorIds(chars: tf.Tensor3D, charVocab: number): Int32Array {
+  const [batch, time, positions] = chars.shape;
+  const ids = chars.dataSync();
+  const out = new Int32Array(ids.length);
+  for (let b = 0; b < batch; b++) {
+    for (let t = 0; t < time; t++) {
+      const from = (b * time + t) * positions;
+      const to = (t * batch + b) * positions;
+      for (let p = 0; p < positions; p++) {
+        const id = ids[from + p] as number;
+        if (!Number.isInteger(id) || id < 0 || id >= charVocab)
+          throw new UnfoldError(
+            'EMBEDDING_ID_OUT_OF_RANGE',
+            `Embedding id ${id} (position ${from + p}) is outside the table of ${charVocab} rows.`,
+          );
+        out[to + p] = id;
+      }
+    }
+  }
+  return out;
+}
+
+/** The TF.js ops: im2col ids, embedLookup, one product, ReLU, mask, max over positions. */
+function tfjsCharFeatures(weights: CharCnnWeights, chars: tf.Tensor3D): tf.Tensor3D {
   const [batch, time, positions] = chars.shape;
   const { width } = weights;
   const charEmb = weights.table.shape[1];

@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { RnnNativeAddon } from '../../native/rnn-native';
 import { UnfoldError } from '../errors';
 import { chooseRnnKernel } from './kernels/native-sequence';
+import { sumRowsById } from './sparse-rows';
+import type { SparseGradients } from './sparse-rows';
 
 /**
  * Embedding lookup ([...ids] -> [...ids, dim]) with a gradient of its own: tf.gather's gradient
@@ -38,6 +40,34 @@ export function embedLookup(table: tf.Tensor2D, ids: tf.Tensor): tf.Tensor {
     return { value, gradFunc };
   });
   return op(table, flatIds);
+}
+
+/**
+ * embedLookup whose table gradient goes to `sparse.rows` under `name` as summed rows of the ids
+ * present (sparse-rows.ts), never as a dense [vocab, dim] tensor: the table is read from the
+ * closure, and sparse.anchor takes its place on the tape (it gets a zero gradient). The table
+ * must then be left out of the variables autodiff differentiates.
+ */
+export function embedLookupRows(
+  table: tf.Tensor2D,
+  ids: tf.Tensor,
+  sparse: SparseGradients,
+  name: string,
+): tf.Tensor {
+  const [vocab, dim] = table.shape;
+  const idShape = ids.shape;
+  const flatIds = tf.reshape(ids.dtype === 'int32' ? ids : tf.cast(ids, 'int32'), [-1]);
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [anchor, i] = args as [tf.Scalar, tf.Tensor1D];
+    const idValues = checkedIds(i.dataSync() as Int32Array, vocab);
+    const value = tf.reshape(tf.gather(table, i), [...idShape, dim]);
+    const gradFunc = (dy: tf.Tensor): tf.Tensor[] => {
+      sparse.rows.set(name, sumRowsById(dim, dy.dataSync() as Float32Array, idValues));
+      return [tf.zerosLike(anchor), tf.zerosLike(i)];
+    };
+    return { value, gradFunc };
+  });
+  return op(sparse.anchor, flatIds);
 }
 
 function nativeGather(addon: RnnNativeAddon, table: tf.Tensor2D, ids: Int32Array): Float32Array {

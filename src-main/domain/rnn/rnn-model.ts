@@ -3,14 +3,15 @@ import { UnfoldError } from '../errors';
 import type { TokenExtras } from './batching';
 import { createKernel } from './cell-spec';
 import { charFeatures } from './char-cnn';
-import { embedLookup } from './embedding';
+import { embedLookup, embedLookupRows } from './embedding';
 import { framewiseProduct } from './kernels/native-dense';
 import { runSequence } from './kernels/sequence-op';
-import type { SequenceResult } from './kernels/sequence-types';
+import type { SequenceInputs, SequenceResult } from './kernels/sequence-types';
 import { DEFAULT_UNKNOWN_ID } from './model-config';
 import type { LayerConfig, ModelConfig } from './model-config';
 import { cellSpecOf, createParams, directionsOf } from './model-params';
 import type { Rng } from './random';
+import type { SparseGradients } from './sparse-rows';
 
 /** Recurrent state of one unidirectional layer (the forward direction of a bidirectional one). */
 export interface LayerState {
@@ -50,6 +51,8 @@ export interface ForwardOptions {
   /** States to start from (truncated BPTT, streaming); zeros when absent. */
   initialStates?: LayerState[] | null;
   onLayer?: LayerHook;
+  /** When given, the word-embedding table's gradient is collected here as rows (embedLookupRows). */
+  sparseGradients?: SparseGradients;
 }
 
 export interface ForwardResult {
@@ -187,14 +190,18 @@ export class RnnModel {
    */
   private encoderInput(
     batch: ModelBatch,
-    options: Pick<ForwardOptions, 'training' | 'rng'>,
+    options: Pick<ForwardOptions, 'training' | 'rng' | 'sparseGradients'>,
   ): tf.Tensor3D {
     const input = this.config.input;
     if (input.kind === 'features') return this.embedInputs(batch.inputs, null);
     const ids = tf.transpose(batch.inputs) as tf.Tensor2D;
     const kept = this.tokenDropout(ids, batch.tokenDropout, options);
+    const table = this.param('embedding/embeddings') as tf.Tensor2D;
+    const sparse = input.freezeEmbeddings ? undefined : options.sparseGradients;
     const parts = [
-      embedLookup(this.param('embedding/embeddings') as tf.Tensor2D, kept) as tf.Tensor3D,
+      (sparse
+        ? embedLookupRows(table, kept, sparse, 'embedding/embeddings')
+        : embedLookup(table, kept)) as tf.Tensor3D,
     ];
     if (input.chars) {
       if (!batch.charInputs)
@@ -284,26 +291,13 @@ export class RnnModel {
           .filter((w): w is tf.Variable => w !== undefined);
         const start = dir === 'fw' ? initial?.[l] : undefined;
         const h0 = start?.h ?? (tf.zeros([batch, kernel.outputSize]) as tf.Tensor2D);
-        const c0 =
-          kernel.cellSize > 0
-            ? (start?.c ?? (tf.zeros([batch, kernel.cellSize]) as tf.Tensor2D))
-            : null;
-        const dirInput = dir === 'fw' ? layerInput : (tf.reverse(layerInput, 0) as tf.Tensor3D);
-        const dirMask = mask && dir === 'bw' ? (tf.reverse(mask, 0) as tf.Tensor3D) : mask;
-        let result = runSequence(kernel, { x: dirInput, weights, h0, c0, mask: dirMask });
-        const hooked = options.onLayer?.({
-          key: prefix,
-          layer,
-          input: dirInput,
-          weights,
-          h0,
-          c0,
-          mask: dirMask,
-          result,
-        });
-        if (hooked) result = { ...result, outputs: hooked };
-        if (dir === 'bw')
-          result = { ...result, outputs: tf.reverse(result.outputs, 0) as tf.Tensor3D };
+        // A missing c0 means zeros to every kernel; the native one then skips a tensor.
+        const c0 = kernel.cellSize > 0 ? (start?.c ?? null) : null;
+        // The backward direction runs reversed inside the sequence op (no reverse nodes on the
+        // native kernel); its outputs come back in the original time order.
+        const run: SequenceInputs = { x: layerInput, weights, h0, c0, mask, reverse: dir === 'bw' };
+        let result = runSequence(kernel, run);
+        if (options.onLayer) result = hookLayer(options.onLayer, prefix, layer, result, run);
         results.push(result);
       }
       const fw = results[0] as SequenceResult;
@@ -376,6 +370,32 @@ export class RnnModel {
     if (!options.rng) throw new Error('dropout in training needs a seeded rng');
     return tf.dropout(x, rate, undefined, options.rng.seed()) as T;
   }
+}
+
+/**
+ * Shows a layer direction to an onLayer hook in the order it processed the steps (a backward
+ * direction sees its input, mask and outputs reversed in time, as its kernel walked them), and
+ * takes the hook's replacement outputs back in the original time order.
+ */
+function hookLayer(
+  hook: LayerHook,
+  key: string,
+  layer: LayerConfig,
+  result: SequenceResult,
+  run: SequenceInputs,
+): SequenceResult {
+  const flip = <T extends tf.Tensor>(t: T): T => (run.reverse ? (tf.reverse(t, 0) as T) : t);
+  const hooked = hook({
+    key,
+    layer,
+    input: flip(run.x),
+    weights: run.weights,
+    h0: run.h0 as tf.Tensor2D,
+    c0: run.c0 as tf.Tensor2D | null,
+    mask: run.mask ? flip(run.mask) : null,
+    result: { ...result, outputs: flip(result.outputs) },
+  });
+  return hooked ? { ...result, outputs: flip(hooked) } : result;
 }
 
 function timeMajorMask(mask: tf.Tensor2D): tf.Tensor3D {

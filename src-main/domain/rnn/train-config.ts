@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { UnfoldError } from '../errors';
 
+/** How the word-embedding table is trained (optimizers.ts says what each does); absent: dense. */
+export const SPARSE_EMBEDDING_MODES = ['exact', 'lazy'] as const;
+export type SparseEmbeddingMode = (typeof SPARSE_EMBEDDING_MODES)[number];
+const SparseEmbeddingsSchema = z.enum(SPARSE_EMBEDDING_MODES).optional();
+
 /**
  * TrainConfig as a schema, so a job spec (the job runner's params) can carry it as plain JSON
  * and be validated before a worker starts. Options are in the order a form offers them.
@@ -15,18 +20,21 @@ export const TrainConfigSchema = z.object({
       beta1: z.number().min(0).max(1).optional(),
       beta2: z.number().min(0).max(1).optional(),
       epsilon: z.number().positive().optional(),
+      sparseEmbeddings: SparseEmbeddingsSchema,
     }),
     z.object({
       kind: z.literal('rmsprop'),
       learningRate: z.number().positive(),
       decay: z.number().min(0).max(1).optional(),
       epsilon: z.number().positive().optional(),
+      sparseEmbeddings: SparseEmbeddingsSchema,
     }),
     z.object({
       kind: z.literal('sgd'),
       learningRate: z.number().positive(),
       momentum: z.number().min(0).max(1).optional(),
       nesterov: z.boolean().optional(),
+      sparseEmbeddings: SparseEmbeddingsSchema,
     }),
   ]),
   schedule: z

@@ -12,6 +12,8 @@ import { Optimizer, clipByGlobalNorm, clipByValue } from './optimizers';
 import type { OptimizerConfig } from './optimizers';
 import { createRng } from './random';
 import type { Rng } from './random';
+import { SparseGradients } from './sparse-rows';
+import type { SparseRows } from './sparse-rows';
 import type { LayerState, RnnModel } from './rnn-model';
 
 export type ScheduleConfig =
@@ -63,6 +65,8 @@ export interface GradientResult {
   count: number;
   /** Gradients by parameter name (caller disposes). */
   grads: Map<string, tf.Tensor>;
+  /** Row gradients (the word embeddings with `sparse`), by parameter name; not in `grads`. */
+  sparseGrads: Map<string, SparseRows>;
   /** Final states, detached (kept tensors; caller disposes). */
   finalStates: LayerState[];
 }
@@ -74,32 +78,63 @@ export interface GradientResult {
 export function computeGradients(
   model: RnnModel,
   batch: TrainBatch,
-  options: { initialStates?: LayerState[] | null; rng?: Rng; training?: boolean } = {},
+  options: {
+    initialStates?: LayerState[] | null;
+    rng?: Rng;
+    training?: boolean;
+    /** Word-embedding gradient as rows (sparseGrads) instead of a dense tensor. */
+    sparse?: boolean;
+  } = {},
 ): GradientResult {
   const byVariable = new Map([...model.params].map(([name, v]) => [v.name, name]));
   let finalStates: LayerState[] = [];
   let stats: tf.Tensor[] = [];
-  const { value, grads } = tf.variableGrads(() => {
-    const forward = model.forward(modelBatchOf(batch), {
-      training: options.training ?? true,
-      rng: options.rng,
-      initialStates: options.initialStates ?? null,
-    });
-    finalStates = forward.finalStates.map((s) => ({
-      h: tf.keep(s.h),
-      c: s.c ? tf.keep(s.c) : null,
-    }));
-    const parts = sequenceLoss(model.config, forward.logits, batch);
-    stats = [tf.keep(parts.correct), tf.keep(parts.count)];
-    return parts.loss;
-  }, model.trainableVariables);
+  const input = model.config.input;
+  const sparse =
+    options.sparse && input.kind === 'tokens' && !input.freezeEmbeddings
+      ? new SparseGradients()
+      : undefined;
+  const table = model.params.get('embedding/embeddings');
+  const variables = sparse
+    ? [...model.trainableVariables.filter((v) => v !== table), sparse.anchor]
+    : model.trainableVariables;
+  let result: { value: tf.Scalar; grads: tf.NamedTensorMap };
+  try {
+    result = tf.variableGrads(() => {
+      const forward = model.forward(modelBatchOf(batch), {
+        training: options.training ?? true,
+        rng: options.rng,
+        initialStates: options.initialStates ?? null,
+        sparseGradients: sparse,
+      });
+      finalStates = forward.finalStates.map((s) => ({
+        h: tf.keep(s.h),
+        c: s.c ? tf.keep(s.c) : null,
+      }));
+      const parts = sequenceLoss(model.config, forward.logits, batch);
+      stats = [tf.keep(parts.correct), tf.keep(parts.count)];
+      return parts.loss as tf.Scalar;
+    }, variables);
+  } finally {
+    sparse?.dispose();
+  }
+  const { value, grads } = result;
   const named = new Map<string, tf.Tensor>();
-  for (const [variableName, grad] of Object.entries(grads))
-    named.set(byVariable.get(variableName) ?? variableName, grad);
+  for (const [variableName, grad] of Object.entries(grads)) {
+    if (sparse && variableName === sparse.anchor.name) grad.dispose();
+    else named.set(byVariable.get(variableName) ?? variableName, grad);
+  }
   const [correct, count] = stats.map((t) => t.dataSync()[0] as number);
   const loss = value.dataSync()[0] as number;
   tf.dispose([value, ...stats]);
-  return { loss, correct: correct ?? 0, count: count ?? 0, grads: named, finalStates };
+  return {
+    loss,
+    correct: correct ?? 0,
+    count: count ?? 0,
+    grads: named,
+    sparseGrads: sparse?.rows ?? new Map(),
+    finalStates,
+  };
 }
 
 export interface EvaluationResult {
@@ -339,7 +374,11 @@ function trainBatch(
     const part = window >= time ? batch : sliceBatchWindow(batch, start, window);
     let result: GradientResult;
     try {
-      result = computeGradients(model, part, { initialStates: states, rng });
+      result = computeGradients(model, part, {
+        initialStates: states,
+        rng,
+        sparse: config.optimizer.sparseEmbeddings !== undefined,
+      });
     } finally {
       if (part !== batch) disposeBatch(part);
       if (states) tf.dispose(states.flatMap((s) => (s.c ? [s.h, s.c] : [s.h])));
@@ -354,9 +393,10 @@ function trainBatch(
           `The loss became ${result.loss} at epoch ${where.epoch + 1}, batch ${where.batch + 1}; training stopped and the last good checkpoint was kept. Lower the learning rate or set gradient clipping (clipNorm).`,
         );
       }
-      if (config.clipValue !== undefined) clipByValue(result.grads, config.clipValue);
-      if (config.clipNorm !== undefined) clipByGlobalNorm(result.grads, config.clipNorm);
-      optimizer.apply(model.params, result.grads, config.weightDecay ?? 0);
+      const { grads, sparseGrads } = result;
+      if (config.clipValue !== undefined) clipByValue(grads, config.clipValue, sparseGrads);
+      if (config.clipNorm !== undefined) clipByGlobalNorm(grads, config.clipNorm, sparseGrads);
+      optimizer.apply(model.params, grads, config.weightDecay ?? 0, sparseGrads);
     } finally {
       tf.dispose([...result.grads.values()]);
     }

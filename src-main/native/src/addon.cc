@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "char_cnn.h"
 #include "embedding_rows.h"
 #include "rnn_kernels.h"
 
@@ -387,6 +388,119 @@ napi_value ScatterAddRows(napi_env env, napi_callback_info info) {
   });
 }
 
+// Arguments shared by charCnnForward / charCnnBackward: dims [tokens, positions, vocab, emb,
+// filters, width], ids [tokens, positions] (each checked against [0, vocab)), table
+// [vocab, emb] and kernel [width * emb, filters], every length checked.
+struct CharCnnArgs {
+  unfold_rnn::CharCnnDims dims{};
+  const int32_t* ids = nullptr;
+  const float* table = nullptr;
+  const float* kernel = nullptr;
+};
+
+size_t expect_length(size_t actual, size_t expected, const char* name) {
+  if (actual != expected)
+    throw ArgError{std::string(name) + ": expected " + std::to_string(expected) +
+                   " elements, got " + std::to_string(actual)};
+  return actual;
+}
+
+CharCnnArgs read_char_cnn_args(napi_env env, napi_value* argv) {
+  CharCnnArgs a;
+  bool is_array = false;
+  check(env, napi_is_array(env, argv[0], &is_array), "is_array");
+  if (!is_array) throw ArgError{"dims must be [tokens, positions, vocab, emb, filters, width]"};
+  size_t values[6];
+  for (uint32_t i = 0; i < 6; i++) {
+    napi_value element;
+    int32_t n = -1;
+    if (napi_get_element(env, argv[0], i, &element) != napi_ok ||
+        napi_get_value_int32(env, element, &n) != napi_ok || n < 0)
+      throw ArgError{"dims must be 6 non-negative integers"};
+    values[i] = (size_t)n;
+  }
+  a.dims = {values[0], values[1], values[2], values[3], values[4], values[5]};
+  const auto& d = a.dims;
+  if (d.width == 0 || d.vocab == 0) throw ArgError{"width and vocab must be positive"};
+  size_t length = 0;
+  a.ids = typed_argument<int32_t>(env, argv[1], napi_int32_array, "ids", &length);
+  expect_length(length, d.tokens * d.positions, "ids");
+  for (size_t n = 0; n < length; n++)
+    if (a.ids[n] < 0 || (size_t)a.ids[n] >= d.vocab)
+      throw ArgError{"id " + std::to_string(a.ids[n]) + " at position " + std::to_string(n) +
+                     " is outside the table of " + std::to_string(d.vocab) + " rows"};
+  a.table = typed_argument<float>(env, argv[2], napi_float32_array, "table", &length);
+  expect_length(length, d.vocab * d.emb, "table");
+  a.kernel = typed_argument<float>(env, argv[3], napi_float32_array, "kernel", &length);
+  expect_length(length, d.width * d.emb * d.filters, "kernel");
+  return a;
+}
+
+// charCnnForward(dims, ids, table, kernel, bias [filters]) -> [features [tokens, filters]
+// (Float32Array), best [tokens, filters] (Int32Array: first maximal position, -1 if the max is 0)].
+napi_value CharCnnForward(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() {
+    size_t argc = 5;
+    napi_value argv[5];
+    check(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr), "get_cb_info");
+    if (argc < 5) throw ArgError{"expected (dims, ids, table, kernel, bias)"};
+    const CharCnnArgs a = read_char_cnn_args(env, argv);
+    size_t length = 0;
+    const float* bias = typed_argument<float>(env, argv[4], napi_float32_array, "bias", &length);
+    expect_length(length, a.dims.filters, "bias");
+    const size_t count = a.dims.tokens * a.dims.filters;
+    float* features = nullptr;
+    napi_value features_array = new_float_array(env, count, &features);
+    napi_value best_buffer, best_array, result;
+    void* best = nullptr;
+    check(env, napi_create_arraybuffer(env, count * sizeof(int32_t), &best, &best_buffer),
+          "buffer");
+    check(env, napi_create_typedarray(env, napi_int32_array, count, best_buffer, 0, &best_array),
+          "typedarray");
+    unfold_rnn::char_cnn_forward(a.dims, a.ids, a.table, a.kernel, bias, features,
+                                 static_cast<int32_t*>(best));
+    check(env, napi_create_array_with_length(env, 2, &result), "array");
+    check(env, napi_set_element(env, result, 0, features_array), "set_element");
+    check(env, napi_set_element(env, result, 1, best_array), "set_element");
+    return result;
+  });
+}
+
+// charCnnBackward(dims, ids, table, kernel, best, dy [tokens, filters]) -> [dTable, dKernel,
+// dBias]: the gradient goes to each (token, filter)'s best position only.
+napi_value CharCnnBackward(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() {
+    size_t argc = 6;
+    napi_value argv[6];
+    check(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr), "get_cb_info");
+    if (argc < 6) throw ArgError{"expected (dims, ids, table, kernel, best, dy)"};
+    const CharCnnArgs a = read_char_cnn_args(env, argv);
+    const auto& d = a.dims;
+    size_t length = 0;
+    const int32_t* best = typed_argument<int32_t>(env, argv[4], napi_int32_array, "best", &length);
+    expect_length(length, d.tokens * d.filters, "best");
+    for (size_t n = 0; n < length; n++)
+      if (best[n] < -1 || best[n] >= (int32_t)d.positions ||
+          (best[n] >= 0 && a.ids[(n / d.filters) * d.positions + (size_t)best[n]] == 0))
+        throw ArgError{"best: entry " + std::to_string(n) + " is not a window of a real char"};
+    const float* dy = typed_argument<float>(env, argv[5], napi_float32_array, "dy", &length);
+    expect_length(length, d.tokens * d.filters, "dy");
+    Outputs out(env);
+    float* d_table = out.add(d.vocab * d.emb);
+    float* d_kernel = out.add(d.width * d.emb * d.filters);
+    float* d_bias = out.add(d.filters);
+    std::vector<float> scratch;  // stands in for zero-length outputs
+    auto or_scratch = [&](float* p) {
+      if (p) return p;
+      scratch.assign(1, 0.0f);
+      return scratch.data();
+    };
+    unfold_rnn::char_cnn_backward(d, a.ids, a.table, a.kernel, best, dy, or_scratch(d_table),
+                                  or_scratch(d_kernel), or_scratch(d_bias));
+    return out.array;
+  });
+}
+
 // setThreads(n): OpenBLAS worker threads; returns the count now in use.
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -441,6 +555,10 @@ napi_value Init(napi_env env, napi_value exports) {
       {"matMul", nullptr, MatMul, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"gatherRows", nullptr, GatherRows, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"scatterAddRows", nullptr, ScatterAddRows, nullptr, nullptr, nullptr, napi_default,
+       nullptr},
+      {"charCnnForward", nullptr, CharCnnForward, nullptr, nullptr, nullptr, napi_default,
+       nullptr},
+      {"charCnnBackward", nullptr, CharCnnBackward, nullptr, nullptr, nullptr, napi_default,
        nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setParallel", nullptr, SetParallel, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -391,6 +391,8 @@ function bindAll(addon: RnnNativeAddon): RnnNativeAddon {
     matMul: addon.matMul.bind(addon),
     gatherRows: addon.gatherRows.bind(addon),
     scatterAddRows: addon.scatterAddRows.bind(addon),
+    charCnnForward: addon.charCnnForward.bind(addon),
+    charCnnBackward: addon.charCnnBackward.bind(addon),
     setThreads: addon.setThreads.bind(addon),
     setParallel: addon.setParallel.bind(addon),
     info: addon.info.bind(addon),

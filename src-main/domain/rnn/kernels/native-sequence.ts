@@ -102,11 +102,22 @@ function weightData(t: tf.Tensor): Float32Array {
   return values;
 }
 
+/** Copy of `values` with its `blocks` equal row blocks in reverse order (time reversal). */
+function reverseBlocks(values: Float32Array, blocks: number): Float32Array {
+  const size = values.length / blocks;
+  const out = new Float32Array(values.length);
+  for (let k = 0; k < blocks; k++)
+    out.set(values.subarray(k * size, (k + 1) * size), (blocks - 1 - k) * size);
+  return out;
+}
+
 /**
  * The native twin of runSequence: the same single custom-gradient node with the same packed
  * value (outputs, then the final cell state) and the same gradients, but the forward loop and
  * the BPTT run in C++ over OpenBLAS. Tensors cross as typed arrays (dataSync in, tensors out);
- * the forward cache stays in JS memory, referenced only by the gradient closure.
+ * the forward cache stays in JS memory, referenced only by the gradient closure. A reversed run
+ * flips the typed arrays in JS (x, mask, outputs, dOutputs, dx) instead of adding reverse ops.
+ * The mask and a missing c0 (zeros) are not inputs of the node: they get no gradient.
  */
 export function runNativeSequence(
   addon: RnnNativeAddon,
@@ -118,15 +129,19 @@ export function runNativeSequence(
   const outSize = kernel.outputSize;
   const cellSize = kernel.cellSize;
   const weightCount = inputs.weights.length;
-  const c0 = cellSize > 0 ? (inputs.c0 ?? tf.zeros([batch, cellSize])) : null;
-  const mask = inputs.mask;
+  const reverse = inputs.reverse === true;
+  const c0 = cellSize > 0 ? inputs.c0 : null;
   const args: tf.Tensor[] = [inputs.x, ...inputs.weights, inputs.h0];
   if (c0) args.push(c0);
-  if (mask) args.push(mask);
+  const maskData = inputs.mask
+    ? reverse
+      ? reverseBlocks(data(inputs.mask), time)
+      : data(inputs.mask)
+    : null;
   const flags =
     (cell.peephole ? NATIVE_FLAGS.peephole : 0) |
     (cell.projection !== null ? NATIVE_FLAGS.projection : 0) |
-    (mask ? NATIVE_FLAGS.mask : 0) |
+    (maskData ? NATIVE_FLAGS.mask : 0) |
     (cell.sigmoid ? NATIVE_FLAGS.sigmoid : 0);
   const dims: NativeDims = [time, batch, inputSize, cell.units, outSize, flags];
   const stepValues = time * batch * outSize;
@@ -134,30 +149,36 @@ export function runNativeSequence(
   const op = tf.customGrad((...received: Array<tf.Tensor | tf.GradSaveFunc>) => {
     received.pop(); // save: not needed, the closure below keeps the typed arrays it uses
     const tensors = received as tf.Tensor[];
-    const x = data(tensors[0] as tf.Tensor);
+    const xIn = data(tensors[0] as tf.Tensor);
+    const x = reverse ? reverseBlocks(xIn, time) : xIn;
     const weights = tensors.slice(1, 1 + weightCount).map(weightData);
     const h0 = data(tensors[1 + weightCount] as tf.Tensor);
-    const c0Data = c0 ? data(tensors[2 + weightCount] as tf.Tensor) : null;
-    const maskData = mask ? data(tensors[args.length - 1] as tf.Tensor) : null;
+    const c0Data = c0
+      ? data(tensors[2 + weightCount] as tf.Tensor)
+      : cellSize > 0
+        ? new Float32Array(batch * cellSize)
+        : null;
     const forward = nativeForward(addon, cell, dims, x, weights, h0, c0Data, maskData);
     // h holds h0 then the output of every step: the outputs are h without its first block.
     const packed = new Float32Array(stepValues + batch * cellSize);
-    packed.set(forward.h.subarray(batch * outSize));
+    const steps = forward.h.subarray(batch * outSize);
+    packed.set(reverse ? reverseBlocks(steps, time) : steps);
     if (forward.finalCell) packed.set(forward.finalCell, stepValues);
     const value = tf.tensor1d(packed);
     const gradFunc = (dy: tf.Tensor): tf.Tensor[] => {
       const dyData = data(dy);
-      const dOut = dyData.subarray(0, stepValues);
+      const dOutGiven = dyData.subarray(0, stepValues);
+      const dOut = reverse ? reverseBlocks(dOutGiven, time) : dOutGiven;
       const dCell = cellSize > 0 ? dyData.subarray(stepValues) : null;
       const g = nativeBackward(addon, cell, dims, x, weights, maskData, dOut, dCell, forward.cache);
+      const dx = reverse ? reverseBlocks(g.dx, time) : g.dx;
       const result: tf.Tensor[] = [
-        tf.tensor3d(g.dx, [time, batch, inputSize]),
+        tf.tensor3d(dx, [time, batch, inputSize]),
         ...g.dWeights.map((values, k) => tf.tensor(values, (inputs.weights[k] as tf.Tensor).shape)),
         tf.tensor2d(g.dh0, [batch, outSize]),
       ];
       if (c0)
         result.push(tf.tensor2d(g.dc0 ?? new Float32Array(batch * cellSize), [batch, cellSize]));
-      if (mask) result.push(tf.zerosLike(mask));
       return result;
     };
     return { value, gradFunc };
@@ -169,10 +190,9 @@ export function runNativeSequence(
     batch,
     outSize,
   ]) as tf.Tensor3D;
-  const finalOutput = tf.reshape(tf.slice(outputs, [time - 1, 0, 0], [1, batch, outSize]), [
-    batch,
-    outSize,
-  ]);
+  // The last processed step: original time 0 when reversed.
+  const finalOffset = reverse ? 0 : (time - 1) * batch * outSize;
+  const finalOutput = tf.reshape(tf.slice(packed, finalOffset, batch * outSize), [batch, outSize]);
   const finalCell =
     cellSize > 0 ? tf.reshape(tf.slice(packed, stepValues), [batch, cellSize]) : null;
   return { outputs, finalOutput, finalCell };

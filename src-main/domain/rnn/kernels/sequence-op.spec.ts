@@ -243,3 +243,59 @@ describe('GRU streaming path', () => {
     }
   });
 });
+
+describe('runSequence with reverse', () => {
+  const spec: CellSpec = { cell: 'lstm', units: 4 };
+  for (const implementation of ['native', 'tfjs'] as const) {
+    it(`${implementation}: equals reversing input and mask by hand, gradients included`, () => {
+      const kernel = createKernel(spec);
+      const weights = weightSpecs(spec, INPUT).map((w, k) =>
+        tf.tensor(randomArray(sizeOf(w.shape), 20 + k, 0.6), w.shape),
+      );
+      const x = tf.tensor3d(randomArray(TIME * BATCH * INPUT, 21, 1), [TIME, BATCH, INPUT]);
+      const h0 = tf.tensor2d(randomArray(BATCH * 4, 22, 0.5), [BATCH, 4]);
+      const c0 = tf.tensor2d(randomArray(BATCH * 4, 23, 0.5), [BATCH, 4]);
+      // Sequence 1 is padded after step 2.
+      const mask = tf.tensor3d([1, 1, 1, 1, 1, 0, 1, 0, 1, 0], [TIME, BATCH, 1]);
+      const r = tf.tensor3d(randomArray(TIME * BATCH * 4, 24, 1), [TIME, BATCH, 4]);
+      const rf = tf.tensor2d(randomArray(BATCH * 4, 25, 1), [BATCH, 4]);
+      const rc = tf.tensor2d(randomArray(BATCH * 4, 26, 1), [BATCH, 4]);
+      const lossOf =
+        (byHand: boolean) =>
+        (...a: tf.Tensor[]) => {
+          const [xa, ha, ca] = a as [tf.Tensor3D, tf.Tensor2D, tf.Tensor2D];
+          const result = byHand
+            ? runSequence(kernel, {
+                x: tf.reverse(xa, 0),
+                weights,
+                h0: ha,
+                c0: ca,
+                mask: tf.reverse(mask, 0),
+              })
+            : runSequence(kernel, { x: xa, weights, h0: ha, c0: ca, mask, reverse: true });
+          const outputs = byHand ? tf.reverse(result.outputs, 0) : result.outputs;
+          return tf.addN([
+            tf.sum(tf.mul(outputs, r)),
+            tf.sum(tf.mul(result.finalOutput, rf)),
+            tf.sum(tf.mul(result.finalCell as tf.Tensor, rc)),
+          ]) as tf.Scalar;
+        };
+      const before = process.env.UNFOLD_RNN_KERNEL;
+      process.env.UNFOLD_RNN_KERNEL = implementation;
+      try {
+        const reversed = tf.valueAndGrads(lossOf(false))([x, h0, c0]);
+        const byHand = tf.valueAndGrads(lossOf(true))([x, h0, c0]);
+        expect(reversed.value.dataSync()[0]).toBeCloseTo(byHand.value.dataSync()[0] as number, 5);
+        reversed.grads.forEach((g, i) => {
+          const expected = (byHand.grads[i] as tf.Tensor).dataSync();
+          expect(Math.max(...expected.map(Math.abs))).toBeGreaterThan(0);
+          const actual = g.dataSync();
+          expected.forEach((e, k) => expect(actual[k]).toBeCloseTo(e, 5));
+        });
+      } finally {
+        if (before === undefined) delete process.env.UNFOLD_RNN_KERNEL;
+        else process.env.UNFOLD_RNN_KERNEL = before;
+      }
+    });
+  }
+});

@@ -18,6 +18,15 @@ export function runSequence(kernel: SequenceKernel, inputs: SequenceInputs): Seq
   // stays the fallback (UNFOLD_RNN_KERNEL=tfjs forces it). See native-sequence.ts.
   const native = nativeRunnerFor(kernel);
   if (native) return native(inputs);
+  if (inputs.reverse) {
+    const flipped = runSequence(kernel, {
+      ...inputs,
+      x: tf.reverse(inputs.x, 0),
+      mask: inputs.mask ? tf.reverse(inputs.mask, 0) : null,
+      reverse: false,
+    });
+    return { ...flipped, outputs: tf.reverse(flipped.outputs, 0) };
+  }
   const [time, batch] = inputs.x.shape;
   const outSize = kernel.outputSize;
   const cellSize = kernel.cellSize;

@@ -37,6 +37,13 @@ export interface SequenceInputs {
   c0: tf.Tensor | null;
   /** [time, batch, 1] of 0/1: 0 marks a padded step that must change neither state nor gradient. */
   mask: tf.Tensor3D | null;
+  /**
+   * Run over time reversed (the backward direction of a bidirectional layer): x and mask are
+   * given, and outputs come back, in the original time order; the final states are those after
+   * the last processed step (original time 0). Read by runSequence and the native runner only:
+   * a kernel's own forward/backward always walk the steps in the order given.
+   */
+  reverse?: boolean;
 }
 
 export interface SequenceKernel {
@@ -61,7 +68,10 @@ export interface SequenceKernel {
 export interface SequenceResult {
   /** [time, batch, outputSize] */
   outputs: tf.Tensor3D;
-  /** Output/hidden state after the last (unpadded) step, [batch, outputSize]. */
+  /**
+   * Output/hidden state after the last processed (unpadded) step, [batch, outputSize]: for a
+   * reversed run, the one at original time 0.
+   */
   finalOutput: tf.Tensor;
   /** Cell state after the last step, or null for cells without one. */
   finalCell: tf.Tensor | null;

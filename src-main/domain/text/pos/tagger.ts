@@ -91,14 +91,16 @@ export function taggerFrom(
       target: new Int32Array(words.length),
     }));
     const probabilities = predictTokenProbabilities(model, examples);
-    return sentences.map((words, s) =>
-      words.map((word, i) => {
-        const top = topClasses(probabilities[s] as Float32Array, i, tags.length, TOP_TAGS).map(
-          (ranked) => ({ tag: tags[ranked.index] as string, probability: ranked.probability }),
-        );
+    return sentences.map((words, s) => {
+      const rows = probabilities[s] as Float32Array;
+      return words.map((word, i) => {
+        const top = topClasses(rows, i, tags.length, TOP_TAGS).map((ranked) => ({
+          tag: tags[ranked.index] as string,
+          probability: ranked.probability,
+        }));
         return { tag: top[0]?.tag ?? '', top, unseen: encoder.isUnseen(word) };
-      }),
-    );
+      });
+    });
   };
   return {
     dir,

@@ -1,0 +1,114 @@
+#include "char_cnn.h"
+
+#include <cblas.h>
+
+#include <cstring>
+#include <vector>
+
+namespace unfold_rnn {
+namespace {
+
+// One row per window starting at a real char: the width chars' embeddings side by side, the
+// padding id 0 past the word's end. window_of[t * positions + p] = its row, or -1.
+size_t gather_windows(const CharCnnDims& d, const int32_t* ids, const float* table,
+                      std::vector<float>& cols, std::vector<int32_t>& window_of) {
+  const size_t span = d.width * d.emb;
+  window_of.assign(d.tokens * d.positions, -1);
+  size_t rows = 0;
+  for (size_t i = 0; i < d.tokens * d.positions; i++)
+    if (ids[i] != 0) window_of[i] = (int32_t)rows++;
+  cols.resize(rows * span);
+  for (size_t t = 0; t < d.tokens; t++) {
+    const int32_t* word = ids + t * d.positions;
+    for (size_t p = 0; p < d.positions; p++) {
+      const int32_t row = window_of[t * d.positions + p];
+      if (row < 0) continue;
+      float* out = cols.data() + (size_t)row * span;
+      for (size_t k = 0; k < d.width; k++) {
+        const int32_t id = p + k < d.positions ? word[p + k] : 0;
+        std::memcpy(out + k * d.emb, table + (size_t)id * d.emb, d.emb * sizeof(float));
+      }
+    }
+  }
+  return rows;
+}
+
+}  // namespace
+
+void char_cnn_forward(const CharCnnDims& d, const int32_t* ids, const float* table,
+                      const float* kernel, const float* bias, float* features, int32_t* best) {
+  std::vector<float> cols;
+  std::vector<int32_t> window_of;
+  const size_t rows = gather_windows(d, ids, table, cols, window_of);
+  const size_t span = d.width * d.emb;
+  std::vector<float> conv(rows * d.filters);
+  if (rows > 0)
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)d.filters, (int)span,
+                1.0f, cols.data(), (int)span, kernel, (int)d.filters, 0.0f, conv.data(),
+                (int)d.filters);
+  for (size_t t = 0; t < d.tokens; t++) {
+    float* out = features + t * d.filters;
+    int32_t* arg = best + t * d.filters;
+    for (size_t f = 0; f < d.filters; f++) {
+      out[f] = 0.0f;
+      arg[f] = -1;
+    }
+    for (size_t p = 0; p < d.positions; p++) {
+      const int32_t row = window_of[t * d.positions + p];
+      if (row < 0) continue;
+      const float* c = conv.data() + (size_t)row * d.filters;
+      for (size_t f = 0; f < d.filters; f++) {
+        const float v = c[f] + bias[f];
+        if (v > out[f]) {  // strict: ties keep the first position, ReLU keeps v > 0
+          out[f] = v;
+          arg[f] = (int32_t)p;
+        }
+      }
+    }
+  }
+}
+
+void char_cnn_backward(const CharCnnDims& d, const int32_t* ids, const float* table,
+                       const float* kernel, const int32_t* best, const float* dy,
+                       float* d_table, float* d_kernel, float* d_bias) {
+  std::vector<float> cols;
+  std::vector<int32_t> window_of;
+  const size_t rows = gather_windows(d, ids, table, cols, window_of);
+  const size_t span = d.width * d.emb;
+  std::memset(d_table, 0, d.vocab * d.emb * sizeof(float));
+  std::memset(d_kernel, 0, span * d.filters * sizeof(float));
+  std::memset(d_bias, 0, d.filters * sizeof(float));
+  std::vector<float> d_conv(rows * d.filters, 0.0f);
+  for (size_t t = 0; t < d.tokens; t++)
+    for (size_t f = 0; f < d.filters; f++) {
+      const int32_t p = best[t * d.filters + f];
+      if (p < 0) continue;
+      const float g = dy[t * d.filters + f];
+      d_conv[(size_t)window_of[t * d.positions + (size_t)p] * d.filters + f] = g;
+      d_bias[f] += g;
+    }
+  if (rows == 0) return;
+  // d_kernel = cols^T d_conv; d_cols = d_conv kernel^T, scattered back onto the chars' rows.
+  cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)span, (int)d.filters, (int)rows, 1.0f,
+              cols.data(), (int)span, d_conv.data(), (int)d.filters, 0.0f, d_kernel,
+              (int)d.filters);
+  std::vector<float>& d_cols = cols;  // the windows are no longer needed
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)span, (int)d.filters, 1.0f,
+              d_conv.data(), (int)d.filters, kernel, (int)d.filters, 0.0f, d_cols.data(),
+              (int)span);
+  for (size_t t = 0; t < d.tokens; t++) {
+    const int32_t* word = ids + t * d.positions;
+    for (size_t p = 0; p < d.positions; p++) {
+      const int32_t row = window_of[t * d.positions + p];
+      if (row < 0) continue;
+      const float* src = d_cols.data() + (size_t)row * span;
+      for (size_t k = 0; k < d.width; k++) {
+        const int32_t id = p + k < d.positions ? word[p + k] : 0;
+        float* dst = d_table + (size_t)id * d.emb;
+        for (size_t e = 0; e < d.emb; e++) dst[e] += src[k * d.emb + e];
+      }
+    }
+  }
+}
+
+}  // namespace unfold_rnn

@@ -1,0 +1,27 @@
+// Character CNN of a word (see domain/rnn/char-cnn.ts): im2col over the windows that start at a
+// real char, one sgemm, ReLU, max over positions; and its gradient routed to the first maximal
+// position. The caller has checked every id against the table and every length.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace unfold_rnn {
+
+struct CharCnnDims {
+  size_t tokens, positions, vocab, emb, filters, width;
+};
+
+// features [tokens, filters] = max over valid windows of relu(bias + window . kernel), 0 for a
+// token without chars; best [tokens, filters] = the first position reaching a positive max, or
+// -1 when the max is 0 (ReLU passes no gradient there).
+void char_cnn_forward(const CharCnnDims& d, const int32_t* ids, const float* table,
+                      const float* kernel, const float* bias, float* features, int32_t* best);
+
+// Gradients (overwritten, not accumulated) of table [vocab, emb], kernel [width*emb, filters]
+// and bias [filters] from dy [tokens, filters] and the forward's best positions.
+void char_cnn_backward(const CharCnnDims& d, const int32_t* ids, const float* table,
+                       const float* kernel, const int32_t* best, const float* dy,
+                       float* d_table, float* d_kernel, float* d_bias);
+
+}  // namespace unfold_rnn
