@@ -3,5 +3,11 @@ import { taskRegistry } from './experiments/experiment-task';
 import { phonesTask } from './speech/phones-task';
 import { wordsTask } from './speech/words-task';
 import { posTask } from './text/pos/pos-task';
+import { sentimentTask } from './text/sentiment/sentiment-task';
 
-export const EXPERIMENT_TASK_REGISTRY = taskRegistry([wordsTask, phonesTask, posTask]);
+export const EXPERIMENT_TASK_REGISTRY = taskRegistry([
+  wordsTask,
+  phonesTask,
+  posTask,
+  sentimentTask,
+]);

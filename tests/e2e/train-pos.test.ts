@@ -122,8 +122,8 @@ describe('the Train view with a tagged text corpus', () => {
     await train.progress.waitFor();
     await expect.poll(() => train.state.textContent(), { timeout: 120_000 }).toBe('succeeded');
     await expect.poll(() => train.experimentStatus(TAGGER), { timeout: 10_000 }).toBe('done');
-    // Its task is in the row (neither its name nor its corpus says "pos").
-    expect(await train.experimentRow(TAGGER).textContent()).toContain('pos');
+    // Its task is in the row by its label (neither its name nor its corpus says "POS").
+    expect(await train.experimentRow(TAGGER).textContent()).toContain('POS tagging');
     // The accuracy is the test evaluation written when training ended.
     const listed = (await app.client.invoke('experiments:list')).find((e) => e.name === TAGGER);
     const evaluations = listed?.metrics.evaluations as Record<string, { accuracy: number }>;

@@ -54,31 +54,31 @@ describe('unfold train: the tasks and choices of the config module', () => {
     const text = await runCli([
       'train',
       '--task',
-      'sentiment',
+      'summarisation',
       '--corpus',
       'words',
       '--out',
-      'sentiment',
+      'summarisation',
     ]);
     expect(text.exitCode).toBe(1);
     expect(EXPERIMENT_TASKS).toEqual(expect.arrayContaining(['words', 'phones', 'pos']));
     expect(text.stderr).toContain(
-      `error [BAD_ARGUMENT]: --task must be one of ${EXPERIMENT_TASKS.join(', ')} (got sentiment).`,
+      `error [BAD_ARGUMENT]: --task must be one of ${EXPERIMENT_TASKS.join(', ')} (got summarisation).`,
     );
     const json = await runCli([
       'train',
       '--task',
-      'sentiment',
+      'summarisation',
       '--corpus',
       'words',
       '--out',
-      'sentiment',
+      'summarisation',
       '--json',
     ]);
     expect(JSON.parse(json.stdout)).toMatchObject({
       error: { code: 'BAD_ARGUMENT', message: expect.stringContaining('words, phones, pos') },
     });
-    expect(existsSync(join(dataDir, 'experiments', 'sentiment'))).toBe(false);
+    expect(existsSync(join(dataDir, 'experiments', 'summarisation'))).toBe(false);
   });
 
   it("refuses a cell outside the config module's list, naming the list", async () => {

@@ -6,7 +6,7 @@ import { UnfoldError } from '../../domain/errors';
 import type { ExperimentTaskName } from '../../domain/experiments/config/index';
 import type { EvaluationPrinter } from './evaluation-printer';
 import { phoneEvaluationPrinter, wordEvaluationPrinter } from './speech-evaluation-printers';
-import { taggingEvaluationPrinter } from './text-evaluation-printers';
+import { sentimentEvaluationPrinter, taggingEvaluationPrinter } from './text-evaluation-printers';
 
 // EvaluationPrinter's methods are checked bivariantly: a printer of one task's result stands in
 // for a printer of `unknown`, and the task's name says which result it gets.
@@ -14,6 +14,7 @@ const EVALUATION_PRINTERS: Record<ExperimentTaskName, EvaluationPrinter> = {
   words: wordEvaluationPrinter,
   phones: phoneEvaluationPrinter,
   pos: taggingEvaluationPrinter,
+  sentiment: sentimentEvaluationPrinter,
 };
 
 export function evaluationPrinterFor(task: string): EvaluationPrinter {

@@ -10,6 +10,7 @@ import { recognizeWordsFromRecorder, streamPhonesFromRecorder } from '../../doma
 import { reportCliError } from '../cli-errors';
 import { experimentFolderArg } from '../data-names';
 import { printLine as print, withProgressBar } from '../progress-bar';
+import { registerClassifyCommand } from './classify-command';
 import { registerEvalCommand } from './eval-command';
 import { positiveFlag } from './flag-values';
 import { registerTagCommand } from './tag-command';
@@ -26,6 +27,7 @@ export function registerSpeechCommands(program: Command): void {
   registerTrainCommand(program);
   registerEvalCommand(program);
   registerTagCommand(program);
+  registerClassifyCommand(program);
   program
     .command('recognize')
     .description(

@@ -1,5 +1,6 @@
 /** The text tasks' evaluations as `unfold train` and `unfold eval` print them. */
 import type { TaggingEvaluation } from '../../domain/text/pos/score-tagging';
+import type { SentimentEvaluation } from '../../domain/text/sentiment/score-sentiment';
 import type { EvaluationPrinter } from './evaluation-printer';
 
 /** How many confusions and wrong sentences the text lists; --json lists them all. */
@@ -60,6 +61,57 @@ export const taggingEvaluationPrinter: EvaluationPrinter<TaggingEvaluation> = {
       lines.push(
         `most frequent confusions: ${confusions.map((c) => `${c.gold}->${c.predicted} ${c.count}`).join(', ')}`,
       );
+    return lines;
+  },
+};
+
+/** The confusion matrix as aligned rows: reference down, predicted across. */
+export function confusionLines(confusion: SentimentEvaluation['confusion']): string[] {
+  const width = Math.max(8, ...confusion.labels.map((l) => l.length));
+  const cell = (value: string): string => value.padStart(width);
+  return [
+    `  ${''.padEnd(width)} ${confusion.labels.map(cell).join(' ')}  <- predicted`,
+    ...confusion.counts.map(
+      (row, r) =>
+        `  ${(confusion.labels[r] as string).padEnd(width)} ${row.map((n) => cell(String(n))).join(' ')}`,
+    ),
+  ];
+}
+
+export const sentimentEvaluationPrinter: EvaluationPrinter<SentimentEvaluation> = {
+  json: (evaluation) => ({
+    task: 'sentiment',
+    sentences: evaluation.sentences,
+    accuracy: evaluation.accuracy,
+    majorityBaseline: evaluation.majorityBaseline,
+    macroF1: evaluation.report.macroF1,
+    perClass: evaluation.report.perClass,
+    confusion: evaluation.confusion,
+    cells: evaluation.cells,
+    goldLabelsOutsideModel: evaluation.goldLabelsOutsideModel,
+    duplicatesOfTraining: evaluation.duplicatesOfTraining,
+  }),
+  lines: (evaluation) => {
+    const baseline = evaluation.majorityBaseline;
+    const lines = [
+      `accuracy ${percent(evaluation.accuracy)} on ${evaluation.sentences} sentences; majority baseline ${baseline ? `${percent(baseline.accuracy)} (always "${baseline.label}")` : 'n/a'}; macro F1 ${evaluation.report.macroF1.toFixed(3)}`,
+    ];
+    const outside = Object.entries(evaluation.goldLabelsOutsideModel);
+    if (outside.length > 0)
+      lines.push(
+        `gold labels the model does not have (counted wrong): ${outside.map(([label, n]) => `${label} x${n}`).join(', ')}`,
+      );
+    const duplicates = evaluation.duplicatesOfTraining;
+    if (duplicates.count > 0)
+      lines.push(
+        `${duplicates.count} evaluated sentences are training sentences too, e.g. ${duplicates.examples.slice(0, 3).join(' | ')}`,
+      );
+    lines.push('per class (precision / recall / F1, support):');
+    for (const s of evaluation.report.perClass)
+      lines.push(
+        `  ${s.label.padEnd(10)} ${s.precision.toFixed(3)} / ${s.recall.toFixed(3)} / ${s.f1.toFixed(3)}  ${s.support}`,
+      );
+    lines.push('confusion (reference rows):', ...confusionLines(evaluation.confusion));
     return lines;
   },
 };

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { ExperimentConfigInput, ExperimentTaskName } from './config/experiment-config';
 import type { PhonesConfigSchema, WordsConfigSchema } from './config/speech-config';
-import type { PosConfigSchema } from './config/text-config';
+import type { PosConfigSchema, SentimentConfigSchema } from './config/text-config';
 
 /** The experiments Unfold offers ready-made, for every task. */
 
@@ -11,6 +11,7 @@ export const PRESET_NAMES = [
   'words-new-speakers',
   'phones-2x256-lstm',
   'pos-bilstm-charcnn',
+  'sentiment-bilstm-max',
 ] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
@@ -111,7 +112,9 @@ function phones2x256Lstm(corpus: string, name: string): z.input<typeof PhonesCon
 /**
  * "POS, BiLSTM + char CNN": the usual neural tagger of the course material (Plank et al. 2016,
  * Ma & Hovy 2016): 100-dim word vectors learned from scratch with word dropout, a 50-filter
- * character CNN and a case embedding, two bidirectional LSTM layers of 128, dropout 0.33, Adam.
+ * character CNN and a case embedding, two bidirectional LSTM layers of 128, dropout 0.33, Adam
+ * (lazy on the word table: only the rows of a batch's words move, as with PyTorch's SparseAdam,
+ * which spares a dense pass over the 20k-row table each step).
  * UD treebanks come with train, dev and test; a corpus without test evaluates on what
  * `--test-split` names.
  */
@@ -133,7 +136,7 @@ function posBilstmCharCnn(corpus: string, name: string): z.input<typeof PosConfi
     training: {
       epochs: 20,
       batchSize: 32,
-      optimizer: { kind: 'adam', learningRate: 0.002 },
+      optimizer: { kind: 'adam', learningRate: 0.002, sparseEmbeddings: 'lazy' },
       clipNorm: 5,
       bucketing: true,
       earlyStoppingPatience: 4,
@@ -148,6 +151,7 @@ const PRESETS = {
   'words-new-speakers': { task: 'words', config: wordsNewSpeakers },
   'phones-2x256-lstm': { task: 'phones', config: phones2x256Lstm },
   'pos-bilstm-charcnn': { task: 'pos', config: posBilstmCharCnn },
+  'sentiment-bilstm-max': { task: 'sentiment', config: sentimentBilstmMax },
 } as const satisfies Record<
   PresetName,
   { task: ExperimentTaskName; config: (corpus: string, name: string) => ExperimentConfigInput }
@@ -170,4 +174,35 @@ export function defaultPresetFor(task: ExperimentTaskName): PresetName | null {
 /** The task a preset trains. */
 export function presetTask(preset: PresetName): ExperimentTaskName {
   return PRESETS[preset].task;
+}
+
+/**
+ * "sentiment, BiLSTM + max pooling": the sentence classifier of the course's first notebook
+ * (Conneau et al. 2017's encoder, for MR-sized data): 100-dim word vectors learned from scratch,
+ * one bidirectional LSTM of 128 per direction, max over time, dropout 0.5, Adam 0.001, batches
+ * of 50, early stopping on the dev loss. A polarity corpus comes as one split: name the
+ * held-out splits with --dev-split and --test-split.
+ */
+function sentimentBilstmMax(corpus: string, name: string): z.input<typeof SentimentConfigSchema> {
+  return {
+    name,
+    task: 'sentiment',
+    corpus,
+    data: { train: { splits: ['train'] }, dev: { splits: ['dev'] }, test: { splits: ['test'] } },
+    words: { embeddingSize: 100, chars: null, caseFeatures: false, lowercase: true },
+    model: {
+      layers: [{ cell: 'lstm', units: 128, bidirectional: 'concat' }],
+      pooling: 'max',
+      dropout: 0.5,
+    },
+    training: {
+      epochs: 15,
+      batchSize: 50,
+      optimizer: { kind: 'adam', learningRate: 0.001 },
+      clipNorm: 5,
+      bucketing: true,
+      earlyStoppingPatience: 3,
+    },
+    seed: 1,
+  };
 }

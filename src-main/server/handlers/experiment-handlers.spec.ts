@@ -110,7 +110,7 @@ describe('experiment handlers', () => {
 
   it('gives every preset for a corpus', async () => {
     const presets = await handlers()['experiments:presets']({ corpus: 'digits' });
-    expect(presets.map((p) => p.task)).toEqual(['words', 'words', 'phones', 'pos']);
+    expect(presets.map((p) => p.task)).toEqual(['words', 'words', 'phones', 'pos', 'sentiment']);
     expect(presets[0]?.config).toMatchObject({ corpus: 'digits' });
   });
 

@@ -6,12 +6,13 @@
 import { z } from 'zod';
 import { UnfoldError } from '../../errors';
 import { PhonesConfigSchema, WordsConfigSchema } from './speech-config';
-import { PosConfigSchema } from './text-config';
+import { PosConfigSchema, SentimentConfigSchema } from './text-config';
 
 export const ExperimentConfigSchema = z.discriminatedUnion('task', [
   WordsConfigSchema,
   PhonesConfigSchema,
   PosConfigSchema,
+  SentimentConfigSchema,
 ]);
 export type ExperimentConfig = z.infer<typeof ExperimentConfigSchema>;
 export type ExperimentConfigInput = z.input<typeof ExperimentConfigSchema>;

@@ -57,3 +57,20 @@ export const PosConfigSchema = z.object({
   model: RecurrentStackSchema,
 });
 export type PosConfig = z.infer<typeof PosConfigSchema>;
+
+/**
+ * Sentence classification (the encoder pattern): a (bi)recurrent stack over the words of a
+ * sentence, its steps pooled into one vector (last state, mean or max), a softmax over the
+ * corpus's labels. Characters are off by default: sentiment rests on known words, and the
+ * character CNN costs as much as the word layer for little gain on MR-sized data.
+ */
+export const SentimentConfigSchema = z.object({
+  ...commonConfigFields,
+  task: z.literal('sentiment'),
+  words: WordInputSchema.extend({
+    chars: CharRepresentationSchema.nullable().default(null),
+    caseFeatures: z.boolean().default(false),
+  }).prefault({}),
+  model: RecurrentStackSchema,
+});
+export type SentimentConfig = z.infer<typeof SentimentConfigSchema>;

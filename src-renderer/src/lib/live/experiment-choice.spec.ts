@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ExperimentListItem, ExperimentTask } from '@api/experiments';
-import { isTrained, liveExperiments, liveMode, taskHint, taskLabel } from './experiment-choice';
+import { taskLabel } from '../tasks/task-views';
+import { isTrained, liveExperiments, liveMode, taskHint } from './experiment-choice';
 
 function item(name: string, created: string | null, trained: boolean): ExperimentListItem {
   return {
@@ -45,11 +46,11 @@ describe('experiment choice', () => {
     );
     // A folder whose config names a task this build does not know.
     const unknown = {
-      ...item('sentiment', '2026-04-01T00:00:00Z', true),
-      task: 'sentiment' as ExperimentTask,
+      ...item('summarisation', '2026-04-01T00:00:00Z', true),
+      task: 'summarisation' as ExperimentTask,
     };
     expect(liveMode(unknown.task)).toBeNull();
-    expect(taskLabel(unknown.task)).toBe('sentiment');
+    expect(taskLabel(unknown.task)).toBe('summarisation');
     // A text task has no live mode.
     const tagger = { ...item('tagger', '2026-05-01T00:00:00Z', true), task: 'pos' as const };
     expect(liveMode('pos')).toBeNull();

@@ -1,7 +1,7 @@
 /** Which experiments the Live view offers: trained ones (a model to run) of tasks with a live mode. */
 import type { ExperimentListItem, ExperimentTask } from '@api/experiments';
 import type { LiveMode } from '@api/live';
-import { taskView } from '../tasks/task-views';
+import { taskLabel, taskView } from '../tasks/task-views';
 
 /**
  * metrics.json gets its `training` summary only once the best model has been saved (and a
@@ -24,11 +24,6 @@ export function liveExperiments(list: readonly ExperimentListItem[]): Experiment
     .sort(
       (a, b) => (b.created ?? '').localeCompare(a.created ?? '') || a.name.localeCompare(b.name),
     );
-}
-
-/** The task as the picker names it. */
-export function taskLabel(task: ExperimentTask): string {
-  return taskView(task)?.label ?? task;
 }
 
 /** What a session of this task shows, for the picker's hint. */

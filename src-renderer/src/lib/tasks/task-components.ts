@@ -9,6 +9,7 @@ import PhonesInspectorLine from './PhonesInspectorLine.svelte';
 import PhonesInspectorStrings from './PhonesInspectorStrings.svelte';
 import PhonesListItem from './PhonesListItem.svelte';
 import PosListItem from './PosListItem.svelte';
+import SentimentListItem from './SentimentListItem.svelte';
 import WordsInspectorLine from './WordsInspectorLine.svelte';
 import WordsListItem from './WordsListItem.svelte';
 
@@ -46,4 +47,5 @@ export const TASK_COMPONENTS: { readonly [T in ExperimentTaskName]: TaskComponen
   },
   // Sentences have no audio: they never open in the inspector (POS_VIEW.evaluate.inspector is null).
   pos: { ListItem: PosListItem, InspectorLine: null, InspectorDetail: null },
+  sentiment: { ListItem: SentimentListItem, InspectorLine: null, InspectorDetail: null },
 };

@@ -83,7 +83,7 @@ describe('task views', () => {
   });
 
   it('has no view for a task this build does not know', () => {
-    expect(taskView('sentiment')).toBeNull();
+    expect(taskView('summarisation')).toBeNull();
     expect(taskView('toString')).toBeNull();
   });
 
@@ -169,9 +169,36 @@ describe('task views', () => {
       'speech',
       'speech',
       'tagging',
+      null,
     ]);
     expect(TASK_VIEWS.words.train.corpora).toEqual({ kind: 'speech' });
     expect(TASK_VIEWS.pos.train.corpora).toEqual({ kind: 'text', formats: ['conllu'] });
+    expect(TASK_VIEWS.sentiment.train.corpora).toEqual({ kind: 'text', formats: ['tsv'] });
+  });
+
+  it('opens a sentiment confusion cell on its sentences and reviews the wrong ones, least confident first', () => {
+    const sentence = (id: string, reference: string, predicted: string, probability: number) => ({
+      utteranceId: id,
+      text: `text ${id}`,
+      tokens: ['text', id],
+      reference,
+      predicted,
+      probability,
+      top: [],
+      correct: reference === predicted,
+      inTraining: false,
+    });
+    const predictions: EvaluationPrediction[] = [
+      sentence('a', 'positive', 'negative', 0.9),
+      sentence('b', 'positive', 'positive', 0.8),
+      sentence('c', 'positive', 'negative', 0.6),
+    ];
+    const view = TASK_VIEWS.sentiment.evaluate;
+    expect(view.cellItems(predictions, 'positive', 'negative').map((p) => p.utteranceId)).toEqual([
+      'a',
+      'c',
+    ]);
+    expect(view.review.select(predictions).map((p) => p.utteranceId)).toEqual(['c', 'a']);
   });
 });
 

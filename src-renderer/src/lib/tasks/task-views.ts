@@ -5,6 +5,7 @@
 import type { ExperimentTaskName } from '@api/experiment-config';
 import { PHONES_VIEW } from './phones';
 import { POS_VIEW } from './pos';
+import { SENTIMENT_VIEW } from './sentiment';
 import type { TaskColumn, TaskView } from './task-view';
 import { WORDS_VIEW } from './words';
 
@@ -12,6 +13,7 @@ export const TASK_VIEWS: { readonly [T in ExperimentTaskName]: TaskView<T> } = {
   words: WORDS_VIEW,
   phones: PHONES_VIEW,
   pos: POS_VIEW,
+  sentiment: SENTIMENT_VIEW,
 };
 
 /**
@@ -20,6 +22,11 @@ export const TASK_VIEWS: { readonly [T in ExperimentTaskName]: TaskView<T> } = {
  */
 export function taskView(task: string): TaskView | null {
   return Object.hasOwn(TASK_VIEWS, task) ? TASK_VIEWS[task as ExperimentTaskName] : null;
+}
+
+/** The task as lists and pickers name it ('POS tagging', not 'pos'); a task unknown here keeps its name. */
+export function taskLabel(task: string): string {
+  return taskView(task)?.label ?? task;
 }
 
 /** The extra columns the experiments table shows for runs of these tasks. */

@@ -27,7 +27,7 @@ describe('tagging experiments', () => {
       item('digits', 'words', '2026-03-01T00:00:00Z', true),
       item('half-trained', 'pos', '2026-04-01T00:00:00Z', false),
       item('new-tagger', 'pos', '2026-02-01T00:00:00Z', true),
-      item('from-the-future', 'sentiment' as ExperimentTask, '2026-05-01T00:00:00Z', true),
+      item('from-the-future', 'summarisation' as ExperimentTask, '2026-05-01T00:00:00Z', true),
     ];
     expect(taggingExperiments(list).map((e) => e.name)).toEqual(['new-tagger', 'old-tagger']);
   });

@@ -102,7 +102,7 @@ function schemaIssue(
 
 export const TAGGING_SETTINGS: TaskSettings<TaggingForm> = {
   read: (config: ExperimentConfig) =>
-    'words' in config
+    config.task === 'pos'
       ? taggingFormOf(config.tagSet, config.words)
       : taggingFormOf(DEFAULT_TAG_SET, WORD_DEFAULTS),
   configKeys: ['tagSet', 'words'],

@@ -1,0 +1,185 @@
+/**
+ * Sentence classification (the encoder pattern): one label per sentence, from its words
+ * through a (bi)recurrent stack pooled into one vector. Scored with accuracy beside the
+ * majority baseline, per-class precision/recall/F1, the confusion matrix and the test
+ * sentences that training saw too.
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { parseConfigWith } from '../../experiments/config/experiment-config';
+import type { SentimentConfig } from '../../experiments/config/text-config';
+import { SentimentConfigSchema } from '../../experiments/config/text-config';
+import type { ExperimentLabels } from '../../experiments/experiment-records';
+import type { ExperimentTask } from '../../experiments/experiment-task';
+import { UnfoldError, throwIfAborted } from '../../errors';
+import type { SequenceExample } from '../../rnn/batching';
+import { parseModelConfig } from '../../rnn/model-config';
+import { loadPretrainedVectors } from '../pretrained-vectors';
+import { parseStoredJson } from '../stored-json';
+import { WORD_ENCODER_FILE, WordEncoder } from '../word-encoder';
+import { checkLabelledCorpus, labelledSentencesOf, sentenceKey } from './labelled-sentences';
+import type { LabelledSentence } from './labelled-sentences';
+import { scoreSentiment } from './score-sentiment';
+import type { SentimentEvaluation } from './score-sentiment';
+import { predictSentenceProbabilities } from '../token-inference';
+
+/** Hashes of the training sentences' words, kept beside the model to find them in a test set. */
+export const TRAINING_SENTENCES_FILE = 'training-sentences.json';
+
+/** labels.json of a classifier: its labels in output order and how many training sentences had each. */
+export interface SentimentLabels extends ExperimentLabels {
+  trainingCounts: Record<string, number>;
+}
+
+const TrainingSentencesSchema = z.object({
+  format: z.literal('unfold-training-sentences'),
+  hashes: z.array(z.string()),
+});
+
+function sentenceHash(words: readonly string[]): string {
+  return createHash('sha1').update(sentenceKey(words)).digest('hex').slice(0, 16);
+}
+
+function examplesOf(
+  encoder: WordEncoder,
+  sentences: readonly LabelledSentence[],
+  labelIndex: ReadonlyMap<string, number>,
+  training: boolean,
+): SequenceExample[] {
+  return sentences.map((sentence) => ({
+    ...encoder.encode(sentence.words, { training }),
+    length: sentence.words.length,
+    target: labelIndex.get(sentence.label) ?? 0,
+  }));
+}
+
+function countLabels(sentences: readonly LabelledSentence[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const s of sentences) counts[s.label] = (counts[s.label] ?? 0) + 1;
+  return counts;
+}
+
+export const sentimentTask: ExperimentTask<SentimentConfig, SentimentLabels, SentimentEvaluation> =
+  {
+    name: 'sentiment',
+    storedFiles: [WORD_ENCODER_FILE, TRAINING_SENTENCES_FILE],
+    parseConfig: (value) => parseConfigWith(SentimentConfigSchema, value),
+    checkCorpus: (corpus) => checkLabelledCorpus(corpus),
+    async prepareTraining(corpus, config, options) {
+      const train = labelledSentencesOf(corpus, config.data.train);
+      const trainingCounts = countLabels(train.sentences);
+      const labels = Object.keys(trainingCounts).sort();
+      if (labels.length < 2)
+        throw new UnfoldError(
+          'SENTIMENT_ONE_LABEL',
+          `The training sentences of ${corpus.manifest.name} (splits ${config.data.train.splits.join(', ')}) have ${labels.length === 0 ? 'no label' : `only the label "${labels[0]}"`}: a classifier needs two or more.`,
+        );
+      const labelIndex = new Map(labels.map((label, i) => [label, i]));
+      const encoder = WordEncoder.fromTraining(
+        train.sentences.map((s) => s.words),
+        config.words,
+      );
+      throwIfAborted(options.signal);
+      const pretrained = config.words.pretrained
+        ? await loadPretrainedVectors(encoder, config.words, options)
+        : null;
+      const model = parseModelConfig({
+        name: config.name,
+        pattern: 'encoder',
+        input: encoder.modelInput(config.words),
+        layers: config.model.layers,
+        dropout: config.model.dropout,
+        pooling: config.model.pooling,
+        residual: config.model.residual,
+        output: { size: labels.length, activation: 'softmax' },
+        seed: config.seed,
+      });
+      const dev = config.data.dev ? labelledSentencesOf(corpus, config.data.dev) : null;
+      // A dev sentence of a label training never had has no target: it is left out and counted.
+      const devKept = dev?.sentences.filter((s) => labelIndex.has(s.label)) ?? [];
+      const devUnknown = (dev?.sentences.length ?? 0) - devKept.length;
+      const hashes = [...new Set(train.sentences.map((s) => sentenceHash(s.words)))];
+      return {
+        labels: { task: 'sentiment', labels, trainingCounts },
+        files: {
+          [WORD_ENCODER_FILE]: encoder.toBytes(),
+          [TRAINING_SENTENCES_FILE]: new TextEncoder().encode(
+            JSON.stringify({ format: 'unfold-training-sentences', hashes }),
+          ),
+        },
+        model,
+        train: examplesOf(encoder, train.sentences, labelIndex, true),
+        dev: dev ? examplesOf(encoder, devKept, labelIndex, false) : null,
+        ...(pretrained ? { initialParams: { 'embedding/embeddings': pretrained.table } } : {}),
+        summary: {
+          trainSentences: train.sentences.length,
+          trainTokens: train.sentences.reduce((n, s) => n + s.words.length, 0),
+          trainingCounts,
+          devSentences: devKept.length,
+          skippedSentences: [...train.skipped, ...(dev?.skipped ?? [])],
+          vocabulary: encoder.vocabularySize,
+          ...(devUnknown > 0 ? { devSentencesWithLabelsNotInTraining: devUnknown } : {}),
+          ...(pretrained ? { pretrainedCoverage: pretrained.coverage } : {}),
+        },
+      };
+    },
+    async evaluate(input) {
+      const selected = labelledSentencesOf(input.corpus, input.selection);
+      const storedEncoder = await input.readStoredFile(WORD_ENCODER_FILE);
+      if (!storedEncoder)
+        throw new UnfoldError(
+          'SENTIMENT_NO_ENCODER',
+          `The experiment has no ${WORD_ENCODER_FILE} beside its model: train it again.`,
+        );
+      const encoder = WordEncoder.fromBytes(storedEncoder, WORD_ENCODER_FILE);
+      const storedHashes = await input.readStoredFile(TRAINING_SENTENCES_FILE);
+      const training = storedHashes
+        ? new Set(
+            parseStoredJson(
+              TrainingSentencesSchema,
+              JSON.parse(new TextDecoder().decode(storedHashes)) as unknown,
+              TRAINING_SENTENCES_FILE,
+              'training sentences',
+            ).hashes,
+          )
+        : new Set<string>();
+      const labels = input.labels.labels;
+      const labelIndex = new Map(labels.map((label, i) => [label, i]));
+      const examples = examplesOf(encoder, selected.sentences, labelIndex, false);
+      const probabilities = predictSentenceProbabilities(input.model, examples);
+      const evaluation = scoreSentiment(
+        selected.sentences.map((sentence, i) => ({
+          id: sentence.id,
+          text: sentence.text,
+          words: sentence.words,
+          gold: sentence.label,
+          probabilities: probabilities[i] as Float32Array,
+          inTraining: training.has(sentenceHash(sentence.words)),
+        })),
+        labels,
+        input.labels.trainingCounts,
+      );
+      return {
+        result: evaluation,
+        headline: evaluation.accuracy,
+        summary: {
+          accuracy: evaluation.accuracy,
+          majorityBaseline: evaluation.majorityBaseline,
+          sentences: evaluation.sentences,
+          macroF1: evaluation.report.macroF1,
+          duplicatesOfTraining: evaluation.duplicatesOfTraining.count,
+          ...(Object.keys(evaluation.goldLabelsOutsideModel).length > 0
+            ? { goldLabelsOutsideModel: evaluation.goldLabelsOutsideModel }
+            : {}),
+        },
+        details: {
+          perClass: evaluation.report.perClass,
+          cells: evaluation.cells,
+          duplicatesOfTraining: evaluation.duplicatesOfTraining,
+        },
+        skipped: selected.skipped,
+        predictions: evaluation.predictions,
+        confusion: evaluation.confusion,
+      };
+    },
+  };

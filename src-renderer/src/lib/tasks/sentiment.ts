@@ -1,0 +1,37 @@
+/**
+ * The sentence classification task in the generic views: one label per sentence. Its items
+ * are text with no audio; Evaluate lists each sentence with its gold and predicted label. It is
+ * trained from the command line for now (`unfold train --task sentiment`): no Train form or
+ * Text view mode yet.
+ */
+import { misrecognised, utterancesForCell } from '../evaluate/utterance-lists';
+import type { TaskView } from './task-view';
+
+export const SENTIMENT_VIEW: TaskView<'sentiment'> = {
+  task: 'sentiment',
+  label: 'sentence classification',
+  evaluate: {
+    headline: ['accuracy', 'sentences'],
+    itemNoun: 'sentences',
+    cellItems: utterancesForCell,
+    review: {
+      select: misrecognised,
+      heading: (count) => `Misclassified, least confident first: ${count} sentences`,
+      testid: 'misclassified-sentence',
+      allClear: { text: 'Every sentence was classified right.', testid: 'no-misclassified' },
+    },
+    inspector: null,
+    runFile: null,
+  },
+  train: {
+    form: null,
+    choiceLabel: 'Sentence label (sentiment)',
+    corpora: { kind: 'text', formats: ['tsv'] },
+    usesPooling: true,
+    needsPhoneAlignments: false,
+    bidirectionalWarning: null,
+  },
+  tableColumns: [],
+  live: null,
+  text: null,
+};
