@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url';
 export type NativeDims = [number, number, number, number, number, number];
 export type NativeArrays = Array<Float32Array | null>;
 
-/** [tokens, positions, charVocab, charEmb, filters, width] of charCnnForward/Backward. */
-export type CharCnnDims = [number, number, number, number, number, number];
+/** [sequences, positions, tableRows, rowSize, filters, width] of charCnnForward/Backward. */
+export type ConvMaxDims = [number, number, number, number, number, number];
 
 /** Flag bits of NativeDims[5]. */
 export const NATIVE_FLAGS = { peephole: 1, projection: 2, mask: 4, sigmoid: 8 } as const;
@@ -35,22 +35,25 @@ export interface RnnNativeAddon {
    */
   scatterAddRows(rows: number, dim: number, dy: Float32Array, ids: Int32Array): Float32Array;
   /**
-   * Character CNN forward (domain/rnn/char-cnn.ts). dims [tokens, positions, charVocab, charEmb,
-   * filters, width]; ids [tokens, positions] (0 = padding), table [charVocab, charEmb], kernel
-   * [width * charEmb, filters], bias [filters]. Returns [features [tokens, filters], best
-   * [tokens, filters]]: best is the first position reaching a positive max, -1 when it is 0.
-   * Throws on an id outside [0, charVocab) or a wrong length.
+   * 1-D convolution + ReLU + max over time over rows of a table picked by id
+   * (domain/rnn/conv-max-over-time.ts): first written for the character CNN, whose name it
+   * keeps; the sentence CNN runs on it too, with the batch's word vectors as the table. dims
+   * [sequences, positions, tableRows, rowSize, filters, width]; ids [sequences, positions] (0 =
+   * padding: no window starts there, and a window reads row 0 past the end), table
+   * [tableRows, rowSize], kernel [width * rowSize, filters], bias [filters]. Returns [features
+   * [sequences, filters], best [sequences, filters]]: best is the first position reaching a
+   * positive max, -1 when it is 0. Throws on an id outside [0, tableRows) or a wrong length.
    */
   charCnnForward(
-    dims: CharCnnDims,
+    dims: ConvMaxDims,
     ids: Int32Array,
     table: Float32Array,
     kernel: Float32Array,
     bias: Float32Array,
   ): [Float32Array, Int32Array];
-  /** Its gradient from dy [tokens, filters] and the forward's best: [dTable, dKernel, dBias]. */
+  /** Its gradient from dy [sequences, filters] and the forward's best: [dTable, dKernel, dBias]. */
   charCnnBackward(
-    dims: CharCnnDims,
+    dims: ConvMaxDims,
     ids: Int32Array,
     table: Float32Array,
     kernel: Float32Array,

@@ -1,42 +1,40 @@
 /**
- * Text speed of issue 12: `npm run bench:text [-- --batches N] [--max-seconds S] [--warmup N] [--reps N]
- * [--unfold-threads 1,2] [--torch-threads 1,2] [--skip-torch] [--tagger EXP] [--data DIR]`.
- * Prints one JSON report:
- * - training tokens/s of the UD English EWT tagger (`pos-bilstm-charcnn` preset) beside the
- *   same model in PyTorch (torch_tagger.py, Debian's /usr/bin/python3 with python3-torch), both
- *   training on the same first N batches of an epoch (bucketed by length, batch 32; a measurement
- *   stops early after the batch that crosses S seconds: both sides then time a prefix of them), interleaved
- *   (Unfold, PyTorch x1, PyTorch x2, Unfold, ...) so that a change in the machine's load hits
- *   every side alike; medians over the repetitions and their ratios;
- * - tagging tokens/s: a tagger (--tagger EXP, else the bench's own model after its training
- *   batches: speed does not depend on the weights) tagging every EWT dev sentence
- *   (Tagger.tagSentences, length-sorted batches of at most INFERENCE_BATCH_TOKENS padded tokens),
- *   and tokenising plus tagging dev's raw text (Tagger.tagText);
- * - PyTorch gets Debian's OpenMP OpenBLAS first on LD_LIBRARY_PATH when installed; the report
- *   names the BLAS libraries it loaded.
- * - tokeniser tokens/s (tokenizeText) over dev's raw sentence texts, one call per sentence and
- *   one call for the whole text.
- * Without ../shared/data/ud-english-ewt it prints {"skipped": reason} and exits 0.
+ * Text speed of issues 12 and 13: `npm run bench:text [-- --only tagger|sentiment] [--batches N]
+ * [--max-seconds S] [--warmup N] [--reps N] [--unfold-threads 1,2] [--torch-threads 1,2]
+ * [--skip-torch] [--tagger EXP] [--data DIR] [--sentiment-data DIR]`.
+ * Prints one JSON report with the machine's load before and after, and a part per task (both
+ * unless --only names one):
+ * - `tagger`: training tokens/s of the UD English EWT tagger (`pos-bilstm-charcnn` preset) beside
+ *   the same model in PyTorch (torch_tagger.py), both training on the same first N batches of an
+ *   epoch (bucketed by length, batch 32), then tagging tokens/s: a tagger (--tagger EXP, else the
+ *   bench's own model after its training batches: speed does not depend on the weights) tagging
+ *   every EWT dev sentence (Tagger.tagSentences, length-sorted batches of at most
+ *   INFERENCE_BATCH_TOKENS padded tokens) and tokenising plus tagging dev's raw text
+ *   (Tagger.tagText); and tokeniser tokens/s (tokenizeText) over dev's raw sentence texts, one call
+ *   per sentence and one call for the whole text. Without ../shared/data/ud-english-ewt (--data)
+ *   the part is {"skipped": reason}.
+ * - `sentiment`: training and inference sentences/s of the movie-review classifiers
+ *   (text-sentiment.ts, PyTorch peer torch_sentiment.py).
+ * Each training comparison is interleaved (Unfold, PyTorch x1, PyTorch x2, Unfold, ...; a
+ * measurement stops early after the batch that crosses S seconds: every side then times a prefix
+ * of the same batches), with medians over the repetitions and their ratios. PyTorch is Debian's
+ * /usr/bin/python3 with python3-torch, given Debian's OpenMP OpenBLAS first on LD_LIBRARY_PATH
+ * when installed; the report names the BLAS libraries it loaded.
  */
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { writeFile, mkdtemp, rm } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import * as tf from '@tensorflow/tfjs';
 import { initTfBackend } from '../../src-main/domain/backend/tf-backend';
 import { readCorpus } from '../../src-main/domain/corpus/store/read-corpus';
 import { presetConfig } from '../../src-main/domain/experiments/presets';
 import { ewtFiles, importEwt } from '../support/ewt-corpus';
 import type { SequenceExample } from '../../src-main/domain/rnn/batching';
-import { disposeBatch, makeBatch, planBatches } from '../../src-main/domain/rnn/batching';
+import { planBatches } from '../../src-main/domain/rnn/batching';
 import type { ModelConfig } from '../../src-main/domain/rnn/model-config';
-import { Optimizer, clipByGlobalNorm } from '../../src-main/domain/rnn/optimizers';
 import { createRng } from '../../src-main/domain/rnn/random';
 import { RnnModel } from '../../src-main/domain/rnn/rnn-model';
-import { computeGradients } from '../../src-main/domain/rnn/train';
 import { SPARSE_EMBEDDING_MODES } from '../../src-main/domain/rnn/train-config';
 import { posTask } from '../../src-main/domain/text/pos/pos-task';
 import { taggedSentencesOf } from '../../src-main/domain/text/pos/tagged-sentences';
@@ -46,12 +44,29 @@ import { INFERENCE_BATCH_TOKENS } from '../../src-main/domain/text/token-inferen
 import { tokenizeText } from '../../src-main/domain/text/tokenize';
 import { WORD_ENCODER_FILE, WordEncoder } from '../../src-main/domain/text/word-encoder';
 import { loadRnnNative } from '../../src-main/native/rnn-native';
+import type { Side, SideBySideSettings } from './support/side-by-side';
+import {
+  compareSides,
+  interleaved,
+  machineLoad,
+  median,
+  reportedMeasurements,
+  round,
+  unfoldSide,
+} from './support/side-by-side';
+import { findTorchPython, runTorchMeasurement, torchDescription } from './support/torch-peer';
+import { timedTraining } from './support/training-step';
+import { benchSentiment } from './text-sentiment';
 
-const PRESET = 'pos-bilstm-charcnn';
+const PARTS = ['tagger', 'sentiment'] as const;
+type Part = (typeof PARTS)[number];
+const TAGGER_PRESET = 'pos-bilstm-charcnn';
 
 const { values } = parseArgs({
   options: {
+    only: { type: 'string' },
     data: { type: 'string', default: '../shared/data/ud-english-ewt' },
+    'sentiment-data': { type: 'string', default: '../shared/data/movie-review-polarity' },
     batches: { type: 'string', default: '200' },
     'max-seconds': { type: 'string', default: '45' },
     warmup: { type: 'string', default: '5' },
@@ -63,107 +78,37 @@ const { values } = parseArgs({
   },
 });
 
-const load = (): number[] => loadavg().map((l) => Math.round(l * 100) / 100);
-const median = (xs: number[]): number | null => {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-};
-const round = (x: number | null, digits = 0): number | null =>
-  x === null ? null : Math.round(x * 10 ** digits) / 10 ** digits;
+const only = values.only;
+if (only !== undefined && !(PARTS as readonly string[]).includes(only)) {
+  process.stderr.write(`--only takes ${PARTS.join(' or ')}, not "${only}"\n`);
+  process.exit(2);
+}
+const runs = (part: Part): boolean => only === undefined || only === part;
 const log = (message: string): void => void process.stderr.write(`[bench:text] ${message}\n`);
 
-const files = ewtFiles(values.data);
-if ('skipped' in files) {
-  process.stdout.write(JSON.stringify(files, null, 2) + '\n');
-  process.exit(0);
-}
-
-const batchCount = Number(values.batches);
-const warmup = Number(values.warmup);
-const reps = Number(values.reps);
-const maxSeconds = Number(values['max-seconds']);
-const loadBefore = load();
+const loadBefore = machineLoad();
 const backend = await initTfBackend();
 const native = loadRnnNative();
-
-// The corpus, imported from copies of the train and dev files (the only ones read).
-const work = await mkdtemp(join(tmpdir(), 'unfold-bench-text-'));
-const corpusDir = await importEwt(files, work, 'ewt');
-const corpus = await readCorpus(corpusDir);
-const base = presetConfig(PRESET, 'ewt', 'bench-text');
-const config = posTask.parseConfig({ ...base, data: { ...base.data, test: { splits: ['dev'] } } });
-const plan = await posTask.prepareTraining(corpus, config, { dataDir: work });
-// UNFOLD_BENCH_SPARSE=dense|exact|lazy overrides the preset's sparseEmbeddings (side-by-side runs).
-const sparseOverride = process.env.UNFOLD_BENCH_SPARSE;
-const training =
-  sparseOverride === undefined
-    ? config.training
-    : {
-        ...config.training,
-        optimizer: {
-          ...config.training.optimizer,
-          sparseEmbeddings: SPARSE_EMBEDDING_MODES.find((mode) => mode === sparseOverride),
-        },
-      };
-const batchPlan = planBatches(plan.train, training.batchSize, createRng(config.seed), true).slice(
-  0,
-  warmup + batchCount,
-);
-const batchExamples = batchPlan.map((indices) =>
-  indices.map((i) => plan.train[i] as SequenceExample),
-);
-const timedTokens = batchExamples
-  .slice(warmup)
-  .reduce((n, batch) => n + batch.reduce((m, e) => m + e.length, 0), 0);
-log(
-  `${plan.train.length} training sentences; ${warmup} warm-up + ${batchCount} timed batches (${timedTokens} tokens)`,
-);
-
-/** One training step exactly as trainModel takes it (full BPTT): pad, gradients, clip, Adam. */
-function trainingTokensPerSecond(threads: number | null): {
-  model: RnnModel;
-  tokensPerSecond: number;
-  batches: number;
-} {
-  if (threads !== null) native.addon?.setParallel(threads);
-  const model = new RnnModel(plan.model);
-  const optimizer = new Optimizer(training.optimizer);
-  const rng = createRng(config.seed);
-  const step = (examples: SequenceExample[]): void => {
-    const batch = makeBatch(model.config, examples);
-    try {
-      const sparse = training.optimizer.sparseEmbeddings !== undefined;
-      const result = computeGradients(model, batch, { rng, sparse });
-      const { grads, sparseGrads } = result;
-      if (training.clipNorm !== undefined) clipByGlobalNorm(grads, training.clipNorm, sparseGrads);
-      optimizer.apply(model.params, grads, training.weightDecay ?? 0, sparseGrads);
-      tf.dispose([
-        ...result.grads.values(),
-        ...result.finalStates.flatMap((s) => (s.c ? [s.h, s.c] : [s.h])),
-      ]);
-    } finally {
-      disposeBatch(batch);
-    }
-  };
-  for (const examples of batchExamples.slice(0, warmup)) step(examples);
-  let tokens = 0;
-  let batches = 0;
-  const start = performance.now();
-  for (const examples of batchExamples.slice(warmup)) {
-    step(examples);
-    tokens += examples.reduce((n, e) => n + e.length, 0);
-    batches += 1;
-    if (performance.now() - start > maxSeconds * 1000) break;
-  }
-  const seconds = (performance.now() - start) / 1000;
-  optimizer.dispose();
-  return { model, tokensPerSecond: tokens / seconds, batches };
-}
+const settings: SideBySideSettings = {
+  batches: Number(values.batches),
+  warmup: Number(values.warmup),
+  reps: Number(values.reps),
+  maxSeconds: Number(values['max-seconds']),
+  unfoldThreads: native.addon
+    ? (values['unfold-threads']?.split(',').map(Number) ?? [native.threads])
+    : [null],
+  torchThreads: values['torch-threads'].split(',').map(Number),
+  torch: values['skip-torch'] ? null : await findTorchPython(),
+  torchSkipped: values['skip-torch'],
+  log,
+};
 
 /** The batches for torch_tagger.py: each sentence's word, character, case and tag ids. */
-function torchBatchesJson(model: ModelConfig): string {
+function torchTaggerBatchesJson(
+  model: ModelConfig,
+  training: { learningRate: number; sparseEmbeddings?: string; clipNorm?: number },
+  batchExamples: readonly SequenceExample[][],
+): string {
   const input = model.input;
   if (input.kind !== 'tokens') throw new Error('the tagger reads tokens');
   const sentence = (e: SequenceExample): Record<string, unknown> => {
@@ -183,7 +128,6 @@ function torchBatchesJson(model: ModelConfig): string {
       ...(e.tokenDropout ? { drop: Array.from(e.tokenDropout) } : {}),
     };
   };
-  const layers = model.layers;
   return JSON.stringify({
     model: {
       vocabSize: input.vocabSize,
@@ -191,286 +135,230 @@ function torchBatchesJson(model: ModelConfig): string {
       unknownId: input.unknownId ?? 1,
       chars: input.chars ?? null,
       cases: input.cases ?? null,
-      layers: layers.length,
-      units: layers[0]?.units,
+      layers: model.layers.length,
+      units: model.layers[0]?.units,
       dropout: model.dropout,
       classes: model.output.size,
-      learningRate: training.optimizer.learningRate,
-      sparseEmbeddings: training.optimizer.sparseEmbeddings ?? null,
+      learningRate: training.learningRate,
+      sparseEmbeddings: training.sparseEmbeddings ?? null,
       clipNorm: training.clipNorm ?? 1e9,
     },
     batches: batchExamples.map((examples) => ({ sentences: examples.map(sentence) })),
   });
 }
 
-function runProcess(
-  command: string,
-  args: string[],
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code: code ?? 1, stdout, stderr }));
-  });
-}
-
-/**
- * Debian's multithreaded OpenBLAS (OpenMP build): PyTorch is given it ahead of the default
- * (possibly single-threaded) BLAS, so that the peer runs at its best on every thread count.
- */
-const OPENMP_OPENBLAS = '/usr/lib/x86_64-linux-gnu/openblas-openmp';
-const torchEnv: NodeJS.ProcessEnv = existsSync(OPENMP_OPENBLAS)
-  ? {
-      ...process.env,
-      LD_LIBRARY_PATH: [OPENMP_OPENBLAS, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
-    }
-  : process.env;
-
-/** The BLAS libraries a python process with torch has mapped after one matrix product. */
-const TORCH_PROBE = [
-  'import torch',
-  'torch.ones(4, 4) @ torch.ones(4, 4)',
-  'print(torch.__version__)',
-  "print('\\n'.join(sorted({l.split()[-1] for l in open('/proc/self/maps') if 'blas' in l.lower()})))",
-].join('\n');
-
-/** Debian's python3-torch lives in /usr/bin/python3 (a pyenv python3 on the PATH lacks it). */
-async function findTorchPython(): Promise<{
-  python: string;
-  version: string;
-  blasLibraries: string[];
-} | null> {
-  for (const python of ['/usr/bin/python3', 'python3']) {
-    const out = await runProcess(python, ['-c', TORCH_PROBE], torchEnv).catch(() => null);
-    if (out?.code === 0) {
-      const [version = '', ...blasLibraries] = out.stdout.trim().split('\n');
-      return { python, version, blasLibraries };
-    }
-  }
-  return null;
-}
-
-const torchScript = fileURLToPath(new URL('./torch_tagger.py', import.meta.url));
-const torch = values['skip-torch'] ? null : await findTorchPython();
-const torchThreads = values['torch-threads'].split(',').map(Number);
-const unfoldThreads: Array<number | null> = native.addon
-  ? (values['unfold-threads']?.split(',').map(Number) ?? [native.threads])
-  : [null];
-const batchesFile = join(work, 'batches.json');
-if (torch) await writeFile(batchesFile, torchBatchesJson(plan.model));
-
-interface Measurement {
-  rep: number;
-  side: string;
-  tokensPerSecond: number | null;
-  /** Timed batches (fewer than --batches when --max-seconds cut the measurement short). */
-  batches: number | null;
-  load1: number;
-  error?: string;
-}
-const measurements: Measurement[] = [];
-let lastModel: RnnModel | null = null;
-for (let rep = 1; rep <= reps; rep++) {
-  for (const threads of unfoldThreads) {
-    const side = threads === null ? 'unfold' : `unfold x${threads}`;
-    log(`rep ${rep}: ${side}`);
-    const { model, tokensPerSecond, batches } = trainingTokensPerSecond(threads);
-    lastModel?.dispose();
-    lastModel = model;
-    measurements.push({ rep, side, tokensPerSecond, batches, load1: load()[0] as number });
-  }
-  for (const threads of torch ? torchThreads : []) {
-    const side = `pytorch x${threads}`;
-    log(`rep ${rep}: ${side}`);
-    const out = await runProcess(
-      (torch as { python: string }).python,
-      [
-        torchScript,
-        '--batches',
-        batchesFile,
-        '--threads',
-        String(threads),
-        '--warmup',
-        String(warmup),
-        '--max-seconds',
-        String(maxSeconds),
-      ],
-      torchEnv,
-    );
-    const parsed =
-      out.code === 0
-        ? (JSON.parse(out.stdout) as { tokensPerSecond: number; batches: number })
-        : null;
-    measurements.push({
-      rep,
-      side,
-      tokensPerSecond: parsed?.tokensPerSecond ?? null,
-      batches: parsed?.batches ?? null,
-      load1: load()[0] as number,
-      ...(parsed
-        ? {}
-        : { error: out.stderr.trim().split('\n').slice(-1)[0] ?? `exit ${out.code}` }),
+/** The tagger part: training side by side, then tagging and tokenising EWT dev. */
+async function benchTagger(s: SideBySideSettings): Promise<Record<string, unknown>> {
+  const files = ewtFiles(values.data);
+  if ('skipped' in files) return files;
+  // The corpus, imported from copies of the train and dev files (the only ones read).
+  const work = await mkdtemp(join(tmpdir(), 'unfold-bench-text-'));
+  try {
+    const corpusDir = await importEwt(files, work, 'ewt');
+    const corpus = await readCorpus(corpusDir);
+    const base = presetConfig(TAGGER_PRESET, 'ewt', 'bench-text');
+    const config = posTask.parseConfig({
+      ...base,
+      data: { ...base.data, test: { splits: ['dev'] } },
     });
-  }
-}
-if (native.addon) native.addon.setParallel(native.threads);
+    const plan = await posTask.prepareTraining(corpus, config, { dataDir: work });
+    // UNFOLD_BENCH_SPARSE=dense|exact|lazy overrides the preset's sparseEmbeddings (side-by-side runs).
+    const sparseOverride = process.env.UNFOLD_BENCH_SPARSE;
+    const training =
+      sparseOverride === undefined
+        ? config.training
+        : {
+            ...config.training,
+            optimizer: {
+              ...config.training.optimizer,
+              sparseEmbeddings: SPARSE_EMBEDDING_MODES.find((mode) => mode === sparseOverride),
+            },
+          };
+    const batchExamples = planBatches(plan.train, training.batchSize, createRng(config.seed), true)
+      .slice(0, s.warmup + s.batches)
+      .map((indices) => indices.map((i) => plan.train[i] as SequenceExample));
+    const tokensOf = (examples: readonly SequenceExample[]): number =>
+      examples.reduce((n, e) => n + e.length, 0);
+    const timedTokens = batchExamples.slice(s.warmup).reduce((n, b) => n + tokensOf(b), 0);
+    s.log(
+      `tagger: ${plan.train.length} training sentences; ${s.warmup} warm-up + ${batchExamples.length - s.warmup} timed batches (${timedTokens} tokens)`,
+    );
 
-const sides = [...new Set(measurements.map((m) => m.side))];
-const medians = Object.fromEntries(
-  sides.map((side) => [
-    side,
-    median(
-      measurements
-        .filter((m) => m.side === side && m.tokensPerSecond !== null)
-        .map((m) => m.tokensPerSecond as number),
-    ),
-  ]),
-);
-const ratios: Record<string, number | null> = {};
-for (const ours of sides.filter((s) => s.startsWith('unfold')))
-  for (const theirs of sides.filter((s) => s.startsWith('pytorch'))) {
-    const a = medians[ours];
-    const b = medians[theirs];
-    ratios[`${ours} / ${theirs}`] = a && b ? round(a / b, 3) : null;
-  }
-const bestOf = (prefix: string): { side: string; value: number } | null =>
-  sides
-    .filter((s) => s.startsWith(prefix) && medians[s])
-    .map((s) => ({ side: s, value: medians[s] as number }))
-    .sort((a, b) => b.value - a.value)[0] ?? null;
-const bestUnfold = bestOf('unfold');
-const bestTorch = bestOf('pytorch');
+    const torchScript = fileURLToPath(new URL('./torch_tagger.py', import.meta.url));
+    const batchesFile = join(work, 'batches.json');
+    if (s.torch)
+      await writeFile(
+        batchesFile,
+        torchTaggerBatchesJson(
+          plan.model,
+          { ...training.optimizer, clipNorm: training.clipNorm },
+          batchExamples,
+        ),
+      );
+    // The latest trained model: the tagger of the tagging figures unless --tagger names one.
+    const trained: { model: RnnModel | null } = { model: null };
+    const sides: Side[] = [
+      ...s.unfoldThreads.map((threads) => ({
+        name: unfoldSide(threads),
+        measure: () => {
+          if (threads !== null) native.addon?.setParallel(threads);
+          const { model, ...result } = timedTraining({
+            createModel: () => new RnnModel(plan.model),
+            training,
+            rng: () => createRng(config.seed),
+            batches: batchExamples,
+            warmup: s.warmup,
+            maxSeconds: s.maxSeconds,
+            weigh: tokensOf,
+          });
+          trained.model?.dispose();
+          trained.model = model;
+          return result;
+        },
+      })),
+      ...(s.torch ? s.torchThreads : []).map((threads) => ({
+        name: `pytorch x${threads}`,
+        measure: () =>
+          runTorchMeasurement(
+            s.torch as NonNullable<typeof s.torch>,
+            torchScript,
+            [
+              '--batches',
+              batchesFile,
+              '--threads',
+              String(threads),
+              '--warmup',
+              String(s.warmup),
+              '--max-seconds',
+              String(s.maxSeconds),
+            ],
+            'tokensPerSecond',
+          ),
+      })),
+    ];
+    const measurements = await interleaved(s.reps, sides, (m) => s.log(`tagger: ${m}`));
+    if (native.addon) native.addon.setParallel(native.threads);
+    const comparison = compareSides(measurements);
 
-// Tagging and tokenising: dev's sentences (as words) and raw texts.
-const devSentences = taggedSentencesOf(corpus, { splits: ['dev'] }, 'upos').sentences.map(
-  (s) => s.words,
-);
-const devTokens = devSentences.reduce((n, s) => n + s.length, 0);
-const devSplit = corpus.data.kind === 'text' ? corpus.data.splits.get('dev') : undefined;
-const devTexts =
-  devSplit?.format === 'conllu'
-    ? devSplit.sentences.flatMap((s) =>
-        s.comments.flatMap((c) => {
-          const match = /^text\s*=\s*(.*)$/.exec(c);
-          return match ? [match[1] as string] : [];
+    // Tagging and tokenising: dev's sentences (as words) and raw texts.
+    const devSentences = taggedSentencesOf(corpus, { splits: ['dev'] }, 'upos').sentences.map(
+      (sentence) => sentence.words,
+    );
+    const devTokens = devSentences.reduce((n, sentence) => n + sentence.length, 0);
+    const devSplit = corpus.data.kind === 'text' ? corpus.data.splits.get('dev') : undefined;
+    const devTexts =
+      devSplit?.format === 'conllu'
+        ? devSplit.sentences.flatMap((sentence) =>
+            sentence.comments.flatMap((c) => {
+              const match = /^text\s*=\s*(.*)$/.exec(c);
+              return match ? [match[1] as string] : [];
+            }),
+          )
+        : [];
+    const devText = devTexts.join('\n');
+
+    let tagger: Tagger;
+    if (values.tagger) {
+      trained.model?.dispose();
+      tagger = await loadTagger(resolve(values.tagger));
+    } else {
+      const encoder = WordEncoder.fromBytes(
+        plan.files[WORD_ENCODER_FILE] as Uint8Array,
+        WORD_ENCODER_FILE,
+      );
+      tagger = taggerFrom(work, trained.model ?? new RnnModel(plan.model), encoder, plan.labels);
+    }
+
+    const timed = (run: () => number): number => {
+      const start = performance.now();
+      const tokens = run();
+      return tokens / ((performance.now() - start) / 1000);
+    };
+    const taggingRuns: Array<{
+      tagSentences: number;
+      tagText: number;
+      tokenizePerSentence: number;
+      tokenizeWhole: number;
+    }> = [];
+    tagger.tagSentences(devSentences.slice(0, 64)); // warm-up
+    for (let rep = 1; rep <= s.reps; rep++) {
+      s.log(`tagger: rep ${rep}: tagging and tokenising`);
+      taggingRuns.push({
+        tagSentences: timed(() => {
+          tagger.tagSentences(devSentences);
+          return devTokens;
         }),
-      )
-    : [];
-const devText = devTexts.join('\n');
+        tagText: timed(() => tagger.tagText(devText).tokens.length),
+        tokenizePerSentence: timed(() => devTexts.reduce((n, t) => n + tokenizeText(t).length, 0)),
+        tokenizeWhole: timed(() => tokenizeText(devText).length),
+      });
+    }
+    tagger.dispose();
+    const medianOf = (key: keyof (typeof taggingRuns)[number]): number | null =>
+      round(median(taggingRuns.map((r) => r[key])));
 
-let tagger: Tagger;
-if (values.tagger) {
-  tagger = await loadTagger(resolve(values.tagger));
-} else {
-  const encoder = WordEncoder.fromBytes(
-    plan.files[WORD_ENCODER_FILE] as Uint8Array,
-    WORD_ENCODER_FILE,
-  );
-  tagger = taggerFrom(work, lastModel as RnnModel, encoder, plan.labels);
+    return {
+      training: {
+        what: `UD English EWT train, ${TAGGER_PRESET} preset (word emb ${config.words.embeddingSize}, char CNN ${config.words.chars ? `${config.words.chars.embeddingSize}/${config.words.chars.filters}x${config.words.chars.width}` : 'off'}, case emb ${config.words.caseFeatures ? config.words.caseEmbeddingSize : 'off'}, ${config.model.layers.length} x BiLSTM ${config.model.layers[0]?.units}, dropout ${config.model.dropout}, Adam ${training.optimizer.learningRate}${training.optimizer.sparseEmbeddings ? ` (${training.optimizer.sparseEmbeddings} on the word table)` : ''}, clip ${training.clipNorm}), batch ${training.batchSize}, bucketed by length`,
+        batches: s.batches,
+        maxSecondsPerMeasurement: s.maxSeconds,
+        warmupBatches: s.warmup,
+        tokensOfTheBatches: timedTokens,
+        repetitions: s.reps,
+        unit: 'tokens/s (forward + backward + clipping + Adam, padding the batch included)',
+        unfoldThreads: s.unfoldThreads,
+        pytorch: torchDescription(
+          s.torch,
+          s.torchSkipped,
+          s.torchThreads,
+          'tests/bench/torch_tagger.py',
+        ),
+        medianTokensPerSecond: comparison.medians,
+        ratios: comparison.ratios,
+        bestUnfoldVsBestPytorch: comparison.bestUnfoldVsBestPytorch,
+        measurements: reportedMeasurements(measurements, 'tokensPerSecond'),
+      },
+      tagging: {
+        tagger: values.tagger
+          ? resolve(values.tagger)
+          : `the bench's model after its last training measurement`,
+        devSentences: devSentences.length,
+        devTokens,
+        batchPaddedTokens: INFERENCE_BATCH_TOKENS,
+        tagSentencesTokensPerSecond: medianOf('tagSentences'),
+        tagTextTokensPerSecond: medianOf('tagText'),
+        perRep: taggingRuns.map((r) => ({
+          tagSentences: round(r.tagSentences),
+          tagText: round(r.tagText),
+        })),
+      },
+      tokeniser: {
+        library: 'wink-nlp (tokenizeText)',
+        devTexts: devTexts.length,
+        characters: devText.length,
+        perSentenceCallTokensPerSecond: medianOf('tokenizePerSentence'),
+        wholeTextTokensPerSecond: medianOf('tokenizeWhole'),
+      },
+    };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
 }
 
-function timed(run: () => number): { tokensPerSecond: number; seconds: number } {
-  const start = performance.now();
-  const tokens = run();
-  const seconds = (performance.now() - start) / 1000;
-  return { tokensPerSecond: tokens / seconds, seconds };
-}
-const taggingRuns: Array<{
-  tagSentences: number;
-  tagText: number;
-  tokenizePerSentence: number;
-  tokenizeWhole: number;
-}> = [];
-tagger.tagSentences(devSentences.slice(0, 64)); // warm-up
-for (let rep = 1; rep <= reps; rep++) {
-  log(`rep ${rep}: tagging and tokenising`);
-  const tagSentences = timed(() => {
-    tagger.tagSentences(devSentences);
-    return devTokens;
-  });
-  const tagText = timed(() => tagger.tagText(devText).tokens.length);
-  const tokenizePerSentence = timed(() => devTexts.reduce((n, t) => n + tokenizeText(t).length, 0));
-  const tokenizeWhole = timed(() => tokenizeText(devText).length);
-  taggingRuns.push({
-    tagSentences: tagSentences.tokensPerSecond,
-    tagText: tagText.tokensPerSecond,
-    tokenizePerSentence: tokenizePerSentence.tokensPerSecond,
-    tokenizeWhole: tokenizeWhole.tokensPerSecond,
-  });
-}
-tagger.dispose();
-await rm(work, { recursive: true, force: true });
-
-const medianOf = (key: keyof (typeof taggingRuns)[number]): number | null =>
-  round(median(taggingRuns.map((r) => r[key])));
+const tagger = runs('tagger') ? await benchTagger(settings) : undefined;
+const sentiment = runs('sentiment')
+  ? await benchSentiment(settings, { data: values['sentiment-data'] })
+  : undefined;
 
 const report = {
   date: new Date().toISOString(),
   command: `npm run bench:text -- ${process.argv.slice(2).join(' ')}`.trim(),
   backend: backend.name,
-  machine: { cores: availableParallelism(), loadBefore, loadAfter: load() },
-  training: {
-    what: `UD English EWT train, ${PRESET} preset (word emb ${config.words.embeddingSize}, char CNN ${config.words.chars ? `${config.words.chars.embeddingSize}/${config.words.chars.filters}x${config.words.chars.width}` : 'off'}, case emb ${config.words.caseFeatures ? config.words.caseEmbeddingSize : 'off'}, ${config.model.layers.length} x BiLSTM ${config.model.layers[0]?.units}, dropout ${config.model.dropout}, Adam ${training.optimizer.learningRate}, clip ${training.clipNorm}), batch ${training.batchSize}, bucketed by length`,
-    batches: batchCount,
-    maxSecondsPerMeasurement: maxSeconds,
-    warmupBatches: warmup,
-    tokensOfTheBatches: timedTokens,
-    repetitions: reps,
-    unit: 'tokens/s (forward + backward + clipping + Adam, padding the batch included)',
-    unfoldThreads: unfoldThreads,
-    unfoldNative: native.addon
-      ? { available: true, defaultThreads: native.threads, ...native.addon.info() }
-      : { available: false, reason: native.reason },
-    pytorch: torch
-      ? {
-          python: torch.python,
-          version: torch.version,
-          ldLibraryPath: torchEnv.LD_LIBRARY_PATH ?? null,
-          blasLibraries: torch.blasLibraries,
-          threads: torchThreads,
-          script: 'tests/bench/torch_tagger.py',
-        }
-      : {
-          available: false,
-          reason: values['skip-torch'] ? '--skip-torch' : 'no python3 with torch',
-        },
-    medianTokensPerSecond: Object.fromEntries(sides.map((s) => [s, round(medians[s] ?? null)])),
-    ratios,
-    bestUnfoldVsBestPytorch:
-      bestUnfold && bestTorch
-        ? {
-            unfold: bestUnfold.side,
-            pytorch: bestTorch.side,
-            ratio: round(bestUnfold.value / bestTorch.value, 3),
-          }
-        : null,
-    measurements: measurements.map((m) => ({ ...m, tokensPerSecond: round(m.tokensPerSecond) })),
-  },
-  tagging: {
-    tagger: values.tagger
-      ? resolve(values.tagger)
-      : `the bench's model after its last training measurement`,
-    devSentences: devSentences.length,
-    devTokens,
-    batchPaddedTokens: INFERENCE_BATCH_TOKENS,
-    tagSentencesTokensPerSecond: medianOf('tagSentences'),
-    tagTextTokensPerSecond: medianOf('tagText'),
-    perRep: taggingRuns.map((r) => ({
-      tagSentences: round(r.tagSentences),
-      tagText: round(r.tagText),
-    })),
-  },
-  tokeniser: {
-    library: 'wink-nlp (tokenizeText)',
-    devTexts: devTexts.length,
-    characters: devText.length,
-    perSentenceCallTokensPerSecond: medianOf('tokenizePerSentence'),
-    wholeTextTokensPerSecond: medianOf('tokenizeWhole'),
-  },
+  machine: { cores: availableParallelism(), loadBefore, loadAfter: machineLoad() },
+  unfoldNative: native.addon
+    ? { available: true, defaultThreads: native.threads, ...native.addon.info() }
+    : { available: false, reason: native.reason },
+  ...(tagger ? { tagger } : {}),
+  ...(sentiment ? { sentiment } : {}),
 };
 process.stdout.write(JSON.stringify(report, null, 2) + '\n');

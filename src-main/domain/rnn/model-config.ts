@@ -51,9 +51,27 @@ const TokenInputSchema = z.object({
 });
 
 /**
+ * How an encoder's per-step outputs become one vector: the last state, the mean or the max over
+ * the real steps, or additive attention (a learnt weighting of the steps, attention-pooling.ts).
+ */
+export const POOLINGS = ['last', 'mean', 'max', 'attention'] as const;
+export type PoolingConfig = (typeof POOLINGS)[number];
+
+/**
+ * A convolutional encoder instead of recurrent layers (Kim 2014): one bank of `filters` filters
+ * per width (in steps), ReLU, max over time, the banks' features side by side.
+ */
+export const ConvolutionConfigSchema = z.object({
+  widths: z.array(z.number().int().positive()).min(1),
+  filters: z.number().int().positive(),
+});
+export type ConvolutionConfig = z.infer<typeof ConvolutionConfigSchema>;
+
+/**
  * A whole model as plain JSON. Patterns:
  * - transducer: one output per input step (acoustic model, tagger);
- * - encoder: one output per sequence, from the last state or a pooled state;
+ * - encoder: one output per sequence, from the last state or a pooled state of the recurrent
+ *   layers, or from a `convolution` with max over time (then there are no recurrent layers);
  * - decoder: next-token prediction over token input (language model, sampling);
  * - encoder-decoder: `layers` encode the source, `decoder.layers` generate the target from the
  *   encoder's final states (Sutskever 2014 / Cho 2014), teacher-forced in training.
@@ -65,7 +83,9 @@ export const ModelConfigSchema = z
     name: z.string().default('model'),
     pattern: z.enum(['transducer', 'encoder', 'decoder', 'encoder-decoder']),
     input: z.discriminatedUnion('kind', [FeatureInputSchema, TokenInputSchema]),
-    layers: z.array(LayerConfigSchema).min(1),
+    /** The recurrent layers; none when a `convolution` encodes the input. */
+    layers: z.array(LayerConfigSchema),
+    convolution: ConvolutionConfigSchema.optional(),
     decoder: z
       .object({
         vocabSize: z.number().int().positive(),
@@ -75,9 +95,12 @@ export const ModelConfigSchema = z
       .optional(),
     /** Add each layer's input to its output where the sizes match (He et al. style). */
     residual: z.boolean().default(false),
-    /** Dropout on the input of every recurrent layer and on the input of the output layer. */
+    /**
+     * Dropout on the input of every recurrent layer and on the input of the output layer (with a
+     * convolution: on its pooled features, as Kim 2014).
+     */
     dropout: z.number().min(0).max(0.95).default(0),
-    pooling: z.enum(['last', 'mean', 'max']).default('last'),
+    pooling: z.enum(POOLINGS).default('last'),
     output: z.object({
       size: z.number().int().positive(),
       activation: z.enum(['softmax', 'sigmoid', 'linear']).default('softmax'),
@@ -85,6 +108,33 @@ export const ModelConfigSchema = z
     seed: z.number().int().default(1),
   })
   .superRefine((config, ctx) => {
+    if (config.convolution) {
+      if (config.pattern !== 'encoder')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['convolution'],
+          message:
+            'a convolution with max over time encodes whole sequences: pattern must be encoder',
+        });
+      if (config.layers.length > 0)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['layers'],
+          message: 'a convolution encoder has no recurrent layers: give "layers": []',
+        });
+      if (config.pooling !== 'max')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['pooling'],
+          message: 'a convolution encoder pools by max over time: "pooling" must be "max"',
+        });
+    } else if (config.layers.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['layers'],
+        message: 'a model needs at least one recurrent layer (or an encoder "convolution")',
+      });
+    }
     for (const [index, layer] of [...config.layers, ...(config.decoder?.layers ?? [])].entries()) {
       if (layer.cell === 'lstmp' && layer.projection === undefined) {
         ctx.addIssue({
@@ -189,6 +239,17 @@ export function parseModelConfig(value: unknown): ModelConfig {
 export function layerOutputSize(layer: LayerConfig): number {
   const one = layer.cell === 'lstmp' ? (layer.projection ?? layer.units) : layer.units;
   return layer.bidirectional === 'concat' ? 2 * one : one;
+}
+
+/**
+ * Size of what the output layer reads from the encoder stack: the convolution's features side by
+ * side, or the top recurrent layer's output (every pooling keeps its size).
+ */
+export function encoderOutputSize(config: ModelConfig): number {
+  if (config.convolution) return config.convolution.widths.length * config.convolution.filters;
+  const top = config.layers[config.layers.length - 1];
+  if (!top) throw new Error('a model without a convolution has recurrent layers');
+  return layerOutputSize(top);
 }
 
 /** Size of the vectors the first layer reads: features, or word ++ char CNN ++ case embeddings. */

@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { weightSpecs } from './cell-spec';
 import type { CellSpec } from './cell-spec';
 import { glorotUniform } from './initializers';
-import { inputSizeOf, layerOutputSize } from './model-config';
-import type { LayerConfig, ModelConfig, TokenInputConfig } from './model-config';
+import { encoderOutputSize, inputSizeOf, layerOutputSize } from './model-config';
+import type { ConvolutionConfig, LayerConfig, ModelConfig, TokenInputConfig } from './model-config';
 import { createRng } from './random';
 import type { Rng } from './random';
 
@@ -91,12 +91,52 @@ function tokenInputParams(input: TokenInputConfig): ParamSpec[] {
   return specs;
 }
 
+/** The bank of each width, `encoder/conv{i}/kernel` [width * inputSize, filters] and its bias. */
+function convolutionParams(convolution: ConvolutionConfig, inputSize: number): ParamSpec[] {
+  const { filters } = convolution;
+  return convolution.widths.flatMap((width, i): ParamSpec[] => {
+    const windowSize = width * inputSize;
+    return [
+      {
+        name: `encoder/conv${i}/kernel`,
+        shape: [windowSize, filters],
+        init: (rng) => glorotUniform(windowSize, filters, rng),
+      },
+      { name: `encoder/conv${i}/bias`, shape: [filters], init: () => new Float32Array(filters) },
+    ];
+  });
+}
+
+/**
+ * Additive attention over the top layer's outputs h_t (size n): score_t = v . tanh(h_t W + b),
+ * with W [n, n], b [n] and v [n, 1] (an attention size equal to the layer's output, as Yang et
+ * al. 2016).
+ */
+function attentionParams(size: number): ParamSpec[] {
+  return [
+    {
+      name: 'pooling/attention/kernel',
+      shape: [size, size],
+      init: (rng) => glorotUniform(size, size, rng),
+    },
+    { name: 'pooling/attention/bias', shape: [size], init: () => new Float32Array(size) },
+    {
+      name: 'pooling/attention/vector',
+      shape: [size, 1],
+      init: (rng) => glorotUniform(size, 1, rng),
+    },
+  ];
+}
+
 /** Every parameter of a model, in a fixed order (the order of the weights file). */
 export function modelParamSpecs(config: ModelConfig): ParamSpec[] {
   const specs: ParamSpec[] = [];
   if (config.input.kind === 'tokens') specs.push(...tokenInputParams(config.input));
   specs.push(...stackParams('encoder', config.layers, inputSizeOf(config)));
-  let topSize = layerOutputSize(config.layers[config.layers.length - 1] as LayerConfig);
+  if (config.convolution) specs.push(...convolutionParams(config.convolution, inputSizeOf(config)));
+  let topSize = encoderOutputSize(config);
+  if (config.pattern === 'encoder' && config.pooling === 'attention')
+    specs.push(...attentionParams(topSize));
   if (config.pattern === 'encoder-decoder' && config.decoder) {
     const dec = config.decoder;
     specs.push(embeddingParam('decoder_embedding/embeddings', dec.vocabSize, dec.embeddingSize));

@@ -1,14 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
 import { UnfoldError } from '../errors';
+import { attentionPool } from './attention-pooling';
 import type { TokenExtras } from './batching';
 import { createKernel } from './cell-spec';
 import { charFeatures } from './char-cnn';
+import type { ConvFilterBank } from './conv-max-over-time';
+import { convolutionEncoder } from './convolution-encoder';
 import { embedLookup, embedLookupRows } from './embedding';
 import { framewiseProduct } from './kernels/native-dense';
 import { runSequence } from './kernels/sequence-op';
 import type { SequenceInputs, SequenceResult } from './kernels/sequence-types';
 import { DEFAULT_UNKNOWN_ID } from './model-config';
-import type { LayerConfig, ModelConfig } from './model-config';
+import type { LayerConfig, ModelConfig, PoolingConfig } from './model-config';
 import { cellSpecOf, createParams, directionsOf } from './model-params';
 import type { Rng } from './random';
 import type { SparseGradients } from './sparse-rows';
@@ -53,6 +56,8 @@ export interface ForwardOptions {
   onLayer?: LayerHook;
   /** When given, the word-embedding table's gradient is collected here as rows (embedLookupRows). */
   sparseGradients?: SparseGradients;
+  /** Return the attention pooling's weights (`attention` of the result; pooling 'attention' only). */
+  withAttention?: boolean;
 }
 
 export interface ForwardResult {
@@ -61,14 +66,21 @@ export interface ForwardResult {
    * encoder-decoder (decoder time); [batch, out] for an encoder.
    */
   logits: tf.Tensor;
-  /** Final state per layer (encoder stack; decoder stack for encoder-decoder). */
+  /** Final state per layer (encoder stack; decoder stack for encoder-decoder); none for a convolution. */
   finalStates: LayerState[];
+  /**
+   * With `withAttention` and pooling 'attention': each sequence's weights over its steps,
+   * [batch, time], summing to 1 over the real steps and 0 on padding.
+   */
+  attention?: tf.Tensor2D;
 }
 
 /**
  * A model built from a plain JSON config, with its own parameters (tf.Variables named like the
- * weights manifest). Internally time-major: the input is transposed once, every layer and the
- * output layer work on [time, batch, *] without further transposes.
+ * weights manifest): the recurrent engine's models, and the one non-recurrent encoder it runs for
+ * comparison (a convolution with max over time, Kim 2014). Internally time-major: the input is
+ * transposed once, every layer and the output layer work on [time, batch, *] without further
+ * transposes.
  */
 export class RnnModel {
   readonly config: ModelConfig;
@@ -121,6 +133,10 @@ export class RnnModel {
     const config = this.config;
     const maskTB = batch.mask ? timeMajorMask(batch.mask) : null;
     const x = this.encoderInput(batch, options);
+    if (config.convolution) {
+      const features = convolutionEncoder(x, batch.mask, this.convolutionBanks());
+      return { logits: this.outputLayer(features, options), finalStates: [] };
+    }
     const encoder = this.runStack(
       'encoder',
       config.layers,
@@ -148,8 +164,12 @@ export class RnnModel {
       };
     }
     if (config.pattern === 'encoder') {
-      const pooled = this.pool(encoder, maskTB);
-      return { logits: this.outputLayer(pooled, options), finalStates: encoder.finalStates };
+      const { pooled, attention } = this.pool(encoder, maskTB);
+      return {
+        logits: this.outputLayer(pooled, options),
+        finalStates: encoder.finalStates,
+        ...(attention && options.withAttention ? { attention } : {}),
+      };
     }
     return { logits: this.outputLayer(encoder.outputs, options), finalStates: encoder.finalStates };
   }
@@ -182,6 +202,15 @@ export class RnnModel {
 
   dispose(): void {
     for (const variable of this.params.values()) variable.dispose();
+  }
+
+  /** The convolution encoder's filter banks, one per width ('encoder/conv{i}/*'). */
+  private convolutionBanks(): ConvFilterBank[] {
+    return (this.config.convolution?.widths ?? []).map((width, i) => ({
+      kernel: this.param(`encoder/conv${i}/kernel`) as tf.Tensor2D,
+      bias: this.param(`encoder/conv${i}/bias`) as tf.Tensor1D,
+      width,
+    }));
   }
 
   /**
@@ -319,10 +348,28 @@ export class RnnModel {
   private pool(
     encoder: { outputs: tf.Tensor3D; perLayer: SequenceResult[][] },
     mask: tf.Tensor3D | null,
+  ): { pooled: tf.Tensor2D; attention?: tf.Tensor2D } {
+    const pooling = this.config.pooling;
+    if (pooling === 'attention') {
+      const { pooled, weights } = attentionPool(encoder.outputs, mask, {
+        kernel: this.param('pooling/attention/kernel') as tf.Tensor2D,
+        bias: this.param('pooling/attention/bias') as tf.Tensor1D,
+        vector: this.param('pooling/attention/vector') as tf.Tensor2D,
+      });
+      return { pooled, attention: weights };
+    }
+    return { pooled: this.poolSteps(encoder, mask, pooling) };
+  }
+
+  /** Last-state, mean or max pooling. */
+  private poolSteps(
+    encoder: { outputs: tf.Tensor3D; perLayer: SequenceResult[][] },
+    mask: tf.Tensor3D | null,
+    pooling: Exclude<PoolingConfig, 'attention'>,
   ): tf.Tensor2D {
     const outputs = encoder.outputs;
     const time = outputs.shape[0];
-    switch (this.config.pooling) {
+    switch (pooling) {
       case 'last': {
         // Padded steps repeat the last real output, so the last step holds the last real state.
         // A bidirectional top layer ends at both ends: forward at the last step, backward at the

@@ -3,7 +3,7 @@
  */
 import { z } from 'zod';
 import { CELL_KINDS } from '../../rnn/cell-kinds';
-import { LayerConfigSchema } from '../../rnn/model-config';
+import { LayerConfigSchema, POOLINGS } from '../../rnn/model-config';
 
 export { CELL_KINDS };
 
@@ -14,8 +14,11 @@ export { CELL_KINDS };
 export const BASE_CELL_CHOICES = ['rnn', 'lstm', 'gru'] as const;
 export type BaseCellChoice = (typeof BASE_CELL_CHOICES)[number];
 
-/** How an encoder's per-step outputs become one vector (sequence classification). */
-export const POOLING_CHOICES = ['mean', 'max', 'last'] as const;
+/**
+ * How an encoder's per-step outputs become one vector (sequence classification): every
+ * pooling of the engine (last state, mean, max, attention).
+ */
+export const POOLING_CHOICES = POOLINGS;
 export type Pooling = (typeof POOLING_CHOICES)[number];
 export const DEFAULT_POOLING: Pooling = 'mean';
 
