@@ -1,8 +1,18 @@
-import type { ExperimentEvaluateResult, ExperimentTrainResult } from '../api/jobs';
+import type {
+  ExperimentCrossValidateResult,
+  ExperimentEvaluateResult,
+  ExperimentTrainResult,
+} from '../api/jobs';
 import { dataNameProblem } from '../api/names';
 import { CORPORA_DIR } from '../domain/corpus/corpus-paths';
 import { resolveInDataFolder } from '../domain/data-folder';
 import { EXPERIMENT_TASK_REGISTRY } from '../domain/experiment-tasks';
+import { UnfoldError } from '../domain/errors';
+import {
+  crossValidate,
+  readCrossValidation,
+  resumeCrossValidation,
+} from '../domain/experiments/cross-validation';
 import { evaluateExperiment } from '../domain/experiments/evaluate-experiment';
 import { EXPERIMENTS_DIR } from '../domain/experiments/experiment-folder';
 import { readCommonConfig } from '../domain/experiments/experiment-records';
@@ -60,6 +70,61 @@ export async function runExperimentTrain(
     epochs: result.training.history.length,
     bestEpoch: result.training.bestEpoch ?? null,
     testMetric: result.headline,
+  };
+}
+
+/**
+ * Cross-validates a config (or resumes a stopped cross-validation of that name, keeping its
+ * finished folds) in the job's process: the cross-validation and its folds' experiments are
+ * folders of <data>/experiments, the corpus a corpus of the data folder.
+ */
+export async function runExperimentCrossValidate(
+  params: {
+    config: Record<string, unknown> & { name: string; corpus: string };
+    folds: number;
+    resume: boolean;
+  },
+  environment: JobEnvironment,
+): Promise<ExperimentCrossValidateResult> {
+  const outDir = await resolveInDataFolder(
+    environment.dataDir,
+    EXPERIMENTS_DIR,
+    params.config.name,
+  );
+  const corpusDir = await resolveInDataFolder(
+    environment.dataDir,
+    CORPORA_DIR,
+    params.config.corpus,
+  );
+  const options = {
+    dataDir: environment.dataDir,
+    tasks: EXPERIMENT_TASK_REGISTRY,
+    outDir,
+    corpusDir,
+    ...(environment.signal ? { signal: environment.signal } : {}),
+    ...(environment.onProgress ? { onProgress: environment.onProgress } : {}),
+  };
+  if (params.resume) {
+    const { plan } = await readCrossValidation(outDir);
+    if (plan.folds !== params.folds)
+      throw new UnfoldError(
+        'BAD_ARGUMENT',
+        `${params.config.name} is a cross-validation of ${plan.folds} folds, not ${params.folds}: resume it with its own.`,
+      );
+  }
+  const result = params.resume
+    ? await resumeCrossValidation(outDir, options)
+    : await crossValidate(await withPretrainedInDataFolder(params.config, environment.dataDir), {
+        ...options,
+        folds: params.folds,
+        replace: true,
+      });
+  return {
+    dir: result.dir,
+    folds: result.plan.folds,
+    experiments: result.plan.experiments,
+    mean: result.summary.mean,
+    sd: result.summary.sd,
   };
 }
 

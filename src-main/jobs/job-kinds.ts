@@ -7,7 +7,11 @@ import {
   runCorpusSynthWords,
   runCorpusValidate,
 } from './corpus-jobs';
-import { runExperimentEvaluate, runExperimentTrain } from './experiment-jobs';
+import {
+  runExperimentCrossValidate,
+  runExperimentEvaluate,
+  runExperimentTrain,
+} from './experiment-jobs';
 
 import type { JobEnvironment } from './job-environment';
 
@@ -30,6 +34,7 @@ export const jobFunctions: JobFunctions = {
   'corpus-export': runCorpusExport,
   'experiment-train': runExperimentTrain,
   'experiment-evaluate': runExperimentEvaluate,
+  'experiment-cross-validate': runExperimentCrossValidate,
 };
 
 export function runJob(spec: JobSpec, environment: JobEnvironment): Promise<unknown> {

@@ -53,7 +53,10 @@ if (!existsSync(join(corpusDir, 'corpus.json'))) {
 }
 const backend = await initTfBackend();
 
-function configFor(name: string, patch: Partial<ExperimentConfigInput>): ExperimentConfigInput {
+function configFor(
+  name: string,
+  patch: Pick<Partial<ExperimentConfigInput>, 'data'>,
+): ExperimentConfigInput {
   const base = presetConfig('small-words-lstm', 'fsdd', name);
   const config = deepMerge({ ...base, ...patch }, patchFromArgs);
   if (values.cmvn)

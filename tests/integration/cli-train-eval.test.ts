@@ -9,11 +9,17 @@ import { registerSpeechCommands } from '../../src-main/cli/commands/speech';
 import { hasProgram } from '../../src-main/domain/corpus/synth/programs';
 import { CELL_KINDS, EXPERIMENT_TASKS } from '../../src-main/domain/experiments/config/index';
 import type { PhoneEvaluation } from '../../src-main/domain/speech';
+import { createTextCorpus } from '../../src-main/domain/corpus/import/text-import';
+import type { TextSplit } from '../../src-main/domain/corpus/model';
+import { HELD_OUT_SPLITS } from '../../src-main/domain/experiments/config/common-config';
+import type { CrossValidationSummary } from '../../src-main/domain/experiments/cross-validation-summary';
 import { presetConfig } from '../../src-main/domain/experiments/presets';
+import { SENTIMENT_MODEL_PRESETS } from '../../src-main/domain/experiments/presets';
 import { evaluateExperiment } from '../support/builtin-experiments';
 import { synthesiseTinyWords } from '../support/tiny-corpora';
 import { tinyPhonesConfig } from '../support/tiny-experiments';
 import { importTonesCorpus } from '../support/tones-corpus';
+import { toySentimentItems } from '../support/toy-sentiment';
 
 // `unfold train` and `unfold eval` through the experiments module: tasks and choice lists come
 // from the config module, and an evaluation on another corpus is kept beside the experiment's
@@ -269,5 +275,138 @@ describe('unfold eval --median-window', () => {
     const refused = await runCli(['eval', 'tones-exp', '--median-window', '0']);
     expect(refused.exitCode).toBe(1);
     expect(refused.stderr).toContain('--median-window must be a positive integer (got 0).');
+  });
+});
+
+describe('unfold train --model and --folds (sentiment, a corpus of one split)', () => {
+  beforeAll(async () => {
+    await createTextCorpus(
+      join(dataDir, 'corpora', 'reviews'),
+      new Map<string, TextSplit>([['train', { format: 'tsv', items: toySentimentItems(120, 41) }]]),
+      { name: 'reviews', format: 'tsv', sourcePath: 'generated' },
+    );
+  });
+
+  const train = (...args: string[]): Promise<CliOutput> =>
+    runCli(['train', '--task', 'sentiment', '--corpus', 'reviews', ...args]);
+
+  it('refuses --model on another task, outside its choices, and beside --preset', async () => {
+    const pos = await runCli([
+      'train',
+      '--task',
+      'pos',
+      '--corpus',
+      'reviews',
+      '--out',
+      'p',
+      '--model',
+      'cnn',
+    ]);
+    expect(pos.exitCode).toBe(1);
+    expect(pos.stderr).toContain(
+      "error [BAD_ARGUMENT]: --model chooses the sentiment task's model (rnn or cnn); --task pos has no such choice",
+    );
+    const svm = await train('--out', 's', '--model', 'svm');
+    expect(svm.stderr).toContain('--model must be one of rnn, cnn (got svm).');
+    const both = await train('--out', 's', '--model', 'cnn', '--preset', 'sentiment-bilstm-max');
+    expect(both.stderr).toContain(
+      'Give --model or --preset, not both (--model cnn is the sentiment-kim-cnn preset).',
+    );
+    const one = await train('--out', 's', '--folds', '1');
+    expect(one.stderr).toContain('--folds must be 2 to 100 (got 1).');
+    expect(existsSync(join(dataDir, 'experiments', 's'))).toBe(false);
+  });
+
+  it('--model rnn trains the BiLSTM preset on a held-out 10% of the one split', async () => {
+    const run = await train(
+      '--out',
+      'rnn',
+      '--model',
+      'rnn',
+      '--epochs',
+      '1',
+      '--units',
+      '8',
+      '--json',
+    );
+    expect(run.exitCode, run.stderr).toBe(0);
+    const dir = join(dataDir, 'experiments', 'rnn');
+    const config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as {
+      model: { layers: { units: number }[] };
+      data: { heldOut: unknown };
+    };
+    const preset = presetConfig(SENTIMENT_MODEL_PRESETS.rnn, 'reviews', 'rnn').model;
+    const layers = 'layers' in preset ? preset.layers : [];
+    expect(layers.length).toBeGreaterThan(0);
+    expect(config.model).toMatchObject({
+      ...preset,
+      layers: layers.map((layer) => ({ ...layer, units: 8 })),
+    });
+    expect(config.data.heldOut).toMatchObject({ folds: 10, testFold: 1 });
+    const metrics = await metricsOf(dir);
+    expect(Object.keys(metrics.evaluations)).toEqual([HELD_OUT_SPLITS.test]);
+  });
+
+  it('--folds 2 --model cnn cross-validates; eval prints the folds and mean ± sd; --resume keeps them', async () => {
+    const run = await train(
+      '--out',
+      'cv',
+      '--folds',
+      '2',
+      '--model',
+      'cnn',
+      '--epochs',
+      '1',
+      '--json',
+    );
+    expect(run.exitCode, run.stderr).toBe(0);
+    const printed = JSON.parse(run.stdout) as {
+      experiments: string[];
+      summary: CrossValidationSummary;
+    };
+    expect(printed.experiments).toEqual(['cv-fold-1', 'cv-fold-2']);
+    const accuracies: number[] = [];
+    for (const name of printed.experiments) {
+      const dir = join(dataDir, 'experiments', name);
+      const config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as {
+        model: { kind: string };
+      };
+      expect(config.model.kind).toBe('cnn');
+      accuracies.push((await metricsOf(dir)).evaluations[HELD_OUT_SPLITS.test]?.accuracy ?? NaN);
+    }
+    const mean = (accuracies[0]! + accuracies[1]!) / 2;
+    expect(printed.summary.mean.accuracy).toBeCloseTo(mean, 12);
+    expect(printed.summary.sd.accuracy).toBeCloseTo(
+      Math.abs(accuracies[0]! - accuracies[1]!) / Math.SQRT2,
+      12,
+    );
+
+    const shown = await runCli(['eval', 'cv']);
+    expect(shown.exitCode, shown.stderr).toBe(0);
+    expect(shown.stdout).toContain('cross-validation');
+    expect(shown.stdout).toMatch(/^ +1 +cv-fold-1 /m);
+    expect(shown.stdout).toMatch(/^ +2 +cv-fold-2 /m);
+    expect(shown.stdout).toContain(
+      `  accuracy ${mean.toFixed(4)} ± ${printed.summary.sd.accuracy?.toFixed(4)}`,
+    );
+    const asJson = JSON.parse((await runCli(['eval', 'cv', '--json'])).stdout) as {
+      summary: CrossValidationSummary;
+      unfinished: string | null;
+    };
+    expect(asJson.summary).toEqual(printed.summary);
+    expect(asJson.unfinished).toBeNull();
+    const split = await runCli(['eval', 'cv', '--split', 'train']);
+    expect(split.exitCode).toBe(1);
+    expect(split.stderr).toContain('cv is a cross-validation: --split evaluate one experiment.');
+
+    const changed = await runCli(['train', '--out', 'cv', '--resume', '--epochs', '3']);
+    expect(changed.stderr).toContain('--epochs would change it');
+    const resumed = await runCli(['train', '--out', 'cv', '--resume', '--json']);
+    expect(resumed.exitCode, resumed.stderr).toBe(0);
+    expect(
+      (JSON.parse(resumed.stdout) as { summary: CrossValidationSummary }).summary.results,
+    ).toEqual(printed.summary.results);
+    const again = await train('--out', 'cv', '--folds', '2');
+    expect(again.stderr).toContain('already holds a cross-validation');
   });
 });

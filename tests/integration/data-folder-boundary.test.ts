@@ -176,6 +176,7 @@ describe('names from an API client stay inside the data folder', () => {
       await refused('experiments:posteriorgram', name, { name, split: 'test', utteranceId: 'u' });
       await refused('live:start', name, { experiment: name });
       await refused('text:tag', name, { experiment: name, text: 'The dog runs.' });
+      await refused('sentiment:classify', name, { experiment: name, text: 'A fine film.' });
       if (!['evil', 'dangling'].includes(name))
         await refused('experiments:presets', name, { corpus: name });
     }

@@ -30,6 +30,7 @@ import {
   presetConfig,
   presetNamed,
 } from '../../domain/experiments/presets';
+import type { LayerConfig } from '../../domain/rnn/model-config';
 import { choiceFlag, positiveFlag } from './flag-values';
 
 /** The flags that change settings of the config (a resumed run refuses all but --epochs). */
@@ -92,8 +93,11 @@ export const CONFIG_FLAG_NAMES = {
 } as const satisfies Record<Exclude<keyof TrainFlags, 'corpus' | 'out'>, string>;
 
 type Config = ExperimentConfigInput;
-type Layer = Config['model']['layers'][number];
+type Layer = LayerConfig;
 type Optimizer = Config['training']['optimizer'];
+
+/** The flags that shape a recurrent stack (a model without layers refuses them). */
+const RECURRENT_FLAGS = ['cell', 'units', 'layers', 'bidirectional', 'pooling'] as const;
 
 function splitsFlag(value: string): { splits: string[] } {
   return { splits: value.split(',') };
@@ -135,7 +139,16 @@ export function overlayConfigFlags(base: Config, flags: ConfigFlags): Config {
   const cell = choiceFlag(flags.cell, '--cell', CELL_KINDS);
   const units = positiveFlag(flags.units, '--units');
   // A --config file may lack the model: the task's check then says so.
-  const stack: Layer[] = (base.model as Partial<Config['model']> | undefined)?.layers ?? [];
+  const model = (base.model ?? {}) as Partial<Config['model']>;
+  if (!('layers' in model) && 'kind' in model && model.kind !== undefined) {
+    const recurrentFlags = RECURRENT_FLAGS.filter((key) => flags[key] !== undefined);
+    if (recurrentFlags.length > 0)
+      throw new UnfoldError(
+        'BAD_ARGUMENT',
+        `${recurrentFlags.map((key) => CONFIG_FLAG_NAMES[key]).join(', ')} set the recurrent layers; the ${model.kind} model has none.`,
+      );
+  }
+  const stack: Layer[] = 'layers' in model ? (model.layers ?? []) : [];
   const count = positiveFlag(flags.layers, '--layers') ?? stack.length;
   const layers =
     stack.length === 0
@@ -172,7 +185,7 @@ export function overlayConfigFlags(base: Config, flags: ConfigFlags): Config {
     ...(words ? { words } : {}),
     ...(tagSet ? { tagSet } : {}),
     ...(baseFeatures || featureKind || cmvn ? { features } : {}),
-    model: { ...base.model, layers, ...(pooling ? { pooling } : {}) },
+    model: 'layers' in model ? { ...model, layers, ...(pooling ? { pooling } : {}) } : model,
     training,
     ...(flags.seed !== undefined ? { seed: Number(flags.seed) } : {}),
   } as Config;

@@ -6,6 +6,8 @@ import type { LongOperationOptions } from '../jobs/progress';
 import { scaledProgress } from '../jobs/progress';
 import { loadModel } from '../rnn/model-io';
 import type { DataSelection } from './config/common-config';
+import { HELD_OUT_SPLITS } from './config/common-config';
+import { dataViewOf } from './config-splits';
 import type { EvaluationRef } from './evaluations';
 import { storeEvaluation } from './evaluations';
 import {
@@ -25,7 +27,10 @@ export interface EvaluateExperimentOptions extends LongOperationOptions {
   corpus?: string;
   /** The folder of that corpus (or of the experiment's own), already resolved: wins over `corpus`. */
   corpusDir?: string;
-  /** A split of that corpus; the experiment's test selection by default. */
+  /**
+   * A split of that corpus; the experiment's test selection by default (with a held-out
+   * division, its test part: HELD_OUT_SPLITS.test names it too).
+   */
   split?: string;
   /** Keep per-item outputs such as phone posteriors (default true). */
   keepItemOutputs?: boolean;
@@ -63,15 +68,25 @@ export async function evaluateExperiment(
   });
   const labels = await readExperimentLabels(dir);
   const onOwnCorpus = options.corpus === undefined || options.corpus === config.corpus;
-  const corpus = await readCorpus(
+  const read = await readCorpus(
     options.corpusDir ?? (await findCorpusDir(options.corpus ?? config.corpus, options.dataDir)),
   );
-  const selection: DataSelection =
-    options.split === undefined
+  // The held-out test part exists on the own corpus only: another corpus's items were never
+  // trained on, so its whole splits are tested.
+  const heldOutTest =
+    config.data.heldOut !== null &&
+    onOwnCorpus &&
+    (options.split === undefined || options.split === HELD_OUT_SPLITS.test);
+  const view = heldOutTest ? dataViewOf(read, config) : null;
+  const corpus = view?.corpus ?? read;
+  const selection: DataSelection = view
+    ? view.config.data.test
+    : options.split === undefined
       ? config.data.test
       : config.data.test.splits.length === 1 &&
           config.data.test.splits[0] === options.split &&
-          onOwnCorpus
+          onOwnCorpus &&
+          config.data.heldOut === null
         ? config.data.test
         : { splits: [options.split] };
   const ref: EvaluationRef = {

@@ -2,8 +2,8 @@
  * The one owner of an experiment folder's layout: where experiments live, what a run writes,
  * which folders are experiments, leftovers of killed writes, and where the corpus was.
  */
-import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { mkdir, readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { atomicWriteTarget, writeJsonAtomically } from '../fs/atomic-write';
 import { isExperimentFormat } from './config/common-config';
 
@@ -291,4 +291,57 @@ export async function experimentTrainingState(
   if (!(await isFile(EXPERIMENT_FILES.config))) return 'missing';
   const trained = (await isFile(EXPERIMENT_FILES.labels)) && (await isFile(EXPERIMENT_FILES.model));
   return trained ? 'trained' : 'untrained';
+}
+
+/**
+ * A cross-validation's folder: what was asked (the config every fold starts from, the number of
+ * folds) and, as folds finish, the summary. Its folds are ordinary experiments beside it, named
+ * `<name>-fold-<k>` (k padded to the width of the fold count, so the list sorts them), so the
+ * experiments list and every view show each fold as the experiment it is.
+ */
+export const CROSS_VALIDATION_FILES = {
+  plan: 'cross-validation.json',
+  summary: 'summary.json',
+} as const;
+
+/** The name of a fold's experiment. */
+export function foldExperimentName(name: string, fold: number, folds: number): string {
+  return `${name}-fold-${String(fold).padStart(String(folds).length, '0')}`;
+}
+
+/** A fold's experiment folder, beside the cross-validation's. */
+export function foldExperimentDir(crossValidationDir: string, fold: number, folds: number): string {
+  return join(
+    dirname(crossValidationDir),
+    foldExperimentName(basename(crossValidationDir), fold, folds),
+  );
+}
+
+/** Whether a folder holds a cross-validation (its plan file). */
+export async function isCrossValidationFolder(dir: string): Promise<boolean> {
+  return stat(join(dir, CROSS_VALIDATION_FILES.plan)).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+}
+
+/**
+ * Removes a previous cross-validation's files and the runs of its folds' experiments that the
+ * new one does not reuse (`keep`: their names), and those folders when nothing else is left in
+ * them. A fold folder that is not an experiment is left alone.
+ */
+export async function clearCrossValidation(
+  dir: string,
+  previousFolds: readonly string[],
+  { keep, taskFiles }: { keep: readonly string[]; taskFiles: readonly string[] },
+): Promise<void> {
+  for (const name of previousFolds) {
+    if (keep.includes(name) || basename(name) !== name) continue;
+    const foldDir = join(dirname(dir), name);
+    if ((await inspectExperimentFolder(foldDir, taskFiles)).kind !== 'experiment') continue;
+    await clearPreviousRun(foldDir, taskFiles, { resume: false });
+    await rmdir(foldDir).catch(() => undefined);
+  }
+  for (const file of Object.values(CROSS_VALIDATION_FILES))
+    await rm(join(dir, file), { force: true });
 }

@@ -4,7 +4,20 @@
  * through ExperimentTask (experiment-task.ts).
  */
 export * from './config/index';
-export { checkConfigSplits } from './config-splits';
+export { checkConfigSplits, dataViewOf, withHeldOutDefault } from './config-splits';
+export type { HeldOutSizes } from './config-splits';
+export {
+  crossValidate,
+  foldConfig,
+  readCrossValidation,
+  resumeCrossValidation,
+} from './cross-validation';
+export type {
+  CrossValidateOptions,
+  CrossValidationPlan,
+  CrossValidationResult,
+} from './cross-validation';
+export type { CrossValidationSummary, FoldResult } from './cross-validation-summary';
 export { evaluateExperiment } from './evaluate-experiment';
 export type { EvaluateExperimentOptions, ExperimentEvaluationResult } from './evaluate-experiment';
 export { evaluationKey, evaluationLabel } from './evaluation-ref';
@@ -15,6 +28,8 @@ export {
   experimentDir,
   experimentModelFile,
   experimentModelTime,
+  foldExperimentName,
+  isCrossValidationFolder,
   recordedCorpusDir,
 } from './experiment-folder';
 export { listExperiments, readExperimentEvaluation, readExperimentPage } from './experiment-list';

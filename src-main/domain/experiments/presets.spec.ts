@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parseExperimentConfig } from './config/experiment-config';
-import { defaultPresetFor, PRESET_NAMES, presetConfig, presetNamed } from './presets';
+import {
+  defaultPresetFor,
+  PRESET_NAMES,
+  presetConfig,
+  presetNamed,
+  presetTask,
+  SENTIMENT_MODEL_PRESETS,
+} from './presets';
 
 describe('presets', () => {
   it('each builds a valid config for the corpus and name given, of the task its name says', () => {
@@ -37,5 +44,26 @@ describe('presets', () => {
   it('defaults to a preset of the task asked for', () => {
     expect(defaultPresetFor('words')).toBe('small-words-lstm');
     expect(defaultPresetFor('phones')).toBe('phones-2x256-lstm');
+  });
+
+  it("the Kim CNN preset is Kim's CNN-rand in the BiLSTM's harness: widths 3/4/5 x 100, dropout 0.5, 300-dim words, batches of 50", () => {
+    const cnn = parseExperimentConfig(presetConfig('sentiment-kim-cnn', 'mr', 'n'));
+    const rnn = parseExperimentConfig(presetConfig('sentiment-bilstm-max', 'mr', 'n'));
+    if (cnn.task !== 'sentiment' || rnn.task !== 'sentiment') throw new Error('sentiment presets');
+    expect(cnn.model).toEqual({ kind: 'cnn', widths: [3, 4, 5], filters: 100, dropout: 0.5 });
+    expect(rnn.model.kind).toBe('recurrent');
+    expect(cnn.words).toEqual({ ...rnn.words, embeddingSize: 300 });
+    expect(cnn.training.batchSize).toBe(50);
+    expect(cnn.data).toEqual(rnn.data);
+  });
+
+  it('maps each --model choice of the sentiment task to a sentiment preset', () => {
+    expect(SENTIMENT_MODEL_PRESETS).toEqual({
+      rnn: 'sentiment-bilstm-max',
+      cnn: 'sentiment-kim-cnn',
+    });
+    for (const preset of Object.values(SENTIMENT_MODEL_PRESETS))
+      expect(presetTask(preset)).toBe('sentiment');
+    expect(defaultPresetFor('sentiment')).toBe(SENTIMENT_MODEL_PRESETS.rnn);
   });
 });

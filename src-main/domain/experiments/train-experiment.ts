@@ -11,7 +11,12 @@ import { RnnModel } from '../rnn/rnn-model';
 import { trainModel } from '../rnn/train';
 import type { TrainResult } from '../rnn/train';
 import type { CommonExperimentConfig } from './config/common-config';
-import { checkConfigSplits } from './config-splits';
+import {
+  checkConfigSplits,
+  dataViewOf,
+  smallPartWarnings,
+  withHeldOutDefault,
+} from './config-splits';
 import { evaluateExperiment } from './evaluate-experiment';
 import {
   EXPERIMENT_FILES,
@@ -55,6 +60,8 @@ export interface TrainExperimentResult<C = CommonExperimentConfig, R = unknown> 
   evaluation: R;
   /** Its headline figure (accuracy, frame accuracy, ...). */
   headline: number;
+  /** What the run found worth telling (held-out parts too small to say much). */
+  warnings: string[];
 }
 
 /**
@@ -70,9 +77,9 @@ export async function trainExperiment(
 ): Promise<TrainExperimentResult> {
   const taskName = (input as { task?: unknown } | null)?.task;
   const task = taskFor(options.tasks, typeof taskName === 'string' ? taskName : '');
-  const config = task.parseConfig(input);
+  const requested = task.parseConfig(input);
   const taskFiles = storedFilesOf(options.tasks);
-  const dir = options.outDir ?? experimentDir(config.name, options.dataDir);
+  const dir = options.outDir ?? experimentDir(requested.name, options.dataDir);
   // Everything that can be checked is checked before anything is computed or written.
   const folder = await inspectExperimentFolder(dir, taskFiles);
   if (folder.kind === 'other')
@@ -90,11 +97,16 @@ export async function trainExperiment(
       'EXPERIMENT_EXISTS',
       `${dir} already holds an experiment (${folder.runFiles.length} files of its run). Continue it with --resume, or start it over with --force (which deletes those files).`,
     );
-  const corpusDir = options.corpusDir ?? (await findCorpusDir(config.corpus, options.dataDir));
+  const corpusDir = options.corpusDir ?? (await findCorpusDir(requested.corpus, options.dataDir));
   const corpus = await readCorpus(corpusDir);
+  // config.json records the division the run used, the declared default included.
+  const config = withHeldOutDefault(requested, corpus);
   // The task first: a corpus of the wrong kind is the first thing to hear about.
   task.checkCorpus(corpus, config);
   checkConfigSplits(corpus, config);
+  // What the task reads: with a held-out division, a corpus whose splits are its parts.
+  const view = dataViewOf(corpus, config);
+  const warnings = smallPartWarnings(view.sizes, config.data.dev !== null);
   if (folder.kind === 'experiment') await removeStrayTempFiles(dir, { taskFiles });
   const checkpoints = join(dir, EXPERIMENT_FILES.checkpoints);
   const resume = options.resume === true && (await checkpointFolder(checkpoints, 'last')) !== null;
@@ -116,7 +128,7 @@ export async function trainExperiment(
   });
 
   const trained = async (): Promise<{ labels: string[]; training: TrainResult }> => {
-    const plan = await task.prepareTraining(corpus, config, {
+    const plan = await task.prepareTraining(view.corpus, view.config, {
       dataDir: options.dataDir,
       ...(options.signal ? { signal: options.signal } : {}),
       onProgress: scaledProgress(options.onProgress, 0, 0.15),
@@ -182,6 +194,8 @@ export async function trainExperiment(
         bestMetric: training.bestMetric,
         stoppedEarly: training.stoppedEarly,
         ...plan.summary,
+        ...(config.data.heldOut ? { heldOut: { ...config.data.heldOut, items: view.sizes } } : {}),
+        ...(warnings.length > 0 ? { warnings } : {}),
         final: training.history[training.history.length - 1] ?? null,
       },
     });
@@ -222,5 +236,6 @@ export async function trainExperiment(
     training,
     evaluation: evaluated.result,
     headline: evaluated.headline,
+    warnings,
   };
 }

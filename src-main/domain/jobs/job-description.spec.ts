@@ -29,6 +29,10 @@ const specs: Record<JobKind, JobSpecInput> = {
     kind: 'experiment-evaluate',
     params: { experiment: 'digits run', split: 'dev' },
   },
+  'experiment-cross-validate': {
+    kind: 'experiment-cross-validate',
+    params: { config: { name: 'mr cv', task: 'sentiment', corpus: 'mr' }, folds: 10 },
+  },
 };
 
 describe('jobSubject', () => {
@@ -45,6 +49,7 @@ describe('jobSubject', () => {
       'corpus-export': { kind: 'corpus', name: 'exported' },
       'experiment-train': { kind: 'experiment', name: 'digits run' },
       'experiment-evaluate': { kind: 'experiment', name: 'digits run' },
+      'experiment-cross-validate': { kind: 'experiment', name: 'mr cv' },
     });
   });
 
@@ -55,5 +60,21 @@ describe('jobSubject', () => {
     });
     expect(jobTitle(resume)).toBe('Resume training experiment x');
     expect(jobSubject(resume)).toEqual({ kind: 'experiment', name: 'x' });
+  });
+
+  it('titles a cross-validation with its folds, new or resumed', () => {
+    const spec = (resume: boolean) =>
+      JobSpecSchema.parse({
+        kind: 'experiment-cross-validate',
+        params: { config: { name: 'mr', corpus: 'mr' }, folds: 10, resume },
+      });
+    expect(jobTitle(spec(false))).toBe('Cross-validate mr (10 folds)');
+    expect(jobTitle(spec(true))).toBe('Resume cross-validation mr (10 folds)');
+    expect(() =>
+      JobSpecSchema.parse({
+        kind: 'experiment-cross-validate',
+        params: { config: { name: 'mr', corpus: 'mr' }, folds: 1 },
+      }),
+    ).toThrow();
   });
 });

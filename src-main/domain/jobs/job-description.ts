@@ -16,6 +16,7 @@ export function jobSubject(spec: JobSpec): JobSubject | null {
     case 'corpus-export':
       return { kind: 'corpus', name: spec.params.corpus };
     case 'experiment-train':
+    case 'experiment-cross-validate':
       return { kind: 'experiment', name: String(spec.params.config.name) };
     case 'experiment-evaluate':
       return { kind: 'experiment', name: spec.params.experiment };
@@ -41,5 +42,7 @@ export function jobTitle(spec: JobSpec): string {
       return `${spec.params.resume ? 'Resume training' : 'Train'} experiment ${String(spec.params.config.name)}`;
     case 'experiment-evaluate':
       return `Evaluate experiment ${spec.params.experiment}${spec.params.split ? ` on ${spec.params.split}` : ''}`;
+    case 'experiment-cross-validate':
+      return `${spec.params.resume ? 'Resume cross-validation' : 'Cross-validate'} ${String(spec.params.config.name)} (${spec.params.folds} folds)`;
   }
 }

@@ -3,8 +3,9 @@
  * word of a sentence, from the word's embedding, its characters and its case. No Node import.
  */
 import { z } from 'zod';
+import { ConvolutionConfigSchema } from '../../rnn/model-config';
 import { commonConfigFields } from './common-config';
-import { RecurrentStackSchema } from './model-choices';
+import { MAX_DROPOUT, RecurrentStackSchema } from './model-choices';
 
 /** Which column of a CoNLL-U corpus is the target: UPOS (the 17 universal tags) or XPOS (the treebank's own, Brown's tags). */
 export const TAG_SETS = ['upos', 'xpos'] as const;
@@ -58,19 +59,48 @@ export const PosConfigSchema = z.object({
 });
 export type PosConfig = z.infer<typeof PosConfigSchema>;
 
+/** The sentence encoders a sentiment model is built on, as config.model.kind names them. */
+export const SENTENCE_ENCODERS = ['recurrent', 'cnn'] as const;
+export type SentenceEncoder = (typeof SENTENCE_ENCODERS)[number];
+
+/**
+ * Kim's (2014) CNN sentence classifier, the baseline beside the recurrent encoder: a bank of
+ * `filters` filters per width (in words) over the word vectors, ReLU, max over time, the banks
+ * side by side, dropout, softmax. Kim's constraint of the output weights to norm 3 is left out
+ * (Zhang & Wallace 2015 found it changed little).
+ */
+export const SentenceCnnSchema = ConvolutionConfigSchema.extend({
+  kind: z.literal(SENTENCE_ENCODERS[1]),
+  widths: ConvolutionConfigSchema.shape.widths.default([3, 4, 5]),
+  filters: ConvolutionConfigSchema.shape.filters.default(100),
+  /** On the pooled features, before the softmax. */
+  dropout: z.number().min(0).max(MAX_DROPOUT).default(0.5),
+});
+
+/** The recurrent sentence encoder; configs written before the CNN existed have no `kind`. */
+export const SentenceRecurrentSchema = RecurrentStackSchema.extend({
+  kind: z.literal(SENTENCE_ENCODERS[0]).default(SENTENCE_ENCODERS[0]),
+});
+
 /**
  * Sentence classification (the encoder pattern): a (bi)recurrent stack over the words of a
- * sentence, its steps pooled into one vector (last state, mean or max), a softmax over the
- * corpus's labels. Characters are off by default: sentiment rests on known words, and the
- * character CNN costs as much as the word layer for little gain on MR-sized data.
+ * sentence, its steps pooled into one vector (last state, mean, max or attention), or Kim's CNN
+ * over them; a softmax over the corpus's labels. Characters are off by default: sentiment rests
+ * on known words, and the character CNN costs as much as the word layer for little gain on
+ * MR-sized data.
  */
-export const SentimentConfigSchema = z.object({
-  ...commonConfigFields,
-  task: z.literal('sentiment'),
-  words: WordInputSchema.extend({
-    chars: CharRepresentationSchema.nullable().default(null),
-    caseFeatures: z.boolean().default(false),
-  }).prefault({}),
-  model: RecurrentStackSchema,
-});
+export const SentimentConfigSchema = z
+  .object({
+    ...commonConfigFields,
+    task: z.literal('sentiment'),
+    words: WordInputSchema.extend({
+      chars: CharRepresentationSchema.nullable().default(null),
+      caseFeatures: z.boolean().default(false),
+    }).prefault({}),
+    model: z.discriminatedUnion('kind', [SentenceRecurrentSchema, SentenceCnnSchema]),
+  })
+  .refine((config) => config.training.bptt?.kind !== 'truncated', {
+    path: ['training', 'bptt'],
+    message: 'sentence classification labels whole sentences: use bptt "full"',
+  });
 export type SentimentConfig = z.infer<typeof SentimentConfigSchema>;
