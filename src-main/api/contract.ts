@@ -6,6 +6,7 @@ import { jobEvents, jobRequests } from './channels/job-channels';
 import { experimentRequests } from './channels/experiment-channels';
 import { liveEvents, liveRequests } from './channels/live-channels';
 import { textRequests } from './channels/text-channels';
+import { sentimentRequests } from './channels/sentiment-channels';
 
 /**
  * The one typed API of Unfold. Every request channel names its parameter schema (validated in
@@ -22,6 +23,7 @@ export const requests = {
   ...experimentRequests,
   ...liveRequests,
   ...textRequests,
+  ...sentimentRequests,
 } as const;
 
 export const events = {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_FOLDS } from '../domain/experiments/config/common-config';
 import type { ApiErrorData } from './errors';
 import { CorpusNameSchema, ExperimentNameSchema, DataPathSchema } from './names';
 import {
@@ -53,6 +54,14 @@ export const ExperimentTrainParamsSchema = z.object({
   resume: z.boolean().default(false),
 });
 
+/**
+ * k-fold cross-validation of a config as one job: `<name>` holds the summary, each fold is an
+ * experiment `<name>-fold-<k>` beside it. Resuming keeps the folds that finished.
+ */
+export const ExperimentCrossValidateParamsSchema = ExperimentTrainParamsSchema.extend({
+  folds: z.number().int().min(2).max(MAX_FOLDS),
+});
+
 export const ExperimentEvaluateParamsSchema = z.object({
   experiment: ExperimentNameSchema,
   corpus: CorpusNameSchema.optional(),
@@ -70,6 +79,18 @@ export interface ExperimentTrainResult {
   bestEpoch: number | null;
   /** The headline figure of the test evaluation (the task's: e.g. accuracy, frame accuracy). */
   testMetric: number | null;
+}
+
+export interface ExperimentCrossValidateResult {
+  /** The cross-validation's folder (its plan and summary). */
+  dir: string;
+  folds: number;
+  /** The folds' experiments, in fold order. */
+  experiments: string[];
+  /** Per figure of the folds' test evaluations: the mean over folds. */
+  mean: Record<string, number>;
+  /** Sample standard deviation (n - 1) over folds. */
+  sd: Record<string, number | null>;
 }
 
 export interface ExperimentEvaluateResult {
@@ -93,6 +114,10 @@ export const JobSpecSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('corpus-export'), params: CorpusExportParamsSchema }),
   z.object({ kind: z.literal('experiment-train'), params: ExperimentTrainParamsSchema }),
   z.object({ kind: z.literal('experiment-evaluate'), params: ExperimentEvaluateParamsSchema }),
+  z.object({
+    kind: z.literal('experiment-cross-validate'),
+    params: ExperimentCrossValidateParamsSchema,
+  }),
 ]);
 export type JobSpecInput = z.input<typeof JobSpecSchema>;
 export type JobSpec = z.output<typeof JobSpecSchema>;
@@ -107,6 +132,7 @@ export interface JobResults {
   'corpus-export': CorpusExportedResult;
   'experiment-train': ExperimentTrainResult;
   'experiment-evaluate': ExperimentEvaluateResult;
+  'experiment-cross-validate': ExperimentCrossValidateResult;
 }
 
 export interface JobProgressData {

@@ -5,6 +5,13 @@
  */
 import type { TextTokenData } from './text';
 
+/**
+ * The longest text a client may send to be classified at once. Attributions run the sentence
+ * once more per token in one batch, so the cost grows with the square of its length: a
+ * paragraph, not an article.
+ */
+export const MAX_CLASSIFY_TEXT_LENGTH = 1_000;
+
 export interface LabelProbability {
   label: string;
   probability: number;

@@ -63,6 +63,7 @@ function handlers(overrides: Partial<RequestHandlers> = {}): RequestHandlers {
     'live:status': fail,
     'live:threshold': fail,
     'text:tag': fail,
+    'sentiment:classify': fail,
     ...overrides,
   };
 }

@@ -10,6 +10,7 @@ import { createJobHandlers } from './handlers/job-handlers';
 import { createExperimentHandlers } from './handlers/experiment-handlers';
 import { createLiveHandlers } from './handlers/live-handlers';
 import { createTextHandlers } from './handlers/text-handlers';
+import { createSentimentHandlers } from './handlers/sentiment-handlers';
 import { forkWorker, type WorkerEntry } from './worker-process';
 
 export interface UnfoldAppOptions {
@@ -62,6 +63,7 @@ export function createUnfoldApp(options: UnfoldAppOptions): UnfoldApp {
     ...createExperimentHandlers(context),
     ...createLiveHandlers(context),
     ...createTextHandlers(context),
+    ...createSentimentHandlers(context),
   };
 
   return {

@@ -49,6 +49,7 @@ import type {
   LiveWordPayload,
 } from '../../src-main/api/live';
 import type { TaggedText } from '../../src-main/api/text';
+import type { ClassifiedText } from '../../src-main/api/sentiment';
 
 // Pins every channel's signature: changing one is a deliberate edit of this file.
 describe('the API contract', () => {
@@ -94,12 +95,18 @@ describe('the API contract', () => {
       | 'live:status'
       | 'live:threshold'
       | 'text:tag'
+      | 'sentiment:classify'
     >();
   });
 
   it('types each request', () => {
     expectTypeOf<RequestParams<'text:tag'>>().toEqualTypeOf<{ experiment: string; text: string }>();
     expectTypeOf<RequestResult<'text:tag'>>().toEqualTypeOf<TaggedText>();
+    expectTypeOf<RequestParams<'sentiment:classify'>>().toEqualTypeOf<{
+      experiment: string;
+      text: string;
+    }>();
+    expectTypeOf<RequestResult<'sentiment:classify'>>().toEqualTypeOf<ClassifiedText>();
     expectTypeOf<RequestParams<'experiments:list'>>().toEqualTypeOf<undefined>();
     expectTypeOf<RequestResult<'experiments:list'>>().toEqualTypeOf<ExperimentListItem[]>();
     expectTypeOf<RequestResult<'experiments:list'>[number]['status']>().toEqualTypeOf<

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { experimentRequests } from '../../api/channels/experiment-channels';
 import { encodeNpy } from '../../domain/audio/npy';
-import { presetConfig } from '../../domain/experiments/presets';
+import { PRESET_NAMES, presetConfig, presetTask } from '../../domain/experiments/presets';
 import { trainExperiment } from '../../../tests/support/builtin-experiments';
 import { CorpusCache } from '../../domain/speech/corpus-cache';
 import { RecognizerCache } from '../recognizer-cache';
@@ -110,7 +110,8 @@ describe('experiment handlers', () => {
 
   it('gives every preset for a corpus', async () => {
     const presets = await handlers()['experiments:presets']({ corpus: 'digits' });
-    expect(presets.map((p) => p.task)).toEqual(['words', 'words', 'phones', 'pos', 'sentiment']);
+    expect(presets.map((p) => p.name)).toEqual([...PRESET_NAMES]);
+    expect(presets.map((p) => p.task)).toEqual(PRESET_NAMES.map(presetTask));
     expect(presets[0]?.config).toMatchObject({ corpus: 'digits' });
   });
 

@@ -61,10 +61,13 @@ describe('scoreSentiment', () => {
         { reference: 'negative', predicted: 'negative', ids: ['e'] },
       ]),
     );
+    // What the Text view lists of a wrong sentence: its text, gold, answer and its probability.
     expect(scored.predictions[2]).toMatchObject({
       utteranceId: 'c',
+      text: 'text of c',
       reference: 'positive',
       predicted: 'negative',
+      probability: expect.closeTo(0.8) as number,
       correct: false,
       top: [
         { label: 'negative', probability: expect.closeTo(0.8) as number },

@@ -1,8 +1,8 @@
 /**
  * Sentence classification (the encoder pattern): one label per sentence, from its words
- * through a (bi)recurrent stack pooled into one vector. Scored with accuracy beside the
- * majority baseline, per-class precision/recall/F1, the confusion matrix and the test
- * sentences that training saw too.
+ * through a (bi)recurrent stack pooled into one vector, or through Kim's CNN. Scored with
+ * accuracy beside the majority baseline, per-class precision/recall/F1, the confusion matrix
+ * and the test sentences that training saw too.
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
@@ -14,6 +14,7 @@ import type { ExperimentTask } from '../../experiments/experiment-task';
 import { UnfoldError, throwIfAborted } from '../../errors';
 import type { SequenceExample } from '../../rnn/batching';
 import { parseModelConfig } from '../../rnn/model-config';
+import type { ModelConfigInput } from '../../rnn/model-config';
 import { loadPretrainedVectors } from '../pretrained-vectors';
 import { parseStoredJson } from '../stored-json';
 import { WORD_ENCODER_FILE, WordEncoder } from '../word-encoder';
@@ -53,6 +54,25 @@ function examplesOf(
   }));
 }
 
+/** The engine's encoder fields for the config's sentence encoder. */
+function sentenceEncoderOf(
+  model: SentimentConfig['model'],
+): Pick<ModelConfigInput, 'layers' | 'convolution' | 'dropout' | 'pooling' | 'residual'> {
+  if (model.kind === 'cnn')
+    return {
+      layers: [],
+      convolution: { widths: model.widths, filters: model.filters },
+      dropout: model.dropout,
+      pooling: 'max',
+    };
+  return {
+    layers: model.layers,
+    dropout: model.dropout,
+    pooling: model.pooling,
+    residual: model.residual,
+  };
+}
+
 function countLabels(sentences: readonly LabelledSentence[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const s of sentences) counts[s.label] = (counts[s.label] ?? 0) + 1;
@@ -87,10 +107,7 @@ export const sentimentTask: ExperimentTask<SentimentConfig, SentimentLabels, Sen
         name: config.name,
         pattern: 'encoder',
         input: encoder.modelInput(config.words),
-        layers: config.model.layers,
-        dropout: config.model.dropout,
-        pooling: config.model.pooling,
-        residual: config.model.residual,
+        ...sentenceEncoderOf(config.model),
         output: { size: labels.length, activation: 'softmax' },
         seed: config.seed,
       });

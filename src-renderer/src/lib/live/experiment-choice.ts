@@ -17,13 +17,16 @@ export function liveMode(task: ExperimentTask): LiveMode | null {
   return taskView(task)?.live?.mode ?? null;
 }
 
+/** Pickers list experiments newest first (then by name). */
+export function newestFirst(a: ExperimentListItem, b: ExperimentListItem): number {
+  return (b.created ?? '').localeCompare(a.created ?? '') || a.name.localeCompare(b.name);
+}
+
 /** Trained experiments a live session can run, newest first (then by name). */
 export function liveExperiments(list: readonly ExperimentListItem[]): ExperimentListItem[] {
   return list
     .filter((experiment) => isTrained(experiment) && liveMode(experiment.task) !== null)
-    .sort(
-      (a, b) => (b.created ?? '').localeCompare(a.created ?? '') || a.name.localeCompare(b.name),
-    );
+    .sort(newestFirst);
 }
 
 /** What a session of this task shows, for the picker's hint. */

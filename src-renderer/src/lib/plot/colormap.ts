@@ -2,7 +2,8 @@
  * Colour maps as 256-entry RGBA lookup tables, so drawing a spectrogram pixel is one table read.
  * The stops are samples of matplotlib's perceptually uniform maps (viridis, magma): equal steps
  * in value look like equal steps in brightness, in both light and dark themes; and of
- * ColorBrewer's Blues (sequential, white to dark blue) and RdBu (diverging around a white middle).
+ * ColorBrewer's Blues (sequential, white to dark blue), RdBu and PuOr (diverging around a white
+ * middle; both listed as colour-blind safe by ColorBrewer).
  * Which quantity gets which map is declared once, in palettes.ts.
  */
 export type Colormap = Uint8ClampedArray;
@@ -61,6 +62,24 @@ const BLUE_WHITE_RED: readonly Stop[] = [
   [103, 0, 31],
 ];
 
+/**
+ * PuOr with orange at the low end and purple at the high end: two hues that stay apart for
+ * red-green colour blindness, and neither reads as "bad" or "good" the way red and green do.
+ */
+const ORANGE_WHITE_PURPLE: readonly Stop[] = [
+  [127, 59, 8],
+  [179, 88, 6],
+  [224, 130, 20],
+  [253, 184, 99],
+  [254, 224, 182],
+  [247, 247, 247],
+  [216, 218, 235],
+  [178, 171, 210],
+  [128, 115, 172],
+  [84, 39, 136],
+  [45, 0, 75],
+];
+
 /** Interpolates evenly spaced stops into a 256-entry RGBA table. */
 export function buildColormap(stops: readonly Stop[]): Colormap {
   const table = new Uint8ClampedArray(256 * 4);
@@ -85,6 +104,7 @@ export const COLORMAPS = {
   magma: buildColormap(MAGMA),
   blues: buildColormap(BLUES),
   blueWhiteRed: buildColormap(BLUE_WHITE_RED),
+  orangeWhitePurple: buildColormap(ORANGE_WHITE_PURPLE),
 } as const;
 export type ColormapName = keyof typeof COLORMAPS;
 

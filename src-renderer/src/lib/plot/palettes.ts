@@ -6,7 +6,8 @@
 import { COLORMAPS, type Colormap } from './colormap';
 import { formatTickValue } from './ticks';
 
-export type PlotQuantity = 'level' | 'probability' | 'proportion' | 'standardScore';
+export type PlotQuantity =
+  'level' | 'probability' | 'proportion' | 'standardScore' | 'probabilityChange';
 
 export interface Palette {
   colormap: Colormap;
@@ -25,6 +26,15 @@ export const PALETTES: Readonly<Record<PlotQuantity, Palette>> = {
   proportion: { colormap: COLORMAPS.blues, unit: 'proportion', decimals: 2 },
   /** Values standardised to zero mean and unit variance (MFCC heatmaps): zero is white. */
   standardScore: { colormap: COLORMAPS.blueWhiteRed, unit: 'σ from mean', decimals: 2 },
+  /**
+   * A change of a probability in percentage points, -100..100 (a token's part in a sentence's
+   * label): zero is white, for orange against, purple for.
+   */
+  probabilityChange: {
+    colormap: COLORMAPS.orangeWhitePurple,
+    unit: 'points of probability',
+    decimals: 1,
+  },
 };
 
 /** Decibels per natural-log unit of power: the log-mel features are ln(power), so 10 log10(e). */

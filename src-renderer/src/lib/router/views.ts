@@ -53,7 +53,7 @@ export const VIEWS: readonly ViewDescriptor[] = [
   {
     id: 'text',
     label: 'Text',
-    tagline: 'Tag text with a trained model, and read its tagged sentences',
+    tagline: 'Tag or classify text with a trained model, and read its evaluated sentences',
   },
   {
     id: 'inside',

@@ -1,8 +1,7 @@
 /**
  * The sentence classification task in the generic views: one label per sentence. Its items
- * are text with no audio; Evaluate lists each sentence with its gold and predicted label. It is
- * trained from the command line for now (`unfold train --task sentiment`): no Train form or
- * Text view mode yet.
+ * are text with no audio; Evaluate lists each sentence with its gold and predicted label, the
+ * Train view edits it with the classification form, and the Text view classifies typed text.
  */
 import { misrecognised, utterancesForCell } from '../evaluate/utterance-lists';
 import type { TaskView } from './task-view';
@@ -24,7 +23,7 @@ export const SENTIMENT_VIEW: TaskView<'sentiment'> = {
     runFile: null,
   },
   train: {
-    form: null,
+    form: 'classification',
     choiceLabel: 'Sentence label (sentiment)',
     corpora: { kind: 'text', formats: ['tsv'] },
     usesPooling: true,
@@ -33,5 +32,5 @@ export const SENTIMENT_VIEW: TaskView<'sentiment'> = {
   },
   tableColumns: [],
   live: null,
-  text: null,
+  text: 'classification',
 };

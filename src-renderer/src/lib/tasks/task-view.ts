@@ -33,16 +33,20 @@ export interface ItemInspector {
   legend: string;
 }
 
-/** What the Text view does with an experiment of the task. */
-export const TEXT_MODES = ['tagging'] as const;
+/**
+ * What the Text view does with an experiment of the task: tag every word of the text, or
+ * classify the whole text (a label with its probability, each token's part in it).
+ */
+export const TEXT_MODES = ['tagging', 'classification'] as const;
 export type TextMode = (typeof TEXT_MODES)[number];
 
 /**
  * The Train view's forms: 'speech' edits features, pooling, BPTT and augmentation; 'tagging'
  * edits the tag set and how words become vectors (embeddings, characters, case, pre-trained
- * vectors). Both share the data, architecture and training settings.
+ * vectors); 'classification' edits the same words, the encoder (a recurrent stack and its
+ * pooling, or a CNN) of a sentence classifier. All share the data and training settings.
  */
-export const TRAIN_FORMS = ['speech', 'tagging'] as const;
+export const TRAIN_FORMS = ['speech', 'tagging', 'classification'] as const;
 export type TrainFormKind = (typeof TRAIN_FORMS)[number];
 
 /** The text formats of a text corpus, as its summary names them. */

@@ -164,12 +164,12 @@ describe('task views', () => {
     expect(TASK_VIEWS.phones.live?.mode).toBe('phones');
   });
 
-  it('edits speech tasks with the speech form on speech corpora, the tagger with its own on CoNLL-U', () => {
+  it('edits speech tasks with the speech form on speech corpora, the text tasks with theirs on text', () => {
     expect(EXPERIMENT_TASKS.map((t) => TASK_VIEWS[t].train.form)).toEqual([
       'speech',
       'speech',
       'tagging',
-      null,
+      'classification',
     ]);
     expect(TASK_VIEWS.words.train.corpora).toEqual({ kind: 'speech' });
     expect(TASK_VIEWS.pos.train.corpora).toEqual({ kind: 'text', formats: ['conllu'] });
@@ -262,6 +262,7 @@ describe('the pos task view', () => {
       'sentences',
     ]);
     expect(view.text).toBe('tagging');
+    expect(TASK_VIEWS.sentiment.text).toBe('classification');
     expect(TASK_VIEWS.words.text).toBeNull();
     expect(view.live).toBeNull();
     expect(view.train.needsPhoneAlignments).toBe(false);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AnswerOrder, Debouncer, TypingTagger, type Timer } from './latest-answer';
+import { AnswerOrder, Debouncer, TypingRequests, type Timer } from './latest-answer';
 
 /** A timer the test runs by hand: no waiting on the clock. */
 class ManualTimer implements Timer {
@@ -75,12 +75,12 @@ describe('debouncer', () => {
   });
 });
 
-describe('typing tagger', () => {
+describe('typing requests', () => {
   it('asks once per pause and drops an answer that comes back after a newer one', async () => {
     const timer = new ManualTimer();
     const asked = new Map<string, ReturnType<typeof deferred<string>>>();
     const shown: unknown[] = [];
-    const tagger = new TypingTagger<string>(
+    const tagger = new TypingRequests<string>(
       (text) => {
         const d = deferred<string>();
         asked.set(text, d);
@@ -108,7 +108,7 @@ describe('typing tagger', () => {
     const timer = new ManualTimer();
     const pending = deferred<string>();
     const shown: unknown[] = [];
-    const tagger = new TypingTagger<string>(
+    const tagger = new TypingRequests<string>(
       () => pending.promise,
       (a) => shown.push(a),
       150,
@@ -129,7 +129,7 @@ describe('typing tagger', () => {
     const timer = new ManualTimer();
     const failure = new Error('MODEL_NOT_FOUND');
     const shown: unknown[] = [];
-    const tagger = new TypingTagger<string>(
+    const tagger = new TypingRequests<string>(
       () => Promise.reject(failure),
       (a) => shown.push(a),
       150,

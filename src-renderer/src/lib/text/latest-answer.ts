@@ -1,6 +1,7 @@
 /**
- * Tagging as the user types: ask after a pause in typing (debounced), and show an answer only if
- * it is newer than the one shown (answers can come back out of order; an older one is stale).
+ * Asking a model about text as the user types (tagging it, classifying it): ask after a pause
+ * in typing (debounced), and show an answer only if it is newer than the one shown (answers can
+ * come back out of order; an older one is stale).
  */
 
 /** Orders the answers of requests: each request takes a ticket; only newer tickets are shown. */
@@ -68,14 +69,15 @@ export class Debouncer<T> {
   }
 }
 
-/** How long typing must pause before the text is tagged. */
-export const TAG_DELAY_MS = 150;
+/** How long typing must pause before the text is sent. */
+export const TYPING_DELAY_MS = 150;
 
 /**
- * Tags text as it is typed: debounced requests, stale answers dropped, blank text answered
- * at once (nothing to ask). `ask` is the request (the API call); `show` gets each answer to show.
+ * Asks about text as it is typed: debounced requests, stale answers dropped, blank text
+ * answered at once (nothing to ask). `ask` is the request (the API call); `show` gets each
+ * answer to show.
  */
-export class TypingTagger<A> {
+export class TypingRequests<A> {
   readonly #order = new AnswerOrder();
   readonly #debouncer: Debouncer<string>;
 
@@ -84,7 +86,7 @@ export class TypingTagger<A> {
     private readonly show: (
       answer: { text: string; result: A } | { text: string; error: unknown } | null,
     ) => void,
-    delayMs = TAG_DELAY_MS,
+    delayMs = TYPING_DELAY_MS,
     timer?: Timer,
   ) {
     this.#debouncer = new Debouncer((text) => void this.#send(text), delayMs, timer);

@@ -5,7 +5,7 @@
 
 import { FEATURE_KINDS } from '@api/experiment-config';
 import type { FormField } from './form-validation';
-import { supportsTruncatedBptt, type TrainForm } from './key-settings';
+import { fieldsUnsetByConfig, supportsTruncatedBptt, type TrainForm } from './key-settings';
 import { featureDefaults } from './speech-settings';
 
 /**
@@ -64,4 +64,15 @@ export function fitToCorpus(form: TrainForm, corpus: CorpusSplits): TrainForm {
   )
     return form;
   return { ...form, trainSplit, devSplit, testSplit, heldOutSpeaker };
+}
+
+/**
+ * A form read from a config (a preset, a past run), keeping from the form before it the fields
+ * that config did not set, as long as both are of the same task: switching from a BiLSTM preset
+ * to the CNN one and back keeps the recurrent settings typed meanwhile.
+ */
+export function keepUnsetFields(next: TrainForm, previous: TrainForm | null): TrainForm {
+  if (previous === null || previous.task !== next.task) return next;
+  const kept = Object.fromEntries(fieldsUnsetByConfig(next).map((key) => [key, previous[key]]));
+  return { ...next, ...kept };
 }

@@ -36,7 +36,7 @@ describe('FORM_SECTIONS', () => {
   it('disables what does not apply, with the reason', () => {
     const reason = (key: string, f = form): string | null =>
       fields.find((x) => x.key === key)?.disabledReason?.(f) ?? null;
-    expect(reason('bptt')).toMatch(/Word models/);
+    expect(reason('bptt')).toMatch(/whole utterance or sentence/);
     expect(reason('bptt', { ...form, task: 'phones' })).toBeNull();
     expect(reason('pooling', { ...form, task: 'phones' })).toMatch(/every frame/);
     expect(reason('peepholes', { ...form, cell: 'gru' })).toMatch(/LSTM/);

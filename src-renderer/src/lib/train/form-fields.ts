@@ -3,8 +3,8 @@
  * component. Which fields apply depends on the form itself (pooling is for word models,
  * truncated BPTT for phone models, peepholes and projection for the LSTM): a field that does
  * not apply is disabled with the reason, so the user sees why rather than a vanishing control.
- * A section or field of one task form (TRAIN_FORMS: speech features, the tagger's words) names
- * that form, and is not shown for the tasks of another.
+ * A section or field of some task forms (TRAIN_FORMS: speech features, the text tasks' words)
+ * names those forms, and is not shown for the tasks of another.
  */
 
 import {
@@ -14,13 +14,19 @@ import {
   FEATURE_KINDS,
   MAX_DROPOUT,
   OPTIMIZER_CHOICES,
-  POOLING_CHOICES,
   SCHEDULE_CHOICES,
   TAG_SETS,
 } from '@api/experiment-config';
 import type { TrainFormKind } from '../tasks/task-view';
 import { TASK_VIEWS } from '../tasks/task-views';
-import { supportsTruncatedBptt, usesPooling, type Task, type TrainForm } from './key-settings';
+import {
+  hasRecurrentStack,
+  supportsTruncatedBptt,
+  usesPooling,
+  type Task,
+  type TrainForm,
+} from './key-settings';
+import { modelKinds, poolingChoices } from './model-choices';
 import { formKindOf } from './task-settings';
 import type { FormField } from './form-validation';
 import { parseFactorList } from './augmentation-factors';
@@ -145,6 +151,10 @@ const charCnnOff = (form: TrainForm): boolean => !form.charCnn;
 const lstmOnly = (what: string) => (form: TrainForm) =>
   form.cell === 'lstm' ? null : `${what} exist only for the LSTM cell.`;
 
+/** The recurrent fields are hidden while the form's model is another (the CNN). */
+const notRecurrent = (form: TrainForm): boolean => !hasRecurrentStack(form);
+const notCnn = (form: TrainForm): boolean => form.encoder !== 'cnn';
+
 export const FORM_SECTIONS: readonly FormSection[] = [
   {
     title: 'Data',
@@ -264,13 +274,14 @@ export const FORM_SECTIONS: readonly FormSection[] = [
   },
   {
     title: 'Words',
-    forms: ['tagging'],
+    forms: ['tagging', 'classification'],
     fields: [
       {
         key: 'tagSet',
         label: 'Tag set',
         testid: 'tag-set',
         kind: 'select',
+        forms: ['tagging'],
         hint: 'Which column of the treebank the tagger learns.',
         options: () =>
           plain(TAG_SETS, { upos: 'UPOS (universal)', xpos: "XPOS (the treebank's own)" }),
@@ -368,14 +379,59 @@ export const FORM_SECTIONS: readonly FormSection[] = [
     title: 'Architecture',
     fields: [
       {
+        key: 'encoder',
+        label: 'Sentence encoder',
+        testid: 'encoder',
+        kind: 'select',
+        forms: ['classification'],
+        hint: "Recurrent layers pooled into one vector, or Kim's (2014) CNN: filters of a few widths over the words, max over time.",
+        options: (_context, form) =>
+          plain(modelKinds(form.task), { recurrent: 'Recurrent (RNN)', cnn: 'CNN (Kim 2014)' }),
+      },
+      {
+        key: 'cnnWidths',
+        label: 'Filter widths (words)',
+        testid: 'cnn-widths',
+        kind: 'text',
+        forms: ['classification'],
+        placeholder: 'e.g. 3, 4, 5',
+        hidden: notCnn,
+      },
+      {
+        key: 'cnnFilters',
+        label: 'Filters per width',
+        testid: 'cnn-filters',
+        kind: 'number',
+        min: 1,
+        forms: ['classification'],
+        hidden: notCnn,
+      },
+      {
         key: 'cell',
         label: 'Cell',
         testid: 'cell',
         kind: 'select',
         options: () => plain(BASE_CELL_CHOICES, { rnn: 'Elman RNN', lstm: 'LSTM', gru: 'GRU' }),
+        hidden: notRecurrent,
       },
-      { key: 'layers', label: 'Layers', testid: 'layers', kind: 'number', min: 1, max: 8 },
-      { key: 'units', label: 'Units', testid: 'units', kind: 'number', min: 1, max: 2048 },
+      {
+        key: 'layers',
+        label: 'Layers',
+        testid: 'layers',
+        kind: 'number',
+        min: 1,
+        max: 8,
+        hidden: notRecurrent,
+      },
+      {
+        key: 'units',
+        label: 'Units',
+        testid: 'units',
+        kind: 'number',
+        min: 1,
+        max: 2048,
+        hidden: notRecurrent,
+      },
       {
         key: 'projection',
         label: 'Projection (LSTMP, 0 none)',
@@ -384,6 +440,7 @@ export const FORM_SECTIONS: readonly FormSection[] = [
         min: 0,
         max: 2048,
         disabledReason: lstmOnly('Projections'),
+        hidden: notRecurrent,
       },
       {
         key: 'peepholes',
@@ -391,8 +448,15 @@ export const FORM_SECTIONS: readonly FormSection[] = [
         testid: 'peepholes',
         kind: 'check',
         disabledReason: lstmOnly('Peepholes'),
+        hidden: notRecurrent,
       },
-      { key: 'bidirectional', label: 'Bidirectional', testid: 'bidirectional', kind: 'check' },
+      {
+        key: 'bidirectional',
+        label: 'Bidirectional',
+        testid: 'bidirectional',
+        kind: 'check',
+        hidden: notRecurrent,
+      },
       {
         key: 'dropout',
         label: 'Dropout',
@@ -401,16 +465,18 @@ export const FORM_SECTIONS: readonly FormSection[] = [
         min: 0,
         max: MAX_DROPOUT,
         step: 0.05,
+        hint: "On the input of every recurrent layer and of the output layer; for the CNN, on its pooled features (Kim's 0.5).",
       },
       {
         key: 'pooling',
         label: 'Pooling',
         testid: 'pooling',
         kind: 'select',
-        options: () => plain(POOLING_CHOICES),
-        forms: ['speech'],
+        options: (_context, form) => plain(poolingChoices(form.task)),
+        forms: ['speech', 'classification'],
         disabledReason: (form) =>
           usesPooling(form.task) ? null : 'Phone models label every frame: nothing to pool.',
+        hidden: notRecurrent,
       },
     ],
   },
@@ -426,7 +492,7 @@ export const FORM_SECTIONS: readonly FormSection[] = [
         disabledReason: (form) =>
           supportsTruncatedBptt(form.task)
             ? null
-            : 'Word models label whole utterances: full BPTT only.',
+            : 'This model labels a whole utterance or sentence: full BPTT only.',
       },
       {
         key: 'bpttWindow',

@@ -173,7 +173,7 @@ export function validateForm(
     error('dropout', `Dropout must be from 0 to ${MAX_DROPOUT}.`);
   if (form.bptt === 'truncated') {
     if (!supportsTruncatedBptt(form.task))
-      error('bptt', 'Word models label whole utterances: use full BPTT.');
+      error('bptt', 'This model labels a whole utterance or sentence: use full BPTT.');
     else if (!integerIn(form.bpttWindow, 1, 100_000))
       error('bpttWindow', 'The BPTT window must be a whole number of frames (at least 1).');
   }

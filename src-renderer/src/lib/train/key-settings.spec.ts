@@ -21,6 +21,7 @@ import {
   formFromConfig,
   supportsTruncatedBptt,
   truncatedBpttProbe,
+  usesPooling,
   type TrainForm,
 } from './key-settings';
 import { featureDefaults } from './speech-settings';
@@ -110,7 +111,7 @@ describe('formFromConfig', () => {
       patience: 0,
       speeds: '',
       warps: '',
-      // The tagging form's settings: the schema's defaults, should the task become a tagger.
+      // The text forms' settings: the schema's defaults, should the task become a text task.
       tagSet: 'upos',
       wordEmbeddingSize: 100,
       lowercase: false,
@@ -123,6 +124,9 @@ describe('formFromConfig', () => {
       charWidth: 3,
       pretrainedFile: '',
       freezePretrained: false,
+      encoder: 'recurrent',
+      cnnWidths: '3, 4, 5',
+      cnnFilters: 100,
     });
   });
 
@@ -331,15 +335,17 @@ describe('the form and the config schema', () => {
     }
   });
 
-  it('edits every task: speech and tagging', () => {
-    expect(FORM_TASKS).toEqual(['words', 'phones', 'pos']);
+  it('edits every task: speech, tagging and sentence classification', () => {
+    expect(FORM_TASKS).toEqual(['words', 'phones', 'pos', 'sentiment']);
     expect(formEdits('pos')).toBe(true);
     expect(formEdits('phones')).toBe(true);
-    expect(formEdits('sentiment')).toBe(false);
+    expect(formEdits('sentiment')).toBe(true);
+    expect(formEdits('summarisation')).toBe(false);
   });
 
-  it('takes from the schema which tasks may truncate BPTT', () => {
-    // Transducers may (phones per frame, pos per word); word models label whole utterances.
+  it('offers truncated BPTT where the schema takes it and the model labels every step', () => {
+    // Transducers may (phones per frame, pos per word); word and sentence models label a whole
+    // sequence (words' schema refuses it; the engine refuses any pooled model).
     expect(FORM_TASKS.filter(supportsTruncatedBptt)).toEqual(['phones', 'pos']);
     for (const task of FORM_TASKS) {
       // The probe fails only on its BPTT, if at all: with full BPTT every task accepts it.
@@ -355,7 +361,10 @@ describe('the form and the config schema', () => {
         task,
         training: { ...phones.training, bptt: { kind: 'truncated', window: 20 } },
       };
-      expect(ExperimentConfigSchema.safeParse(truncated).success).toBe(supportsTruncatedBptt(task));
+      const accepted = ExperimentConfigSchema.safeParse(truncated).success;
+      if (supportsTruncatedBptt(task)) expect(accepted, task).toBe(true);
+      if (!accepted) expect(supportsTruncatedBptt(task), task).toBe(false);
+      if (usesPooling(task)) expect(supportsTruncatedBptt(task), task).toBe(false);
     }
   });
 

@@ -3,8 +3,8 @@
  * past run) and written back into one. Choice lists, defaults and rules come from the config's
  * own schema (@api/experiment-config); the config the form writes stays plain JSON, and the job
  * validates it with that schema. The settings every task shares (data, architecture, training)
- * are here; what a task's form adds (speech features and augmentation, the tagger's word
- * input) is its settings module's (task-settings.ts). Keys the form does not edit (bucketing,
+ * are here; what a task's form adds (speech features and augmentation, the text tasks' word
+ * input, the tag set) is its settings module's (task-settings.ts). Keys the form does not edit (bucketing,
  * the plateau floor, reject threshold, extra feature settings) are carried over from the config
  * the form started from.
  *
@@ -15,6 +15,7 @@
 import {
   BASE_CELL_CHOICES,
   DEFAULT_BPTT_WINDOW,
+  DEFAULT_POOLING,
   DEFAULT_SCHEDULE_EPOCHS,
   DEFAULT_SCHEDULE_FACTOR,
   EXPERIMENT_TASKS,
@@ -25,16 +26,18 @@ import {
   type BaseCellChoice,
   type BpttChoice,
   type CELL_KINDS,
+  type ExperimentConfig,
   type ExperimentTaskName,
   type OptimizerChoice,
-  type Pooling,
   type ScheduleChoice,
 } from '@api/experiment-config';
 import { TASK_VIEWS } from '../tasks/task-views';
 import { objectAt, type Json } from './json-object';
+import { CLASSIFICATION_SETTINGS, type ClassificationForm } from './classification-settings';
 import { SPEECH_SETTINGS, type SpeechForm } from './speech-settings';
 import { TAGGING_SETTINGS, type TaggingForm } from './tagging-settings';
 import { settingsOf, TASK_SETTINGS } from './task-settings';
+import { readWords, type WordsForm } from './word-settings';
 
 /** A task of the config union; the form edits those of FORM_TASKS. */
 export type Task = ExperimentTaskName;
@@ -70,8 +73,8 @@ export interface SharedForm {
   peepholes: boolean;
   bidirectional: boolean;
   dropout: number;
-  /** Words only: how the encoder's frames become one vector. */
-  pooling: Pooling;
+  /** Models that label a whole sequence (words, sentences): how its steps become one vector. */
+  pooling: RecurrentPooling;
 
   bptt: BpttChoice;
   /** Truncated BPTT window in time steps (transducers only). */
@@ -96,7 +99,15 @@ export interface SharedForm {
  * The whole form: the shared settings and every task form's own. A form holds all of them, so
  * switching task keeps what was typed; a config gets only its task's (configFromForm).
  */
-export type TrainForm = SharedForm & SpeechForm & TaggingForm;
+export type TrainForm = SharedForm & SpeechForm & WordsForm & TaggingForm & ClassificationForm;
+
+type RecurrentModel = Extract<ExperimentConfig['model'], { layers: unknown }>;
+type RecurrentLayer = RecurrentModel['layers'][number];
+/** A pooling some task's recurrent model takes (each task's own list: model-choices.ts). */
+type RecurrentPooling = RecurrentModel['pooling'];
+
+/** The smallest recurrent layer the schema takes: the recurrent fields of a model without one. */
+const SMALLEST_LAYER: RecurrentLayer = { cell: BASE_CELL_CHOICES[0], units: 1 };
 
 function firstString(value: readonly string[] | undefined): string {
   return value?.[0] ?? '';
@@ -111,8 +122,10 @@ function firstString(value: readonly string[] | undefined): string {
 export function formFromConfig(input: Readonly<Json>): TrainForm {
   const config = parseExperimentConfig(input);
   const { data, model, training } = config;
-  // The schema asks for at least one layer.
-  const first = model.layers[0]!;
+  const stack = 'layers' in model ? model : null;
+  // The schema asks a recurrent stack for at least one layer; a model without one (a CNN) leaves
+  // the recurrent fields at the smallest stack, until its form switches to a recurrent model.
+  const first = stack?.layers[0] ?? SMALLEST_LAYER;
   const engine = first.cell;
   const cell: BaseCellChoice = engine === 'peephole' || engine === 'lstmp' ? 'lstm' : engine;
   const { schedule, bptt } = training;
@@ -125,15 +138,17 @@ export function formFromConfig(input: Readonly<Json>): TrainForm {
     testSplit: firstString(data.test.splits),
     heldOutSpeaker: firstString(data.test.speakers),
     ...SPEECH_SETTINGS.read(config),
+    ...readWords(config),
     ...TAGGING_SETTINGS.read(config),
+    ...CLASSIFICATION_SETTINGS.read(config),
     cell,
-    layers: model.layers.length,
+    layers: stack?.layers.length ?? 1,
     units: first.units,
     projection: engine === 'lstmp' ? (first.projection ?? 0) : 0,
     peepholes: engine === 'peephole',
     bidirectional: first.bidirectional !== undefined,
     dropout: model.dropout,
-    pooling: model.pooling,
+    pooling: stack?.pooling ?? DEFAULT_POOLING,
     // No bptt is full BPTT, no schedule a constant rate (what the engine does without them).
     bptt: bptt?.kind ?? 'full',
     bpttWindow: bptt?.kind === 'truncated' ? bptt.window : DEFAULT_BPTT_WINDOW,
@@ -189,11 +204,19 @@ export function truncatedBpttProbe(task: Task): Json {
   };
 }
 
+/**
+ * The tasks the form offers truncated BPTT for: those whose schema accepts it, less those whose
+ * model pools the sequence into one label (the engine needs a per-step model to cut it into
+ * windows, and refuses others when training starts: say so in the form instead).
+ */
 const TRUNCATED_BPTT_TASKS: ReadonlySet<Task> = new Set(
-  FORM_TASKS.filter((task) => ExperimentConfigSchema.safeParse(truncatedBpttProbe(task)).success),
+  FORM_TASKS.filter(
+    (task) =>
+      !usesPooling(task) && ExperimentConfigSchema.safeParse(truncatedBpttProbe(task)).success,
+  ),
 );
 
-/** Whether the task takes a truncated BPTT window (its schema says: word models do not). */
+/** Whether the task takes a truncated BPTT window (word and sentence models do not). */
 export function supportsTruncatedBptt(task: Task): boolean {
   return TRUNCATED_BPTT_TASKS.has(task);
 }
@@ -272,30 +295,69 @@ const TASK_FORM_KEYS: ReadonlySet<string> = new Set(
   Object.values(TASK_SETTINGS).flatMap((settings) => settings.configKeys),
 );
 
-/** The config the form describes, with `base`'s other keys carried over. */
-export function configFromForm(form: TrainForm, base: Readonly<Json> = {}): Json {
+/**
+ * The recurrent stack the shared architecture fields describe, with the keys of `base` (a
+ * recurrent model: one with layers) the form does not edit carried over.
+ */
+function recurrentModel(form: TrainForm, base: Json): Json {
   // Pooling is written only for a task that pools (usesPooling).
-  const { pooling: _pooling, ...model } = objectAt(base.model);
-  const carried = Object.fromEntries(
-    Object.entries(base).filter(([key]) => !TASK_FORM_KEYS.has(key)),
-  );
+  const { pooling: _pooling, ...model } = Array.isArray(base.layers) ? base : {};
   const cell = engineCell(form);
   const layer: Json = { cell, units: form.units };
   if (cell === 'lstmp') layer.projection = form.projection;
   if (form.bidirectional) layer.bidirectional = 'concat';
+  return {
+    ...model,
+    layers: Array.from({ length: form.layers }, () => ({ ...layer })),
+    dropout: form.dropout,
+    ...(usesPooling(form.task) ? { pooling: form.pooling } : {}),
+  };
+}
+
+/** Whether the form's model is the recurrent stack of the shared architecture fields. */
+export function hasRecurrentStack(form: TrainForm): boolean {
+  return settingsOf(form.task).recurrent?.(form) ?? true;
+}
+
+/** The shared fields of the recurrent stack (not its dropout, which every model has). */
+const RECURRENT_FIELDS: readonly (keyof TrainForm)[] = [
+  'cell',
+  'layers',
+  'units',
+  'projection',
+  'peepholes',
+  'bidirectional',
+  'pooling',
+];
+
+/**
+ * The fields a form read from a config did not get from it: the recurrent stack's when the
+ * config's model is another (a CNN), and the other model's own fields when it is recurrent.
+ */
+export function fieldsUnsetByConfig(form: TrainForm): readonly (keyof TrainForm)[] {
+  const settings = settingsOf(form.task);
+  return [
+    ...(hasRecurrentStack(form) ? [] : RECURRENT_FIELDS),
+    ...(settings.unsetFields?.(form) ?? []),
+  ];
+}
+
+/** The config the form describes, with `base`'s other keys carried over. */
+export function configFromForm(form: TrainForm, base: Readonly<Json> = {}): Json {
+  const carried = Object.fromEntries(
+    Object.entries(base).filter(([key]) => !TASK_FORM_KEYS.has(key)),
+  );
+  const settings = settingsOf(form.task);
+  const baseModel = objectAt(base.model);
+  const recurrent = recurrentModel(form, baseModel);
   return {
     ...carried,
     name: form.name,
     task: form.task,
     corpus: form.corpus,
     data: dataSelections(form),
-    ...settingsOf(form.task).write(form, base),
-    model: {
-      ...model,
-      layers: Array.from({ length: form.layers }, () => ({ ...layer })),
-      dropout: form.dropout,
-      ...(usesPooling(form.task) ? { pooling: form.pooling } : {}),
-    },
+    ...settings.write(form, base),
+    model: settings.model?.(form, recurrent, baseModel) ?? recurrent,
     training: trainingOf(form, objectAt(base.training)),
     seed: form.seed,
   };

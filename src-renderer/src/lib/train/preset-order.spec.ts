@@ -8,6 +8,7 @@ const presets: ExperimentPreset[] = [
   { name: 'small-words-lstm', task: 'words', config: {} },
   { name: 'words-new-speakers', task: 'words', config: {} },
   { name: 'pos-bilstm-charcnn', task: 'pos', config: {} },
+  { name: 'sentiment-bilstm-max', task: 'sentiment', config: {} },
 ];
 const names = (list: ExperimentPreset[]): string[] => list.map((p) => p.name);
 
@@ -58,13 +59,24 @@ describe('the tasks and presets of a corpus kind', () => {
     summary: { kind: 'text' as const, textFormat: 'conllu' as const },
   };
 
-  it('offers the speech tasks for speech corpora and tagging for tagged text only', () => {
+  it('offers the speech tasks for speech corpora, tagging for tagged text, classification for labelled sentences', () => {
     expect(tasksForCorpus({ kind: 'speech' })).toEqual(['words', 'phones']);
     expect(tasksForCorpus({ kind: 'text', textFormat: 'conllu' })).toEqual(['pos']);
-    // Text without tags, and a corpus of no known kind, train nothing here.
+    expect(tasksForCorpus({ kind: 'text', textFormat: 'tsv' })).toEqual(['sentiment']);
+    // Text without tags or labels, and a corpus of no known kind, train nothing here.
     expect(tasksForCorpus({ kind: 'text', textFormat: 'plain' })).toEqual([]);
-    expect(tasksForCorpus({ kind: 'text', textFormat: 'tsv' })).toEqual([]);
     expect(tasksForCorpus({ kind: null })).toEqual([]);
+  });
+
+  it('offers the sentiment presets for labelled sentences alone', () => {
+    const labelled = {
+      ...treebank,
+      summary: { kind: 'text' as const, textFormat: 'tsv' as const },
+    };
+    expect(names(presetsInOrder(presets, labelled))).toEqual(['sentiment-bilstm-max']);
+    expect(suitedTask(labelled)).toBe('sentiment');
+    for (const corpus of [yesNo, treebank])
+      expect(names(presetsInOrder(presets, corpus))).not.toContain('sentiment-bilstm-max');
   });
 
   it('offers the pos preset for a treebank alone, and never for a speech corpus', () => {

@@ -46,3 +46,26 @@ export const SAMPLE_POS_CONFIG = {
   },
   seed: 1,
 };
+
+/** A sentence classifier's config as the sentiment preset writes it. */
+export const SAMPLE_SENTIMENT_CONFIG = {
+  name: 'reviews',
+  task: 'sentiment',
+  corpus: 'mr',
+  data: { train: { splits: ['train'] }, dev: { splits: ['dev'] }, test: { splits: ['test'] } },
+  words: { embeddingSize: 100, chars: null, caseFeatures: false, lowercase: true },
+  model: {
+    layers: [{ cell: 'lstm', units: 128, bidirectional: 'concat' }],
+    pooling: 'max',
+    dropout: 0.5,
+  },
+  training: {
+    epochs: 15,
+    batchSize: 50,
+    optimizer: { kind: 'adam', learningRate: 0.001 },
+    clipNorm: 5,
+    bucketing: true,
+    earlyStoppingPatience: 3,
+  },
+  seed: 1,
+};

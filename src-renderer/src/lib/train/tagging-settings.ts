@@ -1,160 +1,31 @@
 /**
- * The tagging form's own settings: the tag set and how words become vectors (config keys
- * `tagSet` and `words`). Defaults and rules are the config schema's (text-config.ts): the form's
- * values are checked field by field with the schema's own field schemas, not restated here.
- * Keys of `words` the form does not edit (maxVocabulary, caseEmbeddingSize) are carried over.
+ * The tagging form's own settings: the tag set (config key `tagSet`) and how words become
+ * vectors (`words`, shared with the classification form: word-settings.ts). Defaults and rules
+ * are the config schema's (text-config.ts).
  */
 
-import type { z } from 'zod';
-import {
-  CharRepresentationSchema,
-  DEFAULT_TAG_SET,
-  WordInputSchema,
-  type ExperimentConfig,
-  type TagSetChoice,
-  type WordInput,
-} from '@api/experiment-config';
-import { DataPathSchema } from '@api/names';
+import { DEFAULT_TAG_SET, type ExperimentConfig, type TagSetChoice } from '@api/experiment-config';
 import type { FormField, FormIssue } from './form-validation';
 import type { TrainForm } from './key-settings';
 import { objectAt, type Json } from './json-object';
 import type { TaskSettings } from './task-settings';
+import { validateWords, wordsFieldAt, writeWords } from './word-settings';
 
 export interface TaggingForm {
   tagSet: TagSetChoice;
-  wordEmbeddingSize: number;
-  lowercase: boolean;
-  /** Words seen fewer times in training are unknown. */
-  minCount: number;
-  /** Word dropout alpha; 0 for none. */
-  wordDropout: number;
-  caseFeatures: boolean;
-  /** A character CNN per word. */
-  charCnn: boolean;
-  charEmbeddingSize: number;
-  charFilters: number;
-  charWidth: number;
-  /** A word2vec or GloVe text file of the data folder, as typed; '' for none. */
-  pretrainedFile: string;
-  freezePretrained: boolean;
-}
-
-/** What a config without `words` gets (the schema's defaults). */
-const WORD_DEFAULTS: WordInput = WordInputSchema.parse({});
-/** The character CNN a form offers when it is switched on. */
-const CHAR_DEFAULTS = CharRepresentationSchema.parse({});
-
-function taggingFormOf(tagSet: TagSetChoice, words: WordInput): TaggingForm {
-  const chars = words.chars ?? CHAR_DEFAULTS;
-  return {
-    tagSet,
-    wordEmbeddingSize: words.embeddingSize,
-    lowercase: words.lowercase,
-    minCount: words.minCount,
-    wordDropout: words.wordDropout,
-    caseFeatures: words.caseFeatures,
-    charCnn: words.chars !== null,
-    charEmbeddingSize: chars.embeddingSize,
-    charFilters: chars.filters,
-    charWidth: chars.width,
-    pretrainedFile: words.pretrained?.file ?? '',
-    freezePretrained: words.pretrained?.freeze ?? false,
-  };
-}
-
-const WORD_FIELDS: Readonly<Record<string, keyof TaggingForm>> = {
-  embeddingSize: 'wordEmbeddingSize',
-  lowercase: 'lowercase',
-  minCount: 'minCount',
-  wordDropout: 'wordDropout',
-  caseFeatures: 'caseFeatures',
-};
-const CHAR_FIELDS: Readonly<Record<string, keyof TaggingForm>> = {
-  embeddingSize: 'charEmbeddingSize',
-  filters: 'charFilters',
-  width: 'charWidth',
-};
-
-/** Each numeric field, the schema of its config key, and what the field is called. */
-const SCHEMA_CHECKED: readonly [keyof TaggingForm, z.ZodType, string, boolean][] = [
-  ['wordEmbeddingSize', WordInputSchema.shape.embeddingSize, 'Word embedding size', false],
-  ['minCount', WordInputSchema.shape.minCount, 'Min count', false],
-  ['wordDropout', WordInputSchema.shape.wordDropout, 'Word dropout', false],
-  ['charEmbeddingSize', CharRepresentationSchema.shape.embeddingSize, 'Character size', true],
-  ['charFilters', CharRepresentationSchema.shape.filters, 'Character filters', true],
-  ['charWidth', CharRepresentationSchema.shape.width, 'Filter width', true],
-];
-
-function schemaIssue(
-  field: FormField,
-  schema: z.ZodType,
-  value: unknown,
-  label: string,
-): FormIssue | null {
-  // An empty number input is NaN: the schema would say "expected number, received NaN".
-  if (typeof value === 'number' && Number.isNaN(value))
-    return { field, message: `${label}: enter a number.`, severity: 'error' };
-  const checked = schema.safeParse(value);
-  if (checked.success) return null;
-  const message = checked.error.issues[0]?.message ?? 'invalid';
-  return { field, message: `${label}: ${message}.`, severity: 'error' };
 }
 
 export const TAGGING_SETTINGS: TaskSettings<TaggingForm> = {
-  read: (config: ExperimentConfig) =>
-    config.task === 'pos'
-      ? taggingFormOf(config.tagSet, config.words)
-      : taggingFormOf(DEFAULT_TAG_SET, WORD_DEFAULTS),
+  read: (config: ExperimentConfig) => ({
+    tagSet: config.task === 'pos' ? config.tagSet : DEFAULT_TAG_SET,
+  }),
   configKeys: ['tagSet', 'words'],
-  write(form: TrainForm, base: Json): Json {
-    const words = objectAt(base.words);
-    const file = form.pretrainedFile.trim();
-    return {
-      tagSet: form.tagSet,
-      words: {
-        ...words,
-        lowercase: form.lowercase,
-        minCount: form.minCount,
-        wordDropout: form.wordDropout,
-        embeddingSize: form.wordEmbeddingSize,
-        caseFeatures: form.caseFeatures,
-        chars: form.charCnn
-          ? {
-              ...objectAt(words.chars),
-              embeddingSize: form.charEmbeddingSize,
-              filters: form.charFilters,
-              width: form.charWidth,
-            }
-          : null,
-        pretrained: file === '' ? null : { file, freeze: form.freezePretrained },
-      },
-    };
-  },
-  validate(form: TrainForm): FormIssue[] {
-    const issues: FormIssue[] = [];
-    for (const [field, schema, label, charsOnly] of SCHEMA_CHECKED) {
-      if (charsOnly && !form.charCnn) continue;
-      const issue = schemaIssue(field, schema, form[field], label);
-      if (issue) issues.push(issue);
-    }
-    const file = form.pretrainedFile.trim();
-    if (file !== '') {
-      const checked = DataPathSchema.safeParse(file);
-      if (!checked.success)
-        issues.push({
-          field: 'pretrainedFile',
-          message: `The vectors file must be a file of the data folder: ${checked.error.issues[0]?.message ?? 'invalid path'}.`,
-          severity: 'error',
-        });
-    }
-    return issues;
-  },
+  write: (form: TrainForm, base: Json): Json => ({
+    tagSet: form.tagSet,
+    words: writeWords(form, objectAt(base.words)),
+  }),
+  validate: (form: TrainForm): FormIssue[] => validateWords(form),
   fieldAt(path: readonly PropertyKey[]): FormField | null {
-    const [key, inner, leaf] = path.map(String);
-    if (key === 'tagSet') return 'tagSet';
-    if (key !== 'words' || inner === undefined) return null;
-    if (inner === 'chars') return (leaf && CHAR_FIELDS[leaf]) || 'charCnn';
-    if (inner === 'pretrained') return leaf === 'freeze' ? 'freezePretrained' : 'pretrainedFile';
-    return WORD_FIELDS[inner] ?? null;
+    return String(path[0]) === 'tagSet' ? 'tagSet' : wordsFieldAt(path);
   },
 };

@@ -1,5 +1,5 @@
 /**
- * What each of the Train view's forms (TRAIN_FORMS: speech, tagging) adds to the settings every
+ * What each of the Train view's forms (TRAIN_FORMS: speech, tagging, classification) adds to the settings every
  * task shares: how it reads its fields from a config, writes its config keys, checks its fields
  * and names the field a config path belongs to. A task's view says which form it uses, so the
  * generic code never asks which task it is.
@@ -11,6 +11,7 @@ import { TASK_VIEWS } from '../tasks/task-views';
 import type { FormField, FormIssue } from './form-validation';
 import type { Json } from './json-object';
 import type { Task, TrainForm } from './key-settings';
+import { CLASSIFICATION_SETTINGS } from './classification-settings';
 import { SPEECH_SETTINGS } from './speech-settings';
 import { TAGGING_SETTINGS } from './tagging-settings';
 
@@ -28,11 +29,25 @@ export interface TaskSettings<F> {
   validate: (form: TrainForm) => FormIssue[];
   /** The form field that edits a config path of those keys, or null for none. */
   fieldAt: (path: readonly PropertyKey[]) => FormField | null;
+  /**
+   * The config's `model`, for a form whose model is not always the recurrent stack of the
+   * shared fields: given that stack (`recurrent`) and the model the form started from. Absent:
+   * the recurrent stack.
+   */
+  model?: (form: TrainForm, recurrent: Json, base: Json) => Json;
+  /** Whether the form's model is that recurrent stack (its fields shown); absent: always. */
+  recurrent?: (form: TrainForm) => boolean;
+  /**
+   * The form's own fields that a config of this model did not set (the other model's, such as a
+   * CNN's widths for a recurrent config): a form read from it keeps those of the form before.
+   */
+  unsetFields?: (form: TrainForm) => readonly FormField[];
 }
 
 export const TASK_SETTINGS: { readonly [K in TrainFormKind]: TaskSettings<unknown> } = {
   speech: SPEECH_SETTINGS,
   tagging: TAGGING_SETTINGS,
+  classification: CLASSIFICATION_SETTINGS,
 };
 
 /** The form a task is edited with, or null when the task trains from the command line only. */

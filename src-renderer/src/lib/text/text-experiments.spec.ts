@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ExperimentListItem, ExperimentTask } from '@api/experiments';
-import { defaultEvaluation } from './evaluation-choice';
-import { taggingExperiments } from './tagging-experiments';
+import { defaultEvaluation, PREFERRED_SPLITS } from './evaluation-choice';
+import { textExperiments, textModeOf } from './text-experiments';
 
 function item(
   name: string,
@@ -20,16 +20,28 @@ function item(
   };
 }
 
-describe('tagging experiments', () => {
-  it('offers trained experiments of a tagging task, newest first', () => {
+describe('text experiments', () => {
+  it('offers trained taggers and classifiers, newest first', () => {
     const list = [
       item('old-tagger', 'pos', '2026-01-01T00:00:00Z', true),
       item('digits', 'words', '2026-03-01T00:00:00Z', true),
       item('half-trained', 'pos', '2026-04-01T00:00:00Z', false),
       item('new-tagger', 'pos', '2026-02-01T00:00:00Z', true),
+      item('reviews', 'sentiment', '2026-01-15T00:00:00Z', true),
       item('from-the-future', 'summarisation' as ExperimentTask, '2026-05-01T00:00:00Z', true),
     ];
-    expect(taggingExperiments(list).map((e) => e.name)).toEqual(['new-tagger', 'old-tagger']);
+    expect(textExperiments(list).map((e) => e.name)).toEqual([
+      'new-tagger',
+      'reviews',
+      'old-tagger',
+    ]);
+  });
+
+  it('tags with a tagger and classifies with a classifier', () => {
+    expect(textModeOf('pos')).toBe('tagging');
+    expect(textModeOf('sentiment')).toBe('classification');
+    expect(textModeOf('words')).toBeNull();
+    expect(textModeOf('summarisation')).toBeNull();
   });
 });
 
@@ -49,5 +61,14 @@ describe('default evaluation', () => {
     });
     expect(defaultEvaluation([other])).toEqual(other);
     expect(defaultEvaluation([])).toBeNull();
+  });
+
+  it("shows a classifier's own test sentences first", () => {
+    const own = [
+      { corpus: null, split: 'dev' },
+      { corpus: null, split: 'test' },
+    ];
+    expect(defaultEvaluation(own, PREFERRED_SPLITS.classification)).toEqual(own[1]);
+    expect(defaultEvaluation(own.slice(0, 1), PREFERRED_SPLITS.classification)).toEqual(own[0]);
   });
 });
