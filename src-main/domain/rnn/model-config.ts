@@ -20,6 +20,8 @@ const FeatureInputSchema = z.object({
 });
 /** The id token dropout replaces a word by when the config gives no `unknownId`. */
 export const DEFAULT_UNKNOWN_ID = 1;
+/** Uniform(-0.05, 0.05): Keras' default embedding initialiser. */
+export const DEFAULT_EMBEDDING_INIT_RANGE = 0.05;
 
 const TokenInputSchema = z.object({
   kind: z.literal('tokens'),
@@ -29,6 +31,11 @@ const TokenInputSchema = z.object({
   unknownId: z.number().int().min(0).optional(),
   /** Keep 'embedding/embeddings' fixed (pre-trained vectors); absent = trained. */
   freezeEmbeddings: z.boolean().optional(),
+  /**
+   * Word vectors start uniform in ±this; absent: DEFAULT_EMBEDDING_INIT_RANGE. Kim (2014) and
+   * PyTorch's N(0, 1) start them far larger, which changes what a tagger or classifier learns.
+   */
+  embeddingInitRange: z.number().positive().optional(),
   /**
    * Character CNN (Ma & Hovy 2016): char embeddings, `filters` filters over windows of `width`
    * chars, max over positions. Char id 0 is padding.

@@ -2,7 +2,12 @@ import * as tf from '@tensorflow/tfjs';
 import { weightSpecs } from './cell-spec';
 import type { CellSpec } from './cell-spec';
 import { glorotUniform } from './initializers';
-import { encoderOutputSize, inputSizeOf, layerOutputSize } from './model-config';
+import {
+  DEFAULT_EMBEDDING_INIT_RANGE,
+  encoderOutputSize,
+  inputSizeOf,
+  layerOutputSize,
+} from './model-config';
 import type { ConvolutionConfig, LayerConfig, ModelConfig, TokenInputConfig } from './model-config';
 import { createRng } from './random';
 import type { Rng } from './random';
@@ -41,12 +46,16 @@ function stackParams(prefix: string, layers: LayerConfig[], inputSize: number): 
   return specs;
 }
 
-function embeddingParam(name: string, vocab: number, dim: number): ParamSpec {
-  // Uniform(-0.05, 0.05) as Keras' default embedding initialiser.
+function embeddingParam(
+  name: string,
+  vocab: number,
+  dim: number,
+  range = DEFAULT_EMBEDDING_INIT_RANGE,
+): ParamSpec {
   return {
     name,
     shape: [vocab, dim],
-    init: (rng) => Float32Array.from({ length: vocab * dim }, () => (2 * rng.next() - 1) * 0.05),
+    init: (rng) => Float32Array.from({ length: vocab * dim }, () => (2 * rng.next() - 1) * range),
   };
 }
 
@@ -66,7 +75,14 @@ function unitEmbeddingParam(name: string, vocab: number, dim: number): ParamSpec
 
 /** Word embeddings, then the char CNN and the case embeddings when the config has them. */
 function tokenInputParams(input: TokenInputConfig): ParamSpec[] {
-  const specs = [embeddingParam('embedding/embeddings', input.vocabSize, input.embeddingSize)];
+  const specs = [
+    embeddingParam(
+      'embedding/embeddings',
+      input.vocabSize,
+      input.embeddingSize,
+      input.embeddingInitRange,
+    ),
+  ];
   const chars = input.chars;
   if (chars) {
     const windowSize = chars.width * chars.embeddingSize;

@@ -76,4 +76,19 @@ describe('export to the tf.layers format', () => {
     expect(() => toTfLayersModel(model)).toThrow(/no lstmp cell/);
     model.dispose();
   });
+
+  it('refuses a convolution encoder by what it is, not by its pooling', () => {
+    const model = new RnnModel(
+      parseModelConfig({
+        pattern: 'encoder',
+        input: { kind: 'tokens', vocabSize: 10, embeddingSize: 4 },
+        layers: [],
+        convolution: { widths: [2], filters: 3 },
+        pooling: 'max',
+        output: { size: 2 },
+      }),
+    );
+    expect(() => toTfLayersModel(model)).toThrow(/convolution encoder/);
+    model.dispose();
+  });
 });

@@ -81,6 +81,8 @@ function recurrentLayer(
 export function unsupportedReason(model: RnnModel): string | null {
   const config = model.config;
   if (config.pattern === 'encoder-decoder') return 'encoder-decoders have two stacks';
+  if (config.convolution)
+    return 'a convolution encoder (Kim CNN) is not exported: only recurrent stacks are';
   if (config.input.kind === 'tokens' && (config.input.chars || config.input.cases))
     return 'a character CNN or case embeddings beside the word embeddings need a second input, which a tf.layers sequential model has not';
   if (config.residual)

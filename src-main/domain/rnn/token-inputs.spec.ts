@@ -129,6 +129,24 @@ describe('the token input config', () => {
     model.dispose();
   });
 
+  it('starts word vectors uniform in ±embeddingInitRange (default ±0.05)', () => {
+    const input = { kind: 'tokens', vocabSize: 50, embeddingSize: 20 } as const;
+    const range = (config: ModelConfigInput): [number, number] => {
+      const model = new RnnModel(parseModelConfig(config));
+      const values = model.param('embedding/embeddings').dataSync();
+      model.dispose();
+      return [Math.min(...values), Math.max(...values)];
+    };
+    const [low, high] = range({ ...CONFIG, input });
+    expect(low).toBeGreaterThanOrEqual(-0.05);
+    expect(high).toBeLessThanOrEqual(0.05);
+    const [wideLow, wideHigh] = range({ ...CONFIG, input: { ...input, embeddingInitRange: 1.5 } });
+    expect(wideLow).toBeGreaterThanOrEqual(-1.5);
+    expect(wideHigh).toBeLessThanOrEqual(1.5);
+    // 1,000 draws: the widest is close to the range, far past the default's.
+    expect(Math.max(-wideLow, wideHigh)).toBeGreaterThan(1.2);
+  });
+
   it('rejects an unknownId outside the vocabulary and chars on a decoder', () => {
     expect(() =>
       parseModelConfig({ ...CONFIG, input: { ...(CONFIG.input as object), unknownId: 5 } }),

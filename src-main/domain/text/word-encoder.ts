@@ -122,6 +122,7 @@ export class WordEncoder {
       kind: 'tokens',
       vocabSize: this.vocabulary.size,
       embeddingSize: input.embeddingSize,
+      embeddingInitRange: input.embeddingInitRange,
       unknownId: UNK_ID,
       freezeEmbeddings: input.pretrained?.freeze ?? false,
       ...(this.characters && input.chars

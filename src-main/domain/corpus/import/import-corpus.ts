@@ -11,6 +11,7 @@ import { scanAudacityPairs, scanFolders, scanPattern, scanTextGridPairs } from '
 import type { RecordingSource, RepairedFile, SkippedFile } from './speech-import';
 import { importSpeechRecordings } from './speech-import';
 import { importConllu, importPlainText, importPolarity, importTsv } from './text-import';
+import { importTextFolders } from './text-folders-import';
 
 import type { CORPUS_IMPORT_FORMATS } from './import-formats';
 
@@ -137,6 +138,12 @@ export async function importCorpus(request: ImportRequest): Promise<ImportResult
   if (request.format === 'polarity')
     return {
       corpus: await importPolarity(source, request.outDir, common),
+      skipped: [],
+      unmatched: [],
+    };
+  if (request.format === 'text-folders')
+    return {
+      corpus: await importTextFolders(source, request.outDir, common),
       skipped: [],
       unmatched: [],
     };

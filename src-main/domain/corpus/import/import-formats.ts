@@ -11,6 +11,7 @@ export const CORPUS_IMPORT_FORMATS = [
   'conllu',
   'brown',
   'polarity',
+  'text-folders',
   'tsv',
   'text',
 ] as const;

@@ -351,6 +351,47 @@ describe('text importers', () => {
     expect((await validateCorpus(tsv.corpus.dir)).ok).toBe(true);
   });
 
+  it('text-folders: a file per text, labels from folders, splits from the folder above', async () => {
+    const flat = join(work, 'reviews');
+    await writeFixture(join(flat, 'pos', 'a.txt'), 'A fine\nfilm,\tall told.\n');
+    await writeFixture(join(flat, 'pos', 'b.txt'), 'Lovely.');
+    await writeFixture(join(flat, 'neg', 'c.txt'), 'Dull.');
+    const one = await importCorpus({
+      format: 'text-folders',
+      source: flat,
+      outDir: join(work, 'r1'),
+    });
+    expect(one.corpus.manifest.labels).toEqual(['neg', 'pos']);
+    const data = one.corpus.data;
+    expect(data.kind === 'text' ? data.splits.get('train') : null).toEqual({
+      format: 'tsv',
+      items: [
+        { label: 'neg', text: 'Dull.' },
+        { label: 'pos', text: 'A fine film, all told.' },
+        { label: 'pos', text: 'Lovely.' },
+      ],
+    });
+
+    const imdb = join(work, 'aclImdb');
+    await writeFixture(join(imdb, 'train', 'pos', '1.txt'), 'Good.');
+    await writeFixture(join(imdb, 'test', 'neg', '2.txt'), 'Bad.');
+    const split = await importCorpus({
+      format: 'text-folders',
+      source: imdb,
+      outDir: join(work, 'r2'),
+    });
+    expect(split.corpus.manifest.splits).toEqual(['test', 'train']);
+
+    await writeFixture(join(imdb, 'stray.txt'), 'Where does this go?');
+    await expect(
+      importCorpus({ format: 'text-folders', source: imdb, outDir: join(work, 'r3') }),
+    ).rejects.toThrow(/stray\.txt.*<label>\/<file>\.txt/);
+    await writeFixture(join(flat, 'neg', 'empty.txt'), ' \n');
+    await expect(
+      importCorpus({ format: 'text-folders', source: flat, outDir: join(work, 'r4') }),
+    ).rejects.toThrow(/empty\.txt.*no text/);
+  });
+
   it('brown: maps tags to UPOS through the table, contractions become multiword tokens', async () => {
     const mapping = await readBrownMapping();
     expect(mapBrownToken('County', 'nn-tl', mapping).words).toEqual([

@@ -3,7 +3,7 @@
  * word of a sentence, from the word's embedding, its characters and its case. No Node import.
  */
 import { z } from 'zod';
-import { ConvolutionConfigSchema } from '../../rnn/model-config';
+import { ConvolutionConfigSchema, DEFAULT_EMBEDDING_INIT_RANGE } from '../../rnn/model-config';
 import { commonConfigFields } from './common-config';
 import { MAX_DROPOUT, RecurrentStackSchema } from './model-choices';
 
@@ -41,6 +41,8 @@ export const WordInputSchema = z.object({
    */
   wordDropout: z.number().min(0).max(100).default(0.25),
   embeddingSize: z.number().int().positive().default(100),
+  /** Word vectors (those a pre-trained file lacks included) start uniform in ±this. */
+  embeddingInitRange: z.number().positive().max(10).default(DEFAULT_EMBEDDING_INIT_RANGE),
   pretrained: PretrainedEmbeddingsSchema.nullable().default(null),
   /** A small embedding of each word's case class (lower, Title, UPPER, digits, ...). */
   caseFeatures: z.boolean().default(true),

@@ -27,7 +27,7 @@ export function checkLabelledCorpus(corpus: Corpus): void {
   if (corpus.data.kind !== 'text' || format !== 'tsv')
     throw new UnfoldError(
       'SENTIMENT_NOT_LABELLED',
-      `${corpus.manifest.name} is a ${corpus.data.kind === 'text' ? `${format ?? 'plain'} text` : 'speech'} corpus: sentence classification needs sentences with labels (import label<TAB>text files with \`unfold corpus import --format tsv\`, or a folder with rt-polarity.pos/.neg with \`--format polarity\`).`,
+      `${corpus.manifest.name} is a ${corpus.data.kind === 'text' ? `${format ?? 'plain'} text` : 'speech'} corpus: sentence classification needs sentences with labels (import label<TAB>text files with \`unfold corpus import --format tsv\`, a folder with rt-polarity.pos/.neg with \`--format polarity\`, or folders of .txt files per label with \`--format text-folders\`).`,
     );
 }
 
