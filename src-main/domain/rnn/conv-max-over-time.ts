@@ -4,6 +4,7 @@ import { UnfoldError } from '../errors';
 import { embedLookup } from './embedding';
 import { framewiseProduct } from './kernels/native-dense';
 import { chooseRnnKernel } from './kernels/native-sequence';
+import { maxWithOneWinner } from './max-with-one-winner';
 
 /** `filters` filters over windows of `width` consecutive rows. */
 export interface ConvFilterBank {
@@ -173,31 +174,10 @@ function tfjsConvMax(
     const flat = tf.reshape(vectors, [count, width * rowSize]) as tf.Tensor2D;
     const activations = tf.relu(tf.add(framewiseProduct(flat, bank.kernel), bank.bias));
     const masked = tf.mul(activations, valid);
-    return maxOverPositions(
+    return maxWithOneWinner(
       tf.reshape(masked, [sequences, positions, filtersOf(bank)]) as tf.Tensor3D,
+      1,
     );
   });
   return parts.length === 1 ? (parts[0] as tf.Tensor2D) : (tf.concat(parts, 1) as tf.Tensor2D);
-}
-
-/**
- * Max over axis 1 of [n, positions, filters] whose gradient goes to one maximal position (the
- * first), as a max-pooling layer's does; tf.max's own gradient gives the full gradient to every
- * tied position, and identical windows (the two l's of "hello" at width 1) tie exactly.
- */
-function maxOverPositions(x: tf.Tensor3D): tf.Tensor2D {
-  const positions = x.shape[1];
-  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-    const [input, save] = args as [tf.Tensor3D, tf.GradSaveFunc];
-    save([input]);
-    const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
-      const first = tf.argMax(saved[0] as tf.Tensor3D, 1); // [n, filters]
-      // oneHot's dtype argument is ignored by the wasm kernel (int32 bits come back labelled
-      // float32): build it int32 and cast.
-      const route = tf.transpose(tf.cast(tf.oneHot(first, positions), 'float32'), [0, 2, 1]);
-      return [tf.mul(route, tf.expandDims(dy, 1))];
-    };
-    return { value: tf.max(input, 1), gradFunc };
-  });
-  return op(x) as tf.Tensor2D;
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { UnfoldError } from '../errors';
 import { attentionPool } from './attention-pooling';
+import { maxWithOneWinner } from './max-with-one-winner';
 import type { TokenExtras } from './batching';
 import { createKernel } from './cell-spec';
 import { charFeatures } from './char-cnn';
@@ -393,8 +394,8 @@ export class RnnModel {
         return tf.div(tf.sum(tf.mul(outputs, mask), 0), tf.maximum(tf.sum(mask, 0), 1));
       }
       case 'max': {
-        if (!mask) return tf.max(outputs, 0);
-        return tf.max(tf.add(outputs, tf.mul(tf.sub(mask, 1), 1e9)), 0);
+        if (!mask) return maxWithOneWinner(outputs, 0);
+        return maxWithOneWinner(tf.add(outputs, tf.mul(tf.sub(mask, 1), 1e9)) as tf.Tensor3D, 0);
       }
     }
   }
