@@ -3,7 +3,8 @@
  *
  *   npx tsx tests/eval/sentiment-mr.ts [--data ../shared/data/movie-review-polarity]
  *     [--work DIR] [--model rnn|cnn|both] [--folds K] [--epochs N] [--seeds N] [--no-fixed]
- *     [--no-cv]
+ *     [--no-cv] [--patch JSON] [--tag NAME]   (--patch is deep-merged into both presets' config,
+ *                                              see patch.ts; --tag names the runs of a patch)
  *
  * Imports rt-polarity.pos/.neg with the polarity importer (one `train` split, 90% of MR: the
  * other 10% is not in ../shared) into a data folder under the work folder and, for each model
@@ -31,6 +32,7 @@ import { presetConfig, SENTIMENT_MODEL_PRESETS } from '../../src-main/domain/exp
 import type { Progress } from '../../src-main/domain/jobs/progress';
 import type { SentimentEvaluation } from '../../src-main/domain/text/sentiment/score-sentiment';
 import { trainExperiment } from '../support/builtin-experiments';
+import { deepMerge, parsePatch } from './patch';
 
 type Model = keyof typeof SENTIMENT_MODEL_PRESETS;
 const MODELS = Object.keys(SENTIMENT_MODEL_PRESETS) as Model[];
@@ -46,6 +48,8 @@ const { values } = parseArgs({
     seeds: { type: 'string', default: '1' },
     'no-fixed': { type: 'boolean', default: false },
     'no-cv': { type: 'boolean', default: false },
+    patch: { type: 'string' },
+    tag: { type: 'string' },
   },
 });
 
@@ -100,20 +104,27 @@ function progressLines(what: string): (p: Progress) => void {
   };
 }
 
+const patch = parsePatch(values.patch);
+if (values.patch && !values.tag)
+  fail('--patch needs --tag NAME, so its runs do not replace the preset runs');
+
 function configOf(model: Model, name: string, seed: number): Record<string, unknown> {
   const base = presetConfig(SENTIMENT_MODEL_PRESETS[model], CORPUS, name);
-  return {
-    ...base,
-    training: { ...base.training, ...(epochs !== undefined ? { epochs } : {}) },
-    seed,
-  };
+  return deepMerge(
+    {
+      ...base,
+      training: { ...base.training, ...(epochs !== undefined ? { epochs } : {}) },
+      seed,
+    },
+    patch,
+  );
 }
 
 const round = (value: number, digits = 4): number => Number(value.toFixed(digits));
 const seconds = (since: number): number => Math.round((performance.now() - since) / 1000);
 
 async function fixedSplit(model: Model, seed: number): Promise<Record<string, unknown>> {
-  const name = `${model}-s${seed}${epochs !== undefined ? `-e${epochs}` : ''}`;
+  const name = `${model}-s${seed}${epochs !== undefined ? `-e${epochs}` : ''}${values.tag ? `-${values.tag}` : ''}`;
   const started = performance.now();
   const result = await trainExperiment(configOf(model, name, seed), {
     dataDir,
@@ -134,7 +145,7 @@ async function fixedSplit(model: Model, seed: number): Promise<Record<string, un
 }
 
 async function crossValidation(model: Model, seed: number): Promise<Record<string, unknown>> {
-  const name = `${model}-s${seed}${epochs !== undefined ? `-e${epochs}` : ''}-cv${folds}`;
+  const name = `${model}-s${seed}${epochs !== undefined ? `-e${epochs}` : ''}${values.tag ? `-${values.tag}` : ''}-cv${folds}`;
   const started = performance.now();
   const result = await crossValidate(configOf(model, name, seed), {
     dataDir,
@@ -198,6 +209,7 @@ process.stdout.write(
       folds,
       epochs: epochs ?? 'preset',
       seeds: seedCount,
+      ...(values.patch ? { patch, tag: values.tag } : {}),
       models: report,
       load: { before: loadBefore, after: load(), cores: availableParallelism() },
     },
