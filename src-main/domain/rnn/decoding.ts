@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { BOS_ID } from './batching';
 import type { TokenExtras } from './batching';
+import { disposeMemory, keepMemory } from './decoder-attention';
+import type { EncoderMemory } from './decoder-attention';
 import { createRng } from './random';
 import type { LayerState, RnnModel } from './rnn-model';
 
@@ -12,16 +14,20 @@ function keepStates(states: LayerState[]): LayerState[] {
   return states.map((s) => ({ h: tf.keep(s.h), c: s.c ? tf.keep(s.c) : null }));
 }
 
-/** Log-probabilities of the next token after feeding `tokens` from `states` (batch 1). */
+/**
+ * Log-probabilities of the next token after feeding `tokens` from `states` (batch 1); an
+ * encoder-decoder with attention reads its source's encoder memory.
+ */
 function step(
   model: RnnModel,
   tokens: number[],
   states: LayerState[],
+  memory: EncoderMemory | null = null,
 ): { logProbs: Float32Array; states: LayerState[] } {
   let result: { logProbs: Float32Array; states: LayerState[] } | undefined;
   tf.tidy(() => {
     const input = tf.tensor2d(Int32Array.from(tokens), [1, tokens.length], 'int32');
-    const out = model.decodeSteps(input, states);
+    const out = model.decodeSteps(input, states, memory);
     const time = out.logits.shape[0] as number;
     const last = tf.slice(out.logits, [time - 1, 0, 0], [1, 1, -1]);
     result = {
@@ -95,8 +101,11 @@ export function beamDecode(
   options: { beamWidth: number; maxLength: number; eosId: number },
 ): Hypothesis[] {
   let encoded: LayerState[] = [];
+  let memory: EncoderMemory | null = null;
   tf.tidy(() => {
-    encoded = keepStates(model.encode({ ...source, mask: source.mask ?? null }));
+    const encodedSource = model.encodeSource({ ...source, mask: source.mask ?? null });
+    encoded = keepStates(encodedSource.states);
+    memory = keepMemory(encodedSource.memory);
   });
   let beams: Array<Hypothesis & { states: LayerState[]; last: number }> = [
     { tokens: [], logProb: 0, states: encoded, last: BOS_ID },
@@ -104,7 +113,7 @@ export function beamDecode(
   const finished: Hypothesis[] = [];
   for (let length = 0; length < options.maxLength && beams.length > 0; length++) {
     const candidates: Array<Hypothesis & { parent: number; states: LayerState[] | null }> = [];
-    const expanded = beams.map((beam) => step(model, [beam.last], beam.states));
+    const expanded = beams.map((beam) => step(model, [beam.last], beam.states, memory));
     expanded.forEach((e, parent) => {
       const beam = beams[parent] as (typeof beams)[number];
       const order = Array.from(e.logProbs.keys()).sort(
@@ -141,6 +150,7 @@ export function beamDecode(
     finished.push({ tokens: beam.tokens, logProb: beam.logProb });
     disposeStates(beam.states);
   }
+  disposeMemory(memory);
   return finished.sort((a, b) => b.logProb - a.logProb);
 }
 

@@ -75,13 +75,23 @@ export const ConvolutionConfigSchema = z.object({
 export type ConvolutionConfig = z.infer<typeof ConvolutionConfigSchema>;
 
 /**
+ * What an encoder-decoder's decoder reads of the source besides its start state: nothing
+ * ('none', Sutskever 2014 / Cho 2014), or additive attention over the encoder's top outputs
+ * (Bahdanau et al. 2015 scores, combined after the decoder stack: decoder-attention.ts).
+ */
+export const DECODER_ATTENTIONS = ['none', 'additive'] as const;
+export type DecoderAttention = (typeof DECODER_ATTENTIONS)[number];
+
+/**
  * A whole model as plain JSON. Patterns:
  * - transducer: one output per input step (acoustic model, tagger);
  * - encoder: one output per sequence, from the last state or a pooled state of the recurrent
  *   layers, or from a `convolution` with max over time (then there are no recurrent layers);
  * - decoder: next-token prediction over token input (language model, sampling);
  * - encoder-decoder: `layers` encode the source, `decoder.layers` generate the target from the
- *   encoder's final states (Sutskever 2014 / Cho 2014), teacher-forced in training.
+ *   encoder's final states (Sutskever 2014 / Cho 2014), teacher-forced in training; a
+ *   bidirectional encoder layer reaches its decoder layer through a bridge; optionally additive
+ *   attention over the encoder's steps (`decoder.attention`).
  */
 export const ModelConfigSchema = z
   .object({
@@ -98,6 +108,7 @@ export const ModelConfigSchema = z
         vocabSize: z.number().int().positive(),
         embeddingSize: z.number().int().positive(),
         layers: z.array(LayerConfigSchema).min(1),
+        attention: z.enum(DECODER_ATTENTIONS).default('none'),
       })
       .optional(),
     /** Add each layer's input to its output where the sizes match (He et al. style). */
@@ -111,6 +122,12 @@ export const ModelConfigSchema = z
     output: z.object({
       size: z.number().int().positive(),
       activation: z.enum(['softmax', 'sigmoid', 'linear']).default('softmax'),
+      /**
+       * Decoder: the output layer's kernel is the transposed input embedding table (Press & Wolf
+       * 2017; Inan et al. 2017), so it has no `output/kernel` of its own (its bias stays). The
+       * top layer's output size must equal the embedding size, the output size the vocabulary.
+       */
+      tiedEmbeddings: z.boolean().optional(),
     }),
     seed: z.number().int().default(1),
   })
@@ -180,14 +197,19 @@ export const ModelConfigSchema = z
           enc &&
           (enc.cell !== layer.cell ||
             enc.units !== layer.units ||
-            enc.projection !== layer.projection ||
-            enc.bidirectional)
+            enc.projection !== layer.projection)
         ) {
           ctx.addIssue({
             code: 'custom',
             path: ['decoder', 'layers', i],
-            message:
-              'each decoder layer must match its unidirectional encoder layer (cell, units, projection)',
+            message: 'each decoder layer must match its encoder layer (cell, units, projection)',
+          });
+        }
+        if (layer.bidirectional) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['decoder', 'layers', i, 'bidirectional'],
+            message: 'a decoder generates step by step: its layers are unidirectional',
           });
         }
       });
@@ -213,6 +235,34 @@ export const ModelConfigSchema = z
         path: ['input'],
         message: 'a decoder generates tokens one by one: it cannot take "chars" or "cases" input',
       });
+    }
+    if (config.output.tiedEmbeddings) {
+      const input = config.input;
+      const top = config.layers[config.layers.length - 1];
+      if (config.pattern !== 'decoder' || input.kind !== 'tokens')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['output', 'tiedEmbeddings'],
+          message: 'only a decoder over tokens predicts the units it reads: it alone can tie them',
+        });
+      else if (config.output.size !== input.vocabSize)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['output', 'size'],
+          message: `tied embeddings predict the input vocabulary: the output size must be its ${input.vocabSize}`,
+        });
+      else if (top && layerOutputSize(top) !== input.embeddingSize)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['input', 'embeddingSize'],
+          message: `tied embeddings read the top layer's output through the embedding table: the embedding size must equal that output size (${layerOutputSize(top)})`,
+        });
+      else if (input.freezeEmbeddings)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['input', 'freezeEmbeddings'],
+          message: 'tied embeddings are the trained output layer: they cannot be frozen',
+        });
     }
     if (config.pattern === 'decoder' && config.input.kind !== 'tokens') {
       ctx.addIssue({

@@ -104,6 +104,15 @@ const CASES: Record<string, { config: ModelConfigInput; examples: SequenceExampl
     },
     examples: tokens(3, 6, 3, (ids) => Int32Array.from([...ids].reverse())),
   },
+  'GRU decoder with tied input/output embeddings (both uses of the table)': {
+    config: {
+      pattern: 'decoder',
+      input: { kind: 'tokens', vocabSize: 6, embeddingSize: 4 },
+      layers: [{ cell: 'gru', units: 4 }],
+      output: { size: 6, tiedEmbeddings: true },
+    },
+    examples: tokens(3, 6, 4, (ids) => Int32Array.from(ids, (id) => (id % 5) + 1)),
+  },
 };
 
 describe('whole-model gradients against finite differences', () => {

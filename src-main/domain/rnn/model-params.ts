@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { weightSpecs } from './cell-spec';
+import { createKernel, weightSpecs } from './cell-spec';
 import type { CellSpec } from './cell-spec';
 import { glorotUniform } from './initializers';
 import {
@@ -144,6 +144,61 @@ function attentionParams(size: number): ParamSpec[] {
   ];
 }
 
+/** A dense layer `${prefix}/kernel` [rows, cols] (Glorot) and `${prefix}/bias` [cols] (zeros). */
+function denseParams(prefix: string, rows: number, cols: number): ParamSpec[] {
+  return [
+    {
+      name: `${prefix}/kernel`,
+      shape: [rows, cols],
+      init: (rng) => glorotUniform(rows, cols, rng),
+    },
+    { name: `${prefix}/bias`, shape: [cols], init: () => new Float32Array(cols) },
+  ];
+}
+
+/**
+ * The bridge of every bidirectional encoder layer to its decoder layer's start state:
+ * h0 = tanh([h_fw; h_bw] W + b) (`bridge/layer{l}/h/*`), and likewise c0 from [c_fw; c_bw] for
+ * cells with a cell state (`bridge/layer{l}/c/*`). A unidirectional layer hands its state over
+ * as it is.
+ */
+function bridgeParams(layers: LayerConfig[]): ParamSpec[] {
+  return layers.flatMap((layer, l) => {
+    if (!layer.bidirectional) return [];
+    const kernel = createKernel(cellSpecOf(layer));
+    const specs = denseParams(`bridge/layer${l}/h`, 2 * kernel.outputSize, kernel.outputSize);
+    if (kernel.cellSize > 0)
+      specs.push(...denseParams(`bridge/layer${l}/c`, 2 * kernel.cellSize, kernel.cellSize));
+    return specs;
+  });
+}
+
+/**
+ * Additive decoder attention (decoder-attention.ts), attention size = the decoder's top output
+ * size n_d: W_enc [n_e, n_d], W_dec [n_d, n_d], v [n_d, 1], and the combination W_c
+ * [n_e + n_d, n_d] + b_c whose output the output layer reads.
+ */
+function decoderAttentionParams(encoderSize: number, decoderSize: number): ParamSpec[] {
+  return [
+    {
+      name: 'attention/encoder_kernel',
+      shape: [encoderSize, decoderSize],
+      init: (rng) => glorotUniform(encoderSize, decoderSize, rng),
+    },
+    {
+      name: 'attention/decoder_kernel',
+      shape: [decoderSize, decoderSize],
+      init: (rng) => glorotUniform(decoderSize, decoderSize, rng),
+    },
+    {
+      name: 'attention/vector',
+      shape: [decoderSize, 1],
+      init: (rng) => glorotUniform(decoderSize, 1, rng),
+    },
+    ...denseParams('attention/combine', encoderSize + decoderSize, decoderSize),
+  ];
+}
+
 /** Every parameter of a model, in a fixed order (the order of the weights file). */
 export function modelParamSpecs(config: ModelConfig): ParamSpec[] {
   const specs: ParamSpec[] = [];
@@ -157,14 +212,19 @@ export function modelParamSpecs(config: ModelConfig): ParamSpec[] {
     const dec = config.decoder;
     specs.push(embeddingParam('decoder_embedding/embeddings', dec.vocabSize, dec.embeddingSize));
     specs.push(...stackParams('decoder', dec.layers, dec.embeddingSize));
+    specs.push(...bridgeParams(config.layers));
+    const encoderSize = topSize;
     topSize = layerOutputSize(dec.layers[dec.layers.length - 1] as LayerConfig);
+    if (dec.attention === 'additive') specs.push(...decoderAttentionParams(encoderSize, topSize));
   }
   const out = config.output.size;
-  specs.push({
-    name: 'output/kernel',
-    shape: [topSize, out],
-    init: (rng) => glorotUniform(topSize, out, rng),
-  });
+  // Tied: the output kernel is the transposed embedding table (rnn-model.ts outputKernel).
+  if (!config.output.tiedEmbeddings)
+    specs.push({
+      name: 'output/kernel',
+      shape: [topSize, out],
+      init: (rng) => glorotUniform(topSize, out, rng),
+    });
   specs.push({ name: 'output/bias', shape: [out], init: () => new Float32Array(out) });
   return specs;
 }

@@ -7,6 +7,8 @@ import { createKernel } from './cell-spec';
 import { charFeatures } from './char-cnn';
 import type { ConvFilterBank } from './conv-max-over-time';
 import { convolutionEncoder } from './convolution-encoder';
+import { attendToEncoder, encoderMemory } from './decoder-attention';
+import type { Attended, DecoderAttentionParams, EncoderMemory } from './decoder-attention';
 import { embedLookup, embedLookupRows } from './embedding';
 import { framewiseProduct } from './kernels/native-dense';
 import { runSequence } from './kernels/sequence-op';
@@ -57,7 +59,10 @@ export interface ForwardOptions {
   onLayer?: LayerHook;
   /** When given, the word-embedding table's gradient is collected here as rows (embedLookupRows). */
   sparseGradients?: SparseGradients;
-  /** Return the attention pooling's weights (`attention` of the result; pooling 'attention' only). */
+  /**
+   * Return the attention pooling's weights (`attention` of the result; pooling 'attention'), or
+   * an encoder-decoder's attention weights (`alignment`; decoder attention 'additive').
+   */
   withAttention?: boolean;
 }
 
@@ -74,6 +79,18 @@ export interface ForwardResult {
    * [batch, time], summing to 1 over the real steps and 0 on padding.
    */
   attention?: tf.Tensor2D;
+  /**
+   * Encoder-decoder with additive attention (always from decodeSteps, from forward with
+   * `withAttention`): [batch, decoder time, source time], each row summing to 1 over the
+   * source's real steps and 0 on its padding.
+   */
+  alignment?: tf.Tensor3D;
+}
+
+/** An encoded source batch: the decoder's start states and, with attention, what it attends to. */
+export interface EncodedSource {
+  states: LayerState[];
+  memory: EncoderMemory | null;
 }
 
 /**
@@ -156,12 +173,15 @@ export class RnnModel {
         config.decoder.layers,
         decX,
         decMaskTB,
-        encoder.finalStates,
+        this.decoderStartStates(encoder.perLayer),
         options,
       );
+      const memory = this.memoryOf(encoder.outputs, batch.mask);
+      const attended = memory ? this.attend(decoder.outputs, memory) : null;
       return {
-        logits: this.outputLayer(decoder.outputs, options),
+        logits: this.outputLayer(attended?.attended ?? decoder.outputs, options),
         finalStates: decoder.finalStates,
+        ...(attended && options.withAttention ? { alignment: attended.weights } : {}),
       };
     }
     if (config.pattern === 'encoder') {
@@ -175,8 +195,16 @@ export class RnnModel {
     return { logits: this.outputLayer(encoder.outputs, options), finalStates: encoder.finalStates };
   }
 
-  /** Runs only the decoder stack one or more steps from given states (greedy/beam decoding, sampling). */
-  decodeSteps(tokens: tf.Tensor2D, states: LayerState[]): ForwardResult {
+  /**
+   * Runs only the decoder stack one or more steps from given states (greedy/beam decoding,
+   * sampling). An encoder-decoder with attention needs the encoder's memory (encodeSource), its
+   * rows matching the tokens' rows, and returns the attention weights as `alignment`.
+   */
+  decodeSteps(
+    tokens: tf.Tensor2D,
+    states: LayerState[],
+    memory: EncoderMemory | null = null,
+  ): ForwardResult {
     const config = this.config;
     const isSeq2Seq = config.pattern === 'encoder-decoder' && config.decoder;
     const x = this.embedInputs(
@@ -187,18 +215,84 @@ export class RnnModel {
     const run = this.runStack(isSeq2Seq ? 'decoder' : 'encoder', layers, x, null, states, {
       training: false,
     });
+    if (isSeq2Seq && config.decoder?.attention === 'additive') {
+      if (!memory)
+        throw new Error('an encoder-decoder with attention decodes with its encoder memory');
+      const { attended, weights } = this.attend(run.outputs, memory);
+      return {
+        logits: this.outputLayer(attended, { training: false }),
+        finalStates: run.finalStates,
+        alignment: weights,
+      };
+    }
     return {
       logits: this.outputLayer(run.outputs, { training: false }),
       finalStates: run.finalStates,
     };
   }
 
-  /** Encodes a source batch and returns the encoder's final states (encoder-decoder). */
+  /** Encodes a source batch and returns the decoder's start states (encoder-decoder). */
   encode(batch: ModelBatch): LayerState[] {
+    return this.runEncoder(batch).states;
+  }
+
+  /** Encodes a source batch: the decoder's start states and, with attention, the encoder memory. */
+  encodeSource(batch: ModelBatch): EncodedSource {
+    const { states, outputs } = this.runEncoder(batch);
+    return { states, memory: this.memoryOf(outputs, batch.mask) };
+  }
+
+  private runEncoder(batch: ModelBatch): { states: LayerState[]; outputs: tf.Tensor3D } {
     const maskTB = batch.mask ? timeMajorMask(batch.mask) : null;
     const x = this.encoderInput(batch, { training: false });
-    return this.runStack('encoder', this.config.layers, x, maskTB, null, { training: false })
-      .finalStates;
+    const run = this.runStack('encoder', this.config.layers, x, maskTB, null, { training: false });
+    return { states: this.decoderStartStates(run.perLayer), outputs: run.outputs };
+  }
+
+  /**
+   * Each decoder layer's start state: its encoder layer's final state, or for a bidirectional
+   * encoder layer the bridge of both directions' final states, h0 = tanh([h_fw; h_bw] W + b)
+   * (and c0 likewise from the cell states).
+   */
+  private decoderStartStates(perLayer: SequenceResult[][]): LayerState[] {
+    return perLayer.map((results, l) => {
+      const [fw, bw] = results as [SequenceResult, SequenceResult | undefined];
+      if (!bw) return { h: fw.finalOutput as tf.Tensor2D, c: fw.finalCell as tf.Tensor2D | null };
+      const bridge = (part: 'h' | 'c', a: tf.Tensor, b: tf.Tensor): tf.Tensor2D =>
+        tf.tanh(
+          tf.add(
+            tf.matMul(
+              tf.concat([a, b], 1) as tf.Tensor2D,
+              this.param(`bridge/layer${l}/${part}/kernel`),
+            ),
+            this.param(`bridge/layer${l}/${part}/bias`),
+          ),
+        ) as tf.Tensor2D;
+      return {
+        h: bridge('h', fw.finalOutput, bw.finalOutput),
+        c: fw.finalCell && bw.finalCell ? bridge('c', fw.finalCell, bw.finalCell) : null,
+      };
+    });
+  }
+
+  /** The encoder memory the decoder attends to; null without decoder attention. */
+  private memoryOf(outputs: tf.Tensor3D, mask: tf.Tensor2D | null): EncoderMemory | null {
+    if (this.config.decoder?.attention !== 'additive') return null;
+    return encoderMemory(outputs, mask, this.attentionParams());
+  }
+
+  private attend(decoderOutputs: tf.Tensor3D, memory: EncoderMemory): Attended {
+    return attendToEncoder(decoderOutputs, memory, this.attentionParams());
+  }
+
+  private attentionParams(): DecoderAttentionParams {
+    return {
+      encoderKernel: this.param('attention/encoder_kernel') as tf.Tensor2D,
+      decoderKernel: this.param('attention/decoder_kernel') as tf.Tensor2D,
+      vector: this.param('attention/vector') as tf.Tensor2D,
+      combineKernel: this.param('attention/combine/kernel') as tf.Tensor2D,
+      combineBias: this.param('attention/combine/bias') as tf.Tensor1D,
+    };
   }
 
   dispose(): void {
@@ -400,15 +494,22 @@ export class RnnModel {
     }
   }
 
+  /**
+   * The output layer's kernel [top size, outputs]: its own, or with tied embeddings the input
+   * embedding table transposed (a new tensor: call inside tidy, or dispose it).
+   */
+  outputKernel(): tf.Tensor2D {
+    if (this.config.output.tiedEmbeddings)
+      return tf.transpose(this.param('embedding/embeddings') as tf.Tensor2D);
+    return this.param('output/kernel') as tf.Tensor2D;
+  }
+
   private outputLayer(h: tf.Tensor, options: Pick<ForwardOptions, 'training' | 'rng'>): tf.Tensor {
     const dropped = this.dropout(h, options);
     const size = dropped.shape[dropped.shape.length - 1] as number;
     const flat = tf.reshape(dropped, [-1, size]) as tf.Tensor2D;
     // One product over all frames (not timeDistributed, which loops over time).
-    const logits = tf.add(
-      framewiseProduct(flat, this.param('output/kernel') as tf.Tensor2D),
-      this.param('output/bias'),
-    );
+    const logits = tf.add(framewiseProduct(flat, this.outputKernel()), this.param('output/bias'));
     return tf.reshape(logits, [...dropped.shape.slice(0, -1), this.config.output.size]);
   }
 

@@ -57,7 +57,7 @@ export function toTfLayersModel(model: RnnModel): tf.Sequential {
     activation: config.output.activation,
   });
   seq.add(output);
-  output.setWeights([model.param('output/kernel'), model.param('output/bias')]);
+  tf.tidy(() => output.setWeights([model.outputKernel(), model.param('output/bias')]));
   return seq;
 }
 

@@ -66,6 +66,12 @@ export const TrainConfigSchema = z.object({
   earlyStoppingPatience: z.number().int().min(1).optional(),
   monitor: z.enum(['accuracy', 'loss']).optional(),
   bucketing: z.boolean().optional(),
+  /**
+   * Encoder-decoders only: the probability that a decoder input after `<s>` is the model's own
+   * prediction instead of the reference (scheduled sampling, scheduled-sampling.ts); absent or
+   * 0: teacher forcing.
+   */
+  scheduledSampling: z.number().min(0).max(1).optional(),
   seed: z.number().int().optional(),
   checkpointDir: z.string().optional(),
   resume: z.boolean().optional(),

@@ -12,6 +12,7 @@ import { Optimizer, clipByGlobalNorm, clipByValue } from './optimizers';
 import type { OptimizerConfig } from './optimizers';
 import { createRng } from './random';
 import type { Rng } from './random';
+import { withSampledDecoderInputs } from './scheduled-sampling';
 import { SparseGradients } from './sparse-rows';
 import type { SparseRows } from './sparse-rows';
 import type { LayerState, RnnModel } from './rnn-model';
@@ -37,6 +38,8 @@ export interface TrainConfig {
   /** Dev metric: accuracy (higher is better) or loss (lower is better). */
   monitor?: 'accuracy' | 'loss';
   bucketing?: boolean;
+  /** Encoder-decoders: probability of feeding the model's own prediction (scheduled-sampling.ts). */
+  scheduledSampling?: number;
   /** Fixes shuffling and dropout (initialisation is fixed by the model config's seed). */
   seed?: number;
   /** Folder for last/best checkpoints; none when absent. */
@@ -56,6 +59,8 @@ export interface TrainResult {
   history: EpochRecord[];
   bestEpoch: number | null;
   bestMetric: number | null;
+  /** What bestMetric is: the dev accuracy or the dev loss. */
+  monitor: 'accuracy' | 'loss';
   stoppedEarly: boolean;
 }
 
@@ -91,7 +96,10 @@ export function computeGradients(
   let stats: tf.Tensor[] = [];
   const input = model.config.input;
   const sparse =
-    options.sparse && input.kind === 'tokens' && !input.freezeEmbeddings
+    options.sparse &&
+    input.kind === 'tokens' &&
+    !input.freezeEmbeddings &&
+    !model.config.output.tiedEmbeddings
       ? new SparseGradients()
       : undefined;
   const table = model.params.get('embedding/embeddings');
@@ -254,13 +262,15 @@ export async function trainModel(
           model.config,
           indices.map((i) => train[i] as SequenceExample),
         );
+        const input = withSampledDecoderInputs(model, batch, config.scheduledSampling ?? 0, rng);
         try {
-          const result = trainBatch(model, batch, optimizer, config, rng, { epoch, batch: b });
+          const result = trainBatch(model, input, optimizer, config, rng, { epoch, batch: b });
           lossSum += result.loss * result.count;
           correct += result.correct;
           count += result.count;
           frames += batch.frames;
         } finally {
+          if (input !== batch) input.decoderInputs?.dispose();
           disposeBatch(batch);
         }
         batchesDone += 1;
@@ -348,6 +358,7 @@ export async function trainModel(
       history: state.history,
       bestEpoch: state.bestEpoch,
       bestMetric: state.bestMetric,
+      monitor,
       stoppedEarly,
     };
   } finally {
@@ -423,7 +434,18 @@ function validateTrainConfig(model: RnnModel, config: TrainConfig): void {
         'The truncated BPTT window must be at least 1 step.',
       );
   }
+  if ((config.scheduledSampling ?? 0) > 0 && model.config.pattern !== 'encoder-decoder')
+    throw new UnfoldError(
+      'BAD_TRAIN_CONFIG',
+      'Scheduled sampling feeds a decoder its own predictions: it needs an encoder-decoder.',
+    );
   if (!(config.batchSize >= 1) || !(config.epochs >= 1)) {
     throw new UnfoldError('BAD_TRAIN_CONFIG', 'epochs and batchSize must be at least 1.');
   }
+  // The output layer reads every row of a tied table: its gradient is dense, never rows.
+  if (model.config.output.tiedEmbeddings && config.optimizer.sparseEmbeddings !== undefined)
+    throw new UnfoldError(
+      'BAD_TRAIN_CONFIG',
+      'Tied embeddings get a gradient on every row from the output layer: leave out optimizer.sparseEmbeddings.',
+    );
 }
