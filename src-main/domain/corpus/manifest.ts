@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { UnfoldError } from '../errors';
+import { PAIR_LEVELS } from './formats/pairs';
 import { decodeUtf8 } from './formats/utf8';
 
 /** Bumped when the on-disk layout changes in a way older readers would misread. */
@@ -18,6 +19,7 @@ export const CORPUS_TASKS = [
   'pos-tagging',
   'sentence-classification',
   'language-modelling',
+  'sequence-to-sequence',
 ] as const;
 
 const SplitMethodSchema = z.object({
@@ -33,7 +35,9 @@ export const CorpusManifestSchema = z.object({
   name: z.string().min(1).max(200),
   kind: z.enum(['speech', 'text']),
   /** Text corpora only: which of the three text formats the `text/` folder holds. */
-  textFormat: z.enum(['conllu', 'tsv', 'plain']).optional(),
+  textFormat: z.enum(['conllu', 'tsv', 'plain', 'pairs']).optional(),
+  /** Pairs corpora: how each side is cut into symbols (absent: tokens on both sides). */
+  pairLevels: z.object({ source: z.enum(PAIR_LEVELS), target: z.enum(PAIR_LEVELS) }).optional(),
   tasks: z.array(z.enum(CORPUS_TASKS)),
   /** The label set: words of an isolated-word set, UPOS tags, sentence classes. Sorted. */
   labels: z.array(z.string()),

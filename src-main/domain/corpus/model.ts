@@ -1,5 +1,6 @@
 import type { ConlluSentence } from './formats/conllu';
 import type { TextGrid } from './formats/textgrid';
+import type { SequencePair } from './formats/pairs';
 import type { LabelledText } from './formats/tsv';
 import type { CorpusManifest } from './manifest';
 
@@ -36,7 +37,8 @@ export interface SpeechCorpusData {
 export type TextSplit =
   | { format: 'conllu'; sentences: ConlluSentence[] }
   | { format: 'tsv'; items: LabelledText[] }
-  | { format: 'plain'; lines: string[] };
+  | { format: 'plain'; lines: string[] }
+  | { format: 'pairs'; pairs: SequencePair[] };
 
 export interface TextCorpusData {
   kind: 'text';

@@ -266,6 +266,11 @@ export class CorpusSession {
             filter.label === undefined || item.label === filter.label,
           );
         });
+      } else if (content.format === 'pairs') {
+        content.pairs.forEach((pair, index) => {
+          const text = `${pair.source}\t${pair.target}`;
+          consider(() => ({ split, index, text }), text, true);
+        });
       } else {
         content.lines.forEach((text, index) =>
           consider(() => ({ split, index, text }), text, true),

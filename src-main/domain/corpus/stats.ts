@@ -58,6 +58,9 @@ export function corpusStats(data: CorpusData): CorpusStats {
       bump(stats.perSplit, split, content.items.length);
       for (const item of content.items) bump(stats.perLabel, item.label);
       stats.items += content.items.length;
+    } else if (content.format === 'pairs') {
+      bump(stats.perSplit, split, content.pairs.length);
+      stats.items += content.pairs.length;
     } else {
       bump(stats.perSplit, split, content.lines.length);
       stats.items += content.lines.length;

@@ -170,15 +170,17 @@ export async function exportText(
       const lines =
         content.format === 'plain'
           ? content.lines
-          : content.format === 'tsv'
-            ? content.items.map((item) => item.text)
-            : content.sentences.map(
-                (s) =>
-                  s.comments.find((c) => c.startsWith('text = '))?.slice(7) ??
-                  conlluWords(s)
-                    .map((t) => t.form)
-                    .join(' '),
-              );
+          : content.format === 'pairs'
+            ? content.pairs.map((pair) => `${pair.source}\t${pair.target}`)
+            : content.format === 'tsv'
+              ? content.items.map((item) => item.text)
+              : content.sentences.map(
+                  (s) =>
+                    s.comments.find((c) => c.startsWith('text = '))?.slice(7) ??
+                    conlluWords(s)
+                      .map((t) => t.form)
+                      .join(' '),
+                );
       body = formatPlainText(lines);
     }
     const extension = format === 'plain' ? 'txt' : format;

@@ -10,7 +10,16 @@ import { scanKaldi } from './scan-kaldi';
 import { scanAudacityPairs, scanFolders, scanPattern, scanTextGridPairs } from './scan-speech';
 import type { RecordingSource, RepairedFile, SkippedFile } from './speech-import';
 import { importSpeechRecordings } from './speech-import';
-import { importConllu, importPlainText, importPolarity, importTsv } from './text-import';
+import type { PairLevels } from '../formats/pairs';
+import { importCmudict } from './cmudict';
+import type { CmudictStress } from './cmudict';
+import {
+  importConllu,
+  importPairs,
+  importPlainText,
+  importPolarity,
+  importTsv,
+} from './text-import';
 import { importTextFolders } from './text-folders-import';
 
 import type { CORPUS_IMPORT_FORMATS } from './import-formats';
@@ -34,6 +43,10 @@ export interface ImportRequest extends LongOperationOptions {
   /** Set NaN/infinite samples to 0 and report them instead of refusing such files. */
   repairNonFinite?: boolean;
   brown?: { categories?: string[]; limitSentences?: number };
+  /** pairs: how each side is cut into symbols (default tokens on both). */
+  pairLevels?: PairLevels;
+  /** cmudict: keep or remove the stress digits of the phones (default remove). */
+  cmudictStress?: CmudictStress;
 }
 
 export interface ImportResult {
@@ -57,7 +70,13 @@ function resplit(sources: RecordingSource[], split: NonNullable<ImportRequest['s
 }
 
 /** Formats whose source may be one file as well as a folder of such files. */
-const FILE_OR_FOLDER_FORMATS: ReadonlySet<ImportFormat> = new Set(['conllu', 'tsv', 'text']);
+const FILE_OR_FOLDER_FORMATS: ReadonlySet<ImportFormat> = new Set([
+  'conllu',
+  'tsv',
+  'text',
+  'pairs',
+  'cmudict',
+]);
 
 /**
  * Checks the source before any work starts (the CLI and the job's parameter check call it),
@@ -68,7 +87,7 @@ export async function checkImportSource(
 ): Promise<void> {
   const { format, source } = request;
   if (source === undefined || source === '') {
-    if (format === 'brown') return;
+    if (format === 'brown' || format === 'cmudict') return;
     throw new UnfoldError('IMPORT_SOURCE', `--format ${format} needs a source folder or file.`);
   }
   const fileAllowed = FILE_OR_FOLDER_FORMATS.has(format);
@@ -109,6 +128,13 @@ export async function importCorpus(request: ImportRequest): Promise<ImportResult
     onProgress: request.onProgress,
     signal: request.signal,
   };
+  if (request.format === 'cmudict') {
+    const { corpus } = await importCmudict(source, request.outDir, {
+      ...common,
+      ...(request.cmudictStress ? { stress: request.cmudictStress } : {}),
+    });
+    return { corpus, skipped: [], unmatched: [] };
+  }
   if (request.format === 'brown') {
     return {
       corpus: await importBrown(source, request.outDir, { ...common, ...request.brown }),
@@ -129,6 +155,15 @@ export async function importCorpus(request: ImportRequest): Promise<ImportResult
     };
   if (request.format === 'tsv')
     return { corpus: await importTsv(source, request.outDir, common), skipped: [], unmatched: [] };
+  if (request.format === 'pairs')
+    return {
+      corpus: await importPairs(source, request.outDir, {
+        ...common,
+        ...(request.pairLevels ? { pairLevels: request.pairLevels } : {}),
+      }),
+      skipped: [],
+      unmatched: [],
+    };
   if (request.format === 'text')
     return {
       corpus: await importPlainText(source, request.outDir, common),

@@ -14,4 +14,6 @@ export const CORPUS_IMPORT_FORMATS = [
   'text-folders',
   'tsv',
   'text',
+  'pairs',
+  'cmudict',
 ] as const;

@@ -4,6 +4,8 @@ import { UnfoldError, throwIfAborted } from '../../errors';
 import type { LongOperationOptions } from '../../jobs/progress';
 import { conlluWords, parseConllu } from '../formats/conllu';
 import { parseError } from '../formats/parse-error';
+import { DEFAULT_PAIR_LEVELS, parsePairs } from '../formats/pairs';
+import type { PairLevels } from '../formats/pairs';
 import { parsePlainText, parseTsv } from '../formats/tsv';
 import type { LabelledText } from '../formats/tsv';
 import { compareCodePoints, decodeUtf8, splitLines } from '../formats/utf8';
@@ -51,6 +53,8 @@ export interface TextImportOptions extends LongOperationOptions {
   name: string;
   format: string;
   sourcePath: string;
+  /** Pairs corpora: how each side is cut into symbols (kept in the manifest). */
+  pairLevels?: PairLevels;
 }
 
 /** Writes a text corpus atomically from parsed splits. */
@@ -71,7 +75,9 @@ export async function createTextCorpus(
       ? ['pos-tagging']
       : textFormat === 'tsv'
         ? ['sentence-classification']
-        : ['language-modelling'];
+        : textFormat === 'pairs'
+          ? ['sequence-to-sequence']
+          : ['language-modelling'];
   const sortedSplits = new Map([...splits].sort((a, b) => compareCodePoints(a[0], b[0])));
   const data: TextCorpusData = { kind: 'text', splits: sortedSplits };
   const manifest = newManifest({
@@ -84,6 +90,7 @@ export async function createTextCorpus(
     splits: [...sortedSplits.keys()],
     split: { method: 'given' },
     source: { format: options.format, path: options.sourcePath },
+    ...(textFormat === 'pairs' ? { pairLevels: options.pairLevels ?? DEFAULT_PAIR_LEVELS } : {}),
   });
   options.onProgress?.({ fraction: 1, message: 'Writing the corpus files' });
   return createCorpusAtomically(outDir, async () => ({ manifest, data }));
@@ -129,6 +136,26 @@ export async function importTsv(
     if (items.length === 0)
       throw parseError(file, 0, 'no lines (expected label<TAB>text lines; the file is empty)');
     splits.set(splitFromFileName(file), { format: 'tsv', items });
+  }
+  return createTextCorpus(outDir, splits, options);
+}
+
+/** `source<TAB>target` files (`.tsv` or `.txt`); file names give the splits. */
+export async function importPairs(
+  source: string,
+  outDir: string,
+  options: TextImportOptions,
+): Promise<Corpus> {
+  const splits = new Map<string, TextSplit>();
+  for (const file of await filesOf(source, ['.tsv', '.txt'])) {
+    throwIfAborted(options.signal);
+    const pairs = parsePairs(await readUtf8File(file), file);
+    if (pairs.length === 0)
+      throw parseError(file, 0, 'no lines (expected source<TAB>target lines; the file is empty)');
+    const split = splitFromFileName(file);
+    const existing = splits.get(split);
+    if (existing?.format === 'pairs') existing.pairs.push(...pairs);
+    else splits.set(split, { format: 'pairs', pairs });
   }
   return createTextCorpus(outDir, splits, options);
 }

@@ -33,7 +33,12 @@ export function audioPath(recordingId: string): string {
   return `${AUDIO_DIR}/${recordingId}.wav`;
 }
 
-export const TEXT_EXTENSIONS = { conllu: 'conllu', tsv: 'tsv', plain: 'txt' } as const;
+export const TEXT_EXTENSIONS = {
+  conllu: 'conllu',
+  tsv: 'tsv',
+  plain: 'txt',
+  pairs: 'pairs.tsv',
+} as const;
 
 export function textSplitPath(split: string, format: keyof typeof TEXT_EXTENSIONS): string {
   return `${TEXT_DIR}/${split}.${TEXT_EXTENSIONS[format]}`;

@@ -7,6 +7,7 @@ import { parseKaldiTable } from '../formats/kaldi-table';
 import { parseError } from '../formats/parse-error';
 import type { TextGrid } from '../formats/textgrid';
 import { parseTextGrid } from '../formats/textgrid';
+import { parsePairs } from '../formats/pairs';
 import { parsePlainText, parseTsv } from '../formats/tsv';
 import { compareCodePoints, decodeUtf8 } from '../formats/utf8';
 import type { CorpusManifest } from '../manifest';
@@ -152,6 +153,7 @@ async function readTextData(dir: string, manifest: CorpusManifest): Promise<Text
     const content = await readTextFile(dir, path);
     if (format === 'conllu') splits.set(split, { format, sentences: parseConllu(content, path) });
     else if (format === 'tsv') splits.set(split, { format, items: parseTsv(content, path) });
+    else if (format === 'pairs') splits.set(split, { format, pairs: parsePairs(content, path) });
     else splits.set(split, { format, lines: parsePlainText(content) });
   }
   return { kind: 'text', splits };

@@ -1,6 +1,7 @@
 import { formatConllu } from '../formats/conllu';
 import { formatKaldiTable } from '../formats/kaldi-table';
 import { formatTextGrid } from '../formats/textgrid';
+import { formatPairs } from '../formats/pairs';
 import { formatPlainText, formatTsv } from '../formats/tsv';
 import { compareCodePoints } from '../formats/utf8';
 import type { CorpusManifest } from '../manifest';
@@ -63,6 +64,7 @@ function textFiles(data: TextCorpusData): Map<string, string> {
     const path = textSplitPath(split, content.format);
     if (content.format === 'conllu') files.set(path, formatConllu(content.sentences));
     else if (content.format === 'tsv') files.set(path, formatTsv(content.items));
+    else if (content.format === 'pairs') files.set(path, formatPairs(content.pairs));
     else files.set(path, formatPlainText(content.lines));
   }
   return files;

@@ -1,5 +1,6 @@
 import { conlluWords, parseConllu } from '../formats/conllu';
 import { problemFromError } from '../formats/parse-error';
+import { parsePairs } from '../formats/pairs';
 import { parsePlainText, parseTsv } from '../formats/tsv';
 import type { CorpusManifest } from '../manifest';
 import { MANIFEST_FILE } from '../manifest';
@@ -42,6 +43,8 @@ export async function validateText(
             index + 1,
             `label "${items[index]?.label}" is not in the corpus label set`,
           );
+      } else if (format === 'pairs') {
+        counts.sentences += parsePairs(content, path).length;
       } else {
         counts.sentences += parsePlainText(content).length;
       }
