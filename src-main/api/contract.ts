@@ -7,6 +7,9 @@ import { experimentRequests } from './channels/experiment-channels';
 import { liveEvents, liveRequests } from './channels/live-channels';
 import { textRequests } from './channels/text-channels';
 import { sentimentRequests } from './channels/sentiment-channels';
+import { insideRequests } from './channels/inside-channels';
+import { crossValidationRequests } from './channels/cross-validation-channels';
+import { lmEvents, lmRequests } from './channels/lm-channels';
 
 /**
  * The one typed API of Unfold. Every request channel names its parameter schema (validated in
@@ -24,6 +27,9 @@ export const requests = {
   ...liveRequests,
   ...textRequests,
   ...sentimentRequests,
+  ...insideRequests,
+  ...crossValidationRequests,
+  ...lmRequests,
 } as const;
 
 export const events = {
@@ -31,6 +37,7 @@ export const events = {
   ...corpusEvents,
   ...audioEvents,
   ...liveEvents,
+  ...lmEvents,
 } as const;
 
 export type RequestChannel = keyof typeof requests;

@@ -31,7 +31,7 @@ export interface CorpusSummary {
   name: string;
   displayName: string;
   kind: CorpusKind | null;
-  textFormat?: 'conllu' | 'tsv' | 'plain';
+  textFormat?: 'conllu' | 'tsv' | 'plain' | 'pairs';
   items: number;
   speakers: number;
   splits: Record<string, number>;
@@ -343,7 +343,7 @@ export const CorpusImportParamsSchema = z
     brownCategories: z.array(z.string().min(1).max(40)).max(20).optional(),
     brownLimit: z.number().int().min(1).max(1_000_000).optional(),
   })
-  .refine((p) => p.format === 'brown' || p.source !== undefined, {
+  .refine((p) => p.format === 'brown' || p.format === 'cmudict' || p.source !== undefined, {
     message: 'choose the folder or file to import',
     path: ['source'],
   })

@@ -3,6 +3,7 @@ import packageJson from '../../package.json';
 import { registerAudioCommands } from './commands/audio';
 import { registerCorpusCommands } from './commands/corpus';
 import { registerDoctorCommand } from './commands/doctor';
+import { registerInspectCommand } from './commands/inspect-command';
 import { registerModelCommands } from './commands/model';
 import { registerSelftestCommand } from './commands/selftest';
 import { registerServeCommand } from './commands/serve';
@@ -26,6 +27,7 @@ registerAudioCommands(program);
 registerCorpusCommands(program);
 registerModelCommands(program);
 registerSpeechCommands(program);
+registerInspectCommand(program);
 addProgressOption(program);
 
 await program.parseAsync(process.argv);

@@ -64,6 +64,12 @@ function handlers(overrides: Partial<RequestHandlers> = {}): RequestHandlers {
     'live:threshold': fail,
     'text:tag': fail,
     'sentiment:classify': fail,
+    'inside:trace': fail,
+    'inside:dynamics': fail,
+    'experiments:cross-validation': fail,
+    'lm:read': fail,
+    'lm:generate': fail,
+    'lm:stop': fail,
     ...overrides,
   };
 }

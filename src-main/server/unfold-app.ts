@@ -11,6 +11,9 @@ import { createExperimentHandlers } from './handlers/experiment-handlers';
 import { createLiveHandlers } from './handlers/live-handlers';
 import { createTextHandlers } from './handlers/text-handlers';
 import { createSentimentHandlers } from './handlers/sentiment-handlers';
+import { createInsideHandlers } from './handlers/inside-handlers';
+import { createCrossValidationHandlers } from './handlers/cross-validation-handlers';
+import { createLmHandlers } from './handlers/lm-handlers';
 import { forkWorker, type WorkerEntry } from './worker-process';
 
 export interface UnfoldAppOptions {
@@ -64,6 +67,9 @@ export function createUnfoldApp(options: UnfoldAppOptions): UnfoldApp {
     ...createLiveHandlers(context),
     ...createTextHandlers(context),
     ...createSentimentHandlers(context),
+    ...createInsideHandlers(context),
+    ...createCrossValidationHandlers(context),
+    ...createLmHandlers(context),
   };
 
   return {

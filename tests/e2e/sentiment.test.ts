@@ -163,8 +163,10 @@ describe('sentence classification', () => {
     const train = new TrainPage(app.page);
     const twin = `${CLASSIFIER}-cnn`;
     await train.experimentRow(CLASSIFIER).getByTestId('compare-other-model').click();
-    await expect.poll(() => train.state.textContent(), { timeout: 120_000 }).toBe('succeeded');
-    await expect.poll(() => train.experimentStatus(twin), { timeout: 10_000 }).toBe('done');
+    // The job state still says the first run's "succeeded" until the twin's job starts: wait for
+    // the twin's own row to be done (slow on a loaded machine), then for the job to say so.
+    await expect.poll(() => train.experimentStatus(twin), { timeout: 240_000 }).toBe('done');
+    await expect.poll(() => train.state.textContent(), { timeout: 30_000 }).toBe('succeeded');
     const [rnn, cnn] = await Promise.all(
       [CLASSIFIER, twin].map((name) => app.client.invoke('experiments:get', { name })),
     );
@@ -179,7 +181,7 @@ describe('sentence classification', () => {
     await train.comparison.waitFor();
     expect(await train.diffRow('model.kind').count()).toBe(1);
     expect(pageErrors()).toEqual([]);
-  });
+  }, 300_000);
 
   it('classifies typed text: label, probability, bars and shaded tokens follow the text', async () => {
     const shell = new ShellPage(app.page);

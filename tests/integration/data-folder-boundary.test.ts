@@ -177,6 +177,25 @@ describe('names from an API client stay inside the data folder', () => {
       await refused('live:start', name, { experiment: name });
       await refused('text:tag', name, { experiment: name, text: 'The dog runs.' });
       await refused('sentiment:classify', name, { experiment: name, text: 'A fine film.' });
+      await refused('lm:read', name, { experiment: name, text: 'The dog' });
+      await refused('lm:generate', name, { id: 'g1', experiment: name, units: 5 });
+      const sentence = { kind: 'text', text: 'A fine film.' };
+      await refused('inside:trace', name, { experiment: name, input: sentence });
+      await refused('inside:dynamics', name, {
+        experiment: name,
+        input: sentence,
+        layer: 'encoder/layer0/fw',
+        startStep: null,
+        drive: { kind: 'zero' },
+        scale: 1,
+        steps: 10,
+      });
+      if (!['evil', 'dangling'].includes(name))
+        await refused('inside:trace', name, {
+          experiment: 'e',
+          input: { kind: 'utterance', corpus: name, utterance: 'u' },
+        });
+      await refused('experiments:cross-validation', name, { name });
       if (!['evil', 'dangling'].includes(name))
         await refused('experiments:presets', name, { corpus: name });
     }
@@ -188,6 +207,7 @@ describe('names from an API client stay inside the data folder', () => {
       await refused('audio:open', path, { path });
       await refused('audio:bytes', path, { path });
       await refused('experiments:posteriorgram', path, { name: 'e', path });
+      await refused('inside:trace', path, { experiment: 'e', input: { kind: 'wav', path } });
       await refused('corpus:add-recording', path, {
         corpus: 'c',
         path,

@@ -50,6 +50,15 @@ import type {
 } from '../../src-main/api/live';
 import type { TaggedText } from '../../src-main/api/text';
 import type { ClassifiedText } from '../../src-main/api/sentiment';
+import type { InsideDynamics, InsideTrace } from '../../src-main/api/inside';
+import type { CrossValidationData } from '../../src-main/api/cross-validation';
+import type {
+  LmGeneratedPayload,
+  LmGenerationStarted,
+  LmGenerationStopped,
+  LmReading,
+  LmUnitPayload,
+} from '../../src-main/api/lm';
 
 // Pins every channel's signature: changing one is a deliberate edit of this file.
 describe('the API contract', () => {
@@ -96,6 +105,12 @@ describe('the API contract', () => {
       | 'live:threshold'
       | 'text:tag'
       | 'sentiment:classify'
+      | 'inside:trace'
+      | 'inside:dynamics'
+      | 'experiments:cross-validation'
+      | 'lm:read'
+      | 'lm:generate'
+      | 'lm:stop'
     >();
   });
 
@@ -107,6 +122,22 @@ describe('the API contract', () => {
       text: string;
     }>();
     expectTypeOf<RequestResult<'sentiment:classify'>>().toEqualTypeOf<ClassifiedText>();
+    expectTypeOf<RequestResult<'inside:trace'>>().toEqualTypeOf<InsideTrace>();
+    expectTypeOf<
+      RequestResult<'inside:trace'>['layers'][number]['gradNorm']
+    >().toEqualTypeOf<Float32Array>();
+    expectTypeOf<RequestParams<'inside:trace'>['input']>().toEqualTypeOf<
+      | { kind: 'text'; text: string }
+      | { kind: 'utterance'; corpus?: string | undefined; utterance: string }
+      | { kind: 'wav'; path: string }
+    >();
+    expectTypeOf<RequestResult<'inside:dynamics'>>().toEqualTypeOf<InsideDynamics>();
+    expectTypeOf<RequestParams<'experiments:cross-validation'>>().toEqualTypeOf<{
+      name: string;
+    }>();
+    expectTypeOf<
+      RequestResult<'experiments:cross-validation'>
+    >().toEqualTypeOf<CrossValidationData>();
     expectTypeOf<RequestParams<'experiments:list'>>().toEqualTypeOf<undefined>();
     expectTypeOf<RequestResult<'experiments:list'>>().toEqualTypeOf<ExperimentListItem[]>();
     expectTypeOf<RequestResult<'experiments:list'>[number]['status']>().toEqualTypeOf<
@@ -214,6 +245,30 @@ describe('the API contract', () => {
     expectTypeOf<EventPayload<'live:posteriors'>['posteriors']>().toEqualTypeOf<Float32Array>();
     expectTypeOf<EventPayload<'live:error'>>().toEqualTypeOf<ApiErrorData>();
     expectTypeOf<EventPayload<'live:stopped'>>().toEqualTypeOf<LiveStopped>();
+  });
+
+  it('types each language-model request and event', () => {
+    expectTypeOf<RequestParams<'lm:read'>>().toEqualTypeOf<{
+      experiment: string;
+      text: string;
+      top?: number | undefined;
+    }>();
+    expectTypeOf<RequestResult<'lm:read'>>().toEqualTypeOf<LmReading>();
+    expectTypeOf<RequestParams<'lm:generate'>>().toEqualTypeOf<{
+      id: string;
+      experiment: string;
+      prompt?: string | undefined;
+      units: number;
+      temperature?: number | undefined;
+      topK?: number | null | undefined;
+      topP?: number | null | undefined;
+      seed?: number | undefined;
+    }>();
+    expectTypeOf<RequestResult<'lm:generate'>>().toEqualTypeOf<LmGenerationStarted>();
+    expectTypeOf<RequestParams<'lm:stop'>>().toEqualTypeOf<{ id: string }>();
+    expectTypeOf<RequestResult<'lm:stop'>>().toEqualTypeOf<LmGenerationStopped>();
+    expectTypeOf<EventPayload<'lm:unit'>>().toEqualTypeOf<LmUnitPayload>();
+    expectTypeOf<EventPayload<'lm:generated'>>().toEqualTypeOf<LmGeneratedPayload>();
   });
 
   it('makes the client check arguments and results', () => {

@@ -8,6 +8,9 @@ import { decodeUtf8, splitLines } from '../../domain/corpus/formats/utf8';
 import type { ImportFormat } from '../../domain/corpus/import/import-corpus';
 import { checkImportSource, importCorpus } from '../../domain/corpus/import/import-corpus';
 import { CORPUS_IMPORT_FORMATS } from '../../domain/corpus/import/import-formats';
+import { CMUDICT_STRESS_CHOICES } from '../../domain/corpus/import/cmudict';
+import { PAIR_LEVELS } from '../../domain/corpus/formats/pairs';
+import { choiceFlag } from './flag-values';
 import { corpusStats } from '../../domain/corpus/session';
 import type { SplitRequest } from '../../domain/corpus/split-corpus';
 import { splitCorpus } from '../../domain/corpus/split-corpus';
@@ -141,6 +144,9 @@ export function registerCorpusCommands(program: Command): void {
       '--repair-nonfinite',
       'set NaN/infinite samples in float WAVs to 0 and report them (default: refuse such files)',
     )
+    .option('--source-level <level>', 'pairs: the source side as tokens or characters', 'tokens')
+    .option('--target-level <level>', 'pairs: the target side as tokens or characters', 'tokens')
+    .option('--stress <how>', 'cmudict: keep or remove the stress digits of the phones', 'remove')
     .option('--categories <list>', 'brown: only these categories (e.g. news,editorial)')
     .option('--limit <n>', 'brown: at most this many sentences')
     .option('--data <dir>', 'data folder (default: UNFOLD_DATA or the platform data folder)')
@@ -178,6 +184,25 @@ export function registerCorpusCommands(program: Command): void {
               ...(typeof options.speaker === 'string' ? { speaker: options.speaker } : {}),
               strict: Boolean(options.strict),
               repairNonFinite: Boolean(options.repairNonfinite),
+              ...(format === 'pairs'
+                ? {
+                    pairLevels: {
+                      source:
+                        choiceFlag(options.sourceLevel as string, '--source-level', PAIR_LEVELS) ??
+                        'tokens',
+                      target:
+                        choiceFlag(options.targetLevel as string, '--target-level', PAIR_LEVELS) ??
+                        'tokens',
+                    },
+                  }
+                : {}),
+              ...(format === 'cmudict'
+                ? {
+                    cmudictStress:
+                      choiceFlag(options.stress as string, '--stress', CMUDICT_STRESS_CHOICES) ??
+                      'remove',
+                  }
+                : {}),
               brown: {
                 ...(typeof options.categories === 'string'
                   ? { categories: options.categories.split(',') }

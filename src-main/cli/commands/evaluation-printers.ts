@@ -5,6 +5,8 @@
 import { UnfoldError } from '../../domain/errors';
 import type { ExperimentTaskName } from '../../domain/experiments/config/index';
 import type { EvaluationPrinter } from './evaluation-printer';
+import { lmEvaluationPrinter } from './lm-evaluation-printer';
+import { seq2seqEvaluationPrinter } from './seq2seq-evaluation-printer';
 import { phoneEvaluationPrinter, wordEvaluationPrinter } from './speech-evaluation-printers';
 import { sentimentEvaluationPrinter, taggingEvaluationPrinter } from './text-evaluation-printers';
 
@@ -15,6 +17,8 @@ const EVALUATION_PRINTERS: Record<ExperimentTaskName, EvaluationPrinter> = {
   phones: phoneEvaluationPrinter,
   pos: taggingEvaluationPrinter,
   sentiment: sentimentEvaluationPrinter,
+  lm: lmEvaluationPrinter,
+  seq2seq: seq2seqEvaluationPrinter,
 };
 
 export function evaluationPrinterFor(task: string): EvaluationPrinter {

@@ -12,8 +12,11 @@ import { experimentFolderArg } from '../data-names';
 import { printLine as print, withProgressBar } from '../progress-bar';
 import { registerClassifyCommand } from './classify-command';
 import { registerEvalCommand } from './eval-command';
+import { registerGenerateCommand } from './generate-command';
+import { registerScoreCommand } from './score-command';
 import { positiveFlag } from './flag-values';
 import { registerTagCommand } from './tag-command';
+import { registerTranslateCommand } from './translate-command';
 import { registerTrainCommand } from './train-command';
 import { describeWord } from './word-result-line';
 
@@ -28,6 +31,9 @@ export function registerSpeechCommands(program: Command): void {
   registerEvalCommand(program);
   registerTagCommand(program);
   registerClassifyCommand(program);
+  registerGenerateCommand(program);
+  registerScoreCommand(program);
+  registerTranslateCommand(program);
   program
     .command('recognize')
     .description(

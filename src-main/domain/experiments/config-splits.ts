@@ -9,7 +9,7 @@ import { UnfoldError } from '../errors';
 import type { CommonExperimentConfig, DataSelection, HeldOut } from './config/common-config';
 import { DEFAULT_HELD_OUT, HELD_OUT_SPLITS, SMALL_ROLE_ITEMS } from './config/common-config';
 import type { HeldOutRole } from './held-out-parts';
-import { conlluSentenceKey, heldOutRoleOf, labelledTextKey } from './held-out-parts';
+import { conlluSentenceKey, heldOutRoleOf, labelledTextKey, pairKey } from './held-out-parts';
 
 type DataRoles = CommonExperimentConfig['data'];
 
@@ -109,6 +109,7 @@ function partOf(key: string, heldOut: HeldOut, data: DataRoles): HeldOutRole {
 function textKeys(split: TextSplit): string[] {
   if (split.format === 'tsv') return split.items.map(labelledTextKey);
   if (split.format === 'conllu') return split.sentences.map(conlluSentenceKey);
+  if (split.format === 'pairs') return split.pairs.map(pairKey);
   return split.lines;
 }
 
@@ -118,6 +119,8 @@ function pickItems(split: TextSplit, keep: (index: number) => boolean): TextSpli
     return { format: 'tsv', items: split.items.filter((_, i) => keep(i)) };
   if (split.format === 'conllu')
     return { format: 'conllu', sentences: split.sentences.filter((_, i) => keep(i)) };
+  if (split.format === 'pairs')
+    return { format: 'pairs', pairs: split.pairs.filter((_, i) => keep(i)) };
   return { format: 'plain', lines: split.lines.filter((_, i) => keep(i)) };
 }
 
@@ -129,6 +132,8 @@ function joinSplits(first: TextSplit | undefined, second: TextSplit): TextSplit 
     return { format: 'conllu', sentences: [...first.sentences, ...second.sentences] };
   if (first?.format === 'plain' && second.format === 'plain')
     return { format: 'plain', lines: [...first.lines, ...second.lines] };
+  if (first?.format === 'pairs' && second.format === 'pairs')
+    return { format: 'pairs', pairs: [...first.pairs, ...second.pairs] };
   return second;
 }
 
@@ -172,6 +177,7 @@ function partSize(corpus: Corpus, split: string): number {
     return corpus.data.utterances.filter((u) => u.split === split).length;
   const part = corpus.data.splits.get(split);
   if (!part) return 0;
+  if (part.format === 'pairs') return part.pairs.length;
   return part.format === 'tsv'
     ? part.items.length
     : part.format === 'conllu'

@@ -47,3 +47,11 @@ export function labelledTextKey(item: { text: string }): string {
 export function conlluSentenceKey(sentence: ConlluSentence): string {
   return sentence.tokens.map((token) => token.form).join(' ');
 }
+
+/**
+ * A sequence pair's key: its source alone, so that every target of a source (the several
+ * pronunciations of a word) falls in the same part.
+ */
+export function pairKey(pair: { source: string }): string {
+  return pair.source;
+}

@@ -52,7 +52,9 @@ describe('presets', () => {
     if (cnn.task !== 'sentiment' || rnn.task !== 'sentiment') throw new Error('sentiment presets');
     expect(cnn.model).toEqual({ kind: 'cnn', widths: [3, 4, 5], filters: 100, dropout: 0.5 });
     expect(rnn.model.kind).toBe('recurrent');
-    expect(cnn.words).toEqual({ ...rnn.words, embeddingSize: 300 });
+    // Word vectors: Kim's 300 dimensions; each preset keeps the start that did best for it.
+    expect(cnn.words).toEqual({ ...rnn.words, embeddingSize: 300, embeddingInitRange: 0.05 });
+    expect(rnn.words.embeddingInitRange).toBe(0.25);
     expect(cnn.training.batchSize).toBe(50);
     expect(cnn.data).toEqual(rnn.data);
   });

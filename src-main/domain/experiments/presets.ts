@@ -2,6 +2,9 @@ import type { z } from 'zod';
 import type { ExperimentConfigInput, ExperimentTaskName } from './config/experiment-config';
 import type { PhonesConfigSchema, WordsConfigSchema } from './config/speech-config';
 import type { PosConfigSchema, SentimentConfigSchema } from './config/text-config';
+import { DEFAULT_EMBEDDING_INIT_RANGE } from '../rnn/model-config';
+import { lmCharLstm, lmWordLstm } from './lm-presets';
+import { g2pLstm, seq2seqGru } from './seq2seq-presets';
 
 /** The experiments Unfold offers ready-made, for every task. */
 
@@ -13,6 +16,10 @@ export const PRESET_NAMES = [
   'pos-bilstm-charcnn',
   'sentiment-bilstm-max',
   'sentiment-kim-cnn',
+  'lm-word-lstm',
+  'lm-char-lstm',
+  'seq2seq-g2p-lstm',
+  'seq2seq-gru',
 ] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
@@ -154,6 +161,10 @@ const PRESETS = {
   'pos-bilstm-charcnn': { task: 'pos', config: posBilstmCharCnn },
   'sentiment-bilstm-max': { task: 'sentiment', config: sentimentBilstmMax },
   'sentiment-kim-cnn': { task: 'sentiment', config: sentimentKimCnn },
+  'lm-word-lstm': { task: 'lm', config: lmWordLstm },
+  'lm-char-lstm': { task: 'lm', config: lmCharLstm },
+  'seq2seq-g2p-lstm': { task: 'seq2seq', config: g2pLstm },
+  'seq2seq-gru': { task: 'seq2seq', config: seq2seqGru },
 } as const satisfies Record<
   PresetName,
   { task: ExperimentTaskName; config: (corpus: string, name: string) => ExperimentConfigInput }
@@ -191,7 +202,15 @@ function sentimentBilstmMax(corpus: string, name: string): z.input<typeof Sentim
     task: 'sentiment',
     corpus,
     data: { train: { splits: ['train'] }, dev: { splits: ['dev'] }, test: { splits: ['test'] } },
-    words: { embeddingSize: 100, chars: null, caseFeatures: false, lowercase: true },
+    // Kim's (2014) range for random word vectors: 78.0% on MR's fixed split against 77.1% with
+    // the engine's default ±0.05 (one seed each; tests/eval/README.md).
+    words: {
+      embeddingSize: 100,
+      embeddingInitRange: 0.25,
+      chars: null,
+      caseFeatures: false,
+      lowercase: true,
+    },
     model: {
       layers: [{ cell: 'lstm', units: 128, bidirectional: 'concat' }],
       pooling: 'max',
@@ -221,7 +240,9 @@ function sentimentKimCnn(corpus: string, name: string): z.input<typeof Sentiment
   const base = sentimentBilstmMax(corpus, name);
   return {
     ...base,
-    words: { ...base.words, embeddingSize: 300 },
+    // Kim's ±0.25 start gave 76.8% on MR's fixed split against 77.3% with the default ±0.05
+    // (one seed each: within one standard error of 929 sentences).
+    words: { ...base.words, embeddingSize: 300, embeddingInitRange: DEFAULT_EMBEDDING_INIT_RANGE },
     model: { kind: 'cnn', widths: [3, 4, 5], filters: 100, dropout: 0.5 },
     training: {
       ...base.training,

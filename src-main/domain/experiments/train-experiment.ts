@@ -192,6 +192,7 @@ export async function trainExperiment(
         epochs: training.history.length,
         bestEpoch: training.bestEpoch,
         bestMetric: training.bestMetric,
+        monitor: training.monitor,
         stoppedEarly: training.stoppedEarly,
         ...plan.summary,
         ...(config.data.heldOut ? { heldOut: { ...config.data.heldOut, items: view.sizes } } : {}),

@@ -28,7 +28,8 @@ export type {
 } from './recognizer-types';
 export { StreamingPhoneRecognizer } from './phone-recognition';
 
-async function featuresOf(
+/** The model input of a whole utterance: resampled, framed and normalised as the config says. */
+export async function featuresOf(
   audio: MonoAudio,
   config: FeatureConfig,
   cmvn: SpeechConfig['features']['cmvn'],

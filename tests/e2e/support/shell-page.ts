@@ -21,6 +21,7 @@ export const BUILT_VIEWS: ReadonlySet<ViewName> = new Set<ViewName>([
   'evaluate',
   'live',
   'text',
+  'inside',
 ]);
 
 /** The app shell: navigation, views, status bar and the Home view's controls. */

@@ -7,12 +7,16 @@ import { z } from 'zod';
 import { UnfoldError } from '../../errors';
 import { PhonesConfigSchema, WordsConfigSchema } from './speech-config';
 import { PosConfigSchema, SentimentConfigSchema } from './text-config';
+import { LmConfigSchema } from './lm-config';
+import { Seq2seqConfigSchema } from './seq2seq-config';
 
 export const ExperimentConfigSchema = z.discriminatedUnion('task', [
   WordsConfigSchema,
   PhonesConfigSchema,
   PosConfigSchema,
   SentimentConfigSchema,
+  LmConfigSchema,
+  Seq2seqConfigSchema,
 ]);
 export type ExperimentConfig = z.infer<typeof ExperimentConfigSchema>;
 export type ExperimentConfigInput = z.input<typeof ExperimentConfigSchema>;

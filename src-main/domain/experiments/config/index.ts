@@ -3,4 +3,6 @@ export * from './common-config';
 export * from './model-choices';
 export * from './speech-config';
 export * from './text-config';
+export * from './lm-config';
+export * from './seq2seq-config';
 export * from './experiment-config';

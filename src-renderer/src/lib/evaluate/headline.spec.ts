@@ -108,3 +108,41 @@ describe('tagging headline figures', () => {
     expect(headlineMetrics({ accuracy: 0.8, utterances: 5 }, ['tokenAccuracy'])).toEqual([]);
   });
 });
+
+describe('language-model figures', () => {
+  it('leads with perplexity (lower is better), then the baselines, never an accuracy', () => {
+    const summary = {
+      perplexity: 12.3456,
+      crossEntropy: 2.51,
+      bitsPerCharacter: 1.23456,
+      units: 40,
+      sentences: 4,
+      unigramPerplexity: 30.5,
+      kneserNeyOrder: 5,
+      kneserNeyPerplexity: 15.25,
+    };
+    expect(
+      headlineMetrics(summary, [
+        'perplexity',
+        'bitsPerCharacter',
+        'kneserNeyPerplexity',
+        'unigramPerplexity',
+        'sentences',
+      ]),
+    ).toEqual([
+      { label: 'Perplexity (lower is better)', value: '12.35' },
+      { label: 'Bits per character (lower is better)', value: '1.235' },
+      { label: 'Kneser-Ney perplexity (baseline)', value: '15.25 (5-gram)' },
+      { label: 'Unigram perplexity (baseline)', value: '30.50' },
+      { label: 'Sentences', value: '4' },
+    ]);
+    // A word model has no bits per character, and a run without the baseline no Kneser-Ney.
+    expect(
+      headlineMetrics({ perplexity: 80, sentences: 2 }, [
+        'perplexity',
+        'bitsPerCharacter',
+        'kneserNeyPerplexity',
+      ]),
+    ).toEqual([{ label: 'Perplexity (lower is better)', value: '80.00' }]);
+  });
+});

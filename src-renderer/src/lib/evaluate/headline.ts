@@ -60,6 +60,10 @@ function percent(value: unknown): string | null {
   return typeof value === 'number' ? `${(value * 100).toFixed(1)}%` : null;
 }
 
+function decimals(value: unknown, places: number): string | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value.toFixed(places) : null;
+}
+
 /** The figures an evaluation summary can hold: each one's label and how to read it off. */
 const HEADLINE_FIGURES = {
   accuracy: { label: 'Accuracy', read: (summary) => percent(summary.accuracy) },
@@ -98,6 +102,27 @@ const HEADLINE_FIGURES = {
   sentenceAccuracy: {
     label: 'Sentence accuracy',
     read: (summary) => percent(summary.sentenceAccuracy),
+  },
+  // Language models: lower is better, so the label says so (every other figure is a rate of right answers).
+  perplexity: {
+    label: 'Perplexity (lower is better)',
+    read: (summary) => decimals(summary.perplexity, 2),
+  },
+  bitsPerCharacter: {
+    label: 'Bits per character (lower is better)',
+    read: (summary) => decimals(summary.bitsPerCharacter, 3),
+  },
+  kneserNeyPerplexity: {
+    label: 'Kneser-Ney perplexity (baseline)',
+    read: (summary) => {
+      const value = decimals(summary.kneserNeyPerplexity, 2);
+      const order = summary.kneserNeyOrder;
+      return value !== null && typeof order === 'number' ? `${value} (${order}-gram)` : value;
+    },
+  },
+  unigramPerplexity: {
+    label: 'Unigram perplexity (baseline)',
+    read: (summary) => decimals(summary.unigramPerplexity, 2),
   },
   sentences: {
     label: 'Sentences',

@@ -25,7 +25,7 @@ describe('hash routes', () => {
 describe('views', () => {
   it('describes every view once, and plans every view not built yet', () => {
     expect(VIEWS.map((view) => view.id)).toEqual([...VIEW_IDS]);
-    const built = ['home', 'record', 'corpora', 'train', 'evaluate', 'live', 'text'];
+    const built = ['home', 'record', 'corpora', 'train', 'evaluate', 'live', 'text', 'inside'];
     for (const view of VIEWS) {
       if (built.includes(view.id)) expect(view.plan).toBeUndefined();
       else expect(view.plan?.length).toBeGreaterThan(0);

@@ -53,15 +53,13 @@ export const VIEWS: readonly ViewDescriptor[] = [
   {
     id: 'text',
     label: 'Text',
-    tagline: 'Tag or classify text with a trained model, and read its evaluated sentences',
+    tagline:
+      'Tag, classify or continue text with a trained model, and read its evaluated sentences',
   },
   {
     id: 'inside',
     label: 'Inside',
-    tagline: 'Look inside a network as it runs',
-    plan: [
-      'For a model and an input, see every time step: gate activations, cell and hidden states, and how the gradient of the loss fades or grows going back through time.',
-    ],
+    tagline: 'Gates, states, gradients through time and dynamics of a trained network',
   },
 ];
 

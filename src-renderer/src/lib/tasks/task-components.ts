@@ -5,11 +5,13 @@
 import type { Component } from 'svelte';
 import type { ExperimentTaskName } from '@api/experiment-config';
 import type { EvaluationPrediction, Posteriorgram } from '@api/experiments';
+import LmListItem from './LmListItem.svelte';
 import PhonesInspectorLine from './PhonesInspectorLine.svelte';
 import PhonesInspectorStrings from './PhonesInspectorStrings.svelte';
 import PhonesListItem from './PhonesListItem.svelte';
 import PosListItem from './PosListItem.svelte';
 import SentimentListItem from './SentimentListItem.svelte';
+import Seq2seqListItem from './Seq2seqListItem.svelte';
 import WordsInspectorLine from './WordsInspectorLine.svelte';
 import WordsListItem from './WordsListItem.svelte';
 
@@ -48,4 +50,6 @@ export const TASK_COMPONENTS: { readonly [T in ExperimentTaskName]: TaskComponen
   // Sentences have no audio: they never open in the inspector (POS_VIEW.evaluate.inspector is null).
   pos: { ListItem: PosListItem, InspectorLine: null, InspectorDetail: null },
   sentiment: { ListItem: SentimentListItem, InspectorLine: null, InspectorDetail: null },
+  lm: { ListItem: LmListItem, InspectorLine: null, InspectorDetail: null },
+  seq2seq: { ListItem: Seq2seqListItem, InspectorLine: null, InspectorDetail: null },
 };

@@ -35,9 +35,10 @@ export interface ItemInspector {
 
 /**
  * What the Text view does with an experiment of the task: tag every word of the text, or
- * classify the whole text (a label with its probability, each token's part in it).
+ * classify the whole text (a label with its probability, each token's part in it), or read it
+ * with a language model (the next word, each word's surprisal, generation).
  */
-export const TEXT_MODES = ['tagging', 'classification'] as const;
+export const TEXT_MODES = ['tagging', 'classification', 'language-model'] as const;
 export type TextMode = (typeof TEXT_MODES)[number];
 
 /**

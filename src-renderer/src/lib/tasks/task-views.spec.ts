@@ -170,6 +170,9 @@ describe('task views', () => {
       'speech',
       'tagging',
       'classification',
+      // Language models and sequence pairs have no Train form: `unfold train` trains them.
+      null,
+      null,
     ]);
     expect(TASK_VIEWS.words.train.corpora).toEqual({ kind: 'speech' });
     expect(TASK_VIEWS.pos.train.corpora).toEqual({ kind: 'text', formats: ['conllu'] });

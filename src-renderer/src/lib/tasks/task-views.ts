@@ -3,9 +3,11 @@
  * here until it has one. The generic views look a task up here instead of asking which it is.
  */
 import type { ExperimentTaskName } from '@api/experiment-config';
+import { LM_VIEW } from './lm';
 import { PHONES_VIEW } from './phones';
 import { POS_VIEW } from './pos';
 import { SENTIMENT_VIEW } from './sentiment';
+import { SEQ2SEQ_VIEW } from './seq2seq';
 import type { TaskColumn, TaskView } from './task-view';
 import { WORDS_VIEW } from './words';
 
@@ -14,6 +16,8 @@ export const TASK_VIEWS: { readonly [T in ExperimentTaskName]: TaskView<T> } = {
   phones: PHONES_VIEW,
   pos: POS_VIEW,
   sentiment: SENTIMENT_VIEW,
+  lm: LM_VIEW,
+  seq2seq: SEQ2SEQ_VIEW,
 };
 
 /**

@@ -40,6 +40,7 @@ describe('text experiments', () => {
   it('tags with a tagger and classifies with a classifier', () => {
     expect(textModeOf('pos')).toBe('tagging');
     expect(textModeOf('sentiment')).toBe('classification');
+    expect(textModeOf('lm')).toBe('language-model');
     expect(textModeOf('words')).toBeNull();
     expect(textModeOf('summarisation')).toBeNull();
   });

@@ -54,3 +54,31 @@ describe('fitToCorpus', () => {
     );
   });
 });
+
+describe('held-out parts in the form', () => {
+  it('tests a text corpus without a test split on the held-out part, tuned on its dev part', () => {
+    const polarity = { splits: ['train'], speakers: [], kind: 'text' as const };
+    expect(fitToCorpus(phones, polarity)).toMatchObject({
+      trainSplit: 'train',
+      devSplit: 'held-out-dev',
+      testSplit: 'held-out-test',
+    });
+    expect(fitToCorpus({ ...phones, devSplit: '' }, polarity).devSplit).toBe('');
+    const fitted = fitToCorpus(phones, polarity);
+    expect(fitToCorpus(fitted, polarity)).toBe(fitted);
+    // A speech corpus keeps its splits (it is divided by speaker, not item by item).
+    expect(fitToCorpus(phones, { splits: ['train'], speakers: [], kind: 'speech' })).toMatchObject({
+      testSplit: '',
+      devSplit: '',
+    });
+  });
+
+  it("moves dev with test between the held-out parts and the corpus's splits", () => {
+    const parted = { ...phones, devSplit: 'held-out-dev', testSplit: 'held-out-test' };
+    expect(applyChange(parted, 'testSplit', 'test').devSplit).toBe('');
+    expect(applyChange(phones, 'testSplit', 'held-out-test').devSplit).toBe('held-out-dev');
+    expect(applyChange({ ...phones, devSplit: '' }, 'testSplit', 'held-out-test').devSplit).toBe(
+      '',
+    );
+  });
+});

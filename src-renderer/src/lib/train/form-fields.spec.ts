@@ -9,7 +9,7 @@ import {
   type FieldContext,
 } from './form-fields';
 import { formFromConfig } from './key-settings';
-import { SAMPLE_POS_CONFIG, SAMPLE_WORDS_CONFIG } from './sample-configs';
+import { SAMPLE_POS_CONFIG, SAMPLE_SENTIMENT_CONFIG, SAMPLE_WORDS_CONFIG } from './sample-configs';
 
 const fields = FORM_SECTIONS.flatMap((s) => s.fields);
 const form = formFromConfig(SAMPLE_WORDS_CONFIG);
@@ -146,5 +146,58 @@ describe('parseFieldInput', () => {
     const speeds = fields.find((f) => f.key === 'speeds')!;
     expect(parseFieldInput(speeds, '0.9, 1.1')).toBe('0.9, 1.1');
     expect(withField(form, 'units', 5).units).toBe(5);
+  });
+});
+
+describe('the held-out parts of a text corpus', () => {
+  const sentiment = {
+    ...formFromConfig(SAMPLE_SENTIMENT_CONFIG),
+    trainSplit: 'train',
+    devSplit: 'held-out-dev',
+    testSplit: 'held-out-test',
+  };
+  const polarity: FieldContext = {
+    corpora: [],
+    tasks: ['sentiment'],
+    splits: ['train'],
+    speakers: [],
+    heldOutParts: true,
+  };
+  const data = FORM_SECTIONS.find((s) => s.title === 'Data');
+  const options = (key: string, c: FieldContext, f = sentiment): [string, string][] => {
+    const spec = data?.fields.find((x) => x.key === key);
+    return spec?.kind === 'select' ? spec.options(c, f).map((o) => [o.value, o.label]) : [];
+  };
+
+  it('are offered as dev and test choices of a text corpus only', () => {
+    expect(options('testSplit', polarity)).toEqual([
+      ['train', 'train'],
+      ['held-out-test', 'held-out test part (81/9/10 by hash)'],
+    ]);
+    expect(options('testSplit', polarity, { ...sentiment, devSplit: '' })[1]).toEqual([
+      'held-out-test',
+      'held-out test part (90/10 by hash)',
+    ]);
+    expect(options('devSplit', polarity).map(([value]) => value)).toEqual([
+      '',
+      'train',
+      'held-out-dev',
+    ]);
+    expect(options('testSplit', { ...polarity, heldOutParts: false })).toEqual([
+      ['train', 'train'],
+    ]);
+  });
+
+  it('are named, with their rule, in a note under the Data section', () => {
+    expect(data?.note?.(sentiment, polarity)).toMatch(
+      /^Held-out parts: the items of train are divided by a hash of each item into train, dev and test parts, 81\/9\/10 /,
+    );
+    expect(data?.note?.(sentiment, { ...polarity, heldOutParts: false })).toBeNull();
+    expect(
+      data?.note?.(
+        { ...sentiment, testSplit: 'test', devSplit: '' },
+        { ...polarity, splits: ['train', 'test'] },
+      ),
+    ).toBeNull();
   });
 });

@@ -15,6 +15,7 @@ import {
   MAX_DROPOUT,
   OPTIMIZER_CHOICES,
   SCHEDULE_CHOICES,
+  HELD_OUT_SPLITS,
   TAG_SETS,
 } from '@api/experiment-config';
 import type { TrainFormKind } from '../tasks/task-view';
@@ -30,6 +31,7 @@ import { modelKinds, poolingChoices } from './model-choices';
 import { formKindOf } from './task-settings';
 import type { FormField } from './form-validation';
 import { parseFactorList } from './augmentation-factors';
+import { heldOutNote, heldOutPartLabel } from './held-out-default';
 
 export interface Choice {
   value: string;
@@ -45,6 +47,11 @@ export interface FieldContext {
   tasks: readonly Task[];
   splits: readonly string[];
   speakers: readonly string[];
+  /**
+   * The corpus is text: a run may test (and tune) on held-out parts of its training split,
+   * which the dev and test selects then offer (held-out-default.ts).
+   */
+  heldOutParts?: boolean;
 }
 
 interface FieldBase {
@@ -89,6 +96,8 @@ export interface FormSection {
   forms?: readonly TrainFormKind[];
   /** The section ends with how many speakers and items each split of the run has. */
   showsSplitSizes?: boolean;
+  /** A note at the end of the section, when the form calls for one. */
+  note?: (form: TrainForm, context: FieldContext) => string | null;
 }
 
 function plain(values: readonly string[], labels: Record<string, string> = {}): Choice[] {
@@ -96,6 +105,16 @@ function plain(values: readonly string[], labels: Record<string, string> = {}): 
 }
 
 const splitChoices = (context: FieldContext): Choice[] => plain(context.splits);
+
+/** The corpus's splits, and for a text corpus the held-out part of its training split. */
+function splitOrPartChoices(role: 'dev' | 'test') {
+  return (context: FieldContext, form: TrainForm): Choice[] => {
+    const splits = splitChoices(context);
+    if (context.heldOutParts !== true) return splits;
+    const withDev = role === 'dev' || form.devSplit !== '';
+    return [...splits, { value: HELD_OUT_SPLITS[role], label: heldOutPartLabel(role, withDev) }];
+  };
+}
 
 /** How many times the training set is seen per epoch with the form's augmentation. */
 export function trainingCopies(form: Pick<TrainForm, 'speeds' | 'warps'>): number {
@@ -159,6 +178,10 @@ export const FORM_SECTIONS: readonly FormSection[] = [
   {
     title: 'Data',
     showsSplitSizes: true,
+    note: (form, context) =>
+      context.heldOutParts === true
+        ? heldOutNote(form, { kind: 'text', splits: context.splits })
+        : null,
     fields: [
       { key: 'name', label: 'Name', testid: 'name', kind: 'text' },
       {
@@ -189,14 +212,17 @@ export const FORM_SECTIONS: readonly FormSection[] = [
         label: 'Dev split',
         testid: 'dev-split',
         kind: 'select',
-        options: (context) => [{ value: '', label: 'none' }, ...splitChoices(context)],
+        options: (context, form) => [
+          { value: '', label: 'none' },
+          ...splitOrPartChoices('dev')(context, form),
+        ],
       },
       {
         key: 'testSplit',
         label: 'Test split',
         testid: 'test-split',
         kind: 'select',
-        options: splitChoices,
+        options: splitOrPartChoices('test'),
       },
       {
         key: 'heldOutSpeaker',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formFromConfig, type TrainForm } from './key-settings';
-import { SAMPLE_WORDS_CONFIG } from './sample-configs';
+import { SAMPLE_SENTIMENT_CONFIG, SAMPLE_WORDS_CONFIG } from './sample-configs';
 import { hasErrors, issueByField, validateForm, type CorpusFacts } from './form-validation';
 
 const corpus: CorpusFacts = { splits: ['train', 'dev', 'test'], speakers: ['a', 'b'] };
@@ -131,5 +131,40 @@ describe('issueByField', () => {
       { field: 'units', severity: 'error', message: 'e2' },
     ]);
     expect(shown.get('units')?.message).toBe('e');
+  });
+});
+
+describe('validateForm with held-out parts', () => {
+  const polarity: CorpusFacts = { splits: ['train'], speakers: [], kind: 'text' };
+  const sentiment: TrainForm = {
+    ...formFromConfig(SAMPLE_SENTIMENT_CONFIG),
+    trainSplit: 'train',
+    devSplit: 'held-out-dev',
+    testSplit: 'held-out-test',
+  };
+  const errors = (form: Partial<TrainForm>, facts: CorpusFacts = polarity): string[] =>
+    validateForm({ ...sentiment, ...form }, facts)
+      .filter((i) => i.severity === 'error')
+      .map((i) => `${i.field}: ${i.message}`);
+
+  it('accepts a one-split text corpus tested on its held-out part, with or without dev', () => {
+    expect(errors({})).toEqual([]);
+    expect(errors({ devSplit: '' })).toEqual([]);
+  });
+
+  it("refuses held-out parts beside the corpus's own dev split, or for speech", () => {
+    const text: CorpusFacts = { splits: ['train', 'dev', 'test'], speakers: [], kind: 'text' };
+    expect(errors({ devSplit: 'dev' }, text)).toEqual([
+      "devSplit: With the held-out test part, dev is the held-out dev part or none: the corpus's dev split would stop the division.",
+    ]);
+    expect(errors({ testSplit: 'test' }, text)).toEqual([
+      "devSplit: A held-out dev part comes with the held-out test part: with the corpus's test split, choose one of its splits (train, dev, test) or none.",
+    ]);
+    expect(errors({ devSplit: '' }, { ...polarity, kind: 'speech' })).toEqual([
+      'testSplit: Held-out parts divide a text corpus item by item; split a speech corpus by speaker instead.',
+    ]);
+    expect(errors({ testSplit: 'test', devSplit: '' })).toEqual([
+      'testSplit: Choose a test split (the corpus has train).',
+    ]);
   });
 });

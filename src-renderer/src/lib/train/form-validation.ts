@@ -10,12 +10,14 @@
 import {
   ExperimentConfigSchema,
   experimentConfigProblem,
+  HELD_OUT_SPLITS,
   MAX_DROPOUT,
 } from '@api/experiment-config';
 import { TASK_VIEWS } from '../tasks/task-views';
 import type { Json } from './json-object';
 import { configFromForm, supportsTruncatedBptt, type TrainForm } from './key-settings';
 import { settingsOf } from './task-settings';
+import { offersHeldOutParts } from './held-out-default';
 
 export type FormField = keyof TrainForm;
 
@@ -32,6 +34,44 @@ export interface CorpusFacts {
   speakers: readonly string[];
   /** Whether the corpus declares phone alignments (some tasks need them); null if unknown. */
   hasAlignments?: boolean | null;
+  /** Speech or text: a text corpus's training split may be divided into held-out parts. */
+  kind?: 'speech' | 'text' | null;
+}
+
+/**
+ * The issues of the dev and test choices against the corpus's splits: a split it has, or the
+ * held-out parts of a text corpus's training split (dev a part too, or none: the domain divides
+ * only when the run names none of the corpus's own dev and test splits).
+ */
+function splitIssues(form: TrainForm, corpus: CorpusFacts): FormIssue[] {
+  const issues: FormIssue[] = [];
+  const error = (field: FormField, message: string): void => {
+    issues.push({ field, message, severity: 'error' });
+  };
+  const known = (split: string): boolean => corpus.splits.includes(split);
+  const list = corpus.splits.join(', ') || 'none';
+  const testPart = form.testSplit === HELD_OUT_SPLITS.test;
+  if (testPart && !offersHeldOutParts(corpus))
+    error(
+      'testSplit',
+      'Held-out parts divide a text corpus item by item; split a speech corpus by speaker instead.',
+    );
+  else if (!testPart && !known(form.testSplit))
+    error('testSplit', `Choose a test split (the corpus has ${list}).`);
+  if (form.devSplit === HELD_OUT_SPLITS.dev) {
+    if (!testPart)
+      error(
+        'devSplit',
+        `A held-out dev part comes with the held-out test part: with the corpus's test split, choose one of its splits (${list}) or none.`,
+      );
+  } else if (form.devSplit !== '' && !known(form.devSplit))
+    error('devSplit', `The corpus has no split "${form.devSplit}" (it has ${list}).`);
+  else if (form.devSplit !== '' && testPart)
+    error(
+      'devSplit',
+      `With the held-out test part, dev is the held-out dev part or none: the corpus's ${form.devSplit} split would stop the division.`,
+    );
+  return issues;
 }
 
 const NAME_PATTERN = /^[^/\\]+$/;
@@ -125,9 +165,7 @@ export function validateForm(
     const list = corpus.splits.join(', ') || 'none';
     if (!known(form.trainSplit))
       error('trainSplit', `Choose a training split (the corpus has ${list}).`);
-    if (form.devSplit !== '' && !known(form.devSplit))
-      error('devSplit', `The corpus has no split "${form.devSplit}" (it has ${list}).`);
-    if (!known(form.testSplit)) error('testSplit', `Choose a test split (the corpus has ${list}).`);
+    issues.push(...splitIssues(form, corpus));
     if (form.heldOutSpeaker !== '' && !corpus.speakers.includes(form.heldOutSpeaker))
       error('heldOutSpeaker', `The corpus has no speaker "${form.heldOutSpeaker}".`);
     if (task.train.needsPhoneAlignments && corpus.hasAlignments === false)

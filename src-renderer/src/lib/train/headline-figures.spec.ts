@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { headlineAccuracy, headlinePhoneErrorRate, percentText } from './headline-figures';
+import {
+  headlineAccuracy,
+  headlinePhoneErrorRate,
+  percentText,
+  splitRank,
+} from './headline-figures';
 
 const OWN = '/data/corpora/yesno';
 
@@ -109,7 +114,33 @@ describe('headlineAccuracy', () => {
         run({ training: { bestMetric: 0.12, epochs: 3, final: { devAccuracy: null } } }),
       ),
     ).toBeNull();
+    // A run that chose its best epoch by dev loss (a language model): its bestMetric is a loss.
+    expect(
+      headlineAccuracy(
+        run({
+          training: { bestMetric: 4.8, monitor: 'loss', epochs: 3, final: { devAccuracy: 0.2 } },
+        }),
+      ),
+    ).toBeNull();
     expect(headlineAccuracy(run({}))).toBeNull();
+  });
+});
+
+describe('splitRank', () => {
+  it('ranks the held-out parts of a one-split corpus like the test and dev splits', () => {
+    expect(
+      ['held-out-test', 'test', 'held-out-dev', 'dev', 'train', 'held-out-train'].map(splitRank),
+    ).toEqual([0, 0, 2, 2, null, null]);
+  });
+
+  it("headlines a held-out test part's accuracy before the whole training split's", () => {
+    const item = run({
+      evaluations: {
+        train: { corpus: OWN, split: 'train', accuracy: 0.99 },
+        'held-out-test': { corpus: OWN, split: 'held-out-test', accuracy: 0.77 },
+      },
+    });
+    expect(headlineAccuracy(item)).toEqual({ value: 0.77, source: 'held-out-test' });
   });
 });
 

@@ -8,6 +8,7 @@
  * figure is, or 41% on another corpus reads like the run's test accuracy.
  */
 
+import { HELD_OUT_SPLITS } from '@api/experiment-config';
 import type { ExperimentListItem } from '@api/experiments';
 
 export interface HeadlineFigure {
@@ -35,13 +36,14 @@ function corpusName(nameOrPath: string): string {
 
 /**
  * How good a stand-in for the run's test figure an evaluation's split is (lower is better):
- * the test split, a selection that includes it (held-out speaker), the dev split. Others (an
- * evaluation on the training split) are never the headline.
+ * the test split or the held-out test part (a corpus of one split), a selection that includes
+ * the test split (held-out speaker), the dev split or part. Others (an evaluation on the
+ * training split) are never the headline.
  */
-function splitRank(split: string): number | null {
-  if (split === 'test') return 0;
+export function splitRank(split: string): number | null {
+  if (split === 'test' || split === HELD_OUT_SPLITS.test) return 0;
   if (split.split('+').includes('test')) return 1;
-  if (split === 'dev') return 2;
+  if (split === 'dev' || split === HELD_OUT_SPLITS.dev) return 2;
   return null;
 }
 
@@ -122,6 +124,9 @@ export function headlineAccuracy(item: MetricsOwner): HeadlineFigure | null {
   if (evaluated) return evaluated;
   const training = item.metrics.training;
   if (!isObject(training) || typeof training.bestMetric !== 'number') return null;
+  // A run that chose its best epoch by dev loss (language models) has no accuracy to show;
+  // runs recorded before `monitor` existed chose by accuracy.
+  if (training.monitor === 'loss') return null;
   // The last epoch's record has a dev accuracy exactly when the run had a dev set.
   const final = training.final;
   if (!isObject(final) || typeof final.devAccuracy !== 'number') return null;

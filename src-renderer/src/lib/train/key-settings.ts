@@ -104,7 +104,7 @@ export type TrainForm = SharedForm & SpeechForm & WordsForm & TaggingForm & Clas
 type RecurrentModel = Extract<ExperimentConfig['model'], { layers: unknown }>;
 type RecurrentLayer = RecurrentModel['layers'][number];
 /** A pooling some task's recurrent model takes (each task's own list: model-choices.ts). */
-type RecurrentPooling = RecurrentModel['pooling'];
+type RecurrentPooling = Extract<RecurrentModel, { pooling: unknown }>['pooling'];
 
 /** The smallest recurrent layer the schema takes: the recurrent fields of a model without one. */
 const SMALLEST_LAYER: RecurrentLayer = { cell: BASE_CELL_CHOICES[0], units: 1 };
@@ -148,7 +148,7 @@ export function formFromConfig(input: Readonly<Json>): TrainForm {
     peepholes: engine === 'peephole',
     bidirectional: first.bidirectional !== undefined,
     dropout: model.dropout,
-    pooling: stack?.pooling ?? DEFAULT_POOLING,
+    pooling: (stack && 'pooling' in stack ? stack.pooling : undefined) ?? DEFAULT_POOLING,
     // No bptt is full BPTT, no schedule a constant rate (what the engine does without them).
     bptt: bptt?.kind ?? 'full',
     bpttWindow: bptt?.kind === 'truncated' ? bptt.window : DEFAULT_BPTT_WINDOW,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { configFromForm, formFromConfig } from './key-settings';
-import { roleSizes, SMALL_SPLIT, type SplitSpeakerCounts } from './split-sizes';
+import { SMALL_ROLE_ITEMS } from '@api/experiment-config';
+import { roleSizes, SMALL_SPLIT, textRoleSizes, type SplitSpeakerCounts } from './split-sizes';
 
 /** FSDD-like: the default voice split, four voices in train, one each in dev and test. */
 const perSplitSpeaker: SplitSpeakerCounts = {
@@ -102,5 +103,64 @@ describe('roleSizes', () => {
     const data = { train: { splits: ['constructor'] }, dev: null, test: { splits: ['test'] } };
     expect(roleSizes(data, perSplitSpeaker)[0]).toMatchObject({ speakers: 0, items: 0 });
     expect(roleSizes(null, perSplitSpeaker)).toEqual([]);
+  });
+});
+
+describe('textRoleSizes', () => {
+  const polarity = { train: 9596 };
+  const heldOutData = {
+    train: { splits: ['train'] },
+    dev: { splits: ['held-out-dev'] },
+    test: { splits: ['held-out-test'] },
+  };
+
+  it("warns below the domain's own small-role size", () => {
+    expect(SMALL_SPLIT.items).toBe(SMALL_ROLE_ITEMS);
+  });
+
+  it("expects each held-out part's size from its share of the training split", () => {
+    const sizes = textRoleSizes(heldOutData, polarity, true);
+    expect(
+      sizes.map(({ role, selection, speakers, items, approximate }) => [
+        role,
+        selection,
+        speakers,
+        items,
+        approximate,
+      ]),
+    ).toEqual([
+      ['train', 'held-out train part: 81% of train', null, 7773, true],
+      ['dev', 'held-out dev part: 9% of train', null, 864, true],
+      ['test', 'held-out test part: 10% of train', null, 960, true],
+    ]);
+    expect(sizes.flatMap((s) => s.warnings)).toEqual([]);
+    const noDev = textRoleSizes({ ...heldOutData, dev: null }, polarity, true);
+    expect(noDev.map((s) => [s.role, s.items])).toEqual([
+      ['train', 8636],
+      ['test', 960],
+    ]);
+  });
+
+  it('says a small expected part is about that size', () => {
+    const sizes = textRoleSizes(heldOutData, { train: 200 }, true);
+    expect(sizes.find((s) => s.role === 'dev')).toMatchObject({
+      items: 18,
+      warnings: [
+        'dev has about 18 items: one error moves its accuracy by 5.6 points, and the best epoch is chosen by that accuracy.',
+      ],
+    });
+  });
+
+  it("counts a text corpus's own splits per role, without speakers", () => {
+    const data = { train: { splits: ['train'] }, dev: null, test: { splits: ['test'] } };
+    const sizes = textRoleSizes(data, { train: 240, test: 12 }, false);
+    expect(sizes.map((s) => [s.role, s.selection, s.speakers, s.items, s.approximate])).toEqual([
+      ['train', 'train', null, 240, false],
+      ['test', 'test', null, 12, false],
+    ]);
+    expect(sizes[1]?.warnings).toEqual([
+      'test has 12 items: one error moves its accuracy by 8.3 points.',
+    ]);
+    expect(textRoleSizes(null, { train: 1 }, true)).toEqual([]);
   });
 });

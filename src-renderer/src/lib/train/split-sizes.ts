@@ -3,14 +3,18 @@
  * selections of the config the form writes (so the held-out-speaker case counts what the run
  * will really use) and the corpus overview's items per speaker within each split. A role with few
  * voices or items gives figures that say little about new speech: the warning says what a
- * figure on it means.
+ * figure on it means. Text corpora have no speakers: their roles are counted from the items per
+ * split, and held-out parts of a training split (held-out-default.ts) from their expected shares.
  */
+
+import { SMALL_ROLE_ITEMS } from '@api/experiment-config';
+import { heldOutShares } from './held-out-default';
 
 export const DATA_ROLES = ['train', 'dev', 'test'] as const;
 export type DataRole = (typeof DATA_ROLES)[number];
 
-/** A role with fewer speakers or items than this gets a warning. */
-export const SMALL_SPLIT = { speakers: 3, items: 30 } as const;
+/** A role with fewer speakers or items than this gets a warning (items: the domain's own rule). */
+export const SMALL_SPLIT = { speakers: 3, items: SMALL_ROLE_ITEMS } as const;
 
 /** Items of each speaker within each split (CorpusStatistics.perSplitSpeaker). */
 export type SplitSpeakerCounts = Readonly<Record<string, Readonly<Record<string, number>>>>;
@@ -19,8 +23,11 @@ export interface RoleSize {
   role: DataRole;
   /** The selection in words: "test", "train without jackson", "jackson in train+test". */
   selection: string;
-  speakers: number;
+  /** Null for a text corpus (no speakers). */
+  speakers: number | null;
   items: number;
+  /** The items are expected from a share (a held-out part), not counted. */
+  approximate: boolean;
   /** What the role's smallness means for the run; empty when it is large enough. */
   warnings: string[];
 }
@@ -78,9 +85,9 @@ function fewSpeakers(role: DataRole, speakers: number, heldOut: boolean): string
   }
 }
 
-/** What too few items in a role does to the run. */
-function fewItems(role: DataRole, items: number): string {
-  const has = `${role} has ${count(items, 'item', 'items')}`;
+/** What too few items in a role does to the run (`about`: an expected size, not a count). */
+function fewItems(role: DataRole, items: number, about = false): string {
+  const has = `${role} has ${about ? 'about ' : ''}${count(items, 'item', 'items')}`;
   if (items === 0) {
     const purpose = { train: 'learn from', dev: 'choose the best epoch on', test: 'test on' };
     return `${has}: the run has nothing to ${purpose[role]}.`;
@@ -121,6 +128,7 @@ function sizeOf(
     selection: describeSelection(selection),
     speakers: speakers.size,
     items,
+    approximate: false,
     warnings,
   };
 }
@@ -138,4 +146,60 @@ export function roleSizes(data: unknown, perSplitSpeaker: SplitSpeakerCounts): R
     if (selection) sizes.push(sizeOf(role, selection, perSplitSpeaker));
   }
   return sizes;
+}
+
+/** Items of each split (CorpusStatistics.perSplit). */
+export type SplitCounts = Readonly<Record<string, number>>;
+
+function itemsOf(splits: readonly string[], perSplit: SplitCounts): number {
+  return [...new Set(splits)].reduce(
+    (sum, split) => sum + (Object.hasOwn(perSplit, split) ? (perSplit[split] ?? 0) : 0),
+    0,
+  );
+}
+
+function textWarnings(role: DataRole, items: number, about: boolean): string[] {
+  return items < SMALL_SPLIT.items ? [fewItems(role, items, about)] : [];
+}
+
+/**
+ * The items of every role a text corpus's run uses, from the items per split. With `heldOut`
+ * (the form's usesHeldOutDefault), every role is a held-out part of the training split: its
+ * expected size is the part's share of the training items (the hash decides each item, so the
+ * real size varies around it), marked approximate.
+ */
+export function textRoleSizes(data: unknown, perSplit: SplitCounts, heldOut: boolean): RoleSize[] {
+  if (typeof data !== 'object' || data === null) return [];
+  const roles = data as Record<string, unknown>;
+  const selections = DATA_ROLES.map((role) => [role, selectionOf(roles[role])] as const).filter(
+    (entry): entry is readonly [DataRole, Selection] => entry[1] !== null,
+  );
+  const train = selections.find(([role]) => role === 'train')?.[1];
+  if (heldOut && train) {
+    const total = itemsOf(train.splits, perSplit);
+    const shares = heldOutShares(selections.some(([role]) => role === 'dev'));
+    const splits = describeSelection(train);
+    return selections.map(([role]) => {
+      const items = Math.round(total * shares[role]);
+      return {
+        role,
+        selection: `held-out ${role} part: ${Math.round(shares[role] * 100)}% of ${splits}`,
+        speakers: null,
+        items,
+        approximate: true,
+        warnings: textWarnings(role, items, true),
+      };
+    });
+  }
+  return selections.map(([role, selection]) => {
+    const items = itemsOf(selection.splits, perSplit);
+    return {
+      role,
+      selection: describeSelection(selection),
+      speakers: null,
+      items,
+      approximate: false,
+      warnings: items === 0 ? [fewItems(role, 0)] : textWarnings(role, items, false),
+    };
+  });
 }

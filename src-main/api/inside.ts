@@ -1,0 +1,127 @@
+/**
+ * What the Inside view and `unfold inspect` show of a trained recurrent network run on one
+ * input: per layer and direction, the gate and state series over time, their saturation and
+ * unit order, the gradient norm through time, and the layer's dynamics without input.
+ * Plain types (no Node imports): the renderer reads them too. Arrays are typed arrays.
+ */
+import type { CellKind } from '../domain/rnn/cell-kinds';
+
+/** The longest typed sentence the Inside view sends. */
+export const MAX_INSIDE_TEXT_LENGTH = 2000;
+
+/** What the network reads: a typed sentence (text tasks), a corpus utterance or a WAV (speech). */
+export type InsideInput =
+  | { kind: 'text'; text: string }
+  /** An utterance of a corpus (the experiment's own when `corpus` is absent). */
+  | { kind: 'utterance'; corpus?: string | undefined; utterance: string }
+  /** A WAV file: in the data folder for the API, any path for the CLI. */
+  | { kind: 'wav'; path: string };
+
+/** Fractions of a gate's values near its ends. */
+export interface Saturation {
+  /** Share of values below SATURATION_LOW. */
+  low: number;
+  /** Share of values above SATURATION_HIGH. */
+  high: number;
+}
+
+/** A gate value below this counts as closed, above SATURATION_HIGH as open. */
+export const SATURATION_LOW = 0.05;
+export const SATURATION_HIGH = 0.95;
+
+/** The series names, per cell family; `hidden` is the projection r for an LSTMP. */
+export type InsideSeriesName =
+  'input' | 'forget' | 'output' | 'candidate' | 'cell' | 'update' | 'reset' | 'hidden';
+
+export interface InsideSeries {
+  name: InsideSeriesName;
+  /** What the series is, for a heading ("forget gate f", "projection output r"). */
+  title: string;
+  /** Row-major [steps, units]. */
+  data: Float32Array;
+  units: number;
+  /** Gates only (values in 0..1); null for states. */
+  saturation: Saturation | null;
+  /** Unit indices by falling variance over time. */
+  varianceOrder: Int32Array;
+}
+
+export interface InsideLayer {
+  /** `encoder/layer0/fw` ... */
+  key: string;
+  cell: CellKind;
+  series: InsideSeries[];
+  /** ||dLoss/dh_t|| for every step t, [steps]. */
+  gradNorm: Float32Array;
+}
+
+/** The time axis: feature frames (speech) or tokens (text). */
+export type InsideAxis =
+  { kind: 'frames'; frameShiftSeconds: number } | { kind: 'tokens'; tokens: string[] };
+
+export interface InsideTrace {
+  experiment: string;
+  task: string;
+  steps: number;
+  axis: InsideAxis;
+  /** The model's input features, row-major [steps, dims] (speech); null for token input. */
+  features: { data: Float32Array; dims: number } | null;
+  /** The model's answer: one label (sentence or word models) or one per step. */
+  predicted: string[];
+  /** Whether the model answers per step (an output step can be chosen for the gradient). */
+  perStep: boolean;
+  /** The step the gradient's loss is taken at; null: the whole sequence's loss. */
+  outputStep: number | null;
+  layers: InsideLayer[];
+}
+
+export interface InsideTraceOptions {
+  /** Per-step models: the loss of this output step only; absent or null: the sequence loss. */
+  outputStep?: number | null | undefined;
+}
+
+/** What `unfold inspect --what` can write (and the Inside view's panels). */
+export const INSIDE_PANELS = ['gates', 'states', 'gradnorm', 'dynamics'] as const;
+export type InsidePanel = (typeof INSIDE_PANELS)[number];
+
+/** The dynamics panel's defaults: steps run, recurrent-weight factor and the slider's range. */
+export const DYNAMICS_DEFAULT_STEPS = 300;
+export const DYNAMICS_SCALE_RANGE = { min: 0, max: 3, step: 0.05, default: 1 } as const;
+/** The most steps one dynamics request may run. */
+export const MAX_DYNAMICS_STEPS = 5000;
+
+/** What drives a layer with no input: zeros, or the same value on every input feature. */
+export type DynamicsDrive = { kind: 'zero' } | { kind: 'constant'; value: number };
+
+export interface DynamicsOptions {
+  /** Layer key as in InsideLayer.key. */
+  layer: string;
+  /** Start from the layer's state after this step of the input; null: from zeros. */
+  startStep: number | null;
+  drive: DynamicsDrive;
+  /** Factor on the recurrent weights (1: as trained). */
+  scale: number;
+  steps: number;
+}
+
+/** How a free-running layer behaves. */
+export type DynamicsBehaviour =
+  | { kind: 'fixed-point'; settledAt: number }
+  | { kind: 'cycle'; period: number }
+  | { kind: 'diverges'; at: number }
+  | { kind: 'wanders'; lyapunov: number };
+
+export interface InsideDynamics {
+  layer: string;
+  scale: number;
+  /**
+   * The state trajectory projected on its two first principal components, [states, 2]: steps + 1
+   * states, fewer when it diverged (it stops at the first state past the divergence bound).
+   */
+  points: Float32Array;
+  /** Share of the trajectory's variance each component explains. */
+  explained: [number, number];
+  /** ||state_t|| for every state of the trajectory. */
+  norms: Float32Array;
+  behaviour: DynamicsBehaviour;
+}

@@ -1,0 +1,69 @@
+/** The language-model presets (presets.ts lists them with every other task's). */
+import type { z } from 'zod';
+import type { LmConfigSchema } from './config/lm-config';
+
+/**
+ * "word LM, 2x200 LSTM": Zaremba et al. (2014)'s small PTB model: 200-dim words, two LSTM
+ * layers of 200, no dropout, plain SGD at rate 1 with gradients clipped to norm 5, 20 streams,
+ * truncated BPTT over 35 steps with the state carried; the rate halves after every epoch
+ * whose dev perplexity did not improve (Mikolov's schedule rather than Zaremba's fixed one).
+ * Units seen once in training are `<unk>`, so the unknown word is trained too (a corpus with
+ * its own `<unk>`, like the PTB LM data, can set minCount 1). The Kneser-Ney 5-gram is scored
+ * beside it.
+ */
+export function lmWordLstm(corpus: string, name: string): z.input<typeof LmConfigSchema> {
+  return {
+    name,
+    task: 'lm',
+    corpus,
+    data: { train: { splits: ['train'] }, dev: { splits: ['dev'] }, test: { splits: ['test'] } },
+    level: 'word',
+    words: { tokenizer: 'text', minCount: 2, embeddingSize: 200 },
+    model: {
+      layers: [
+        { cell: 'lstm', units: 200 },
+        { cell: 'lstm', units: 200 },
+      ],
+      dropout: 0,
+    },
+    training: {
+      epochs: 13,
+      batchSize: 20,
+      optimizer: { kind: 'sgd', learningRate: 1 },
+      schedule: { kind: 'plateau', factor: 0.5, patience: 1 },
+      bptt: { kind: 'truncated', window: 35 },
+      clipNorm: 5,
+      earlyStoppingPatience: 3,
+    },
+    baseline: { order: 5 },
+    seed: 1,
+  };
+}
+
+/**
+ * "character LM, 1x256 LSTM": characters (code points) embedded in 32 dimensions, one LSTM of
+ * 256, Adam 0.002, gradients clipped to 5, 32 streams, BPTT over 100 characters; reported in
+ * bits per character beside a Kneser-Ney 5-gram of characters.
+ */
+export function lmCharLstm(corpus: string, name: string): z.input<typeof LmConfigSchema> {
+  return {
+    name,
+    task: 'lm',
+    corpus,
+    data: { train: { splits: ['train'] }, dev: { splits: ['dev'] }, test: { splits: ['test'] } },
+    level: 'char',
+    words: { minCount: 2, embeddingSize: 32 },
+    model: { layers: [{ cell: 'lstm', units: 256 }], dropout: 0 },
+    training: {
+      epochs: 10,
+      batchSize: 32,
+      optimizer: { kind: 'adam', learningRate: 0.002 },
+      schedule: { kind: 'plateau', factor: 0.5, patience: 1 },
+      bptt: { kind: 'truncated', window: 100 },
+      clipNorm: 5,
+      earlyStoppingPatience: 3,
+    },
+    baseline: { order: 5 },
+    seed: 1,
+  };
+}

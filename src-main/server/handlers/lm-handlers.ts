@@ -1,0 +1,148 @@
+/**
+ * The Text view's language-model API: reading a typed text (each unit's probability and the
+ * most probable next units) and generating text that streams to every client as lm:unit events,
+ * one per unit as it is sampled, until it is finished or stopped (lm:generated says which).
+ */
+import type { lmRequests } from '../../api/channels/lm-channels';
+import type { LmGenerationEnd, LmReading } from '../../api/lm';
+import { toErrorData, UnfoldError } from '../../domain/errors';
+import type { ApiErrorData } from '../../api/errors';
+import { loadLanguageModel } from '../../domain/text/lm/language-model';
+import type { GenerationStart, LanguageModel } from '../../domain/text/lm/language-model';
+import { ModelCache } from '../recognizer-cache';
+import type { RecognizerLease } from '../recognizer-cache';
+import { namedExperimentDir } from './experiment-handlers';
+import type { AreaHandlers, HandlerContext } from './handler-context';
+
+/** Generations that may run at once in an app (each holds its model and state). */
+export const MAX_RUNNING_GENERATIONS = 4;
+
+interface LmArea {
+  models: ModelCache<LanguageModel>;
+  /** Running generations by id: aborted by lm:stop. */
+  running: Map<string, AbortController>;
+}
+
+const areas = new WeakMap<HandlerContext, LmArea>();
+
+function areaOf(context: HandlerContext): LmArea {
+  let area = areas.get(context);
+  if (!area) {
+    area = { models: new ModelCache({ load: loadLanguageModel }), running: new Map() };
+    areas.set(context, area);
+  }
+  return area;
+}
+
+/** Lets the unit just sent go out, and a stop request in, before the next unit. */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+async function streamUnits(
+  context: HandlerContext,
+  id: string,
+  generation: GenerationStart,
+  lease: RecognizerLease<LanguageModel>,
+  signal: AbortSignal,
+): Promise<void> {
+  let units = 0;
+  let end: LmGenerationEnd = 'finished';
+  let error: ApiErrorData | null = null;
+  try {
+    for (;;) {
+      if (signal.aborted) {
+        end = 'stopped';
+        break;
+      }
+      const next = generation.units.next();
+      if (next.done === true) break;
+      const unit = next.value;
+      context.events.emit('lm:unit', {
+        id,
+        index: units,
+        text: unit.text,
+        probability: unit.probability,
+      });
+      units++;
+      await nextTurn();
+    }
+  } catch (failure) {
+    end = 'failed';
+    error = toErrorData(failure);
+  } finally {
+    generation.units.return();
+    lease.release();
+    areaOf(context).running.delete(id);
+    context.events.emit('lm:generated', { id, end, units, error });
+  }
+}
+
+export function createLmHandlers(context: HandlerContext): AreaHandlers<keyof typeof lmRequests> {
+  return {
+    'lm:read': async ({ experiment, text, top }): Promise<LmReading> => {
+      const dir = await namedExperimentDir(context.dataDir, experiment);
+      const lm = await areaOf(context).models.get(dir);
+      const reading = lm.readPrefix(text, top);
+      return {
+        experiment,
+        text,
+        level: lm.level,
+        vocabularySize: lm.vocabularySize - 1,
+        units: reading.units.map((unit) => ({
+          text: unit.text,
+          probability: Math.exp(unit.logProb),
+          surprisal: -unit.logProb / Math.LN2,
+          unknown: unit.unknown,
+        })),
+        next: reading.next.map((unit) => ({ text: unit.text, probability: unit.probability })),
+      };
+    },
+    'lm:generate': async ({ id, experiment, prompt, units, temperature, topK, topP, seed }) => {
+      const { running, models } = areaOf(context);
+      if (running.has(id))
+        throw new UnfoldError('LM_GENERATION_EXISTS', `A generation with the id ${id} is running.`);
+      if (running.size >= MAX_RUNNING_GENERATIONS)
+        throw new UnfoldError(
+          'LM_BUSY',
+          `${MAX_RUNNING_GENERATIONS} generations are running: stop one, or wait for one to end.`,
+        );
+      const dir = await namedExperimentDir(context.dataDir, experiment);
+      const lease = await models.acquire(dir);
+      let generation: GenerationStart;
+      try {
+        generation = lease.recognizer.startGeneration({
+          prompt,
+          units,
+          temperature,
+          topK,
+          topP,
+          seed,
+        });
+      } catch (failure) {
+        lease.release();
+        throw failure;
+      }
+      // Checked again: another start may have taken the id while the model loaded.
+      if (running.has(id)) {
+        lease.release();
+        throw new UnfoldError('LM_GENERATION_EXISTS', `A generation with the id ${id} is running.`);
+      }
+      const controller = new AbortController();
+      running.set(id, controller);
+      // Started after this reply is sent: the events follow it.
+      setImmediate(() => void streamUnits(context, id, generation, lease, controller.signal));
+      return {
+        id,
+        experiment,
+        level: lease.recognizer.level,
+        promptUnits: generation.promptUnits,
+        unknownPromptUnits: generation.unknownPromptUnits,
+        notes: generation.notes,
+      };
+    },
+    'lm:stop': ({ id }) => {
+      const controller = areaOf(context).running.get(id);
+      controller?.abort();
+      return Promise.resolve({ id, stopped: controller !== undefined });
+    },
+  };
+}
