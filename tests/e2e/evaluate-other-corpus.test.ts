@@ -73,6 +73,10 @@ describe.skipIf(!canSynthesise)('the Evaluate view and evaluations on another co
       split: 'test',
     });
     expect(stored.evaluation).toEqual({ corpus: 'sentences-other', split: 'test' });
+    // Both evaluations list the same utterance ids: wait until the other corpus's is the one shown.
+    await expect
+      .poll(() => evaluate.results.getAttribute('data-evaluation'), { timeout: 30_000 })
+      .toBe('sentences-other/test');
     const rows = evaluate.rows('worst-utterance');
     await expect.poll(() => rows.count()).toBe(stored.predictions.length);
     const utteranceId = (await rows.first().getAttribute('data-utterance'))!;
@@ -92,7 +96,7 @@ describe.skipIf(!canSynthesise)('the Evaluate view and evaluations on another co
     expect(other!.frames).not.toBe(own!.frames);
     await evaluate.open(rows.first());
     await expect
-      .poll(() => evaluate.heatmap.getAttribute('data-columns'))
+      .poll(() => evaluate.heatmap.getAttribute('data-columns'), { timeout: 30_000 })
       .toBe(String(other!.frames));
     expect(await evaluate.inspector.locator('header .meta').textContent()).toContain(
       'test of sentences-other',
