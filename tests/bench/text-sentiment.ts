@@ -33,6 +33,7 @@ import { predictSentenceProbabilities } from '../../src-main/domain/text/token-i
 import { INFERENCE_BATCH_TOKENS } from '../../src-main/domain/text/token-inference';
 import { loadRnnNative } from '../../src-main/native/rnn-native';
 import type { Side, SideBySideSettings } from './support/side-by-side';
+import { torchSides } from './support/side-by-side';
 import {
   compareSides,
   interleaved,
@@ -41,7 +42,7 @@ import {
   round,
   unfoldSide,
 } from './support/side-by-side';
-import { runTorchMeasurement, torchDescription } from './support/torch-peer';
+import { torchDescription } from './support/torch-peer';
 import type { StepTraining } from './support/training-step';
 import { timedTraining } from './support/training-step';
 
@@ -187,25 +188,7 @@ async function benchPreset(
         return result;
       },
     })),
-    ...(s.torch ? s.torchThreads : []).map((threads) => ({
-      name: `pytorch x${threads}`,
-      measure: () =>
-        runTorchMeasurement(
-          s.torch as NonNullable<typeof s.torch>,
-          torchScript,
-          [
-            '--batches',
-            batchesFile,
-            '--threads',
-            String(threads),
-            '--warmup',
-            String(s.warmup),
-            '--max-seconds',
-            String(s.maxSeconds),
-          ],
-          'sentencesPerSecond',
-        ),
-    })),
+    ...torchSides(s, torchScript, batchesFile, 'sentencesPerSecond'),
   ];
   const measurements = await interleaved(s.reps, sides, (m) => s.log(`${preset}: ${m}`));
   if (native.addon) native.addon.setParallel(native.threads);

@@ -45,6 +45,7 @@ import { tokenizeText } from '../../src-main/domain/text/tokenize';
 import { WORD_ENCODER_FILE, WordEncoder } from '../../src-main/domain/text/word-encoder';
 import { loadRnnNative } from '../../src-main/native/rnn-native';
 import type { Side, SideBySideSettings } from './support/side-by-side';
+import { torchSides } from './support/side-by-side';
 import {
   compareSides,
   interleaved,
@@ -54,7 +55,7 @@ import {
   round,
   unfoldSide,
 } from './support/side-by-side';
-import { findTorchPython, runTorchMeasurement, torchDescription } from './support/torch-peer';
+import { findTorchPython, torchDescription } from './support/torch-peer';
 import { timedTraining } from './support/training-step';
 import { benchSentiment } from './text-sentiment';
 
@@ -216,25 +217,7 @@ async function benchTagger(s: SideBySideSettings): Promise<Record<string, unknow
           return result;
         },
       })),
-      ...(s.torch ? s.torchThreads : []).map((threads) => ({
-        name: `pytorch x${threads}`,
-        measure: () =>
-          runTorchMeasurement(
-            s.torch as NonNullable<typeof s.torch>,
-            torchScript,
-            [
-              '--batches',
-              batchesFile,
-              '--threads',
-              String(threads),
-              '--warmup',
-              String(s.warmup),
-              '--max-seconds',
-              String(s.maxSeconds),
-            ],
-            'tokensPerSecond',
-          ),
-      })),
+      ...torchSides(s, torchScript, batchesFile, 'tokensPerSecond'),
     ];
     const measurements = await interleaved(s.reps, sides, (m) => s.log(`tagger: ${m}`));
     if (native.addon) native.addon.setParallel(native.threads);

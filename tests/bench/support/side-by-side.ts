@@ -5,6 +5,7 @@
  */
 import { loadavg } from 'node:os';
 import type { TorchPython } from './torch-peer';
+import { runTorchMeasurement } from './torch-peer';
 
 /** The 1, 5 and 15 minute load averages, rounded to 2 decimals. */
 export const machineLoad = (): number[] => loadavg().map((l) => Math.round(l * 100) / 100);
@@ -139,3 +140,36 @@ export interface SideBySideSettings {
 /** A side's name for Unfold at a native thread count (null: no native kernel). */
 export const unfoldSide = (threads: number | null): string =>
   threads === null ? 'unfold' : `unfold x${threads}`;
+
+/**
+ * The PyTorch sides of a part: the peer script on the same batches file at each thread count
+ * of the settings (none without a peer), its rate read from `rateKey`.
+ */
+export function torchSides(
+  s: SideBySideSettings,
+  script: string,
+  batchesFile: string,
+  rateKey: string,
+): Side[] {
+  const torch = s.torch;
+  if (!torch) return [];
+  return s.torchThreads.map((threads) => ({
+    name: `pytorch x${threads}`,
+    measure: () =>
+      runTorchMeasurement(
+        torch,
+        script,
+        [
+          '--batches',
+          batchesFile,
+          '--threads',
+          String(threads),
+          '--warmup',
+          String(s.warmup),
+          '--max-seconds',
+          String(s.maxSeconds),
+        ],
+        rateKey,
+      ),
+  }));
+}
