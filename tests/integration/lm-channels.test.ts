@@ -176,6 +176,23 @@ describe('the language-model channels', () => {
     });
   });
 
+  it('stops a generation whose start has not been answered yet', async () => {
+    // The stop is sent while the start still awaits the experiment folder and the model.
+    const starting = app.dispatch('lm:generate', {
+      id: 'g-early-stop',
+      experiment: EXPERIMENT,
+      units: 1000,
+    });
+    expect(await app.dispatch('lm:stop', { id: 'g-early-stop' })).toEqual({
+      ok: true,
+      result: { id: 'g-early-stop', stopped: true },
+    });
+    expect((await starting).ok).toBe(true);
+    const end = await ended('g-early-stop');
+    expect(end).toMatchObject({ end: 'stopped', units: 0 });
+    expect(unitsOf('g-early-stop')).toEqual([]);
+  });
+
   it('refuses bad settings with what is wrong, and starts nothing', async () => {
     const before = events.length;
     const negative = await app.dispatch('lm:generate', {

@@ -105,29 +105,32 @@ export function createLmHandlers(context: HandlerContext): AreaHandlers<keyof ty
           'LM_BUSY',
           `${MAX_RUNNING_GENERATIONS} generations are running: stop one, or wait for one to end.`,
         );
-      const dir = await namedExperimentDir(context.dataDir, experiment);
-      const lease = await models.acquire(dir);
-      let generation: GenerationStart;
-      try {
-        generation = lease.recognizer.startGeneration({
-          prompt,
-          units,
-          temperature,
-          topK,
-          topP,
-          seed,
-        });
-      } catch (failure) {
-        lease.release();
-        throw failure;
-      }
-      // Checked again: another start may have taken the id while the model loaded.
-      if (running.has(id)) {
-        lease.release();
-        throw new UnfoldError('LM_GENERATION_EXISTS', `A generation with the id ${id} is running.`);
-      }
+      // Registered before anything is awaited, so a stop sent right after the start (before
+      // the model has loaded) finds it: the generation then ends at once as stopped.
       const controller = new AbortController();
       running.set(id, controller);
+      let lease: RecognizerLease<LanguageModel>;
+      let generation: GenerationStart;
+      try {
+        const dir = await namedExperimentDir(context.dataDir, experiment);
+        lease = await models.acquire(dir);
+        try {
+          generation = lease.recognizer.startGeneration({
+            prompt,
+            units,
+            temperature,
+            topK,
+            topP,
+            seed,
+          });
+        } catch (failure) {
+          lease.release();
+          throw failure;
+        }
+      } catch (failure) {
+        running.delete(id);
+        throw failure;
+      }
       // Started after this reply is sent: the events follow it.
       setImmediate(() => void streamUnits(context, id, generation, lease, controller.signal));
       return {
