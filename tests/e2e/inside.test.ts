@@ -5,6 +5,7 @@
  * hover values, the gradient through time, the dynamics plot), and the recurrent-weight slider
  * changes the dynamics: at x0 an LSTM layer with zero input settles to a fixed point.
  */
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator } from 'playwright-core';
@@ -19,6 +20,7 @@ import { startAppWithPage, type E2eAppWithPage } from './support/app';
 import { ShellPage } from './support/shell-page';
 
 const SCREENSHOT = '/tmp/unfold-inside-text.png';
+const UNROLLED_SCREENSHOT = '/tmp/unfold-inside-unrolled.png';
 const canSynthesise = await hasProgram('flite');
 let app: E2eAppWithPage;
 
@@ -135,6 +137,8 @@ describe('the Inside view', () => {
     expect(await cell.getByTestId('saturation').count()).toBe(0);
     // Hovering a heatmap reads out the step's token, the unit and its value.
     const canvas = forget.getByTestId('series-heatmap');
+    // The unrolled network above can push the heatmaps below the fold: the mouse needs it on screen.
+    await canvas.scrollIntoViewIfNeeded();
     const box = await canvas.boundingBox();
     await page.mouse.move((box?.x ?? 0) + (box?.width ?? 0) - 2, (box?.y ?? 0) + 2);
     await expect
@@ -190,4 +194,47 @@ describe('the Inside view', () => {
       expect(app.pageErrors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
     },
   );
+
+  it('unrolls the network over a window of steps, plots chosen units and exports a layer as CSV', async () => {
+    const page = app.page;
+    await page.getByTestId('inside-experiment').selectOption('tiny-sentiment');
+    await page.getByTestId('inside-text').fill('the film was really good and the story was fun');
+    await page.getByTestId('inside-run').click();
+    await expect
+      .poll(() => page.getByTestId('inside-summary').textContent())
+      .toMatch(/tiny-sentiment: 10 tokens/);
+    // Eight of the ten steps at a time: input, two directions and the answer; then scrolled on.
+    const unrolled = page.getByTestId('unrolled-canvas');
+    await expect.poll(() => unrolled.getAttribute('data-drawn')).toBe('true');
+    expect(await unrolled.getAttribute('data-steps-shown')).toBe('8');
+    expect(await unrolled.getAttribute('data-rows')).toBe('4');
+    expect(await colourCount(unrolled)).toBeGreaterThan(4);
+    await page.getByTestId('unrolled-later').click();
+    await expect.poll(() => unrolled.getAttribute('data-first-step')).toBe('2');
+    // Rows by correlation with a word of the input; a click on a row plots its unit over time.
+    await page.getByTestId('inside-sort').selectOption('correlation');
+    expect(
+      await page.getByTestId('inside-sort-label').locator('option').first().textContent(),
+    ).toBe('the input word is “the” (2 steps)');
+    const forwards = page.getByTestId('inside-layer').first();
+    await forwards
+      .getByTestId('series-heatmap')
+      .first()
+      .click({ position: { x: 5, y: 3 } });
+    await expect
+      .poll(() => forwards.getByTestId('unit-lines-chart').getAttribute('data-points'))
+      .toBe('10');
+    // The layer's six LSTM series of 6 units each, one column per token.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      forwards.getByTestId('inside-layer-csv').click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('tiny-sentiment-encoder-layer0-fw.csv');
+    const lines = (await readFile(await download.path(), 'utf8')).trimEnd().split('\n');
+    expect(lines[0]).toBe('series,unit,0,1,2,3,4,5,6,7,8,9');
+    expect(lines).toHaveLength(1 + 6 * 6);
+    expect(lines[1]?.split(',')).toHaveLength(12);
+    await page.getByTestId('inside-unrolled').screenshot({ path: UNROLLED_SCREENSHOT });
+    expect(app.pageErrors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
+  });
 });
