@@ -10,6 +10,7 @@ import { sentimentRequests } from './channels/sentiment-channels';
 import { insideRequests } from './channels/inside-channels';
 import { crossValidationRequests } from './channels/cross-validation-channels';
 import { lmEvents, lmRequests } from './channels/lm-channels';
+import { seq2seqRequests } from './channels/seq2seq-channels';
 
 /**
  * The one typed API of Unfold. Every request channel names its parameter schema (validated in
@@ -30,6 +31,7 @@ export const requests = {
   ...insideRequests,
   ...crossValidationRequests,
   ...lmRequests,
+  ...seq2seqRequests,
 } as const;
 
 export const events = {

@@ -70,6 +70,7 @@ function handlers(overrides: Partial<RequestHandlers> = {}): RequestHandlers {
     'lm:read': fail,
     'lm:generate': fail,
     'lm:stop': fail,
+    'seq2seq:translate': fail,
     ...overrides,
   };
 }

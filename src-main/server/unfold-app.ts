@@ -14,6 +14,7 @@ import { createSentimentHandlers } from './handlers/sentiment-handlers';
 import { createInsideHandlers } from './handlers/inside-handlers';
 import { createCrossValidationHandlers } from './handlers/cross-validation-handlers';
 import { createLmHandlers } from './handlers/lm-handlers';
+import { createSeq2seqHandlers } from './handlers/seq2seq-handlers';
 import { forkWorker, type WorkerEntry } from './worker-process';
 
 export interface UnfoldAppOptions {
@@ -70,6 +71,7 @@ export function createUnfoldApp(options: UnfoldAppOptions): UnfoldApp {
     ...createInsideHandlers(context),
     ...createCrossValidationHandlers(context),
     ...createLmHandlers(context),
+    ...createSeq2seqHandlers(context),
   };
 
   return {

@@ -82,7 +82,8 @@ describe('sentence classification', () => {
     // The labelled corpus brings the sentiment task, its presets and the words settings.
     await expect.poll(() => train.field('corpus').inputValue()).toBe(CORPUS);
     await expect.poll(() => train.field('preset').inputValue()).toBe('sentiment-bilstm-max');
-    expect(await optionValues('task')).toEqual(['sentiment']);
+    // A language model reads the same sentences (without their labels).
+    expect(await optionValues('task')).toEqual(['sentiment', 'lm']);
     expect(
       await train.sections.evaluateAll((all) => all.map((s) => s.getAttribute('data-section'))),
     ).toEqual(['Data', 'Words', 'Architecture', 'Training']);
@@ -101,7 +102,12 @@ describe('sentence classification', () => {
     );
 
     // The CNN preset switches the encoder: its widths and filters instead of the recurrent layers.
-    expect(await optionValues('preset')).toEqual(['sentiment-bilstm-max', 'sentiment-kim-cnn']);
+    expect(await optionValues('preset')).toEqual([
+      'sentiment-bilstm-max',
+      'sentiment-kim-cnn',
+      'lm-word-lstm',
+      'lm-char-lstm',
+    ]);
     await train.field('preset').selectOption('sentiment-kim-cnn');
     await expect.poll(() => train.field('encoder').inputValue()).toBe('cnn');
     expect(await train.field('cnn-widths').inputValue()).toBe('3, 4, 5');

@@ -2,10 +2,12 @@
  * The Train view trains a part-of-speech tagger as it trains speech models: a tagged text corpus
  * offers the pos task and preset (and a speech corpus the speech ones), the form edits the
  * tagger's word settings, the run ends with the experiment listed with its accuracy, and "Edit
- * copy" fills the form from its config.
+ * copy" fills the form from its config. The same corpus trains a language model from the
+ * language-model form (its own settings, the config the preview shows, a one-epoch run).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseExperimentConfig } from '../../src-main/domain/experiments/config/experiment-config';
+import { LM_LEVELS, LM_TOKENIZERS } from '../../src-main/domain/experiments/config/lm-config';
 import { toySentences } from '../support/toy-grammar';
 import { importTonesCorpus } from '../support/tones-corpus';
 import { startAppWithPage, type E2eAppWithPage } from './support/app';
@@ -15,6 +17,7 @@ import { TrainPage } from './support/train-page';
 
 const TREEBANK = 'treebank';
 const TAGGER = 'toy-tagger';
+const LM = 'toy-char-lm';
 
 let app: E2eAppWithPage;
 
@@ -60,8 +63,13 @@ describe('the Train view with a tagged text corpus', () => {
       .toEqual(['tones', TREEBANK]);
     await train.field('corpus').selectOption(TREEBANK);
     await expect.poll(() => train.field('preset').inputValue()).toBe('pos-bilstm-charcnn');
-    expect(await optionValues('preset')).toEqual(['pos-bilstm-charcnn']);
-    expect(await optionValues('task')).toEqual(['pos']);
+    // A language model reads the treebank's sentences too (its own test below).
+    expect(await optionValues('preset')).toEqual([
+      'pos-bilstm-charcnn',
+      'lm-word-lstm',
+      'lm-char-lstm',
+    ]);
+    expect(await optionValues('task')).toEqual(['pos', 'lm']);
     expect(await sectionTitles()).toEqual(['Data', 'Words', 'Architecture', 'Training']);
     expect(await optionValues('tag-set')).toEqual(['upos', 'xpos']);
     // No audio settings, and no speakers to hold out in text.
@@ -146,6 +154,75 @@ describe('the Train view with a tagged text corpus', () => {
     expect(await sectionTitles()).toEqual(['Data', 'Words', 'Architecture', 'Training']);
     const copy = await train.previewConfig();
     expect(copy).toMatchObject({ name: `${TAGGER}-copy`, task: 'pos', words: config.words });
+    expect(app.pageErrors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
+  });
+
+  it('trains a language model from its own form: level, units, tied embeddings, baseline', async () => {
+    const train = new TrainPage(app.page);
+    const optionValues = (name: string): Promise<string[]> =>
+      train
+        .field(name)
+        .locator('option')
+        .evaluateAll((all) => all.map((o) => (o as HTMLOptionElement).value));
+    await train.field('corpus').selectOption(TREEBANK);
+    await train.field('preset').selectOption('lm-word-lstm');
+    await expect.poll(() => train.field('task').inputValue()).toBe('lm');
+    expect(
+      await train.sections.evaluateAll((all) => all.map((s) => s.getAttribute('data-section'))),
+    ).toEqual(['Data', 'Language model', 'Words', 'Architecture', 'Training']);
+    // The schema's lists; what a language model cannot take is not offered.
+    expect(await optionValues('lm-level')).toEqual([...LM_LEVELS]);
+    expect(await optionValues('lm-tokenizer')).toEqual([...LM_TOKENIZERS]);
+    for (const other of ['tag-set', 'char-cnn', 'case-features', 'pretrained-file', 'pooling'])
+      expect(await train.field(other).count(), other).toBe(0);
+    expect(await train.field('bptt').isDisabled()).toBe(true);
+    expect(await train.field('bidirectional').isDisabled()).toBe(true);
+    expect(await train.field('bptt-window').inputValue()).toBe('35');
+
+    // Characters need no tokenizer; tied embeddings need the embedding as wide as the top layer.
+    await train.setFields({ 'lm-level': 'char' });
+    await expect.poll(() => train.field('lm-tokenizer').count()).toBe(0);
+    await train.setFields({ 'tied-embeddings': true, 'word-embedding': '12' });
+    await train.issue('wordEmbeddingSize').waitFor();
+    expect(await train.field('start').isDisabled()).toBe(true);
+    await train.setFields({
+      name: LM,
+      layers: '1',
+      units: '12',
+      'kneser-ney-order': '3',
+      'bptt-window': '10',
+      optimizer: 'adam',
+      lr: '0.01',
+      schedule: 'constant',
+      epochs: '1',
+      batch: '4',
+    });
+    expect(await train.field('start').isDisabled()).toBe(false);
+    const config = parseExperimentConfig(await train.previewConfig());
+    expect(config).toMatchObject({
+      name: LM,
+      task: 'lm',
+      corpus: TREEBANK,
+      level: 'char',
+      tiedEmbeddings: true,
+      baseline: { order: 3 },
+      words: { embeddingSize: 12, chars: null, caseFeatures: false, pretrained: null },
+      model: { layers: [{ cell: 'lstm', units: 12 }] },
+      training: {
+        epochs: 1,
+        batchSize: 4,
+        optimizer: { kind: 'adam', learningRate: 0.01 },
+        bptt: { kind: 'truncated', window: 10 },
+      },
+    });
+
+    await train.field('start').click();
+    await train.progress.waitFor();
+    await expect.poll(() => train.state.textContent(), { timeout: 120_000 }).toBe('succeeded');
+    await expect.poll(() => train.experimentStatus(LM), { timeout: 10_000 }).toBe('done');
+    // The run is the form's config.
+    const detail = await app.client.invoke('experiments:get', { name: LM });
+    expect(detail.config).toMatchObject({ task: 'lm', level: 'char', tiedEmbeddings: true });
     expect(app.pageErrors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
   });
 });

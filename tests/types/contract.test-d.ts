@@ -50,6 +50,7 @@ import type {
 } from '../../src-main/api/live';
 import type { TaggedText } from '../../src-main/api/text';
 import type { ClassifiedText } from '../../src-main/api/sentiment';
+import type { Seq2seqTranslation } from '../../src-main/api/seq2seq';
 import type { InsideDynamics, InsideTrace } from '../../src-main/api/inside';
 import type { CrossValidationData } from '../../src-main/api/cross-validation';
 import type {
@@ -111,6 +112,7 @@ describe('the API contract', () => {
       | 'lm:read'
       | 'lm:generate'
       | 'lm:stop'
+      | 'seq2seq:translate'
     >();
   });
 
@@ -122,6 +124,12 @@ describe('the API contract', () => {
       text: string;
     }>();
     expectTypeOf<RequestResult<'sentiment:classify'>>().toEqualTypeOf<ClassifiedText>();
+    expectTypeOf<RequestParams<'seq2seq:translate'>>().toEqualTypeOf<{
+      experiment: string;
+      text: string;
+      beam?: number | undefined;
+    }>();
+    expectTypeOf<RequestResult<'seq2seq:translate'>>().toEqualTypeOf<Seq2seqTranslation>();
     expectTypeOf<RequestResult<'inside:trace'>>().toEqualTypeOf<InsideTrace>();
     expectTypeOf<
       RequestResult<'inside:trace'>['layers'][number]['gradNorm']

@@ -7,6 +7,9 @@ import { DECODER_ATTENTIONS, LayerConfigSchema } from '../../rnn/model-config';
 import { commonConfigFields } from './common-config';
 import { MAX_DROPOUT } from './model-choices';
 
+// The decoder's attention choices, for the Train form (declared once, in the model config).
+export { DECODER_ATTENTIONS, type DecoderAttention } from '../../rnn/model-config';
+
 /**
  * How a model's outputs are scored: `g2p` by word error rate (a whole output wrong, none of the
  * references) and phone (symbol) error rate; `translation` by BLEU and chrF (sacreBLEU's

@@ -17,6 +17,7 @@ import { MAX_BEAM } from '../../experiments/config/seq2seq-config';
 import type { Seq2seqConfig } from '../../experiments/config/seq2seq-config';
 import { experimentModelFile } from '../../experiments/experiment-folder';
 import { readExperimentConfig, readExperimentLabels } from '../../experiments/experiment-records';
+import type { DecoderAttention } from '../../rnn/model-config';
 import { loadModel } from '../../rnn/model-io';
 import type { RnnModel } from '../../rnn/rnn-model';
 import { joinSymbols } from './symbol-tables';
@@ -54,6 +55,8 @@ export interface Seq2seqTranslator {
   name: string;
   /** The beam of the experiment's config (its default). */
   defaultBeam: number;
+  /** The model's decoder attention ('none': outputs come without alignments). */
+  attention: DecoderAttention;
   translate(text: string, options?: { beam?: number }): Translation;
   dispose(): void;
 }
@@ -76,6 +79,7 @@ export function translatorFrom(
     dir,
     name: basename(dir),
     defaultBeam: config.decoding.beam,
+    attention: config.model.attention,
     translate(text, options = {}) {
       const beam = options.beam ?? config.decoding.beam;
       checkBeam(beam);

@@ -2,8 +2,9 @@
  * The language-model task in the generic views: its headline is perplexity (bits per character
  * too for a character model), lower is better, beside the Kneser-Ney and unigram baselines; its
  * evaluated items are sentences, each with the model's perplexity on it, and Evaluate lists the
- * least predictable first. It has no confusion matrix, is trained from the command line
- * (`unfold train --task lm`), and the Text view reads typed text with it and generates.
+ * least predictable first. It has no confusion matrix, is trained from the Train view's
+ * language-model form (or `unfold train --task lm`), and the Text view reads typed text with it
+ * and generates.
  */
 import type { EvaluationPrediction } from '@api/experiments';
 import type { TaskView } from './task-view';
@@ -39,13 +40,15 @@ export const LM_VIEW: TaskView<'lm'> = {
     runFile: null,
   },
   train: {
-    form: null,
+    form: 'language-model',
     choiceLabel: 'Language model (next word or character)',
     corpora: { kind: 'text', formats: ['plain', 'tsv', 'conllu'] },
     usesPooling: false,
     needsPhoneAlignments: false,
     bidirectionalWarning:
       'A language model reads the past only: its layers cannot be bidirectional.',
+    // Next-unit accuracy says little about a language model; its loss is nats per unit.
+    lossFigure: (config) => (config.level === 'char' ? 'bitsPerCharacter' : 'perplexity'),
   },
   tableColumns: [],
   live: null,

@@ -2,8 +2,10 @@
  * The sequence-to-sequence task in the generic views: its evaluated items are sources (a word,
  * a sentence) with the model's best output and the closest reference; Evaluate lists the wrong
  * ones, and a confusion cell (for g2p: a reference phone and what the output has in its place,
- * ∅ a gap) lists the items whose alignment has it. Trained from the command line
- * (`unfold train --task seq2seq`); the Text view does not offer it yet.
+ * ∅ a gap) lists the items whose alignment has it. Trained in the Train view or with
+ * `unfold train --task seq2seq`. The Text view decodes typed text with it (the beam's n-best
+ * outputs, and with attention where each output step looked) and lists the worst test items with
+ * their errors aligned.
  */
 import type { EvaluationPrediction } from '@api/experiments';
 import { misrecognised } from '../evaluate/utterance-lists';
@@ -43,15 +45,15 @@ export const SEQ2SEQ_VIEW: TaskView<'seq2seq'> = {
     runFile: null,
   },
   train: {
-    form: null,
+    form: 'seq2seq',
     choiceLabel: 'Sequence to sequence (spelling to phones, sentence pairs)',
     corpora: { kind: 'text', formats: ['pairs'] },
     usesPooling: false,
     needsPhoneAlignments: false,
-    bidirectionalWarning:
-      'The encoder hands each layer’s final state to the decoder: its layers are unidirectional.',
+    // A bidirectional encoder layer hands both final states to the decoder through a bridge.
+    bidirectionalWarning: null,
   },
   tableColumns: [],
   live: null,
-  text: null,
+  text: 'sequence-to-sequence',
 };

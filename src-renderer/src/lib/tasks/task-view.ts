@@ -36,19 +36,40 @@ export interface ItemInspector {
 /**
  * What the Text view does with an experiment of the task: tag every word of the text, or
  * classify the whole text (a label with its probability, each token's part in it), or read it
- * with a language model (the next word, each word's surprisal, generation).
+ * with a language model (the next word, each word's surprisal, generation), or decode it with
+ * an encoder-decoder (the beam's n-best outputs, where each output step attended).
  */
-export const TEXT_MODES = ['tagging', 'classification', 'language-model'] as const;
+export const TEXT_MODES = [
+  'tagging',
+  'classification',
+  'language-model',
+  'sequence-to-sequence',
+] as const;
 export type TextMode = (typeof TEXT_MODES)[number];
 
 /**
  * The Train view's forms: 'speech' edits features, pooling, BPTT and augmentation; 'tagging'
  * edits the tag set and how words become vectors (embeddings, characters, case, pre-trained
  * vectors); 'classification' edits the same words, the encoder (a recurrent stack and its
- * pooling, or a CNN) of a sentence classifier. All share the data and training settings.
+ * pooling, or a CNN) of a sentence classifier; 'language-model' edits the level, the units and
+ * their tokenizer, tied embeddings and the Kneser-Ney baseline; 'seq2seq' the embeddings, the
+ * decoder's attention, beam search and scoring. All share the data and training settings.
  */
-export const TRAIN_FORMS = ['speech', 'tagging', 'classification'] as const;
+export const TRAIN_FORMS = [
+  'speech',
+  'tagging',
+  'classification',
+  'language-model',
+  'seq2seq',
+] as const;
 export type TrainFormKind = (typeof TRAIN_FORMS)[number];
+
+/**
+ * A figure of the loss that a task's runs are judged by, charted by the Train view instead of
+ * accuracy (train/loss-figures.ts): a language model's perplexity, or bits per character.
+ */
+export const LOSS_FIGURES = ['perplexity', 'bitsPerCharacter'] as const;
+export type LossFigure = (typeof LOSS_FIGURES)[number];
 
 /** The text formats of a text corpus, as its summary names them. */
 export type TextFormat = NonNullable<CorpusSummary['textFormat']>;
@@ -100,6 +121,11 @@ export interface TaskView<T extends ExperimentTaskName = ExperimentTaskName> {
     needsPhoneAlignments: boolean;
     /** The warning a bidirectional model gets, null when it is fine. */
     bidirectionalWarning: string | null;
+    /**
+     * The figure of the loss the curves show instead of accuracy, for a run's config (it may
+     * depend on settings such as a language model's level); absent: accuracy.
+     */
+    lossFigure?: (config: Readonly<Record<string, unknown>>) => LossFigure;
   };
   /** Columns of the experiments table its runs fill, beyond accuracy. */
   tableColumns: readonly TaskColumn[];

@@ -170,9 +170,8 @@ describe('task views', () => {
       'speech',
       'tagging',
       'classification',
-      // Language models and sequence pairs have no Train form: `unfold train` trains them.
-      null,
-      null,
+      'language-model',
+      'seq2seq',
     ]);
     expect(TASK_VIEWS.words.train.corpora).toEqual({ kind: 'speech' });
     expect(TASK_VIEWS.pos.train.corpora).toEqual({ kind: 'text', formats: ['conllu'] });

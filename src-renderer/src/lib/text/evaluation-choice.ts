@@ -15,6 +15,7 @@ export const PREFERRED_SPLITS: Readonly<Record<TextMode, readonly string[]>> = {
   // The test sentences the model got most confidently wrong are the list worth reading.
   classification: [HELD_OUT_SPLITS.test, 'test', HELD_OUT_SPLITS.dev, 'dev'],
   'language-model': [HELD_OUT_SPLITS.test, 'test', HELD_OUT_SPLITS.dev, 'dev'],
+  'sequence-to-sequence': [HELD_OUT_SPLITS.test, 'test', HELD_OUT_SPLITS.dev, 'dev'],
 };
 
 export function defaultEvaluation(

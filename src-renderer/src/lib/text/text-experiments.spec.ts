@@ -41,6 +41,7 @@ describe('text experiments', () => {
     expect(textModeOf('pos')).toBe('tagging');
     expect(textModeOf('sentiment')).toBe('classification');
     expect(textModeOf('lm')).toBe('language-model');
+    expect(textModeOf('seq2seq')).toBe('sequence-to-sequence');
     expect(textModeOf('words')).toBeNull();
     expect(textModeOf('summarisation')).toBeNull();
   });

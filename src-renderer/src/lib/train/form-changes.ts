@@ -5,13 +5,21 @@
 
 import { FEATURE_KINDS, HELD_OUT_SPLITS } from '@api/experiment-config';
 import type { FormField } from './form-validation';
-import { fieldsUnsetByConfig, supportsTruncatedBptt, type TrainForm } from './key-settings';
+import {
+  fieldsUnsetByConfig,
+  requiresTruncatedBptt,
+  supportsBidirectional,
+  supportsTruncatedBptt,
+  type TrainForm,
+} from './key-settings';
 import { featureDefaults } from './speech-settings';
 import { offersHeldOutParts } from './held-out-default';
 
 /**
- * The form after setting `key`: choosing a task without truncated BPTT (words) turns it off, a
- * cell other than the LSTM drops peepholes and projection, and a new feature kind starts from
+ * The form after setting `key`: choosing a task without truncated BPTT (words) turns it off, one
+ * that takes nothing else (a language model) turns it on and makes the layers unidirectional
+ * where the task's schema refuses bidirectional ones, a cell other than the LSTM drops
+ * peepholes and projection, and a new feature kind starts from
  * that kind's defaults (40 log-mel bands for fbank, 23 bands x 13 coefficients with deltas for
  * MFCC). The held-out test part comes with the held-out dev part (or none), a split of the corpus
  * without it.
@@ -23,6 +31,8 @@ export function applyChange(
 ): TrainForm {
   const next = { ...form, [key]: value } as TrainForm;
   if (key === 'task' && !supportsTruncatedBptt(next.task)) next.bptt = 'full';
+  if (key === 'task' && requiresTruncatedBptt(next.task)) next.bptt = 'truncated';
+  if (key === 'task' && !supportsBidirectional(next.task)) next.bidirectional = false;
   if (key === 'cell' && value !== 'lstm') {
     next.peepholes = false;
     next.projection = 0;

@@ -21,10 +21,12 @@ const context: FieldContext = {
 };
 
 describe('FORM_SECTIONS', () => {
-  it('has the four sections, every form setting once, and unique test ids', () => {
+  it('has the sections, every form setting once, and unique test ids', () => {
     expect(FORM_SECTIONS.map((s) => s.title)).toEqual([
       'Data',
       'Features',
+      'Language model',
+      'Sequence to sequence',
       'Words',
       'Architecture',
       'Training',
@@ -36,7 +38,11 @@ describe('FORM_SECTIONS', () => {
   it('disables what does not apply, with the reason', () => {
     const reason = (key: string, f = form): string | null =>
       fields.find((x) => x.key === key)?.disabledReason?.(f) ?? null;
-    expect(reason('bptt')).toMatch(/whole utterance or sentence/);
+    expect(reason('bptt')).toMatch(/whole sequences/);
+    expect(reason('bptt', { ...form, task: 'lm' })).toMatch(/truncated BPTT only/);
+    expect(reason('bptt', { ...form, task: 'seq2seq' })).toMatch(/full BPTT only/);
+    expect(reason('bidirectional', { ...form, task: 'lm' })).toMatch(/past only/);
+    expect(reason('bidirectional', { ...form, task: 'seq2seq' })).toBeNull();
     expect(reason('bptt', { ...form, task: 'phones' })).toBeNull();
     expect(reason('pooling', { ...form, task: 'phones' })).toMatch(/every frame/);
     expect(reason('peepholes', { ...form, cell: 'gru' })).toMatch(/LSTM/);

@@ -11,10 +11,18 @@ import {
   BASE_CELL_CHOICES,
   BPTT_CHOICES,
   CMVN_CHOICES,
+  DECODER_ATTENTIONS,
+  ExperimentTrainingSchema,
   FEATURE_KINDS,
+  KN_MAX_ORDER,
+  LM_LEVELS,
+  LM_TOKENIZERS,
+  MAX_BEAM,
   MAX_DROPOUT,
   OPTIMIZER_CHOICES,
   SCHEDULE_CHOICES,
+  SEQ2SEQ_SCORINGS,
+  Seq2seqDecodingSchema,
   HELD_OUT_SPLITS,
   TAG_SETS,
 } from '@api/experiment-config';
@@ -22,6 +30,8 @@ import type { TrainFormKind } from '../tasks/task-view';
 import { TASK_VIEWS } from '../tasks/task-views';
 import {
   hasRecurrentStack,
+  requiresTruncatedBptt,
+  supportsBidirectional,
   supportsTruncatedBptt,
   usesPooling,
   type Task,
@@ -167,6 +177,22 @@ const PRETRAINED: FormPart = {
 
 const charCnnOff = (form: TrainForm): boolean => !form.charCnn;
 
+/** The word fields a language model has not: it reads and predicts one unit id per step. */
+const WORD_VECTOR_FORMS: readonly TrainFormKind[] = ['tagging', 'classification'];
+
+const DECODING: FormPart = {
+  title: 'Decoding and scoring',
+  testid: 'decoding',
+  note: (form) =>
+    `Dev and test outputs are decoded by ${form.beam === 1 ? 'greedy search' : `a beam of ${form.beam}`}, ranked by log P / length^α.`,
+};
+
+// Upper bounds read off the schemas (a number of the form's inputs, not restated).
+const MAX_LENGTH_NORMALIZATION =
+  Seq2seqDecodingSchema.shape.lengthNormalization.unwrap().maxValue ?? undefined;
+const MAX_SCHEDULED_SAMPLING =
+  ExperimentTrainingSchema.shape.scheduledSampling.unwrap().maxValue ?? undefined;
+
 const lstmOnly = (what: string) => (form: TrainForm) =>
   form.cell === 'lstm' ? null : `${what} exist only for the LSTM cell.`;
 
@@ -299,8 +325,108 @@ export const FORM_SECTIONS: readonly FormSection[] = [
     ],
   },
   {
+    title: 'Language model',
+    forms: ['language-model'],
+    fields: [
+      {
+        key: 'lmLevel',
+        label: 'Level',
+        testid: 'lm-level',
+        kind: 'select',
+        hint: 'What one step reads and predicts: a word, or a character. The word settings below then count characters.',
+        options: () => plain(LM_LEVELS, { word: 'Words', char: 'Characters' }),
+      },
+      {
+        key: 'lmTokenizer',
+        label: 'Tokenizer',
+        testid: 'lm-tokenizer',
+        kind: 'select',
+        hint: 'How a line becomes words: Penn-style tokens, or white-space pieces for corpora that come tokenised (the PTB LM data).',
+        options: () => plain(LM_TOKENIZERS, { text: 'Penn-style', whitespace: 'White space' }),
+        hidden: (form) => form.lmLevel !== 'word',
+      },
+      {
+        key: 'tiedEmbeddings',
+        label: 'Tied embeddings',
+        testid: 'tied-embeddings',
+        kind: 'check',
+        hint: "The softmax reads the top layer through the embedding table (Press & Wolf 2017): the embedding size must equal the top layer's output size.",
+      },
+      {
+        key: 'kneserNeyOrder',
+        label: 'Kneser-Ney order (0 none)',
+        testid: 'kneser-ney-order',
+        kind: 'number',
+        min: 0,
+        max: KN_MAX_ORDER,
+        hint: 'The interpolated Kneser-Ney n-gram model scored beside the network on every evaluation.',
+      },
+    ],
+  },
+  {
+    title: 'Sequence to sequence',
+    forms: ['seq2seq'],
+    fields: [
+      {
+        key: 'sourceEmbeddingSize',
+        label: 'Source embedding size',
+        testid: 'source-embedding',
+        kind: 'number',
+        min: 1,
+      },
+      {
+        key: 'targetEmbeddingSize',
+        label: 'Target embedding size',
+        testid: 'target-embedding',
+        kind: 'number',
+        min: 1,
+      },
+      {
+        key: 'decoderAttention',
+        label: 'Attention',
+        testid: 'attention',
+        kind: 'select',
+        hint: "What the decoder reads of the source besides the encoder's final states: additive attention (Bahdanau et al. 2015) weighs every source step.",
+        options: () => plain(DECODER_ATTENTIONS, { none: 'none', additive: 'additive (Bahdanau)' }),
+      },
+      {
+        key: 'beam',
+        label: 'Beam width',
+        testid: 'beam',
+        kind: 'number',
+        min: 1,
+        max: MAX_BEAM,
+        part: DECODING,
+        hint: '1 is greedy decoding; each unit of width costs one more decoder step per output symbol.',
+      },
+      {
+        key: 'lengthNormalization',
+        label: 'Length normalisation α',
+        testid: 'length-normalization',
+        kind: 'number',
+        min: 0,
+        max: MAX_LENGTH_NORMALIZATION,
+        step: 0.1,
+        part: DECODING,
+        hint: '0 ranks by total log-probability (favours short outputs), 1 by log-probability per symbol.',
+      },
+      {
+        key: 'scoring',
+        label: 'Scoring',
+        testid: 'scoring',
+        kind: 'select',
+        part: DECODING,
+        options: () =>
+          plain(SEQ2SEQ_SCORINGS, {
+            g2p: 'word / phone error rate (G2P)',
+            translation: 'BLEU and chrF',
+          }),
+      },
+    ],
+  },
+  {
     title: 'Words',
-    forms: ['tagging', 'classification'],
+    forms: ['tagging', 'classification', 'language-model'],
     fields: [
       {
         key: 'tagSet',
@@ -345,6 +471,7 @@ export const FORM_SECTIONS: readonly FormSection[] = [
       },
       {
         key: 'caseFeatures',
+        forms: WORD_VECTOR_FORMS,
         label: 'Case features',
         testid: 'case-features',
         kind: 'check',
@@ -352,6 +479,7 @@ export const FORM_SECTIONS: readonly FormSection[] = [
       },
       {
         key: 'charCnn',
+        forms: WORD_VECTOR_FORMS,
         label: 'Character CNN',
         testid: 'char-cnn',
         kind: 'check',
@@ -359,6 +487,7 @@ export const FORM_SECTIONS: readonly FormSection[] = [
       },
       {
         key: 'charEmbeddingSize',
+        forms: WORD_VECTOR_FORMS,
         label: 'Character size',
         testid: 'char-embedding',
         kind: 'number',
@@ -367,6 +496,7 @@ export const FORM_SECTIONS: readonly FormSection[] = [
       },
       {
         key: 'charFilters',
+        forms: WORD_VECTOR_FORMS,
         label: 'Filters',
         testid: 'char-filters',
         kind: 'number',
@@ -375,6 +505,7 @@ export const FORM_SECTIONS: readonly FormSection[] = [
       },
       {
         key: 'charWidth',
+        forms: WORD_VECTOR_FORMS,
         label: 'Filter width',
         testid: 'char-width',
         kind: 'number',
@@ -384,6 +515,7 @@ export const FORM_SECTIONS: readonly FormSection[] = [
       },
       {
         key: 'pretrainedFile',
+        forms: WORD_VECTOR_FORMS,
         label: 'Vectors file',
         testid: 'pretrained-file',
         kind: 'text',
@@ -392,6 +524,7 @@ export const FORM_SECTIONS: readonly FormSection[] = [
       },
       {
         key: 'freezePretrained',
+        forms: WORD_VECTOR_FORMS,
         label: 'Freeze',
         testid: 'pretrained-freeze',
         kind: 'check',
@@ -481,6 +614,11 @@ export const FORM_SECTIONS: readonly FormSection[] = [
         label: 'Bidirectional',
         testid: 'bidirectional',
         kind: 'check',
+        disabledReason: (form) =>
+          supportsBidirectional(form.task)
+            ? null
+            : (TASK_VIEWS[form.task].train.bidirectionalWarning ??
+              'This model takes no bidirectional layer.'),
         hidden: notRecurrent,
       },
       {
@@ -516,9 +654,11 @@ export const FORM_SECTIONS: readonly FormSection[] = [
         kind: 'select',
         options: () => plain(BPTT_CHOICES, { full: 'full', truncated: 'truncated' }),
         disabledReason: (form) =>
-          supportsTruncatedBptt(form.task)
-            ? null
-            : 'This model labels a whole utterance or sentence: full BPTT only.',
+          requiresTruncatedBptt(form.task)
+            ? 'This model learns from long streams cut into windows: truncated BPTT only.'
+            : supportsTruncatedBptt(form.task)
+              ? null
+              : 'This model reads whole sequences (an utterance, a sentence, a source): full BPTT only.',
       },
       {
         key: 'bpttWindow',
@@ -574,6 +714,17 @@ export const FORM_SECTIONS: readonly FormSection[] = [
         kind: 'number',
         min: 1,
         hidden: (form) => form.schedule !== 'step' && form.schedule !== 'plateau',
+      },
+      {
+        key: 'scheduledSampling',
+        label: 'Scheduled sampling',
+        testid: 'scheduled-sampling',
+        kind: 'number',
+        min: 0,
+        max: MAX_SCHEDULED_SAMPLING,
+        step: 0.05,
+        forms: ['seq2seq'],
+        hint: "The share of the decoder's inputs taken from its own predictions instead of the reference (Bengio et al. 2015); 0 is teacher forcing.",
       },
       { key: 'epochs', label: 'Epochs', testid: 'epochs', kind: 'number', min: 1 },
       { key: 'batchSize', label: 'Batch', testid: 'batch', kind: 'number', min: 1 },

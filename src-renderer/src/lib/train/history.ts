@@ -37,7 +37,9 @@ function numberOf(value: unknown): number | null {
 /**
  * Adds one progress report's metrics; returns the same history when nothing new came (so a
  * repeated event does not redraw). Batch points sit at epoch - 1 + batch / batches when the
- * batch count is known, else at the epoch.
+ * batch count is known, else at the epoch. A batch walked in truncated-BPTT windows (a language
+ * model's epoch is one batch) reports after each window too (`window` of `windows`): its points
+ * sit within the batch's share of the epoch, the batch count then 1 when the message names none.
  */
 export function addMetrics(
   history: TrainingHistory,
@@ -54,8 +56,15 @@ export function addMetrics(
     learningRate === null || history.learningRate[history.learningRate.length - 1]?.x === x
       ? history.learningRate
       : [...history.learningRate, { x, y: learningRate }];
+  const window = numberOf(metrics.window);
+  const windows = numberOf(metrics.windows);
   if (batch !== null) {
-    const x = batchesPerEpoch ? epoch - 1 + batch / batchesPerEpoch : epoch;
+    const x =
+      window !== null && windows
+        ? epoch - 1 + (batch - 1 + window / windows) / (batchesPerEpoch ?? 1)
+        : batchesPerEpoch
+          ? epoch - 1 + batch / batchesPerEpoch
+          : epoch;
     const last = history.batchLoss[history.batchLoss.length - 1];
     if (last && last.x === x) return history;
     return {

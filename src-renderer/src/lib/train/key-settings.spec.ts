@@ -19,11 +19,14 @@ import {
   FORM_TASKS,
   formEdits,
   formFromConfig,
+  requiresTruncatedBptt,
+  supportsBidirectional,
   supportsTruncatedBptt,
   truncatedBpttProbe,
   usesPooling,
   type TrainForm,
 } from './key-settings';
+import { applyChange } from './form-changes';
 import { featureDefaults } from './speech-settings';
 
 const digits = {
@@ -127,6 +130,18 @@ describe('formFromConfig', () => {
       encoder: 'recurrent',
       cnnWidths: '3, 4, 5',
       cnnFilters: 100,
+      // The language model's and the encoder-decoder's: their schemas' defaults too.
+      lmLevel: 'word',
+      lmTokenizer: 'text',
+      tiedEmbeddings: false,
+      kneserNeyOrder: 5,
+      decoderAttention: 'none',
+      sourceEmbeddingSize: 64,
+      targetEmbeddingSize: 64,
+      beam: 5,
+      lengthNormalization: 1,
+      scoring: 'translation',
+      scheduledSampling: 0,
     });
   });
 
@@ -331,30 +346,49 @@ describe('the form and the config schema', () => {
     for (const task of FORM_TASKS) {
       const bptt = supportsTruncatedBptt(task) ? 'truncated' : 'full';
       expect(roundTrip({ task, bptt }, phones)).toMatchObject({ task, bptt });
-      expect(roundTrip({ task }, digits).task).toBe(task);
+      // Choosing the task in the form (a bidirectional, full-BPTT word model before) fits the
+      // settings the task's schema rules on.
+      const switched = applyChange(formFromConfig(digits), 'task', task);
+      expect(roundTrip(switched, digits).task).toBe(task);
     }
   });
 
-  it('edits every task: speech, tagging and sentence classification', () => {
-    expect(FORM_TASKS).toEqual(['words', 'phones', 'pos', 'sentiment']);
+  it('edits every task: speech, tagging, sentence classification, language models, seq2seq', () => {
+    expect(FORM_TASKS).toEqual(['words', 'phones', 'pos', 'sentiment', 'lm', 'seq2seq']);
     expect(formEdits('pos')).toBe(true);
     expect(formEdits('phones')).toBe(true);
     expect(formEdits('sentiment')).toBe(true);
+    expect(formEdits('lm')).toBe(true);
+    expect(formEdits('seq2seq')).toBe(true);
     expect(formEdits('summarisation')).toBe(false);
+  });
+
+  it('asks the schema which tasks take truncated BPTT only, and which refuse bidirectional layers', () => {
+    expect(FORM_TASKS.filter(requiresTruncatedBptt)).toEqual(['lm']);
+    expect(FORM_TASKS.filter((task) => !supportsBidirectional(task))).toEqual(['lm']);
+    const lm = applyChange({ ...formFromConfig(digits), bptt: 'full' }, 'task', 'lm');
+    expect(lm).toMatchObject({ bptt: 'truncated', bidirectional: false });
+    // And back: a sentence classifier takes full BPTT only; bidirectional stays as it was.
+    expect(applyChange(lm, 'task', 'sentiment')).toMatchObject({ bptt: 'full' });
   });
 
   it('offers truncated BPTT where the schema takes it and the model labels every step', () => {
     // Transducers may (phones per frame, pos per word); word and sentence models label a whole
     // sequence (words' schema refuses it; the engine refuses any pooled model).
-    expect(FORM_TASKS.filter(supportsTruncatedBptt)).toEqual(['phones', 'pos']);
+    expect(FORM_TASKS.filter(supportsTruncatedBptt)).toEqual(['phones', 'pos', 'lm']);
     for (const task of FORM_TASKS) {
-      // The probe fails only on its BPTT, if at all: with full BPTT every task accepts it.
+      // The probe fails only on its BPTT, if at all: with full BPTT every task accepts it but
+      // those that take truncated BPTT only (a language model), which accept the probe itself.
       const probe = truncatedBpttProbe(task);
       const full = {
         ...probe,
         training: { ...(probe.training as object), bptt: { kind: 'full' } },
       };
-      expect(ExperimentConfigSchema.safeParse(full).success).toBe(true);
+      expect(ExperimentConfigSchema.safeParse(full).success, task).toBe(
+        !requiresTruncatedBptt(task),
+      );
+      if (requiresTruncatedBptt(task))
+        expect(ExperimentConfigSchema.safeParse(probe).success, task).toBe(true);
       // And on a real config, not only the probe.
       const truncated = {
         ...phones,

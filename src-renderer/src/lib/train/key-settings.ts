@@ -34,6 +34,8 @@ import {
 import { TASK_VIEWS } from '../tasks/task-views';
 import { objectAt, type Json } from './json-object';
 import { CLASSIFICATION_SETTINGS, type ClassificationForm } from './classification-settings';
+import { LM_SETTINGS, type LmForm } from './lm-settings';
+import { SEQ2SEQ_SETTINGS, type Seq2seqForm } from './seq2seq-settings';
 import { SPEECH_SETTINGS, type SpeechForm } from './speech-settings';
 import { TAGGING_SETTINGS, type TaggingForm } from './tagging-settings';
 import { settingsOf, TASK_SETTINGS } from './task-settings';
@@ -99,7 +101,13 @@ export interface SharedForm {
  * The whole form: the shared settings and every task form's own. A form holds all of them, so
  * switching task keeps what was typed; a config gets only its task's (configFromForm).
  */
-export type TrainForm = SharedForm & SpeechForm & WordsForm & TaggingForm & ClassificationForm;
+export type TrainForm = SharedForm &
+  SpeechForm &
+  WordsForm &
+  TaggingForm &
+  ClassificationForm &
+  LmForm &
+  Seq2seqForm;
 
 type RecurrentModel = Extract<ExperimentConfig['model'], { layers: unknown }>;
 type RecurrentLayer = RecurrentModel['layers'][number];
@@ -141,6 +149,8 @@ export function formFromConfig(input: Readonly<Json>): TrainForm {
     ...readWords(config),
     ...TAGGING_SETTINGS.read(config),
     ...CLASSIFICATION_SETTINGS.read(config),
+    ...LM_SETTINGS.read(config),
+    ...SEQ2SEQ_SETTINGS.read(config),
     cell,
     layers: stack?.layers.length ?? 1,
     units: first.units,
@@ -221,6 +231,47 @@ export function supportsTruncatedBptt(task: Task): boolean {
   return TRUNCATED_BPTT_TASKS.has(task);
 }
 
+/** The probe with full BPTT, or with its layer bidirectional: one rule of the schema asked at a time. */
+function probeWith(task: Task, bpttKind: BpttChoice, bidirectional: boolean): Json {
+  const probe = truncatedBpttProbe(task);
+  const training = objectAt(probe.training);
+  const layer = { cell: BASE_CELL_CHOICES[0], units: 1 };
+  return {
+    ...probe,
+    model: { layers: [bidirectional ? { ...layer, bidirectional: 'concat' } : layer] },
+    training: bpttKind === 'full' ? { ...training, bptt: { kind: 'full' } } : training,
+  };
+}
+
+const accepts = (config: Json): boolean => ExperimentConfigSchema.safeParse(config).success;
+
+/** The tasks whose schema refuses full BPTT (a language model learns from windows of long streams). */
+const TRUNCATED_ONLY_TASKS: ReadonlySet<Task> = new Set(
+  FORM_TASKS.filter(
+    (task) => supportsTruncatedBptt(task) && !accepts(probeWith(task, 'full', false)),
+  ),
+);
+
+/** Whether the task's schema takes truncated BPTT only (the form then offers no other). */
+export function requiresTruncatedBptt(task: Task): boolean {
+  return TRUNCATED_ONLY_TASKS.has(task);
+}
+
+/** The BPTT a task's configs take first: truncated where it is all they take. */
+function taskBptt(task: Task): BpttChoice {
+  return requiresTruncatedBptt(task) ? 'truncated' : 'full';
+}
+
+/** The tasks whose schema refuses a bidirectional layer (a language model reads the past only). */
+const UNIDIRECTIONAL_TASKS: ReadonlySet<Task> = new Set(
+  FORM_TASKS.filter((task) => !accepts(probeWith(task, taskBptt(task), true))),
+);
+
+/** Whether the task's schema takes bidirectional layers. */
+export function supportsBidirectional(task: Task): boolean {
+  return !UNIDIRECTIONAL_TASKS.has(task);
+}
+
 /** Whether the task's model pools its frames into one vector (its task view says). */
 export function usesPooling(task: Task): boolean {
   return TASK_VIEWS[task].train.usesPooling;
@@ -266,12 +317,21 @@ function scheduleOf(form: TrainForm, base: Json): Json | null {
   }
 }
 
+/** The training keys some task form writes: a config gets only its own task form's. */
+const TASK_TRAINING_KEYS: ReadonlySet<string> = new Set(
+  Object.values(TASK_SETTINGS).flatMap((settings) => settings.trainingKeys ?? []),
+);
+
 function trainingOf(form: TrainForm, base: Json): Json {
-  const { clipNorm: _c, earlyStoppingPatience: _p, bptt: _b, schedule: _s, ...carried } = base;
+  const { clipNorm: _c, earlyStoppingPatience: _p, bptt: _b, schedule: _s, ...rest } = base;
+  const carried = Object.fromEntries(
+    Object.entries(rest).filter(([key]) => !TASK_TRAINING_KEYS.has(key)),
+  );
   const schedule = scheduleOf(form, base);
   const optimizer = objectAt(base.optimizer);
   return {
     ...carried,
+    ...settingsOf(form.task).training?.(form),
     epochs: form.epochs,
     batchSize: form.batchSize,
     // Optimiser-specific extras (momentum, betas) only survive while the kind stays the same.

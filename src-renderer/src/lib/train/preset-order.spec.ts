@@ -9,6 +9,8 @@ const presets: ExperimentPreset[] = [
   { name: 'words-new-speakers', task: 'words', config: {} },
   { name: 'pos-bilstm-charcnn', task: 'pos', config: {} },
   { name: 'sentiment-bilstm-max', task: 'sentiment', config: {} },
+  { name: 'lm-word-lstm', task: 'lm', config: {} },
+  { name: 'seq2seq-g2p-lstm', task: 'seq2seq', config: {} },
 ];
 const names = (list: ExperimentPreset[]): string[] => list.map((p) => p.name);
 
@@ -61,10 +63,12 @@ describe('the tasks and presets of a corpus kind', () => {
 
   it('offers the speech tasks for speech corpora, tagging for tagged text, classification for labelled sentences', () => {
     expect(tasksForCorpus({ kind: 'speech' })).toEqual(['words', 'phones']);
-    expect(tasksForCorpus({ kind: 'text', textFormat: 'conllu' })).toEqual(['pos']);
-    expect(tasksForCorpus({ kind: 'text', textFormat: 'tsv' })).toEqual(['sentiment']);
-    // Text without tags or labels, and a corpus of no known kind, train nothing here.
-    expect(tasksForCorpus({ kind: 'text', textFormat: 'plain' })).toEqual([]);
+    // A language model reads the sentences of any text, tagged, labelled or plain.
+    expect(tasksForCorpus({ kind: 'text', textFormat: 'conllu' })).toEqual(['pos', 'lm']);
+    expect(tasksForCorpus({ kind: 'text', textFormat: 'tsv' })).toEqual(['sentiment', 'lm']);
+    expect(tasksForCorpus({ kind: 'text', textFormat: 'plain' })).toEqual(['lm']);
+    expect(tasksForCorpus({ kind: 'text', textFormat: 'pairs' })).toEqual(['seq2seq']);
+    // A corpus of no known kind trains nothing here.
     expect(tasksForCorpus({ kind: null })).toEqual([]);
   });
 
@@ -73,19 +77,34 @@ describe('the tasks and presets of a corpus kind', () => {
       ...treebank,
       summary: { kind: 'text' as const, textFormat: 'tsv' as const },
     };
-    expect(names(presetsInOrder(presets, labelled))).toEqual(['sentiment-bilstm-max']);
+    expect(names(presetsInOrder(presets, labelled))).toEqual([
+      'sentiment-bilstm-max',
+      'lm-word-lstm',
+    ]);
     expect(suitedTask(labelled)).toBe('sentiment');
     for (const corpus of [yesNo, treebank])
       expect(names(presetsInOrder(presets, corpus))).not.toContain('sentiment-bilstm-max');
   });
 
   it('offers the pos preset for a treebank alone, and never for a speech corpus', () => {
-    expect(names(presetsInOrder(presets, treebank))).toEqual(['pos-bilstm-charcnn']);
+    expect(names(presetsInOrder(presets, treebank))).toEqual([
+      'pos-bilstm-charcnn',
+      'lm-word-lstm',
+    ]);
     expect(suitedTask(treebank)).toBe('pos');
     for (const corpus of [yesNo, aligned, transcribed])
       expect(names(presetsInOrder(presets, corpus))).not.toContain('pos-bilstm-charcnn');
+  });
+
+  it('offers the language-model presets for plain text, the seq2seq ones for pairs', () => {
     const plain = { ...treebank, summary: { kind: 'text' as const, textFormat: 'plain' as const } };
-    expect(presetsInOrder(presets, plain)).toEqual([]);
-    expect(suitedTask(plain)).toBeNull();
+    expect(names(presetsInOrder(presets, plain))).toEqual(['lm-word-lstm']);
+    expect(suitedTask(plain)).toBe('lm');
+    const pairs = { ...treebank, summary: { kind: 'text' as const, textFormat: 'pairs' as const } };
+    expect(names(presetsInOrder(presets, pairs))).toEqual(['seq2seq-g2p-lstm']);
+    expect(suitedTask(pairs)).toBe('seq2seq');
+    for (const corpus of [yesNo, aligned])
+      expect(names(presetsInOrder(presets, corpus))).not.toContain('lm-word-lstm');
+    expect(suitedTask({ ...treebank, summary: { kind: null } })).toBeNull();
   });
 });

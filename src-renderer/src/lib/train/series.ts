@@ -3,8 +3,11 @@ import {
   LEARNING_RATE_COLOUR,
   seriesColour,
   type ChartLine,
+  type CurvePoint,
 } from '../plot/line-chart';
+import type { LossFigure } from '../tasks/task-view';
 import type { TrainingHistory } from './history';
+import { LOSS_FIGURE_SPECS } from './loss-figures';
 
 /** A run's name and points, for charts that overlay several runs. */
 export interface NamedHistory {
@@ -103,4 +106,68 @@ export function epochExtent(
 ): { min: number; max: number } {
   const last = histories.map((h) => h.epochLoss[h.epochLoss.length - 1]?.x ?? 0);
   return { min: 0, max: Math.max(1, plannedEpochs, ...last) };
+}
+
+const figureOf = (points: readonly CurvePoint[], figure: LossFigure): CurvePoint[] =>
+  points.map((p) => ({ x: p.x, y: LOSS_FIGURE_SPECS[figure].ofLoss(p.y) }));
+
+/**
+ * One run's chart of a figure of the loss (a language model's perplexity or bits per
+ * character): the batch (or truncated-BPTT window) points, train and dev per epoch.
+ */
+export function lossFigureLines(
+  history: TrainingHistory,
+  figure: LossFigure,
+  withBatches: boolean,
+): ChartLine[] {
+  return [
+    ...(withBatches
+      ? [
+          {
+            label: 'batch',
+            colour: BATCH_COLOUR,
+            points: figureOf(history.batchLoss, figure),
+            thin: true,
+          },
+        ]
+      : []),
+    {
+      label: 'train',
+      colour: seriesColour(0),
+      points: figureOf(history.epochLoss, figure),
+      markers: true,
+    },
+    {
+      label: 'dev',
+      colour: seriesColour(1),
+      points: figureOf(history.devLoss, figure),
+      dash: DEV_DASH,
+      markers: true,
+    },
+  ];
+}
+
+/** Several runs' figure of the loss on one chart, as comparedAccuracyLines draws accuracy. */
+export function comparedLossFigureLines(
+  runs: readonly NamedHistory[],
+  figure: LossFigure,
+): ChartLine[] {
+  return runs.flatMap(({ name, history }, i): ChartLine[] => {
+    const colour = seriesColour(i);
+    return [
+      {
+        label: `${name} train`,
+        colour,
+        points: figureOf(history.epochLoss, figure),
+        markers: true,
+      },
+      {
+        label: `${name} dev`,
+        colour,
+        points: figureOf(history.devLoss, figure),
+        dash: DEV_DASH,
+        markers: true,
+      },
+    ].filter((line) => line.points.length > 0);
+  });
 }

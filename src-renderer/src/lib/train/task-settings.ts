@@ -1,5 +1,6 @@
 /**
- * What each of the Train view's forms (TRAIN_FORMS: speech, tagging, classification) adds to the settings every
+ * What each of the Train view's forms (TRAIN_FORMS: speech, tagging, classification, language
+ * model, sequence to sequence) adds to the settings every
  * task shares: how it reads its fields from a config, writes its config keys, checks its fields
  * and names the field a config path belongs to. A task's view says which form it uses, so the
  * generic code never asks which task it is.
@@ -12,6 +13,8 @@ import type { FormField, FormIssue } from './form-validation';
 import type { Json } from './json-object';
 import type { Task, TrainForm } from './key-settings';
 import { CLASSIFICATION_SETTINGS } from './classification-settings';
+import { LM_SETTINGS } from './lm-settings';
+import { SEQ2SEQ_SETTINGS } from './seq2seq-settings';
 import { SPEECH_SETTINGS } from './speech-settings';
 import { TAGGING_SETTINGS } from './tagging-settings';
 
@@ -42,12 +45,18 @@ export interface TaskSettings<F> {
    * CNN's widths for a recurrent config): a form read from it keeps those of the form before.
    */
   unsetFields?: (form: TrainForm) => readonly FormField[];
+  /** The keys of `training` the form writes (left out of the configs of other forms). */
+  trainingKeys?: readonly string[];
+  /** Those keys of `training` for the form (a key left out is absent: the engine's default). */
+  training?: (form: TrainForm) => Json;
 }
 
 export const TASK_SETTINGS: { readonly [K in TrainFormKind]: TaskSettings<unknown> } = {
   speech: SPEECH_SETTINGS,
   tagging: TAGGING_SETTINGS,
   classification: CLASSIFICATION_SETTINGS,
+  'language-model': LM_SETTINGS,
+  seq2seq: SEQ2SEQ_SETTINGS,
 };
 
 /** The form a task is edited with, or null when the task trains from the command line only. */
