@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { MAX_FOLDS } from '../domain/experiments/config/common-config';
+import type { GradientReport } from '../domain/rnn/gradient-report';
+export type { GradientReport, ParameterGradientNorm } from '../domain/rnn/gradient-report';
 import type { ApiErrorData } from './errors';
 import { CorpusNameSchema, ExperimentNameSchema, DataPathSchema } from './names';
 import {
@@ -140,6 +142,8 @@ export interface JobProgressData {
   fraction: number | null;
   message?: string;
   metrics?: Record<string, number>;
+  /** Training jobs: the latest batch's gradient norms, per parameter every N batches. */
+  gradients?: GradientReport;
 }
 
 /** What a job works on, for views that follow the jobs of one experiment or corpus. */

@@ -67,6 +67,7 @@ function handlers(overrides: Partial<RequestHandlers> = {}): RequestHandlers {
     'inside:trace': fail,
     'inside:dynamics': fail,
     'experiments:cross-validation': fail,
+    'experiments:cross-validations': fail,
     'lm:read': fail,
     'lm:generate': fail,
     'lm:stop': fail,

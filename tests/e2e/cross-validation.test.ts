@@ -3,7 +3,8 @@
  * polarity importer writes MR), the Train form tests on the held-out parts of that split and
  * says so (with each part's expected size), then cross-validates a tiny CNN in 2 folds from the
  * form and shows the summary: one row per fold with its accuracy, their mean ± sample sd, and
- * the folds' experiments in the list.
+ * the folds' experiments in the list; after a page reload, lists the cross-validations on disk
+ * and reopens one in the panel.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toySentimentItems } from '../support/toy-sentiment';
@@ -182,6 +183,50 @@ describe('held-out parts and cross-validation', () => {
     // The fold that had finished is kept as it was, not trained again.
     expect(resumed.summary?.results[0]).toEqual(stopped.summary?.results[0]);
     expect(resumed.summary?.results.map((r) => r.fold)).toEqual([1, 2, 3]);
+    expect(pageErrors()).toEqual([]);
+  });
+
+  it('lists the finished cross-validations after a reload and reopens one, training nothing', async () => {
+    const shell = new ShellPage(app.page);
+    const jobsBefore = (await app.client.invoke('jobs:list')).length;
+    await app.page.reload();
+    await shell.waitUntilConnected();
+    const listed = (): Promise<(string | null)[]> =>
+      app.page
+        .getByTestId('cv-list-row')
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-name')));
+    await expect.poll(listed).toEqual([CV, `${CV}-resumed`]);
+    // A reload follows no job: the panel is empty until a cross-validation is opened.
+    expect(await app.page.getByTestId('cv-panel').count()).toBe(0);
+    const saved = await app.client.invoke('experiments:cross-validations');
+    expect(saved.map((cv) => cv.name)).toEqual([CV, `${CV}-resumed`]);
+    const cv = await app.client.invoke('experiments:cross-validation', { name: CV });
+    expect(saved[0]).toEqual(cv);
+    const summary = cv.summary!;
+    const meanText = `${((summary.mean.accuracy ?? NaN) * 100).toFixed(1)}% ± ${((summary.sd.accuracy ?? NaN) * 100).toFixed(1)} points`;
+    const row = app.page.locator(`[data-testid="cv-list-row"][data-name="${CV}"]`);
+    expect(await row.getByTestId('cv-list-mean').textContent()).toContain(meanText);
+
+    await row.getByTestId('cv-list-open').click();
+    const panel = app.page.getByTestId('cv-panel');
+    await expect.poll(() => panel.getAttribute('data-name')).toBe(CV);
+    expect(await panel.getAttribute('data-complete')).toBe('true');
+    expect(await app.page.getByTestId('cv-mean').textContent()).toContain(meanText);
+    expect(
+      await app.page
+        .getByTestId('cv-fold')
+        .evaluateAll((all) =>
+          all.map((r) => [
+            r.getAttribute('data-status'),
+            r.querySelector('[data-testid="cv-fold-figure"]')?.textContent?.trim(),
+          ]),
+        ),
+    ).toEqual(
+      summary.results.map((r) => ['done', `${((r.figures.accuracy ?? NaN) * 100).toFixed(1)}%`]),
+    );
+    expect(await row.getByTestId('cv-list-open').isDisabled()).toBe(true);
+    // Opening reads what is on disk: no job was started.
+    expect((await app.client.invoke('jobs:list')).length).toBe(jobsBefore);
     expect(pageErrors()).toEqual([]);
   });
 });

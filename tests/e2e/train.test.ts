@@ -143,6 +143,26 @@ describe.skipIf(!canSynthesise)('the Train and Evaluate views', () => {
     // The loss chart draws points while the job runs, and the run ends.
     await expect.poll(() => train.lossPoints(), { timeout: 45_000 }).toBeGreaterThan(0);
     await expect.poll(() => train.state.textContent(), { timeout: 45_000 }).toBe('succeeded');
+    // The finished run's Gradients panel: every batch's norm, the clipping threshold at the
+    // config's clipNorm, and the first batch's per-parameter norms as bars.
+    const clipNorm = (preview.training as { clipNorm?: unknown }).clipNorm;
+    expect(clipNorm).toBeTypeOf('number');
+    const normFigure = app.page.getByTestId('train-gradients-norm-figure');
+    expect(await normFigure.getAttribute('data-clip-norm')).toBe(String(clipNorm));
+    // The threshold's two ends plus at least one batch's norm.
+    await expect
+      .poll(async () =>
+        Number(await app.page.getByTestId('train-gradients-norm').getAttribute('data-points')),
+      )
+      .toBeGreaterThan(2);
+    expect(await app.page.getByTestId('train-gradients-clipped').textContent()).toMatch(
+      /clipping at \S+: \d+ of \d+ batch(es)? clipped/,
+    );
+    const bars = app.page.getByTestId('train-gradients-flow-bar');
+    expect(await bars.evaluateAll((gs) => gs.map((g) => g.getAttribute('data-name')))).toContain(
+      'encoder/layer0/fw/recurrent_kernel',
+    );
+    expect(Number(await bars.first().getAttribute('data-value'))).toBeGreaterThan(0);
     await expect.poll(() => train.experimentStatus('tiny'), { timeout: 10_000 }).toBe('done');
     expect(await train.experimentRow('tiny').textContent()).toContain('words');
     // The accuracy names the split it is on (the test evaluation written when training ended)

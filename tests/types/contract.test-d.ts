@@ -109,6 +109,7 @@ describe('the API contract', () => {
       | 'inside:trace'
       | 'inside:dynamics'
       | 'experiments:cross-validation'
+      | 'experiments:cross-validations'
       | 'lm:read'
       | 'lm:generate'
       | 'lm:stop'
@@ -146,6 +147,10 @@ describe('the API contract', () => {
     expectTypeOf<
       RequestResult<'experiments:cross-validation'>
     >().toEqualTypeOf<CrossValidationData>();
+    expectTypeOf<RequestParams<'experiments:cross-validations'>>().toEqualTypeOf<undefined>();
+    expectTypeOf<RequestResult<'experiments:cross-validations'>>().toEqualTypeOf<
+      CrossValidationData[]
+    >();
     expectTypeOf<RequestParams<'experiments:list'>>().toEqualTypeOf<undefined>();
     expectTypeOf<RequestResult<'experiments:list'>>().toEqualTypeOf<ExperimentListItem[]>();
     expectTypeOf<RequestResult<'experiments:list'>[number]['status']>().toEqualTypeOf<

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { CrossValidationData } from '../cross-validation';
 import { ExperimentNameSchema } from '../names';
-import { request } from './define';
+import { none, request } from './define';
 
 export const crossValidationRequests = {
   /**
@@ -11,4 +11,6 @@ export const crossValidationRequests = {
   'experiments:cross-validation': request<CrossValidationData>()(
     z.object({ name: ExperimentNameSchema }),
   ),
+  /** Every cross-validation of the data folder, by name, each as `experiments:cross-validation` reads it. */
+  'experiments:cross-validations': request<CrossValidationData[]>()(none),
 } as const;

@@ -6,6 +6,7 @@
  * deviation, pooled confusion) is rewritten atomically as folds finish. A stopped job resumes:
  * finished folds are kept, an interrupted one continues from its last checkpoint.
  */
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dataNameProblem } from '../../api/names';
 import { findCorpusDir } from '../corpus/corpus-paths';
@@ -24,6 +25,7 @@ import { evaluateExperiment } from './evaluate-experiment';
 import { readEvaluation } from './evaluations';
 import {
   CROSS_VALIDATION_FILES,
+  EXPERIMENTS_DIR,
   clearCrossValidation,
   ensureDir,
   experimentDir,
@@ -135,6 +137,30 @@ export async function readCrossValidation(
     null,
   );
   return { plan, summary };
+}
+
+/**
+ * Every cross-validation of the data folder by name, with its plan and summary so far (the Train
+ * view lists them to reopen one after a reload); folders that are not one are left out.
+ */
+export async function listCrossValidations(
+  dataDir: string,
+): Promise<
+  Array<{ name: string; plan: CrossValidationPlan; summary: CrossValidationSummary | null }>
+> {
+  const root = join(dataDir, EXPERIMENTS_DIR);
+  const names = await readdir(root).catch(() => [] as string[]);
+  const out = [];
+  for (const name of names.sort()) {
+    const dir = join(root, name);
+    if (!(await isCrossValidationFolder(dir))) continue;
+    try {
+      out.push({ name, ...(await readCrossValidation(dir)) });
+    } catch {
+      // A plan from another program or half written: not a cross-validation to reopen.
+    }
+  }
+  return out;
 }
 
 function numberOr(value: unknown): number | null {

@@ -9,6 +9,7 @@ export type { HeldOutSizes } from './config-splits';
 export {
   crossValidate,
   foldConfig,
+  listCrossValidations,
   readCrossValidation,
   resumeCrossValidation,
 } from './cross-validation';

@@ -1,3 +1,5 @@
+import type { GradientReport } from '../rnn/gradient-report';
+
 /** What a long operation reports while it runs. */
 export interface Progress {
   /** 0..1, or null when the total is unknown. */
@@ -5,6 +7,8 @@ export interface Progress {
   message?: string;
   /** Named figures such as loss, accuracy, frames per second. */
   metrics?: Record<string, number>;
+  /** Training only: the batch's gradient norms (rnn/gradient-report.ts). */
+  gradients?: GradientReport;
 }
 
 /** Every long operation in the domain takes these: it reports progress and stops when aborted. */

@@ -186,17 +186,10 @@ export function clipByGlobalNorm(
   grads: Map<string, tf.Tensor>,
   maxNorm: number,
   sparseGrads: Map<string, SparseRows> = new Map(),
+  /** The gradients' norm when the caller already measured it (train.ts does): not read back twice. */
+  knownNorm?: number,
 ): number {
-  const dense =
-    grads.size === 0
-      ? 0
-      : tf.tidy(
-          () =>
-            tf.addN([...grads.values()].map((g) => tf.sum(tf.square(g)))).dataSync()[0] as number,
-        );
-  let sparse = 0;
-  for (const rows of sparseGrads.values()) sparse += sumOfSquares(rows);
-  const norm = Math.sqrt(dense + sparse);
+  const norm = knownNorm ?? globalNormOf(grads, sparseGrads);
   if (norm > maxNorm && Number.isFinite(norm)) {
     const scale = maxNorm / norm;
     for (const [name, g] of grads) {
@@ -208,6 +201,19 @@ export function clipByGlobalNorm(
         rows.values[n] = (rows.values[n] as number) * scale;
   }
   return norm;
+}
+
+function globalNormOf(grads: Map<string, tf.Tensor>, sparseGrads: Map<string, SparseRows>): number {
+  const dense =
+    grads.size === 0
+      ? 0
+      : tf.tidy(
+          () =>
+            tf.addN([...grads.values()].map((g) => tf.sum(tf.square(g)))).dataSync()[0] as number,
+        );
+  let sparse = 0;
+  for (const rows of sparseGrads.values()) sparse += sumOfSquares(rows);
+  return Math.sqrt(dense + sparse);
 }
 
 export function clipByValue(

@@ -62,6 +62,8 @@ export const TrainConfigSchema = z.object({
     .optional(),
   clipNorm: z.number().positive().optional(),
   clipValue: z.number().positive().optional(),
+  /** Per-parameter gradient norms every this many batches (the Train view's gradient flow). */
+  gradientReportEvery: z.number().int().min(1).optional(),
   weightDecay: z.number().min(0).optional(),
   earlyStoppingPatience: z.number().int().min(1).optional(),
   monitor: z.enum(['accuracy', 'loss']).optional(),

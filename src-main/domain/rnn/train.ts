@@ -8,6 +8,9 @@ import type { SequenceExample, TrainBatch } from './batching';
 import { checkpointFolder, restoreCheckpoint, writeCheckpoint } from './checkpoints';
 import type { EpochRecord, TrainState } from './checkpoints';
 import { sequenceLoss } from './losses';
+import { measureGradients } from './gradient-flow';
+import { DEFAULT_GRADIENT_REPORT_EVERY, reportsParameters } from './gradient-report';
+import type { ParameterGradientNorm } from './gradient-report';
 import { Optimizer, clipByGlobalNorm, clipByValue } from './optimizers';
 import type { OptimizerConfig } from './optimizers';
 import { createRng } from './random';
@@ -32,6 +35,8 @@ export interface TrainConfig {
   bptt?: { kind: 'full' } | { kind: 'truncated'; window: number };
   clipNorm?: number;
   clipValue?: number;
+  /** Per-parameter gradient norms every this many batches (gradient-report.ts; default 20). */
+  gradientReportEvery?: number;
   weightDecay?: number;
   /** Stop when the dev metric has not improved for this many epochs. */
   earlyStoppingPatience?: number;
@@ -263,8 +268,51 @@ export async function trainModel(
           indices.map((i) => train[i] as SequenceExample),
         );
         const input = withSampledDecoderInputs(model, batch, config.scheduledSampling ?? 0, rng);
+        const step = epoch * batchesPerEpoch + b + 1;
+        // The last batch too, so a finished run shows its final gradient flow.
+        const perParameter =
+          step === totalBatches ||
+          reportsParameters(step, config.gradientReportEvery ?? DEFAULT_GRADIENT_REPORT_EVERY);
+        let gradients: BatchGradients;
         try {
-          const result = trainBatch(model, input, optimizer, config, rng, { epoch, batch: b });
+          // A batch walked in many truncated-BPTT windows (a language model's one batch of
+          // streams is a whole epoch) reports and can be cancelled after every window.
+          const onWindow = (w: WindowProgress): void => {
+            const done = epoch * batchesPerEpoch + b + w.window / w.windows;
+            const elapsed = (performance.now() - started) / 1000;
+            onProgress?.({
+              fraction: done / totalBatches,
+              message: `epoch ${epoch + 1}/${config.epochs}${plan.length > 1 ? `, batch ${b + 1}/${plan.length}` : ''}, window ${w.window}/${w.windows}`,
+              metrics: {
+                epoch: epoch + 1,
+                batch: b + 1,
+                window: w.window,
+                windows: w.windows,
+                loss: (lossSum + w.lossSum) / Math.max(1, count + w.count),
+                accuracy: (correct + w.correct) / Math.max(1, count + w.count),
+                framesPerSecond:
+                  (frames + (batch.frames * w.window) / w.windows) /
+                  ((performance.now() - epochStart) / 1000),
+                etaSeconds:
+                  (elapsed / (batchesDone + w.window / w.windows)) * (totalBatches - done),
+                learningRate: optimizer.learningRate,
+              },
+            });
+          };
+          const result = await trainBatch(
+            model,
+            input,
+            optimizer,
+            config,
+            rng,
+            {
+              epoch,
+              batch: b,
+              perParameter,
+            },
+            { onWindow, ...(signal ? { signal } : {}) },
+          );
+          gradients = result.gradients;
           lossSum += result.loss * result.count;
           correct += result.correct;
           count += result.count;
@@ -287,6 +335,13 @@ export async function trainModel(
             framesPerSecond: frames / ((performance.now() - epochStart) / 1000),
             etaSeconds: (elapsed / batchesDone) * remaining,
             learningRate: optimizer.learningRate,
+          },
+          gradients: {
+            step,
+            globalNorm: gradients.globalNorm,
+            clipNorm: config.clipNorm ?? null,
+            clipped: gradients.clipped,
+            ...(gradients.parameters ? { parameters: gradients.parameters } : {}),
           },
         });
         // Yield to the event loop so a cancel request (and IPC) can get through.
@@ -366,14 +421,31 @@ export async function trainModel(
   }
 }
 
-function trainBatch(
+/** Where a batch's truncated-BPTT walk stands after a window (sums over the windows so far). */
+interface WindowProgress {
+  window: number;
+  windows: number;
+  lossSum: number;
+  correct: number;
+  count: number;
+}
+
+/** A batch's gradients as training reports them (gradient-report.ts): its largest update's. */
+interface BatchGradients {
+  globalNorm: number;
+  clipped: boolean;
+  parameters: ParameterGradientNorm[] | null;
+}
+
+async function trainBatch(
   model: RnnModel,
   batch: TrainBatch,
   optimizer: Optimizer,
   config: TrainConfig,
   rng: Rng,
-  where: { epoch: number; batch: number },
-): { loss: number; correct: number; count: number } {
+  where: { epoch: number; batch: number; perParameter: boolean },
+  { onWindow, signal }: { onWindow?: (w: WindowProgress) => void; signal?: AbortSignal } = {},
+): Promise<{ loss: number; correct: number; count: number; gradients: BatchGradients }> {
   const bptt = config.bptt ?? { kind: 'full' };
   const time = batch.mask.shape[1];
   const window = bptt.kind === 'truncated' ? bptt.window : time;
@@ -381,6 +453,7 @@ function trainBatch(
   let lossSum = 0;
   let correct = 0;
   let count = 0;
+  const gradients: BatchGradients = { globalNorm: 0, clipped: false, parameters: null };
   for (let start = 0; start < time; start += window) {
     const part = window >= time ? batch : sliceBatchWindow(batch, start, window);
     let result: GradientResult;
@@ -405,8 +478,25 @@ function trainBatch(
         );
       }
       const { grads, sparseGrads } = result;
+      // Measured before any clipping; global-norm clipping reuses it unless clipValue changed it.
+      const measured = measureGradients(grads, sparseGrads, {
+        perParameter: where.perParameter,
+        order: model.params.keys(),
+      });
+      if (!(measured.globalNorm <= gradients.globalNorm)) {
+        gradients.globalNorm = measured.globalNorm;
+        gradients.parameters = measured.parameters;
+      }
       if (config.clipValue !== undefined) clipByValue(grads, config.clipValue, sparseGrads);
-      if (config.clipNorm !== undefined) clipByGlobalNorm(grads, config.clipNorm, sparseGrads);
+      if (config.clipNorm !== undefined) {
+        const seen = clipByGlobalNorm(
+          grads,
+          config.clipNorm,
+          sparseGrads,
+          config.clipValue === undefined ? measured.globalNorm : undefined,
+        );
+        if (seen > config.clipNorm && Number.isFinite(seen)) gradients.clipped = true;
+      }
       optimizer.apply(model.params, grads, config.weightDecay ?? 0, sparseGrads);
     } finally {
       tf.dispose([...result.grads.values()]);
@@ -414,9 +504,19 @@ function trainBatch(
     lossSum += result.loss * result.count;
     correct += result.correct;
     count += result.count;
+    if (start + window < time) {
+      const windows = Math.ceil(time / window);
+      onWindow?.({ window: start / window + 1, windows, lossSum, correct, count });
+      // Yield so that a cancel request (and IPC) gets through between windows.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (signal?.aborted) {
+        tf.dispose(states.flatMap((s) => (s.c ? [s.h, s.c] : [s.h])));
+        throwIfAborted(signal);
+      }
+    }
   }
   if (states) tf.dispose(states.flatMap((s) => (s.c ? [s.h, s.c] : [s.h])));
-  return { loss: count > 0 ? lossSum / count : 0, correct, count };
+  return { loss: count > 0 ? lossSum / count : 0, correct, count, gradients };
 }
 
 function validateTrainConfig(model: RnnModel, config: TrainConfig): void {

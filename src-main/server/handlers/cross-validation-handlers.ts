@@ -1,7 +1,28 @@
 import type { crossValidationRequests } from '../../api/channels/cross-validation-channels';
-import { readCrossValidation } from '../../domain/experiments/cross-validation';
+import type { CrossValidationData } from '../../api/cross-validation';
+import {
+  listCrossValidations,
+  readCrossValidation,
+} from '../../domain/experiments/cross-validation';
+import type { CrossValidationPlan } from '../../domain/experiments/cross-validation';
+import type { CrossValidationSummary } from '../../domain/experiments/cross-validation-summary';
 import { namedExperimentDir } from './experiment-handlers';
 import type { AreaHandlers, HandlerContext } from './handler-context';
+
+function crossValidationData(
+  name: string,
+  plan: CrossValidationPlan,
+  summary: CrossValidationSummary | null,
+): CrossValidationData {
+  return {
+    name,
+    task: plan.task,
+    corpus: plan.corpus,
+    folds: plan.folds,
+    experiments: plan.experiments,
+    summary,
+  };
+}
 
 export function createCrossValidationHandlers(
   context: HandlerContext,
@@ -11,14 +32,11 @@ export function createCrossValidationHandlers(
       const { plan, summary } = await readCrossValidation(
         await namedExperimentDir(context.dataDir, name),
       );
-      return {
-        name,
-        task: plan.task,
-        corpus: plan.corpus,
-        folds: plan.folds,
-        experiments: plan.experiments,
-        summary,
-      };
+      return crossValidationData(name, plan, summary);
     },
+    'experiments:cross-validations': async () =>
+      (await listCrossValidations(context.dataDir)).map(({ name, plan, summary }) =>
+        crossValidationData(name, plan, summary),
+      ),
   };
 }

@@ -7,6 +7,7 @@ import {
   foldRows,
   headlineFigureName,
   meanSdText,
+  savedCrossValidationRows,
 } from './cross-validation-rows';
 
 function result(fold: number, accuracy: number): FoldResultData {
@@ -103,5 +104,48 @@ describe('the job of a cross-validation', () => {
       active: false,
       fold: null,
     });
+  });
+});
+
+describe('savedCrossValidationRows', () => {
+  it('lists each cross-validation on disk with its progress and mean, marking the one shown', () => {
+    const stopped = { ...cvOf([result(1, 0.7)]), name: 'mr-cv-stopped' };
+    const fresh = { ...cvOf([]), name: 'mr-cv-new' };
+    const rows = savedCrossValidationRows(
+      [cvOf([result(1, 0.7), result(2, 0.8)], 2), stopped, fresh],
+      'mr-cv-stopped',
+    );
+    expect(rows).toEqual([
+      {
+        name: 'mr-cv',
+        task: 'sentiment',
+        corpus: 'mr',
+        folds: 2,
+        finished: 2,
+        complete: true,
+        mean: '75.0% ± 5.0 points (sample sd over 2 folds)',
+        open: false,
+      },
+      {
+        name: 'mr-cv-stopped',
+        task: 'sentiment',
+        corpus: 'mr',
+        folds: 3,
+        finished: 1,
+        complete: false,
+        mean: '75.0% (one fold: no spread yet)',
+        open: true,
+      },
+      {
+        name: 'mr-cv-new',
+        task: 'sentiment',
+        corpus: 'mr',
+        folds: 3,
+        finished: 0,
+        complete: false,
+        mean: null,
+        open: false,
+      },
+    ]);
   });
 });

@@ -101,3 +101,34 @@ export const FOLD_STATUS_LABELS: Record<FoldStatus, string> = {
   waiting: 'waiting',
   'not run': 'not run',
 };
+
+/** A cross-validation on disk as the Train view lists it, to open one in the panel. */
+export interface SavedCrossValidationRow {
+  name: string;
+  task: string;
+  corpus: string;
+  folds: number;
+  finished: number;
+  complete: boolean;
+  /** The headline figure's mean ± sd, null before a fold finishes. */
+  mean: string | null;
+  /** Whether the panel shows it now. */
+  open: boolean;
+}
+
+/** One row per cross-validation of the data folder, in the server's (name) order. */
+export function savedCrossValidationRows(
+  list: readonly CrossValidationData[],
+  openName: string | null,
+): SavedCrossValidationRow[] {
+  return list.map((cv) => ({
+    name: cv.name,
+    task: cv.task,
+    corpus: cv.corpus,
+    folds: cv.folds,
+    finished: cv.summary?.results.length ?? 0,
+    complete: cv.summary?.complete === true,
+    mean: crossValidationMean(cv),
+    open: cv.name === openName,
+  }));
+}
