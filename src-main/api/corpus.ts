@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CorpusNameSchema, DataNameSchema, DataPathSchema } from './names';
+import { CorpusNameSchema, DataNameSchema, DataPathSchema, ExperimentNameSchema } from './names';
 
 /**
  * Types and parameter schemas of the corpus area of the contract. They mirror the corpus
@@ -384,6 +384,8 @@ export const CorpusSynthSentencesParamsSchema = z.object({
     .optional(),
   fractions: Fractions,
   seed: z.number().int().min(0).default(0),
+  /** A trained G2P experiment pronounces the words CMUdict lacks; null: the synthesisers' own rules. */
+  g2p: z.object({ experiment: ExperimentNameSchema }).nullable().default(null),
 });
 export type CorpusSynthSentencesParams = z.output<typeof CorpusSynthSentencesParamsSchema>;
 
@@ -409,6 +411,8 @@ export interface CorpusCreatedResult {
   totalSeconds: number;
   skipped: { path: string; code: string; reason: string }[];
   unmatched: number;
+  /** Synthesised sentences with a G2P model: the words it pronounced (the manifest keeps their phones). */
+  g2p?: { experiment: string; words: string[] };
 }
 
 export interface CorpusValidatedResult {

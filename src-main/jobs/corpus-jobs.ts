@@ -29,6 +29,8 @@ import { checkImportSource } from '../domain/corpus/import/import-corpus';
 import { withCorpusLock } from '../domain/corpus/store/commit';
 import { STATE_DIR, VALIDATION_FILE } from '../domain/corpus/store/layout';
 import { resolveInDataFolder } from '../domain/data-folder';
+import { EXPERIMENTS_DIR } from '../domain/experiments/experiment-folder';
+import { withG2pPronouncer } from '../domain/text/seq2seq/g2p-pronouncer';
 import type { JobEnvironment } from './job-environment';
 
 /** Where the UI's exports go: inside the data folder, one folder per corpus and format. */
@@ -134,17 +136,30 @@ export async function runCorpusSynthSentences(
   params: CorpusSynthSentencesParams,
   { dataDir, onProgress, signal }: JobEnvironment,
 ): Promise<CorpusCreatedResult> {
-  const result = await synthesiseSentences(await corpusDir(dataDir, params.out), {
-    name: params.out,
-    sentences: params.sentences,
-    ...(params.engines ? { engines: params.engines } : {}),
-    ...(params.voices ? { voices: params.voices } : {}),
-    ...(params.fractions ? { fractions: params.fractions } : {}),
-    seed: params.seed,
-    onProgress,
-    signal,
-  });
-  return created(params.out, result.corpus);
+  const g2pDir = params.g2p
+    ? await resolveInDataFolder(dataDir, EXPERIMENTS_DIR, params.g2p.experiment)
+    : null;
+  const outDir = await corpusDir(dataDir, params.out);
+  const result = await withG2pPronouncer(g2pDir, (g2p) =>
+    synthesiseSentences(outDir, {
+      name: params.out,
+      sentences: params.sentences,
+      ...(params.engines ? { engines: params.engines } : {}),
+      ...(params.voices ? { voices: params.voices } : {}),
+      ...(params.fractions ? { fractions: params.fractions } : {}),
+      ...(g2p ? { g2p } : {}),
+      seed: params.seed,
+      onProgress,
+      signal,
+    }),
+  );
+  const g2pNote = result.corpus.manifest.g2p;
+  return {
+    ...created(params.out, result.corpus),
+    ...(g2pNote
+      ? { g2p: { experiment: g2pNote.experiment, words: Object.keys(g2pNote.words) } }
+      : {}),
+  };
 }
 
 export async function runCorpusValidate(

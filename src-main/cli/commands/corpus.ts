@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { chooseDataFolder } from '../../domain/data-folder';
 import { UnfoldError } from '../../domain/errors';
-import { corpusFolderArg, newCorpusFolderArg } from '../data-names';
+import { corpusFolderArg, experimentFolderArg, newCorpusFolderArg } from '../data-names';
 import { exportKaldi, exportText, exportTextGrids } from '../../domain/corpus/export/exporters';
 import { decodeUtf8, splitLines } from '../../domain/corpus/formats/utf8';
 import type { ImportFormat } from '../../domain/corpus/import/import-corpus';
@@ -17,10 +17,12 @@ import { splitCorpus } from '../../domain/corpus/split-corpus';
 import { parseFractions, SPLIT_CONVENTIONS } from '../../domain/corpus/splits';
 import type { SplitConvention } from '../../domain/corpus/splits';
 import { readCorpus } from '../../domain/corpus/store/read-corpus';
+import { g2pNoteLine } from '../../domain/corpus/synth/g2p-lexicon';
 import { synthesiseSentences } from '../../domain/corpus/synth/synth-sentences';
 import { synthesiseWords } from '../../domain/corpus/synth/synth-words';
 import type { SynthEngine } from '../../domain/corpus/synth/voices';
 import { validateCorpus } from '../../domain/corpus/validate';
+import { withG2pPronouncer } from '../../domain/text/seq2seq/g2p-pronouncer';
 import { reportCliError } from '../cli-errors';
 import { printLine as print, withProgressBar } from '../progress-bar';
 
@@ -369,23 +371,31 @@ export function registerCorpusCommands(program: Command): void {
       .description(
         'Sentences spoken by festival and flite voices with phone alignments (ARPAbet TextGrids)',
       )
-      .requiredOption('--text-file <file>', 'one sentence per line'),
+      .requiredOption('--text-file <file>', 'one sentence per line')
+      .option(
+        '--g2p <experiment>',
+        'a trained G2P experiment pronounces the words CMUdict lacks (noted in the manifest)',
+      ),
   ).action(async (options: CommonOptions & Record<string, string | undefined>) => {
     try {
       const sentences = await readLines(String(options.textFile));
       const outDir = await newCorpusFolderArg(String(options.out), dataDir(options));
-      const result = await withProgressBar(Boolean(options.json), (progress) =>
-        synthesiseSentences(outDir, {
-          ...progress,
-          name: String(options.out),
-          sentences,
-          ...(options.engines
-            ? { engines: options.engines.split(',') as ('flite' | 'festival')[] }
-            : {}),
-          ...(options.voices ? { voices: options.voices.split(',') } : {}),
-          ...(options.fractions ? { fractions: parseFractions(options.fractions) } : {}),
-          seed: Number(options.seed ?? 0),
-        }),
+      const g2pDir = options.g2p ? await experimentFolderArg(options.g2p, dataDir(options)) : null;
+      const result = await withG2pPronouncer(g2pDir, (g2p) =>
+        withProgressBar(Boolean(options.json), (progress) =>
+          synthesiseSentences(outDir, {
+            ...progress,
+            name: String(options.out),
+            sentences,
+            ...(options.engines
+              ? { engines: options.engines.split(',') as ('flite' | 'festival')[] }
+              : {}),
+            ...(options.voices ? { voices: options.voices.split(',') } : {}),
+            ...(options.fractions ? { fractions: parseFractions(options.fractions) } : {}),
+            ...(g2p ? { g2p } : {}),
+            seed: Number(options.seed ?? 0),
+          }),
+        ),
       );
       const stats = corpusStats(result.corpus.data);
       if (options.json)
@@ -396,10 +406,13 @@ export function registerCorpusCommands(program: Command): void {
             2,
           ),
         );
-      else
+      else {
         print(
           `synthesised ${stats.items} aligned sentences into ${result.corpus.dir} (${stats.totalSeconds.toFixed(1)} s)`,
         );
+        const g2pNote = result.corpus.manifest.g2p;
+        if (g2pNote) print(g2pNoteLine(g2pNote));
+      }
     } catch (error) {
       reportCliError(error, Boolean(options.json));
     }

@@ -55,6 +55,11 @@ export const CorpusManifestSchema = z.object({
   source: z
     .object({ format: z.string(), path: z.string(), pattern: z.string().optional() })
     .optional(),
+  /**
+   * Synthesised sentences made with a G2P model: the words the pronouncing dictionary lacked and
+   * the phones the named experiment gave each (instead of the synthesiser's letter-to-sound rules).
+   */
+  g2p: z.object({ experiment: z.string(), words: z.record(z.string(), z.string()) }).optional(),
   created: z.iso.datetime(),
   modified: z.iso.datetime(),
   /** Incremented by every committed change; a writer holding an older revision is refused. */

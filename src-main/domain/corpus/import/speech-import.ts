@@ -53,6 +53,8 @@ export interface SpeechImportOptions extends LongOperationOptions {
   phoneSet?: string | null;
   /** Extra files to keep with the data (e.g. the phone folding table), relative path -> content. */
   extraFiles?: Map<string, string>;
+  /** Synthesised sentences: the words a G2P model pronounced (kept in the manifest). */
+  g2p?: CorpusManifest['g2p'];
 }
 
 /** A source file whose non-finite samples were set to 0 on request. */
@@ -201,6 +203,7 @@ export async function importSpeechRecordings(
         path: options.sourcePath,
         ...(options.pattern ? { pattern: options.pattern } : {}),
       },
+      ...(options.g2p ? { g2p: options.g2p } : {}),
     });
     const data: SpeechCorpusData = { kind: 'speech', recordings, utterances, alignments };
     for (const [relative, content] of options.extraFiles ?? [])

@@ -69,16 +69,21 @@ export interface PhoneAlignment {
   phones: { phone: string; end: number }[];
 }
 
-/** festival: Segment relation end times and word spans from the SylStructure relation. */
+/**
+ * festival: Segment relation end times and word spans from the SylStructure relation.
+ * `lexiconLines` (Scheme) add words to the voice's lexicon first.
+ */
 export async function festivalAlignedSpeech(
   voice: SynthVoice,
   text: string,
   outPath: string,
   signal?: AbortSignal,
+  lexiconLines: readonly string[] = [],
 ): Promise<PhoneAlignment> {
   await requireProgram('festival');
   const script = [
     `(voice_${voice.name})`,
+    ...lexiconLines,
     `(set! utt (Utterance Text ${schemeString(text)}))`,
     '(utt.synth utt)',
     `(utt.save.wave utt ${schemeString(outPath)} 'riff)`,
@@ -105,26 +110,27 @@ function parsePhoneList(output: string): string[] {
  * growing prefixes of the text with `-ps` (phones) and `-pw` (words): the non-pause phones a
  * token adds are its phones, in context, so "It's" or "2" count as flite says them. When
  * the counts do not add up, the words tier falls back to one interval over the speech.
+ * `addendaFile` (flite's `-add_lex`) adds words to the voice's lexicon in every call.
  */
 export async function fliteAlignedSpeech(
   voice: SynthVoice,
   text: string,
   outPath: string,
   signal?: AbortSignal,
+  addendaFile?: string,
 ): Promise<PhoneAlignment> {
   await requireProgram('flite');
-  const output = await runProgram(
-    'flite',
-    ['-voice', voice.name, '-psdur', '-t', text, '-o', outPath],
-    { signal },
-  );
+  const voiceArgs = ['-voice', voice.name, ...(addendaFile ? ['-add_lex', addendaFile] : [])];
+  const output = await runProgram('flite', [...voiceArgs, '-psdur', '-t', text, '-o', outPath], {
+    signal,
+  });
   const phones = parsePhoneList(output).map((pair) => {
     const cut = pair.lastIndexOf(':');
     return { phone: pair.slice(0, cut), end: Number(pair.slice(cut + 1)) };
   });
   // Labels come from the whole sentence: at the end of a prefix flite may read "a" as the letter.
   const sentenceWords = parsePhoneList(
-    await runProgram('flite', ['-voice', voice.name, '-pw', '-t', text, '-o', 'none'], { signal }),
+    await runProgram('flite', [...voiceArgs, '-pw', '-t', text, '-o', 'none'], { signal }),
   );
   const tokens = text.split(/\s+/).filter(Boolean);
   const spans: { text: string; phones: number }[] = [];
@@ -133,12 +139,12 @@ export async function fliteAlignedSpeech(
   for (let k = 1; k <= tokens.length; k++) {
     const prefix = tokens.slice(0, k).join(' ');
     const prefixPhones = parsePhoneList(
-      await runProgram('flite', ['-voice', voice.name, '-ps', '-t', prefix, '-o', 'none'], {
+      await runProgram('flite', [...voiceArgs, '-ps', '-t', prefix, '-o', 'none'], {
         signal,
       }),
     ).filter((p) => p !== 'pau').length;
     const prefixWords = parsePhoneList(
-      await runProgram('flite', ['-voice', voice.name, '-pw', '-t', prefix, '-o', 'none'], {
+      await runProgram('flite', [...voiceArgs, '-pw', '-t', prefix, '-o', 'none'], {
         signal,
       }),
     );

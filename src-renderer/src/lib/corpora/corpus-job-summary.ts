@@ -16,7 +16,12 @@ export function summarizeCorpusJob(kind: JobKind, result: JobResults[JobKind]): 
           ? `${r.items} utterances, ${seconds(r.totalSeconds)}`
           : `${r.items} sentences`;
       const skipped = r.skipped.length > 0 ? `; ${r.skipped.length} file(s) skipped` : '';
-      return `${r.corpus}: ${what}${skipped}`;
+      // Say when a G2P model, not the synthesisers' own rules, pronounced words.
+      const g2p =
+        r.g2p && r.g2p.words.length > 0
+          ? `; G2P ${r.g2p.experiment} pronounced ${r.g2p.words.join(', ')}`
+          : '';
+      return `${r.corpus}: ${what}${skipped}${g2p}`;
     }
     case 'corpus-validate': {
       const r = result as JobResults['corpus-validate'];
