@@ -15,17 +15,17 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-const SELFTEST = ['selftest', '--steps', '40', '--units', '8'];
+const SELFTEST = ['selftest', '--steps', '12', '--units', '8'];
 
 describe('CLI progress when stderr is not a terminal', () => {
   it('prints plain progress lines by default', async () => {
     const { code, stderr } = await runCli([...SELFTEST, '--data', dataDir]);
     expect(code).toBe(0);
     const lines = stderr.trimEnd().split('\n');
-    const steps = lines.filter((line) => /^\d+% \| Step \d+ of 40 on \w+/.test(line));
+    const steps = lines.filter((line) => /^\d+% \| Step \d+ of 12 on \w+/.test(line));
     // A line every few percent (how few per update is the unit test's business).
     expect(steps.length).toBeGreaterThanOrEqual(3);
-    expect(steps.at(-1)).toMatch(/^100% \| Step 40 of 40/);
+    expect(steps.at(-1)).toMatch(/^100% \| Step 12 of 12/);
     // Plain lines, no terminal control codes.
     expect(stderr).not.toContain(String.fromCharCode(27));
   });
@@ -50,7 +50,7 @@ describe('CLI progress when stderr is not a terminal', () => {
       dataDir,
     ]);
     expect(code).toBe(0);
-    expect(JSON.parse(stdout)).toMatchObject({ steps: 40 });
-    expect(stderr).toMatch(/^100% \| Step 40 of 40/m);
+    expect(JSON.parse(stdout)).toMatchObject({ steps: 12 });
+    expect(stderr).toMatch(/^100% \| Step 12 of 12/m);
   });
 });

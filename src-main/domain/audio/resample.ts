@@ -1,4 +1,3 @@
-import libsamplerate from '@alexanderolsen/libsamplerate-js';
 import type { ConverterTypeValue } from '@alexanderolsen/libsamplerate-js/dist/converter-type';
 import type { SRC } from '@alexanderolsen/libsamplerate-js/dist/src';
 import { UnfoldError } from '../errors';
@@ -20,13 +19,20 @@ import { UnfoldError } from '../errors';
  */
 export type ResampleQuality = 'best' | 'medium' | 'fast';
 
-const { create, ConverterType } = libsamplerate;
-
-const CONVERTER_TYPES: Record<ResampleQuality, ConverterTypeValue> = {
-  best: ConverterType.SRC_SINC_BEST_QUALITY,
-  medium: ConverterType.SRC_SINC_MEDIUM_QUALITY,
-  fast: ConverterType.SRC_SINC_FASTEST,
-};
+/**
+ * A new converter. The library (and its WASM) loads on first use, not with this module: most
+ * commands and jobs never resample, and loading it costs a start-up 0.2-0.7 s.
+ */
+async function create(fromRate: number, toRate: number, quality: ResampleQuality): Promise<SRC> {
+  const { default: libsamplerate } = await import('@alexanderolsen/libsamplerate-js');
+  const { ConverterType } = libsamplerate;
+  const types: Record<ResampleQuality, ConverterTypeValue> = {
+    best: ConverterType.SRC_SINC_BEST_QUALITY,
+    medium: ConverterType.SRC_SINC_MEDIUM_QUALITY,
+    fast: ConverterType.SRC_SINC_FASTEST,
+  };
+  return libsamplerate.create(1, fromRate, toRate, { converterType: types[quality] });
+}
 
 /** The wrapper's transfer buffers hold this many samples; longer inputs are streamed. */
 const SIMPLE_LIMIT = 1_008_000;
@@ -39,7 +45,7 @@ function converterFor(fromRate: number, toRate: number, quality: ResampleQuality
   const key = `${fromRate}:${toRate}:${quality}`;
   let converter = converters.get(key);
   if (!converter) {
-    converter = create(1, fromRate, toRate, { converterType: CONVERTER_TYPES[quality] });
+    converter = create(fromRate, toRate, quality);
     converters.set(key, converter);
   }
   return converter;
@@ -79,7 +85,7 @@ export async function resampleMono(
   // The wrapper's own chunking of long inputs drops most of the output (measured with
   // v2.1.2), and re-initialising a used converter does not clear the `full` API's state, so
   // long inputs get a converter of their own, streamed and then destroyed.
-  const converter = await create(1, fromRate, toRate, { converterType: CONVERTER_TYPES[quality] });
+  const converter = await create(fromRate, toRate, quality);
   try {
     return streamResample(converter, samples, padding, outputLength);
   } finally {
@@ -134,7 +140,7 @@ export async function createStreamingResampler(
   // Validates the rates with the same message as a whole-file resample.
   await resampleMono(new Float32Array(0), fromRate, toRate);
   const quality = options.quality ?? 'medium';
-  const converter = await create(1, fromRate, toRate, { converterType: CONVERTER_TYPES[quality] });
+  const converter = await create(fromRate, toRate, quality);
   const padding = Math.ceil(fromRate / 10);
   let consumed = 0;
   let produced = 0;

@@ -1,5 +1,5 @@
 import winkNLP, { type WinkMethods } from 'wink-nlp';
-import model from 'wink-eng-lite-web-model';
+import { createRequire } from 'node:module';
 import type { TextTokenData } from '../../api/text';
 import { UnfoldError } from '../errors';
 
@@ -58,6 +58,8 @@ export function checkTextCharacters(text: string, where: string): void {
 
 let tokenizer: WinkMethods | undefined;
 
+type WinkModel = Parameters<typeof winkNLP>[0];
+
 interface WinkLexemes {
   hash: Record<string, number>;
 }
@@ -71,7 +73,9 @@ interface WinkModelParts {
 }
 
 /**
- * The wink instance, built on first use (loading the model takes ~0.4 s).
+ * The wink instance, built on first use: the model loads then (synchronously, through require,
+ * as the tokeniser is synchronous), not with this module, since it takes 0.4-1.2 s at start-up
+ * and most commands and jobs never tokenise text.
  *
  * wink remembers every out-of-vocabulary word it meets and afterwards takes it for a known word,
  * which it does not split again: once "questioned Kerry's." has put "Kerry's" in its lexicon,
@@ -83,6 +87,7 @@ interface WinkModelParts {
  */
 function winkTokenizer(): WinkMethods {
   if (tokenizer) return tokenizer;
+  const model = createRequire(import.meta.url)('wink-eng-lite-web-model') as WinkModel;
   const parts = model as unknown as WinkModelParts;
   let lexemes: WinkLexemes | undefined;
   let real: Record<string, number> | undefined;
@@ -122,7 +127,7 @@ function winkTokenizer(): WinkMethods {
       for (const word of shown) delete known![word];
     }
   };
-  const instance = winkNLP(layeredModel as unknown as typeof model, []);
+  const instance = winkNLP(layeredModel as unknown as WinkModel, []);
   if (!lexemes || !real || !known) {
     throw new Error('wink-nlp changed its model layout: tokenize.ts needs updating');
   }
