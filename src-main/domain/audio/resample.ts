@@ -1,3 +1,4 @@
+import type * as LibSampleRate from '@alexanderolsen/libsamplerate-js';
 import type { ConverterTypeValue } from '@alexanderolsen/libsamplerate-js/dist/converter-type';
 import type { SRC } from '@alexanderolsen/libsamplerate-js/dist/src';
 import { UnfoldError } from '../errors';
@@ -24,7 +25,11 @@ export type ResampleQuality = 'best' | 'medium' | 'fast';
  * commands and jobs never resample, and loading it costs a start-up 0.2-0.7 s.
  */
 async function create(fromRate: number, toRate: number, quality: ResampleQuality): Promise<SRC> {
-  const { default: libsamplerate } = await import('@alexanderolsen/libsamplerate-js');
+  const loaded = (await import('@alexanderolsen/libsamplerate-js')) as {
+    default?: typeof LibSampleRate;
+  } & Partial<typeof LibSampleRate>;
+  // Node hands a CommonJS package's exports over as `default`; tsx and bundlers as named exports.
+  const libsamplerate = loaded.default ?? (loaded as typeof LibSampleRate);
   const { ConverterType } = libsamplerate;
   const types: Record<ResampleQuality, ConverterTypeValue> = {
     best: ConverterType.SRC_SINC_BEST_QUALITY,
