@@ -11,14 +11,14 @@ const resultsDir = join(root, 'out', 'test-results');
 rmSync(resultsDir, { recursive: true, force: true });
 mkdirSync(resultsDir, { recursive: true });
 
-const vitest = (project) => ({
+// `projects`: the vitest projects of the step (unit specs that mock modules have their own).
+const vitest = (project, projects = [project]) => ({
   name: `${project} tests`,
   command: 'npx',
   args: [
     'vitest',
     'run',
-    '--project',
-    project,
+    ...projects.flatMap((name) => ['--project', name]),
     '--reporter=default',
     '--reporter=json',
     `--outputFile.json=${join(resultsDir, `${project}.json`)}`,
@@ -30,7 +30,7 @@ const steps = [
   { name: 'type check', command: 'npm', args: ['run', '--silent', 'typecheck'] },
   { name: 'lint', command: 'npm', args: ['run', '--silent', 'lint'] },
   { name: 'build', command: 'npm', args: ['run', '--silent', 'build'] },
-  vitest('unit'),
+  vitest('unit', ['unit', 'unit-mocking']),
   vitest('integration'),
   vitest('e2e'),
 ];
