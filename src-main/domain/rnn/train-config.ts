@@ -65,6 +65,11 @@ export const TrainConfigSchema = z.object({
   /** Per-parameter gradient norms every this many batches (the Train view's gradient flow). */
   gradientReportEvery: z.number().int().min(1).optional(),
   weightDecay: z.number().min(0).optional(),
+  /**
+   * After each update, output units' incoming weight vectors longer than this (L2) are scaled
+   * back to it (Kim 2014 used 3 for his sentence CNN; output-max-norm.ts).
+   */
+  outputMaxNorm: z.number().positive().optional(),
   earlyStoppingPatience: z.number().int().min(1).optional(),
   monitor: z.enum(['accuracy', 'loss']).optional(),
   bucketing: z.boolean().optional(),

@@ -12,6 +12,7 @@ import { measureGradients } from './gradient-flow';
 import { DEFAULT_GRADIENT_REPORT_EVERY, reportsParameters } from './gradient-report';
 import type { ParameterGradientNorm } from './gradient-report';
 import { Optimizer, clipByGlobalNorm, clipByValue } from './optimizers';
+import { constrainOutputNorm } from './output-max-norm';
 import type { OptimizerConfig } from './optimizers';
 import { createRng } from './random';
 import type { Rng } from './random';
@@ -38,6 +39,8 @@ export interface TrainConfig {
   /** Per-parameter gradient norms every this many batches (gradient-report.ts; default 20). */
   gradientReportEvery?: number;
   weightDecay?: number;
+  /** Kim's max-norm: output units' weight vectors rescaled to at most this L2 norm after each update. */
+  outputMaxNorm?: number;
   /** Stop when the dev metric has not improved for this many epochs. */
   earlyStoppingPatience?: number;
   /** Dev metric: accuracy (higher is better) or loss (lower is better). */
@@ -498,6 +501,8 @@ async function trainBatch(
         if (seen > config.clipNorm && Number.isFinite(seen)) gradients.clipped = true;
       }
       optimizer.apply(model.params, grads, config.weightDecay ?? 0, sparseGrads);
+      if (config.outputMaxNorm !== undefined)
+        constrainOutputNorm(model.params, config.outputMaxNorm);
     } finally {
       tf.dispose([...result.grads.values()]);
     }
@@ -542,6 +547,11 @@ function validateTrainConfig(model: RnnModel, config: TrainConfig): void {
   if (!(config.batchSize >= 1) || !(config.epochs >= 1)) {
     throw new UnfoldError('BAD_TRAIN_CONFIG', 'epochs and batchSize must be at least 1.');
   }
+  if (config.outputMaxNorm !== undefined && model.config.output.tiedEmbeddings)
+    throw new UnfoldError(
+      'BAD_TRAIN_CONFIG',
+      'outputMaxNorm constrains the output kernel, and tied embeddings have none (the output layer reads the word table): leave it out.',
+    );
   // The output layer reads every row of a tied table: its gradient is dense, never rows.
   if (model.config.output.tiedEmbeddings && config.optimizer.sparseEmbeddings !== undefined)
     throw new UnfoldError(

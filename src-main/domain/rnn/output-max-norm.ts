@@ -1,0 +1,28 @@
+/**
+ * Kim's (2014) max-norm constraint on the output layer: after each update, every output unit's
+ * incoming weight vector (a column of `output/kernel`, [inputs, outputs]) longer than `maxNorm`
+ * in L2 norm is rescaled to that length; shorter ones are left alone.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { UnfoldError } from '../errors';
+
+export const OUTPUT_KERNEL = 'output/kernel';
+
+/** Rescales the output kernel's columns in place; refuses a model without an output kernel. */
+export function constrainOutputNorm(
+  params: ReadonlyMap<string, tf.Variable>,
+  maxNorm: number,
+): void {
+  const kernel = params.get(OUTPUT_KERNEL);
+  if (!kernel)
+    throw new UnfoldError(
+      'BAD_TRAIN_CONFIG',
+      'outputMaxNorm constrains the output kernel, and this model has none (tied embeddings use the word table): leave it out.',
+    );
+  tf.tidy(() => {
+    const norms = tf.sqrt(tf.sum(tf.square(kernel), 0, true));
+    // 1 where a column is within the bound; maxNorm / norm where it is longer.
+    const scale = tf.minimum(1, tf.div(maxNorm, tf.maximum(norms, 1e-12)));
+    kernel.assign(tf.mul(kernel, scale));
+  });
+}
