@@ -60,6 +60,9 @@ export default defineConfig({
           environment: 'node',
           // One browser and one server at a time: the machine has two cores.
           fileParallelism: false,
+          // A page's answer to a click can take seconds on a loaded machine (vitest's default
+          // is 1 s): a poll waits up to this long unless the test says otherwise.
+          expect: { poll: { timeout: 20_000 } },
           testTimeout: 180_000,
           hookTimeout: 120_000,
         },

@@ -3,7 +3,8 @@
  * transducer (speech, flite voices) are opened on a typed sentence and a corpus utterance; each
  * panel draws (the gates and states heatmaps of every layer direction with their saturation and
  * hover values, the gradient through time, the dynamics plot), and the recurrent-weight slider
- * changes the dynamics: at x0 an LSTM layer with zero input settles to a fixed point.
+ * changes the dynamics: at x0 an LSTM layer with zero input settles to a fixed point. One click
+ * trains the text model's Elman and GRU siblings as jobs, whose gradients then join the chart.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -235,6 +236,44 @@ describe('the Inside view', () => {
     expect(lines).toHaveLength(1 + 6 * 6);
     expect(lines[1]?.split(',')).toHaveLength(12);
     await page.getByTestId('inside-unrolled').screenshot({ path: UNROLLED_SCREENSHOT });
+    expect(app.pageErrors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
+  });
+
+  it('trains the Elman and GRU siblings of the LSTM as jobs and overlays their gradients', async () => {
+    const page = app.page;
+    const gradients = page.getByTestId('inside-gradients');
+    expect(await gradients.getAttribute('data-models')).toBe('1');
+    await gradients.getByTestId('compare-cells').click();
+    const siblings = ['tiny-sentiment-elman', 'tiny-sentiment-gru'];
+    // Ordinary train jobs, one per missing cell, in the job list; the tiny model trains in seconds.
+    await expect
+      .poll(
+        async () =>
+          (await app.client.invoke('jobs:list'))
+            .filter((job) => job.kind === 'experiment-train' && job.state === 'succeeded')
+            .map((job) => job.subject?.name)
+            .sort(),
+        { timeout: 90_000, interval: 500 },
+      )
+      .toEqual(siblings);
+    for (const [name, cell] of [
+      ['tiny-sentiment-elman', 'rnn'],
+      ['tiny-sentiment-gru', 'gru'],
+    ] as const)
+      expect((await app.client.invoke('experiments:get', { name })).config.model).toMatchObject({
+        layers: [{ cell, units: 6, bidirectional: 'concat' }],
+        pooling: 'max',
+      });
+    // The same sentence through all three models, one colour per cell in one log chart.
+    await expect.poll(() => gradients.getAttribute('data-models'), { timeout: 30_000 }).toBe('3');
+    const legend = await gradients.locator('.u-legend .u-series').allTextContents();
+    for (const label of [
+      'LSTM · tiny-sentiment ',
+      'Elman RNN · tiny-sentiment-elman ',
+      'GRU · tiny-sentiment-gru ',
+    ])
+      expect(legend.some((text) => text.includes(label))).toBe(true);
+    expect(await gradients.getByTestId('compare-cells').isDisabled()).toBe(true);
     expect(app.pageErrors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
   });
 });

@@ -6,3 +6,4 @@ export * from './text-config';
 export * from './lm-config';
 export * from './seq2seq-config';
 export * from './experiment-config';
+export * from './cell-comparison';
