@@ -10,7 +10,7 @@ import {
   ExperimentConfigSchema,
   type ExperimentConfig,
 } from './experiment-config';
-import { BASE_CELL_CHOICES, type BaseCellChoice } from './model-choices';
+import { BASE_CELL_CHOICES, BASE_CELL_LABELS, type BaseCellChoice } from './model-choices';
 
 /** The cells compared: the base cells a form offers (Elman, LSTM, GRU). */
 export const COMPARISON_CELLS = BASE_CELL_CHOICES;
@@ -20,9 +20,9 @@ export type ComparisonCell = BaseCellChoice;
 export const COMPARISON_CELL_NAMES: Readonly<
   Record<ComparisonCell, { suffix: string; label: string }>
 > = {
-  rnn: { suffix: 'elman', label: 'Elman RNN' },
-  lstm: { suffix: 'lstm', label: 'LSTM' },
-  gru: { suffix: 'gru', label: 'GRU' },
+  rnn: { suffix: 'elman', label: BASE_CELL_LABELS.rnn },
+  lstm: { suffix: 'lstm', label: BASE_CELL_LABELS.lstm },
+  gru: { suffix: 'gru', label: BASE_CELL_LABELS.gru },
 };
 
 /** `tiny` -> `tiny-elman`. */

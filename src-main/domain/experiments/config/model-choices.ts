@@ -14,6 +14,13 @@ export { CELL_KINDS };
 export const BASE_CELL_CHOICES = ['rnn', 'lstm', 'gru'] as const;
 export type BaseCellChoice = (typeof BASE_CELL_CHOICES)[number];
 
+/** How forms, legends and notes name the base cells. */
+export const BASE_CELL_LABELS: Readonly<Record<BaseCellChoice, string>> = {
+  rnn: 'Elman RNN',
+  lstm: 'LSTM',
+  gru: 'GRU',
+};
+
 /**
  * How an encoder's per-step outputs become one vector (sequence classification): every
  * pooling of the engine (last state, mean, max, attention).

@@ -9,6 +9,7 @@
 
 import {
   BASE_CELL_CHOICES,
+  BASE_CELL_LABELS,
   BPTT_CHOICES,
   CMVN_CHOICES,
   DECODER_ATTENTIONS,
@@ -570,7 +571,7 @@ export const FORM_SECTIONS: readonly FormSection[] = [
         label: 'Cell',
         testid: 'cell',
         kind: 'select',
-        options: () => plain(BASE_CELL_CHOICES, { rnn: 'Elman RNN', lstm: 'LSTM', gru: 'GRU' }),
+        options: () => plain(BASE_CELL_CHOICES, BASE_CELL_LABELS),
         hidden: notRecurrent,
       },
       {
