@@ -198,7 +198,7 @@ export function runNativeSequence(
   return { outputs, finalOutput, finalCell };
 }
 
-interface NativeForward {
+export interface NativeForward {
   /** [(T+1) * B, outSize]: h0, then the output of each step. */
   h: Float32Array;
   finalCell: Float32Array | null;
@@ -206,7 +206,7 @@ interface NativeForward {
   cache: Float32Array[];
 }
 
-function nativeForward(
+export function nativeForward(
   addon: RnnNativeAddon,
   cell: NativeCell,
   dims: NativeDims,

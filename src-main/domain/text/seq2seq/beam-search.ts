@@ -13,11 +13,10 @@
  * With decoder attention every row reads its source's encoder memory (gathered by source each
  * step), and `withAlignment` keeps each output's attention weights, one row per output step.
  */
-import * as tf from '@tensorflow/tfjs';
-import { disposeMemory, gatherMemory, keepMemory } from '../../rnn/decoder-attention';
-import type { EncoderMemory } from '../../rnn/decoder-attention';
-import type { LayerState, RnnModel } from '../../rnn/rnn-model';
-import { SOURCE_PADDING_ID, TARGET_BOS_ID } from './symbol-tables';
+import { encodeToDecoderRows } from './decoder-rows';
+import type { DecodeProfile, DecoderRows, DecoderStep, DecoderStepEngine } from './decoder-rows';
+import type { RnnModel } from '../../rnn/rnn-model';
+import { TARGET_BOS_ID } from './symbol-tables';
 
 export interface DecodedOutput {
   /** Output ids without the end symbol. */
@@ -47,6 +46,10 @@ export interface DecodeOptions {
   batchSize?: number;
   /** Keep each output's attention weights (models with decoder attention). */
   withAlignment?: boolean;
+  /** How decoder steps run (decoder-rows.ts); `auto` unless a test or benchmark compares. */
+  engine?: DecoderStepEngine;
+  /** When given, the milliseconds spent in each part are added to it (benchmarks). */
+  profile?: DecodeProfile;
 }
 
 const DEFAULT_BATCH = 256;
@@ -55,98 +58,53 @@ export function lengthNormalizedScore(logProb: number, length: number, alpha: nu
   return alpha === 0 ? logProb : logProb / Math.max(1, length) ** alpha;
 }
 
-/** Runs `make` in a tidy scope and keeps only the states it returns. */
-function tidyStates(make: () => LayerState[]): LayerState[] {
-  let kept: LayerState[] = [];
-  tf.tidy(() => {
-    kept = make().map((s) => ({ h: tf.keep(s.h), c: s.c ? tf.keep(s.c) : null }));
-  });
-  return kept;
-}
+const now = (): number => performance.now();
 
-function disposeStates(states: LayerState[]): void {
-  tf.dispose(states.flatMap((s) => (s.c ? [s.h, s.c] : [s.h])));
-}
-
-/** A batch of sources through the encoder: one decoder start state per source, and its memory. */
-function encodeBatch(
+/** Encodes a batch into decoder rows, timed. */
+function rowsOf(
   model: RnnModel,
-  sources: readonly Int32Array[],
-): { states: LayerState[]; memory: EncoderMemory | null } {
-  let memory: EncoderMemory | null = null;
-  const states = tidyStates(() => {
-    const time = Math.max(1, ...sources.map((s) => s.length));
-    const ids = new Int32Array(sources.length * time).fill(SOURCE_PADDING_ID);
-    const mask = new Float32Array(sources.length * time);
-    sources.forEach((source, n) => {
-      ids.set(source, n * time);
-      mask.fill(1, n * time, n * time + source.length);
-    });
-    const encoded = model.encodeSource({
-      inputs: tf.tensor2d(ids, [sources.length, time], 'int32'),
-      mask: tf.tensor2d(mask, [sources.length, time]),
-    });
-    memory = keepMemory(encoded.memory);
-    return encoded.states;
+  batch: readonly Int32Array[],
+  options: DecodeOptions,
+): DecoderRows {
+  const t0 = now();
+  const rows = encodeToDecoderRows(model, batch, {
+    withAlignment: options.withAlignment ?? false,
+    ...(options.engine ? { engine: options.engine } : {}),
   });
-  return { states, memory };
+  if (options.profile) options.profile.encode += now() - t0;
+  return rows;
 }
 
-interface StepResult {
-  /** [rows * vocab]. */
-  logProbs: Float32Array;
-  vocab: number;
-  states: LayerState[];
-  /** With attention and `withAlignment`: the weights [rows * sourceTime]. */
-  weights: Float32Array | null;
-  sourceTime: number;
-}
-
-/**
- * One decoder step for every row: the log-probabilities, the next states and (when asked, with
- * attention) the attention weights. Row r reads the memory of source `rowSources[r]`.
- */
-function stepRows(
-  model: RnnModel,
+function timedStep(
+  rows: DecoderRows,
   tokens: Int32Array,
-  states: LayerState[],
-  memory: EncoderMemory | null,
   rowSources: Int32Array,
-  withAlignment: boolean,
-): StepResult {
-  let vocab = 0;
-  let logProbs: Float32Array = new Float32Array(0);
-  let weights: Float32Array | null = null;
-  const next = tidyStates(() => {
-    const rowMemory = memory ? gatherMemory(memory, tf.tensor1d(rowSources, 'int32')) : null;
-    const out = model.decodeSteps(
-      tf.tensor2d(tokens, [tokens.length, 1], 'int32'),
-      states,
-      rowMemory,
-    );
-    vocab = out.logits.shape[out.logits.shape.length - 1] as number;
-    logProbs = tf
-      .logSoftmax(tf.reshape(out.logits, [tokens.length, vocab]))
-      .dataSync() as Float32Array;
-    if (withAlignment && out.alignment) weights = out.alignment.dataSync() as Float32Array;
-    return out.finalStates;
-  });
-  const sourceTime = memory ? memory.keys.shape[1] : 0;
-  return { logProbs, vocab, states: next, weights, sourceTime };
+  profile: DecodeProfile | undefined,
+): DecoderStep {
+  const t0 = now();
+  const step = rows.step(tokens, rowSources);
+  if (profile) {
+    profile.steps += now() - t0;
+    profile.rowSteps += tokens.length;
+  }
+  return step;
+}
+
+function timedKeep(
+  rows: DecoderRows,
+  parents: Int32Array,
+  profile: DecodeProfile | undefined,
+): void {
+  const t0 = now();
+  rows.keep(parents);
+  if (profile) profile.reorder += now() - t0;
 }
 
 /** Row `row`'s attention weights over the first `length` source steps. */
-function weightsRow(step: StepResult, row: number, length: number): number[] {
+function weightsRow(step: DecoderStep, row: number, length: number): number[] {
   if (!step.weights) return [];
   const start = row * step.sourceTime;
   return Array.from(step.weights.subarray(start, start + length));
-}
-
-function reorderStates(states: LayerState[], parents: Int32Array): LayerState[] {
-  return tidyStates(() => {
-    const rows = tf.tensor1d(parents, 'int32');
-    return states.map((s) => ({ h: tf.gather(s.h, rows), c: s.c ? tf.gather(s.c, rows) : null }));
-  });
 }
 
 function argMaxRow(values: Float32Array, offset: number, vocab: number): number {
@@ -156,52 +114,79 @@ function argMaxRow(values: Float32Array, offset: number, vocab: number): number 
   return best;
 }
 
-/** Greedy decoding: the most probable symbol at every step, until the end symbol or the limit. */
+/** Adds to `profile.search` the time of `run` not spent in the other parts. */
+function timedSearch<T>(profile: DecodeProfile | undefined, run: () => T): T {
+  if (!profile) return run();
+  const parts = (): number => profile.encode + profile.steps + profile.reorder;
+  const before = parts();
+  const t0 = now();
+  const result = run();
+  profile.search += now() - t0 - (parts() - before);
+  return result;
+}
+
+/**
+ * Greedy decoding: the most probable symbol at every step, until the end symbol or the limit.
+ * Only sources still going are decoder rows.
+ */
 export function greedyDecode(
   model: RnnModel,
   sources: readonly Int32Array[],
   options: Omit<DecodeOptions, 'beam'>,
 ): DecodedOutput[] {
+  return timedSearch(options.profile, () => greedyBatches(model, sources, { ...options, beam: 1 }));
+}
+
+function greedyBatches(
+  model: RnnModel,
+  sources: readonly Int32Array[],
+  options: DecodeOptions,
+): DecodedOutput[] {
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
+  const profile = options.profile;
   const results: DecodedOutput[] = [];
   for (let start = 0; start < sources.length; start += batchSize) {
     const batch = sources.slice(start, start + batchSize);
     const maxLengths = options.maxLengths.slice(start, start + batchSize);
-    const encoded = encodeBatch(model, batch);
-    let states = encoded.states;
-    const withAlignment = Boolean(options.withAlignment && encoded.memory);
+    const rows = rowsOf(model, batch, options);
+    const withAlignment = Boolean(options.withAlignment && rows.attends);
     const outputs = batch.map(() => ({
       ids: [] as number[],
       logProb: 0,
-      done: false,
       finished: false,
       alignment: [] as number[][],
     }));
-    const tokens = new Int32Array(batch.length).fill(TARGET_BOS_ID);
-    const rowSources = Int32Array.from(batch, (_, n) => n);
-    const longest = Math.max(...maxLengths);
-    for (let step = 0; step <= longest && outputs.some((o) => !o.done); step++) {
-      const next = stepRows(model, tokens, states, encoded.memory, rowSources, withAlignment);
-      disposeStates(states);
-      states = next.states;
-      outputs.forEach((output, n) => {
-        if (output.done) return;
-        if (withAlignment)
-          output.alignment.push(weightsRow(next, n, (batch[n] as Int32Array).length));
-        const token = argMaxRow(next.logProbs, n * next.vocab, next.vocab);
-        output.logProb += next.logProbs[n * next.vocab + token] as number;
-        tokens[n] = token;
-        if (token === options.eosId) {
-          output.done = true;
-          output.finished = true;
-        } else {
+    // Row r decodes source live[r].
+    let live = Int32Array.from(batch, (_, n) => n);
+    let tokens = new Int32Array(batch.length).fill(TARGET_BOS_ID);
+    try {
+      while (live.length > 0) {
+        const next = timedStep(rows, tokens, live, profile);
+        const kept: number[] = [];
+        const keptTokens: number[] = [];
+        live.forEach((n, row) => {
+          const output = outputs[n] as (typeof outputs)[number];
+          if (withAlignment)
+            output.alignment.push(weightsRow(next, row, (batch[n] as Int32Array).length));
+          const token = argMaxRow(next.logProbs, row * next.vocab, next.vocab);
+          output.logProb += next.logProbs[row * next.vocab + token] as number;
+          if (token === options.eosId) {
+            output.finished = true;
+            return;
+          }
           output.ids.push(token);
-          if (output.ids.length >= (maxLengths[n] as number)) output.done = true;
-        }
-      });
+          if (output.ids.length >= (maxLengths[n] as number)) return;
+          kept.push(row);
+          keptTokens.push(token);
+        });
+        const parents = Int32Array.from(kept);
+        timedKeep(rows, parents, profile);
+        live = parents.map((row) => live[row] as number);
+        tokens = Int32Array.from(keptTokens);
+      }
+    } finally {
+      rows.dispose();
     }
-    disposeStates(states);
-    disposeMemory(encoded.memory);
     for (const output of outputs) {
       const length = output.ids.length + (output.finished ? 1 : 0);
       results.push({
@@ -257,6 +242,15 @@ export function beamSearch(
   sources: readonly Int32Array[],
   options: DecodeOptions,
 ): DecodedOutput[][] {
+  return timedSearch(options.profile, () => beamBatches(model, sources, options));
+}
+
+function beamBatches(
+  model: RnnModel,
+  sources: readonly Int32Array[],
+  options: DecodeOptions,
+): DecodedOutput[][] {
+  const profile = options.profile;
   const beam = options.beam;
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
   const alpha = options.lengthNormalization;
@@ -265,9 +259,8 @@ export function beamSearch(
     const batch = sources.slice(start, start + batchSize);
     const maxLengths = options.maxLengths.slice(start, start + batchSize);
     // Row r of the states is live[r]; rows are grouped by source, in source order.
-    const encoded = encodeBatch(model, batch);
-    let states = encoded.states;
-    const withAlignment = Boolean(options.withAlignment && encoded.memory);
+    const rows = rowsOf(model, batch, options);
+    const withAlignment = Boolean(options.withAlignment && rows.attends);
     let live: LiveHypothesis[] = batch.map((_, n) => ({
       source: n,
       ids: [],
@@ -278,8 +271,7 @@ export function beamSearch(
     const ended: DecodedOutput[][] = batch.map(() => []);
     while (live.length > 0) {
       const rowSources = Int32Array.from(live, (hypothesis) => hypothesis.source);
-      const next = stepRows(model, tokens, states, encoded.memory, rowSources, withAlignment);
-      disposeStates(states);
+      const next = timedStep(rows, tokens, rowSources, profile);
       /** The parent's weights with this step's row appended (empty without `withAlignment`). */
       const alignmentOf = (parent: number): number[][] => {
         const hypothesis = live[parent] as LiveHypothesis;
@@ -343,12 +335,11 @@ export function beamSearch(
           nextTokens.push(candidate.token);
         }
       }
-      states = nextLive.length > 0 ? reorderStates(next.states, Int32Array.from(parents)) : [];
-      disposeStates(next.states);
+      timedKeep(rows, Int32Array.from(parents), profile);
       live = nextLive;
       tokens = Int32Array.from(nextTokens);
     }
-    disposeMemory(encoded.memory);
+    rows.dispose();
     for (const done of ended)
       results.push([...done].sort((a, b) => b.score - a.score).slice(0, beam));
   }

@@ -10,6 +10,7 @@ import type { LongOperationOptions } from '../../jobs/progress';
 import type { RnnModel } from '../../rnn/rnn-model';
 import { beamSearch, greedyDecode } from './beam-search';
 import type { DecodedOutput } from './beam-search';
+import type { DecodeProfile, DecoderStepEngine } from './decoder-rows';
 import { SymbolCoder, TARGET_EOS_ID } from './symbol-tables';
 import type { Seq2seqLabels } from './symbol-tables';
 
@@ -63,34 +64,46 @@ export function decodeSources(
   labels: Seq2seqLabels,
   sources: readonly (readonly string[])[],
   decoding: Seq2seqDecoding,
-  options: LongOperationOptions & { withAlignment?: boolean } = {},
+  options: LongOperationOptions & {
+    withAlignment?: boolean;
+    /** Benchmarks and tests: how decoder steps run, and where the time goes. */
+    engine?: DecoderStepEngine;
+    profile?: DecodeProfile;
+  } = {},
 ): DecodedSource[] {
   const coder = new SymbolCoder(labels);
-  const out: DecodedSource[] = [];
+  const out: DecodedSource[] = new Array<DecodedSource>(sources.length);
+  // Decoded shortest first, so a batch's sources have similar lengths: the encoder runs every
+  // source to its batch's longest (padding), and a batch's decoding to its longest output.
+  const lengthOf = (i: number): number => (sources[i] as readonly string[]).length;
+  const order = sources.map((_, i) => i).sort((a, b) => lengthOf(a) - lengthOf(b));
   for (let start = 0; start < sources.length; start += CHUNK) {
     throwIfAborted(options.signal);
     options.onProgress?.({
       fraction: start / sources.length,
       message: `Decoding ${start} of ${sources.length}`,
     });
-    const chunk = sources.slice(start, start + CHUNK);
+    const indices = order.slice(start, start + CHUNK);
+    const chunk = indices.map((i) => sources[i] as readonly string[]);
     const ids = chunk.map((source) => coder.encodeSource(source));
     const common = {
       lengthNormalization: decoding.lengthNormalization,
       eosId: TARGET_EOS_ID,
       maxLengths: chunk.map((source) => outputLimit(labels, source.length)),
       withAlignment: options.withAlignment ?? false,
+      ...(options.engine ? { engine: options.engine } : {}),
+      ...(options.profile ? { profile: options.profile } : {}),
     };
     const nBests =
       decoding.beam === 1
         ? greedyDecode(model, ids, common).map((output) => [output])
         : beamSearch(model, ids, { ...common, beam: decoding.beam });
-    chunk.forEach((source, i) => {
-      out.push({
-        nBest: (nBests[i] ?? []).map((output) => hypothesisOf(coder, output)),
+    chunk.forEach((source, k) => {
+      out[indices[k] as number] = {
+        nBest: (nBests[k] ?? []).map((output) => hypothesisOf(coder, output)),
         unknownSymbols: coder.unknownSourceSymbols(source),
         longerThanTraining: source.length > labels.maxSourceLength,
-      });
+      };
     });
   }
   return out;
