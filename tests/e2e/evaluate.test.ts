@@ -51,6 +51,9 @@ beforeAll(async () => {
         out: 'words',
         ...TINY_WORDS,
         voices: ['en-us', 'en+m3'],
+        // Two variations instead of the default nine: a confusion matrix needs no more.
+        rates: [1],
+        pitches: [0, 200],
         fractions: { train: 0.5, test: 0.5 },
       },
     },

@@ -35,11 +35,13 @@ describe.skipIf(!canSynthesise)('the synthesis dialog with a G2P model', () => {
     await shell.waitUntilConnected();
     await page.getByTestId('open-synth').click();
     const dialog = page.getByTestId('synth-dialog');
+    // The voices arrive after the dialog opens and push its fields down: wait for them before
+    // clicking, or a click can land where a field was a moment before.
+    const voices = dialog.locator('.voice input[type="checkbox"]');
+    await voices.first().waitFor();
     await dialog.getByLabel('Sentences with phone alignments').check();
     await dialog.getByTestId('synth-text').fill(`The ${TOY_G2P_WORD}.`);
     // One flite voice keeps the job short.
-    const voices = dialog.locator('.voice input[type="checkbox"]');
-    await voices.first().waitFor();
     for (const box of await voices.all()) await box.uncheck();
     await dialog.locator('.voice', { hasText: 'kal16' }).locator('input').check();
     await dialog.getByTestId('synth-g2p').selectOption(G2P);
