@@ -4,11 +4,8 @@ import type { TokenExtras } from './batching';
 import { disposeMemory, keepMemory } from './decoder-attention';
 import type { EncoderMemory } from './decoder-attention';
 import { createRng } from './random';
+import { disposeLayerStates } from './rnn-model';
 import type { LayerState, RnnModel } from './rnn-model';
-
-function disposeStates(states: LayerState[]): void {
-  tf.dispose(states.flatMap((s) => (s.c ? [s.h, s.c] : [s.h])));
-}
 
 function keepStates(states: LayerState[]): LayerState[] {
   return states.map((s) => ({ h: tf.keep(s.h), c: s.c ? tf.keep(s.c) : null }));
@@ -49,7 +46,7 @@ export function sampleTokens(
   const rng = createRng(options.seed);
   let states = model.zeroStates(1);
   let next = step(model, options.prefix.length > 0 ? options.prefix : [BOS_ID], states);
-  disposeStates(states);
+  disposeLayerStates(states);
   states = next.states;
   const output: number[] = [];
   for (let i = 0; i < options.steps; i++) {
@@ -57,10 +54,10 @@ export function sampleTokens(
     output.push(token);
     if (token === options.stopId) break;
     next = step(model, [token], states);
-    disposeStates(states);
+    disposeLayerStates(states);
     states = next.states;
   }
-  disposeStates(states);
+  disposeLayerStates(states);
   return output;
 }
 
@@ -141,14 +138,14 @@ export function beamDecode(
           states: cloneStates((expanded[c.parent] as { states: LayerState[] }).states),
         });
     }
-    beams.forEach((b) => disposeStates(b.states));
-    expanded.forEach((e) => disposeStates(e.states));
+    beams.forEach((b) => disposeLayerStates(b.states));
+    expanded.forEach((e) => disposeLayerStates(e.states));
     beams = next;
     if (finished.length >= options.beamWidth) break;
   }
   for (const beam of beams) {
     finished.push({ tokens: beam.tokens, logProb: beam.logProb });
-    disposeStates(beam.states);
+    disposeLayerStates(beam.states);
   }
   disposeMemory(memory);
   return finished.sort((a, b) => b.logProb - a.logProb);

@@ -25,6 +25,11 @@ export interface LayerState {
   c: tf.Tensor2D | null;
 }
 
+/** Frees the tensors of layer states (nothing for null). */
+export function disposeLayerStates(states: readonly LayerState[] | null): void {
+  if (states) tf.dispose(states.flatMap((s) => (s.c ? [s.h, s.c] : [s.h])));
+}
+
 /** Token models also read `charInputs` / `caseInputs` when their config has chars / cases. */
 export interface ModelBatch extends TokenExtras {
   /** Features [batch, time, size] (float32) or token ids [batch, time] (int32). */

@@ -8,7 +8,7 @@ import { parseModelConfig } from './model-config';
 import { Optimizer, clipByGlobalNorm } from './optimizers';
 import { createRng } from './random';
 import type { LayerState } from './rnn-model';
-import { RnnModel } from './rnn-model';
+import { RnnModel, disposeLayerStates } from './rnn-model';
 import { computeGradients, trainModel } from './train';
 import type { TrainConfig } from './train';
 
@@ -56,10 +56,6 @@ const config: TrainConfig = {
 };
 const train = streams(4, 7, 20); // one batch of 4 streams, 5 windows of 4 steps per epoch
 
-const disposeStates = (states: LayerState[] | null): void => {
-  if (states) tf.dispose(states.flatMap((s) => (s.c ? [s.h, s.c] : [s.h])));
-};
-
 /**
  * The engine's stateful truncated BPTT written out plainly (one batch per epoch, constant
  * learning rate), stopping after `windowLimit` windows: what trainModel must train, to the bit.
@@ -81,14 +77,14 @@ function referenceTraining(model: RnnModel, windowLimit = Infinity): void {
       const part = sliceBatchWindow(batch, start, 4);
       const result = computeGradients(model, part, { initialStates: states, rng, sparse: false });
       disposeBatch(part);
-      disposeStates(states);
+      disposeLayerStates(states);
       states = result.finalStates;
       clipByGlobalNorm(result.grads, 1, result.sparseGrads);
       optimizer.apply(model.params, result.grads, 0, result.sparseGrads);
       tf.dispose([...result.grads.values()]);
       windowsDone += 1;
     }
-    disposeStates(states);
+    disposeLayerStates(states);
     disposeBatch(batch);
   }
   optimizer.dispose();

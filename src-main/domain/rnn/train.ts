@@ -19,6 +19,7 @@ import type { Rng } from './random';
 import { withSampledDecoderInputs } from './scheduled-sampling';
 import { SparseGradients } from './sparse-rows';
 import type { SparseRows } from './sparse-rows';
+import { disposeLayerStates } from './rnn-model';
 import type { LayerState, RnnModel } from './rnn-model';
 
 export type ScheduleConfig =
@@ -468,12 +469,12 @@ async function trainBatch(
       });
     } finally {
       if (part !== batch) disposeBatch(part);
-      if (states) tf.dispose(states.flatMap((s) => (s.c ? [s.h, s.c] : [s.h])));
+      disposeLayerStates(states);
     }
     states = result.finalStates;
     try {
       if (!Number.isFinite(result.loss)) {
-        tf.dispose(states.flatMap((s) => (s.c ? [s.h, s.c] : [s.h])));
+        disposeLayerStates(states);
         states = null;
         throw new UnfoldError(
           'NON_FINITE_LOSS',
@@ -515,12 +516,12 @@ async function trainBatch(
       // Yield so that a cancel request (and IPC) gets through between windows.
       await new Promise<void>((resolve) => setImmediate(resolve));
       if (signal?.aborted) {
-        tf.dispose(states.flatMap((s) => (s.c ? [s.h, s.c] : [s.h])));
+        disposeLayerStates(states);
         throwIfAborted(signal);
       }
     }
   }
-  if (states) tf.dispose(states.flatMap((s) => (s.c ? [s.h, s.c] : [s.h])));
+  disposeLayerStates(states);
   return { loss: count > 0 ? lossSum / count : 0, correct, count, gradients };
 }
 

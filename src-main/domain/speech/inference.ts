@@ -78,11 +78,6 @@ export function transducerStep(
   return { probabilities: probabilities.slice(), states: next };
 }
 
-export function disposeStates(states: LayerState[] | null): void {
-  if (!states) return;
-  tf.dispose(states.flatMap((s) => (s.c ? [s.h, s.c] : [s.h])));
-}
-
 export interface RankedLabel {
   label: string;
   probability: number;

@@ -9,7 +9,8 @@ import { readTaskFile } from '../experiments/experiment-records';
 import { decodeFramePosteriors } from '../metrics/frame-decoding';
 import type { LayerState, RnnModel } from '../rnn/rnn-model';
 import { silencePhones } from './evaluate-phones';
-import { disposeStates, predictProbabilities, transducerStep } from './inference';
+import { disposeLayerStates } from '../rnn/rnn-model';
+import { predictProbabilities, transducerStep } from './inference';
 import { RunningCmvn } from './live-normaliser';
 import { modelPhoneFolding } from './phones-task';
 import type { LoadedSpeechModel, PosteriorChunk, RecognizerAbilities } from './recognizer-types';
@@ -50,7 +51,7 @@ export class StreamingPhoneRecognizer {
   /** Ends the stream (the last frames wait for delta look-ahead until here). */
   flush(): PosteriorChunk {
     const out = this.run(this.extractor.flush());
-    disposeStates(this.states);
+    disposeLayerStates(this.states);
     this.states = null;
     return out;
   }
@@ -72,7 +73,7 @@ export class StreamingPhoneRecognizer {
       return { posteriors: new Float32Array(0), frames: 0, startFrame: batch.startFrame };
     const input = this.normaliser ? this.normaliser.apply(batch) : batch;
     const { probabilities, states } = transducerStep(this.model, input, this.states);
-    disposeStates(this.states);
+    disposeLayerStates(this.states);
     this.states = states;
     if (this.keepPosteriors) {
       this.collected.push(probabilities);

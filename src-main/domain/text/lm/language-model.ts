@@ -16,7 +16,8 @@ import { loadModel } from '../../rnn/model-io';
 import { createRng } from '../../rnn/random';
 import type { RnnModel } from '../../rnn/rnn-model';
 import { PAD_ID, UNK_ID } from '../vocabulary';
-import { disposeStates, stepModel } from './lm-steps';
+import { disposeLayerStates } from '../../rnn/rnn-model';
+import { stepModel } from './lm-steps';
 import { unitsOf } from './lm-text';
 import type { LmUnitRule } from './lm-text';
 import { EOS_TOKEN, LmVocabulary } from './lm-vocabulary';
@@ -132,7 +133,7 @@ export function languageModelFrom(
     try {
       return stepModel(model, ids, zero);
     } finally {
-      disposeStates(zero);
+      disposeLayerStates(zero);
     }
   };
   const languageModel: LanguageModel = {
@@ -174,13 +175,13 @@ export function languageModelFrom(
             yield unit;
             if (i + 1 < options.units) {
               const next = stepModel(model, [id], step.states);
-              disposeStates(step.states);
+              disposeLayerStates(step.states);
               step = next;
             }
           }
         } finally {
           // Also when the caller stops early (return() on the generator).
-          disposeStates(step.states);
+          disposeLayerStates(step.states);
         }
       }
       return {
@@ -213,7 +214,7 @@ export function languageModelFrom(
       const lineUnits = text.trim() === '' ? [] : unitsOf(text, rule);
       const ids = [vocabulary.eosId, ...lineUnits.map((unit) => vocabulary.id(unit))];
       const step = fromStart(ids);
-      disposeStates(step.states);
+      disposeLayerStates(step.states);
       const size = model.config.output.size;
       const units = lineUnits.map((unit, t): ScoredUnit => ({
         text: unit,
@@ -239,7 +240,7 @@ export function languageModelFrom(
         vocabulary.eosId,
       ];
       const step = fromStart(ids.slice(0, -1));
-      disposeStates(step.states);
+      disposeLayerStates(step.states);
       const size = model.config.output.size;
       const units = ids.slice(1).map((id, t): ScoredUnit => ({
         text: t < lineUnits.length ? (lineUnits[t] as string) : EOS_TOKEN,

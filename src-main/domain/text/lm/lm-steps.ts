@@ -7,15 +7,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { throwIfAborted } from '../../errors';
 import type { LongOperationOptions } from '../../jobs/progress';
+import { disposeLayerStates } from '../../rnn/rnn-model';
 import type { LayerState, RnnModel } from '../../rnn/rnn-model';
 import { PAD_ID } from '../vocabulary';
 
 /** Steps per forward call when scoring a stream (the state goes on from call to call). */
 export const SCORING_WINDOW = 256;
-
-export function disposeStates(states: readonly LayerState[]): void {
-  tf.dispose(states.flatMap((s) => (s.c ? [s.h, s.c] : [s.h])));
-}
 
 /** Log-softmax over the output ids with padding left out: [steps, vocab]. */
 function logProbsWithoutPadding(logits: tf.Tensor, vocab: number): tf.Tensor2D {
@@ -62,7 +59,7 @@ export async function scoreIdStream(
       throwIfAborted(signal);
       const end = Math.min(start + SCORING_WINDOW, scores.length);
       const next = stepModel(model, ids.subarray(start, end), states);
-      disposeStates(states);
+      disposeLayerStates(states);
       states = next.states;
       for (let t = start; t < end; t++)
         scores[t] = next.logProbs[(t - start) * vocab + (ids[t + 1] as number)] as number;
@@ -74,7 +71,7 @@ export async function scoreIdStream(
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
   } finally {
-    disposeStates(states);
+    disposeLayerStates(states);
   }
   return scores;
 }

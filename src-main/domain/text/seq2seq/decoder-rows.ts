@@ -21,6 +21,7 @@ import { chooseRnnKernel, nativeCellOf, nativeForward } from '../../rnn/kernels/
 import type { NativeCell } from '../../rnn/kernels/native-sequence';
 import type { NativeDims, RnnNativeAddon } from '../../../native/rnn-native';
 import { NATIVE_FLAGS } from '../../../native/rnn-native';
+import { disposeLayerStates } from '../../rnn/rnn-model';
 import type { LayerState, RnnModel } from '../../rnn/rnn-model';
 import { SOURCE_PADDING_ID } from './symbol-tables';
 
@@ -63,10 +64,6 @@ function tidyStates(make: () => LayerState[]): LayerState[] {
     kept = make().map((s) => ({ h: tf.keep(s.h), c: s.c ? tf.keep(s.c) : null }));
   });
   return kept;
-}
-
-function disposeStates(states: LayerState[]): void {
-  tf.dispose(states.flatMap((s) => (s.c ? [s.h, s.c] : [s.h])));
 }
 
 /** A batch of sources through the encoder: one decoder start state per source, and its memory. */
@@ -136,7 +133,7 @@ class TensorDecoderRows implements DecoderRows {
       if (this.withAlignment && out.alignment) weights = out.alignment.dataSync() as Float32Array;
       return out.finalStates;
     });
-    if (this.next) disposeStates(this.next);
+    if (this.next) disposeLayerStates(this.next);
     this.next = next;
     const sourceTime = memory ? memory.keys.shape[1] : 0;
     return { logProbs, vocab, weights, sourceTime };
@@ -145,7 +142,7 @@ class TensorDecoderRows implements DecoderRows {
   keep(parents: Int32Array): void {
     const next = this.next;
     if (!next) throw new Error('keep before a step');
-    disposeStates(this.states);
+    disposeLayerStates(this.states);
     this.next = null;
     if (isIdentity(parents, next[0]?.h.shape[0] ?? 0)) {
       this.states = next;
@@ -161,12 +158,12 @@ class TensorDecoderRows implements DecoderRows {
               c: s.c ? tf.gather(s.c, rows) : null,
             }));
           });
-    disposeStates(next);
+    disposeLayerStates(next);
   }
 
   dispose(): void {
-    disposeStates(this.states);
-    if (this.next) disposeStates(this.next);
+    disposeLayerStates(this.states);
+    if (this.next) disposeLayerStates(this.next);
     this.states = [];
     this.next = null;
     disposeMemory(this.memory);
@@ -284,7 +281,7 @@ class NativeDecoderRows implements DecoderRows {
       h: s.h.dataSync() as Float32Array,
       c: s.c ? (s.c.dataSync() as Float32Array) : null,
     }));
-    disposeStates(start);
+    disposeLayerStates(start);
   }
 
   step(tokens: Int32Array): DecoderStep {
