@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chooseThreads } from './thread-calibration';
 
 /** dims = [time, batch, input, units, output, flags]; see src/addon.cc. */
 export type NativeDims = [number, number, number, number, number, number];
@@ -60,11 +60,56 @@ export interface RnnNativeAddon {
     best: Int32Array,
     dy: Float32Array,
   ): [Float32Array, Float32Array, Float32Array];
+  /**
+   * The softmax output layer and its cross-entropy (src/output_softmax.h): dims [rows, input,
+   * classes, tied, 0, 0]; h [rows, input]; kernel [input, classes], or [classes, input] when
+   * tied (the embedding table); ids [rows] (outside [0, classes): an infinite loss); weights
+   * [rows]; bias [classes]; probs [rows, classes] receives the softmax. Returns [lossSum,
+   * correct, weightSum] over the weighted rows (a NaN or infinite logit in one: lossSum NaN).
+   */
+  outputSoftmaxForward(
+    dims: NativeDims,
+    h: Float32Array,
+    kernel: Float32Array,
+    ids: Int32Array,
+    weights: Float32Array,
+    bias: Float32Array,
+    probs: Float32Array,
+  ): [number, number, number];
+  /**
+   * Its gradient: probs (the forward's, overwritten) become (probs - one-hot) x weight x scale,
+   * and through the layer [dh, dKernel (the kernel's shape), dBias].
+   */
+  outputSoftmaxBackward(
+    dims: NativeDims,
+    h: Float32Array,
+    kernel: Float32Array,
+    ids: Int32Array,
+    weights: Float32Array,
+    probs: Float32Array,
+    scale: number,
+  ): [Float32Array, Float32Array, Float32Array];
+  /**
+   * A recurrent transducer stepped chunk by chunk on one stream, weights and state kept natively
+   * (src/stream_addon.cc documents `spec` and `arrays`; domain/rnn/kernels/native-stream.ts
+   * builds them from a model).
+   */
+  StreamSession: new (spec: Int32Array, arrays: Array<Float32Array | null>) => NativeStreamHandle;
   /** OpenBLAS threads per product. */
   setThreads(threads: number): number;
   /** 2: the time-parallel products run on a second thread beside the recurrence; 1: one thread. */
   setParallel(threads: number): number;
   info(): { blas: string; threads: number; cores: number; parallel: number };
+}
+
+/** One native streaming session (batch 1). */
+export interface NativeStreamHandle {
+  /** x [frames, input] -> out [frames, classes] (its first frames * classes values), state carried. */
+  step(frames: number, x: Float32Array, out: Float32Array): void;
+  /** Zero state, for a new stream. */
+  reset(): void;
+  /** Copies of layer `layer`'s state: [h, c] (c empty without a cell state). */
+  state(layer: number): [Float32Array, Float32Array];
 }
 
 export type RnnNativeLoad =
@@ -73,9 +118,11 @@ export type RnnNativeLoad =
       path: string;
       /** Threads per kernel call (see NativeThreads.parallel). */
       threads: number;
+      /** How that count was chosen (thread-calibration.ts). */
+      threadsChosenBy: string;
       reason: null;
     }
-  | { addon: null; path: null; threads: 0; reason: string };
+  | { addon: null; path: null; threads: 0; threadsChosenBy: null; reason: string };
 
 const ADDON_FILE = join('build', 'Release', 'unfold_rnn.node');
 
@@ -97,25 +144,23 @@ function candidatePaths(env: NodeJS.ProcessEnv): string[] {
 }
 
 /**
- * Threads per kernel call (UNFOLD_RNN_THREADS, default: every core up to 2). The kernel spends
- * them itself: the recurrence on the calling thread, the input projections and weight gradients
- * of finished chunks of steps on a second one. OpenBLAS then runs single-threaded
- * (UNFOLD_RNN_BLAS_THREADS overrides): its own threads split products of 32 rows poorly and
- * spin-wait, which measured 2x slower on this shared 2-core machine.
+ * Threads per kernel call: a count, or `measured` to let thread-calibration.ts choose (by
+ * UNFOLD_RNN_THREADS, else by measuring once per machine). The kernel spends them itself: the
+ * recurrence on the calling thread, the input projections and weight gradients of finished
+ * chunks of steps shared with a helper thread that sleeps (never spins) between them. OpenBLAS
+ * runs single-threaded (UNFOLD_RNN_BLAS_THREADS overrides): its own threads split products of
+ * 32 rows poorly and spin-wait, which measured 2x slower on this shared 2-core machine.
  */
 export interface NativeThreads {
-  parallel: number;
+  parallel: number | 'measured';
   blas: number;
 }
 
 function threadCounts(env: NodeJS.ProcessEnv): NativeThreads {
-  const positive = (value: string | undefined): number | null => {
-    const n = Number(value);
-    return value !== undefined && Number.isInteger(n) && n > 0 ? n : null;
-  };
+  const blas = Number(env.UNFOLD_RNN_BLAS_THREADS);
   return {
-    parallel: positive(env.UNFOLD_RNN_THREADS) ?? Math.max(1, Math.min(2, availableParallelism())),
-    blas: positive(env.UNFOLD_RNN_BLAS_THREADS) ?? 1,
+    parallel: 'measured',
+    blas: Number.isInteger(blas) && blas > 0 ? blas : 1,
   };
 }
 
@@ -129,27 +174,52 @@ let cached: RnnNativeLoad | null = null;
  */
 export function loadRnnNative(env: NodeJS.ProcessEnv = process.env): RnnNativeLoad {
   if (cached) return cached;
-  cached = loadRnnNativeFrom(candidatePaths(env), threadCounts(env));
+  cached = loadRnnNativeFrom(candidatePaths(env), threadCounts(env), env);
   return cached;
 }
 
 /** Loads the addon from the first existing path and sets its thread counts; never throws. */
-export function loadRnnNativeFrom(paths: string[], threads: NativeThreads): RnnNativeLoad {
+export function loadRnnNativeFrom(
+  paths: string[],
+  threads: NativeThreads,
+  env: NodeJS.ProcessEnv = process.env,
+): RnnNativeLoad {
   const path = paths.find((p) => existsSync(p));
   if (!path) {
     return {
       addon: null,
       path: null,
       threads: 0,
+      threadsChosenBy: null,
       reason: `not built (no ${ADDON_FILE}; run node src-main/native/build.mjs with g++ and libopenblas-dev installed)`,
     };
   }
+  // OpenBLAS's own threads (only with UNFOLD_RNN_BLAS_THREADS > 1) spin ~2^28 cycles after each
+  // product before sleeping; read when the library loads, so set before it: sleep at once.
+  if (threads.blas > 1) env.OPENBLAS_THREAD_TIMEOUT ??= '4';
+  let addon: RnnNativeAddon;
   try {
-    const addon = createRequire(import.meta.url)(path) as RnnNativeAddon;
+    addon = createRequire(import.meta.url)(path) as RnnNativeAddon;
     addon.setThreads(threads.blas);
-    return { addon, path, threads: addon.setParallel(threads.parallel), reason: null };
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    return { addon: null, path: null, threads: 0, reason: `failed to load ${path}: ${message}` };
+    return {
+      addon: null,
+      path: null,
+      threads: 0,
+      threadsChosenBy: null,
+      reason: `failed to load ${path}: ${message}`,
+    };
   }
+  const choice =
+    threads.parallel === 'measured'
+      ? chooseThreads(addon, env)
+      : { parallel: threads.parallel, chosenBy: 'given' };
+  return {
+    addon,
+    path,
+    threads: addon.setParallel(choice.parallel),
+    threadsChosenBy: choice.chosenBy,
+    reason: null,
+  };
 }

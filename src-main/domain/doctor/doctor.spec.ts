@@ -34,6 +34,10 @@ function machine(
     dataDir: '/data',
     dataDirWritable: true,
     backend: () => Promise.resolve(wasm),
+    rnnKernel: () => ({
+      implementation: 'native',
+      reason: 'addon loaded (2 kernel threads: measured 2026-12-06)',
+    }),
     probes,
     ...overrides,
   };
@@ -54,6 +58,10 @@ describe('doctor', () => {
       reason: 'tensorflow: not installed',
       forced: false,
       simd: true,
+      rnnKernel: {
+        implementation: 'native',
+        reason: 'addon loaded (2 kernel threads: measured 2026-12-06)',
+      },
     });
     expect(report.checks.find((c) => c.id === 'backend')?.detail).toContain('SIMD on');
     expect(report.captureDevices).toEqual(['default']);
@@ -124,5 +132,50 @@ describe('doctor', () => {
     expect(formatBytes(512)).toBe('512 B');
     expect(formatBytes(1536)).toBe('1.5 KiB');
     expect(formatBytes(3 * 1024 ** 3)).toBe('3.0 GiB');
+  });
+
+  it('says which kernel runs the recurrent layers, and why the native one did not load', async () => {
+    const programs = ['sox', 'arecord', 'espeak-ng', 'flite', 'festival', 'chromium'];
+    const kernelOf = async (rnnKernel: DoctorInputs['rnnKernel']) => {
+      const report = await runDoctor(machine(programs, { rnnKernel }));
+      return { ok: report.ok, check: report.checks.find((c) => c.id === 'rnn-kernel') };
+    };
+    expect(await kernelOf(machine([]).rnnKernel)).toEqual({
+      ok: true,
+      check: {
+        id: 'rnn-kernel',
+        label: 'Recurrent-layer kernel',
+        status: 'ok',
+        detail: 'native — addon loaded (2 kernel threads: measured 2026-12-06)',
+      },
+    });
+    const missing = await kernelOf(() => ({
+      implementation: 'tfjs',
+      reason: 'native kernel not built (no rnn_native.node)',
+    }));
+    expect(missing.ok).toBe(true);
+    expect(missing.check).toMatchObject({
+      status: 'warning',
+      detail: 'TF.js kernels — native kernel not built (no rnn_native.node)',
+    });
+    expect(missing.check?.hint).toContain('libopenblas-dev');
+    // Asked for by the user: nothing to fix.
+    expect(
+      (await kernelOf(() => ({ implementation: 'tfjs', reason: 'UNFOLD_RNN_KERNEL=tfjs' }))).check,
+    ).toEqual({
+      id: 'rnn-kernel',
+      label: 'Recurrent-layer kernel',
+      status: 'ok',
+      detail: 'TF.js kernels — UNFOLD_RNN_KERNEL=tfjs',
+    });
+    const bad = await kernelOf(() => ({
+      implementation: null,
+      reason: 'UNFOLD_RNN_KERNEL=gpu is not a kernel.',
+    }));
+    expect(bad.ok).toBe(false);
+    expect(bad.check).toMatchObject({
+      status: 'error',
+      detail: 'UNFOLD_RNN_KERNEL=gpu is not a kernel.',
+    });
   });
 });

@@ -1,4 +1,4 @@
-import type { BackendStatus, DoctorCheck, DoctorReport } from '../../api/app';
+import type { BackendStatus, DoctorCheck, DoctorReport, RnnKernelStatus } from '../../api/app';
 import type { BackendInfo } from '../backend/tf-backend';
 import { NO_CAPTURE_DEVICE } from '../audio/capture-devices';
 import { ELECTRON_BINARY_MISSING_HINT, type ElectronInstall } from './electron-install';
@@ -12,8 +12,18 @@ export interface DoctorInputs {
   dataDir: string;
   dataDirWritable: boolean;
   backend: () => Promise<BackendInfo>;
+  /**
+   * Which implementation runs the recurrent layers, and why (rnn/kernels/native-sequence.ts's
+   * rnnKernelStatus: the native kernel with its thread count, the TF.js kernels with the reason
+   * the native one did not load, or a bad UNFOLD_RNN_KERNEL).
+   */
+  rnnKernel: () => RnnKernelStatus;
   probes: SystemProbes;
 }
+
+/** How the native kernel gets built where it did not (binding.gyp's needs). */
+const NATIVE_KERNEL_HINT =
+  'Install the compiler and OpenBLAS (sudo apt-get install g++ make libopenblas-dev), then `npm ci` (or `node src-main/native/build.mjs` in a checkout) builds it; training and recognition run meanwhile on the slower TF.js kernels.';
 
 const LOW_SPACE_BYTES = 1024 ** 3;
 const MIN_NODE: [number, number] = [20, 19];
@@ -140,10 +150,17 @@ export async function runDoctor(inputs: DoctorInputs): Promise<DoctorReport> {
     });
   }
 
+  const rnnKernel = inputs.rnnKernel();
   let backend: BackendStatus | null = null;
   try {
     const info = await inputs.backend();
-    backend = { name: info.name, reason: info.reason, forced: info.forced, simd: info.simd };
+    backend = {
+      name: info.name,
+      reason: info.reason,
+      forced: info.forced,
+      simd: info.simd,
+      rnnKernel,
+    };
     const simdNote =
       info.simd === null ? '' : info.simd ? ', WebAssembly SIMD on' : ', WebAssembly SIMD off';
     checks.push({
@@ -166,6 +183,8 @@ export async function runDoctor(inputs: DoctorInputs): Promise<DoctorReport> {
       hint: 'Reinstall with `npm ci`; unset UNFOLD_BACKEND to let Unfold choose.',
     });
   }
+
+  checks.push(rnnKernelCheck(rnnKernel));
 
   for (const program of PROGRAMS) {
     const path = await probes.findProgram(program.id);
@@ -243,5 +262,27 @@ export async function runDoctor(inputs: DoctorInputs): Promise<DoctorReport> {
     captureDevices: (devices ?? []).map((device) => device.id),
     dataDir: inputs.dataDir,
     dataDirFreeBytes: free,
+  };
+}
+
+function rnnKernelCheck(kernel: RnnKernelStatus): DoctorCheck {
+  const label = 'Recurrent-layer kernel';
+  if (kernel.implementation === null)
+    return {
+      id: 'rnn-kernel',
+      label,
+      status: 'error',
+      detail: kernel.reason,
+      hint: 'Unset UNFOLD_RNN_KERNEL to let Unfold choose.',
+    };
+  if (kernel.implementation === 'native')
+    return { id: 'rnn-kernel', label, status: 'ok', detail: `native — ${kernel.reason}` };
+  const forced = kernel.reason.startsWith('UNFOLD_RNN_KERNEL=');
+  return {
+    id: 'rnn-kernel',
+    label,
+    status: forced ? 'ok' : 'warning',
+    detail: `TF.js kernels — ${kernel.reason}`,
+    ...(forced ? {} : { hint: NATIVE_KERNEL_HINT }),
   };
 }

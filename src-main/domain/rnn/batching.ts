@@ -22,6 +22,16 @@ export interface SequenceExample {
   cases?: Int32Array;
   /** Per token, the probability of replacing its id by unknownId while training, [length]. */
   tokenDropout?: Float32Array;
+  /** Per token, a frozen model's layers side by side, [length, layers * size] (input.contextual models). */
+  contextual?: Float32Array;
+  /**
+   * A bidirectional LM's example (config.bidirectionalLm): the same stretch of text read
+   * backwards, of the same length; makeBatch puts it in the second half of the batch's rows.
+   */
+  backward?: Pick<
+    SequenceExample,
+    'inputs' | 'target' | 'chars' | 'charsPerToken' | 'tokenDropout'
+  >;
 }
 
 /** The token-level inputs beside the ids, all [batch, time, ...] like `inputs`. */
@@ -32,6 +42,8 @@ export interface TokenExtras {
   caseInputs?: tf.Tensor2D;
   /** float32 [batch, time]. */
   tokenDropout?: tf.Tensor2D;
+  /** float32 [batch, time, layers * size] (input.contextual). */
+  contextualInputs?: tf.Tensor3D;
 }
 
 export interface TrainBatch extends TokenExtras {
@@ -74,8 +86,26 @@ export function planBatches(
   return bucketing ? shuffleInPlace(batches, rng) : batches;
 }
 
+/**
+ * The rows of a batch: the examples, and for a bidirectional LM then their backward readings
+ * (the model runs the first half forwards, the second through its backward stack).
+ */
+function batchRows(config: ModelConfig, examples: SequenceExample[]): SequenceExample[] {
+  if (!config.bidirectionalLm) return examples;
+  const backward = examples.map((e, b): SequenceExample => {
+    if (!e.backward)
+      throw new UnfoldError(
+        'BAD_EXAMPLE',
+        `The model is a bidirectional language model but example ${b} of the batch has no backward reading.`,
+      );
+    return { ...e.backward, length: e.length };
+  });
+  return [...examples, ...backward];
+}
+
 /** Pads a group of examples into batch tensors (the caller disposes them). */
-export function makeBatch(config: ModelConfig, examples: SequenceExample[]): TrainBatch {
+export function makeBatch(config: ModelConfig, group: SequenceExample[]): TrainBatch {
+  const examples = batchRows(config, group);
   const batch = examples.length;
   const time = Math.max(...examples.map((e) => e.length));
   const mask = new Float32Array(batch * time);
@@ -173,6 +203,20 @@ function tokenExtras(config: ModelConfig, examples: SequenceExample[], time: num
     });
     extras.caseInputs = tf.tensor2d(values, [batch, time], 'int32');
   }
+  const contextual = config.input.contextual;
+  if (contextual) {
+    const width = contextual.layers * contextual.size;
+    const values = new Float32Array(batch * time * width);
+    examples.forEach((e, b) => {
+      if (!e.contextual || e.contextual.length < e.length * width)
+        throw new UnfoldError(
+          'BAD_EXAMPLE',
+          `The model reads contextual embeddings (input.contextual, ${contextual.layers} layers x ${contextual.size}) but example ${b} of the batch has ${e.contextual ? `${e.contextual.length} values for ${e.length} tokens` : 'none'}.`,
+        );
+      values.set(e.contextual.subarray(0, e.length * width), b * time * width);
+    });
+    extras.contextualInputs = tf.tensor3d(values, [batch, time, width]);
+  }
   if (examples.some((e) => e.tokenDropout)) {
     const values = new Float32Array(batch * time);
     examples.forEach((e, b) => {
@@ -214,6 +258,7 @@ export function modelBatchOf(batch: TrainBatch): ModelBatch {
     charInputs: batch.charInputs,
     caseInputs: batch.caseInputs,
     tokenDropout: batch.tokenDropout,
+    contextualInputs: batch.contextualInputs,
   };
 }
 
@@ -236,6 +281,7 @@ export function sliceBatchWindow(batch: TrainBatch, start: number, window: numbe
     charInputs: batch.charInputs && (cut(batch.charInputs) as tf.Tensor3D),
     caseInputs: batch.caseInputs && (cut(batch.caseInputs) as tf.Tensor2D),
     tokenDropout: batch.tokenDropout && (cut(batch.tokenDropout) as tf.Tensor2D),
+    contextualInputs: batch.contextualInputs && (cut(batch.contextualInputs) as tf.Tensor3D),
   };
 }
 
@@ -251,6 +297,7 @@ export function disposeBatch(batch: TrainBatch): void {
       batch.charInputs,
       batch.caseInputs,
       batch.tokenDropout,
+      batch.contextualInputs,
     ].filter((t): t is tf.Tensor => t != null),
   );
 }

@@ -1,10 +1,20 @@
 import * as tf from '@tensorflow/tfjs';
+import type { RnnNativeAddon } from '../../native/rnn-native';
 import { modelBatchOf } from './batching';
 import type { TrainBatch } from './batching';
 import { createKernel } from './cell-spec';
+import {
+  nativeLayerGradients,
+  nativeTraceOf,
+  runNativeLayer,
+  type NativeLayerInputs,
+  type NativeLayerRun,
+} from './kernels/native-introspection';
+import { chooseRnnKernel, nativeCellOf } from './kernels/native-sequence';
 import { sequenceLoss } from './losses';
 import { cellSpecOf } from './model-params';
-import type { RnnModel } from './rnn-model';
+import type { LayerConfig } from './model-config';
+import type { LayerHook, ModelBatch, RnnModel } from './rnn-model';
 
 /** A dense array with its shape; what crosses IPC to the "Inside" views. */
 export interface ShapedArray {
@@ -31,6 +41,35 @@ export interface LayerTrace {
   gradNorm: ShapedArray;
 }
 
+/**
+ * How each layer is re-run for its trace: `auto` on the native addon when it loads (one forward
+ * and one backward over typed arrays), `tensor-ops` always on the TF.js kernels (per-step ops).
+ * Both give the same values (native-introspection.spec.ts).
+ */
+export const INTROSPECTION_ENGINES = ['auto', 'tensor-ops'] as const;
+export type IntrospectionEngine = (typeof INTROSPECTION_ENGINES)[number];
+
+/** Row-major [time, rest...] with its time blocks in reverse order when `reverse`. */
+function timeOrdered(values: Float32Array, time: number, reverse: boolean): Float32Array {
+  if (!reverse) return values;
+  const size = values.length / Math.max(1, time);
+  const out = new Float32Array(values.length);
+  for (let t = 0; t < time; t++)
+    out.set(values.subarray(t * size, (t + 1) * size), (time - 1 - t) * size);
+  return out;
+}
+
+/** ||row|| of each row of a row-major [rows, size] array. */
+function rowNorms(values: Float32Array, rows: number, size: number): Float32Array {
+  const norms = new Float32Array(rows);
+  for (let q = 0; q < rows; q++) {
+    let sum = 0;
+    for (let k = 0; k < size; k++) sum += (values[q * size + k] as number) ** 2;
+    norms[q] = Math.sqrt(sum);
+  }
+  return norms;
+}
+
 function toShaped(steps: tf.Tensor[], reverse: boolean): ShapedArray {
   const stacked = tf.stack(reverse ? [...steps].reverse() : steps);
   const result = { data: stacked.dataSync() as Float32Array, shape: stacked.shape };
@@ -38,16 +77,96 @@ function toShaped(steps: tf.Tensor[], reverse: boolean): ShapedArray {
   return result;
 }
 
+type LayerHookInfo = Parameters<LayerHook>[0];
+
+/** What a layer direction read, as its hook saw it (processing order). */
+function inputsOf(info: LayerHookInfo): NativeLayerInputs {
+  const [time, batch, inputSize] = info.input.shape;
+  const read = (t: tf.Tensor): Float32Array => t.dataSync() as Float32Array;
+  return {
+    x: read(info.input),
+    weights: info.weights.map(read),
+    h0: read(info.h0),
+    c0: info.c0 ? read(info.c0) : null,
+    mask: info.mask ? read(info.mask) : null,
+    time,
+    batch,
+    inputSize,
+  };
+}
+
+/** A layer direction's native run in the gradient pass. */
+interface NativeLayerEntry {
+  layer: LayerConfig;
+  run: NativeLayerRun;
+  /** Its backward's parts for the trace, once the pass has run it (a layer with one below). */
+  recurrent: Float32Array | null;
+}
+
 /**
- * Looks inside every recurrent layer for one batch: gates, states and the per-step gradient
- * norm. Time runs forwards in every trace (a backward direction is flipped back). Runs the
- * forward pass twice: once to get dLoss/dOutput of each layer from above (through zero
- * "probes" added to each layer's output), then once more to re-run each layer's kernel and its
- * BPTT with those gradients. The gradient into an encoder-decoder's final encoder cell state
- * is not included in the encoder traces.
+ * The layer's outputs as a node of the gradient pass, from its own native run (the numbers of the
+ * model's sequence op, which it replaces there): its gradient is one native backward that gives
+ * the trace's parts and the gradient into the layer's inputs, so the pass runs no other backward
+ * of the layer.
  */
-export function introspect(model: RnnModel, batch: TrainBatch): LayerTrace[] {
-  const modelBatch = modelBatchOf(batch);
+function nativeLayerNode(
+  addon: RnnNativeAddon,
+  entry: NativeLayerEntry,
+  info: LayerHookInfo,
+): tf.Tensor3D {
+  const { time, batch } = entry.run.inputs;
+  const hidden = entry.run.hidden;
+  const inputs = info.c0 ? [info.input, info.h0, info.c0] : [info.input, info.h0];
+  const node = tf.customGrad((...received: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    received.pop(); // save: the run keeps what the backward needs
+    const value = tf.tensor3d(hidden, [time, batch, hidden.length / (time * batch)]);
+    const gradFunc = (dy: tf.Tensor): tf.Tensor[] => {
+      const gradients = nativeLayerGradients(addon, entry.run, dy.dataSync() as Float32Array, true);
+      entry.recurrent = gradients.recurrent;
+      const { dx, dh0, dc0 } = gradients.inputs as NonNullable<typeof gradients.inputs>;
+      const result = [tf.tensor(dx, info.input.shape), tf.tensor(dh0, info.h0.shape)];
+      if (info.c0) result.push(tf.tensor(dc0 ?? new Float32Array(info.c0.size), info.c0.shape));
+      return result;
+    };
+    return { value, gradFunc };
+  });
+  return node(...inputs);
+}
+
+function nativeTrace(
+  addon: RnnNativeAddon,
+  key: string,
+  entry: NativeLayerEntry,
+  dOutputs: Float32Array,
+): LayerTrace {
+  const { time, batch } = entry.run.inputs;
+  const reverse = key.endsWith('/bw');
+  // The pass ran the backward of every layer with one below; the lowest one's runs here.
+  const recurrent =
+    entry.recurrent ?? nativeLayerGradients(addon, entry.run, dOutputs, false).recurrent;
+  const traced = nativeTraceOf(entry.run, dOutputs, recurrent);
+  const shaped = (values: Float32Array): ShapedArray => ({
+    data: timeOrdered(values, time, reverse),
+    shape: [time, batch, values.length / (time * batch)],
+  });
+  const output = traced.hidden.length / (time * batch);
+  return {
+    layer: key,
+    cellKind: entry.layer.cell,
+    gates: Object.fromEntries(
+      Object.entries(traced.gates).map(([name, values]) => [name, shaped(values)]),
+    ),
+    hidden: shaped(traced.hidden),
+    cellState: traced.cell ? shaped(traced.cell) : null,
+    gradNorm: {
+      data: timeOrdered(rowNorms(traced.dh, time * batch, output), time, reverse),
+      shape: [time, batch],
+    },
+  };
+}
+
+/** The output shape of every layer direction, by key, from one forward pass. */
+function layerOutputShapes(model: RnnModel, modelBatch: ModelBatch): Map<string, number[]> {
   const shapes = new Map<string, number[]>();
   tf.tidy(() => {
     model.forward(modelBatch, {
@@ -57,22 +176,89 @@ export function introspect(model: RnnModel, batch: TrainBatch): LayerTrace[] {
       },
     });
   });
+  return shapes;
+}
+
+export interface IntrospectOptions {
+  engine?: IntrospectionEngine;
+  /**
+   * The output shape of every layer direction by key, when the caller already ran the batch
+   * forwards (saves a forward pass); in the order the layers run.
+   */
+  layerShapes?: ReadonlyMap<string, number[]>;
+  /**
+   * The loss whose gradient is traced, from the logits of the gradient pass (default: the
+   * batch's sequence loss). A caller that scores the model's own answer reads the logits here
+   * and picks its targets from them, so finding the answer costs no forward pass of its own.
+   */
+  loss?: (logits: tf.Tensor) => tf.Scalar;
+}
+
+/**
+ * Looks inside every recurrent layer for one batch: gates, states and the per-step gradient
+ * norm. Time runs forwards in every trace (a backward direction is flipped back). Gets
+ * dLoss/dOutput of each layer from above through zero "probes" added to each layer's output
+ * (one forward and backward pass of the model), and each layer's BPTT given those gradients: on
+ * the native addon within that pass (each layer's own native run stands in for its sequence op,
+ * and its one backward serves both the pass and the trace; the lowest layer's runs after it), or
+ * on the TF.js kernels in one more forward pass. The gradient into an encoder-decoder's final
+ * encoder cell state is not included in the encoder traces.
+ */
+export function introspect(
+  model: RnnModel,
+  batch: TrainBatch,
+  options: IntrospectOptions = {},
+): LayerTrace[] {
+  const addon = options.engine === 'tensor-ops' ? null : chooseRnnKernel().addon;
+  const modelBatch = modelBatchOf(batch);
+  const shapes = options.layerShapes ?? layerOutputShapes(model, modelBatch);
   const keys = [...shapes.keys()];
+  const loss = options.loss ?? ((logits) => sequenceLoss(model.config, logits, batch).loss);
+  const native = new Map<string, NativeLayerEntry>();
   const probes = keys.map((key) => tf.zeros(shapes.get(key) as number[]));
   const fromAbove = tf.grads((...p: tf.Tensor[]) => {
     const forward = model.forward(modelBatch, {
       training: false,
-      onLayer: (info) =>
-        tf.add(info.result.outputs, p[keys.indexOf(info.key)] as tf.Tensor) as tf.Tensor3D,
+      onLayer: (info) => {
+        const probe = p[keys.indexOf(info.key)];
+        // A probe of another shape would broadcast and give a wrong gradient.
+        if (!probe || !tf.util.arraysEqual(probe.shape, info.result.outputs.shape))
+          throw new Error(
+            `introspect: layer ${info.key} gave [${info.result.outputs.shape.join(', ')}], not the shape [${probe?.shape.join(', ') ?? ''}] its probe was made for`,
+          );
+        if (!addon) return tf.add(info.result.outputs, probe) as tf.Tensor3D;
+        const cell = nativeCellOf(cellSpecOf(info.layer));
+        const entry: NativeLayerEntry = {
+          layer: info.layer,
+          run: runNativeLayer(addon, cell, inputsOf(info)),
+          recurrent: null,
+        };
+        native.set(info.key, entry);
+        return tf.add(nativeLayerNode(addon, entry, info), probe) as tf.Tensor3D;
+      },
     });
-    return sequenceLoss(model.config, forward.logits, batch).loss;
+    return loss(forward.logits);
   })(probes);
   tf.dispose(probes);
+  if (addon) {
+    const traces = keys.map((key, k) =>
+      nativeTrace(
+        addon,
+        key,
+        native.get(key) as NativeLayerEntry,
+        (fromAbove[k] as tf.Tensor).dataSync() as Float32Array,
+      ),
+    );
+    tf.dispose(fromAbove);
+    return traces;
+  }
   const traces: LayerTrace[] = [];
   tf.tidy(() => {
     model.forward(modelBatch, {
       training: false,
       onLayer: (info) => {
+        const upstream = fromAbove[keys.indexOf(info.key)] as tf.Tensor;
+        const reverse = info.key.endsWith('/bw');
         const kernel = createKernel(cellSpecOf(info.layer));
         const inputs = {
           x: info.input,
@@ -82,13 +268,11 @@ export function introspect(model: RnnModel, batch: TrainBatch): LayerTrace[] {
           mask: info.mask,
         };
         const forward = kernel.forward(inputs);
-        const upstream = fromAbove[keys.indexOf(info.key)] as tf.Tensor;
         const time = upstream.shape[0] as number;
         const dOutputs = tf.split(upstream, time, 0).map((t) => tf.squeeze(t, [0]));
         const dFinalCell =
           kernel.cellSize > 0 ? tf.zeros([info.input.shape[1], kernel.cellSize]) : null;
         const backward = kernel.backward(inputs, forward.cache, dOutputs, dFinalCell);
-        const reverse = info.key.endsWith('/bw');
         const { cell, ...gates } = forward.gates;
         traces.push({
           layer: info.key,

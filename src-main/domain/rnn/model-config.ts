@@ -55,6 +55,18 @@ const TokenInputSchema = z.object({
       embeddingSize: z.number().int().positive(),
     })
     .optional(),
+  /**
+   * Contextual embeddings from a frozen model (a bidirectional LM, Peters et al. 2018): per token
+   * `layers` vectors of `size` come with the batch (`contextualInputs`), and a learnt scalar mix
+   * (softmax-normalised weights `embedding/scalar_mix/weights` times `embedding/scalar_mix/gamma`)
+   * turns them into one vector of `size`, appended after the other token parts.
+   */
+  contextual: z
+    .object({
+      layers: z.number().int().positive(),
+      size: z.number().int().positive(),
+    })
+    .optional(),
 });
 
 /**
@@ -130,6 +142,13 @@ export const ModelConfigSchema = z
       tiedEmbeddings: z.boolean().optional(),
     }),
     seed: z.number().int().default(1),
+    /**
+     * Decoder only: a forward and a backward language model (Peters et al. 2018) sharing the
+     * token input and the output layer. The batch's first half of rows is text read forwards and
+     * goes through `encoder/layer{l}/fw/*`; the second half is text read backwards (reversed
+     * streams) and goes through `encoder/layer{l}/bw/*`; states are carried per row as usual.
+     */
+    bidirectionalLm: z.boolean().optional(),
   })
   .superRefine((config, ctx) => {
     if (config.convolution) {
@@ -225,8 +244,24 @@ export const ModelConfigSchema = z
         message: 'unknownId must be below vocabSize',
       });
     }
+    if (config.bidirectionalLm) {
+      if (config.pattern !== 'decoder')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['bidirectionalLm'],
+          message: 'a bidirectional language model is a decoder: pattern must be decoder',
+        });
+      if (config.layers.some((layer) => layer.bidirectional))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['layers'],
+          message:
+            'a bidirectional language model runs each direction as its own stack: its layers are unidirectional',
+        });
+    }
     if (
       config.pattern === 'decoder' &&
+      !config.bidirectionalLm &&
       config.input.kind === 'tokens' &&
       (config.input.chars || config.input.cases)
     ) {
@@ -313,5 +348,10 @@ export function encoderOutputSize(config: ModelConfig): number {
 export function inputSizeOf(config: ModelConfig): number {
   const input = config.input;
   if (input.kind === 'features') return input.size;
-  return input.embeddingSize + (input.chars?.filters ?? 0) + (input.cases?.embeddingSize ?? 0);
+  return (
+    input.embeddingSize +
+    (input.chars?.filters ?? 0) +
+    (input.cases?.embeddingSize ?? 0) +
+    (input.contextual?.size ?? 0)
+  );
 }

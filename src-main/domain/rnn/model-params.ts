@@ -12,6 +12,10 @@ import type { ConvolutionConfig, LayerConfig, ModelConfig, TokenInputConfig } fr
 import { createRng } from './random';
 import type { Rng } from './random';
 
+/** The scalar mix of contextual inputs: one weight per layer (softmax-normalised) and a scale. */
+export const SCALAR_MIX_WEIGHTS = 'embedding/scalar_mix/weights';
+export const SCALAR_MIX_GAMMA = 'embedding/scalar_mix/gamma';
+
 export interface ParamSpec {
   /** Path-like name, e.g. `encoder/layer0/fw/recurrent_kernel`; also the name in the weights manifest. */
   name: string;
@@ -32,11 +36,20 @@ export function directionsOf(layer: LayerConfig): Array<'fw' | 'bw'> {
   return layer.bidirectional ? ['fw', 'bw'] : ['fw'];
 }
 
-function stackParams(prefix: string, layers: LayerConfig[], inputSize: number): ParamSpec[] {
+/**
+ * A stack's weights. `directions` overrides each layer's own: a bidirectional LM's backward
+ * stack is `['bw']` over unidirectional layers (each direction's layer l reads its own l - 1).
+ */
+function stackParams(
+  prefix: string,
+  layers: LayerConfig[],
+  inputSize: number,
+  directions?: Array<'fw' | 'bw'>,
+): ParamSpec[] {
   const specs: ParamSpec[] = [];
   let size = inputSize;
   layers.forEach((layer, l) => {
-    for (const dir of directionsOf(layer)) {
+    for (const dir of directions ?? directionsOf(layer)) {
       for (const w of weightSpecs(cellSpecOf(layer), size)) {
         specs.push({ name: `${prefix}/layer${l}/${dir}/${w.name}`, shape: w.shape, init: w.init });
       }
@@ -104,6 +117,14 @@ function tokenInputParams(input: TokenInputConfig): ParamSpec[] {
     specs.push(
       unitEmbeddingParam('embedding/case_embeddings', input.cases.count, input.cases.embeddingSize),
     );
+  if (input.contextual) {
+    const layers = input.contextual.layers;
+    // Equal weights and a scale of 1 to start: the plain average of the layers.
+    specs.push(
+      { name: SCALAR_MIX_WEIGHTS, shape: [layers], init: () => new Float32Array(layers) },
+      { name: SCALAR_MIX_GAMMA, shape: [1], init: () => Float32Array.of(1) },
+    );
+  }
   return specs;
 }
 
@@ -204,6 +225,8 @@ export function modelParamSpecs(config: ModelConfig): ParamSpec[] {
   const specs: ParamSpec[] = [];
   if (config.input.kind === 'tokens') specs.push(...tokenInputParams(config.input));
   specs.push(...stackParams('encoder', config.layers, inputSizeOf(config)));
+  if (config.bidirectionalLm)
+    specs.push(...stackParams('encoder', config.layers, inputSizeOf(config), ['bw']));
   if (config.convolution) specs.push(...convolutionParams(config.convolution, inputSizeOf(config)));
   let topSize = encoderOutputSize(config);
   if (config.pattern === 'encoder' && config.pooling === 'attention')

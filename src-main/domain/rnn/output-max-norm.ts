@@ -8,17 +8,17 @@ import { UnfoldError } from '../errors';
 
 export const OUTPUT_KERNEL = 'output/kernel';
 
+/** Why a model with tied embeddings cannot take the constraint (train.ts checks it up front). */
+export const NO_OUTPUT_KERNEL_MESSAGE =
+  'outputMaxNorm constrains the output kernel, and tied embeddings have none (the output layer reads the word table): leave it out.';
+
 /** Rescales the output kernel's columns in place; refuses a model without an output kernel. */
 export function constrainOutputNorm(
   params: ReadonlyMap<string, tf.Variable>,
   maxNorm: number,
 ): void {
   const kernel = params.get(OUTPUT_KERNEL);
-  if (!kernel)
-    throw new UnfoldError(
-      'BAD_TRAIN_CONFIG',
-      'outputMaxNorm constrains the output kernel, and this model has none (tied embeddings use the word table): leave it out.',
-    );
+  if (!kernel) throw new UnfoldError('BAD_TRAIN_CONFIG', NO_OUTPUT_KERNEL_MESSAGE);
   tf.tidy(() => {
     const norms = tf.sqrt(tf.sum(tf.square(kernel), 0, true));
     // 1 where a column is within the bound; maxNorm / norm where it is longer.

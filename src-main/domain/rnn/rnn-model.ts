@@ -11,11 +11,22 @@ import { attendToEncoder, encoderMemory } from './decoder-attention';
 import type { Attended, DecoderAttentionParams, EncoderMemory } from './decoder-attention';
 import { embedLookup, embedLookupRows } from './embedding';
 import { framewiseProduct } from './kernels/native-dense';
+import { nativeOutputSoftmax } from './kernels/native-output-softmax';
+import { chooseRnnKernel } from './kernels/native-sequence';
 import { runSequence } from './kernels/sequence-op';
 import type { SequenceInputs, SequenceResult } from './kernels/sequence-types';
 import { DEFAULT_UNKNOWN_ID } from './model-config';
 import type { LayerConfig, ModelConfig, PoolingConfig } from './model-config';
-import { cellSpecOf, createParams, directionsOf } from './model-params';
+import {
+  SCALAR_MIX_GAMMA,
+  SCALAR_MIX_WEIGHTS,
+  cellSpecOf,
+  createParams,
+  directionsOf,
+} from './model-params';
+import { scalarMix } from './scalar-mix';
+import { softmaxCrossEntropy } from './softmax-cross-entropy';
+import type { SoftmaxCrossEntropy } from './softmax-cross-entropy';
 import type { Rng } from './random';
 import type { SparseGradients } from './sparse-rows';
 
@@ -69,6 +80,8 @@ export interface ForwardOptions {
    * an encoder-decoder's attention weights (`alignment`; decoder attention 'additive').
    */
   withAttention?: boolean;
+  /** Return the encoder stack's token input and every layer's output (`layers` of the result). */
+  withLayers?: boolean;
 }
 
 export interface ForwardResult {
@@ -90,6 +103,17 @@ export interface ForwardResult {
    * source's real steps and 0 on its padding.
    */
   alignment?: tf.Tensor3D;
+  /**
+   * With `withLayers`: the encoder stack's input and each recurrent layer's output (after a
+   * residual), time-major [time, batch, size]; a bidirectional LM's rows as the batch had them.
+   */
+  layers?: tf.Tensor3D[];
+}
+
+/** forward() without its output layer: `features` is what the output layer reads. */
+export interface ForwardFeatures extends Omit<ForwardResult, 'logits'> {
+  /** [time, batch, size] (time-major) or [batch, size] (encoder), as the logits but for size. */
+  features: tf.Tensor;
 }
 
 /** An encoded source batch: the decoder's start states and, with attention, what it attends to. */
@@ -153,12 +177,43 @@ export class RnnModel {
   }
 
   forward(batch: ModelBatch, options: ForwardOptions): ForwardResult {
+    const { features, ...rest } = this.forwardFeatures(batch, options);
+    return { logits: this.outputLayer(features, options), ...rest };
+  }
+
+  /**
+   * Softmax cross-entropy of the output layer over `features` (from forwardFeatures, same
+   * options) against class `ids` with `weights`, one per row of the features in row-major
+   * (time-major) order. With the native addon the output layer and the loss are one native node
+   * (kernels/native-output-softmax.ts) and the logits never become a tensor; else the output
+   * layer's logits go through softmaxCrossEntropy. The same numbers to float rounding either
+   * way, dropout included.
+   */
+  softmaxLoss(
+    features: tf.Tensor,
+    ids: ArrayLike<number>,
+    weights: ArrayLike<number>,
+    options: Pick<ForwardOptions, 'training' | 'rng'>,
+  ): SoftmaxCrossEntropy {
+    const { addon } = chooseRnnKernel();
+    if (!addon) return softmaxCrossEntropy(this.outputLayer(features, options), ids, weights);
+    const dropped = this.dropout(features, options);
+    const size = dropped.shape[dropped.shape.length - 1] as number;
+    const flat = tf.reshape(dropped, [-1, size]) as tf.Tensor2D;
+    const tied = this.config.output.tiedEmbeddings === true;
+    const kernel = this.param(tied ? 'embedding/embeddings' : 'output/kernel') as tf.Tensor2D;
+    const bias = this.param('output/bias') as tf.Tensor1D;
+    return nativeOutputSoftmax(addon, flat, kernel, bias, ids, weights, tied);
+  }
+
+  /** forward() up to the output layer's input. */
+  forwardFeatures(batch: ModelBatch, options: ForwardOptions): ForwardFeatures {
     const config = this.config;
     const maskTB = batch.mask ? timeMajorMask(batch.mask) : null;
     const x = this.encoderInput(batch, options);
     if (config.convolution) {
       const features = convolutionEncoder(x, batch.mask, this.convolutionBanks());
-      return { logits: this.outputLayer(features, options), finalStates: [] };
+      return { features, finalStates: [] };
     }
     const encoder = this.runStack(
       'encoder',
@@ -184,7 +239,7 @@ export class RnnModel {
       const memory = this.memoryOf(encoder.outputs, batch.mask);
       const attended = memory ? this.attend(decoder.outputs, memory) : null;
       return {
-        logits: this.outputLayer(attended?.attended ?? decoder.outputs, options),
+        features: attended?.attended ?? decoder.outputs,
         finalStates: decoder.finalStates,
         ...(attended && options.withAttention ? { alignment: attended.weights } : {}),
       };
@@ -192,12 +247,16 @@ export class RnnModel {
     if (config.pattern === 'encoder') {
       const { pooled, attention } = this.pool(encoder, maskTB);
       return {
-        logits: this.outputLayer(pooled, options),
+        features: pooled,
         finalStates: encoder.finalStates,
         ...(attention && options.withAttention ? { attention } : {}),
       };
     }
-    return { logits: this.outputLayer(encoder.outputs, options), finalStates: encoder.finalStates };
+    return {
+      features: encoder.outputs,
+      finalStates: encoder.finalStates,
+      ...(options.withLayers ? { layers: [x, ...encoder.layerOutputs] } : {}),
+    };
   }
 
   /**
@@ -211,6 +270,11 @@ export class RnnModel {
     memory: EncoderMemory | null = null,
   ): ForwardResult {
     const config = this.config;
+    if (config.bidirectionalLm)
+      throw new UnfoldError(
+        'BIDIRECTIONAL_LM_STEPS',
+        'A bidirectional language model reads characters and both directions of the text: it is run over whole batches (forward), not step by step.',
+      );
     const isSeq2Seq = config.pattern === 'encoder-decoder' && config.decoder;
     const x = this.embedInputs(
       tokens,
@@ -363,6 +427,20 @@ export class RnnModel {
         ) as tf.Tensor3D,
       );
     }
+    if (input.contextual) {
+      if (!batch.contextualInputs)
+        throw new UnfoldError(
+          'BAD_MODEL_INPUT',
+          'This model reads contextual embeddings (input.contextual): the batch has no contextualInputs.',
+        );
+      parts.push(
+        scalarMix(
+          batch.contextualInputs,
+          this.param(SCALAR_MIX_WEIGHTS) as tf.Tensor1D,
+          this.param(SCALAR_MIX_GAMMA) as tf.Tensor1D,
+        ),
+      );
+    }
     return parts.length === 1 ? (parts[0] as tf.Tensor3D) : (tf.concat(parts, 2) as tf.Tensor3D);
   }
 
@@ -404,10 +482,18 @@ export class RnnModel {
     mask: tf.Tensor3D | null,
     initial: LayerState[] | null,
     options: Pick<ForwardOptions, 'training' | 'rng' | 'onLayer'>,
-  ): { outputs: tf.Tensor3D; finalStates: LayerState[]; perLayer: SequenceResult[][] } {
+  ): {
+    outputs: tf.Tensor3D;
+    finalStates: LayerState[];
+    perLayer: SequenceResult[][];
+    layerOutputs: tf.Tensor3D[];
+  } {
+    if (stack === 'encoder' && this.config.bidirectionalLm)
+      return this.runLmDirections(layers, input, mask, initial, options);
     let x = input;
     const finalStates: LayerState[] = [];
     const perLayer: SequenceResult[][] = [];
+    const layerOutputs: tf.Tensor3D[] = [];
     const batch = input.shape[1];
     layers.forEach((layer, l) => {
       const layerInput = this.dropout(x, options);
@@ -440,9 +526,81 @@ export class RnnModel {
       if (this.config.residual && l > 0 && out.shape[2] === x.shape[2]) out = tf.add(out, x);
       finalStates.push({ h: fw.finalOutput as tf.Tensor2D, c: fw.finalCell as tf.Tensor2D | null });
       perLayer.push(results);
+      layerOutputs.push(out);
       x = out;
     });
-    return { outputs: x, finalStates, perLayer };
+    return { outputs: x, finalStates, perLayer, layerOutputs };
+  }
+
+  /**
+   * A bidirectional LM's two stacks: the first half of the batch's rows (text read forwards)
+   * through each layer's `fw` weights, the second half (text read backwards) through its `bw`
+   * weights, both walking their rows' steps in order; outputs and final states are the halves
+   * put back together, so truncated BPTT carries every row's state as for any decoder.
+   */
+  private runLmDirections(
+    layers: LayerConfig[],
+    input: tf.Tensor3D,
+    mask: tf.Tensor3D | null,
+    initial: LayerState[] | null,
+    options: Pick<ForwardOptions, 'training' | 'rng' | 'onLayer'>,
+  ): {
+    outputs: tf.Tensor3D;
+    finalStates: LayerState[];
+    perLayer: SequenceResult[][];
+    layerOutputs: tf.Tensor3D[];
+  } {
+    const rows = input.shape[1];
+    if (rows % 2 !== 0)
+      throw new UnfoldError(
+        'BAD_MODEL_INPUT',
+        `A bidirectional language model reads its batch as forward rows then as many backward rows: ${rows} rows is odd.`,
+      );
+    const half = rows / 2;
+    const halves = <T extends tf.Tensor>(t: T, axis: number): [T, T] =>
+      tf.split(t, 2, axis) as [T, T];
+    const maskHalves = mask ? halves(mask, 1) : [null, null];
+    let x = input;
+    const finalStates: LayerState[] = [];
+    const perLayer: SequenceResult[][] = [];
+    const layerOutputs: tf.Tensor3D[] = [];
+    layers.forEach((layer, l) => {
+      const layerInput = halves(this.dropout(x, options), 1);
+      const kernel = createKernel(cellSpecOf(layer));
+      const start = initial?.[l];
+      const h0 = start ? halves(start.h, 0) : null;
+      const c0 = start?.c && kernel.cellSize > 0 ? halves(start.c, 0) : null;
+      const results = (['fw', 'bw'] as const).map((dir, d) => {
+        const prefix = `encoder/layer${l}/${dir}`;
+        const weights = ['kernel', 'recurrent_kernel', 'bias', 'peephole', 'projection']
+          .map((name) => this.params.get(`${prefix}/${name}`))
+          .filter((w): w is tf.Variable => w !== undefined);
+        const run: SequenceInputs = {
+          x: layerInput[d] as tf.Tensor3D,
+          weights,
+          h0: h0?.[d] ?? (tf.zeros([half, kernel.outputSize]) as tf.Tensor2D),
+          c0: c0?.[d] ?? null,
+          mask: maskHalves[d] ?? null,
+          reverse: false,
+        };
+        const result = runSequence(kernel, run);
+        return options.onLayer ? hookLayer(options.onLayer, prefix, layer, result, run) : result;
+      });
+      const [fw, bw] = results as [SequenceResult, SequenceResult];
+      let out = tf.concat([fw.outputs, bw.outputs], 1) as tf.Tensor3D;
+      if (this.config.residual && l > 0 && out.shape[2] === x.shape[2]) out = tf.add(out, x);
+      finalStates.push({
+        h: tf.concat([fw.finalOutput, bw.finalOutput], 0) as tf.Tensor2D,
+        c:
+          fw.finalCell && bw.finalCell
+            ? (tf.concat([fw.finalCell, bw.finalCell], 0) as tf.Tensor2D)
+            : null,
+      });
+      perLayer.push(results);
+      layerOutputs.push(out);
+      x = out;
+    });
+    return { outputs: x, finalStates, perLayer, layerOutputs };
   }
 
   private pool(

@@ -3,16 +3,16 @@ import * as tf from '@tensorflow/tfjs';
 import { UnfoldError, throwIfAborted } from '../errors';
 import type { LongOperationOptions } from '../jobs/progress';
 import type { TrainConfigFromSchema } from './train-config';
-import { disposeBatch, makeBatch, modelBatchOf, planBatches, sliceBatchWindow } from './batching';
+import { disposeBatch, makeBatch, planBatches, sliceBatchWindow } from './batching';
 import type { SequenceExample, TrainBatch } from './batching';
 import { checkpointFolder, restoreCheckpoint, writeCheckpoint } from './checkpoints';
 import type { EpochRecord, TrainState } from './checkpoints';
-import { sequenceLoss } from './losses';
+import { forwardLoss } from './losses';
 import { measureGradients } from './gradient-flow';
 import { DEFAULT_GRADIENT_REPORT_EVERY, reportsParameters } from './gradient-report';
 import type { ParameterGradientNorm } from './gradient-report';
 import { Optimizer, clipByGlobalNorm, clipByValue } from './optimizers';
-import { constrainOutputNorm } from './output-max-norm';
+import { constrainOutputNorm, NO_OUTPUT_KERNEL_MESSAGE } from './output-max-norm';
 import type { OptimizerConfig } from './optimizers';
 import { createRng } from './random';
 import type { Rng } from './random';
@@ -118,7 +118,7 @@ export function computeGradients(
   let result: { value: tf.Scalar; grads: tf.NamedTensorMap };
   try {
     result = tf.variableGrads(() => {
-      const forward = model.forward(modelBatchOf(batch), {
+      const { forward, parts } = forwardLoss(model, batch, {
         training: options.training ?? true,
         rng: options.rng,
         initialStates: options.initialStates ?? null,
@@ -128,7 +128,6 @@ export function computeGradients(
         h: tf.keep(s.h),
         c: s.c ? tf.keep(s.c) : null,
       }));
-      const parts = sequenceLoss(model.config, forward.logits, batch);
       stats = [tf.keep(parts.correct), tf.keep(parts.count)];
       return parts.loss as tf.Scalar;
     }, variables);
@@ -173,8 +172,7 @@ export function evaluate(
   for (let i = 0; i < examples.length; i += batchSize) {
     const batch = makeBatch(model.config, examples.slice(i, i + batchSize));
     const [l, c, n] = tf.tidy(() => {
-      const forward = model.forward(modelBatchOf(batch), { training: false });
-      const parts = sequenceLoss(model.config, forward.logits, batch);
+      const { parts } = forwardLoss(model, batch, { training: false });
       return [parts.loss, parts.correct, parts.count].map((t) => t.dataSync()[0] as number);
     });
     lossSum += (l ?? 0) * (n ?? 0);
@@ -426,7 +424,7 @@ export async function trainModel(
 }
 
 /** Where a batch's truncated-BPTT walk stands after a window (sums over the windows so far). */
-interface WindowProgress {
+export interface WindowProgress {
   window: number;
   windows: number;
   lossSum: number;
@@ -441,7 +439,11 @@ interface BatchGradients {
   parameters: ParameterGradientNorm[] | null;
 }
 
-async function trainBatch(
+/**
+ * One batch's update (every truncated-BPTT window of it, the state carried between windows),
+ * as trainModel takes it; exported for the language-model bench, which times these windows.
+ */
+export async function trainBatch(
   model: RnnModel,
   batch: TrainBatch,
   optimizer: Optimizer,
@@ -549,10 +551,7 @@ function validateTrainConfig(model: RnnModel, config: TrainConfig): void {
     throw new UnfoldError('BAD_TRAIN_CONFIG', 'epochs and batchSize must be at least 1.');
   }
   if (config.outputMaxNorm !== undefined && model.config.output.tiedEmbeddings)
-    throw new UnfoldError(
-      'BAD_TRAIN_CONFIG',
-      'outputMaxNorm constrains the output kernel, and tied embeddings have none (the output layer reads the word table): leave it out.',
-    );
+    throw new UnfoldError('BAD_TRAIN_CONFIG', NO_OUTPUT_KERNEL_MESSAGE);
   // The output layer reads every row of a tied table: its gradient is dense, never rows.
   if (model.config.output.tiedEmbeddings && config.optimizer.sparseEmbeddings !== undefined)
     throw new UnfoldError(

@@ -7,10 +7,11 @@ import type { PhonesConfig, SpeechConfig } from '../experiments/config/speech-co
 import { DEFAULT_REJECT_THRESHOLD } from '../experiments/config/speech-config';
 import { readTaskFile } from '../experiments/experiment-records';
 import { decodeFramePosteriors } from '../metrics/frame-decoding';
-import type { LayerState, RnnModel } from '../rnn/rnn-model';
+import type { RnnModel } from '../rnn/rnn-model';
 import { silencePhones } from './evaluate-phones';
-import { disposeLayerStates } from '../rnn/rnn-model';
-import { predictProbabilities, transducerStep } from './inference';
+import { predictProbabilities } from './inference';
+import { openNetworkStream } from './network-stream';
+import type { NetworkStream } from './network-stream';
 import { RunningCmvn } from './live-normaliser';
 import { modelPhoneFolding } from './phones-task';
 import type { LoadedSpeechModel, PosteriorChunk, RecognizerAbilities } from './recognizer-types';
@@ -24,7 +25,7 @@ import type { SpeechLabels } from './speech-data';
 export class StreamingPhoneRecognizer {
   private readonly extractor: StreamingFeatureExtractor;
   private readonly normaliser: RunningCmvn | null;
-  private states: LayerState[] | null = null;
+  private readonly network: NetworkStream;
   private readonly collected: Float32Array[] = [];
   private framesOut = 0;
 
@@ -37,6 +38,7 @@ export class StreamingPhoneRecognizer {
     private readonly keepPosteriors = true,
   ) {
     this.extractor = new StreamingFeatureExtractor(features);
+    this.network = openNetworkStream(model);
     this.normaliser =
       cmvn === 'none'
         ? null
@@ -51,8 +53,7 @@ export class StreamingPhoneRecognizer {
   /** Ends the stream (the last frames wait for delta look-ahead until here). */
   flush(): PosteriorChunk {
     const out = this.run(this.extractor.flush());
-    disposeLayerStates(this.states);
-    this.states = null;
+    this.network.reset();
     return out;
   }
 
@@ -72,9 +73,7 @@ export class StreamingPhoneRecognizer {
     if (batch.frames === 0)
       return { posteriors: new Float32Array(0), frames: 0, startFrame: batch.startFrame };
     const input = this.normaliser ? this.normaliser.apply(batch) : batch;
-    const { probabilities, states } = transducerStep(this.model, input, this.states);
-    disposeLayerStates(this.states);
-    this.states = states;
+    const probabilities = this.network.step(input);
     if (this.keepPosteriors) {
       this.collected.push(probabilities);
       this.framesOut += batch.frames;

@@ -15,7 +15,9 @@
 
 #include "char_cnn.h"
 #include "embedding_rows.h"
+#include "output_softmax.h"
 #include "rnn_kernels.h"
+#include "stream_addon.h"
 
 namespace {
 
@@ -501,6 +503,101 @@ napi_value CharCnnBackward(napi_env env, napi_callback_info info) {
   });
 }
 
+// dims [rows, input, classes, tied, 0, 0] of outputSoftmaxForward / Backward, h [rows, input],
+// kernel [input, classes] (or [classes, input] when tied), ids Int32Array [rows] and weights
+// Float32Array [rows], every length checked (ids may lie outside [0, classes): an infinite loss).
+struct OutputSoftmaxArgs {
+  unfold_rnn::OutputSoftmaxDims dims{};
+  const float* h = nullptr;
+  const float* kernel = nullptr;
+  const int32_t* ids = nullptr;
+  const float* weights = nullptr;
+};
+
+OutputSoftmaxArgs read_output_softmax_args(napi_env env, napi_value* argv) {
+  OutputSoftmaxArgs a;
+  int32_t values[4] = {0, 0, 0, 0};
+  for (uint32_t i = 0; i < 4; i++) {
+    napi_value v;
+    check(env, napi_get_element(env, argv[0], i, &v), "dims element");
+    if (napi_get_value_int32(env, v, &values[i]) != napi_ok || values[i] < 0)
+      throw ArgError{"dims must be [rows, input, classes, tied, 0, 0], non-negative integers"};
+  }
+  a.dims = unfold_rnn::OutputSoftmaxDims{values[0], values[1], values[2], values[3] != 0};
+  const size_t rows = (size_t)values[0];
+  size_t length = 0;
+  a.h = typed_argument<float>(env, argv[1], napi_float32_array, "h", &length);
+  expect_length(length, rows * (size_t)values[1], "h");
+  a.kernel = typed_argument<float>(env, argv[2], napi_float32_array, "kernel", &length);
+  expect_length(length, sz(values[1], values[2]), "kernel");
+  a.ids = typed_argument<int32_t>(env, argv[3], napi_int32_array, "ids", &length);
+  expect_length(length, rows, "ids");
+  a.weights = typed_argument<float>(env, argv[4], napi_float32_array, "weights", &length);
+  expect_length(length, rows, "weights");
+  return a;
+}
+
+napi_value new_double(napi_env env, double value) {
+  napi_value result;
+  check(env, napi_create_double(env, value, &result), "double");
+  return result;
+}
+
+// outputSoftmaxForward(dims, h, kernel, ids, weights, bias [classes], probs [rows, classes]) ->
+// [lossSum, correct, weightSum]: the output layer, its softmax (written to probs, a buffer the
+// caller reuses: a fresh 28 MB one per call cost more in page faults than the softmax) and the
+// weighted cross-entropy.
+napi_value OutputSoftmaxForward(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() {
+    size_t argc = 7;
+    napi_value argv[7];
+    check(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr), "get_cb_info");
+    if (argc < 7) throw ArgError{"expected (dims, h, kernel, ids, weights, bias, probs)"};
+    const OutputSoftmaxArgs a = read_output_softmax_args(env, argv);
+    size_t length = 0;
+    const float* bias = typed_argument<float>(env, argv[5], napi_float32_array, "bias", &length);
+    expect_length(length, (size_t)a.dims.classes, "bias");
+    float* probs = typed_argument<float>(env, argv[6], napi_float32_array, "probs", &length);
+    expect_length(length, sz(a.dims.rows, a.dims.classes), "probs");
+    const unfold_rnn::OutputSoftmaxStats stats =
+        unfold_rnn::output_softmax_forward(a.dims, a.h, a.kernel, bias, a.ids, a.weights, probs);
+    napi_value result;
+    check(env, napi_create_array_with_length(env, 3, &result), "array");
+    check(env, napi_set_element(env, result, 0, new_double(env, stats.loss_sum)), "set_element");
+    check(env, napi_set_element(env, result, 1, new_double(env, stats.correct)), "set_element");
+    check(env, napi_set_element(env, result, 2, new_double(env, stats.weight_sum)), "set_element");
+    return result;
+  });
+}
+
+// outputSoftmaxBackward(dims, h, kernel, ids, weights, probs, scale) -> [dh, dKernel, dBias]:
+// probs (the forward's, overwritten with the logits' gradient) times weight x scale, minus the
+// one-hot, through the output layer.
+napi_value OutputSoftmaxBackward(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() {
+    size_t argc = 7;
+    napi_value argv[7];
+    check(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr), "get_cb_info");
+    if (argc < 7) throw ArgError{"expected (dims, h, kernel, ids, weights, probs, scale)"};
+    const OutputSoftmaxArgs a = read_output_softmax_args(env, argv);
+    size_t length = 0;
+    float* probs = typed_argument<float>(env, argv[5], napi_float32_array, "probs", &length);
+    expect_length(length, sz(a.dims.rows, a.dims.classes), "probs");
+    double scale = 0;
+    if (napi_get_value_double(env, argv[6], &scale) != napi_ok)
+      throw ArgError{"scale must be a number"};
+    Outputs out(env);
+    float* dh = out.add(sz(a.dims.rows, a.dims.input));
+    float* d_kernel = out.add(sz(a.dims.input, a.dims.classes));
+    float* d_bias = out.add((size_t)a.dims.classes);
+    float scratch = 0;
+    unfold_rnn::output_softmax_backward(a.dims, a.h, a.kernel, a.ids, a.weights, (float)scale,
+                                        probs, dh ? dh : &scratch, d_kernel ? d_kernel : &scratch,
+                                        d_bias ? d_bias : &scratch);
+    return out.array;
+  });
+}
+
 // setThreads(n): OpenBLAS worker threads; returns the count now in use.
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -560,11 +657,16 @@ napi_value Init(napi_env env, napi_value exports) {
        nullptr},
       {"charCnnBackward", nullptr, CharCnnBackward, nullptr, nullptr, nullptr, napi_default,
        nullptr},
+      {"outputSoftmaxForward", nullptr, OutputSoftmaxForward, nullptr, nullptr, nullptr,
+       napi_default, nullptr},
+      {"outputSoftmaxBackward", nullptr, OutputSoftmaxBackward, nullptr, nullptr, nullptr,
+       napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setParallel", nullptr, SetParallel, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  napi_set_named_property(env, exports, "StreamSession", unfold_rnn::define_stream_session(env));
   return exports;
 }
 

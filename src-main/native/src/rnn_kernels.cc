@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <cstring>
 #include <thread>
 #include <utility>
@@ -121,13 +123,6 @@ void gemm(bool trans_a, bool trans_b, int m, int n, int k, const float* a, int l
               trans_b ? CblasTrans : CblasNoTrans, m, n, k, 1.0f, a, lda, b, ldb, beta, c, ldc);
 }
 
-// rows [rows, cols] = x [rows, in] w [in, cols] + bias, the input projection of every step.
-void project_all_steps(int rows, int in, int cols, const float* x, const float* w,
-                       const float* bias, float* out) {
-  for (int i = 0; i < rows; i++) std::memcpy(out + (size_t)i * cols, bias, sizeof(float) * cols);
-  gemm(false, false, rows, cols, in, x, in, w, cols, 1.0f, out, cols);
-}
-
 void column_sums(int rows, int cols, const float* a, float* out) {
   std::memset(out, 0, sizeof(float) * cols);
   for (int i = 0; i < rows; i++) {
@@ -138,61 +133,209 @@ void column_sums(int rows, int cols, const float* a, float* out) {
 
 std::atomic<int> g_parallel{2};
 
-// Runs the time-parallel products (input projections ahead of the recurrence, weight
-// gradients of finished chunks of steps) on a second thread while the calling thread runs the
-// sequential recurrence: how this kernel uses a second core with single-threaded BLAS calls.
-// Jobs run one at a time and in order, so accumulating into the same gradient is race-free.
-class ChunkWorker {
- public:
-  ChunkWorker() : enabled_(g_parallel.load() > 1) {}
-  ChunkWorker(const ChunkWorker&) = delete;
-  ChunkWorker& operator=(const ChunkWorker&) = delete;
-  ~ChunkWorker() { wait(); }
-  template <typename F>
-  void submit(F job) {
-    wait();
-    if (enabled_)
-      thread_ = std::thread(std::move(job));
-    else
-      job();
+// One product C = op(A) op(B) + beta C (C first filled with `bias` rows when given): a piece of
+// the time-parallel work that either thread may run.
+struct Product {
+  bool trans_a, trans_b;
+  int m, n, k;
+  const float* a;
+  int lda;
+  const float* b;
+  int ldb;
+  float beta;
+  float* c;
+  int ldc;
+  const float* bias = nullptr;
+};
+
+void run_product(const Product& p) {
+  if (p.bias) {
+    for (int i = 0; i < p.m; i++)
+      std::memcpy(p.c + (size_t)i * p.ldc, p.bias, sizeof(float) * p.n);
   }
-  void wait() {
-    if (thread_.joinable()) thread_.join();
+  gemm(p.trans_a, p.trans_b, p.m, p.n, p.k, p.a, p.lda, p.b, p.ldb, p.bias ? 1.0f : p.beta, p.c,
+       p.ldc);
+}
+
+// Splits a product into pieces of disjoint rows or columns of C (the longer side) of at least
+// ~2 MFLOP each, at most 4: small enough that the calling thread, which helps with the pieces
+// nobody has started, rarely waits long for one a descheduled helper holds.
+void split_product(const Product& p, std::vector<Product>& out) {
+  const double flops = 2.0 * p.m * p.n * p.k;
+  int pieces = (int)std::min(4.0, std::max(1.0, flops / 2e6));
+  const bool by_rows = p.m >= p.n;
+  const int side = by_rows ? p.m : p.n;
+  pieces = std::max(1, std::min(pieces, side / 16));
+  for (int q = 0; q < pieces; q++) {
+    // Column blocks in multiples of 16 floats keep the pieces' rows aligned.
+    const int from = side * q / pieces / 16 * 16, to = q + 1 == pieces ? side : side * (q + 1) / pieces / 16 * 16;
+    if (to <= from) continue;
+    Product piece = p;
+    if (by_rows) {
+      piece.m = to - from;
+      piece.a = p.trans_a ? p.a + from : p.a + (size_t)from * p.lda;
+      piece.c = p.c + (size_t)from * p.ldc;
+    } else {
+      piece.n = to - from;
+      piece.b = p.trans_b ? p.b + (size_t)from * p.ldb : p.b + from;
+      piece.c = p.c + from;
+      if (p.bias) piece.bias = p.bias + from;
+    }
+    out.push_back(piece);
+  }
+}
+
+// The process's one helper thread. It sleeps on a condition variable (never spins), so when
+// another program takes the second core it costs nothing; a kernel call publishes a batch of
+// products, the helper and the calling thread claim pieces from one atomic counter, and the
+// caller, when it needs the results, runs every piece still unclaimed itself and then sleeps
+// until the helper finishes the one it holds. A helper that gets no CPU thus never makes a call
+// slower than the one-thread path: the caller does the work instead of waiting for it.
+class Helper {
+ public:
+  static Helper& instance() {
+    static Helper* helper = new Helper();  // never destroyed: its thread is detached
+    return *helper;
+  }
+  // Only one call at a time uses the helper; others (e.g. from worker_threads) run alone.
+  bool try_acquire() { return owner_.try_lock(); }
+  void release() { owner_.unlock(); }
+
+  // Publishes a batch; the previous one must be finished. `pieces` lives until finish().
+  void publish(const std::vector<Product>* pieces) {
+    std::lock_guard<std::mutex> lock(m_);
+    pieces_ = pieces;
+    done_ = 0;
+    generation_++;
+    claim_.store((uint64_t)generation_ << 32, std::memory_order_release);
+    wake_.notify_one();
+  }
+
+  // Runs the unclaimed pieces on the calling thread, then waits (blocking) for the rest.
+  void finish() {
+    if (!pieces_) return;
+    const uint32_t gen = generation_;
+    const int total = (int)pieces_->size();
+    int mine = 0;
+    for (int i; (i = claim(gen, total)) >= 0; mine++) run_product((*pieces_)[i]);
+    std::unique_lock<std::mutex> lock(m_);
+    done_ += mine;
+    finished_.wait(lock, [&] { return done_ >= total; });
+    pieces_ = nullptr;
   }
 
  private:
-  bool enabled_;
-  std::thread thread_;
+  Helper() { std::thread([this] { loop(); }).detach(); }
+
+  // The next piece of batch `gen`, or -1 when every piece is taken or the batch is over.
+  int claim(uint32_t gen, int total) {
+    uint64_t s = claim_.load(std::memory_order_acquire);
+    for (;;) {
+      if ((uint32_t)(s >> 32) != gen || (int)(uint32_t)s >= total) return -1;
+      if (claim_.compare_exchange_weak(s, s + 1, std::memory_order_acq_rel)) return (int)(uint32_t)s;
+    }
+  }
+
+  void loop() {
+    uint32_t seen = 0;
+    for (;;) {
+      const std::vector<Product>* pieces;
+      uint32_t gen;
+      int total;
+      {
+        std::unique_lock<std::mutex> lock(m_);
+        wake_.wait(lock, [&] { return generation_ != seen && pieces_ != nullptr; });
+        gen = seen = generation_;
+        pieces = pieces_;
+        total = (int)pieces->size();
+      }
+      // `pieces` is read only after a successful claim: the caller waits for claimed pieces.
+      int ran = 0;
+      for (int i; (i = claim(gen, total)) >= 0; ran++) run_product((*pieces)[i]);
+      if (ran > 0) {
+        std::lock_guard<std::mutex> lock(m_);
+        done_ += ran;
+        if (done_ >= total) finished_.notify_one();
+      }
+    }
+  }
+
+  std::mutex owner_;
+  std::mutex m_;
+  std::condition_variable wake_, finished_;
+  const std::vector<Product>* pieces_ = nullptr;
+  uint32_t generation_ = 0;
+  int done_ = 0;
+  std::atomic<uint64_t> claim_{0};
+};
+
+// Runs the time-parallel products (input projections ahead of the recurrence, weight
+// gradients of finished chunks of steps) beside the sequential recurrence on the calling
+// thread. Batches run one at a time and in order, so accumulating into the same gradient is
+// race-free. With one thread (or the helper busy with another call) every batch runs inline,
+// as the same pieces, so both paths give bit-identical results.
+class ChunkWorker {
+ public:
+  ChunkWorker() : helper_(nullptr) {
+    if (g_parallel.load() > 1 && Helper::instance().try_acquire()) helper_ = &Helper::instance();
+  }
+  ChunkWorker(const ChunkWorker&) = delete;
+  ChunkWorker& operator=(const ChunkWorker&) = delete;
+  ~ChunkWorker() {
+    wait();
+    if (helper_) helper_->release();
+  }
+  void submit(const std::vector<Product>& products) {
+    wait();
+    batch_.clear();
+    for (const Product& p : products) split_product(p, batch_);
+    if (helper_)
+      helper_->publish(&batch_);
+    else
+      for (const Product& p : batch_) run_product(p);
+  }
+  void wait() {
+    if (helper_) helper_->finish();
+  }
+
+ private:
+  Helper* helper_;
+  std::vector<Product> batch_;
 };
 
 // Steps per chunk: ~512 rows keep the chunked products efficient.
 int chunk_steps(int batch) { return std::max(1, 512 / std::max(1, batch)); }
 
-// Forward over time with the input projection of the next chunk of steps computed on the worker
-// while `step(t)` runs the recurrence of the current chunk. out [T*B, cols] = x w + bias.
+// The input projection of steps [t0, min(t0 + chunk, T)): out rows = x w + bias.
+Product projection(const Dims& d, int chunk, int cols, int t0, const float* x, const float* w,
+                   const float* bias, float* out) {
+  const int rows = std::min(chunk, d.time - t0) * d.batch;
+  Product p{false, false, rows, cols, d.input, x + (size_t)t0 * d.batch * d.input, d.input,
+            w, cols, 0.0f, out + (size_t)t0 * d.batch * cols, cols};
+  p.bias = bias;
+  return p;
+}
+
+// Forward over time with the input projection of the next chunk of steps computed beside
+// `step(t)`, which runs the recurrence of the current chunk. out [T*B, cols] = x w + bias.
 template <typename Step>
 void forward_in_chunks(const Dims& d, int cols, const float* x, const float* w, const float* bias,
                        float* out, Step step) {
-  const int T = d.time, B = d.batch;
-  const int chunk = chunk_steps(B);
-  auto project = [&](int t0) {
-    const int rows = std::min(chunk, T - t0) * B;
-    project_all_steps(rows, d.input, cols, x + (size_t)t0 * B * d.input, w, bias,
-                      out + (size_t)t0 * B * cols);
-  };
+  const int T = d.time;
+  const int chunk = chunk_steps(d.batch);
   ChunkWorker worker;
-  project(0);
+  if (T > 0) run_product(projection(d, chunk, cols, 0, x, w, bias, out));
   for (int t = 0; t < T; t++) {
     if (t % chunk == 0) {
-      worker.wait();
-      if (t + chunk < T) worker.submit([&project, t, chunk] { project(t + chunk); });
+      worker.wait();  // this chunk's projection is done
+      if (t + chunk < T) worker.submit({projection(d, chunk, cols, t + chunk, x, w, bias, out)});
     }
     step(t);
   }
 }
 
-// BPTT from the last step with `grads(t0, t1, first)` (weight gradients of the finished steps
-// [t0, t1); `first` = the chunk that starts the sums) on the worker.
+// BPTT from the last step with `grads(t0, t1, first)` (the products giving the weight
+// gradients of the finished steps [t0, t1); `first` = the chunk that starts the sums) beside it.
 template <typename Step, typename Grads>
 void backward_in_chunks(int T, int B, Step step, Grads grads) {
   const int chunk = chunk_steps(B);
@@ -201,9 +344,7 @@ void backward_in_chunks(int T, int B, Step step, Grads grads) {
   for (int t = T - 1; t >= 0; t--) {
     step(t);
     if ((T - t) % chunk == 0 || t == 0) {
-      const int t1 = chunk_end;
-      const bool first = t1 == T;
-      worker.submit([&grads, t, t1, first] { grads(t, t1, first); });
+      worker.submit(grads(t, chunk_end, chunk_end == T));
       chunk_end = t;
     }
   }
@@ -232,13 +373,8 @@ void lstm_forward(const Dims& d, const float* x, const LstmWeights& wt, const fl
                   const float* c0, const float* mask, LstmCache& cache) {
   const int T = d.time, B = d.batch, n = d.units, r = d.output, G = 4 * n;
   const int chunk = chunk_steps(B);
-  auto project = [&](int t0) {
-    const int rows = std::min(chunk, T - t0) * B;
-    project_all_steps(rows, d.input, G, x + (size_t)t0 * B * d.input, wt.w, wt.b,
-                      cache.gates + (size_t)t0 * B * G);
-  };
   ChunkWorker worker;
-  project(0);
+  if (T > 0) run_product(projection(d, chunk, G, 0, x, wt.w, wt.b, cache.gates));
   std::memcpy(cache.cells, c0, sizeof(float) * B * n);
   std::memcpy(cache.h, h0, sizeof(float) * B * r);
   std::vector<float> m_scratch(wt.proj ? 0 : (size_t)B * n);
@@ -252,7 +388,8 @@ void lstm_forward(const Dims& d, const float* x, const LstmWeights& wt, const fl
   for (int t = 0; t < T; t++) {
     if (t % chunk == 0) {
       worker.wait();  // this chunk's projection is done
-      if (t + chunk < T) worker.submit([&project, t, chunk] { project(t + chunk); });
+      if (t + chunk < T)
+        worker.submit({projection(d, chunk, G, t + chunk, x, wt.w, wt.b, cache.gates)});
     }
     float* z = cache.gates + (size_t)t * B * G;
     const float* h_prev = cache.h + (size_t)t * B * r;
@@ -309,17 +446,19 @@ void lstm_backward(const Dims& d, const float* x, const LstmWeights& wt, const f
   const int chunk = chunk_steps(B);
   ChunkWorker worker;
   // Products over the rows of finished steps [t0, t1): dW, dU (and dP) accumulate, dx is per row.
-  auto weight_grads = [&, x](int t0, int t1) {
+  auto weight_grads = [&](int t0, int t1) {
     const int rows = (t1 - t0) * B;
     const size_t r0 = (size_t)t0 * B;
     const float beta = t1 == T ? 0.0f : 1.0f;
     const float* dzc = dz.data() + r0 * G;
-    gemm(true, false, d.input, G, rows, x + r0 * d.input, d.input, dzc, G, beta, g.dw, G);
-    gemm(true, false, r, G, rows, cache.h + r0 * r, r, dzc, G, beta, g.du, G);
+    std::vector<Product> products{
+        {true, false, d.input, G, rows, x + r0 * d.input, d.input, dzc, G, beta, g.dw, G},
+        {true, false, r, G, rows, cache.h + r0 * r, r, dzc, G, beta, g.du, G},
+        {false, true, rows, d.input, G, dzc, G, wt.w, G, 0.0f, g.dx + r0 * d.input, d.input}};
     if (wt.proj)
-      gemm(true, false, n, r, rows, cache.m + r0 * n, n, dr_new_all.data() + r0 * r, r, beta,
-           g.dproj, r);
-    gemm(false, true, rows, d.input, G, dzc, G, wt.w, G, 0.0f, g.dx + r0 * d.input, d.input);
+      products.push_back({true, false, n, r, rows, cache.m + r0 * n, n,
+                          dr_new_all.data() + r0 * r, r, beta, g.dproj, r});
+    return products;
   };
   int chunk_end = T;
   for (int t = T - 1; t >= 0; t--) {
@@ -351,8 +490,7 @@ void lstm_backward(const Dims& d, const float* x, const LstmWeights& wt, const f
     if (mask)
       for (int q = 0; q < B * r; q++) dr_next[q] += carry[q];
     if ((T - t) % chunk == 0 || t == 0) {
-      const int t1 = chunk_end;
-      worker.submit([&weight_grads, t, t1] { weight_grads(t, t1); });
+      worker.submit(weight_grads(t, chunk_end));
       chunk_end = t;
     }
   }
@@ -444,15 +582,16 @@ void gru_backward(const Dims& d, const float* x, const float* w, const float* u,
     }
     gemm(false, true, B, n, 2 * n, dzt, G, u, G, 1.0f, dh_next, n);
   };
-  auto grads = [&, x](int t0, int t1, bool first) {
+  auto grads = [&](int t0, int t1, bool first) {
     const int rows = (t1 - t0) * B;
     const size_t r0 = (size_t)t0 * B;
     const float beta = first ? 0.0f : 1.0f;
     const float* dzc = dz.data() + r0 * G;
-    gemm(true, false, d.input, G, rows, x + r0 * d.input, d.input, dzc, G, beta, g.dw, G);
-    gemm(true, false, n, 2 * n, rows, cache.h + r0 * n, n, dzc, G, beta, g.du, G);
-    gemm(true, false, n, n, rows, cache.a + r0 * n, n, dzc + 2 * n, G, beta, g.du + 2 * n, G);
-    gemm(false, true, rows, d.input, G, dzc, G, w, G, 0.0f, g.dx + r0 * d.input, d.input);
+    return std::vector<Product>{
+        {true, false, d.input, G, rows, x + r0 * d.input, d.input, dzc, G, beta, g.dw, G},
+        {true, false, n, 2 * n, rows, cache.h + r0 * n, n, dzc, G, beta, g.du, G},
+        {true, false, n, n, rows, cache.a + r0 * n, n, dzc + 2 * n, G, beta, g.du + 2 * n, G},
+        {false, true, rows, d.input, G, dzc, G, w, G, 0.0f, g.dx + r0 * d.input, d.input}};
   };
   backward_in_chunks(T, B, step, grads);
   column_sums(TB, G, dz.data(), g.db);
@@ -506,17 +645,82 @@ void elman_backward(const Dims& d, bool sig, const float* x, const float* w, con
     if (mask)
       for (int k = 0; k < B * n; k++) dh_next[k] += carry[k];
   };
-  auto grads = [&, x](int t0, int t1, bool first) {
+  auto grads = [&](int t0, int t1, bool first) {
     const int rows = (t1 - t0) * B;
     const size_t r0 = (size_t)t0 * B;
     const float beta = first ? 0.0f : 1.0f;
     const float* dpc = dp.data() + r0 * n;
-    gemm(true, false, d.input, n, rows, x + r0 * d.input, d.input, dpc, n, beta, g.dw, n);
-    gemm(true, false, n, n, rows, cache.h + r0 * n, n, dpc, n, beta, g.du, n);
-    gemm(false, true, rows, d.input, n, dpc, n, w, n, 0.0f, g.dx + r0 * d.input, d.input);
+    return std::vector<Product>{
+        {true, false, d.input, n, rows, x + r0 * d.input, d.input, dpc, n, beta, g.dw, n},
+        {true, false, n, n, rows, cache.h + r0 * n, n, dpc, n, beta, g.du, n},
+        {false, true, rows, d.input, n, dpc, n, w, n, 0.0f, g.dx + r0 * d.input, d.input}};
   };
   backward_in_chunks(T, B, step, grads);
   column_sums(TB, n, dp.data(), g.db);
+}
+
+// ---- Streaming, batch 1 ----
+
+namespace {
+
+// y [cols] += h [rows] a [rows, cols] (row stride lda): U^T h as one matrix-vector product.
+void add_vector_product(int rows, int cols, const float* h, const float* a, int lda, float* y) {
+  if (rows == 0 || cols == 0) return;
+  cblas_sgemv(CblasRowMajor, CblasTrans, rows, cols, 1.0f, a, lda, h, 1, 1.0f, y, 1);
+}
+
+}  // namespace
+
+void affine_rows(int rows, int in, int cols, const float* x, const float* w, const float* bias,
+                 float* out) {
+  for (int i = 0; i < rows; i++) std::memcpy(out + (size_t)i * cols, bias, sizeof(float) * cols);
+  if (rows == 1)
+    add_vector_product(in, cols, x, w, cols, out);
+  else
+    gemm(false, false, rows, cols, in, x, in, w, cols, 1.0f, out, cols);
+}
+
+void lstm_stream_step(int n, int r, const float* u, const float* peep, const float* proj,
+                      float* z, float* h, float* c, float* scratch) {
+  add_vector_product(r, 4 * n, h, u, 4 * n, z);
+  float* cn = scratch;
+  float* tc = scratch + n;
+  float* mm = scratch + 2 * n;
+  static thread_local std::vector<float> zeros;
+  if (!peep) {
+    if (zeros.size() < (size_t)3 * n) zeros.assign((size_t)3 * n, 0.0f);
+    peep = zeros.data();
+  }
+  lstm_gate_row(n, z, c, peep, peep + n, peep + 2 * n, cn, tc, mm);
+  std::memcpy(c, cn, sizeof(float) * n);
+  if (proj) {
+    std::memset(h, 0, sizeof(float) * r);
+    add_vector_product(n, r, mm, proj, r, h);
+  } else {
+    std::memcpy(h, mm, sizeof(float) * n);
+  }
+}
+
+void gru_stream_step(int n, const float* u, float* z, float* h, float* scratch) {
+  const int G = 3 * n;
+  add_vector_product(n, 2 * n, h, u, G, z);  // z and r columns
+  sigmoid_in_place(2 * n, z);
+  for (int j = 0; j < n; j++) scratch[j] = z[n + j] * h[j];
+  add_vector_product(n, n, scratch, u + 2 * n, G, z + 2 * n);
+  tanh_in_place(n, z + 2 * n);
+  for (int j = 0; j < n; j++) {
+    const float hh = z[2 * n + j];
+    h[j] = hh + z[j] * (h[j] - hh);
+  }
+}
+
+void elman_stream_step(int n, bool sig, const float* u, float* z, float* h) {
+  add_vector_product(n, n, h, u, n, z);
+  if (sig)
+    sigmoid_in_place(n, z);
+  else
+    tanh_in_place(n, z);
+  std::memcpy(h, z, sizeof(float) * n);
 }
 
 }  // namespace unfold_rnn

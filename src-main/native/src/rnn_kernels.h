@@ -101,4 +101,20 @@ void elman_backward(const Dims& d, bool sigmoid, const float* x, const float* w,
                     const float* mask, const ElmanCache& cache, const float* dout,
                     PlainGrads& g);
 
+// ---- One frame of one sequence (streaming, batch 1) ----
+// z holds the frame's input projection x W + b on entry ([4n], [3n] or [n]) and is overwritten;
+// the state (h [r], c [n]) is updated in place. Same formulas as the sequence forwards, with
+// matrix-vector products instead of products of B = 1 rows (which would repack U every step).
+
+// scratch: [3n] (new cell, tanh of it, o * tanh(c)).
+void lstm_stream_step(int n, int r, const float* u, const float* peep, const float* proj,
+                      float* z, float* h, float* c, float* scratch);
+// scratch: [n] (r * h).
+void gru_stream_step(int n, const float* u, float* z, float* h, float* scratch);
+void elman_stream_step(int n, bool sigmoid, const float* u, float* z, float* h);
+
+// out [rows, cols] = x [rows, in] w [in, cols] + bias (a matrix-vector product for one row).
+void affine_rows(int rows, int in, int cols, const float* x, const float* w, const float* bias,
+                 float* out);
+
 }  // namespace unfold_rnn

@@ -1,3 +1,4 @@
+import type { RnnKernelStatus } from '../../../api/app';
 import * as tf from '@tensorflow/tfjs';
 import { NATIVE_FLAGS, loadRnnNative } from '../../../native/rnn-native';
 import type { NativeArrays, NativeDims, RnnNativeAddon } from '../../../native/rnn-native';
@@ -63,7 +64,7 @@ export function chooseRnnKernel(env: NodeJS.ProcessEnv = process.env): RnnKernel
   if (load.addon) {
     return {
       implementation: 'native',
-      reason: `${forced === 'native' ? 'UNFOLD_RNN_KERNEL=native' : 'addon loaded'} (${load.threads} BLAS threads)`,
+      reason: `${forced === 'native' ? 'UNFOLD_RNN_KERNEL=native' : 'addon loaded'} (${load.threads} kernel threads: ${load.threadsChosenBy})`,
       addon: load.addon,
     };
   }
@@ -74,6 +75,16 @@ export function chooseRnnKernel(env: NodeJS.ProcessEnv = process.env): RnnKernel
     );
   }
   return { implementation: 'tfjs', reason: `native kernel ${load.reason}`, addon: null };
+}
+
+/** chooseRnnKernel as the app and the doctor report it: a bad setting is a status, not a throw. */
+export function rnnKernelStatus(env: NodeJS.ProcessEnv = process.env): RnnKernelStatus {
+  try {
+    const { implementation, reason } = chooseRnnKernel(env);
+    return { implementation, reason };
+  } catch (error) {
+    return { implementation: null, reason: (error as Error).message };
+  }
 }
 
 /** The native runner for this kernel, or null when it must run on TF.js. */

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { disposeBatch, makeBatch } from '../batching';
 import type { SequenceExample } from '../batching';
+import { disposeLayerStates } from '../rnn-model';
 import type { RnnModel } from '../rnn-model';
 import { computeGradients } from '../train';
 
@@ -17,7 +18,8 @@ export function worstGradientError(
   const batch = makeBatch(model.config, examples);
   const lossNow = (): number => {
     const r = computeGradients(model, batch, { training: false });
-    tf.dispose([...r.grads.values(), ...r.finalStates.flatMap((s) => (s.c ? [s.h, s.c] : [s.h]))]);
+    tf.dispose([...r.grads.values()]);
+    disposeLayerStates(r.finalStates);
     return r.loss;
   };
   const result = computeGradients(model, batch, { training: false });
@@ -45,10 +47,8 @@ export function worstGradientError(
       checked += 1;
     }
   }
-  tf.dispose([
-    ...result.grads.values(),
-    ...result.finalStates.flatMap((s) => (s.c ? [s.h, s.c] : [s.h])),
-  ]);
+  tf.dispose([...result.grads.values()]);
+  disposeLayerStates(result.finalStates);
   disposeBatch(batch);
   return { worst, checked };
 }

@@ -1,0 +1,132 @@
+#include "output_softmax.h"
+
+#include <cblas.h>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+namespace unfold_rnn {
+
+namespace {
+
+// e^x for x in [-87, 0] (callers subtract the row's max and clamp), branch-free so that GCC
+// vectorises the loop that calls it (libm's expf is a call per value). Cephes' expf: x = n ln2 + r,
+// |r| <= ln2 / 2, a degree-6 polynomial for e^r (about 1 ulp), 2^n built in the exponent bits.
+inline float exp_nonpositive(float x) {
+  x = x < -87.0f ? -87.0f : x;
+  // Round to nearest by adding and subtracting 1.5 x 2^23 (floorf would be a call: no SSE4.1).
+  const float n = (x * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
+  float r = x - n * 0.693359375f;
+  r = r + n * 2.12194440e-4f;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * r * r + r + 1.0f;
+  int32_t bits = ((int32_t)n + 127) << 23;
+  float scale;
+  std::memcpy(&scale, &bits, sizeof(scale));
+  return p * scale;
+}
+
+}  // namespace
+
+OutputSoftmaxStats output_softmax_forward(const OutputSoftmaxDims& d, const float* h,
+                                          const float* kernel, const float* bias,
+                                          const int32_t* ids, const float* weights, float* probs) {
+  const size_t classes = (size_t)d.classes;
+  for (int r = 0; r < d.rows; r++) std::memcpy(probs + r * classes, bias, classes * sizeof(float));
+  if (d.rows > 0 && d.classes > 0)
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, d.tied ? CblasTrans : CblasNoTrans, d.rows,
+                d.classes, d.input, 1.0f, h, d.input, kernel, d.tied ? d.input : d.classes, 1.0f,
+                probs, d.classes);
+  OutputSoftmaxStats stats{0, 0, 0};
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  for (int r = 0; r < d.rows; r++) {
+    float* row = probs + r * classes;
+    // The largest logit, and x - x summed: 0 unless a logit is NaN or infinite (the vectorised
+    // max may drop a NaN; the probe keeps it).
+    float max = -std::numeric_limits<float>::infinity();
+    float probe = 0.0f;
+#pragma omp simd reduction(max : max) reduction(+ : probe)
+    for (size_t c = 0; c < classes; c++) {
+      const float x = row[c];
+      max = x > max ? x : max;
+      probe += x - x;
+    }
+    const int32_t target = ids[r];
+    const bool in_range = target >= 0 && (size_t)target < classes;
+    const float weight = weights[r];
+    if (probe != 0.0f || classes == 0) {
+      for (size_t c = 0; c < classes; c++) row[c] = nan;
+      if (weight != 0.0f) {
+        stats.loss_sum = std::numeric_limits<double>::quiet_NaN();
+        stats.weight_sum += weight;
+      }
+      continue;
+    }
+    const float target_logit = in_range ? row[target] : 0.0f;
+    size_t best = 0;  // the first largest logit, as tf.argMax
+    while (row[best] != max) best++;
+    float sum = 0.0f;
+#pragma omp simd reduction(+ : sum)
+    for (size_t c = 0; c < classes; c++) {
+      const float e = exp_nonpositive(row[c] - max);
+      row[c] = e;
+      sum += e;
+    }
+    const float inverse = 1.0f / sum;
+#pragma omp simd
+    for (size_t c = 0; c < classes; c++) row[c] *= inverse;
+    if (weight == 0.0f) continue;
+    // log-sum-exp minus the target's logit: exact where the target's probability underflows.
+    const double loss = in_range ? (double)max + std::log((double)sum) - (double)target_logit
+                                 : std::numeric_limits<double>::infinity();
+    stats.loss_sum += (double)weight * loss;
+    if (in_range && best == (size_t)target) stats.correct += weight;
+    stats.weight_sum += weight;
+  }
+  return stats;
+}
+
+void output_softmax_backward(const OutputSoftmaxDims& d, const float* h, const float* kernel,
+                             const int32_t* ids, const float* weights, float scale, float* probs,
+                             float* dh, float* dkernel, float* dbias) {
+  const size_t classes = (size_t)d.classes;
+  std::memset(dbias, 0, classes * sizeof(float));
+  for (int r = 0; r < d.rows; r++) {
+    float* row = probs + r * classes;
+    const float factor = weights[r] * scale;
+    if (factor == 0.0f) {
+      std::memset(row, 0, classes * sizeof(float));
+      continue;
+    }
+#pragma omp simd
+    for (size_t c = 0; c < classes; c++) row[c] *= factor;
+    const int32_t target = ids[r];
+    if (target >= 0 && (size_t)target < classes) row[target] -= factor;
+#pragma omp simd
+    for (size_t c = 0; c < classes; c++) dbias[c] += row[c];
+  }
+  const size_t kernel_size = (size_t)d.input * classes;
+  if (d.rows == 0 || d.classes == 0 || d.input == 0) {
+    std::memset(dh, 0, (size_t)d.rows * d.input * sizeof(float));
+    std::memset(dkernel, 0, kernel_size * sizeof(float));
+    return;
+  }
+  // dh = g W^T (untied, W [input, classes]) or g E (tied, E [classes, input]).
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, d.tied ? CblasNoTrans : CblasTrans, d.rows, d.input,
+              d.classes, 1.0f, probs, d.classes, kernel, d.tied ? d.input : d.classes, 0.0f, dh,
+              d.input);
+  if (d.tied)  // dE = g^T h [classes, input]
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, d.classes, d.input, d.rows, 1.0f, probs,
+                d.classes, h, d.input, 0.0f, dkernel, d.input);
+  else  // dW = h^T g [input, classes]
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, d.input, d.classes, d.rows, 1.0f, h,
+                d.input, probs, d.classes, 0.0f, dkernel, d.classes);
+}
+
+}  // namespace unfold_rnn
