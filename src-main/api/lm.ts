@@ -79,3 +79,65 @@ export interface LmGenerationStopped {
   /** Whether the generation was still running (false: it had ended, or is unknown). */
   stopped: boolean;
 }
+
+/**
+ * The most tokens a biLM's token index holds (whole sentences of the corpus split, in order):
+ * a neighbour query is one brute-force pass of cosines over them, well under a second at a
+ * biLM's usual sizes, and the index file stays under tokens x size x 4 bytes (200 MB at 1024).
+ */
+export const MAX_TOKEN_INDEX_TOKENS = 50_000;
+/** The most neighbours a polysemy comparison lists per occurrence. */
+export const MAX_POLYSEMY_NEIGHBOURS = 20;
+/** Words of a neighbour's sentence shown on each side of it. */
+export const NEIGHBOUR_CONTEXT_WORDS = 6;
+
+/** What a biLM's token index was built over. */
+export interface LmTokenIndexSummary {
+  corpus: string;
+  split: string;
+  tokens: number;
+  /** Sentences of the split left out to keep within MAX_TOKEN_INDEX_TOKENS. */
+  sentencesLeftOut: number;
+}
+
+/** A biLM's token index: what it was built over, or null before it is built. */
+export interface LmTokenIndexState {
+  experiment: string;
+  index: LmTokenIndexSummary | null;
+}
+
+/** One token of the index near an occurrence, with a few words of its sentence around it. */
+export interface LmNeighbour {
+  word: string;
+  before: string[];
+  after: string[];
+  cosine: number;
+}
+
+export interface LmPolysemyOccurrence {
+  /** The sentence as the biLM read it (its words), and where the word is in it. */
+  tokens: string[];
+  position: number;
+  /** Its nearest tokens of the index (by the mix vector), null when no index is built. */
+  neighbours: LmNeighbour[] | null;
+}
+
+/** The cosine of the two occurrences' vectors of one layer: 0 is static, the rest contextual. */
+export interface LmLayerSimilarity {
+  layer: number | 'mix';
+  kind: 'static' | 'contextual';
+  cosine: number;
+}
+
+export interface LmPolysemy {
+  experiment: string;
+  /** The word compared (as written in the first sentence). */
+  word: string;
+  /** Every word the sentences share (punctuation left out), for choosing another. */
+  sharedWords: string[];
+  first: LmPolysemyOccurrence;
+  second: LmPolysemyOccurrence;
+  /** Layer 0 (static), each recurrent layer, then the mix (their average). */
+  similarities: LmLayerSimilarity[];
+  index: LmTokenIndexSummary | null;
+}

@@ -1,8 +1,8 @@
 /**
- * Text speed of issues 12 and 13: `npm run bench:text [-- --only tagger|sentiment] [--batches N]
+ * Text speed of issues 12, 13 and 14: `npm run bench:text [-- --only tagger|sentiment|lm] [--batches N]
  * [--max-seconds S] [--warmup N] [--reps N] [--unfold-threads 1,2] [--torch-threads 1,2]
- * [--skip-torch] [--tagger EXP] [--data DIR] [--sentiment-data DIR]`.
- * Prints one JSON report with the machine's load before and after, and a part per task (both
+ * [--skip-torch] [--tagger EXP] [--data DIR] [--sentiment-data DIR] [--lm-data DIR]`.
+ * Prints one JSON report with the machine's load before and after, and a part per task (all
  * unless --only names one):
  * - `tagger`: training tokens/s of the UD English EWT tagger (`pos-bilstm-charcnn` preset) beside
  *   the same model in PyTorch (torch_tagger.py), both training on the same first N batches of an
@@ -15,6 +15,8 @@
  *   the part is {"skipped": reason}.
  * - `sentiment`: training and inference sentences/s of the movie-review classifiers
  *   (text-sentiment.ts, PyTorch peer torch_sentiment.py).
+ * - `lm`: training tokens/s of the Penn Treebank word LM in truncated-BPTT windows (text-lm.ts,
+ *   PyTorch peer torch_lm.py); `--batches` counts windows there.
  * Each training comparison is interleaved (Unfold, PyTorch x1, PyTorch x2, Unfold, ...; a
  * measurement stops early after the batch that crosses S seconds: every side then times a prefix
  * of the same batches), with medians over the repetitions and their ratios. PyTorch is Debian's
@@ -57,9 +59,10 @@ import {
 } from './support/side-by-side';
 import { findTorchPython, torchDescription } from './support/torch-peer';
 import { timedTraining } from './support/training-step';
+import { benchLanguageModel } from './text-lm';
 import { benchSentiment } from './text-sentiment';
 
-const PARTS = ['tagger', 'sentiment'] as const;
+const PARTS = ['tagger', 'sentiment', 'lm'] as const;
 type Part = (typeof PARTS)[number];
 const TAGGER_PRESET = 'pos-bilstm-charcnn';
 
@@ -68,6 +71,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     data: { type: 'string', default: '../shared/data/ud-english-ewt' },
     'sentiment-data': { type: 'string', default: '../shared/data/movie-review-polarity' },
+    'lm-data': { type: 'string', default: '../shared/data/ptb' },
     batches: { type: 'string', default: '200' },
     'max-seconds': { type: 'string', default: '45' },
     warmup: { type: 'string', default: '5' },
@@ -332,6 +336,9 @@ const tagger = runs('tagger') ? await benchTagger(settings) : undefined;
 const sentiment = runs('sentiment')
   ? await benchSentiment(settings, { data: values['sentiment-data'] })
   : undefined;
+const lm = runs('lm')
+  ? await benchLanguageModel(settings, { data: values['lm-data'], native })
+  : undefined;
 
 const report = {
   date: new Date().toISOString(),
@@ -343,5 +350,6 @@ const report = {
     : { available: false, reason: native.reason },
   ...(tagger ? { tagger } : {}),
   ...(sentiment ? { sentiment } : {}),
+  ...(lm ? { lm } : {}),
 };
 process.stdout.write(JSON.stringify(report, null, 2) + '\n');

@@ -19,13 +19,11 @@ the model block says sparseEmbeddings "lazy", as Unfold's lazy rows do).
 
 Prints one JSON object: sentencesPerSecond, tokensPerSecond, seconds, sentences, batches, threads.
 """
-import argparse
-import json
-import time
-
 import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+from torch_peer_run import clip_global_norm, dense_optimizer, peer_spec, timed_steps
 
 CELLS = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}
 
@@ -126,34 +124,10 @@ def tensors(batch):
     return words, lengths, drop, labels
 
 
-def clip_global_norm(parameters, max_norm):
-    """clip_grad_norm_ for dense and sparse gradients alike (a sparse one's norm is its values')."""
-    grads = []
-    for p in parameters:
-        if p.grad is None:
-            continue
-        if p.grad.is_sparse:
-            p.grad = p.grad.coalesce()  # summed duplicate rows, scaled in place below
-        grads.append(p.grad)
-    norm = torch.sqrt(sum((g._values() if g.is_sparse else g).pow(2).sum() for g in grads))
-    scale = max_norm / (float(norm) + 1e-6)
-    if scale < 1:
-        for g in grads:
-            (g._values() if g.is_sparse else g).mul_(scale)
-    return norm
-
-
 def optimizers(net, o):
     """The preset's optimizer (Adam or SGD), SparseAdam on a sparse word table."""
     def dense(params):
-        if o["kind"] == "adam":
-            return torch.optim.Adam(params, lr=o["learningRate"],
-                                    betas=(o.get("beta1", 0.9), o.get("beta2", 0.999)),
-                                    eps=o.get("epsilon", 1e-7))
-        if o["kind"] == "sgd":
-            return torch.optim.SGD(params, lr=o["learningRate"], momentum=o.get("momentum", 0),
-                                   nesterov=o.get("nesterov", False))
-        raise SystemExit(f"torch_sentiment.py has no peer for the {o['kind']} optimizer")
+        return dense_optimizer(params, o)
 
     if not net.words.table.sparse:
         return [dense(net.parameters())]
@@ -164,17 +138,7 @@ def optimizers(net, o):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--batches", required=True)
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--warmup", type=int, default=5)
-    # Stop after the batch that crosses this many seconds: sentences/s stays exact, over fewer batches.
-    parser.add_argument("--max-seconds", type=float, default=float("inf"))
-    args = parser.parse_args()
-    torch.set_num_threads(args.threads)
-    torch.manual_seed(1)
-    with open(args.batches) as f:
-        spec = json.load(f)
+    args, spec = peer_spec()
     m = spec["model"]
     net = KimCnn(m) if m["kind"] == "cnn" else RecurrentClassifier(m)
     net.train()
@@ -193,30 +157,7 @@ def main():
             opt.step()
         return len(batch["sentences"]), int(lengths.sum())
 
-    batches = spec["batches"]
-    for batch in batches[: args.warmup]:
-        step(batch)
-    sentences = 0
-    tokens = 0
-    done = 0
-    start = time.perf_counter()
-    for batch in batches[args.warmup:]:
-        n, t = step(batch)
-        sentences += n
-        tokens += t
-        done += 1
-        if time.perf_counter() - start > args.max_seconds:
-            break
-    seconds = time.perf_counter() - start
-    print(json.dumps({
-        "sentencesPerSecond": sentences / seconds,
-        "tokensPerSecond": tokens / seconds,
-        "seconds": seconds,
-        "sentences": sentences,
-        "batches": done,
-        "threads": torch.get_num_threads(),
-        "torch": torch.__version__,
-    }))
+    timed_steps(args, step, spec["batches"], ["sentences", "tokens"])
 
 
 if __name__ == "__main__":

@@ -13,13 +13,11 @@ trained by torch.optim.SparseAdam and the rest by Adam, as Unfold does.
 
 Prints one JSON object: tokensPerSecond, seconds, tokens, batches, threads.
 """
-import argparse
-import json
-import time
-
 import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+from torch_peer_run import clip_global_norm, peer_spec, timed_steps
 
 
 class Tagger(nn.Module):
@@ -95,36 +93,8 @@ def tensors(batch, model_spec):
     return words, chars, cases, lengths, drop, tags
 
 
-def clip_global_norm(parameters, max_norm):
-    """clip_grad_norm_ for dense and sparse gradients alike (a sparse one's norm is its values')."""
-    grads = []
-    for p in parameters:
-        if p.grad is None:
-            continue
-        if p.grad.is_sparse:
-            p.grad = p.grad.coalesce()  # summed duplicate rows, scaled in place below
-        grads.append(p.grad)
-    norm = torch.sqrt(sum((g._values() if g.is_sparse else g).pow(2).sum() for g in grads))
-    scale = max_norm / (float(norm) + 1e-6)
-    if scale < 1:
-        for g in grads:
-            (g._values() if g.is_sparse else g).mul_(scale)
-    return norm
-
-
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--batches", required=True)
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--warmup", type=int, default=5)
-    # Stop after the batch that crosses this many seconds (2 threads on a loaded 2-core machine
-    # can be 10 x slower than 1): tokens/s stays exact, over fewer batches.
-    parser.add_argument("--max-seconds", type=float, default=float("inf"))
-    args = parser.parse_args()
-    torch.set_num_threads(args.threads)
-    torch.manual_seed(1)
-    with open(args.batches) as f:
-        spec = json.load(f)
+    args, spec = peer_spec()
     m = spec["model"]
     net = Tagger(m)
     net.train()
@@ -149,26 +119,7 @@ def main():
             opt.step()
         return int(lengths.sum())
 
-    batches = spec["batches"]
-    for batch in batches[: args.warmup]:
-        step(batch)
-    tokens = 0
-    done = 0
-    start = time.perf_counter()
-    for batch in batches[args.warmup:]:
-        tokens += step(batch)
-        done += 1
-        if time.perf_counter() - start > args.max_seconds:
-            break
-    seconds = time.perf_counter() - start
-    print(json.dumps({
-        "tokensPerSecond": tokens / seconds,
-        "seconds": seconds,
-        "tokens": tokens,
-        "batches": done,
-        "threads": torch.get_num_threads(),
-        "torch": torch.__version__,
-    }))
+    timed_steps(args, lambda batch: (step(batch),), spec["batches"], ["tokens"])
 
 
 if __name__ == "__main__":

@@ -3,6 +3,9 @@ import {
   MAX_GENERATED_UNITS,
   MAX_LM_TEXT_LENGTH,
   MAX_NEXT_UNITS,
+  MAX_POLYSEMY_NEIGHBOURS,
+  type LmPolysemy,
+  type LmTokenIndexState,
   type LmGeneratedPayload,
   type LmGenerationStarted,
   type LmGenerationStopped,
@@ -48,6 +51,23 @@ export const lmRequests = {
   'lm:generate': request<LmGenerationStarted>()(LmGenerateSchema),
   /** Stops a generation between two units. */
   'lm:stop': request<LmGenerationStopped>()(z.object({ id: GenerationIdSchema })),
+  /**
+   * A bidirectional LM: one word of two sentences, the cosine of its static and contextual
+   * vectors, and each occurrence's nearest tokens of the biLM's token index (built by the
+   * lm-token-index job; null neighbours until then).
+   */
+  'lm:polysemy': request<LmPolysemy>()(
+    z.object({
+      experiment: ExperimentNameSchema,
+      first: z.string().max(MAX_LM_TEXT_LENGTH),
+      second: z.string().max(MAX_LM_TEXT_LENGTH),
+      /** The word to compare; null: the longest word the sentences share. */
+      word: z.string().max(100).nullable().default(null),
+      neighbours: z.number().int().min(1).max(MAX_POLYSEMY_NEIGHBOURS).default(5),
+    }),
+  ),
+  /** What a bidirectional LM's token index was built over (null: none built yet). */
+  'lm:token-index': request<LmTokenIndexState>()(z.object({ experiment: ExperimentNameSchema })),
 } as const;
 
 export const lmEvents = {

@@ -3,11 +3,20 @@
  * most probable next units) and generating text that streams to every client as lm:unit events,
  * one per unit as it is sampled, until it is finished or stopped (lm:generated says which).
  */
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { lmRequests } from '../../api/channels/lm-channels';
 import type { LmGenerationEnd, LmReading } from '../../api/lm';
 import { toErrorData, UnfoldError } from '../../domain/errors';
+import { EXPERIMENT_FILES } from '../../domain/experiments/experiment-folder';
 import type { ApiErrorData } from '../../api/errors';
+import { loadBidirectionalLm } from '../../domain/text/contextual-embeddings';
+import type { BidirectionalLm } from '../../domain/text/contextual-embeddings';
 import { loadLanguageModel } from '../../domain/text/lm/language-model';
+import { comparePolysemy } from '../../domain/text/polysemy';
+import type { PolysemyInputs } from '../../domain/text/polysemy';
+import { readTokenIndex, TOKEN_INDEX_FILES } from '../../domain/text/token-index';
+import type { TokenIndex } from '../../domain/text/token-index';
 import type { GenerationStart, LanguageModel } from '../../domain/text/lm/language-model';
 import { ModelCache } from '../recognizer-cache';
 import type { RecognizerLease } from '../recognizer-cache';
@@ -19,6 +28,9 @@ export const MAX_RUNNING_GENERATIONS = 4;
 
 interface LmArea {
   models: ModelCache<LanguageModel>;
+  /** Bidirectional LMs (the polysemy view), and the token index last read for each. */
+  bilms: ModelCache<BidirectionalLm>;
+  indexes: Map<string, { stamp: string; index: TokenIndex | null }>;
   /** Running generations by id: aborted by lm:stop. */
   running: Map<string, AbortController>;
 }
@@ -28,10 +40,48 @@ const areas = new WeakMap<HandlerContext, LmArea>();
 function areaOf(context: HandlerContext): LmArea {
   let area = areas.get(context);
   if (!area) {
-    area = { models: new ModelCache({ load: loadLanguageModel }), running: new Map() };
+    area = {
+      models: new ModelCache({ load: loadLanguageModel }),
+      bilms: new ModelCache({ load: loadBidirectionalLm, capacity: 2 }),
+      indexes: new Map(),
+      running: new Map(),
+    };
     areas.set(context, area);
   }
   return area;
+}
+
+/** When the index record of a biLM last changed (a rebuilt index is read again). */
+async function indexStamp(dir: string): Promise<string> {
+  const stamps = await Promise.all(
+    [join(EXPERIMENT_FILES.modelFolder, TOKEN_INDEX_FILES.record), EXPERIMENT_FILES.model].map(
+      (file) =>
+        stat(join(dir, file)).then(
+          (s) => String(s.mtimeMs),
+          () => 'none',
+        ),
+    ),
+  );
+  return stamps.join('/');
+}
+
+/** A biLM's token index, read once per build (it may be large). */
+async function tokenIndexOf(
+  area: LmArea,
+  dir: string,
+  lm: BidirectionalLm,
+): Promise<TokenIndex | null> {
+  const stamp = await indexStamp(dir);
+  const cached = area.indexes.get(dir);
+  if (cached?.stamp === stamp) return cached.index;
+  const index = await readTokenIndex(dir, lm.weightsSha256);
+  area.indexes.set(dir, { stamp, index });
+  return index;
+}
+
+function indexSummary(index: TokenIndex): NonNullable<PolysemyInputs['index']>['summary'] {
+  const { corpus, split, tokens, sentencesLeftOut } = index.record;
+  return { corpus, split, tokens, sentencesLeftOut };
 }
 
 /** Lets the unit just sent go out, and a stop request in, before the next unit. */
@@ -141,6 +191,46 @@ export function createLmHandlers(context: HandlerContext): AreaHandlers<keyof ty
         unknownPromptUnits: generation.unknownPromptUnits,
         notes: generation.notes,
       };
+    },
+    'lm:polysemy': async ({ experiment, first, second, word, neighbours }) => {
+      const area = areaOf(context);
+      const dir = await namedExperimentDir(context.dataDir, experiment);
+      const lease = await area.bilms.acquire(dir);
+      try {
+        const lm = lease.recognizer;
+        const index = await tokenIndexOf(area, dir, lm);
+        return comparePolysemy(
+          {
+            layersOf: (sentences) => lm.layersOf(sentences),
+            index: index
+              ? {
+                  summary: indexSummary(index),
+                  rows: index.rows,
+                  sentences: index.record.sentences,
+                  places: index.places,
+                }
+              : null,
+          },
+          experiment,
+          first,
+          second,
+          word,
+          neighbours,
+        );
+      } finally {
+        lease.release();
+      }
+    },
+    'lm:token-index': async ({ experiment }) => {
+      const area = areaOf(context);
+      const dir = await namedExperimentDir(context.dataDir, experiment);
+      const lease = await area.bilms.acquire(dir);
+      try {
+        const index = await tokenIndexOf(area, dir, lease.recognizer);
+        return { experiment, index: index ? indexSummary(index) : null };
+      } finally {
+        lease.release();
+      }
     },
     'lm:stop': ({ id }) => {
       const controller = areaOf(context).running.get(id);

@@ -265,6 +265,11 @@ export async function loadLanguageModel(dir: string): Promise<LanguageModel> {
       'TEXT_WRONG_TASK',
       `${dir} is a ${config.task} experiment; generating and scoring text needs a language model (task lm).`,
     );
+  if (config.model.direction === 'bidirectional')
+    throw new UnfoldError(
+      'LM_BIDIRECTIONAL',
+      `${dir} is a bidirectional language model: it reads text both ways, so it neither generates nor scores left to right. Evaluate it with \`unfold eval\` (perplexity per direction) or take its contextual embeddings with \`unfold embed\`.`,
+    );
   const labels = await readExperimentLabels(dir);
   const vocabulary = LmVocabulary.fromLabels(labels, `${dir}/labels.json`);
   const model = await loadModel(experimentModelFile(dir));

@@ -20,7 +20,15 @@ import { KneserNeyModel } from './kneser-ney';
 import { scoreIdStream } from './lm-steps';
 import { checkLmCorpus, lmSentencesOf } from './lm-text';
 import type { LmUnitRule } from './lm-text';
-import { LmVocabulary } from './lm-vocabulary';
+import { LmVocabulary, lmCharactersOf } from './lm-vocabulary';
+import type { CharacterVocabulary } from '../characters';
+import { scoreBothDirections } from './bilm-steps';
+import {
+  bidirectionalChunks,
+  bidirectionalTrainingStreams,
+  bilmCharacters,
+  streamChars,
+} from './bilm-streams';
 import type { LmLabels } from './lm-vocabulary';
 import { scoreLanguageModel, unigramScores } from './score-lm';
 import type { LmEvaluation } from './score-lm';
@@ -84,7 +92,12 @@ export function chunkedStream(ids: Int32Array, length: number): SequenceExample[
   return examples;
 }
 
-function modelConfigOf(config: LmConfig, vocabulary: LmVocabulary): ModelConfig {
+function modelConfigOf(
+  config: LmConfig,
+  vocabulary: LmVocabulary,
+  characters: CharacterVocabulary | null,
+): ModelConfig {
+  const chars = config.words.chars;
   return parseModelConfig({
     name: config.name,
     pattern: 'decoder',
@@ -93,7 +106,18 @@ function modelConfigOf(config: LmConfig, vocabulary: LmVocabulary): ModelConfig 
       vocabSize: vocabulary.size,
       embeddingSize: config.words.embeddingSize,
       unknownId: UNK_ID,
+      ...(characters && chars
+        ? {
+            chars: {
+              vocabSize: characters.size,
+              embeddingSize: chars.embeddingSize,
+              filters: chars.filters,
+              width: chars.width,
+            },
+          }
+        : {}),
     },
+    ...(config.model.direction === 'bidirectional' ? { bidirectionalLm: true } : {}),
     layers: config.model.layers,
     dropout: config.model.dropout,
     residual: config.model.residual,
@@ -141,32 +165,54 @@ export const lmTask: ExperimentTask<LmConfig, LmLabels, LmEvaluation> = {
     const vocabulary = LmVocabulary.fromTraining(train.sentences, config.words);
     const ids = vocabulary.stream(train.sentences);
     const dev = config.data.dev ? lmSentencesOf(corpus, config.data.dev, rule) : null;
+    // A bidirectional LM's batches have a backward row for every forward one.
+    const bidirectional = config.model.direction === 'bidirectional';
+    const rowsPerStream = bidirectional ? 2 : 1;
+    const characters = bidirectional ? bilmCharacters(train.sentences) : null;
     const window = bpttWindow(config);
     const devWindow = Math.max(
       window,
       Math.min(
         MAX_DEV_WINDOW,
-        Math.floor(DEV_LOGITS_BUDGET / (config.training.batchSize * vocabulary.size)),
+        Math.floor(
+          DEV_LOGITS_BUDGET / (rowsPerStream * config.training.batchSize * vocabulary.size),
+        ),
       ),
     );
     const devIds = dev && dev.sentences.length > 0 ? vocabulary.stream(dev.sentences) : null;
     const alpha = config.words.wordDropout;
-    const streams = trainingStreams(
-      ids,
-      config.training.batchSize,
-      alpha > 0 ? (id) => wordDropoutProbability(vocabulary.countOfId(id), alpha) : undefined,
-    );
+    const dropout =
+      alpha > 0
+        ? (id: number): number => wordDropoutProbability(vocabulary.countOfId(id), alpha)
+        : undefined;
+    const streams = characters
+      ? bidirectionalTrainingStreams(
+          { ids, chars: streamChars(train.sentences, characters) },
+          config.training.batchSize,
+          dropout,
+        )
+      : trainingStreams(ids, config.training.batchSize, dropout);
+    const devExamples =
+      devIds && dev
+        ? characters
+          ? bidirectionalChunks(
+              { ids: devIds, chars: streamChars(dev.sentences, characters) },
+              devWindow,
+            )
+          : chunkedStream(devIds, devWindow)
+        : null;
     const files: Record<string, Uint8Array> = {};
     if (config.baseline) files[TRAINING_IDS_FILE] = idsToBytes(ids);
     options.onProgress?.({ fraction: 1, message: 'Training text ready' });
     return {
-      labels: vocabulary.labels(rule),
+      labels: vocabulary.labels(rule, characters),
       files,
-      model: modelConfigOf(config, vocabulary),
+      model: modelConfigOf(config, vocabulary, characters),
       train: streams,
-      dev: devIds ? chunkedStream(devIds, devWindow) : null,
+      dev: devExamples,
       summary: {
         level: config.level,
+        direction: config.model.direction,
         trainSentences: train.sentences.length,
         trainUnits: ids.length - 1,
         trainUnknownUnits: vocabulary.unknownCount,
@@ -189,10 +235,27 @@ export const lmTask: ExperimentTask<LmConfig, LmLabels, LmEvaluation> = {
         `The splits ${input.selection.splits.join(', ')} of ${input.corpus.manifest.name} have no text to evaluate on${selected.skipped.length > 0 ? ` (${selected.skipped.length} lines left out, e.g. ${selected.skipped[0]})` : ''}.`,
       );
     const ids = vocabulary.stream(selected.sentences);
-    const scores = await scoreIdStream(input.model, ids, {
+    const scoring = {
       ...(input.signal ? { signal: input.signal } : {}),
       onProgress: scaledProgress(input.onProgress, 0, 0.9),
-    });
+    };
+    let scores: Float64Array;
+    let backward: Float64Array | undefined;
+    if (input.model.config.bidirectionalLm) {
+      const characters = lmCharactersOf(input.labels, 'labels.json');
+      if (!characters)
+        throw new UnfoldError(
+          'LM_NO_CHARACTERS',
+          'labels.json of this bidirectional language model has no character set: train it again.',
+        );
+      const both = await scoreBothDirections(
+        input.model,
+        { ids, chars: streamChars(selected.sentences, characters) },
+        scoring,
+      );
+      scores = both.forward;
+      backward = both.backward;
+    } else scores = await scoreIdStream(input.model, ids, scoring);
     let kneserNey: { order: number; scores: Float64Array } | null = null;
     const baseline = input.config.baseline;
     if (baseline) {
@@ -217,6 +280,7 @@ export const lmTask: ExperimentTask<LmConfig, LmLabels, LmEvaluation> = {
       model: scores,
       unigram: unigramScores(vocabulary, ids),
       kneserNey,
+      ...(backward ? { backward } : {}),
     });
     const { predictions, ...figures } = evaluation;
     return {
@@ -231,6 +295,7 @@ export const lmTask: ExperimentTask<LmConfig, LmLabels, LmEvaluation> = {
         units: figures.units,
         sentences: figures.sentences,
         unknownUnits: figures.unknownUnits,
+        ...(figures.backward ? { backwardPerplexity: figures.backward.perplexity } : {}),
         unigramPerplexity: figures.unigram.perplexity,
         ...(figures.kneserNey
           ? {
@@ -239,7 +304,11 @@ export const lmTask: ExperimentTask<LmConfig, LmLabels, LmEvaluation> = {
             }
           : {}),
       },
-      details: { unigram: figures.unigram, kneserNey: figures.kneserNey },
+      details: {
+        unigram: figures.unigram,
+        kneserNey: figures.kneserNey,
+        ...(figures.backward ? { backward: figures.backward } : {}),
+      },
       skipped: selected.skipped,
       predictions,
       confusion: { labels: [], counts: [] },

@@ -7,6 +7,8 @@ import { z } from 'zod';
 import type { LmLevel, LmTokenizer } from '../../experiments/config/lm-config';
 import type { ExperimentLabels } from '../../experiments/experiment-records';
 import { UnfoldError } from '../../errors';
+import { CharacterVocabulary } from '../characters';
+import type { CharacterVocabularyJson } from '../characters';
 import { parseStoredJson } from '../stored-json';
 import { PAD_ID, UNK_ID, Vocabulary, countWords } from '../vocabulary';
 import type { LmSentence } from './lm-text';
@@ -24,6 +26,8 @@ export interface LmLabels extends ExperimentLabels {
   counts: number[];
   /** Training units that became the unknown unit. */
   unknownCount: number;
+  /** A bidirectional LM's character set (its words are read through their characters too). */
+  characters?: CharacterVocabularyJson;
 }
 
 const LmLabelsSchema = z.object({
@@ -34,7 +38,16 @@ const LmLabelsSchema = z.object({
   lowercase: z.boolean(),
   counts: z.array(z.number().int().nonnegative()),
   unknownCount: z.number().int().nonnegative(),
+  characters: z.unknown().optional(),
 });
+
+/** The character set a bidirectional LM's labels.json keeps; null for a forward LM. */
+export function lmCharactersOf(labels: unknown, file: string): CharacterVocabulary | null {
+  const parsed = parseStoredJson(LmLabelsSchema, labels, file, 'language-model labels');
+  return parsed.characters === undefined
+    ? null
+    : CharacterVocabulary.fromJSON(parsed.characters, file);
+}
 
 /** A language model's vocabulary with its end-of-sentence id. */
 export class LmVocabulary {
@@ -83,7 +96,10 @@ export class LmVocabulary {
   }
 
   /** labels.json for this vocabulary. */
-  labels(rule: { level: LmLevel; tokenizer: LmTokenizer }): LmLabels {
+  labels(
+    rule: { level: LmLevel; tokenizer: LmTokenizer },
+    characters: CharacterVocabulary | null = null,
+  ): LmLabels {
     const json = this.vocabulary.toJSON();
     return {
       task: 'lm',
@@ -93,6 +109,7 @@ export class LmVocabulary {
       lowercase: json.lowercase,
       counts: json.counts,
       unknownCount: this.unknownCount,
+      ...(characters ? { characters: characters.toJSON() } : {}),
     };
   }
 

@@ -50,6 +50,12 @@ export interface LmEvaluation extends LmFigures {
   unigram: LmFigures;
   /** Interpolated modified Kneser-Ney of the config's order, from the same training stream. */
   kneserNey: (LmFigures & { order: number }) | null;
+  /**
+   * A bidirectional LM's backward direction on the same units (each predicted from the text
+   * after it); the top-level figures and the sentences are the forward direction's. Null for a
+   * forward LM.
+   */
+  backward: LmFigures | null;
   predictions: LmSentencePrediction[];
 }
 
@@ -91,6 +97,8 @@ export function scoreLanguageModel(input: {
   model: Float64Array;
   unigram: Float64Array;
   kneserNey: { order: number; scores: Float64Array } | null;
+  /** A bidirectional LM's backward scores, one per unit of the reversed stream. */
+  backward?: Float64Array;
 }): LmEvaluation {
   const { level, vocabulary, sentences, ids, model, kneserNey } = input;
   const predictions: LmSentencePrediction[] = [];
@@ -129,6 +137,7 @@ export function scoreLanguageModel(input: {
     kneserNey: kneserNey
       ? { order: kneserNey.order, ...figuresOf(sum(kneserNey.scores), at, level) }
       : null,
+    backward: input.backward ? figuresOf(sum(input.backward), at, level) : null,
     predictions,
   };
 }

@@ -18,6 +18,13 @@ import type { TaggingEvaluation } from './score-tagging';
 import { checkTaggedCorpus, taggedSentencesOf } from './tagged-sentences';
 import type { TaggedSentence } from './tagged-sentences';
 import { loadPretrainedVectors } from '../pretrained-vectors';
+import {
+  CONTEXTUAL_EMBEDDINGS_FILE,
+  plannedContextualEmbeddings,
+  recordedLmOf,
+  withContextualLayers,
+} from '../contextual-embeddings';
+import type { BidirectionalLm } from '../contextual-embeddings';
 
 /** labels.json of a tagger: its tags in output order, and which column of a treebank they are. */
 export interface TaggerLabels extends ExperimentLabels {
@@ -36,18 +43,24 @@ function examplesOf(
   sentences: readonly TaggedSentence[],
   tagIndex: ReadonlyMap<string, number>,
   training: boolean,
+  contextual: BidirectionalLm | null,
 ): SequenceExample[] {
-  return sentences.map((sentence) => ({
+  const examples = sentences.map((sentence) => ({
     ...encoder.encode(sentence.words, { training }),
     length: sentence.words.length,
     // A gold tag the model lacks (evaluating on another corpus) is scored by scoreTagging, not here.
     target: Int32Array.from(sentence.tags, (tag) => tagIndex.get(tag) ?? 0),
   }));
+  return withContextualLayers(
+    contextual,
+    examples,
+    sentences.map((s) => s.words),
+  );
 }
 
 export const posTask: ExperimentTask<PosConfig, TaggerLabels, TaggingEvaluation> = {
   name: 'pos',
-  storedFiles: [WORD_ENCODER_FILE],
+  storedFiles: [WORD_ENCODER_FILE, CONTEXTUAL_EMBEDDINGS_FILE],
   parseConfig: (value) => parseConfigWith(PosConfigSchema, value),
   checkCorpus: (corpus) => checkTaggedCorpus(corpus),
   async prepareTraining(corpus, config, options) {
@@ -68,38 +81,56 @@ export const posTask: ExperimentTask<PosConfig, TaggerLabels, TaggingEvaluation>
     const pretrained = config.words.pretrained
       ? await loadPretrainedVectors(encoder, config.words, options)
       : null;
-    const model = parseModelConfig({
-      name: config.name,
-      pattern: 'transducer',
-      input: encoder.modelInput(config.words),
-      layers: config.model.layers,
-      dropout: config.model.dropout,
-      residual: config.model.residual,
-      output: { size: tags.length, activation: 'softmax' },
-      seed: config.seed,
-    });
-    const devExamples = dev ? examplesOf(encoder, dev.sentences, tagIndex, false) : null;
-    const devUnknownTags = dev
-      ? dev.sentences.flatMap((s) => s.tags).filter((tag) => !tagIndex.has(tag)).length
-      : 0;
-    return {
-      labels: { task: 'pos', labels: tags, tagSet: config.tagSet },
-      files: { [WORD_ENCODER_FILE]: encoder.toBytes() },
-      model,
-      train: examplesOf(encoder, train.sentences, tagIndex, true),
-      dev: devExamples,
-      ...(pretrained ? { initialParams: { 'embedding/embeddings': pretrained.table } } : {}),
-      summary: {
-        trainSentences: train.sentences.length,
-        trainTokens: train.sentences.reduce((n, s) => n + s.words.length, 0),
-        devSentences: dev?.sentences.length ?? 0,
-        skippedSentences: [...train.skipped, ...(dev?.skipped ?? [])],
-        vocabulary: encoder.vocabularySize,
-        characters: encoder.characterCount,
-        ...(devUnknownTags > 0 ? { devTokensWithTagsNotInTraining: devUnknownTags } : {}),
-        ...(pretrained ? { pretrainedCoverage: pretrained.coverage } : {}),
-      },
-    };
+    const extra = await plannedContextualEmbeddings(
+      config.model.contextualEmbeddings,
+      options.dataDir,
+    );
+    try {
+      const contextual = extra.lm;
+      const model = parseModelConfig({
+        name: config.name,
+        pattern: 'transducer',
+        input: {
+          ...encoder.modelInput(config.words),
+          ...extra.input,
+        },
+        layers: config.model.layers,
+        dropout: config.model.dropout,
+        residual: config.model.residual,
+        output: { size: tags.length, activation: 'softmax' },
+        seed: config.seed,
+      });
+      const devExamples = dev
+        ? examplesOf(encoder, dev.sentences, tagIndex, false, contextual)
+        : null;
+      const devUnknownTags = dev
+        ? dev.sentences.flatMap((s) => s.tags).filter((tag) => !tagIndex.has(tag)).length
+        : 0;
+      return {
+        labels: { task: 'pos', labels: tags, tagSet: config.tagSet },
+        files: {
+          [WORD_ENCODER_FILE]: encoder.toBytes(),
+          ...extra.files,
+        },
+        model,
+        train: examplesOf(encoder, train.sentences, tagIndex, true, contextual),
+        dev: devExamples,
+        ...(pretrained ? { initialParams: { 'embedding/embeddings': pretrained.table } } : {}),
+        summary: {
+          trainSentences: train.sentences.length,
+          trainTokens: train.sentences.reduce((n, s) => n + s.words.length, 0),
+          devSentences: dev?.sentences.length ?? 0,
+          skippedSentences: [...train.skipped, ...(dev?.skipped ?? [])],
+          vocabulary: encoder.vocabularySize,
+          characters: encoder.characterCount,
+          ...(devUnknownTags > 0 ? { devTokensWithTagsNotInTraining: devUnknownTags } : {}),
+          ...(pretrained ? { pretrainedCoverage: pretrained.coverage } : {}),
+          ...extra.summary,
+        },
+      };
+    } finally {
+      extra.lm?.dispose();
+    }
   },
   async evaluate(input) {
     const selected = taggedSentencesOf(input.corpus, input.selection, input.config.tagSet);
@@ -112,8 +143,14 @@ export const posTask: ExperimentTask<PosConfig, TaggerLabels, TaggingEvaluation>
     const encoder = WordEncoder.fromBytes(stored, WORD_ENCODER_FILE);
     const tags = input.labels.labels;
     const tagIndex = new Map(tags.map((tag, i) => [tag, i]));
-    const examples = examplesOf(encoder, selected.sentences, tagIndex, false);
-    const probabilities = predictTokenProbabilities(input.model, examples);
+    const contextual = await recordedLmOf(input.model, input.readStoredFile, input.config.name);
+    let probabilities: Float32Array[];
+    try {
+      const examples = examplesOf(encoder, selected.sentences, tagIndex, false, contextual);
+      probabilities = predictTokenProbabilities(input.model, examples);
+    } finally {
+      contextual?.dispose();
+    }
     const predicted = probabilities.map((probs, s) => {
       const length = (selected.sentences[s] as TaggedSentence).words.length;
       return Array.from({ length }, (_, i) => tags[argMaxRow(probs, i, tags.length)] as string);

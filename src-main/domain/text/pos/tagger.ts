@@ -7,18 +7,18 @@ import { basename } from 'node:path';
 import type { TaggedText, TaggedToken, TextTokenData } from '../../../api/text';
 import { initTfBackend } from '../../backend/tf-backend';
 import { UnfoldError } from '../../errors';
-import { experimentModelFile } from '../../experiments/experiment-folder';
 import {
   readExperimentConfig,
   readExperimentLabels,
   readTaskFile,
 } from '../../experiments/experiment-records';
-import { loadModel } from '../../rnn/model-io';
 import type { RnnModel } from '../../rnn/rnn-model';
 import { predictTokenProbabilities, topClasses } from '../token-inference';
 import { tokenizeText } from '../tokenize';
 import { WORD_ENCODER_FILE, WordEncoder } from '../word-encoder';
 import type { TaggerLabels } from './pos-task';
+import { loadModelWithRecordedLm, withContextualLayers } from '../contextual-embeddings';
+import type { BidirectionalLm } from '../contextual-embeddings';
 
 /** How many tags each token lists with its probability. */
 export const TOP_TAGS = 3;
@@ -82,14 +82,19 @@ export function taggerFrom(
   model: RnnModel,
   encoder: WordEncoder,
   labels: TaggerLabels,
+  contextual: BidirectionalLm | null = null,
 ): Tagger {
   const tags = labels.labels;
   const tagSentences: Tagger['tagSentences'] = (sentences) => {
-    const examples = sentences.map((words) => ({
-      ...encoder.encode(words, { training: false }),
-      length: words.length,
-      target: new Int32Array(words.length),
-    }));
+    const examples = withContextualLayers(
+      contextual,
+      sentences.map((words) => ({
+        ...encoder.encode(words, { training: false }),
+        length: words.length,
+        target: new Int32Array(words.length),
+      })),
+      sentences,
+    );
     const probabilities = predictTokenProbabilities(model, examples);
     return sentences.map((words, s) => {
       const rows = probabilities[s] as Float32Array;
@@ -120,7 +125,10 @@ export function taggerFrom(
       );
       return { experiment: basename(dir), tagSet: [...tags], tokens: out };
     },
-    dispose: () => model.dispose(),
+    dispose: () => {
+      model.dispose();
+      contextual?.dispose();
+    },
   };
 }
 
@@ -141,6 +149,6 @@ export async function loadTagger(dir: string): Promise<Tagger> {
       `${dir} has no ${WORD_ENCODER_FILE} beside its model: train it again.`,
     );
   const encoder = WordEncoder.fromBytes(stored, WORD_ENCODER_FILE);
-  const model = await loadModel(experimentModelFile(dir));
-  return taggerFrom(dir, model, encoder, labels);
+  const { model, contextual } = await loadModelWithRecordedLm(dir);
+  return taggerFrom(dir, model, encoder, labels, contextual);
 }

@@ -9,17 +9,17 @@ import { basename } from 'node:path';
 import type { AttributedToken, ClassifiedText, LabelProbability } from '../../../api/sentiment';
 import { initTfBackend } from '../../backend/tf-backend';
 import { UnfoldError } from '../../errors';
-import { experimentModelFile } from '../../experiments/experiment-folder';
 import {
   readExperimentConfig,
   readExperimentLabels,
   readTaskFile,
 } from '../../experiments/experiment-records';
 import type { SequenceExample } from '../../rnn/batching';
-import { loadModel } from '../../rnn/model-io';
 import type { RnnModel } from '../../rnn/rnn-model';
 import { tokenizeText } from '../tokenize';
-import { UNK_ID } from '../vocabulary';
+import { UNK_ID, UNK_TOKEN } from '../vocabulary';
+import { loadModelWithRecordedLm, withContextualLayers } from '../contextual-embeddings';
+import type { BidirectionalLm } from '../contextual-embeddings';
 import { WORD_ENCODER_FILE, WordEncoder } from '../word-encoder';
 import { predictSentenceProbabilities } from '../token-inference';
 import type { SentimentLabels } from './sentiment-task';
@@ -68,13 +68,29 @@ export function classifierFrom(
   model: RnnModel,
   encoder: WordEncoder,
   labels: readonly string[],
+  contextual: BidirectionalLm | null = null,
 ): SentimentClassifier {
   const experiment = basename(dir);
-  const encode = (words: readonly string[]): SequenceExample => ({
-    ...encoder.encode(words, { training: false }),
-    length: words.length,
-    target: 0,
-  });
+  const encodeAll = (sentences: readonly (readonly string[])[]): SequenceExample[] =>
+    withContextualLayers(
+      contextual,
+      sentences.map((words) => ({
+        ...encoder.encode(words, { training: false }),
+        length: words.length,
+        target: 0,
+      })),
+      sentences,
+    );
+  // With contextual embeddings a variant's biLM layers are those of its own words: the
+  // sentence with that token replaced by the unknown word.
+  const variantsOf = (words: readonly string[], example: SequenceExample): SequenceExample[] => {
+    const replaced = words.map((_, t) => words.map((w, i) => (i === t ? UNK_TOKEN : w)));
+    const layers = contextual ? contextual.layersOf(replaced) : null;
+    return words.map((_, t) => ({
+      ...withUnknownWord(example, t),
+      ...(layers ? { contextual: layers[t]?.values } : {}),
+    }));
+  };
   const result = (
     text: string,
     row: Float32Array | null,
@@ -98,8 +114,9 @@ export function classifierFrom(
     classify(text, { attributions = true } = {}) {
       const tokens = tokenizeText(text);
       if (tokens.length === 0) return result(text, null, []);
-      const example = encode(tokens.map((t) => t.text));
-      const variants = attributions ? tokens.map((_, t) => withUnknownWord(example, t)) : [];
+      const words = tokens.map((t) => t.text);
+      const example = encodeAll([words])[0] as SequenceExample;
+      const variants = attributions ? variantsOf(words, example) : [];
       // A token budget that keeps the sentence and all its variants in one model call.
       const budget = (variants.length + 1) * example.length;
       const rows = predictSentenceProbabilities(model, [example, ...variants], budget);
@@ -116,10 +133,13 @@ export function classifierFrom(
     },
     classifyMany(texts) {
       const words = texts.map((text) => tokenizeText(text).map((t) => t.text));
-      const rows = predictSentenceProbabilities(model, words.map(encode));
+      const rows = predictSentenceProbabilities(model, encodeAll(words));
       return texts.map((text, i) => result(text, rows[i] as Float32Array, []));
     },
-    dispose: () => model.dispose(),
+    dispose: () => {
+      model.dispose();
+      contextual?.dispose();
+    },
   };
 }
 
@@ -140,6 +160,6 @@ export async function loadSentimentClassifier(dir: string): Promise<SentimentCla
       `${dir} has no ${WORD_ENCODER_FILE} beside its model: train it again.`,
     );
   const encoder = WordEncoder.fromBytes(stored, WORD_ENCODER_FILE);
-  const model = await loadModel(experimentModelFile(dir));
-  return classifierFrom(dir, model, encoder, labels.labels);
+  const { model, contextual } = await loadModelWithRecordedLm(dir);
+  return classifierFrom(dir, model, encoder, labels.labels, contextual);
 }

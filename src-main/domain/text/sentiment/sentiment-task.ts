@@ -23,6 +23,13 @@ import type { LabelledSentence } from './labelled-sentences';
 import { scoreSentiment } from './score-sentiment';
 import type { SentimentEvaluation } from './score-sentiment';
 import { predictSentenceProbabilities } from '../token-inference';
+import {
+  CONTEXTUAL_EMBEDDINGS_FILE,
+  plannedContextualEmbeddings,
+  recordedLmOf,
+  withContextualLayers,
+} from '../contextual-embeddings';
+import type { BidirectionalLm } from '../contextual-embeddings';
 
 /** Hashes of the training sentences' words, kept beside the model to find them in a test set. */
 export const TRAINING_SENTENCES_FILE = 'training-sentences.json';
@@ -46,12 +53,18 @@ function examplesOf(
   sentences: readonly LabelledSentence[],
   labelIndex: ReadonlyMap<string, number>,
   training: boolean,
+  contextual: BidirectionalLm | null,
 ): SequenceExample[] {
-  return sentences.map((sentence) => ({
+  const examples = sentences.map((sentence) => ({
     ...encoder.encode(sentence.words, { training }),
     length: sentence.words.length,
     target: labelIndex.get(sentence.label) ?? 0,
   }));
+  return withContextualLayers(
+    contextual,
+    examples,
+    sentences.map((s) => s.words),
+  );
 }
 
 /** The engine's encoder fields for the config's sentence encoder. */
@@ -82,7 +95,7 @@ function countLabels(sentences: readonly LabelledSentence[]): Record<string, num
 export const sentimentTask: ExperimentTask<SentimentConfig, SentimentLabels, SentimentEvaluation> =
   {
     name: 'sentiment',
-    storedFiles: [WORD_ENCODER_FILE, TRAINING_SENTENCES_FILE],
+    storedFiles: [WORD_ENCODER_FILE, TRAINING_SENTENCES_FILE, CONTEXTUAL_EMBEDDINGS_FILE],
     parseConfig: (value) => parseConfigWith(SentimentConfigSchema, value),
     checkCorpus: (corpus) => checkLabelledCorpus(corpus),
     async prepareTraining(corpus, config, options) {
@@ -103,42 +116,56 @@ export const sentimentTask: ExperimentTask<SentimentConfig, SentimentLabels, Sen
       const pretrained = config.words.pretrained
         ? await loadPretrainedVectors(encoder, config.words, options)
         : null;
-      const model = parseModelConfig({
-        name: config.name,
-        pattern: 'encoder',
-        input: encoder.modelInput(config.words),
-        ...sentenceEncoderOf(config.model),
-        output: { size: labels.length, activation: 'softmax' },
-        seed: config.seed,
-      });
-      const dev = config.data.dev ? labelledSentencesOf(corpus, config.data.dev) : null;
-      // A dev sentence of a label training never had has no target: it is left out and counted.
-      const devKept = dev?.sentences.filter((s) => labelIndex.has(s.label)) ?? [];
-      const devUnknown = (dev?.sentences.length ?? 0) - devKept.length;
-      const hashes = [...new Set(train.sentences.map((s) => sentenceHash(s.words)))];
-      return {
-        labels: { task: 'sentiment', labels, trainingCounts },
-        files: {
-          [WORD_ENCODER_FILE]: encoder.toBytes(),
-          [TRAINING_SENTENCES_FILE]: new TextEncoder().encode(
-            JSON.stringify({ format: 'unfold-training-sentences', hashes }),
-          ),
-        },
-        model,
-        train: examplesOf(encoder, train.sentences, labelIndex, true),
-        dev: dev ? examplesOf(encoder, devKept, labelIndex, false) : null,
-        ...(pretrained ? { initialParams: { 'embedding/embeddings': pretrained.table } } : {}),
-        summary: {
-          trainSentences: train.sentences.length,
-          trainTokens: train.sentences.reduce((n, s) => n + s.words.length, 0),
-          trainingCounts,
-          devSentences: devKept.length,
-          skippedSentences: [...train.skipped, ...(dev?.skipped ?? [])],
-          vocabulary: encoder.vocabularySize,
-          ...(devUnknown > 0 ? { devSentencesWithLabelsNotInTraining: devUnknown } : {}),
-          ...(pretrained ? { pretrainedCoverage: pretrained.coverage } : {}),
-        },
-      };
+      const extra = await plannedContextualEmbeddings(
+        config.model.contextualEmbeddings,
+        options.dataDir,
+      );
+      try {
+        const contextual = extra.lm;
+        const model = parseModelConfig({
+          name: config.name,
+          pattern: 'encoder',
+          input: {
+            ...encoder.modelInput(config.words),
+            ...extra.input,
+          },
+          ...sentenceEncoderOf(config.model),
+          output: { size: labels.length, activation: 'softmax' },
+          seed: config.seed,
+        });
+        const dev = config.data.dev ? labelledSentencesOf(corpus, config.data.dev) : null;
+        // A dev sentence of a label training never had has no target: it is left out and counted.
+        const devKept = dev?.sentences.filter((s) => labelIndex.has(s.label)) ?? [];
+        const devUnknown = (dev?.sentences.length ?? 0) - devKept.length;
+        const hashes = [...new Set(train.sentences.map((s) => sentenceHash(s.words)))];
+        return {
+          labels: { task: 'sentiment', labels, trainingCounts },
+          files: {
+            [WORD_ENCODER_FILE]: encoder.toBytes(),
+            [TRAINING_SENTENCES_FILE]: new TextEncoder().encode(
+              JSON.stringify({ format: 'unfold-training-sentences', hashes }),
+            ),
+            ...extra.files,
+          },
+          model,
+          train: examplesOf(encoder, train.sentences, labelIndex, true, contextual),
+          dev: dev ? examplesOf(encoder, devKept, labelIndex, false, contextual) : null,
+          ...(pretrained ? { initialParams: { 'embedding/embeddings': pretrained.table } } : {}),
+          summary: {
+            trainSentences: train.sentences.length,
+            trainTokens: train.sentences.reduce((n, s) => n + s.words.length, 0),
+            trainingCounts,
+            devSentences: devKept.length,
+            skippedSentences: [...train.skipped, ...(dev?.skipped ?? [])],
+            vocabulary: encoder.vocabularySize,
+            ...(devUnknown > 0 ? { devSentencesWithLabelsNotInTraining: devUnknown } : {}),
+            ...(pretrained ? { pretrainedCoverage: pretrained.coverage } : {}),
+            ...extra.summary,
+          },
+        };
+      } finally {
+        extra.lm?.dispose();
+      }
     },
     async evaluate(input) {
       const selected = labelledSentencesOf(input.corpus, input.selection);
@@ -162,8 +189,14 @@ export const sentimentTask: ExperimentTask<SentimentConfig, SentimentLabels, Sen
         : new Set<string>();
       const labels = input.labels.labels;
       const labelIndex = new Map(labels.map((label, i) => [label, i]));
-      const examples = examplesOf(encoder, selected.sentences, labelIndex, false);
-      const probabilities = predictSentenceProbabilities(input.model, examples);
+      const contextual = await recordedLmOf(input.model, input.readStoredFile, input.config.name);
+      let probabilities: Float32Array[];
+      try {
+        const examples = examplesOf(encoder, selected.sentences, labelIndex, false, contextual);
+        probabilities = predictSentenceProbabilities(input.model, examples);
+      } finally {
+        contextual?.dispose();
+      }
       const evaluation = scoreSentiment(
         selected.sentences.map((sentence, i) => ({
           id: sentence.id,
