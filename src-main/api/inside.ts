@@ -59,6 +59,27 @@ export interface InsideLayer {
 export type InsideAxis =
   { kind: 'frames'; frameShiftSeconds: number } | { kind: 'tokens'; tokens: string[] };
 
+/** The most output classes a trace carries: those with the highest peak over the steps. */
+export const MAX_INSIDE_OUTPUT_CLASSES = 48;
+
+/**
+ * The model's outputs over time: its softmax (or sigmoid) per step for a per-step model (phone
+ * posteriors, tags, the next-token distribution), its one answer's for a sequence classifier.
+ */
+export interface InsideOutputs {
+  /** 'softmax': a distribution per step; 'sigmoid': each class on its own; 'linear': raw values. */
+  activation: 'softmax' | 'sigmoid' | 'linear';
+  /** The class ids carried, by falling peak value over the steps (ties: the lower id first). */
+  classes: Int32Array;
+  /** Their labels, in the same order. */
+  labels: string[];
+  /** Row-major [steps, classes.length]: `steps` rows (the trace's steps, or 1 for one answer). */
+  data: Float32Array;
+  steps: number;
+  /** How many classes the model has (more than carried when over MAX_INSIDE_OUTPUT_CLASSES). */
+  totalClasses: number;
+}
+
 export interface InsideTrace {
   experiment: string;
   task: string;
@@ -73,6 +94,8 @@ export interface InsideTrace {
   /** The step the gradient's loss is taken at; null: the whole sequence's loss. */
   outputStep: number | null;
   layers: InsideLayer[];
+  /** The model's output probabilities over time (under the gates, on the same time axis). */
+  outputs: InsideOutputs;
 }
 
 export interface InsideTraceOptions {
@@ -81,7 +104,7 @@ export interface InsideTraceOptions {
 }
 
 /** What `unfold inspect --what` can write (and the Inside view's panels). */
-export const INSIDE_PANELS = ['gates', 'states', 'gradnorm', 'dynamics'] as const;
+export const INSIDE_PANELS = ['gates', 'states', 'gradnorm', 'dynamics', 'outputs'] as const;
 export type InsidePanel = (typeof INSIDE_PANELS)[number];
 
 /** The dynamics panel's defaults: steps run, recurrent-weight factor and the slider's range. */
@@ -123,5 +146,11 @@ export interface InsideDynamics {
   explained: [number, number];
   /** ||state_t|| for every state of the trajectory. */
   norms: Float32Array;
+  /**
+   * The states themselves, row-major [states, output + cell]: each state's output (h, or an
+   * LSTMP's projection r), then its cell state (an LSTM's c; none for an Elman RNN or a GRU).
+   */
+  states: Float32Array;
+  stateSizes: { output: number; cell: number };
   behaviour: DynamicsBehaviour;
 }

@@ -2,9 +2,11 @@
  * The Inside view in a browser: a tiny trained sentence classifier (text) and a tiny phone
  * transducer (speech, flite voices) are opened on a typed sentence and a corpus utterance; each
  * panel draws (the gates and states heatmaps of every layer direction with their saturation and
- * hover values, the gradient through time, the dynamics plot), and the recurrent-weight slider
- * changes the dynamics: at x0 an LSTM layer with zero input settles to a fixed point. One click
- * trains the text model's Elman and GRU siblings as jobs, whose gradients then join the chart.
+ * hover values, the unrolled network, the gradient through time with a line per layer direction,
+ * the dynamics plot), and the recurrent-weight slider changes the dynamics: at x0 an LSTM layer
+ * with zero input settles to a fixed point, at x3 it settles later. Each panel's numbers download
+ * as CSV and its plots as one PNG. One click trains the text model's Elman and GRU siblings as
+ * jobs, whose gradients then join the chart.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -80,6 +82,26 @@ function colourCount(canvas: Locator): Promise<number> {
   });
 }
 
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** Clicks `button` and returns the file the browser downloads: its name and bytes. */
+async function downloadOf(button: Locator): Promise<{ name: string; bytes: Buffer }> {
+  const [download] = await Promise.all([app.page.waitForEvent('download'), button.click()]);
+  return { name: download.suggestedFilename(), bytes: await readFile(await download.path()) };
+}
+
+/** A downloaded CSV's lines, without the final line break. */
+function csvLines(bytes: Buffer): string[] {
+  return bytes.toString('utf8').trimEnd().split('\n');
+}
+
+/** A downloaded PNG's width and height (its IHDR chunk), after checking its signature. */
+function pngSize(bytes: Buffer): { width: number; height: number } {
+  expect(bytes.subarray(0, 8)).toEqual(PNG_SIGNATURE);
+  expect(bytes.subarray(12, 16).toString('latin1')).toBe('IHDR');
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
 async function expectPanelsDrawn(layerKeys: string[], seriesPerLayer: number): Promise<void> {
   const page = app.page;
   await page.getByTestId('inside-summary').waitFor();
@@ -99,6 +121,9 @@ async function expectPanelsDrawn(layerKeys: string[], seriesPerLayer: number): P
   expect(await colourCount(heatmaps.first())).toBeGreaterThan(1);
   // The gradient chart (uPlot) draws one line per layer direction.
   await page.locator('[data-testid="gradient-chart"] canvas').first().waitFor();
+  await expect
+    .poll(() => page.getByTestId('gradient-chart').getAttribute('data-lines'))
+    .toBe(String(layerKeys.length));
   const dynamicsPlot = page.getByTestId('dynamics-plot');
   await expect.poll(() => dynamicsPlot.getAttribute('data-drawn')).toBe('true');
   expect(await colourCount(dynamicsPlot)).toBeGreaterThan(2);
@@ -145,6 +170,12 @@ describe('the Inside view', () => {
     await expect
       .poll(() => forget.getByTestId('unit-readout').textContent())
       .toMatch(/step 4 \(good\)unit \d+: [\d.]+/);
+    // The classifier's one answer: each label's probability, summing to 1.
+    const probabilities = (
+      await page.getByTestId('outputs-bars').locator('.value').allTextContents()
+    ).map(Number);
+    expect(probabilities).toHaveLength(2);
+    expect(probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 2);
     // No gradient of a chosen output step for a sentence classifier: one answer per sentence.
     expect(await page.getByTestId('inside-output-step').count()).toBe(0);
     // Recurrent weights at zero: with a constant drive the cell state c = f c + i g converges.
@@ -181,11 +212,81 @@ describe('the Inside view', () => {
         )
         .toMatch(/tiny-phones: \d+ frames, 1 layer direction\./);
       await expectPanelsDrawn(['encoder/layer0/fw'], 4);
+      // The unrolled network: the features, the GRU's hidden state and the phones, 8 frames at a time.
+      const unrolled = page.getByTestId('unrolled-canvas');
+      await expect.poll(() => unrolled.getAttribute('data-drawn')).toBe('true');
+      expect(await unrolled.getAttribute('data-rows')).toBe('3');
+      expect(await unrolled.getAttribute('data-steps-shown')).toBe('8');
+      expect(await colourCount(unrolled)).toBeGreaterThan(4);
+      const frames = Number(
+        /(\d+) frames/.exec((await page.getByTestId('inside-summary').textContent()) ?? '')?.[1],
+      );
+      expect(frames).toBeGreaterThan(20);
+      // Its numbers: every frame, the features as coloured, the 8 units and the phone of each frame.
+      const unrolledCsv = await downloadOf(page.getByTestId('unrolled-csv'));
+      expect(unrolledCsv.name).toBe('tiny-phones-unrolled.csv');
+      const unrolledLines = csvLines(unrolledCsv.bytes);
+      const unrolledHeader = unrolledLines[0]?.split(',') ?? [];
+      expect(unrolledHeader.slice(0, 2)).toEqual(['step', 'input x[0]']);
+      expect(unrolledHeader.slice(-2)).toEqual(['encoder/layer0/fw h[7]', 'output y']);
+      expect(unrolledLines).toHaveLength(1 + frames);
+      expect(unrolledLines[frames]?.split(',')).toHaveLength(unrolledHeader.length);
+      // The input strip's numbers: the features of every frame as the model reads them.
+      const inputCsv = await downloadOf(page.getByTestId('inside-input-csv'));
+      expect(inputCsv.name).toBe('tiny-phones-input.csv');
+      const inputLines = csvLines(inputCsv.bytes);
+      expect(inputLines[0]).toMatch(/^step,time_s,f0,f1,/);
+      expect(inputLines).toHaveLength(1 + frames);
+      expect(inputLines[2]?.split(',').slice(0, 2)).toEqual(['1', '0.01']);
+      expect(
+        inputLines
+          .slice(1)
+          .flatMap((line) => line.split(',').slice(2))
+          .every((v) => Number.isFinite(Number(v)) && v !== ''),
+      ).toBe(true);
+      // The phone posteriors of every frame: the classes carried, each frame's summing to at most 1.
+      const outputsCsv = await downloadOf(page.getByTestId('inside-outputs-csv'));
+      expect(outputsCsv.name).toBe('tiny-phones-outputs.csv');
+      const outputLines = csvLines(outputsCsv.bytes);
+      expect(outputLines).toHaveLength(1 + frames);
+      expect(outputLines[0]?.split(',').length).toBeGreaterThan(
+        Number(await page.getByTestId('inside-outputs').getAttribute('data-rows')),
+      );
+      for (const line of outputLines.slice(1)) {
+        const sum = line
+          .split(',')
+          .slice(1)
+          .reduce((a, v) => a + Number(v), 0);
+        expect(sum).toBeGreaterThan(0);
+        expect(sum).toBeLessThanOrEqual(1 + 1e-5);
+      }
+      // The features, the posteriors and the unrolled network save as PNGs, each at least as
+      // large as its plot.
+      for (const [testid, name] of [
+        ['inside-input-png', 'tiny-phones-input.png'],
+        ['inside-outputs-png', 'tiny-phones-outputs.png'],
+        ['unrolled-png', 'tiny-phones-unrolled-steps-0.png'],
+      ] as const) {
+        const png = await downloadOf(page.getByTestId(testid));
+        expect(png.name).toBe(name);
+        const size = pngSize(png.bytes);
+        expect(size.width, name).toBeGreaterThanOrEqual(240);
+        expect(size.height, name).toBeGreaterThan(48);
+      }
       // The utterance's features are drawn above the layers, on the same time axis.
       await expect
         .poll(() => page.getByTestId('inside-features').getAttribute('data-drawn'))
         .toBe('true');
       expect(await colourCount(page.getByTestId('inside-features'))).toBeGreaterThan(2);
+      // The phone posteriors under the gates, on the same time axis, the top phones labelled.
+      const posteriors = page.getByTestId('outputs-heatmap');
+      await expect.poll(() => posteriors.getAttribute('data-drawn')).toBe('true');
+      expect(await posteriors.evaluate((c) => (c as HTMLCanvasElement).width)).toBe(
+        await page.getByTestId('inside-features').evaluate((c) => (c as HTMLCanvasElement).width),
+      );
+      expect(await page.getByTestId('outputs-labels').locator('li').count()).toBe(
+        Number(await page.getByTestId('inside-outputs').getAttribute('data-rows')),
+      );
       // A per-step model: the gradient of one output step can be chosen, and later steps get none.
       await page.getByTestId('inside-output-step').selectOption('10');
       await page.getByTestId('inside-run').click();
@@ -226,16 +327,112 @@ describe('the Inside view', () => {
       .poll(() => forwards.getByTestId('unit-lines-chart').getAttribute('data-points'))
       .toBe('10');
     // The layer's six LSTM series of 6 units each, one column per token.
-    const [download] = await Promise.all([
-      page.waitForEvent('download'),
-      forwards.getByTestId('inside-layer-csv').click(),
-    ]);
-    expect(download.suggestedFilename()).toBe('tiny-sentiment-encoder-layer0-fw.csv');
-    const lines = (await readFile(await download.path(), 'utf8')).trimEnd().split('\n');
+    const csv = await downloadOf(forwards.getByTestId('inside-layer-csv'));
+    expect(csv.name).toBe('tiny-sentiment-encoder-layer0-fw.csv');
+    const lines = csvLines(csv.bytes);
     expect(lines[0]).toBe('series,unit,0,1,2,3,4,5,6,7,8,9');
     expect(lines).toHaveLength(1 + 6 * 6);
     expect(lines[1]?.split(',')).toHaveLength(12);
+    // The layer's plots saved as one PNG image, at least as large as the heatmaps.
+    const png = await downloadOf(forwards.getByTestId('inside-layer-png'));
+    expect(png.name).toBe('tiny-sentiment-encoder-layer0-fw.png');
+    const size = pngSize(png.bytes);
+    expect(size.width).toBeGreaterThanOrEqual(240);
+    expect(size.height).toBeGreaterThan(6 * 48);
+    // The unrolled network's numbers for all ten steps (not only the eight in view): the token,
+    // both directions' six units and the answer at the last step.
+    const unrolledCsv = csvLines((await downloadOf(page.getByTestId('unrolled-csv'))).bytes);
+    expect(unrolledCsv[0]?.split(',')).toEqual([
+      'step',
+      'input x',
+      ...['fw', 'bw'].flatMap((d) =>
+        Array.from({ length: 6 }, (_, u) => `encoder/layer0/${d} h[${u}]`),
+      ),
+      'output y',
+    ]);
+    expect(unrolledCsv).toHaveLength(1 + 10);
+    expect(unrolledCsv[1]?.split(',').slice(0, 2)).toEqual(['0', 'the']);
+    expect(unrolledCsv[10]?.split(',').at(-1)).toMatch(/^(positive|negative)$/);
+    const inputCsv = await downloadOf(page.getByTestId('inside-input-csv'));
+    expect(inputCsv.name).toBe('tiny-sentiment-input.csv');
+    expect(csvLines(inputCsv.bytes)).toEqual([
+      'step,token',
+      ...'the film was really good and the story was fun'.split(' ').map((w, t) => `${t},${w}`),
+    ]);
+    // The classifier's one answer: its two labels' probabilities.
+    const outputsCsv = csvLines((await downloadOf(page.getByTestId('inside-outputs-csv'))).bytes);
+    expect(outputsCsv[0]?.split(',').slice(1).sort()).toEqual(['negative', 'positive']);
+    expect(outputsCsv).toHaveLength(2);
+    const [, first, second] = outputsCsv[1]?.split(',').map(Number) ?? [];
+    expect((first ?? 0) + (second ?? 0)).toBeCloseTo(1, 5);
     await page.getByTestId('inside-unrolled').screenshot({ path: UNROLLED_SCREENSHOT });
+    expect(app.pageErrors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
+  });
+
+  it('settles later as the recurrent weights grow, and saves the dynamics and gradient panels', async () => {
+    const page = app.page;
+    // The LSTM's forward direction from zeros with zero input, its recurrent weights off (x0) and
+    // tripled (x3): the tiny model settles to a fixed point at both, but the stronger recurrence
+    // carries the state along for longer before it is still.
+    await page.getByTestId('dynamics-layer').selectOption('encoder/layer0/fw');
+    await page.getByTestId('dynamics-start').selectOption('zeros');
+    await page.getByTestId('dynamics-drive').fill('0');
+    const behaviour = page.getByTestId('dynamics-behaviour');
+    const settledAt = async (scale: number): Promise<number> => {
+      await page.getByTestId('dynamics-scale').fill(String(scale));
+      const still = new RegExp(
+        `encoder/layer0/fw at × ${scale.toFixed(2)}: settles to a fixed point \\(still from step (\\d+)\\)`,
+      );
+      await expect.poll(() => behaviour.textContent()).toMatch(still);
+      return Number(still.exec((await behaviour.textContent()) ?? '')?.[1]);
+    };
+    const dynamicsCsv = async (): Promise<string[]> => {
+      const csv = await downloadOf(page.getByTestId('dynamics-csv'));
+      expect(csv.name).toBe('tiny-sentiment-encoder-layer0-fw-dynamics.csv');
+      return csvLines(csv.bytes);
+    };
+    const still0 = await settledAt(0);
+    const path0 = await dynamicsCsv();
+    const still3 = await settledAt(3);
+    const path3 = await dynamicsCsv();
+    expect(still3).toBeGreaterThan(still0);
+    // The path's 300 steps and its start, each with its components, its norm and its units (the
+    // LSTM's 6 outputs h, then its 6 cells c); from zeros both runs start at the origin and then
+    // part ways.
+    const units = ['h', 'c'].flatMap((s) => Array.from({ length: 6 }, (_, u) => `${s}${u}`));
+    for (const path of [path0, path3]) {
+      expect(path[0]).toBe(['state', 'pc1', 'pc2', 'norm', ...units].join(','));
+      expect(path).toHaveLength(1 + 301);
+      expect(path[1]?.split(',').slice(3)).toEqual(['0', ...units.map(() => '0')]);
+      const last = path[301]?.split(',').map(Number) ?? [];
+      expect(Math.hypot(...last.slice(4))).toBeCloseTo(last[3] ?? NaN, 5);
+    }
+    const norms = (path: string[]): number[] => path.slice(1).map((l) => Number(l.split(',')[3]));
+    expect(norms(path0).every(Number.isFinite)).toBe(true);
+    expect(norms(path3)).not.toEqual(norms(path0));
+    const dynamicsPng = await downloadOf(page.getByTestId('dynamics-png'));
+    expect(dynamicsPng.name).toBe('tiny-sentiment-encoder-layer0-fw-dynamics.png');
+    // The 320-pixel trajectory plot under the title and its caption.
+    const dynamicsSize = pngSize(dynamicsPng.bytes);
+    expect(dynamicsSize.width).toBeGreaterThanOrEqual(320);
+    expect(dynamicsSize.height).toBeGreaterThan(320);
+
+    // The gradient through time of the ten-token sentence: one column per layer direction.
+    const gradients = page.getByTestId('inside-gradients');
+    const gradientCsv = await downloadOf(gradients.getByTestId('gradient-csv'));
+    expect(gradientCsv.name).toBe('tiny-sentiment-gradient.csv');
+    const gradientLines = csvLines(gradientCsv.bytes);
+    expect(gradientLines[0]).toBe('step t,encoder/layer0/fw,encoder/layer0/bw');
+    expect(gradientLines).toHaveLength(1 + 10);
+    const gradientValues = gradientLines.slice(1).flatMap((l) => l.split(',').slice(1));
+    expect(gradientValues.every((v) => Number(v) >= 0)).toBe(true);
+    expect(gradientValues.some((v) => Number(v) > 0)).toBe(true);
+    const gradientPng = await downloadOf(gradients.getByTestId('gradient-png'));
+    expect(gradientPng.name).toBe('tiny-sentiment-gradient.png');
+    const gradientSize = pngSize(gradientPng.bytes);
+    // The 240-pixel chart (at least) and its legend of two lines.
+    expect(gradientSize.width).toBeGreaterThan(200);
+    expect(gradientSize.height).toBeGreaterThan(240);
     expect(app.pageErrors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
   });
 
@@ -266,6 +463,10 @@ describe('the Inside view', () => {
       });
     // The same sentence through all three models, one colour per cell in one log chart.
     await expect.poll(() => gradients.getAttribute('data-models'), { timeout: 30_000 }).toBe('3');
+    // Two layer directions per model.
+    await expect
+      .poll(() => gradients.getByTestId('gradient-chart').getAttribute('data-lines'))
+      .toBe('6');
     const legend = await gradients.locator('.u-legend .u-series').allTextContents();
     for (const label of [
       'LSTM · tiny-sentiment ',

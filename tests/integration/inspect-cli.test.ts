@@ -2,7 +2,7 @@
  * `unfold inspect` on tiny trained models: a sentence classifier (text) and a phone transducer
  * (speech, flite voices, by corpus utterance and by WAV): every .npy it writes holds finite
  * numbers of the right shape, every PNG decodes to the size drawn, and inside.json says what
- * was written and how each layer behaves without input.
+ * was written and how each layer behaves without input (its free run's path, norms and states).
  */
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -97,6 +97,15 @@ describe('unfold inspect', () => {
         expect(arrays.get(`${stem}-${series}.npy`), series).toMatchObject({ frames: 4, dims: 6 });
       expect(arrays.get(`${stem}-gradnorm.npy`)).toMatchObject({ frames: 4, dims: 1 });
       expect(arrays.get(`${stem}-dynamics-pca.npy`)).toMatchObject({ frames: 301, dims: 2 });
+      // The free run's states: the LSTM's 6 outputs h, then its 6 cells c; their norms are norms.npy.
+      const states = arrays.get(`${stem}-dynamics-states.npy`);
+      expect(states).toMatchObject({ frames: 301, dims: 12 });
+      const norms = arrays.get(`${stem}-dynamics-norms.npy`)?.data ?? new Float32Array();
+      for (const k of [0, 1, 150, 300])
+        expect(Math.hypot(...(states?.data.subarray(12 * k, 12 * (k + 1)) ?? [NaN]))).toBeCloseTo(
+          norms[k] ?? NaN,
+          5,
+        );
     }
     for (const [name, array] of arrays)
       expect(array.data.every(Number.isFinite), `${name} is finite`).toBe(true);
@@ -116,6 +125,15 @@ describe('unfold inspect', () => {
       outputStep: null,
     });
     expect(summary.predicted).toHaveLength(1);
+    expect(summary.dynamics.map((d: { stateSizes: unknown }) => d.stateSizes)).toEqual([
+      { output: 6, cell: 6 },
+      { output: 6, cell: 6 },
+    ]);
+    // The classifier's one answer: a distribution over its two labels, named in inside.json.
+    const outputs = arrays.get('outputs.npy');
+    expect(outputs).toMatchObject({ frames: 1, dims: 2 });
+    expect((outputs?.data[0] ?? 0) + (outputs?.data[1] ?? 0)).toBeCloseTo(1, 5);
+    expect(summary.outputs).toMatchObject({ activation: 'softmax', steps: 1, totalClasses: 2 });
     expect(summary.files).toEqual(expect.arrayContaining([...arrays.keys(), ...pngs]));
   });
 
@@ -147,6 +165,25 @@ describe('unfold inspect', () => {
     ]);
     expect(stepped.exitCode).not.toBe(0);
     expect(stepped.stderr).toMatch(/one answer per sequence/);
+    const dynamicsOut = join(dataDir, 'out-dynamics');
+    const dynamics = await inspect([
+      'tiny-sentiment',
+      'a bad plot',
+      '--what',
+      'dynamics',
+      '--layer',
+      'encoder/layer0/bw',
+      '--out',
+      dynamicsOut,
+    ]);
+    expect(dynamics.exitCode).toBe(0);
+    expect((await readdir(dynamicsOut)).sort()).toEqual([
+      'encoder-layer0-bw-dynamics-norms.npy',
+      'encoder-layer0-bw-dynamics-pca.npy',
+      'encoder-layer0-bw-dynamics-states.npy',
+      'encoder-layer0-bw-dynamics.png',
+      'inside.json',
+    ]);
     const wrong = await inspect(['tiny-sentiment', 'x', '--what', 'weights', '--out', out]);
     expect(wrong.stderr).toMatch(/--what takes gates, states, gradnorm, dynamics/);
   });
@@ -208,6 +245,15 @@ describe('unfold inspect', () => {
       const summary = JSON.parse(await readFile(join(byUtterance, 'inside.json'), 'utf8'));
       expect(summary.axis).toEqual({ kind: 'frames', frameShiftSeconds: 0.01 });
       expect(summary.predicted).toHaveLength(features?.frames ?? -1);
+      // The GRU's free run: its 8 units per state (a GRU has no cell state).
+      expect(fromUtterance.get('encoder-layer0-fw-dynamics-states.npy')).toMatchObject({
+        frames: 301,
+        dims: 8,
+      });
+      // The phone posteriors per frame, and their heatmap.
+      expect(fromUtterance.get('outputs.npy')?.frames).toBe(features?.frames);
+      expect(summary.outputs.labels).toHaveLength(fromUtterance.get('outputs.npy')?.dims ?? -1);
+      expect(readPng(await readFile(join(byUtterance, 'outputs.png'))).width).toBeGreaterThan(0);
     });
   });
 });

@@ -164,6 +164,12 @@ export function registerInspectCommand(program: Command): void {
             axis: trace.axis,
             predicted: trace.predicted,
             outputStep: trace.outputStep,
+            outputs: {
+              activation: trace.outputs.activation,
+              labels: trace.outputs.labels,
+              steps: trace.outputs.steps,
+              totalClasses: trace.outputs.totalClasses,
+            },
             layers: trace.layers.map((layer) => ({
               key: layer.key,
               cell: layer.cell,
@@ -176,6 +182,7 @@ export function registerInspectCommand(program: Command): void {
               scale: d.scale,
               explained: d.explained,
               behaviour: d.behaviour,
+              stateSizes: d.stateSizes,
             })),
             files: files.map((f) => f.name),
           });

@@ -1,8 +1,15 @@
 /**
  * The files `unfold inspect` writes for a trace: per layer and series a `.npy` of the numbers
- * and a `.png` of the plot, drawn in Node by the Inside view's own render functions.
+ * and a `.png` of the plot, drawn in Node by the Inside view's own render functions; the model's
+ * outputs (the classes the trace carries) as `outputs.npy` and, per step, `outputs.png`.
  */
-import type { InsideDynamics, InsidePanel, InsideSeries, InsideTrace } from '../../api/inside';
+import type {
+  InsideDynamics,
+  InsideOutputs,
+  InsidePanel,
+  InsideSeries,
+  InsideTrace,
+} from '../../api/inside';
 import { encodeNpy } from '../../domain/audio/npy';
 import { encodePng } from '../../domain/inside/png-encoder';
 import type { PixelImage } from '../../../src-renderer/src/lib/plot/heatmap';
@@ -14,6 +21,7 @@ import {
 import { renderLogLine } from '../../../src-renderer/src/lib/inside/log-line-plot';
 import { renderTrajectory } from '../../../src-renderer/src/lib/inside/trajectory-plot';
 import { renderUnitHeatmap } from '../../../src-renderer/src/lib/inside/unit-heatmap';
+import { COLORMAPS } from '../../../src-renderer/src/lib/plot/colormap';
 
 export interface InspectFile {
   name: string;
@@ -94,17 +102,55 @@ export function traceFiles(
       );
     }
   }
+  if (panels.includes('outputs')) files.push(...outputFiles(trace.outputs));
   return files;
 }
 
+/**
+ * `outputs.npy` [output steps, classes carried] (their labels are in inside.json) and, for a
+ * per-step model, `outputs.png`: classes (highest peak at the top) against time.
+ */
+function outputFiles(outputs: InsideOutputs): InspectFile[] {
+  const classes = outputs.classes.length;
+  const files = [{ name: 'outputs.npy', bytes: npyOf(outputs.data, outputs.steps, classes) }];
+  if (outputs.steps < 2 || classes === 0) return files;
+  let min = 0;
+  let max = 1;
+  if (outputs.activation === 'linear') {
+    min = Math.min(...outputs.data);
+    max = Math.max(min + 1e-6, ...outputs.data);
+  }
+  const image = blankImage(
+    clamp(outputs.steps * HEATMAP_CELL, HEATMAP_WIDTH),
+    clamp(classes * HEATMAP_CELL, HEATMAP_HEIGHT),
+  );
+  renderUnitHeatmap(
+    { data: outputs.data, steps: outputs.steps, units: classes },
+    null,
+    { min, max },
+    COLORMAPS.viridis,
+    image,
+  );
+  return [...files, { name: 'outputs.png', bytes: encodePng(image) }];
+}
+
+/**
+ * A free run's files: its path in the two principal components, the norms and the states
+ * themselves ([states, output + cell], the units named in inside.json's stateSizes), and the plot.
+ */
 export function dynamicsFiles(dynamics: InsideDynamics): InspectFile[] {
   const stem = `${layerFileStem(dynamics.layer)}-dynamics`;
   const rows = dynamics.points.length / 2;
+  const { output, cell } = dynamics.stateSizes;
   const image = blankImage(DYNAMICS_PNG.width, DYNAMICS_PNG.height);
   renderTrajectory(dynamics.points, image);
   return [
     { name: `${stem}-pca.npy`, bytes: npyOf(dynamics.points, rows, 2) },
     { name: `${stem}-norms.npy`, bytes: npyOf(dynamics.norms, dynamics.norms.length, 1) },
+    {
+      name: `${stem}-states.npy`,
+      bytes: npyOf(dynamics.states, dynamics.norms.length, output + cell),
+    },
     { name: `${stem}.png`, bytes: encodePng(image) },
   ];
 }

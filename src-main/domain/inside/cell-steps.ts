@@ -45,6 +45,45 @@ function addVecMat(out: Float32Array, v: Float32Array, m: Float32Array, cols: nu
   }
 }
 
+/**
+ * out[j - from] += v . mt[j] for the rows j in [from, to) of mt, row-major [rows, v.length]: a
+ * vector times a matrix stored transposed, one dot product per output summed in four lanes (twice
+ * as fast here as adding v[i] times row i, which writes every output once per input).
+ */
+function addDots(
+  out: Float32Array,
+  v: Float32Array,
+  mt: Float32Array,
+  from: number,
+  to: number,
+): void {
+  const k = v.length;
+  for (let j = from; j < to; j++) {
+    const row = j * k;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let i = 0;
+    for (; i + 3 < k; i += 4) {
+      s0 += (v[i] as number) * (mt[row + i] as number);
+      s1 += (v[i + 1] as number) * (mt[row + i + 1] as number);
+      s2 += (v[i + 2] as number) * (mt[row + i + 2] as number);
+      s3 += (v[i + 3] as number) * (mt[row + i + 3] as number);
+    }
+    for (; i < k; i++) s0 += (v[i] as number) * (mt[row + i] as number);
+    out[j - from] = (out[j - from] as number) + (s0 + s1 + (s2 + s3));
+  }
+}
+
+/** m [rows, cols] row-major, transposed and scaled: [cols, rows]. */
+function transposed(m: Float32Array, rows: number, cols: number, scale: number): Float32Array {
+  const t = new Float32Array(m.length);
+  for (let i = 0; i < rows; i++)
+    for (let j = 0; j < cols; j++) t[j * rows + i] = (m[i * cols + j] as number) * scale;
+  return t;
+}
+
 function gateCountOf(cell: CellSpec['cell']): number {
   return cell === 'rnn' ? 1 : cell === 'gru' ? 3 : 4;
 }
@@ -57,8 +96,9 @@ export function cellStepper(spec: CellSpec, weights: CellWeights, recurrentScale
   const n = spec.units;
   const width = gateCountOf(spec.cell) * n;
   const inputSize = weights.kernel.length / width;
-  const u = weights.recurrent.map((w) => w * recurrentScale);
   const outputSize = weights.recurrent.length / width;
+  // U^T [width, outputSize], scaled: each gate's pre-activation is a dot product with the state.
+  const ut = transposed(weights.recurrent, outputSize, width, recurrentScale);
   const project = (x: Float32Array): Float32Array => {
     const out = Float32Array.from(weights.bias);
     addVecMat(out, x.subarray(0, inputSize), weights.kernel, width);
@@ -73,7 +113,7 @@ export function cellStepper(spec: CellSpec, weights: CellWeights, recurrentScale
       project,
       step(state, projected) {
         const z = Float32Array.from(projected);
-        addVecMat(z, state, u, width);
+        addDots(z, state, ut, 0, width);
         return z.map(act);
       },
     };
@@ -87,22 +127,12 @@ export function cellStepper(spec: CellSpec, weights: CellWeights, recurrentScale
       step(h, projected) {
         const zr = projected.slice(0, 2 * n);
         // Only the update and reset columns of U for now: the candidate reads r * h.
-        for (let i = 0; i < n; i++) {
-          const hi = h[i] as number;
-          if (hi === 0) continue;
-          for (let j = 0; j < 2 * n; j++)
-            zr[j] = (zr[j] as number) + hi * (u[i * width + j] as number);
-        }
+        addDots(zr, h, ut, 0, 2 * n);
         const next = new Float32Array(n);
         const a = new Float32Array(n);
         for (let j = 0; j < n; j++) a[j] = sigmoid(zr[n + j] as number) * (h[j] as number);
         const candidate = projected.slice(2 * n, 3 * n);
-        for (let i = 0; i < n; i++) {
-          const ai = a[i] as number;
-          if (ai === 0) continue;
-          for (let j = 0; j < n; j++)
-            candidate[j] = (candidate[j] as number) + ai * (u[i * width + 2 * n + j] as number);
-        }
+        addDots(candidate, a, ut, 2 * n, 3 * n);
         for (let j = 0; j < n; j++) {
           const z = sigmoid(zr[j] as number);
           const hh = Math.tanh(candidate[j] as number);
@@ -123,7 +153,7 @@ export function cellStepper(spec: CellSpec, weights: CellWeights, recurrentScale
       const r = state.subarray(0, outputSize);
       const c = state.subarray(outputSize);
       const z = Float32Array.from(projected);
-      addVecMat(z, r, u, width);
+      addDots(z, r, ut, 0, width);
       const m = new Float32Array(n);
       const cNew = new Float32Array(n);
       for (let j = 0; j < n; j++) {

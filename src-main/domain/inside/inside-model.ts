@@ -10,10 +10,13 @@ import type {
   InsideAxis,
   InsideDynamics,
   InsideInput,
+  InsideLayer,
   InsideTrace,
 } from '../../api/inside';
-import type { FeatureMatrix } from '../audio/feature-matrix';
+import type { MonoAudio } from '../audio/types';
 import { readAudioFile } from '../audio/wav';
+import { MANIFEST_FILE } from '../corpus/manifest';
+import { splitDataDir } from '../corpus/store/layout';
 import { readCorpus } from '../corpus/store/read-corpus';
 import { initTfBackend } from '../backend/tf-backend';
 import { UnfoldError } from '../errors';
@@ -33,7 +36,9 @@ import { featuresOf } from '../speech/recognizer';
 import { featureConfigOf } from '../speech/speech-data';
 import { tokenizeText } from '../text/tokenize';
 import { WORD_ENCODER_FILE, WordEncoder } from '../text/word-encoder';
-import { layerDynamics } from './layer-dynamics';
+import { InputCache } from './input-cache';
+import { layerDynamics, STATE_SERIES } from './layer-dynamics';
+import { insideOutputsOf } from './model-outputs';
 import { answersPerStep, traceExample, type TracedExample } from './layer-traces';
 
 /** Where a corpus named by an input lives: a CLI takes paths too, the API names in the data folder. */
@@ -43,6 +48,18 @@ export interface PreparedInput {
   example: SequenceExample;
   axis: InsideAxis;
   features: { data: Float32Array; dims: number } | null;
+  /**
+   * The files it was read from (a WAV; a recording and the corpus files naming it): a change
+   * makes a kept copy stale.
+   */
+  sources: readonly string[];
+}
+
+/** What is kept of an input between requests: prepared, and each layer's states once traced. */
+export interface KeptInput {
+  prepared: PreparedInput;
+  /** Each layer's STATE_SERIES over the input (the dynamics start there); null until traced. */
+  states: readonly InsideLayer[] | null;
 }
 
 type InputReader = (input: InsideInput, resolveCorpus: CorpusResolver) => Promise<PreparedInput>;
@@ -56,7 +73,14 @@ export interface InsideModel {
   /** What the model reads: 'text' or 'audio'. */
   reads: 'text' | 'audio';
   prepare: InputReader;
+  /** The last few inputs, prepared and with their states (input-cache.ts). */
+  inputs: InputCache<KeptInput>;
   dispose(): void;
+}
+
+/** A cache of inputs for one opened model. */
+export function keptInputs(): InputCache<KeptInput> {
+  return new InputCache<KeptInput>({ sourcesOf: (kept) => kept.prepared.sources });
 }
 
 function wrongInput(dir: string, reads: 'text' | 'audio', input: InsideInput): UnfoldError {
@@ -80,20 +104,30 @@ function cutSegment(
   };
 }
 
-function speechReader(dir: string, config: SpeechConfig): InputReader {
+/**
+ * A recording as a speech task reads it: the recogniser's features, normalised alone when the
+ * config asks for any CMVN (as the recogniser does for a single utterance).
+ */
+export async function preparedSpeech(
+  audio: MonoAudio,
+  config: Pick<SpeechConfig, 'features'>,
+  sources: readonly string[],
+): Promise<PreparedInput> {
   const features = featureConfigOf(config);
-  const axis: InsideAxis = { kind: 'frames', frameShiftSeconds: features.frameShiftMs / 1000 };
-  const asPrepared = (matrix: FeatureMatrix): PreparedInput => ({
+  const matrix = await featuresOf(audio, features, config.features.cmvn);
+  return {
     example: { inputs: matrix.data, length: matrix.frames, target: 0 },
-    axis,
+    axis: { kind: 'frames', frameShiftSeconds: features.frameShiftMs / 1000 },
     features: { data: matrix.data, dims: matrix.dims },
-  });
+    sources,
+  };
+}
+
+function speechReader(dir: string, config: SpeechConfig): InputReader {
   return async (input, resolveCorpus) => {
     if (input.kind === 'text') throw wrongInput(dir, 'audio', input);
     if (input.kind === 'wav')
-      return asPrepared(
-        await featuresOf(await readAudioFile(input.path), features, config.features.cmvn),
-      );
+      return preparedSpeech(await readAudioFile(input.path), config, [input.path]);
     const corpus = await readCorpus(await resolveCorpus(input.corpus ?? config.corpus));
     const utterance = speechData(corpus).utterances.find((u) => u.id === input.utterance);
     const recording = speechData(corpus).recordings.find((r) => r.id === utterance?.recordingId);
@@ -102,11 +136,16 @@ function speechReader(dir: string, config: SpeechConfig): InputReader {
         'INSIDE_NO_UTTERANCE',
         `${corpus.manifest.name} has no utterance ${input.utterance}.`,
       );
-    const audio = await readAudioFile(join(corpus.dir, recording.path));
-    // One utterance alone is normalised on its own, as the recogniser does.
-    return asPrepared(
-      await featuresOf(cutSegment(audio, utterance.segment), features, config.features.cmvn),
+    const audioPath = join(corpus.dir, recording.path);
+    // The files that say which audio and which stretch of it the utterance is.
+    const listings = corpus.manifest.splits.flatMap((split) =>
+      ['wav.scp', 'segments'].map((file) => join(corpus.dir, splitDataDir(split), file)),
     );
+    return preparedSpeech(cutSegment(await readAudioFile(audioPath), utterance.segment), config, [
+      audioPath,
+      join(corpus.dir, MANIFEST_FILE),
+      ...listings,
+    ]);
   };
 }
 
@@ -120,6 +159,7 @@ function textReader(dir: string, encoder: WordEncoder): InputReader {
       example: { ...encoder.encode(tokens, { training: false }), length: tokens.length, target: 0 },
       axis: { kind: 'tokens', tokens },
       features: null,
+      sources: [],
     });
   };
 }
@@ -154,6 +194,7 @@ export async function loadInsideModel(dir: string): Promise<InsideModel> {
     labels,
     reads,
     prepare,
+    inputs: keptInputs(),
     dispose: () => model.dispose(),
   };
 }
@@ -175,33 +216,77 @@ export function insideTraceOf(
     perStep: answersPerStep(inside.model),
     outputStep,
     layers: traced.layers,
+    outputs: insideOutputsOf(inside.model.config.output.activation, traced.outputs, inside.labels),
   };
 }
 
-/** Prepares the input and traces it. */
+/** A cache key of an input (a WAV by its path, resolved by the caller). */
+function inputKey(input: InsideInput): string {
+  switch (input.kind) {
+    case 'text':
+      return JSON.stringify(['text', input.text]);
+    case 'wav':
+      return JSON.stringify(['wav', input.path]);
+    case 'utterance':
+      return JSON.stringify(['utterance', input.corpus ?? null, input.utterance]);
+  }
+}
+
+/** The input prepared, from the model's cache when it was seen before. */
+function keptInput(
+  inside: InsideModel,
+  input: InsideInput,
+  resolveCorpus: CorpusResolver,
+): Promise<KeptInput> {
+  return inside.inputs.get(inputKey(input), async () => ({
+    prepared: await inside.prepare(input, resolveCorpus),
+    states: null,
+  }));
+}
+
+/** Each layer with only the series the dynamics start from. */
+function statesOf(layers: readonly InsideLayer[]): InsideLayer[] {
+  return layers.map((layer) => ({
+    ...layer,
+    series: layer.series.filter((s) => (STATE_SERIES as readonly string[]).includes(s.name)),
+  }));
+}
+
+/** traceExample, or a stand-in (tests count the traces). */
+export type ExampleTracer = typeof traceExample;
+
+export interface InputRequestOptions {
+  resolveCorpus: CorpusResolver;
+  trace?: ExampleTracer;
+}
+
+/** Prepares the input (or takes it from the cache) and traces it, keeping its states. */
 export async function traceInput(
   inside: InsideModel,
   input: InsideInput,
-  options: { resolveCorpus: CorpusResolver; outputStep?: number | null | undefined },
+  options: InputRequestOptions & { outputStep?: number | null | undefined },
 ): Promise<InsideTrace> {
-  const prepared = await inside.prepare(input, options.resolveCorpus);
+  const kept = await keptInput(inside, input, options.resolveCorpus);
   const outputStep = options.outputStep ?? null;
-  return insideTraceOf(
-    inside,
-    prepared,
-    traceExample(inside.model, prepared.example, outputStep),
-    outputStep,
-  );
+  const traced = (options.trace ?? traceExample)(inside.model, kept.prepared.example, outputStep);
+  kept.states = statesOf(traced.layers);
+  return insideTraceOf(inside, kept.prepared, traced, outputStep);
 }
 
-/** The dynamics of one layer, starting (when asked) from its state at a step of the input. */
+/**
+ * The dynamics of one layer, starting (when asked) from its state at a step of the input. Only
+ * the first request for an input (unless a trace of it came first) prepares and traces it: the
+ * slider's next steps run the free dynamics alone.
+ */
 export async function inputDynamics(
   inside: InsideModel,
   input: InsideInput,
-  options: DynamicsOptions & { resolveCorpus: CorpusResolver },
+  options: DynamicsOptions & InputRequestOptions,
 ): Promise<InsideDynamics> {
-  const prepared = await inside.prepare(input, options.resolveCorpus);
-  const traced =
-    options.startStep === null ? null : traceExample(inside.model, prepared.example, null);
-  return layerDynamics(inside.model, traced?.layers ?? null, options);
+  const kept = await keptInput(inside, input, options.resolveCorpus);
+  if (options.startStep !== null && !kept.states)
+    kept.states = statesOf(
+      (options.trace ?? traceExample)(inside.model, kept.prepared.example, null).layers,
+    );
+  return layerDynamics(inside.model, options.startStep === null ? null : kept.states, options);
 }

@@ -4,7 +4,12 @@
  * trajectory projected on its two principal components and classified (free-dynamics.ts).
  */
 import { MAX_DYNAMICS_STEPS } from '../../api/inside';
-import type { DynamicsOptions, InsideDynamics, InsideLayer } from '../../api/inside';
+import type {
+  DynamicsOptions,
+  InsideDynamics,
+  InsideLayer,
+  InsideSeriesName,
+} from '../../api/inside';
 import { UnfoldError } from '../errors';
 import type { LayerConfig } from '../rnn/model-config';
 import { cellSpecOf } from '../rnn/model-params';
@@ -44,6 +49,9 @@ export function layerStepper(model: RnnModel, key: string, scale: number): CellS
   );
 }
 
+/** The series a layer's state is read from: its output, then (LSTM family) its cell state. */
+export const STATE_SERIES = ['hidden', 'cell'] as const satisfies readonly InsideSeriesName[];
+
 /** The layer's state (output, then cell) after step `step` of a trace. */
 function stateAt(
   stepper: CellStepper,
@@ -51,7 +59,7 @@ function stateAt(
   step: number,
   key: string,
 ): Float32Array {
-  const series = (name: string): Float32Array | undefined =>
+  const series = (name: (typeof STATE_SERIES)[number]): Float32Array | undefined =>
     layer?.series.find((s) => s.name === name)?.data;
   const hidden = series('hidden');
   const steps = hidden ? hidden.length / stepper.outputSize : 0;
@@ -100,12 +108,16 @@ export function layerDynamics(
   const map = (state: Float32Array): Float32Array => stepper.step(state, projected);
   const states = trajectory(map, start, options.steps);
   const { points, explained } = project2d(states);
+  const flat = new Float32Array(states.length * stepper.stateSize);
+  states.forEach((state, k) => flat.set(state, k * stepper.stateSize));
   return {
     layer: options.layer,
     scale: options.scale,
     points,
     explained,
     norms: Float32Array.from(states, norm),
+    states: flat,
+    stateSizes: { output: stepper.outputSize, cell: stepper.cellSize },
     behaviour: classifyTrajectory(map, states),
   };
 }

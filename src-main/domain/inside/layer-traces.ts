@@ -12,8 +12,10 @@ import { disposeBatch, makeBatch, modelBatchOf } from '../rnn/batching';
 import type { SequenceExample } from '../rnn/batching';
 import type { CellKind } from '../rnn/cell-kinds';
 import { introspect } from '../rnn/introspection';
-import type { LayerTrace, ShapedArray } from '../rnn/introspection';
+import type { IntrospectionEngine, LayerTrace, ShapedArray } from '../rnn/introspection';
+import { sequenceLoss } from '../rnn/losses';
 import type { RnnModel } from '../rnn/rnn-model';
+import { modelOutputs, outputsOfLogits, type ModelOutputs } from './model-outputs';
 import { saturationOf, unitsByVariance } from './unit-statistics';
 
 /** The series of each cell family, in the order the view shows them. */
@@ -72,17 +74,7 @@ function checkTraceable(model: RnnModel): void {
 
 /** The model's predicted class ids: one per step (per-step models) or one. */
 export function predictedClasses(model: RnnModel, example: SequenceExample): Int32Array {
-  const perStep = answersPerStep(model);
-  const batch = makeBatch(model.config, [
-    { ...example, target: perStep ? new Int32Array(example.length) : 0 },
-  ]);
-  const ids = tf.tidy(() =>
-    tf.argMax(model.forward(modelBatchOf(batch), { training: false }).logits, -1),
-  );
-  const values = Int32Array.from(ids.dataSync());
-  ids.dispose();
-  disposeBatch(batch);
-  return values;
+  return modelOutputs(model, example, answersPerStep(model)).predicted;
 }
 
 function seriesOf(cell: CellKind, name: InsideSeriesName, array: ShapedArray): InsideSeries {
@@ -120,16 +112,51 @@ function layerOf(trace: LayerTrace): InsideLayer {
 export interface TracedExample {
   layers: InsideLayer[];
   predicted: Int32Array;
+  /** The activated outputs the prediction was read from. */
+  outputs: ModelOutputs;
+}
+
+/**
+ * The output shape of every layer direction on the whole example, by key in the order they run:
+ * from a forward pass of its first step alone, [1, rows, units] -> [steps, rows, units] (every
+ * layer of a model the trace takes runs over the input's steps). The trace's one pass needs them
+ * before it starts.
+ */
+function layerShapesOf(
+  model: RnnModel,
+  example: SequenceExample,
+  perStep: boolean,
+): Map<string, number[]> {
+  const first = makeBatch(model.config, [
+    { ...example, length: 1, target: perStep ? new Int32Array(1) : 0 },
+  ]);
+  const shapes = new Map<string, number[]>();
+  try {
+    tf.tidy(() => {
+      model.forward(modelBatchOf(first), {
+        training: false,
+        onLayer: (info) => {
+          shapes.set(info.key, [example.length, ...info.result.outputs.shape.slice(1)]);
+        },
+      });
+    });
+  } finally {
+    disposeBatch(first);
+  }
+  return shapes;
 }
 
 /**
  * Traces one example. `outputStep` (per-step models only) scores that step alone; null scores
- * every step (per-step models) or the sequence's one answer.
+ * every step (per-step models) or the sequence's one answer. One forward and backward pass of the
+ * model gives both the answer (its outputs' argmax, read from the pass's logits) and the
+ * gradient of the answer's loss that reaches each layer.
  */
 export function traceExample(
   model: RnnModel,
   example: SequenceExample,
   outputStep: number | null,
+  options: { engine?: IntrospectionEngine } = {},
 ): TracedExample {
   checkTraceable(model);
   const perStep = answersPerStep(model);
@@ -140,19 +167,31 @@ export function traceExample(
         ? `Output step ${outputStep} is outside the input's ${example.length} steps (0 to ${example.length - 1}).`
         : 'This model gives one answer per sequence: there is no output step to choose, only the sequence loss.',
     );
-  const predicted = predictedClasses(model, example);
+  const layerShapes = layerShapesOf(model, example, perStep);
+  // The targets are the answer, known only once the pass has the logits (answerLoss).
   const batch = makeBatch(model.config, [
-    { ...example, target: perStep ? predicted : (predicted[0] as number) },
+    { ...example, target: perStep ? new Int32Array(example.length) : 0 },
   ]);
-  if (outputStep !== null) {
-    // A transducer's target mask is its input mask: keep that one for the forward pass.
-    if (batch.targetMask !== batch.mask) batch.targetMask?.dispose();
-    const only = new Float32Array(example.length);
-    only[outputStep] = 1;
-    batch.targetMask = tf.tensor2d(only, [1, example.length]);
-  }
+  const answer: { outputs?: Omit<ModelOutputs, 'layerShapes'> } = {};
+  const answerLoss = (logits: tf.Tensor): tf.Scalar => {
+    const { predicted } = (answer.outputs = outputsOfLogits(model, logits));
+    const targets = perStep
+      ? tf.tensor2d(predicted, [1, example.length], 'int32')
+      : tf.tensor1d([predicted[0] as number], 'int32');
+    let targetMask = batch.targetMask;
+    if (outputStep !== null) {
+      const only = new Float32Array(example.length);
+      only[outputStep] = 1;
+      targetMask = tf.tensor2d(only, [1, example.length]);
+    }
+    // Tensors made here are the gradient pass's: it disposes them.
+    return sequenceLoss(model.config, logits, { ...batch, targets, targetMask }).loss;
+  };
   try {
-    return { layers: introspect(model, batch).map(layerOf), predicted };
+    const traces = introspect(model, batch, { ...options, layerShapes, loss: answerLoss });
+    if (!answer.outputs) throw new Error('traceExample: the gradient pass gave no logits');
+    const outputs = { ...answer.outputs, layerShapes };
+    return { layers: traces.map(layerOf), predicted: outputs.predicted, outputs };
   } finally {
     disposeBatch(batch);
   }

@@ -62,6 +62,14 @@ function textTrace(steps = 3, perStep = false): InsideTrace {
         data: Float32Array.from({ length: steps * 2 }, (_, i) => s.data[i % 6] as number),
       })),
     })),
+    outputs: {
+      activation: 'softmax',
+      classes: Int32Array.from([0, 1]),
+      labels: ['positive', 'negative'],
+      data: Float32Array.from([0.75, 0.25]),
+      steps: 1,
+      totalClasses: 2,
+    },
   };
 }
 

@@ -24,6 +24,8 @@ export interface UnrolledRow {
   kind: 'input' | 'hidden' | 'output';
   /** At the left: "input x", "layer 0 fw h", "output y". */
   label: string;
+  /** The row's name in the CSV: `input x`, `encoder/layer0/fw h`, `output y`. */
+  key: string;
   /** Hidden rows: the layer's depth (0 = reads the input). */
   level: number;
   /** Hidden rows: a backward direction (its state runs from the end of the input). */
@@ -46,6 +48,7 @@ export function unrolledRows(trace: InsideTrace): UnrolledRow[] {
   const input: UnrolledRow = {
     kind: 'input',
     label: trace.features ? 'input x (features)' : 'input x (word)',
+    key: 'input x',
     level: -1,
     backward: false,
     vectors: trace.features
@@ -67,6 +70,7 @@ export function unrolledRows(trace: InsideTrace): UnrolledRow[] {
       {
         kind: 'hidden',
         label: `layer ${level}${layer.key.endsWith('/fw') || backward ? ` ${backward ? 'bw' : 'fw'}` : ''} h`,
+        key: `${layer.key} h`,
         level,
         backward,
         vectors: {
@@ -83,6 +87,7 @@ export function unrolledRows(trace: InsideTrace): UnrolledRow[] {
   const output: UnrolledRow = {
     kind: 'output',
     label: trace.perStep ? 'output y (answer)' : 'output y (the answer)',
+    key: 'output y',
     level: Number.MAX_SAFE_INTEGER,
     backward: false,
     vectors: null,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   alignLines,
   chartShapeKey,
+  drawnLineCount,
   drawnPointCount,
   formatChartValue,
   lineChartOptions,
@@ -73,6 +74,30 @@ describe('alignLines', () => {
 
   it('counts the drawable points', () => {
     expect(drawnPointCount(alignLines([train, dev]))).toBe(4);
+  });
+
+  it('counts the lines that draw a segment: a lone point or points split by gaps draw none', () => {
+    expect(drawnLineCount(alignLines([train, dev]))).toBe(1);
+    const joined: ChartLine = {
+      ...train,
+      label: 'joined',
+      points: [
+        { x: 0, y: 1 },
+        { x: 5, y: 2 },
+      ],
+    };
+    const split: ChartLine = {
+      ...train,
+      label: 'split',
+      points: [
+        { x: 1, y: 1 },
+        { x: 2, y: 0 },
+        { x: 3, y: 1 },
+      ],
+    };
+    // `joined` has no point at split's x 1..3 and spans them; `split` has a gap (0 on a log scale).
+    expect(drawnLineCount(alignLines([joined, split], { logScale: true }))).toBe(1);
+    expect(drawnLineCount(alignLines([joined, split]))).toBe(2);
   });
 });
 

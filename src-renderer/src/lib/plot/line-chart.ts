@@ -110,6 +110,28 @@ export function drawnPointCount(data: uPlot.AlignedData): number {
   return count;
 }
 
+/**
+ * How many of the lines the chart draws a segment of: two finite values joined (only x's the
+ * line has no point at between them; a null is a gap). Read by tests through a data attribute.
+ */
+export function drawnLineCount(data: uPlot.AlignedData): number {
+  let count = 0;
+  for (const column of data.slice(1)) {
+    let joinable = false;
+    for (const v of column) {
+      if (v === null) joinable = false;
+      else if (typeof v === 'number' && Number.isFinite(v)) {
+        if (joinable) {
+          count++;
+          break;
+        }
+        joinable = true;
+      }
+    }
+  }
+  return count;
+}
+
 /** Tick and legend numbers: short, and exponential only where fixed digits would lose them. */
 export function formatChartValue(value: number): string {
   if (value === 0) return '0';
