@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `npm test`: every check that must pass, in order, with one summary at the end.
-// Type check and lint first (cheap), then the build the CLI and browser tests use, then the
-// vitest projects one after another (the machine has two cores; parallel projects would fight).
-import { spawnSync } from 'node:child_process';
+// Type check and lint first, side by side (each is one thread: together they use the machine's
+// two cores), then the build the CLI and browser tests use, then the vitest projects one after
+// another (each uses both cores; parallel projects would fight).
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -26,26 +27,54 @@ const vitest = (project, projects = [project]) => ({
   results: join(resultsDir, `${project}.json`),
 });
 
-const steps = [
-  { name: 'type check', command: 'npm', args: ['run', '--silent', 'typecheck'] },
-  { name: 'lint', command: 'npm', args: ['run', '--silent', 'lint'] },
-  { name: 'build', command: 'npm', args: ['run', '--silent', 'build'] },
-  vitest('unit', ['unit', 'unit-mocking']),
-  vitest('integration'),
-  vitest('e2e'),
+// Each stage's steps run at once; a stage starts when the one before has ended.
+const stages = [
+  [
+    { name: 'type check', command: 'npm', args: ['run', '--silent', 'typecheck'] },
+    { name: 'lint', command: 'npm', args: ['run', '--silent', 'lint'] },
+  ],
+  [{ name: 'build', command: 'npm', args: ['run', '--silent', 'build'] }],
+  [vitest('unit', ['unit', 'unit-mocking'])],
+  [vitest('integration')],
+  [vitest('e2e')],
 ];
+
+/**
+ * Runs a step; alone it prints as it goes, beside others its output is held and printed whole
+ * when it ends, so two steps' lines never interleave.
+ */
+function runStep(step, alone) {
+  return new Promise((resolve) => {
+    if (alone) process.stdout.write(`\n=== ${step.name} ===\n`);
+    const started = Date.now();
+    const child = spawn(step.command, step.args, {
+      cwd: root,
+      stdio: alone ? 'inherit' : ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, FORCE_COLOR: '0' },
+    });
+    const held = [];
+    child.stdout?.on('data', (chunk) => held.push(chunk));
+    child.stderr?.on('data', (chunk) => held.push(chunk));
+    const end = (status) => {
+      if (!alone) process.stdout.write(`\n=== ${step.name} ===\n${Buffer.concat(held)}`);
+      resolve({ status, seconds: ((Date.now() - started) / 1000).toFixed(1) });
+    };
+    child.on('error', (error) => {
+      held.push(Buffer.from(`${error.message}\n`));
+      end(null);
+    });
+    child.on('close', (code) => end(code));
+  });
+}
 
 const outcomes = [];
 const totals = { passed: 0, failed: 0, skipped: 0 };
-for (const step of steps) {
-  process.stdout.write(`\n=== ${step.name} ===\n`);
-  const started = Date.now();
-  const run = spawnSync(step.command, step.args, {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, FORCE_COLOR: '0' },
-  });
-  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+for (const stage of stages) {
+  const runs = await Promise.all(stage.map((step) => runStep(step, stage.length === 1)));
+  stage.forEach((step, i) => record(step, runs[i]));
+}
+
+function record(step, { status, seconds }) {
   let counts = '';
   if (step.results && existsSync(step.results)) {
     const report = JSON.parse(readFileSync(step.results, 'utf8'));
@@ -54,7 +83,7 @@ for (const step of steps) {
     totals.skipped += report.numPendingTests + report.numTodoTests;
     counts = ` (${report.numPassedTests} passed, ${report.numFailedTests} failed, ${report.numPendingTests} skipped)`;
   }
-  const ok = run.status === 0;
+  const ok = status === 0;
   outcomes.push({
     name: step.name,
     ok,

@@ -1,8 +1,18 @@
+/**
+ * Which implementation runs the recurrent layers: the native kernel (C over OpenBLAS) or the
+ * TF.js kernels, and why; null when UNFOLD_RNN_KERNEL names neither (the reason says so).
+ */
+export interface RnnKernelStatus {
+  implementation: 'native' | 'tfjs' | null;
+  reason: string;
+}
+
 export interface BackendStatus {
   name: 'tensorflow' | 'wasm' | 'cpu';
   reason: string;
   forced: boolean;
   simd: boolean | null;
+  rnnKernel: RnnKernelStatus;
 }
 
 export interface AppInfo {

@@ -11,6 +11,7 @@ import { insideRequests } from './channels/inside-channels';
 import { crossValidationRequests } from './channels/cross-validation-channels';
 import { lmEvents, lmRequests } from './channels/lm-channels';
 import { seq2seqRequests } from './channels/seq2seq-channels';
+import { sweepEvents, sweepRequests } from './channels/sweep-channels';
 
 /**
  * The one typed API of Unfold. Every request channel names its parameter schema (validated in
@@ -32,6 +33,7 @@ export const requests = {
   ...crossValidationRequests,
   ...lmRequests,
   ...seq2seqRequests,
+  ...sweepRequests,
 } as const;
 
 export const events = {
@@ -40,6 +42,7 @@ export const events = {
   ...audioEvents,
   ...liveEvents,
   ...lmEvents,
+  ...sweepEvents,
 } as const;
 
 export type RequestChannel = keyof typeof requests;

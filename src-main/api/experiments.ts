@@ -24,6 +24,11 @@ export interface ExperimentListItem {
   status: ExperimentRunStatus;
   /** Epochs trained (metrics.json, else the highest epoch logged), null when none is known. */
   epochs: number | null;
+  /**
+   * True for a bidirectional language model (ELMo-style): the Train view offers it as a
+   * tagger's or classifier's contextual embeddings. Absent from older servers: not one.
+   */
+  bidirectionalLm?: boolean;
 }
 
 export interface ExperimentDetail {

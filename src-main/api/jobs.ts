@@ -51,6 +51,15 @@ export const ExperimentTrainParamsSchema = z.object({
     words: z
       .looseObject({ pretrained: z.looseObject({ file: DataPathSchema }).nullable().optional() })
       .optional(),
+    /** Tagger and classifier: the biLM of their contextual embeddings is an experiment of the data folder. */
+    model: z
+      .looseObject({
+        contextualEmbeddings: z
+          .looseObject({ experiment: ExperimentNameSchema })
+          .nullable()
+          .optional(),
+      })
+      .optional(),
   }),
   /** Continue from the experiment's last checkpoint. */
   resume: z.boolean().default(false),
@@ -103,6 +112,25 @@ export interface ExperimentEvaluateResult {
   metric: number | null;
 }
 
+/** A biLM's index of the tokens of a split of a text corpus (the polysemy view's neighbours). */
+export const LmTokenIndexParamsSchema = z.object({
+  experiment: ExperimentNameSchema,
+  corpus: CorpusNameSchema,
+  split: z
+    .string()
+    .min(1)
+    .max(100)
+    .regex(/^[A-Za-z0-9_][A-Za-z0-9_.+-]*$/, 'a split name such as train'),
+});
+
+export interface LmTokenIndexResult {
+  dir: string;
+  corpus: string;
+  split: string;
+  tokens: number;
+  sentencesLeftOut: number;
+}
+
 /** Every kind of job, with its parameters; later capabilities add kinds here. */
 export const JobSpecSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('selftest'), params: SelftestParamsSchema.prefault({}) }),
@@ -120,6 +148,7 @@ export const JobSpecSchema = z.discriminatedUnion('kind', [
     kind: z.literal('experiment-cross-validate'),
     params: ExperimentCrossValidateParamsSchema,
   }),
+  z.object({ kind: z.literal('lm-token-index'), params: LmTokenIndexParamsSchema }),
 ]);
 export type JobSpecInput = z.input<typeof JobSpecSchema>;
 export type JobSpec = z.output<typeof JobSpecSchema>;
@@ -135,6 +164,7 @@ export interface JobResults {
   'experiment-train': ExperimentTrainResult;
   'experiment-evaluate': ExperimentEvaluateResult;
   'experiment-cross-validate': ExperimentCrossValidateResult;
+  'lm-token-index': LmTokenIndexResult;
 }
 
 export interface JobProgressData {

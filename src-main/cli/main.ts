@@ -8,6 +8,8 @@ import { registerModelCommands } from './commands/model';
 import { registerSelftestCommand } from './commands/selftest';
 import { registerServeCommand } from './commands/serve';
 import { registerSpeechCommands } from './commands/speech';
+import { registerSweepCommand } from './commands/sweep-command';
+import { registerWorkerCommand } from './commands/worker-command';
 import { addProgressOption } from './progress-bar';
 import { runtimePaths } from './runtime-paths';
 
@@ -28,6 +30,8 @@ registerCorpusCommands(program);
 registerModelCommands(program);
 registerSpeechCommands(program);
 registerInspectCommand(program);
+registerSweepCommand(program, { worker: paths.worker });
+registerWorkerCommand(program, { worker: paths.worker });
 addProgressOption(program);
 
 await program.parseAsync(process.argv);

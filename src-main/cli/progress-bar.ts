@@ -23,6 +23,7 @@ export const COMMANDS_WITH_PROGRESS = [
   'corpus synth words',
   'corpus synth sentences',
   'bench rnn',
+  'sweep',
 ] as const;
 
 /** Plain lines: one each time the work passes a multiple of this many percent... */

@@ -28,16 +28,23 @@ export function namedDataPlaces(spec: JobSpec): string[][] {
     case 'experiment-cross-validate': {
       const { config } = spec.params;
       const vectors = config.words?.pretrained?.file;
+      const bilm = config.model?.contextualEmbeddings?.experiment;
       return [
         [EXPERIMENTS_DIR, config.name],
         [CORPORA_DIR, config.corpus],
         ...(vectors ? [[vectors]] : []),
+        ...(bilm ? [[EXPERIMENTS_DIR, bilm]] : []),
       ];
     }
     case 'experiment-evaluate':
       return [
         [EXPERIMENTS_DIR, spec.params.experiment],
         ...(spec.params.corpus ? [[CORPORA_DIR, spec.params.corpus]] : []),
+      ];
+    case 'lm-token-index':
+      return [
+        [EXPERIMENTS_DIR, spec.params.experiment],
+        [CORPORA_DIR, spec.params.corpus],
       ];
   }
 }

@@ -12,6 +12,7 @@ import {
   runExperimentEvaluate,
   runExperimentTrain,
 } from './experiment-jobs';
+import { runLmTokenIndex } from './token-index-job';
 
 import type { JobEnvironment } from './job-environment';
 
@@ -35,6 +36,7 @@ export const jobFunctions: JobFunctions = {
   'experiment-train': runExperimentTrain,
   'experiment-evaluate': runExperimentEvaluate,
   'experiment-cross-validate': runExperimentCrossValidate,
+  'lm-token-index': runLmTokenIndex,
 };
 
 export function runJob(spec: JobSpec, environment: JobEnvironment): Promise<unknown> {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createDispatcher, type RequestHandlers } from './dispatcher';
 import { UnfoldError } from '../domain/errors';
 import type { JobInfo } from '../api/jobs';
+import type { SweepData } from '../api/sweeps';
 
 const job: JobInfo = {
   id: 'job-1',
@@ -71,7 +72,14 @@ function handlers(overrides: Partial<RequestHandlers> = {}): RequestHandlers {
     'lm:read': fail,
     'lm:generate': fail,
     'lm:stop': fail,
+    'lm:polysemy': fail,
+    'lm:token-index': fail,
     'seq2seq:translate': fail,
+    'sweeps:list': fail,
+    'sweeps:get': fail,
+    'sweeps:start': fail,
+    'sweeps:stop': fail,
+    'sweeps:resume': fail,
     ...overrides,
   };
 }
@@ -107,6 +115,80 @@ describe('dispatcher', () => {
       ok: false,
       error: { code: 'INVALID_PARAMS' },
     });
+  });
+
+  it("validates a sweep's queue: its defaults applied, a password or a bad host refused", async () => {
+    const given: unknown[] = [];
+    const sweep: SweepData = {
+      name: 'cells',
+      task: 'words',
+      corpus: 'digits',
+      fields: [],
+      runs: [],
+      states: [],
+      summary: null,
+      active: null,
+      lastError: null,
+    };
+    const record = (params: unknown): SweepData => {
+      given.push(params);
+      return sweep;
+    };
+    const sweeps = createDispatcher(handlers({ 'sweeps:start': record, 'sweeps:resume': record }));
+    const spec = { corpus: 'digits' };
+    expect(
+      await sweeps('sweeps:start', {
+        name: 'cells',
+        spec,
+        queue: { url: ' redis://queue-pc:6379 ', serveHost: '0.0.0.0' },
+      }),
+    ).toEqual({ ok: true, result: sweep });
+    expect(
+      await sweeps('sweeps:resume', {
+        name: 'cells',
+        queue: { url: 'redis://queue-pc', passwordSource: 'none', sharedData: true },
+      }),
+    ).toEqual({ ok: true, result: sweep });
+    expect(await sweeps('sweeps:start', { name: 'cells', spec })).toEqual({
+      ok: true,
+      result: sweep,
+    });
+    expect(given).toEqual([
+      {
+        name: 'cells',
+        spec,
+        replace: false,
+        queue: {
+          url: 'redis://queue-pc:6379',
+          passwordSource: 'environment',
+          serveHost: '0.0.0.0',
+          sharedData: false,
+        },
+      },
+      {
+        name: 'cells',
+        queue: { url: 'redis://queue-pc', passwordSource: 'none', sharedData: true },
+      },
+      { name: 'cells', spec, replace: false },
+    ]);
+
+    const refused = [
+      { url: 'redis://queue-pc', password: 'secret' },
+      { url: 'redis://queue-pc', passwordSource: 'file' },
+      { url: '' },
+      { url: 'redis://queue-pc', serveHost: 'http://0.0.0.0:80/' },
+      { url: 'redis://queue-pc', advertiseHost: '' },
+      { serveHost: '0.0.0.0' },
+    ];
+    for (const queue of refused) {
+      const response = await sweeps('sweeps:start', { name: 'cells', spec, queue });
+      expect(response, JSON.stringify(queue)).toMatchObject({
+        ok: false,
+        error: { code: 'INVALID_PARAMS' },
+      });
+      expect(!response.ok && response.error.message).toMatch(/queue/);
+    }
+    expect(given).toHaveLength(3);
   });
 
   it('turns thrown errors into error data with their code', async () => {

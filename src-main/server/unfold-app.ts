@@ -15,6 +15,7 @@ import { createInsideHandlers } from './handlers/inside-handlers';
 import { createCrossValidationHandlers } from './handlers/cross-validation-handlers';
 import { createLmHandlers } from './handlers/lm-handlers';
 import { createSeq2seqHandlers } from './handlers/seq2seq-handlers';
+import { createSweepHandlers, disposeSweepSessions } from './handlers/sweep-handlers';
 import { forkWorker, type WorkerEntry } from './worker-process';
 
 export interface UnfoldAppOptions {
@@ -56,6 +57,7 @@ export function createUnfoldApp(options: UnfoldAppOptions): UnfoldApp {
     events,
     jobs,
     backend: () => (backend ??= initTfBackend(env)),
+    spawnJobProcess: () => forkWorker(options.worker, env),
   };
 
   // Each area adds its handlers here; the type makes a missing or extra channel a compile error.
@@ -72,12 +74,16 @@ export function createUnfoldApp(options: UnfoldAppOptions): UnfoldApp {
     ...createCrossValidationHandlers(context),
     ...createLmHandlers(context),
     ...createSeq2seqHandlers(context),
+    ...createSweepHandlers(context),
   };
 
   return {
     dispatch: createDispatcher(handlers),
     events,
     jobs,
-    dispose: () => jobs.dispose(),
+    dispose: async () => {
+      await disposeSweepSessions(context);
+      await jobs.dispose();
+    },
   };
 }

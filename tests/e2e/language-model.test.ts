@@ -9,12 +9,10 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LmReading, LmUnitPayload } from '@api/lm';
-import { createTextCorpus } from '../../src-main/domain/corpus/import/text-import';
-import type { TextSplit } from '../../src-main/domain/corpus/model';
 import { trainExperiment } from '../support/builtin-experiments';
-import { toySentences } from '../support/toy-grammar';
 import { startAppWithPage, type E2eAppWithPage } from './support/app';
 import { ShellPage } from './support/shell-page';
+import { createToyTextCorpus } from './support/toy-language';
 
 const CORPUS = 'toy-text';
 const EXPERIMENT = 'toy-lm';
@@ -26,21 +24,13 @@ const SCREENSHOTS = {
 
 let app: E2eAppWithPage;
 
-const lines = (count: number, seed: number): string[] =>
-  toySentences(count, seed).map((words) => words.map((w) => w.form).join(' '));
-
 beforeAll(async () => {
   app = await startAppWithPage();
   const dataDir = app.serve.dataDir;
-  const splits = new Map<string, TextSplit>(
-    Object.entries({ train: lines(150, 41), dev: lines(20, 42), test: lines(20, 43) }).map(
-      ([split, text]) => [split, { format: 'plain', lines: text }],
-    ),
-  );
-  await createTextCorpus(join(dataDir, 'corpora', CORPUS), splits, {
-    name: CORPUS,
-    format: 'plain',
-    sourcePath: 'generated',
+  await createToyTextCorpus(dataDir, CORPUS, {
+    train: { count: 150, seed: 41 },
+    dev: { count: 20, seed: 42 },
+    test: { count: 20, seed: 43 },
   });
   await trainExperiment(
     {
@@ -207,8 +197,16 @@ describe('the Text view (language model)', () => {
   it('stops a long generation, and refuses a negative temperature in the form', async () => {
     const page = app.page;
     await page.getByTestId('lm-units').fill('1000');
-    await page.getByTestId('lm-generate').click();
-    await page.getByTestId('lm-stop').click();
+    // Generate and Stop clicked in one page task: a tiny model samples 1000 words faster than
+    // two clicks from the test process take on a loaded machine.
+    await page.evaluate(async () => {
+      const button = (id: string): HTMLButtonElement =>
+        document.querySelector<HTMLButtonElement>(`[data-testid="${id}"]`)!;
+      button('lm-generate').click();
+      // Stop is enabled once the view has drawn the running generation.
+      while (button('lm-stop').disabled) await new Promise((resolve) => setTimeout(resolve, 0));
+      button('lm-stop').click();
+    });
     const state = page.getByTestId('generation-state');
     await expect.poll(() => state.getAttribute('data-end'), { timeout: 60_000 }).toBe('stopped');
     const count = await page.getByTestId('generated-unit').count();

@@ -107,6 +107,7 @@ describe('sentence classification', () => {
       'sentiment-kim-cnn',
       'lm-word-lstm',
       'lm-char-lstm',
+      'lm-word-bilm',
     ]);
     await train.field('preset').selectOption('sentiment-kim-cnn');
     await expect.poll(() => train.field('encoder').inputValue()).toBe('cnn');

@@ -40,6 +40,16 @@ describe('the app shell in a browser', () => {
           backend.simd ? '(SIMD)' : '(no SIMD)',
         );
       }
+      // The native kernel builds wherever the README's packages are (as in CI): the status bar
+      // says so, with the kernel's reason (its threads) on hover and on the Home card.
+      expect(backend.rnnKernel.implementation).toBe('native');
+      const kernel = page.getByTestId('status-kernel');
+      await expect.poll(() => kernel.textContent()).toContain('native kernel');
+      expect(await kernel.getAttribute('title')).toBe(backend.rnnKernel.reason);
+      expect(backend.rnnKernel.reason).toMatch(/kernel threads?: /);
+      await expect
+        .poll(() => page.getByTestId('system-kernel').textContent())
+        .toContain(backend.rnnKernel.reason);
       expect(await shell.transportStatus.textContent()).toContain('Browser');
       expect(await shell.jobsButton.textContent()).toContain('No jobs running');
       // Home shows the system status and every check the doctor ran, each with its verdict.

@@ -3,21 +3,27 @@
  * offers the pos task and preset (and a speech corpus the speech ones), the form edits the
  * tagger's word settings, the run ends with the experiment listed with its accuracy, and "Edit
  * copy" fills the form from its config. The same corpus trains a language model from the
- * language-model form (its own settings, the config the preview shows, a one-epoch run).
+ * language-model form (its own settings, the config the preview shows, a one-epoch run); the
+ * biLM preset fills the form's direction and characters, and a trained biLM is offered to the
+ * tagger as contextual embeddings.
  */
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseExperimentConfig } from '../../src-main/domain/experiments/config/experiment-config';
 import { LM_LEVELS, LM_TOKENIZERS } from '../../src-main/domain/experiments/config/lm-config';
+import { trainExperiment } from '../support/builtin-experiments';
 import { toySentences } from '../support/toy-grammar';
 import { importTonesCorpus } from '../support/tones-corpus';
 import { startAppWithPage, type E2eAppWithPage } from './support/app';
 import { ShellPage } from './support/shell-page';
 import { importToyTreebank } from './support/toy-treebank';
+import { toyBilmConfig } from './support/toy-language';
 import { TrainPage } from './support/train-page';
 
 const TREEBANK = 'treebank';
 const TAGGER = 'toy-tagger';
 const LM = 'toy-char-lm';
+const BILM = 'toy-bilm';
 
 let app: E2eAppWithPage;
 
@@ -68,6 +74,7 @@ describe('the Train view with a tagged text corpus', () => {
       'pos-bilstm-charcnn',
       'lm-word-lstm',
       'lm-char-lstm',
+      'lm-word-bilm',
     ]);
     expect(await optionValues('task')).toEqual(['pos', 'lm']);
     expect(await sectionTitles()).toEqual(['Data', 'Words', 'Architecture', 'Training']);
@@ -225,4 +232,50 @@ describe('the Train view with a tagged text corpus', () => {
     expect(detail.config).toMatchObject({ task: 'lm', level: 'char', tiedEmbeddings: true });
     expect(app.pageErrors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
   });
+
+  it("offers the biLM preset, and a trained biLM as the tagger's contextual embeddings", async () => {
+    const train = new TrainPage(app.page);
+    const shell = new ShellPage(app.page);
+    // The biLM preset fills the direction and what it asks (characters, layers as wide as the words).
+    await train.field('corpus').selectOption(TREEBANK);
+    await train.field('preset').selectOption('lm-word-bilm');
+    await expect.poll(() => train.field('lm-direction').inputValue()).toBe('bidirectional');
+    expect(await train.field('char-cnn').isChecked()).toBe(true);
+    expect(await train.field('units').inputValue()).toBe('128');
+    const note = app.page.locator(
+      '[data-section="Language model"] [data-testid="train-section-note"]',
+    );
+    expect(await note.textContent()).toContain('78 + 50 = 128');
+    await train.setFields({ 'lm-direction': 'forward' });
+    await expect.poll(() => train.field('char-cnn').count()).toBe(0);
+
+    // A tiny biLM (as polysemy.test.ts trains one), then the list is read again.
+    const dataDir = app.serve.dataDir;
+    await trainExperiment(
+      toyBilmConfig(BILM, TREEBANK, {
+        train: { splits: ['dev'] },
+        dev: null,
+        test: { splits: ['test'] },
+      }),
+      { dataDir, outDir: join(dataDir, 'experiments', BILM) },
+    );
+    await app.page.reload();
+    await shell.waitUntilConnected();
+    await train.field('corpus').selectOption(TREEBANK);
+    await train.field('preset').selectOption('pos-bilstm-charcnn');
+    await expect.poll(() => train.field('task').inputValue()).toBe('pos');
+    const choices = (): Promise<string[]> =>
+      train
+        .field('contextual-embeddings')
+        .locator('option')
+        .evaluateAll((all) => all.map((o) => (o as HTMLOptionElement).value));
+    // Only the biLM: not the forward LM nor the tagger trained above.
+    await expect.poll(choices).toEqual(['', BILM]);
+    await train.setFields({ 'contextual-embeddings': BILM });
+    expect(await train.previewConfig()).toMatchObject({
+      task: 'pos',
+      model: { contextualEmbeddings: { experiment: BILM } },
+    });
+    expect(app.pageErrors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
+  }, 120_000);
 });

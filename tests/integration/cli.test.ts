@@ -41,6 +41,11 @@ describe('unfold CLI', () => {
     }
     const node = report.checks.find((check) => check.id === 'node');
     expect(node?.detail).toBe(process.version);
+    // The native kernel builds wherever the README's packages are (as in CI), with its threads.
+    expect(report.checks.find((check) => check.id === 'rnn-kernel')).toMatchObject({
+      status: 'ok',
+      detail: expect.stringMatching(/^native — addon loaded \([12] kernel threads?: /),
+    });
   });
 
   it('doctor names missing programs with the package to install, and still lets the app run', async () => {

@@ -1,3 +1,5 @@
+// The contract's type pins: checked by `npm run typecheck` (tsconfig.node.json includes this file), where
+// a pin that no longer holds is a tsc error. Vitest does not run it.
 import { describe, expectTypeOf, it } from 'vitest';
 import type { AppInfo, BackendStatus, DoctorReport } from '../../src-main/api/app';
 import type { ApiClient } from '../../src-main/api/client-core';
@@ -57,9 +59,12 @@ import type {
   LmGeneratedPayload,
   LmGenerationStarted,
   LmGenerationStopped,
+  LmPolysemy,
   LmReading,
+  LmTokenIndexState,
   LmUnitPayload,
 } from '../../src-main/api/lm';
+import type { SweepData, SweepUpdatedData } from '../../src-main/api/sweeps';
 
 // Pins every channel's signature: changing one is a deliberate edit of this file.
 describe('the API contract', () => {
@@ -113,7 +118,14 @@ describe('the API contract', () => {
       | 'lm:read'
       | 'lm:generate'
       | 'lm:stop'
+      | 'lm:polysemy'
+      | 'lm:token-index'
       | 'seq2seq:translate'
+      | 'sweeps:list'
+      | 'sweeps:get'
+      | 'sweeps:start'
+      | 'sweeps:stop'
+      | 'sweeps:resume'
     >();
   });
 
@@ -280,8 +292,46 @@ describe('the API contract', () => {
     expectTypeOf<RequestResult<'lm:generate'>>().toEqualTypeOf<LmGenerationStarted>();
     expectTypeOf<RequestParams<'lm:stop'>>().toEqualTypeOf<{ id: string }>();
     expectTypeOf<RequestResult<'lm:stop'>>().toEqualTypeOf<LmGenerationStopped>();
+    expectTypeOf<RequestParams<'lm:polysemy'>>().toEqualTypeOf<{
+      experiment: string;
+      first: string;
+      second: string;
+      word?: string | null;
+      neighbours?: number;
+    }>();
+    expectTypeOf<RequestResult<'lm:polysemy'>>().toEqualTypeOf<LmPolysemy>();
+    expectTypeOf<RequestParams<'lm:token-index'>>().toEqualTypeOf<{ experiment: string }>();
+    expectTypeOf<RequestResult<'lm:token-index'>>().toEqualTypeOf<LmTokenIndexState>();
     expectTypeOf<EventPayload<'lm:unit'>>().toEqualTypeOf<LmUnitPayload>();
     expectTypeOf<EventPayload<'lm:generated'>>().toEqualTypeOf<LmGeneratedPayload>();
+  });
+
+  it('types each sweep request and event', () => {
+    // A queue as a page names it: never a password (main reads it from its environment).
+    type QueueParams = {
+      url: string;
+      passwordSource?: 'environment' | 'none' | undefined;
+      serveHost?: string | undefined;
+      advertiseHost?: string | undefined;
+      sharedData?: boolean | undefined;
+    };
+    expectTypeOf<RequestResult<'sweeps:list'>>().toEqualTypeOf<SweepData[]>();
+    expectTypeOf<RequestParams<'sweeps:get'>>().toEqualTypeOf<{ name: string }>();
+    expectTypeOf<RequestResult<'sweeps:start'>>().toEqualTypeOf<SweepData>();
+    expectTypeOf<RequestParams<'sweeps:start'>>().toEqualTypeOf<{
+      name: string;
+      spec: Record<string, unknown>;
+      workers?: number | undefined;
+      replace?: boolean | undefined;
+      queue?: QueueParams | undefined;
+    }>();
+    expectTypeOf<RequestParams<'sweeps:resume'>>().toEqualTypeOf<{
+      name: string;
+      workers?: number | undefined;
+      queue?: QueueParams | undefined;
+    }>();
+    expectTypeOf<RequestResult<'sweeps:stop'>>().toEqualTypeOf<SweepData>();
+    expectTypeOf<EventPayload<'sweeps:updated'>>().toEqualTypeOf<SweepUpdatedData>();
   });
 
   it('makes the client check arguments and results', () => {

@@ -25,6 +25,7 @@ export const lmEvaluationPrinter: EvaluationPrinter<LmEvaluation> = {
     bitsPerCharacter: evaluation.bitsPerCharacter,
     unigram: evaluation.unigram,
     kneserNey: evaluation.kneserNey,
+    ...(evaluation.backward ? { backward: evaluation.backward } : {}),
     sentencePerplexities: evaluation.predictions.map((p) => ({
       id: p.utteranceId,
       perplexity: p.perplexity,
@@ -36,6 +37,13 @@ export const lmEvaluationPrinter: EvaluationPrinter<LmEvaluation> = {
     const lines = [
       `${figureText(evaluation)} on ${evaluation.units} ${unit} of ${evaluation.sentences} sentences (each sentence end counted; ${evaluation.unknownUnits} units, ${(unknownShare * 100).toFixed(2)}%, outside the ${evaluation.vocabulary}-unit vocabulary, scored as <unk>)`,
     ];
+    if (evaluation.backward)
+      lines.splice(
+        0,
+        1,
+        `forward ${lines[0] ?? ''}`,
+        `backward ${figureText(evaluation.backward)} on the same units, each predicted from the text after it`,
+      );
     if (evaluation.kneserNey)
       lines.push(
         `Kneser-Ney ${evaluation.kneserNey.order}-gram (interpolated, modified discounts): ${figureText(evaluation.kneserNey)}`,

@@ -11,6 +11,7 @@ import { reportCliError } from '../cli-errors';
 import { experimentFolderArg } from '../data-names';
 import { printLine as print, withProgressBar } from '../progress-bar';
 import { registerClassifyCommand } from './classify-command';
+import { registerEmbedCommand } from './embed-command';
 import { registerEvalCommand } from './eval-command';
 import { registerGenerateCommand } from './generate-command';
 import { registerScoreCommand } from './score-command';
@@ -31,6 +32,7 @@ export function registerSpeechCommands(program: Command): void {
   registerEvalCommand(program);
   registerTagCommand(program);
   registerClassifyCommand(program);
+  registerEmbedCommand(program);
   registerGenerateCommand(program);
   registerScoreCommand(program);
   registerTranslateCommand(program);

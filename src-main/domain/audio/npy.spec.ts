@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeNpy, encodeNpy } from './npy';
+import { decodeNpy, encodeNpy, encodeNpyArray } from './npy';
 
 function hasNumpy(): boolean {
   try {
@@ -31,6 +31,23 @@ describe('npy', () => {
     expect(decodeNpy(bytes, 'm.npy')).toEqual(matrix);
     expect(() => decodeNpy(bytes.subarray(0, bytes.length - 4), 'm.npy')).toThrow(
       /m\.npy: the file is truncated/,
+    );
+  });
+
+  it('writes any shape: a 3-D array, and a 1-D one with its Python comma', () => {
+    const header = (bytes: Uint8Array): string =>
+      new TextDecoder().decode(
+        bytes.subarray(10, 10 + new DataView(bytes.buffer).getUint16(8, true)),
+      );
+    const cube = encodeNpyArray(
+      Float32Array.from({ length: 24 }, (_, i) => i),
+      [2, 3, 4],
+    );
+    expect(header(cube)).toContain("'shape': (2, 3, 4), }");
+    expect(new DataView(cube.buffer).getFloat32(cube.length - 4, true)).toBe(23);
+    expect(header(encodeNpyArray([1, 2], [2]))).toContain("'shape': (2,), }");
+    expect(() => encodeNpyArray([1, 2, 3], [2, 2])).toThrow(
+      /3 values do not fill the shape \[2, 2\]/,
     );
   });
 

@@ -13,20 +13,29 @@ import type { FeatureMatrix } from './feature-matrix';
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
 
 export function encodeNpy(matrix: FeatureMatrix): Uint8Array {
-  const dict = `{'descr': '<f4', 'fortran_order': False, 'shape': (${matrix.frames}, ${matrix.dims}), }`;
+  return encodeNpyArray(matrix.data, [matrix.frames, matrix.dims]);
+}
+
+/** A row-major little-endian float32 .npy of any shape (`unfold embed --out`: 3-D). */
+export function encodeNpyArray(values: ArrayLike<number>, shape: readonly number[]): Uint8Array {
+  const count = shape.reduce((n, d) => n * d, 1);
+  if (values.length !== count)
+    throw new Error(`npy: ${values.length} values do not fill the shape [${shape.join(', ')}]`);
+  // A 1-tuple needs its comma in Python syntax: (5,).
+  const tuple = shape.length === 1 ? `${shape[0]},` : shape.join(', ');
+  const dict = `{'descr': '<f4', 'fortran_order': False, 'shape': (${tuple}), }`;
   const unpadded = MAGIC.length + 2 + 2 + dict.length + 1;
   const padding = (64 - (unpadded % 64)) % 64;
   const header = dict + ' '.repeat(padding) + '\n';
   const headerStart = MAGIC.length + 4;
-  const bytes = new Uint8Array(headerStart + header.length + matrix.data.byteLength);
+  const bytes = new Uint8Array(headerStart + header.length + count * 4);
   bytes.set(MAGIC, 0);
   bytes[6] = 1;
   bytes[7] = 0;
   new DataView(bytes.buffer).setUint16(8, header.length, true);
   for (let i = 0; i < header.length; i++) bytes[headerStart + i] = header.charCodeAt(i);
   const data = new DataView(bytes.buffer, headerStart + header.length);
-  for (let i = 0; i < matrix.data.length; i++)
-    data.setFloat32(i * 4, matrix.data[i] as number, true);
+  for (let i = 0; i < count; i++) data.setFloat32(i * 4, values[i] as number, true);
   return bytes;
 }
 

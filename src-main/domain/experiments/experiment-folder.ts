@@ -6,6 +6,7 @@ import { mkdir, readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { atomicWriteTarget, writeJsonAtomically } from '../fs/atomic-write';
 import { isExperimentFormat } from './config/common-config';
+import { filesStamp } from '../fs/files-stamp';
 
 /** Experiments live in `<data folder>/experiments/<name>/`. */
 export const EXPERIMENTS_DIR = 'experiments';
@@ -267,16 +268,8 @@ const TRAINED_MODEL_FILES = [
  * experiment is retrained (atomic writes replace a file, so its inode changes even within one
  * millisecond). What a cache of loaded models compares.
  */
-export async function trainedModelStamp(dir: string): Promise<string> {
-  const parts = await Promise.all(
-    TRAINED_MODEL_FILES.map((file) =>
-      stat(join(dir, file)).then(
-        (s) => `${s.ino}:${s.size}:${s.mtimeMs}`,
-        () => 'missing',
-      ),
-    ),
-  );
-  return parts.join('|');
+export function trainedModelStamp(dir: string): Promise<string> {
+  return filesStamp(TRAINED_MODEL_FILES.map((file) => join(dir, file)));
 }
 
 /** Whether a folder holds no experiment, one whose training has not finished, or a trained one. */

@@ -15,6 +15,7 @@ import type { ExperimentMetrics } from './experiment-metrics';
 import { readMetrics } from './experiment-metrics';
 import { readCommonConfig } from './experiment-records';
 import type { ExperimentLogEntry } from './run-status';
+import { isBidirectionalLmConfig } from './config/lm-config';
 
 export interface ExperimentSummary extends RunSummary {
   name: string;
@@ -24,6 +25,8 @@ export interface ExperimentSummary extends RunSummary {
   /** When it was created, null if unknown. */
   created: string | null;
   metrics: ExperimentMetrics;
+  /** A bidirectional LM (its layers are contextual embeddings for taggers and classifiers). */
+  bidirectionalLm: boolean;
 }
 
 /**
@@ -56,6 +59,7 @@ export async function listExperiments(
         corpus: config.corpus,
         created: await experimentCreated(dir),
         metrics,
+        bidirectionalLm: isBidirectionalLmConfig(config),
         ...(await readRunSummary(experimentLogFile(dir), metrics)),
       });
     } catch {

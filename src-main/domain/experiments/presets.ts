@@ -3,7 +3,7 @@ import type { ExperimentConfigInput, ExperimentTaskName } from './config/experim
 import type { PhonesConfigSchema, WordsConfigSchema } from './config/speech-config';
 import type { PosConfigSchema, SentimentConfigSchema } from './config/text-config';
 import { DEFAULT_EMBEDDING_INIT_RANGE } from '../rnn/model-config';
-import { lmCharLstm, lmWordLstm } from './lm-presets';
+import { lmCharLstm, lmWordBilm, lmWordLstm } from './lm-presets';
 import { g2pLstm, seq2seqGru } from './seq2seq-presets';
 
 /** The experiments Unfold offers ready-made, for every task. */
@@ -18,6 +18,7 @@ export const PRESET_NAMES = [
   'sentiment-kim-cnn',
   'lm-word-lstm',
   'lm-char-lstm',
+  'lm-word-bilm',
   'seq2seq-g2p-lstm',
   'seq2seq-gru',
 ] as const;
@@ -163,6 +164,7 @@ const PRESETS = {
   'sentiment-kim-cnn': { task: 'sentiment', config: sentimentKimCnn },
   'lm-word-lstm': { task: 'lm', config: lmWordLstm },
   'lm-char-lstm': { task: 'lm', config: lmCharLstm },
+  'lm-word-bilm': { task: 'lm', config: lmWordBilm },
   'seq2seq-g2p-lstm': { task: 'seq2seq', config: g2pLstm },
   'seq2seq-gru': { task: 'seq2seq', config: seq2seqGru },
 } as const satisfies Record<

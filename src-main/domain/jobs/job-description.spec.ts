@@ -33,6 +33,10 @@ const specs: Record<JobKind, JobSpecInput> = {
     kind: 'experiment-cross-validate',
     params: { config: { name: 'mr cv', task: 'sentiment', corpus: 'mr' }, folds: 10 },
   },
+  'lm-token-index': {
+    kind: 'lm-token-index',
+    params: { experiment: 'bilm', corpus: 'ptb', split: 'train' },
+  },
 };
 
 describe('jobSubject', () => {
@@ -50,6 +54,7 @@ describe('jobSubject', () => {
       'experiment-train': { kind: 'experiment', name: 'digits run' },
       'experiment-evaluate': { kind: 'experiment', name: 'digits run' },
       'experiment-cross-validate': { kind: 'experiment', name: 'mr cv' },
+      'lm-token-index': { kind: 'experiment', name: 'bilm' },
     });
   });
 

@@ -19,6 +19,7 @@ export function jobSubject(spec: JobSpec): JobSubject | null {
     case 'experiment-cross-validate':
       return { kind: 'experiment', name: String(spec.params.config.name) };
     case 'experiment-evaluate':
+    case 'lm-token-index':
       return { kind: 'experiment', name: spec.params.experiment };
   }
 }
@@ -44,5 +45,7 @@ export function jobTitle(spec: JobSpec): string {
       return `Evaluate experiment ${spec.params.experiment}${spec.params.split ? ` on ${spec.params.split}` : ''}`;
     case 'experiment-cross-validate':
       return `${spec.params.resume ? 'Resume cross-validation' : 'Cross-validate'} ${String(spec.params.config.name)} (${spec.params.folds} folds)`;
+    case 'lm-token-index':
+      return `Index the tokens of ${spec.params.corpus} (${spec.params.split}) with ${spec.params.experiment}`;
   }
 }

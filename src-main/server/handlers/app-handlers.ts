@@ -1,6 +1,7 @@
 import { access, constants } from 'node:fs/promises';
 import type { appRequests } from '../../api/channels/app-channels';
 import { runDoctor } from '../../domain/doctor/doctor';
+import { rnnKernelStatus } from '../../domain/rnn/kernels/native-sequence';
 import { findElectronInstall } from '../../domain/doctor/electron-install';
 import { createSystemProbes } from '../../domain/doctor/system-probes';
 import type { AreaHandlers, HandlerContext } from './handler-context';
@@ -17,7 +18,13 @@ export function createAppHandlers(context: HandlerContext): AreaHandlers<keyof t
     }),
     'app:backend': async () => {
       const info = await context.backend();
-      return { name: info.name, reason: info.reason, forced: info.forced, simd: info.simd };
+      return {
+        name: info.name,
+        reason: info.reason,
+        forced: info.forced,
+        simd: info.simd,
+        rnnKernel: rnnKernelStatus(context.env),
+      };
     },
     'app:doctor': async () =>
       runDoctor({
@@ -30,6 +37,7 @@ export function createAppHandlers(context: HandlerContext): AreaHandlers<keyof t
           () => false,
         ),
         backend: context.backend,
+        rnnKernel: () => rnnKernelStatus(context.env),
         probes: createSystemProbes(context.env),
       }),
   };

@@ -74,6 +74,23 @@ describe('experiment handlers', () => {
     expect(list[0]).toMatchObject({ status: 'done', epochs: 1 });
   });
 
+  it('says which experiments are bidirectional language models (from their configs)', async () => {
+    for (const preset of ['lm-word-bilm', 'lm-word-lstm'] as const) {
+      const dir = join(dataDir, 'experiments', preset);
+      await mkdir(dir, { recursive: true });
+      await writeFile(
+        join(dir, 'config.json'),
+        JSON.stringify(presetConfig(preset, 'ptb', preset)),
+      );
+    }
+    const list = await handlers()['experiments:list'](undefined);
+    expect(list.map((e) => [e.name, e.bidirectionalLm])).toEqual([
+      ['lm-word-bilm', true],
+      ['lm-word-lstm', false],
+      ['run1', false],
+    ]);
+  });
+
   it("gives an unfinished run's status and epochs from the end of its log", async () => {
     await writeRun('stopped', [
       '{"type":"start","time":"t"}',

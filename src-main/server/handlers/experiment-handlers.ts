@@ -47,6 +47,7 @@ async function listItems(dataDir: string): Promise<ExperimentListItem[]> {
     metrics: s.metrics,
     status: s.status,
     epochs: s.epochs,
+    bidirectionalLm: s.bidirectionalLm,
   }));
 }
 

@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { RecorderService } from '../../domain/audio/recorder';
 import type { BackendInfo } from '../../domain/backend/tf-backend';
 import type { JobRunner } from '../../domain/jobs/job-runner';
@@ -18,6 +19,8 @@ export interface HandlerContext {
   backend: () => Promise<BackendInfo>;
   /** The microphone recorder; tests pass one with a fake `record`. Default: a real one. */
   recorder?: RecorderService;
+  /** Starts one job process (a sweep's local pool runs its runs in such processes). */
+  spawnJobProcess?: () => ChildProcess;
 }
 
 /** The handlers of one area: a subset of the channels, each typed by the contract. */

@@ -144,7 +144,8 @@ export class TrainPage {
   async inViewport(locator: Locator): Promise<boolean> {
     return locator.evaluate((e) => {
       const rect = e.getBoundingClientRect();
-      return rect.top >= 0 && rect.top < window.innerHeight && rect.bottom > 0;
+      // scrollIntoView can leave a fractional layout's top a fraction of a pixel above 0.
+      return rect.top > -1 && rect.top < window.innerHeight && rect.bottom > 0;
     });
   }
 

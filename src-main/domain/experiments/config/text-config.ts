@@ -27,6 +27,21 @@ export const PretrainedEmbeddingsSchema = z.object({
   freeze: z.boolean().default(false),
 });
 
+/**
+ * Contextual embeddings from a trained bidirectional LM (Peters et al. 2018): each word also
+ * gets the biLM's layers for it in its sentence, mixed by weights the task learns (softmax-
+ * normalised, times a scale), appended to the word's vector. The biLM stays frozen.
+ */
+export const ContextualEmbeddingsSchema = z.object({
+  /** A trained task-lm experiment with model.direction "bidirectional" (a name in the data folder, or a path). */
+  experiment: z.string().min(1),
+});
+export type ContextualEmbeddingsChoice = z.infer<typeof ContextualEmbeddingsSchema>;
+/** The field a task's `model` takes it in (absent or null: none). */
+const contextualEmbeddingsField = {
+  contextualEmbeddings: ContextualEmbeddingsSchema.nullable().optional(),
+};
+
 /** How words become vectors: the text ground every text task shares. */
 export const WordInputSchema = z.object({
   /** Lower-case words before the vocabulary (the case survives in the case features). */
@@ -57,7 +72,7 @@ export const PosConfigSchema = z.object({
   task: z.literal('pos'),
   tagSet: z.enum(TAG_SETS).default(DEFAULT_TAG_SET),
   words: WordInputSchema.prefault({}),
-  model: RecurrentStackSchema,
+  model: RecurrentStackSchema.extend(contextualEmbeddingsField),
 });
 export type PosConfig = z.infer<typeof PosConfigSchema>;
 
@@ -77,11 +92,13 @@ export const SentenceCnnSchema = ConvolutionConfigSchema.extend({
   filters: ConvolutionConfigSchema.shape.filters.default(100),
   /** On the pooled features, before the softmax. */
   dropout: z.number().min(0).max(MAX_DROPOUT).default(0.5),
+  ...contextualEmbeddingsField,
 });
 
 /** The recurrent sentence encoder; configs written before the CNN existed have no `kind`. */
 export const SentenceRecurrentSchema = RecurrentStackSchema.extend({
   kind: z.literal(SENTENCE_ENCODERS[0]).default(SENTENCE_ENCODERS[0]),
+  ...contextualEmbeddingsField,
 });
 
 /**

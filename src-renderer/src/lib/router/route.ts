@@ -13,3 +13,15 @@ export function viewFromHash(hash: string): ViewId {
 export function hashFor(view: ViewId): string {
   return view === 'home' ? '#/' : `#/${view}`;
 }
+
+/** The Evaluate view opened on one experiment: `#/evaluate?experiment=NAME`. */
+export function evaluateExperimentHash(experiment: string): string {
+  return `${hashFor('evaluate')}?${new URLSearchParams({ experiment }).toString()}`;
+}
+
+/** The experiment a hash names (`?experiment=NAME` after the view), or null. */
+export function experimentFromHash(hash: string): string | null {
+  const query = hash.indexOf('?');
+  if (query < 0) return null;
+  return new URLSearchParams(hash.slice(query + 1)).get('experiment');
+}

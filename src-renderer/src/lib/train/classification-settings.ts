@@ -1,9 +1,9 @@
 /**
  * The classification form's own settings: how words become vectors (`words`, shared with the
- * tagging form: word-settings.ts) and which sentence encoder reads them (`model.kind`): the
- * recurrent stack of the shared architecture fields, pooled, or Kim's CNN (filter widths and
- * filters per width; its dropout is the shared dropout field). Defaults and rules are the config
- * schema's (text-config.ts).
+ * tagging form: word-settings.ts, and a biLM's contextual embeddings: contextual-settings.ts)
+ * and which sentence encoder reads them (`model.kind`): the recurrent stack of the shared
+ * architecture fields, pooled, or Kim's CNN (filter widths and filters per width; its dropout is
+ * the shared dropout field). Defaults and rules are the config schema's (text-config.ts).
  */
 
 import {
@@ -17,6 +17,7 @@ import type { TrainForm } from './key-settings';
 import { objectAt, type Json } from './json-object';
 import type { TaskSettings } from './task-settings';
 import { fieldSchemaIssue, validateWords, wordsFieldAt, writeWords } from './word-settings';
+import { withContextualEmbeddings } from './contextual-settings';
 
 /** A sentence encoder kind of the schema (SentimentConfigSchema's model union). */
 export type SentenceEncoder = SentimentConfig['model']['kind'];
@@ -76,6 +77,7 @@ const MODEL_FIELDS: Readonly<Record<string, FormField>> = {
   kind: 'encoder',
   widths: 'cnnWidths',
   filters: 'cnnFilters',
+  contextualEmbeddings: 'contextualEmbeddings',
 };
 
 export const CLASSIFICATION_SETTINGS: TaskSettings<ClassificationForm> = {
@@ -83,7 +85,10 @@ export const CLASSIFICATION_SETTINGS: TaskSettings<ClassificationForm> = {
   configKeys: ['words'],
   write: (form: TrainForm, base: Json): Json => ({ words: writeWords(form, objectAt(base.words)) }),
   model: (form: TrainForm, recurrent: Json, base: Json): Json =>
-    form.encoder === 'cnn' ? cnnModel(form, base) : { ...recurrent, kind: form.encoder },
+    withContextualEmbeddings(
+      form,
+      form.encoder === 'cnn' ? cnnModel(form, base) : { ...recurrent, kind: form.encoder },
+    ),
   recurrent: (form: TrainForm) => form.encoder !== 'cnn',
   unsetFields: (form: TrainForm) => (form.encoder === 'cnn' ? [] : CNN_FIELDS),
   validate(form: TrainForm): FormIssue[] {

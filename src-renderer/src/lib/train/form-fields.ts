@@ -16,6 +16,7 @@ import {
   ExperimentTrainingSchema,
   FEATURE_KINDS,
   KN_MAX_ORDER,
+  LM_DIRECTIONS,
   LM_LEVELS,
   LM_TOKENIZERS,
   MAX_BEAM,
@@ -43,6 +44,8 @@ import { formKindOf } from './task-settings';
 import type { FormField } from './form-validation';
 import { parseFactorList } from './augmentation-factors';
 import { heldOutNote, heldOutPartLabel } from './held-out-default';
+import { bidirectionalLmNote, isBidirectionalForm } from './lm-settings';
+import { contextualEmbeddingChoices } from './contextual-settings';
 
 export interface Choice {
   value: string;
@@ -63,6 +66,8 @@ export interface FieldContext {
    * which the dev and test selects then offer (held-out-default.ts).
    */
   heldOutParts?: boolean;
+  /** The data folder's trained bidirectional LMs (contextual embeddings for the text forms). */
+  bilms?: readonly string[];
 }
 
 interface FieldBase {
@@ -176,10 +181,15 @@ const PRETRAINED: FormPart = {
       : `Words of the training vocabulary take their vectors from this file; those it lacks start random${form.freezePretrained ? ', and the table stays as loaded' : ''}.`,
 };
 
-const charCnnOff = (form: TrainForm): boolean => !form.charCnn;
+/** A forward language model reads one unit id per step: no characters per word. */
+const forwardLm = (form: TrainForm): boolean =>
+  formKindOf(form.task) === 'language-model' && !isBidirectionalForm(form);
+const charCnnOff = (form: TrainForm): boolean => !form.charCnn || forwardLm(form);
 
 /** The word fields a language model has not: it reads and predicts one unit id per step. */
 const WORD_VECTOR_FORMS: readonly TrainFormKind[] = ['tagging', 'classification'];
+/** The character CNN: the text forms', and a bidirectional language model's. */
+const CHAR_FORMS: readonly TrainFormKind[] = [...WORD_VECTOR_FORMS, 'language-model'];
 
 const DECODING: FormPart = {
   title: 'Decoding and scoring',
@@ -328,7 +338,20 @@ export const FORM_SECTIONS: readonly FormSection[] = [
   {
     title: 'Language model',
     forms: ['language-model'],
+    note: (form) => bidirectionalLmNote(form),
     fields: [
+      {
+        key: 'lmDirection',
+        label: 'Direction',
+        testid: 'lm-direction',
+        kind: 'select',
+        hint: 'Forwards (the next unit from the past), or both ways: an ELMo-style biLM (Peters et al. 2018) whose layers taggers and classifiers can take as contextual embeddings.',
+        options: () =>
+          plain(LM_DIRECTIONS, {
+            forward: 'Forward',
+            bidirectional: 'Bidirectional (biLM, ELMo-style)',
+          }),
+      },
       {
         key: 'lmLevel',
         label: 'Level',
@@ -480,15 +503,16 @@ export const FORM_SECTIONS: readonly FormSection[] = [
       },
       {
         key: 'charCnn',
-        forms: WORD_VECTOR_FORMS,
+        forms: CHAR_FORMS,
         label: 'Character CNN',
         testid: 'char-cnn',
         kind: 'check',
         hint: "A convolution over each word's characters: unseen words get a vector of their own.",
+        hidden: forwardLm,
       },
       {
         key: 'charEmbeddingSize',
-        forms: WORD_VECTOR_FORMS,
+        forms: CHAR_FORMS,
         label: 'Character size',
         testid: 'char-embedding',
         kind: 'number',
@@ -497,7 +521,7 @@ export const FORM_SECTIONS: readonly FormSection[] = [
       },
       {
         key: 'charFilters',
-        forms: WORD_VECTOR_FORMS,
+        forms: CHAR_FORMS,
         label: 'Filters',
         testid: 'char-filters',
         kind: 'number',
@@ -506,7 +530,7 @@ export const FORM_SECTIONS: readonly FormSection[] = [
       },
       {
         key: 'charWidth',
-        forms: WORD_VECTOR_FORMS,
+        forms: CHAR_FORMS,
         label: 'Filter width',
         testid: 'char-width',
         kind: 'number',
@@ -532,6 +556,18 @@ export const FORM_SECTIONS: readonly FormSection[] = [
         part: PRETRAINED,
         hint: 'Keep the word vectors as loaded: only the rest of the model trains.',
         hidden: (form) => form.pretrainedFile.trim() === '',
+      },
+      {
+        key: 'contextualEmbeddings',
+        forms: WORD_VECTOR_FORMS,
+        label: 'Contextual embeddings from',
+        testid: 'contextual-embeddings',
+        kind: 'select',
+        hint: "A trained bidirectional LM of the data folder: each word also gets the biLM's layers for it in its sentence, mixed by weights this model learns; the biLM stays frozen.",
+        options: (context, form) => [
+          { value: '', label: 'none' },
+          ...plain(contextualEmbeddingChoices(context.bilms ?? [], form.contextualEmbeddings)),
+        ],
       },
     ],
   },

@@ -130,11 +130,13 @@ describe('formFromConfig', () => {
       encoder: 'recurrent',
       cnnWidths: '3, 4, 5',
       cnnFilters: 100,
+      contextualEmbeddings: '',
       // The language model's and the encoder-decoder's: their schemas' defaults too.
       lmLevel: 'word',
       lmTokenizer: 'text',
       tiedEmbeddings: false,
       kneserNeyOrder: 5,
+      lmDirection: 'forward',
       decoderAttention: 'none',
       sourceEmbeddingSize: 64,
       targetEmbeddingSize: 64,

@@ -40,6 +40,7 @@ import { SPEECH_SETTINGS, type SpeechForm } from './speech-settings';
 import { TAGGING_SETTINGS, type TaggingForm } from './tagging-settings';
 import { settingsOf, TASK_SETTINGS } from './task-settings';
 import { readWords, type WordsForm } from './word-settings';
+import { readContextualEmbeddings, type ContextualForm } from './contextual-settings';
 
 /** A task of the config union; the form edits those of FORM_TASKS. */
 export type Task = ExperimentTaskName;
@@ -107,7 +108,8 @@ export type TrainForm = SharedForm &
   TaggingForm &
   ClassificationForm &
   LmForm &
-  Seq2seqForm;
+  Seq2seqForm &
+  ContextualForm;
 
 type RecurrentModel = Extract<ExperimentConfig['model'], { layers: unknown }>;
 type RecurrentLayer = RecurrentModel['layers'][number];
@@ -151,6 +153,7 @@ export function formFromConfig(input: Readonly<Json>): TrainForm {
     ...CLASSIFICATION_SETTINGS.read(config),
     ...LM_SETTINGS.read(config),
     ...SEQ2SEQ_SETTINGS.read(config),
+    ...readContextualEmbeddings(config),
     cell,
     layers: stack?.layers.length ?? 1,
     units: first.units,

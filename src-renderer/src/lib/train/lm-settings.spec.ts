@@ -1,18 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import {
   KN_MAX_ORDER,
+  LM_DIRECTIONS,
   LM_LEVELS,
   LM_TOKENIZERS,
   parseExperimentConfig,
   type LmConfig,
 } from '@api/experiment-config';
 // The presets the server offers the form (plain configs, no Node import).
-import { lmCharLstm, lmWordLstm } from '../../../../src-main/domain/experiments/lm-presets';
+import {
+  lmCharLstm,
+  lmWordBilm,
+  lmWordLstm,
+} from '../../../../src-main/domain/experiments/lm-presets';
 import { applyChange } from './form-changes';
 import { visibleFields, visibleSections, type FieldContext } from './form-fields';
 import { hasErrors, validateForm, type CorpusFacts } from './form-validation';
 import { configFromForm, formFromConfig, type TrainForm } from './key-settings';
-import { LM_SETTINGS } from './lm-settings';
+import { bidirectionalLmNote, LM_SETTINGS } from './lm-settings';
 import { SAMPLE_POS_CONFIG } from './sample-configs';
 
 const corpus: CorpusFacts = { splits: ['train', 'dev', 'test'], speakers: [], kind: 'text' };
@@ -23,6 +28,7 @@ const context: FieldContext = {
   speakers: [],
 };
 const WORD_PRESET = lmWordLstm('ptb', 'ptb-lm-word-lstm');
+const BILM_PRESET = lmWordBilm('ptb', 'ptb-lm-word-bilm');
 
 /** The language-model config the form writes for a preset with some fields changed. */
 function lmConfig(
@@ -42,7 +48,7 @@ function shownKeys(form: TrainForm): string[] {
 
 describe('the language-model form', () => {
   it('reads and writes back both presets unchanged', () => {
-    for (const preset of [WORD_PRESET, lmCharLstm('ptb', 'ptb-lm-char-lstm')]) {
+    for (const preset of [WORD_PRESET, lmCharLstm('ptb', 'ptb-lm-char-lstm'), BILM_PRESET]) {
       const form = formFromConfig(preset);
       expect(validateForm(form, corpus, preset)).toEqual([]);
       expect(parseExperimentConfig(configFromForm(form, preset))).toEqual(
@@ -145,5 +151,67 @@ describe('the language-model form', () => {
       task: 'lm',
       words: { chars: null, caseFeatures: false, pretrained: null },
     });
+  });
+
+  it('reads the biLM preset as bidirectional with its characters, and shows what that asks', () => {
+    const form = formFromConfig(BILM_PRESET);
+    expect(form).toMatchObject({
+      lmDirection: 'bidirectional',
+      charCnn: true,
+      charFilters: 50,
+      wordEmbeddingSize: 78,
+      units: 128,
+      layers: 2,
+    });
+    const shown = shownKeys(form);
+    for (const key of ['lmDirection', 'charCnn', 'charEmbeddingSize', 'charFilters', 'charWidth'])
+      expect(shown).toContain(key);
+    for (const key of ['caseFeatures', 'pretrainedFile', 'contextualEmbeddings'])
+      expect(shown).not.toContain(key);
+    // Everything it asks is set: the note states the rule with the form's figures.
+    const note = bidirectionalLmNote(form);
+    expect(note).toContain('78 + 50 = 128');
+    expect(note).not.toContain('Still to set');
+    const section = visibleSections(form).find((s) => s.title === 'Language model');
+    expect(section?.note?.(form, context)).toBe(note);
+    // A forward LM has no note, no characters per word, and the schema's direction choices.
+    const forward = formFromConfig(WORD_PRESET);
+    expect(bidirectionalLmNote(forward)).toBeNull();
+    expect(shownKeys(forward)).toContain('lmDirection');
+    expect(shownKeys({ ...forward, charCnn: true })).not.toContain('charFilters');
+    const direction = section?.fields.find((f) => f.key === 'lmDirection');
+    if (direction?.kind !== 'select') throw new Error('no direction select');
+    expect(direction.options(context, form).map((o) => o.value)).toEqual([...LM_DIRECTIONS]);
+  });
+
+  it('switched to bidirectional, names what is missing until the schema accepts it', () => {
+    const forward = formFromConfig(WORD_PRESET);
+    const switched: TrainForm = { ...forward, lmDirection: 'bidirectional' };
+    expect(bidirectionalLmNote(switched)).toMatch(/Still to set: Character CNN on\.$/);
+    const issues = validateForm(switched, corpus, WORD_PRESET);
+    expect(issues.map((i) => i.field)).toEqual(['charCnn']);
+    // Characters on (the form's 50 filters): the layers must be 200 + 50 wide.
+    const withChars = { ...switched, charCnn: true };
+    expect(bidirectionalLmNote(withChars)).toMatch(/Still to set: Units 250\.$/);
+    expect(validateForm(withChars, corpus, WORD_PRESET).map((i) => i.field)).toEqual(['units']);
+    expect(bidirectionalLmNote({ ...withChars, tiedEmbeddings: true, lmLevel: 'char' })).toMatch(
+      /Still to set: level Words, Tied embeddings off, Units 250\.$/,
+    );
+    const config = lmConfig({ lmDirection: 'bidirectional', charCnn: true, units: 250 });
+    expect(config.model.direction).toBe('bidirectional');
+    expect(config.words.chars).toMatchObject({ filters: 50 });
+    expect(config.model.layers.map((l) => l.units)).toEqual([250, 250]);
+    // Back to forward: no direction key, no characters.
+    const back = configFromForm(
+      { ...formFromConfig(BILM_PRESET), lmDirection: 'forward' },
+      BILM_PRESET,
+    );
+    expect(back.model).not.toHaveProperty('direction');
+    expect(parseExperimentConfig(back)).toMatchObject({
+      model: { direction: 'forward' },
+      words: { chars: null },
+    });
+    expect(configFromForm(forward, WORD_PRESET).model).not.toHaveProperty('direction');
+    expect(LM_SETTINGS.fieldAt(['model', 'direction'])).toBe('lmDirection');
   });
 });

@@ -1,7 +1,8 @@
 /**
- * The tagging form's own settings: the tag set (config key `tagSet`) and how words become
- * vectors (`words`, shared with the classification form: word-settings.ts). Defaults and rules
- * are the config schema's (text-config.ts).
+ * The tagging form's own settings: the tag set (config key `tagSet`), how words become
+ * vectors (`words`, shared with the classification form: word-settings.ts) and a biLM's
+ * contextual embeddings (`model.contextualEmbeddings`: contextual-settings.ts). Defaults and
+ * rules are the config schema's (text-config.ts).
  */
 
 import { DEFAULT_TAG_SET, type ExperimentConfig, type TagSetChoice } from '@api/experiment-config';
@@ -10,6 +11,7 @@ import type { TrainForm } from './key-settings';
 import { objectAt, type Json } from './json-object';
 import type { TaskSettings } from './task-settings';
 import { validateWords, wordsFieldAt, writeWords } from './word-settings';
+import { withContextualEmbeddings } from './contextual-settings';
 
 export interface TaggingForm {
   tagSet: TagSetChoice;
@@ -24,8 +26,11 @@ export const TAGGING_SETTINGS: TaskSettings<TaggingForm> = {
     tagSet: form.tagSet,
     words: writeWords(form, objectAt(base.words)),
   }),
+  model: (form: TrainForm, recurrent: Json): Json => withContextualEmbeddings(form, recurrent),
   validate: (form: TrainForm): FormIssue[] => validateWords(form),
   fieldAt(path: readonly PropertyKey[]): FormField | null {
-    return String(path[0]) === 'tagSet' ? 'tagSet' : wordsFieldAt(path);
+    const [key, inner] = path.map(String);
+    if (key === 'model' && inner === 'contextualEmbeddings') return 'contextualEmbeddings';
+    return key === 'tagSet' ? 'tagSet' : wordsFieldAt(path);
   },
 };
