@@ -36,6 +36,24 @@ export type EncodedWords = Pick<
   'inputs' | 'chars' | 'charsPerToken' | 'cases' | 'tokenDropout'
 >;
 
+/**
+ * The word encoder stored beside a trained model (`bytes` as read, null when the file is
+ * missing); `code` and `where` ("The experiment", its folder) name the task and the model in
+ * the error.
+ */
+export function storedWordEncoder(
+  bytes: Uint8Array | null,
+  code: string,
+  where: string,
+): WordEncoder {
+  if (!bytes)
+    throw new UnfoldError(
+      code,
+      `${where} has no ${WORD_ENCODER_FILE} beside its model: train it again.`,
+    );
+  return WordEncoder.fromBytes(bytes, WORD_ENCODER_FILE);
+}
+
 export class WordEncoder {
   private readonly seen: ReadonlySet<string>;
 

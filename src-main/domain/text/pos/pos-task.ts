@@ -8,19 +8,19 @@ import type { PosConfig } from '../../experiments/config/text-config';
 import { PosConfigSchema } from '../../experiments/config/text-config';
 import type { ExperimentLabels } from '../../experiments/experiment-records';
 import type { ExperimentTask } from '../../experiments/experiment-task';
-import { UnfoldError, throwIfAborted } from '../../errors';
+import { UnfoldError } from '../../errors';
 import { parseModelConfig } from '../../rnn/model-config';
 import type { SequenceExample } from '../../rnn/batching';
 import { predictTokenProbabilities } from '../token-inference';
-import { WORD_ENCODER_FILE, WordEncoder } from '../word-encoder';
+import type { WordEncoder } from '../word-encoder';
+import { WORD_ENCODER_FILE, storedWordEncoder } from '../word-encoder';
 import { scoreTagging } from './score-tagging';
 import type { TaggingEvaluation } from './score-tagging';
 import { checkTaggedCorpus, taggedSentencesOf } from './tagged-sentences';
 import type { TaggedSentence } from './tagged-sentences';
-import { loadPretrainedVectors } from '../pretrained-vectors';
+import { plannedWordInput } from '../word-input-plan';
 import {
   CONTEXTUAL_EMBEDDINGS_FILE,
-  plannedContextualEmbeddings,
   recordedLmOf,
   withContextualLayers,
 } from '../contextual-embeddings';
@@ -73,27 +73,18 @@ export const posTask: ExperimentTask<PosConfig, TaggerLabels, TaggingEvaluation>
     const dev = config.data.dev ? taggedSentencesOf(corpus, config.data.dev, config.tagSet) : null;
     const tags = tagSetOf(train.sentences);
     const tagIndex = new Map(tags.map((tag, i) => [tag, i]));
-    const encoder = WordEncoder.fromTraining(
+    const words = await plannedWordInput(
       train.sentences.map((s) => s.words),
       config.words,
-    );
-    throwIfAborted(options.signal);
-    const pretrained = config.words.pretrained
-      ? await loadPretrainedVectors(encoder, config.words, options)
-      : null;
-    const extra = await plannedContextualEmbeddings(
       config.model.contextualEmbeddings,
-      options.dataDir,
+      options,
     );
+    const { encoder, contextual } = words;
     try {
-      const contextual = extra.lm;
       const model = parseModelConfig({
         name: config.name,
         pattern: 'transducer',
-        input: {
-          ...encoder.modelInput(config.words),
-          ...extra.input,
-        },
+        input: words.input,
         layers: config.model.layers,
         dropout: config.model.dropout,
         residual: config.model.residual,
@@ -108,39 +99,32 @@ export const posTask: ExperimentTask<PosConfig, TaggerLabels, TaggingEvaluation>
         : 0;
       return {
         labels: { task: 'pos', labels: tags, tagSet: config.tagSet },
-        files: {
-          [WORD_ENCODER_FILE]: encoder.toBytes(),
-          ...extra.files,
-        },
+        files: words.files,
         model,
         train: examplesOf(encoder, train.sentences, tagIndex, true, contextual),
         dev: devExamples,
-        ...(pretrained ? { initialParams: { 'embedding/embeddings': pretrained.table } } : {}),
+        ...(words.initialParams ? { initialParams: words.initialParams } : {}),
         summary: {
           trainSentences: train.sentences.length,
           trainTokens: train.sentences.reduce((n, s) => n + s.words.length, 0),
           devSentences: dev?.sentences.length ?? 0,
           skippedSentences: [...train.skipped, ...(dev?.skipped ?? [])],
-          vocabulary: encoder.vocabularySize,
           characters: encoder.characterCount,
           ...(devUnknownTags > 0 ? { devTokensWithTagsNotInTraining: devUnknownTags } : {}),
-          ...(pretrained ? { pretrainedCoverage: pretrained.coverage } : {}),
-          ...extra.summary,
+          ...words.summary,
         },
       };
     } finally {
-      extra.lm?.dispose();
+      contextual?.dispose();
     }
   },
   async evaluate(input) {
     const selected = taggedSentencesOf(input.corpus, input.selection, input.config.tagSet);
-    const stored = await input.readStoredFile(WORD_ENCODER_FILE);
-    if (!stored)
-      throw new UnfoldError(
-        'POS_NO_ENCODER',
-        `The experiment has no ${WORD_ENCODER_FILE} beside its model: train it again.`,
-      );
-    const encoder = WordEncoder.fromBytes(stored, WORD_ENCODER_FILE);
+    const encoder = storedWordEncoder(
+      await input.readStoredFile(WORD_ENCODER_FILE),
+      'POS_NO_ENCODER',
+      'The experiment',
+    );
     const tags = input.labels.labels;
     const tagIndex = new Map(tags.map((tag, i) => [tag, i]));
     const contextual = await recordedLmOf(input.model, input.readStoredFile, input.config.name);

@@ -15,7 +15,8 @@ import {
 import type { RnnModel } from '../../rnn/rnn-model';
 import { predictTokenProbabilities, topClasses } from '../token-inference';
 import { tokenizeText } from '../tokenize';
-import { WORD_ENCODER_FILE, WordEncoder } from '../word-encoder';
+import type { WordEncoder } from '../word-encoder';
+import { WORD_ENCODER_FILE, storedWordEncoder } from '../word-encoder';
 import type { TaggerLabels } from './pos-task';
 import { loadModelWithRecordedLm, withContextualLayers } from '../contextual-embeddings';
 import type { BidirectionalLm } from '../contextual-embeddings';
@@ -142,13 +143,11 @@ export async function loadTagger(dir: string): Promise<Tagger> {
       `${dir} is a ${config.task} experiment; tagging text needs a pos experiment.`,
     );
   const labels = await readExperimentLabels<TaggerLabels>(dir);
-  const stored = await readTaskFile(dir, WORD_ENCODER_FILE);
-  if (!stored)
-    throw new UnfoldError(
-      'POS_NO_ENCODER',
-      `${dir} has no ${WORD_ENCODER_FILE} beside its model: train it again.`,
-    );
-  const encoder = WordEncoder.fromBytes(stored, WORD_ENCODER_FILE);
+  const encoder = storedWordEncoder(
+    await readTaskFile(dir, WORD_ENCODER_FILE),
+    'POS_NO_ENCODER',
+    dir,
+  );
   const { model, contextual } = await loadModelWithRecordedLm(dir);
   return taggerFrom(dir, model, encoder, labels, contextual);
 }

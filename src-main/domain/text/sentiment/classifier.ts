@@ -20,7 +20,8 @@ import { tokenizeText } from '../tokenize';
 import { UNK_ID, UNK_TOKEN } from '../vocabulary';
 import { loadModelWithRecordedLm, withContextualLayers } from '../contextual-embeddings';
 import type { BidirectionalLm } from '../contextual-embeddings';
-import { WORD_ENCODER_FILE, WordEncoder } from '../word-encoder';
+import type { WordEncoder } from '../word-encoder';
+import { WORD_ENCODER_FILE, storedWordEncoder } from '../word-encoder';
 import { predictSentenceProbabilities } from '../token-inference';
 import type { SentimentLabels } from './sentiment-task';
 
@@ -153,13 +154,11 @@ export async function loadSentimentClassifier(dir: string): Promise<SentimentCla
       `${dir} is a ${config.task} experiment; classifying sentences needs a sentiment experiment.`,
     );
   const labels = await readExperimentLabels<SentimentLabels>(dir);
-  const stored = await readTaskFile(dir, WORD_ENCODER_FILE);
-  if (!stored)
-    throw new UnfoldError(
-      'SENTIMENT_NO_ENCODER',
-      `${dir} has no ${WORD_ENCODER_FILE} beside its model: train it again.`,
-    );
-  const encoder = WordEncoder.fromBytes(stored, WORD_ENCODER_FILE);
+  const encoder = storedWordEncoder(
+    await readTaskFile(dir, WORD_ENCODER_FILE),
+    'SENTIMENT_NO_ENCODER',
+    dir,
+  );
   const { model, contextual } = await loadModelWithRecordedLm(dir);
   return classifierFrom(dir, model, encoder, labels.labels, contextual);
 }

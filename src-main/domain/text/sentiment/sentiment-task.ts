@@ -11,21 +11,21 @@ import type { SentimentConfig } from '../../experiments/config/text-config';
 import { SentimentConfigSchema } from '../../experiments/config/text-config';
 import type { ExperimentLabels } from '../../experiments/experiment-records';
 import type { ExperimentTask } from '../../experiments/experiment-task';
-import { UnfoldError, throwIfAborted } from '../../errors';
+import { UnfoldError } from '../../errors';
 import type { SequenceExample } from '../../rnn/batching';
 import { parseModelConfig } from '../../rnn/model-config';
 import type { ModelConfigInput } from '../../rnn/model-config';
-import { loadPretrainedVectors } from '../pretrained-vectors';
 import { parseStoredJson } from '../stored-json';
-import { WORD_ENCODER_FILE, WordEncoder } from '../word-encoder';
+import type { WordEncoder } from '../word-encoder';
+import { WORD_ENCODER_FILE, storedWordEncoder } from '../word-encoder';
 import { checkLabelledCorpus, labelledSentencesOf, sentenceKey } from './labelled-sentences';
 import type { LabelledSentence } from './labelled-sentences';
 import { scoreSentiment } from './score-sentiment';
 import type { SentimentEvaluation } from './score-sentiment';
 import { predictSentenceProbabilities } from '../token-inference';
+import { plannedWordInput } from '../word-input-plan';
 import {
   CONTEXTUAL_EMBEDDINGS_FILE,
-  plannedContextualEmbeddings,
   recordedLmOf,
   withContextualLayers,
 } from '../contextual-embeddings';
@@ -108,27 +108,18 @@ export const sentimentTask: ExperimentTask<SentimentConfig, SentimentLabels, Sen
           `The training sentences of ${corpus.manifest.name} (splits ${config.data.train.splits.join(', ')}) have ${labels.length === 0 ? 'no label' : `only the label "${labels[0]}"`}: a classifier needs two or more.`,
         );
       const labelIndex = new Map(labels.map((label, i) => [label, i]));
-      const encoder = WordEncoder.fromTraining(
+      const words = await plannedWordInput(
         train.sentences.map((s) => s.words),
         config.words,
-      );
-      throwIfAborted(options.signal);
-      const pretrained = config.words.pretrained
-        ? await loadPretrainedVectors(encoder, config.words, options)
-        : null;
-      const extra = await plannedContextualEmbeddings(
         config.model.contextualEmbeddings,
-        options.dataDir,
+        options,
       );
+      const { encoder, contextual } = words;
       try {
-        const contextual = extra.lm;
         const model = parseModelConfig({
           name: config.name,
           pattern: 'encoder',
-          input: {
-            ...encoder.modelInput(config.words),
-            ...extra.input,
-          },
+          input: words.input,
           ...sentenceEncoderOf(config.model),
           output: { size: labels.length, activation: 'softmax' },
           seed: config.seed,
@@ -141,41 +132,36 @@ export const sentimentTask: ExperimentTask<SentimentConfig, SentimentLabels, Sen
         return {
           labels: { task: 'sentiment', labels, trainingCounts },
           files: {
-            [WORD_ENCODER_FILE]: encoder.toBytes(),
+            ...words.files,
             [TRAINING_SENTENCES_FILE]: new TextEncoder().encode(
               JSON.stringify({ format: 'unfold-training-sentences', hashes }),
             ),
-            ...extra.files,
           },
           model,
           train: examplesOf(encoder, train.sentences, labelIndex, true, contextual),
           dev: dev ? examplesOf(encoder, devKept, labelIndex, false, contextual) : null,
-          ...(pretrained ? { initialParams: { 'embedding/embeddings': pretrained.table } } : {}),
+          ...(words.initialParams ? { initialParams: words.initialParams } : {}),
           summary: {
             trainSentences: train.sentences.length,
             trainTokens: train.sentences.reduce((n, s) => n + s.words.length, 0),
             trainingCounts,
             devSentences: devKept.length,
             skippedSentences: [...train.skipped, ...(dev?.skipped ?? [])],
-            vocabulary: encoder.vocabularySize,
             ...(devUnknown > 0 ? { devSentencesWithLabelsNotInTraining: devUnknown } : {}),
-            ...(pretrained ? { pretrainedCoverage: pretrained.coverage } : {}),
-            ...extra.summary,
+            ...words.summary,
           },
         };
       } finally {
-        extra.lm?.dispose();
+        contextual?.dispose();
       }
     },
     async evaluate(input) {
       const selected = labelledSentencesOf(input.corpus, input.selection);
-      const storedEncoder = await input.readStoredFile(WORD_ENCODER_FILE);
-      if (!storedEncoder)
-        throw new UnfoldError(
-          'SENTIMENT_NO_ENCODER',
-          `The experiment has no ${WORD_ENCODER_FILE} beside its model: train it again.`,
-        );
-      const encoder = WordEncoder.fromBytes(storedEncoder, WORD_ENCODER_FILE);
+      const encoder = storedWordEncoder(
+        await input.readStoredFile(WORD_ENCODER_FILE),
+        'SENTIMENT_NO_ENCODER',
+        'The experiment',
+      );
       const storedHashes = await input.readStoredFile(TRAINING_SENTENCES_FILE);
       const training = storedHashes
         ? new Set(
