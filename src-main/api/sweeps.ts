@@ -1,8 +1,8 @@
 /**
  * What the Train view's Sweeps section reads and sends (`sweeps:*`): a sweep's plan, each run's
- * state and live progress, and the summary. The shapes mirror the domain's
- * (domain/sweeps/sweep-folder.ts, sweep-summary.ts) structurally; the sweep file's own schema is
- * the domain's (sweep-spec.ts), checked in main.
+ * state and live progress, and the summary (domain/sweeps/sweep-summary.ts writes these shapes
+ * into summary.json); the sweep file's own schema is the domain's (sweep-spec.ts), checked in
+ * main.
  */
 import { z } from 'zod';
 import type { JobProgressData } from './jobs';
@@ -21,7 +21,7 @@ export interface SweepRunStateData {
   error?: { code: string; message: string };
 }
 
-/** A finished run's figures (mirrors sweep-summary.ts RunFigures). */
+/** A finished run's figures. */
 export interface SweepRunFiguresData {
   epochs: number | null;
   bestEpoch: number | null;

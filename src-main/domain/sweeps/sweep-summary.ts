@@ -7,45 +7,19 @@ import { HELD_OUT_SPLITS } from '../experiments/config/common-config';
 import { figuresOf } from '../experiments/cross-validation-summary';
 import { evaluationKey } from '../experiments/evaluation-ref';
 import { readMetrics } from '../experiments/experiment-metrics';
+import type { SweepRunFiguresData, SweepRunSummaryData, SweepSummaryData } from '../../api/sweeps';
 import { readCommonConfig } from '../experiments/experiment-records';
-import type { RunState, RunStatus } from './sweep-folder';
-import type { FieldValues, SweepPlan } from './sweep-plan';
+import type { RunState } from './sweep-folder';
+import type { SweepPlan } from './sweep-plan';
 
 export const SWEEP_SUMMARY_FORMAT = 'unfold-sweep-summary';
 
-/** A finished run's figures. */
-export interface RunFigures {
-  epochs: number | null;
-  bestEpoch: number | null;
-  /** The last epoch's figures on the dev selection (null without one). */
-  dev: { loss: number | null; accuracy: number | null };
-  /** The numbers of the test evaluation's record (nested ones as `outer.inner`). */
-  test: Record<string, number>;
-}
+/** A finished run's figures, a run's line and the summary: the shapes the Sweeps section reads. */
+export type RunFigures = SweepRunFiguresData;
+export type SweepRunSummary = SweepRunSummaryData;
 
-export interface SweepRunSummary {
-  index: number;
-  experiment: string;
-  values: FieldValues;
-  status: RunStatus;
-  attempts: number;
-  worker?: string;
-  error?: { code: string; message: string };
-  figures: RunFigures | null;
-}
-
-export interface SweepSummary {
+export interface SweepSummary extends SweepSummaryData {
   format: typeof SWEEP_SUMMARY_FORMAT;
-  name: string;
-  task: string;
-  corpus: string;
-  fields: string[];
-  /** Runs in the plan, and how many are done or failed. */
-  counts: { runs: number; done: number; failed: number };
-  /** Every run done. */
-  complete: boolean;
-  runs: SweepRunSummary[];
-  time: string;
 }
 
 const numberOr = (value: unknown): number | null =>
