@@ -2,6 +2,44 @@
 import type { z } from 'zod';
 import type { LmConfigSchema } from './config/lm-config';
 
+type LmConfigInput = z.input<typeof LmConfigSchema>;
+
+/**
+ * What every LM preset shares: the corpus's train/dev/test splits, truncated BPTT with the state
+ * carried, the rate halved after an epoch whose dev perplexity did not improve, gradients
+ * clipped to norm 5, early stopping after 3 such epochs, and the Kneser-Ney 5-gram beside it.
+ */
+function lmPreset(
+  corpus: string,
+  name: string,
+  own: Pick<LmConfigInput, 'level' | 'words' | 'model'> & {
+    training: { epochs: number; batchSize: number; bpttWindow: number } & Pick<
+      NonNullable<LmConfigInput['training']>,
+      'optimizer'
+    >;
+  },
+): LmConfigInput {
+  const { bpttWindow, ...training } = own.training;
+  return {
+    name,
+    task: 'lm',
+    corpus,
+    data: { train: { splits: ['train'] }, dev: { splits: ['dev'] }, test: { splits: ['test'] } },
+    level: own.level,
+    words: own.words,
+    model: own.model,
+    training: {
+      ...training,
+      schedule: { kind: 'plateau', factor: 0.5, patience: 1 },
+      bptt: { kind: 'truncated', window: bpttWindow },
+      clipNorm: 5,
+      earlyStoppingPatience: 3,
+    },
+    baseline: { order: 5 },
+    seed: 1,
+  };
+}
+
 /**
  * "word LM, 2x200 LSTM": Zaremba et al. (2014)'s small PTB model: 200-dim words, two LSTM
  * layers of 200, no dropout, plain SGD at rate 1 with gradients clipped to norm 5, 20 streams,
@@ -11,12 +49,8 @@ import type { LmConfigSchema } from './config/lm-config';
  * its own `<unk>`, like the PTB LM data, can set minCount 1). The Kneser-Ney 5-gram is scored
  * beside it.
  */
-export function lmWordLstm(corpus: string, name: string): z.input<typeof LmConfigSchema> {
-  return {
-    name,
-    task: 'lm',
-    corpus,
-    data: { train: { splits: ['train'] }, dev: { splits: ['dev'] }, test: { splits: ['test'] } },
+export function lmWordLstm(corpus: string, name: string): LmConfigInput {
+  return lmPreset(corpus, name, {
     level: 'word',
     words: { tokenizer: 'text', minCount: 2, embeddingSize: 200 },
     model: {
@@ -30,14 +64,9 @@ export function lmWordLstm(corpus: string, name: string): z.input<typeof LmConfi
       epochs: 13,
       batchSize: 20,
       optimizer: { kind: 'sgd', learningRate: 1 },
-      schedule: { kind: 'plateau', factor: 0.5, patience: 1 },
-      bptt: { kind: 'truncated', window: 35 },
-      clipNorm: 5,
-      earlyStoppingPatience: 3,
+      bpttWindow: 35,
     },
-    baseline: { order: 5 },
-    seed: 1,
-  };
+  });
 }
 
 /**
@@ -45,12 +74,8 @@ export function lmWordLstm(corpus: string, name: string): z.input<typeof LmConfi
  * 256, Adam 0.002, gradients clipped to 5, 32 streams, BPTT over 100 characters; reported in
  * bits per character beside a Kneser-Ney 5-gram of characters.
  */
-export function lmCharLstm(corpus: string, name: string): z.input<typeof LmConfigSchema> {
-  return {
-    name,
-    task: 'lm',
-    corpus,
-    data: { train: { splits: ['train'] }, dev: { splits: ['dev'] }, test: { splits: ['test'] } },
+export function lmCharLstm(corpus: string, name: string): LmConfigInput {
+  return lmPreset(corpus, name, {
     level: 'char',
     words: { minCount: 2, embeddingSize: 32 },
     model: { layers: [{ cell: 'lstm', units: 256 }], dropout: 0 },
@@ -58,14 +83,9 @@ export function lmCharLstm(corpus: string, name: string): z.input<typeof LmConfi
       epochs: 10,
       batchSize: 32,
       optimizer: { kind: 'adam', learningRate: 0.002 },
-      schedule: { kind: 'plateau', factor: 0.5, patience: 1 },
-      bptt: { kind: 'truncated', window: 100 },
-      clipNorm: 5,
-      earlyStoppingPatience: 3,
+      bpttWindow: 100,
     },
-    baseline: { order: 5 },
-    seed: 1,
-  };
+  });
 }
 
 /**
@@ -79,12 +99,8 @@ export function lmCharLstm(corpus: string, name: string): z.input<typeof LmConfi
  * EWT's first 2,000 training sentences (~40k words) and its evaluation took 25 s on this 2-core
  * machine (`unfold train --task lm --preset lm-word-bilm --epochs 1`, load ~4-6).
  */
-export function lmWordBilm(corpus: string, name: string): z.input<typeof LmConfigSchema> {
-  return {
-    name,
-    task: 'lm',
-    corpus,
-    data: { train: { splits: ['train'] }, dev: { splits: ['dev'] }, test: { splits: ['test'] } },
+export function lmWordBilm(corpus: string, name: string): LmConfigInput {
+  return lmPreset(corpus, name, {
     level: 'word',
     words: {
       tokenizer: 'text',
@@ -105,12 +121,7 @@ export function lmWordBilm(corpus: string, name: string): z.input<typeof LmConfi
       epochs: 10,
       batchSize: 20,
       optimizer: { kind: 'adam', learningRate: 0.002 },
-      schedule: { kind: 'plateau', factor: 0.5, patience: 1 },
-      bptt: { kind: 'truncated', window: 35 },
-      clipNorm: 5,
-      earlyStoppingPatience: 3,
+      bpttWindow: 35,
     },
-    baseline: { order: 5 },
-    seed: 1,
-  };
+  });
 }
