@@ -46,13 +46,37 @@ export interface InsideSeries {
   varianceOrder: Int32Array;
 }
 
+/**
+ * The sequence a layer runs over: the input (every model; an encoder-decoder's source, read by
+ * its encoder) or an encoder-decoder's target (its decoder's steps, InsideTrace.target).
+ */
+export type InsideSequence = 'source' | 'target';
+
 export interface InsideLayer {
   /** `encoder/layer0/fw` ... */
   key: string;
   cell: CellKind;
+  /** The sequence whose steps its series run over; absent: 'source' (the trace's `axis`). */
+  sequence?: InsideSequence | undefined;
   series: InsideSeries[];
-  /** ||dLoss/dh_t|| for every step t, [steps]. */
+  /** ||dLoss/dh_t|| for every step t of its sequence, [steps]. */
   gradNorm: Float32Array;
+}
+
+/**
+ * An encoder-decoder's second sequence: its decoder's steps, teacher-forced on the model's own
+ * greedy answer (step t reads the answer's symbol t - 1, the begin symbol first, and writes
+ * symbol t; the end symbol is the last step's when the answer ended).
+ */
+export interface InsideTargetSequence {
+  steps: number;
+  /** The decoder's output symbols, one per step. */
+  axis: { kind: 'tokens'; tokens: string[] };
+  /**
+   * With decoder attention: its weights, row-major [target steps, source steps], each row
+   * summing to 1 over the source; null for a model without attention.
+   */
+  attention: Float32Array | null;
 }
 
 /** The time axis: feature frames (speech) or tokens (text). */
@@ -83,6 +107,7 @@ export interface InsideOutputs {
 export interface InsideTrace {
   experiment: string;
   task: string;
+  /** The input's steps (an encoder-decoder's source). */
   steps: number;
   axis: InsideAxis;
   /** The model's input features, row-major [steps, dims] (speech); null for token input. */
@@ -94,13 +119,34 @@ export interface InsideTrace {
   /** The step the gradient's loss is taken at; null: the whole sequence's loss. */
   outputStep: number | null;
   layers: InsideLayer[];
-  /** The model's output probabilities over time (under the gates, on the same time axis). */
+  /**
+   * The model's output probabilities over time (under the gates, on the same time axis; an
+   * encoder-decoder's over its target's steps).
+   */
   outputs: InsideOutputs;
+  /**
+   * An encoder-decoder's target sequence (its decoder layers run over it; `predicted`,
+   * `outputs` and `outputStep` count its steps); absent or null for a single-sequence model.
+   */
+  target?: InsideTargetSequence | null | undefined;
+  /**
+   * The reference (gold) labels when the input is a corpus utterance: the phone of every frame
+   * (phones: from the corpus's alignment, as training labels frames) or the utterance's word
+   * (words: one label). Absent or null for a typed sentence or a recording.
+   */
+  reference?: string[] | null | undefined;
+  /** What the gradient's loss scores: the model's own answer, or the reference. */
+  lossTarget?: InsideLossTarget | undefined;
 }
+
+/** The target of the loss whose gradient the trace follows back. */
+export type InsideLossTarget = 'answer' | 'reference';
 
 export interface InsideTraceOptions {
   /** Per-step models: the loss of this output step only; absent or null: the sequence loss. */
   outputStep?: number | null | undefined;
+  /** Absent: the reference when the input has one, else the answer. */
+  lossTarget?: InsideLossTarget | undefined;
 }
 
 /** What `unfold inspect --what` can write (and the Inside view's panels). */

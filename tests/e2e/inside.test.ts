@@ -6,12 +6,15 @@
  * the dynamics plot), and the recurrent-weight slider changes the dynamics: at x0 an LSTM layer
  * with zero input settles to a fixed point, at x3 it settles later. Each panel's numbers download
  * as CSV and its plots as one PNG. One click trains the text model's Elman and GRU siblings as
- * jobs, whose gradients then join the chart.
+ * jobs, whose gradients then join the chart. A corpus utterance carries its reference phones
+ * (beside the answer, as labels to sort units by, as the gradient's loss target); a recording is
+ * picked from the data folder's, and a WAV opened from the computer is uploaded and traced.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator } from 'playwright-core';
+import { encodeWav } from '../../src-main/domain/audio/wav';
 import { hasProgram } from '../../src-main/domain/corpus/synth/programs';
 import { createTextCorpus } from '../../src-main/domain/corpus/import/text-import';
 import type { TextSplit } from '../../src-main/domain/corpus/model';
@@ -24,6 +27,8 @@ import { ShellPage } from './support/shell-page';
 
 const SCREENSHOT = '/tmp/unfold-inside-text.png';
 const UNROLLED_SCREENSHOT = '/tmp/unfold-inside-unrolled.png';
+const REFERENCE_SCREENSHOT = '/tmp/unfold-inside-reference.png';
+const UPLOAD_SCREENSHOT = '/tmp/unfold-inside-upload.png';
 const canSynthesise = await hasProgram('flite');
 let app: E2eAppWithPage;
 
@@ -287,12 +292,114 @@ describe('the Inside view', () => {
       expect(await page.getByTestId('outputs-labels').locator('li').count()).toBe(
         Number(await page.getByTestId('inside-outputs').getAttribute('data-rows')),
       );
+      // A corpus utterance has a reference, its phone of each frame from the corpus's alignment,
+      // shown beside the answer; the gradient's loss scores it unless the answer is chosen.
+      await expect.poll(() => page.getByTestId('inside-reference').textContent()).toMatch(/\S/);
+      const gradients = page.getByTestId('inside-gradients');
+      expect(await page.getByTestId('inside-loss-target').inputValue()).toBe('reference');
+      expect(await gradients.textContent()).toContain(
+        'for the loss of the whole sequence, scoring the reference labels',
+      );
+      // Units by their correlation with a reference phone: those labels come first.
+      await page.getByTestId('inside-sort').selectOption('correlation');
+      const sortLabel = page.getByTestId('inside-sort-label');
+      const referenceLabels = (await sortLabel.locator('option').allTextContents()).filter((t) =>
+        t.startsWith('the reference is'),
+      );
+      expect(referenceLabels.length).toBeGreaterThan(1);
+      expect(await sortLabel.locator('option').first().textContent()).toBe(referenceLabels[0]);
+      expect(referenceLabels[1]).toMatch(/^the reference is “[^”]+” \(\d+ steps?\)$/);
+      await sortLabel.selectOption({ label: referenceLabels[1] ?? '' });
+      await expect
+        .poll(() => page.getByTestId('inside-layer').first().textContent())
+        .toContain(`by falling |correlation| with: ${referenceLabels[1]}`);
+      await page.getByTestId('inside-summary').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: REFERENCE_SCREENSHOT });
+      await page.getByTestId('inside-sort').selectOption('variance');
+      await page.getByTestId('inside-loss-target').selectOption('answer');
+      await expect
+        .poll(() => gradients.textContent())
+        .toContain('for the loss of the whole sequence, scoring the model’s own answer');
+      expect(await page.getByTestId('inside-loss-target').inputValue()).toBe('answer');
       // A per-step model: the gradient of one output step can be chosen, and later steps get none.
       await page.getByTestId('inside-output-step').selectOption('10');
       await page.getByTestId('inside-run').click();
       await expect
         .poll(() => page.getByTestId('inside-gradients').textContent())
         .toContain('for the output at step 10');
+      expect(app.pageErrors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
+    },
+  );
+
+  it.skipIf(!canSynthesise)(
+    'reads a recording of the data folder and a WAV opened from the computer',
+    async () => {
+      const page = app.page;
+      const dataDir = app.serve.dataDir;
+      /** A WAV of a gliding tone, `seconds` long. */
+      const toneWav = (seconds: number): Buffer =>
+        Buffer.from(
+          encodeWav({
+            sampleRate: 16_000,
+            samples: Float32Array.from(
+              { length: Math.round(seconds * 16_000) },
+              (_, i) => 0.3 * Math.sin(i * (0.05 + i * 1e-6)),
+            ),
+          }),
+        );
+      const framesShown = async (): Promise<number> =>
+        Number(
+          /(\d+) frames/.exec((await page.getByTestId('inside-summary').textContent()) ?? '')?.[1],
+        );
+      await mkdir(join(dataDir, 'recordings'), { recursive: true });
+      await writeFile(join(dataDir, 'recordings', 'take.wav'), toneWav(0.8));
+      await page.getByTestId('inside-experiment').selectOption('tiny-phones');
+      await page.getByTestId('inside-audio-source').selectOption('recording');
+      const recording = page.getByTestId('inside-recording');
+      await expect
+        .poll(() => recording.locator('option').allTextContents())
+        .toEqual(['recordings/take.wav (0.8 s)']);
+      await page.getByTestId('inside-run').click();
+      await expect
+        .poll(() => page.getByTestId('inside-summary').textContent())
+        .toMatch(/tiny-phones: \d+ frames/);
+      await expectPanelsDrawn(['encoder/layer0/fw'], 4);
+      const takeFrames = await framesShown();
+      // A recording has no reference: the gradient scores the model's own answer.
+      expect(await page.getByTestId('inside-reference').count()).toBe(0);
+      expect(await page.getByTestId('inside-loss-target').count()).toBe(0);
+      expect(await page.getByTestId('inside-gradients').textContent()).toContain(
+        'scoring the model’s own answer',
+      );
+      // Open WAV…: a file that is not a WAV is refused, in the view's error alert.
+      const fileInput = page.getByTestId('inside-open-file-input');
+      await fileInput.setInputFiles({
+        name: 'notes.wav',
+        mimeType: 'audio/wav',
+        buffer: Buffer.from('these are notes, not audio'),
+      });
+      await expect
+        .poll(() => page.getByTestId('inside-error').textContent())
+        .toContain('notes.wav');
+      // A WAV is copied to imports/, chosen and looked inside at once.
+      await fileInput.setInputFiles({
+        name: 'upload.wav',
+        mimeType: 'audio/wav',
+        buffer: toneWav(1.2),
+      });
+      await expect.poll(() => recording.inputValue()).toBe('imports/upload.wav');
+      await expect.poll(framesShown).toBeGreaterThan(takeFrames);
+      await expectPanelsDrawn(['encoder/layer0/fw'], 4);
+      expect(await page.getByTestId('inside-error').count()).toBe(0);
+      expect(await recording.locator('option').allTextContents()).toEqual([
+        'imports/upload.wav (1.2 s)',
+        'recordings/take.wav (0.8 s)',
+      ]);
+      expect((await readFile(join(dataDir, 'imports', 'upload.wav'))).equals(toneWav(1.2))).toBe(
+        true,
+      );
+      await page.getByTestId('inside-summary').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: UPLOAD_SCREENSHOT });
       expect(app.pageErrors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
     },
   );

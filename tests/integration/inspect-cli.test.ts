@@ -213,6 +213,9 @@ describe('unfold inspect', () => {
         '--utterance',
         '--output-step',
         '20',
+        // The WAV has no reference: both score the model's answer.
+        '--loss-target',
+        'answer',
         '--out',
         byUtterance,
       ]);
@@ -245,6 +248,11 @@ describe('unfold inspect', () => {
       const summary = JSON.parse(await readFile(join(byUtterance, 'inside.json'), 'utf8'));
       expect(summary.axis).toEqual({ kind: 'frames', frameShiftSeconds: 0.01 });
       expect(summary.predicted).toHaveLength(features?.frames ?? -1);
+      // The utterance's reference phone of every frame; the WAV has none.
+      expect(summary.reference).toHaveLength(features?.frames ?? -1);
+      expect(summary.lossTarget).toBe('answer');
+      const wavSummary = JSON.parse(await readFile(join(byWav, 'inside.json'), 'utf8'));
+      expect(wavSummary).toMatchObject({ reference: null, lossTarget: 'answer' });
       // The GRU's free run: its 8 units per state (a GRU has no cell state).
       expect(fromUtterance.get('encoder-layer0-fw-dynamics-states.npy')).toMatchObject({
         frames: 301,
@@ -254,6 +262,48 @@ describe('unfold inspect', () => {
       expect(fromUtterance.get('outputs.npy')?.frames).toBe(features?.frames);
       expect(summary.outputs.labels).toHaveLength(fromUtterance.get('outputs.npy')?.dims ?? -1);
       expect(readPng(await readFile(join(byUtterance, 'outputs.png'))).width).toBeGreaterThan(0);
+    });
+
+    it("scores an utterance's reference by default, its answer when asked", async () => {
+      const corpus = await readCorpus(join(dataDir, 'corpora', 'sentences'));
+      if (corpus.data.kind !== 'speech') throw new Error('not a speech corpus');
+      const id = corpus.data.utterances[0]?.id ?? '';
+      const run = async (out: string, extra: string[]) => {
+        const result = await inspect([
+          'tiny-phones',
+          id,
+          '--utterance',
+          '--what',
+          'gradnorm',
+          ...extra,
+          '--out',
+          out,
+        ]);
+        expect(result.stderr).toBe('');
+        return {
+          summary: JSON.parse(await readFile(join(out, 'inside.json'), 'utf8')),
+          norms: (await npyFiles(out)).get('encoder-layer0-fw-gradnorm.npy')?.data,
+        };
+      };
+      const reference = await run(join(dataDir, 'out-reference'), []);
+      const answer = await run(join(dataDir, 'out-answer'), ['--loss-target', 'answer']);
+      expect(reference.summary.lossTarget).toBe('reference');
+      expect(answer.summary.lossTarget).toBe('answer');
+      expect(answer.summary.reference).toEqual(reference.summary.reference);
+      expect(reference.summary.reference).toContain('pau');
+      // The one-epoch model does not answer every frame right: another target, another gradient.
+      expect(reference.summary.predicted).not.toEqual(reference.summary.reference);
+      expect(Array.from(reference.norms ?? [])).not.toEqual(Array.from(answer.norms ?? []));
+      const wrong = await inspect([
+        'tiny-phones',
+        id,
+        '--utterance',
+        '--loss-target',
+        'gold',
+        '--out',
+        join(dataDir, 'out-wrong'),
+      ]);
+      expect(wrong.stderr).toMatch(/--loss-target must be answer or reference \(got gold\)/);
     });
   });
 });

@@ -147,6 +147,15 @@ describe('the API contract', () => {
     expectTypeOf<
       RequestResult<'inside:trace'>['layers'][number]['gradNorm']
     >().toEqualTypeOf<Float32Array>();
+    // An encoder-decoder's second sequence: each layer names its own, the trace carries both.
+    expectTypeOf<RequestResult<'inside:trace'>['layers'][number]['sequence']>().toEqualTypeOf<
+      'source' | 'target' | undefined
+    >();
+    expectTypeOf<NonNullable<RequestResult<'inside:trace'>['target']>>().toEqualTypeOf<{
+      steps: number;
+      axis: { kind: 'tokens'; tokens: string[] };
+      attention: Float32Array | null;
+    }>();
     expectTypeOf<RequestParams<'inside:trace'>['input']>().toEqualTypeOf<
       | { kind: 'text'; text: string }
       | { kind: 'utterance'; corpus?: string | undefined; utterance: string }

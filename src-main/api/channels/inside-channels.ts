@@ -30,6 +30,8 @@ export const insideRequests = {
       input: InsideInputSchema,
       /** Per-step models: the loss at this output step only; null: the sequence loss. */
       outputStep: StepSchema.nullable().optional(),
+      /** What the loss scores: the model's answer or the reference (absent: the reference when there is one). */
+      lossTarget: z.enum(['answer', 'reference']).optional(),
     }),
   ),
   /** One layer run with no (or constant) input, its recurrent weights scaled. */

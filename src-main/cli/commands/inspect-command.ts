@@ -9,19 +9,20 @@ import {
   MAX_DYNAMICS_STEPS,
   type InsideDynamics,
   type InsideInput,
+  type InsideLossTarget,
   type InsidePanel,
 } from '../../api/inside';
 import { findCorpusDir } from '../../domain/corpus/corpus-paths';
 import { chooseDataFolder } from '../../domain/data-folder';
 import { UnfoldError } from '../../domain/errors';
 import { writeFileAtomically, writeJsonAtomically } from '../../domain/fs/atomic-write';
-import { insideTraceOf, loadInsideModel } from '../../domain/inside/inside-model';
+import { loadInsideModel, tracePrepared } from '../../domain/inside/inside-model';
 import { layerDynamics } from '../../domain/inside/layer-dynamics';
-import { traceExample } from '../../domain/inside/layer-traces';
 import { reportCliError } from '../cli-errors';
 import { experimentFolderArg } from '../data-names';
 import { printLine as print } from '../progress-bar';
 import { behaviourText, saturationText } from '../../../src-renderer/src/lib/inside/behaviour-text';
+import { layerSequence, layerSteps } from '../../../src-renderer/src/lib/inside/trace-sequences';
 import { dynamicsFiles, traceFiles, type InspectFile } from './inspect-files';
 
 interface InspectFlags {
@@ -30,6 +31,7 @@ interface InspectFlags {
   utterance?: boolean;
   corpus?: string;
   outputStep?: string;
+  lossTarget?: string;
   layer?: string;
   startStep?: string;
   constant?: string;
@@ -40,6 +42,17 @@ interface InspectFlags {
 }
 
 const SORTS = ['variance', 'index'] as const;
+const LOSS_TARGETS: readonly InsideLossTarget[] = ['answer', 'reference'];
+
+function lossTargetOf(value: string | undefined): InsideLossTarget | undefined {
+  if (value === undefined) return undefined;
+  if (!(LOSS_TARGETS as readonly string[]).includes(value))
+    throw new UnfoldError(
+      'BAD_ARGUMENT',
+      `--loss-target must be ${LOSS_TARGETS.join(' or ')} (got ${value}).`,
+    );
+  return value as InsideLossTarget;
+}
 
 function panelsOf(what: string | undefined): InsidePanel[] {
   if (what === undefined) return [...INSIDE_PANELS];
@@ -91,6 +104,10 @@ export function registerInspectCommand(program: Command): void {
       '--output-step <t>',
       'per-step models: the gradient of this output step (default: the sequence loss)',
     )
+    .option(
+      '--loss-target <target>',
+      "the gradient's loss scores the model's answer or, for a corpus utterance, its reference (default: the reference when there is one)",
+    )
     .option('--sort <order>', `heatmap rows: ${SORTS.join(' or ')} (default variance)`)
     .option('--layer <key>', 'dynamics: the layer, e.g. encoder/layer0/fw (default: every layer)')
     .option(
@@ -117,6 +134,7 @@ export function registerInspectCommand(program: Command): void {
             `--sort must be ${SORTS.join(' or ')} (got ${sort}).`,
           );
         const outputStep = integerFlag(flags.outputStep, '--output-step', 0) ?? null;
+        const lossTarget = lossTargetOf(flags.lossTarget);
         const startStep = integerFlag(flags.startStep, '--start-step', 0) ?? null;
         const steps = integerFlag(flags.steps, '--steps', 1) ?? DYNAMICS_DEFAULT_STEPS;
         if (steps > MAX_DYNAMICS_STEPS)
@@ -133,8 +151,7 @@ export function registerInspectCommand(program: Command): void {
                 ? { kind: 'utterance', corpus: flags.corpus, utterance: inputArg }
                 : { kind: 'wav', path: resolve(inputArg) };
           const prepared = await inside.prepare(input, (name) => findCorpusDir(name, dataDir));
-          const traced = traceExample(inside.model, prepared.example, outputStep);
-          const trace = insideTraceOf(inside, prepared, traced, outputStep);
+          const { trace } = tracePrepared(inside, prepared, { outputStep, lossTarget });
           const files: InspectFile[] = traceFiles(trace, panels, {
             sortByVariance: sort === 'variance',
           });
@@ -162,7 +179,13 @@ export function registerInspectCommand(program: Command): void {
             task: trace.task,
             steps: trace.steps,
             axis: trace.axis,
+            // An encoder-decoder's decoder steps: its greedy answer, read back teacher-forced.
+            ...(trace.target
+              ? { target: { steps: trace.target.steps, axis: trace.target.axis } }
+              : {}),
             predicted: trace.predicted,
+            reference: trace.reference ?? null,
+            lossTarget: trace.lossTarget ?? 'answer',
             outputStep: trace.outputStep,
             outputs: {
               activation: trace.outputs.activation,
@@ -173,6 +196,8 @@ export function registerInspectCommand(program: Command): void {
             layers: trace.layers.map((layer) => ({
               key: layer.key,
               cell: layer.cell,
+              sequence: layerSequence(layer),
+              steps: layerSteps(trace, layer),
               saturation: Object.fromEntries(
                 layer.series.filter((s) => s.saturation).map((s) => [s.name, s.saturation]),
               ),
@@ -186,9 +211,10 @@ export function registerInspectCommand(program: Command): void {
             })),
             files: files.map((f) => f.name),
           });
-          print(
-            `${trace.experiment}: ${trace.steps} steps, ${trace.layers.length} layer directions`,
-          );
+          const stepsText = trace.target
+            ? `${trace.steps} source steps and ${trace.target.steps} target steps`
+            : `${trace.steps} steps`;
+          print(`${trace.experiment}: ${stepsText}, ${trace.layers.length} layer directions`);
           for (const layer of trace.layers)
             for (const series of layer.series)
               if (series.saturation)

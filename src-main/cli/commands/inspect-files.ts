@@ -1,7 +1,9 @@
 /**
  * The files `unfold inspect` writes for a trace: per layer and series a `.npy` of the numbers
  * and a `.png` of the plot, drawn in Node by the Inside view's own render functions; the model's
- * outputs (the classes the trace carries) as `outputs.npy` and, per step, `outputs.png`.
+ * outputs (the classes the trace carries) as `outputs.npy` and, per step, `outputs.png`. An
+ * encoder-decoder's layers are named by their part (`encoder-...` over the source's steps,
+ * `decoder-...` over the target's), and its attention is `attention-target-by-source.npy/.png`.
  */
 import type {
   InsideDynamics,
@@ -20,8 +22,10 @@ import {
 } from '../../../src-renderer/src/lib/inside/inside-palettes';
 import { renderLogLine } from '../../../src-renderer/src/lib/inside/log-line-plot';
 import { renderTrajectory } from '../../../src-renderer/src/lib/inside/trajectory-plot';
+import { layerSteps } from '../../../src-renderer/src/lib/inside/trace-sequences';
 import { renderUnitHeatmap } from '../../../src-renderer/src/lib/inside/unit-heatmap';
 import { COLORMAPS } from '../../../src-renderer/src/lib/plot/colormap';
+import { renderAttention } from '../../../src-renderer/src/lib/text/attention-heatmap';
 
 export interface InspectFile {
   name: string;
@@ -30,6 +34,8 @@ export interface InspectFile {
 
 /** Heatmap pixels per step and per unit, within these bounds. */
 const HEATMAP_CELL = 4;
+/** Attention pixels per source and target step: a word's symbols are few. */
+const ATTENTION_CELL = 16;
 const HEATMAP_WIDTH = { min: 200, max: 1600 };
 const HEATMAP_HEIGHT = { min: 60, max: 1024 };
 export const GRADNORM_PNG = { width: 640, height: 240 };
@@ -88,22 +94,43 @@ export function traceFiles(
     });
   for (const layer of trace.layers) {
     const stem = layerFileStem(layer.key);
+    const steps = layerSteps(trace, layer);
     for (const series of layer.series) {
       const panel: InsidePanel = isGate(series.name) ? 'gates' : 'states';
       if (panels.includes(panel))
-        files.push(...seriesFiles(stem, series, trace.steps, options.sortByVariance));
+        files.push(...seriesFiles(stem, series, steps, options.sortByVariance));
     }
     if (panels.includes('gradnorm')) {
       const image = blankImage(GRADNORM_PNG.width, GRADNORM_PNG.height);
-      renderLogLine(layer.gradNorm, trace.outputStep, image);
+      // The output step marks a step of the decoder's own sequence only.
+      const marked = trace.target && layer.sequence !== 'target' ? null : trace.outputStep;
+      renderLogLine(layer.gradNorm, marked, image);
       files.push(
-        { name: `${stem}-gradnorm.npy`, bytes: npyOf(layer.gradNorm, trace.steps, 1) },
+        { name: `${stem}-gradnorm.npy`, bytes: npyOf(layer.gradNorm, steps, 1) },
         { name: `${stem}-gradnorm.png`, bytes: encodePng(image) },
       );
     }
   }
-  if (panels.includes('outputs')) files.push(...outputFiles(trace.outputs));
+  if (panels.includes('outputs')) {
+    files.push(...outputFiles(trace.outputs));
+    if (trace.target?.attention) files.push(...attentionFiles(trace.target.attention, trace));
+  }
   return files;
+}
+
+/** An encoder-decoder's attention, [target steps, source steps], and its heatmap (rows: target). */
+function attentionFiles(attention: Float32Array, trace: InsideTrace): InspectFile[] {
+  const rows = trace.target?.steps ?? 0;
+  const cols = trace.steps;
+  const image = blankImage(
+    clamp(cols * ATTENTION_CELL, HEATMAP_WIDTH),
+    clamp(rows * ATTENTION_CELL, HEATMAP_HEIGHT),
+  );
+  renderAttention({ data: attention, rows, cols }, image);
+  return [
+    { name: 'attention-target-by-source.npy', bytes: npyOf(attention, rows, cols) },
+    { name: 'attention-target-by-source.png', bytes: encodePng(image) },
+  ];
 }
 
 /**

@@ -11,12 +11,13 @@ import type {
   InsideDynamics,
   InsideInput,
   InsideLayer,
+  InsideLossTarget,
   InsideTrace,
 } from '../../api/inside';
 import type { MonoAudio } from '../audio/types';
 import { readAudioFile } from '../audio/wav';
 import { MANIFEST_FILE } from '../corpus/manifest';
-import { splitDataDir } from '../corpus/store/layout';
+import { alignmentPath, splitDataDir } from '../corpus/store/layout';
 import { readCorpus } from '../corpus/store/read-corpus';
 import { initTfBackend } from '../backend/tf-backend';
 import { UnfoldError } from '../errors';
@@ -36,10 +37,13 @@ import { featuresOf } from '../speech/recognizer';
 import { featureConfigOf } from '../speech/speech-data';
 import { tokenizeText } from '../text/tokenize';
 import { WORD_ENCODER_FILE, WordEncoder } from '../text/word-encoder';
+import { referenceTargets, utteranceReference } from './corpus-reference';
+import type { Seq2seqLabels } from '../text/seq2seq/symbol-tables';
 import { InputCache } from './input-cache';
 import { layerDynamics, STATE_SERIES } from './layer-dynamics';
 import { insideOutputsOf } from './model-outputs';
 import { answersPerStep, traceExample, type TracedExample } from './layer-traces';
+import { preparedSeq2seq } from './seq2seq-input';
 
 /** Where a corpus named by an input lives: a CLI takes paths too, the API names in the data folder. */
 export type CorpusResolver = (nameOrPath: string) => Promise<string>;
@@ -48,6 +52,8 @@ export interface PreparedInput {
   example: SequenceExample;
   axis: InsideAxis;
   features: { data: Float32Array; dims: number } | null;
+  /** A corpus utterance's reference labels (corpus-reference.ts); absent or null for other input. */
+  reference?: string[] | null;
   /**
    * The files it was read from (a WAV; a recording and the corpus files naming it): a change
    * makes a kept copy stale.
@@ -123,7 +129,7 @@ export async function preparedSpeech(
   };
 }
 
-function speechReader(dir: string, config: SpeechConfig): InputReader {
+function speechReader(dir: string, config: SpeechConfig, labels: readonly string[]): InputReader {
   return async (input, resolveCorpus) => {
     if (input.kind === 'text') throw wrongInput(dir, 'audio', input);
     if (input.kind === 'wav')
@@ -139,13 +145,27 @@ function speechReader(dir: string, config: SpeechConfig): InputReader {
     const audioPath = join(corpus.dir, recording.path);
     // The files that say which audio and which stretch of it the utterance is.
     const listings = corpus.manifest.splits.flatMap((split) =>
-      ['wav.scp', 'segments'].map((file) => join(corpus.dir, splitDataDir(split), file)),
+      ['wav.scp', 'segments', 'text'].map((file) => join(corpus.dir, splitDataDir(split), file)),
     );
-    return preparedSpeech(cutSegment(await readAudioFile(audioPath), utterance.segment), config, [
-      audioPath,
-      join(corpus.dir, MANIFEST_FILE),
-      ...listings,
-    ]);
+    const prepared = await preparedSpeech(
+      cutSegment(await readAudioFile(audioPath), utterance.segment),
+      config,
+      [
+        audioPath,
+        join(corpus.dir, MANIFEST_FILE),
+        join(corpus.dir, alignmentPath(recording.id)),
+        ...listings,
+      ],
+    );
+    const reference = utteranceReference(
+      config.task,
+      speechData(corpus),
+      utterance,
+      prepared.example.length,
+      featureConfigOf(config),
+      labels,
+    );
+    return { ...prepared, reference };
   };
 }
 
@@ -168,12 +188,21 @@ function textReader(dir: string, encoder: WordEncoder): InputReader {
 export async function loadInsideModel(dir: string): Promise<InsideModel> {
   await initTfBackend();
   const common = await readCommonConfig(dir);
+  const labels = (await readExperimentLabels(dir)).labels;
   let prepare: InputReader;
   let reads: 'text' | 'audio';
   if (common.task === 'words' || common.task === 'phones') {
     const config = (await readExperimentConfig(dir)) as SpeechConfig;
-    prepare = speechReader(dir, config);
+    prepare = speechReader(dir, config, labels);
     reads = 'audio';
+  } else if (common.task === 'seq2seq') {
+    const tables = await readExperimentLabels<Seq2seqLabels>(dir);
+    // The reader decodes with the model, loaded below before any input is read.
+    prepare = (input) =>
+      input.kind === 'text'
+        ? Promise.resolve(preparedSeq2seq(model, tables, input.text))
+        : Promise.reject(wrongInput(dir, 'text', input));
+    reads = 'text';
   } else {
     const stored = await readTaskFile(dir, WORD_ENCODER_FILE);
     if (!stored)
@@ -184,7 +213,6 @@ export async function loadInsideModel(dir: string): Promise<InsideModel> {
     prepare = textReader(dir, WordEncoder.fromBytes(stored, WORD_ENCODER_FILE));
     reads = 'text';
   }
-  const labels = (await readExperimentLabels(dir)).labels;
   const model = await loadModel(experimentModelFile(dir));
   return {
     dir,
@@ -205,6 +233,7 @@ export function insideTraceOf(
   prepared: PreparedInput,
   traced: TracedExample,
   outputStep: number | null,
+  lossTarget: InsideLossTarget = 'answer',
 ): InsideTrace {
   return {
     experiment: inside.name,
@@ -217,7 +246,50 @@ export function insideTraceOf(
     outputStep,
     layers: traced.layers,
     outputs: insideOutputsOf(inside.model.config.output.activation, traced.outputs, inside.labels),
+    target: traced.target && {
+      steps: traced.target.ids.length,
+      axis: {
+        kind: 'tokens',
+        tokens: Array.from(traced.target.ids, (k) => inside.labels[k] ?? String(k)),
+      },
+      attention: traced.target.attention,
+    },
+    reference: prepared.reference ?? null,
+    lossTarget,
   };
+}
+
+export interface TraceOptions {
+  /** Per-step models: the loss at this output step only; null: the sequence loss. */
+  outputStep?: number | null | undefined;
+  /** Absent: the reference when the input has one the model can score, else the answer. */
+  lossTarget?: InsideLossTarget | undefined;
+  trace?: ExampleTracer;
+}
+
+/**
+ * Traces a prepared input, the loss scoring the reference or the model's answer: the reference
+ * is scored only where the model has its class (a phone or word the model never learnt is left
+ * out); with none of them, or no reference, the answer is.
+ */
+export function tracePrepared(
+  inside: InsideModel,
+  prepared: PreparedInput,
+  options: TraceOptions = {},
+): { trace: InsideTrace; traced: TracedExample } {
+  const outputStep = options.outputStep ?? null;
+  const targets =
+    options.lossTarget !== 'answer' && prepared.reference
+      ? referenceTargets(prepared.reference, inside.labels)
+      : null;
+  const traced = (options.trace ?? traceExample)(
+    inside.model,
+    prepared.example,
+    outputStep,
+    targets ? { targets } : {},
+  );
+  const lossTarget = targets ? 'reference' : 'answer';
+  return { trace: insideTraceOf(inside, prepared, traced, outputStep, lossTarget), traced };
 }
 
 /** A cache key of an input (a WAV by its path, resolved by the caller). */
@@ -264,13 +336,12 @@ export interface InputRequestOptions {
 export async function traceInput(
   inside: InsideModel,
   input: InsideInput,
-  options: InputRequestOptions & { outputStep?: number | null | undefined },
+  options: InputRequestOptions & TraceOptions,
 ): Promise<InsideTrace> {
   const kept = await keptInput(inside, input, options.resolveCorpus);
-  const outputStep = options.outputStep ?? null;
-  const traced = (options.trace ?? traceExample)(inside.model, kept.prepared.example, outputStep);
+  const { trace, traced } = tracePrepared(inside, kept.prepared, options);
   kept.states = statesOf(traced.layers);
-  return insideTraceOf(inside, kept.prepared, traced, outputStep);
+  return trace;
 }
 
 /**

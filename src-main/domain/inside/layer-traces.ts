@@ -2,8 +2,9 @@
  * One input through a trained model, looked at layer by layer with the engine's introspection
  * (../rnn/introspection.ts): gates and states per step, their saturation and unit order, and
  * ||dLoss/dh_t|| for every step. The loss is the model's own answer's (there is no label for a
- * typed sentence or a recording): the cross-entropy of its predicted class, at one chosen output
- * step of a per-step model or over the whole sequence.
+ * typed sentence or a recording) or, when asked, a corpus utterance's reference: the
+ * cross-entropy of that class, at one chosen output step of a per-step model or over the whole
+ * sequence.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { InsideLayer, InsideSeries, InsideSeriesName } from '../../api/inside';
@@ -14,8 +15,14 @@ import type { CellKind } from '../rnn/cell-kinds';
 import { introspect } from '../rnn/introspection';
 import type { IntrospectionEngine, LayerTrace, ShapedArray } from '../rnn/introspection';
 import { sequenceLoss } from '../rnn/losses';
-import type { RnnModel } from '../rnn/rnn-model';
-import { modelOutputs, outputsOfLogits, type ModelOutputs } from './model-outputs';
+import type { ForwardResult, RnnModel } from '../rnn/rnn-model';
+import {
+  batchTargetOf,
+  modelOutputs,
+  outputStepsOf,
+  outputsOfLogits,
+  type ModelOutputs,
+} from './model-outputs';
 import { saturationOf, unitsByVariance } from './unit-statistics';
 
 /** The series of each cell family, in the order the view shows them. */
@@ -60,11 +67,6 @@ export function answersPerStep(model: RnnModel): boolean {
 }
 
 function checkTraceable(model: RnnModel): void {
-  if (model.config.pattern === 'encoder-decoder')
-    throw new UnfoldError(
-      'INSIDE_UNSUPPORTED_MODEL',
-      'Looking inside an encoder-decoder is not supported yet: its decoder reads the encoder through its final state only.',
-    );
   if (model.config.layers.length === 0)
     throw new UnfoldError(
       'INSIDE_NO_RECURRENT_LAYER',
@@ -101,6 +103,8 @@ function layerOf(trace: LayerTrace): InsideLayer {
   return {
     key: trace.layer,
     cell,
+    // An encoder-decoder's decoder runs over its target; every other layer over the input.
+    sequence: trace.layer.startsWith('decoder/') ? 'target' : 'source',
     series: SERIES_ORDER[cell].flatMap((name) => {
       const array = arrays[name];
       return array ? [seriesOf(cell, name, array)] : [];
@@ -114,13 +118,18 @@ export interface TracedExample {
   predicted: Int32Array;
   /** The activated outputs the prediction was read from. */
   outputs: ModelOutputs;
+  /**
+   * An encoder-decoder's target: the ids its decoder read them from (the example's target) and,
+   * with decoder attention, the weights [target steps, source steps]; null for other models.
+   */
+  target: { ids: Int32Array; attention: Float32Array | null } | null;
 }
 
 /**
  * The output shape of every layer direction on the whole example, by key in the order they run:
  * from a forward pass of its first step alone, [1, rows, units] -> [steps, rows, units] (every
- * layer of a model the trace takes runs over the input's steps). The trace's one pass needs them
- * before it starts.
+ * layer runs over the input's steps but an encoder-decoder's decoder, which reads its whole
+ * target in that pass too). The trace's one pass needs them before it starts.
  */
 function layerShapesOf(
   model: RnnModel,
@@ -128,7 +137,11 @@ function layerShapesOf(
   perStep: boolean,
 ): Map<string, number[]> {
   const first = makeBatch(model.config, [
-    { ...example, length: 1, target: perStep ? new Int32Array(1) : 0 },
+    {
+      ...example,
+      length: 1,
+      target: perStep ? batchTargetOf(model, { ...example, length: 1 }, true) : 0,
+    },
   ]);
   const shapes = new Map<string, number[]>();
   try {
@@ -136,7 +149,11 @@ function layerShapesOf(
       model.forward(modelBatchOf(first), {
         training: false,
         onLayer: (info) => {
-          shapes.set(info.key, [example.length, ...info.result.outputs.shape.slice(1)]);
+          const shape = info.result.outputs.shape;
+          shapes.set(
+            info.key,
+            info.key.startsWith('decoder/') ? shape : [example.length, ...shape.slice(1)],
+          );
         },
       });
     });
@@ -156,42 +173,65 @@ export function traceExample(
   model: RnnModel,
   example: SequenceExample,
   outputStep: number | null,
-  options: { engine?: IntrospectionEngine } = {},
+  options: {
+    engine?: IntrospectionEngine;
+    /**
+     * The loss's class ids instead of the answer (the reference: one per step, or one); -1 leaves
+     * a step out of the loss.
+     */
+    targets?: Int32Array | null;
+  } = {},
 ): TracedExample {
   checkTraceable(model);
   const perStep = answersPerStep(model);
-  if (outputStep !== null && (!perStep || outputStep < 0 || outputStep >= example.length))
+  // An encoder-decoder's output steps are its decoder's (its target's), not the input's.
+  const steps = outputStepsOf(model, example);
+  if (outputStep !== null && (!perStep || outputStep < 0 || outputStep >= steps))
     throw new UnfoldError(
       'INSIDE_BAD_OUTPUT_STEP',
       perStep
-        ? `Output step ${outputStep} is outside the input's ${example.length} steps (0 to ${example.length - 1}).`
+        ? `Output step ${outputStep} is outside the ${steps} output steps (0 to ${steps - 1}).`
         : 'This model gives one answer per sequence: there is no output step to choose, only the sequence loss.',
     );
   const layerShapes = layerShapesOf(model, example, perStep);
-  // The targets are the answer, known only once the pass has the logits (answerLoss).
+  // The targets are the reference, or the answer known only once the pass has the logits (answerLoss).
   const batch = makeBatch(model.config, [
-    { ...example, target: perStep ? new Int32Array(example.length) : 0 },
+    { ...example, target: batchTargetOf(model, example, perStep) },
   ]);
-  const answer: { outputs?: Omit<ModelOutputs, 'layerShapes'> } = {};
-  const answerLoss = (logits: tf.Tensor): tf.Scalar => {
+  const answer: { outputs?: Omit<ModelOutputs, 'layerShapes'>; attention?: Float32Array } = {};
+  const answerLoss = (logits: tf.Tensor, forward: ForwardResult): tf.Scalar => {
     const { predicted } = (answer.outputs = outputsOfLogits(model, logits));
+    // [1, target steps, source steps] with batch 1: row-major [target steps, source steps].
+    if (forward.alignment) answer.attention = forward.alignment.dataSync() as Float32Array;
+    const scored = options.targets ?? predicted;
+    const ids = Int32Array.from(scored, (id) => Math.max(0, id));
     const targets = perStep
-      ? tf.tensor2d(predicted, [1, example.length], 'int32')
-      : tf.tensor1d([predicted[0] as number], 'int32');
+      ? tf.tensor2d(ids, [1, steps], 'int32')
+      : tf.tensor1d([ids[0] as number], 'int32');
     let targetMask = batch.targetMask;
-    if (outputStep !== null) {
-      const only = new Float32Array(example.length);
-      only[outputStep] = 1;
-      targetMask = tf.tensor2d(only, [1, example.length]);
+    if (outputStep !== null || (perStep && scored.some((id) => id < 0))) {
+      const kept = Float32Array.from({ length: steps }, (_, t) =>
+        (outputStep === null || t === outputStep) && (scored[t] as number) >= 0 ? 1 : 0,
+      );
+      targetMask = tf.tensor2d(kept, [1, steps]);
     }
     // Tensors made here are the gradient pass's: it disposes them.
     return sequenceLoss(model.config, logits, { ...batch, targets, targetMask }).loss;
   };
   try {
-    const traces = introspect(model, batch, { ...options, layerShapes, loss: answerLoss });
+    const traces = introspect(model, batch, {
+      ...(options.engine ? { engine: options.engine } : {}),
+      layerShapes,
+      loss: answerLoss,
+      withAttention: model.config.decoder?.attention === 'additive',
+    });
     if (!answer.outputs) throw new Error('traceExample: the gradient pass gave no logits');
     const outputs = { ...answer.outputs, layerShapes };
-    return { layers: traces.map(layerOf), predicted: outputs.predicted, outputs };
+    const target =
+      model.config.pattern === 'encoder-decoder'
+        ? { ids: example.target as Int32Array, attention: answer.attention ?? null }
+        : null;
+    return { layers: traces.map(layerOf), predicted: outputs.predicted, outputs, target };
   } finally {
     disposeBatch(batch);
   }

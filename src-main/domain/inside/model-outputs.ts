@@ -51,6 +51,31 @@ export function outputsOfLogits(
   return { values, steps, classes, predicted: rowArgmax(values, steps, classes) };
 }
 
+/**
+ * The target an example is batched with when its answer is not known yet: none that counts (the
+ * loss's targets come later), but an encoder-decoder keeps its own, which its decoder reads
+ * (teacher forcing) and whose length is the decoder's steps.
+ */
+export function batchTargetOf(
+  model: RnnModel,
+  example: SequenceExample,
+  perStep: boolean,
+): SequenceExample['target'] {
+  if (model.config.pattern === 'encoder-decoder') {
+    if (!(example.target instanceof Int32Array) || example.target.length === 0)
+      throw new Error('an encoder-decoder example is traced with the output its decoder reads');
+    return example.target;
+  }
+  return perStep ? new Int32Array(example.length) : 0;
+}
+
+/** How many output steps the model gives for the example: a per-step model's, its decoder's. */
+export function outputStepsOf(model: RnnModel, example: SequenceExample): number {
+  return model.config.pattern === 'encoder-decoder'
+    ? (batchTargetOf(model, example, true) as Int32Array).length
+    : example.length;
+}
+
 /** One forward pass of the example: the activated outputs and the argmax of each row. */
 export function modelOutputs(
   model: RnnModel,
@@ -58,7 +83,7 @@ export function modelOutputs(
   perStep: boolean,
 ): ModelOutputs {
   const batch = makeBatch(model.config, [
-    { ...example, target: perStep ? new Int32Array(example.length) : 0 },
+    { ...example, target: batchTargetOf(model, example, perStep) },
   ]);
   const layerShapes = new Map<string, number[]>();
   let logits: tf.Tensor | null = null;

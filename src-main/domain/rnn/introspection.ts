@@ -14,7 +14,7 @@ import { chooseRnnKernel, nativeCellOf } from './kernels/native-sequence';
 import { sequenceLoss } from './losses';
 import { cellSpecOf } from './model-params';
 import type { LayerConfig } from './model-config';
-import type { LayerHook, ModelBatch, RnnModel } from './rnn-model';
+import type { ForwardResult, HookedLayer, LayerHook, ModelBatch, RnnModel } from './rnn-model';
 
 /** A dense array with its shape; what crosses IPC to the "Inside" views. */
 export interface ShapedArray {
@@ -138,12 +138,15 @@ function nativeTrace(
   key: string,
   entry: NativeLayerEntry,
   dOutputs: Float32Array,
+  dFinalCell: Float32Array | null,
 ): LayerTrace {
   const { time, batch } = entry.run.inputs;
   const reverse = key.endsWith('/bw');
-  // The pass ran the backward of every layer with one below; the lowest one's runs here.
+  // The pass ran the backward of every layer with one below; the lowest one's runs here, and
+  // so does that of a layer whose final cell state the loss reaches (the pass's had no dFinalCell).
   const recurrent =
-    entry.recurrent ?? nativeLayerGradients(addon, entry.run, dOutputs, false).recurrent;
+    (dFinalCell ? null : entry.recurrent) ??
+    nativeLayerGradients(addon, entry.run, dOutputs, false, dFinalCell).recurrent;
   const traced = nativeTraceOf(entry.run, dOutputs, recurrent);
   const shaped = (values: Float32Array): ShapedArray => ({
     data: timeOrdered(values, time, reverse),
@@ -189,9 +192,41 @@ export interface IntrospectOptions {
   /**
    * The loss whose gradient is traced, from the logits of the gradient pass (default: the
    * batch's sequence loss). A caller that scores the model's own answer reads the logits here
-   * and picks its targets from them, so finding the answer costs no forward pass of its own.
+   * and picks its targets from them, so finding the answer costs no forward pass of its own;
+   * the pass's whole result (an encoder-decoder's attention, with `withAttention`) comes too.
    */
-  loss?: (logits: tf.Tensor) => tf.Scalar;
+  loss?: (logits: tf.Tensor, forward: ForwardResult) => tf.Scalar;
+  /** Run the gradient pass with `withAttention` (its `alignment` reaches `loss`). */
+  withAttention?: boolean;
+}
+
+/** The cell state size of the layer a key (`encoder/layer0/fw`) names; 0 for cells without one. */
+function encoderCellSize(model: RnnModel, key: string): number {
+  const layer = model.config.layers[Number(/^encoder\/layer(\d+)\//.exec(key)?.[1] ?? -1)];
+  return layer ? createKernel(cellSpecOf(layer)).cellSize : 0;
+}
+
+/**
+ * An encoder layer direction of an encoder-decoder with its final state probed: the final output
+ * is the last row of its probed outputs (in the order it ran, padding repeating the last real
+ * output, that is its final output), so the gradient from the decoder's start state reaches
+ * dLoss/dh_T; the final cell state gets a probe of its own, whose gradient is dLoss/dc_T.
+ */
+function probedFinalStates(
+  outputs: tf.Tensor3D,
+  finalCell: tf.Tensor | null,
+  cellProbe: tf.Tensor | undefined,
+): HookedLayer {
+  const [time, batch, size] = outputs.shape;
+  const finalOutput = tf.reshape(tf.slice(outputs, [time - 1, 0, 0], [1, batch, size]), [
+    batch,
+    size,
+  ]);
+  return {
+    outputs,
+    finalOutput,
+    ...(finalCell && cellProbe ? { finalCell: tf.add(finalCell, cellProbe) } : {}),
+  };
 }
 
 /**
@@ -201,8 +236,9 @@ export interface IntrospectOptions {
  * (one forward and backward pass of the model), and each layer's BPTT given those gradients: on
  * the native addon within that pass (each layer's own native run stands in for its sequence op,
  * and its one backward serves both the pass and the trace; the lowest layer's runs after it), or
- * on the TF.js kernels in one more forward pass. The gradient into an encoder-decoder's final
- * encoder cell state is not included in the encoder traces.
+ * on the TF.js kernels in one more forward pass. An encoder-decoder's encoder layers also get
+ * the gradient that reaches their final state from the decoder (probedFinalStates): with the
+ * attention's, through the encoder outputs, it is all that reaches them.
  */
 export function introspect(
   model: RnnModel,
@@ -216,9 +252,25 @@ export function introspect(
   const loss = options.loss ?? ((logits) => sequenceLoss(model.config, logits, batch).loss);
   const native = new Map<string, NativeLayerEntry>();
   const probes = keys.map((key) => tf.zeros(shapes.get(key) as number[]));
-  const fromAbove = tf.grads((...p: tf.Tensor[]) => {
+  // An encoder-decoder's encoder layers: the final cell states the decoder starts from.
+  const finalCellKeys =
+    model.config.pattern === 'encoder-decoder'
+      ? keys.filter((key) => key.startsWith('encoder/') && encoderCellSize(model, key) > 0)
+      : [];
+  const cellProbes = finalCellKeys.map((key) =>
+    tf.zeros([(shapes.get(key) as number[])[1] as number, encoderCellSize(model, key)]),
+  );
+  /** A final cell state's entry in a list of the probes, or of their gradients. */
+  const finalCellEntry = (list: readonly tf.Tensor[], key: string): tf.Tensor | undefined => {
+    const k = finalCellKeys.indexOf(key);
+    return k < 0 ? undefined : list[keys.length + k];
+  };
+  const probedEncoder = (key: string): boolean =>
+    model.config.pattern === 'encoder-decoder' && key.startsWith('encoder/');
+  const allGrads = tf.grads((...p: tf.Tensor[]) => {
     const forward = model.forward(modelBatch, {
       training: false,
+      withAttention: options.withAttention ?? false,
       onLayer: (info) => {
         const probe = p[keys.indexOf(info.key)];
         // A probe of another shape would broadcast and give a wrong gradient.
@@ -226,20 +278,26 @@ export function introspect(
           throw new Error(
             `introspect: layer ${info.key} gave [${info.result.outputs.shape.join(', ')}], not the shape [${probe?.shape.join(', ') ?? ''}] its probe was made for`,
           );
-        if (!addon) return tf.add(info.result.outputs, probe) as tf.Tensor3D;
-        const cell = nativeCellOf(cellSpecOf(info.layer));
-        const entry: NativeLayerEntry = {
-          layer: info.layer,
-          run: runNativeLayer(addon, cell, inputsOf(info)),
-          recurrent: null,
-        };
-        native.set(info.key, entry);
-        return tf.add(nativeLayerNode(addon, entry, info), probe) as tf.Tensor3D;
+        let outputs: tf.Tensor3D = info.result.outputs;
+        if (addon) {
+          const cell = nativeCellOf(cellSpecOf(info.layer));
+          const entry: NativeLayerEntry = {
+            layer: info.layer,
+            run: runNativeLayer(addon, cell, inputsOf(info)),
+            recurrent: null,
+          };
+          native.set(info.key, entry);
+          outputs = nativeLayerNode(addon, entry, info);
+        }
+        const probed = tf.add(outputs, probe) as tf.Tensor3D;
+        if (!probedEncoder(info.key)) return probed;
+        return probedFinalStates(probed, info.result.finalCell, finalCellEntry(p, info.key));
       },
     });
-    return loss(forward.logits);
-  })(probes);
-  tf.dispose(probes);
+    return loss(forward.logits, forward);
+  })([...probes, ...cellProbes]);
+  tf.dispose([...probes, ...cellProbes]);
+  const fromAbove = allGrads.slice(0, keys.length);
   if (addon) {
     const traces = keys.map((key, k) =>
       nativeTrace(
@@ -247,9 +305,10 @@ export function introspect(
         key,
         native.get(key) as NativeLayerEntry,
         (fromAbove[k] as tf.Tensor).dataSync() as Float32Array,
+        (finalCellEntry(allGrads, key)?.dataSync() as Float32Array | undefined) ?? null,
       ),
     );
-    tf.dispose(fromAbove);
+    tf.dispose(allGrads);
     return traces;
   }
   const traces: LayerTrace[] = [];
@@ -271,7 +330,10 @@ export function introspect(
         const time = upstream.shape[0] as number;
         const dOutputs = tf.split(upstream, time, 0).map((t) => tf.squeeze(t, [0]));
         const dFinalCell =
-          kernel.cellSize > 0 ? tf.zeros([info.input.shape[1], kernel.cellSize]) : null;
+          kernel.cellSize > 0
+            ? (finalCellEntry(allGrads, info.key) ??
+              tf.zeros([info.input.shape[1], kernel.cellSize]))
+            : null;
         const backward = kernel.backward(inputs, forward.cache, dOutputs, dFinalCell);
         const { cell, ...gates } = forward.gates;
         traces.push({
@@ -290,6 +352,6 @@ export function introspect(
       },
     });
   });
-  tf.dispose(fromAbove);
+  tf.dispose(allGrads);
   return traces;
 }

@@ -52,6 +52,17 @@ export interface ModelBatch extends TokenExtras {
   decoderMask?: tf.Tensor2D | null;
 }
 
+/**
+ * What a hook may put in place of a layer direction's results: its outputs (in the order it
+ * processed the steps) and, when given, its final states (introspection probes an encoder's
+ * final state, which an encoder-decoder's decoder starts from).
+ */
+export interface HookedLayer {
+  outputs: tf.Tensor3D;
+  finalOutput?: tf.Tensor;
+  finalCell?: tf.Tensor | null;
+}
+
 /** Called for every layer direction after it ran; introspection uses it to look inside. */
 export interface LayerHook {
   (info: {
@@ -63,7 +74,7 @@ export interface LayerHook {
     c0: tf.Tensor2D | null;
     mask: tf.Tensor3D | null;
     result: SequenceResult;
-  }): tf.Tensor3D | void;
+  }): tf.Tensor3D | HookedLayer | void;
 }
 
 export interface ForwardOptions {
@@ -707,7 +718,13 @@ function hookLayer(
     mask: run.mask ? flip(run.mask) : null,
     result: { ...result, outputs: flip(result.outputs) },
   });
-  return hooked ? { ...result, outputs: flip(hooked) } : result;
+  if (!hooked) return result;
+  if (hooked instanceof tf.Tensor) return { ...result, outputs: flip(hooked) };
+  return {
+    outputs: flip(hooked.outputs),
+    finalOutput: hooked.finalOutput ?? result.finalOutput,
+    finalCell: hooked.finalCell === undefined ? result.finalCell : hooked.finalCell,
+  };
 }
 
 function timeMajorMask(mask: tf.Tensor2D): tf.Tensor3D {

@@ -34,13 +34,14 @@ export function createInsideHandlers(
   const corpusIn: CorpusResolver = (name) =>
     resolveInDataFolder(context.dataDir, CORPORA_DIR, name);
   return {
-    'inside:trace': async ({ experiment, input, outputStep }) => {
+    'inside:trace': async ({ experiment, input, outputStep, lossTarget }) => {
       const resolved = await resolvedInput(context.dataDir, input);
       const dir = await namedExperimentDir(context.dataDir, experiment);
       const model = await insideCacheOf(context).get(dir);
       return traceInput(model, resolved, {
         resolveCorpus: corpusIn,
         outputStep: outputStep ?? null,
+        lossTarget,
       });
     },
     'inside:dynamics': async ({ experiment, input, ...options }) => {

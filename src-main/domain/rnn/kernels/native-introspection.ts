@@ -173,7 +173,8 @@ function standIn(cell: NativeCell, weights: Float32Array[], withInputs: boolean)
 }
 
 /**
- * One backward pass of a run given dLoss/dOutput per step: the recurrence's parts the trace
+ * One backward pass of a run given dLoss/dOutput per step (and, LSTM family, dLoss/dFinalCell:
+ * an encoder's final cell state that a decoder starts from): the recurrence's parts the trace
  * walks back with, and with `withInputs` the gradient the layer passes to its inputs.
  */
 export function nativeLayerGradients(
@@ -181,6 +182,7 @@ export function nativeLayerGradients(
   run: NativeLayerRun,
   dOutputs: Float32Array,
   withInputs: boolean,
+  dFinalCell: Float32Array | null = null,
 ): NativeLayerGradients {
   const { cell, inputs, forward } = run;
   const { time, batch, inputSize, weights, mask } = inputs;
@@ -207,7 +209,7 @@ export function nativeLayerGradients(
         cell.projection !== null ? (weights[cell.peephole ? 4 : 3] ?? null) : null,
         mask,
         dOutputs,
-        null,
+        dFinalCell,
         ...forward.cache,
       ],
     );

@@ -112,3 +112,21 @@ describe('gradientLines', () => {
     ]);
   });
 });
+
+describe("an encoder-decoder's gradient lines", () => {
+  it('put the decoder’s steps after the source’s on the one time line', () => {
+    const encoder = layer('encoder/layer0/fw', 'lstm', [0.1, 0.2, 0.3]);
+    const decoder = {
+      ...layer('decoder/layer0/fw', 'lstm', [0.5, 0.4]),
+      sequence: 'target' as const,
+    };
+    const lines = gradientLines(
+      { label: 'LSTM · g2p', layers: [encoder, decoder], targetOffset: 3 },
+      [],
+    );
+    expect(lines.map((line) => line.points.map((p) => p.x))).toEqual([
+      [0, 1, 2],
+      [3, 4],
+    ]);
+  });
+});

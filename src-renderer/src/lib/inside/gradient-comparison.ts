@@ -13,6 +13,7 @@ import type { InsideLayer } from '@api/inside';
 import type { JobInfo, JobSpecInput } from '@api/jobs';
 import { isTrained } from '../live/experiment-choice';
 import { seriesColour, type ChartLine } from '../plot/line-chart';
+import { layerSequence } from './trace-sequences';
 
 /**
  * trained: its model can be looked inside; training: a train job for it is queued or running;
@@ -58,6 +59,16 @@ export interface GradientModel {
   /** The legend's name: the cell, then the experiment. */
   label: string;
   layers: readonly InsideLayer[];
+  /**
+   * An encoder-decoder's: the step at which its target's layers start on the chart's one time
+   * line (its source's steps, which come first); absent: 0.
+   */
+  targetOffset?: number;
+}
+
+/** The chart's offset of an encoder-decoder's target steps: its source's steps; 0 for other traces. */
+export function targetOffsetOf(trace: { steps: number; target?: unknown }): number {
+  return trace.target ? trace.steps : 0;
 }
 
 /** "LSTM · tiny" for a comparison cell; the cells themselves ("peephole · x") otherwise. */
@@ -75,8 +86,10 @@ export function modelLabel(
 /** Dashes that tell the layer directions of one model apart when models are overlaid. */
 const LAYER_DASHES: readonly (number[] | undefined)[] = [undefined, [6, 4], [2, 3], [10, 3, 2, 3]];
 
-function pointsOf(layer: InsideLayer): { x: number; y: number }[] {
-  return Array.from(layer.gradNorm, (y, x) => ({ x, y }));
+/** A layer's norms against the chart's steps: an encoder-decoder's decoder after its encoder. */
+function pointsOf(layer: InsideLayer, model: GradientModel): { x: number; y: number }[] {
+  const offset = layerSequence(layer) === 'target' ? (model.targetOffset ?? 0) : 0;
+  return Array.from(layer.gradNorm, (y, x) => ({ x: offset + x, y }));
 }
 
 /**
@@ -90,7 +103,7 @@ export function gradientLines(own: GradientModel, compared: readonly GradientMod
       label: layer.key,
       colour: seriesColour(i),
       markers: markers(layer),
-      points: pointsOf(layer),
+      points: pointsOf(layer, own),
     }));
   return [own, ...compared].flatMap((model, m) =>
     model.layers.map((layer, i) => {
@@ -99,7 +112,7 @@ export function gradientLines(own: GradientModel, compared: readonly GradientMod
         label: model.layers.length === 1 ? model.label : `${model.label} ${layer.key}`,
         colour: seriesColour(m),
         markers: markers(layer),
-        points: pointsOf(layer),
+        points: pointsOf(layer, model),
         ...(dash ? { dash } : {}),
       };
     }),

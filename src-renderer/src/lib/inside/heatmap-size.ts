@@ -4,7 +4,9 @@
  * and under the input's tokens or features.
  */
 export const PIXELS_PER_STEP = 8;
-export const WIDTH_RANGE = { min: 240, max: 960 };
+// The widest fits a 1,280-pixel window beside its labels and colour bar: 1,016 pixels of view, less
+// the card's padding, the row labels and the colour bar.
+export const WIDTH_RANGE = { min: 240, max: 840 };
 export const PIXELS_PER_UNIT = 6;
 export const HEIGHT_RANGE = { min: 48, max: 320 };
 

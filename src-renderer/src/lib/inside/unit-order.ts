@@ -1,8 +1,8 @@
 /**
  * The order of a heatmap's rows: by unit number, by falling variance over time (computed in the
  * domain), or by how strongly a unit follows a label of the steps. The labels are what the trace
- * carries per step: the model's own answer at each step (per-step models) and the input's word
- * at each step (text). A unit's score is the Pearson correlation of its activation with the
+ * carries per step: the reference (a corpus utterance's gold phone of each frame), the model's own
+ * answer at each step (per-step models) and the input's word at each step (text). A unit's score is the Pearson correlation of its activation with the
  * label's 0/1 indicator over time (the point-biserial correlation); rows run by falling |r|.
  */
 import type { InsideSeries, InsideTrace } from '@api/inside';
@@ -45,9 +45,13 @@ function labelsOf(
 
 const plural = (count: number): string => `${count} step${count === 1 ? '' : 's'}`;
 
-/** The step labels a trace carries: its per-step answers, then its input words. */
+/** The step labels a trace carries: its per-step reference, its per-step answers, its input words. */
 export function stepLabels(trace: InsideTrace): StepLabel[] {
   const labels: StepLabel[] = [];
+  if (trace.reference && trace.reference.length === trace.steps)
+    labels.push(
+      ...labelsOf(trace.reference, 'reference', (v, n) => `the reference is “${v}” (${plural(n)})`),
+    );
   if (trace.perStep && trace.predicted.length === trace.steps)
     labels.push(
       ...labelsOf(trace.predicted, 'answer', (v, n) => `the model answers “${v}” (${plural(n)})`),

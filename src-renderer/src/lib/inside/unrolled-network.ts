@@ -11,6 +11,14 @@ import { colourCss, colourIndex, COLORMAPS, type Colormap } from '../plot/colorm
 import { rowEdge } from '../plot/cell-grid';
 import { standardiseColumns, type ValueRange } from '../plot/heatmap';
 import { seriesColormap, seriesRange } from './inside-palettes';
+import { decoderInputTokens } from './trace-sequences';
+
+/**
+ * Which part of an encoder-decoder a trace view (trace-sequences.ts sequenceView) draws: the
+ * encoder reads the source and answers nothing (its last state starts the decoder); the decoder
+ * reads its previous output symbol and answers one per step. Null: a single-sequence model.
+ */
+export type UnrolledPart = 'encoder' | 'decoder' | null;
 
 /** Row-major [steps, size] vectors, coloured with `colormap` over `range`. */
 export interface StepVectors {
@@ -44,10 +52,20 @@ function levelOf(key: string, index: number): number {
 }
 
 /** The rows of a trace, bottom (input) to top (output). */
-export function unrolledRows(trace: InsideTrace): UnrolledRow[] {
+export function unrolledRows(trace: InsideTrace, part: UnrolledPart = null): UnrolledRow[] {
+  const decoderReads =
+    part === 'decoder' && trace.axis.kind === 'tokens'
+      ? decoderInputTokens(trace.axis.tokens)
+      : null;
   const input: UnrolledRow = {
     kind: 'input',
-    label: trace.features ? 'input x (features)' : 'input x (word)',
+    label: decoderReads
+      ? 'input x (previous symbol)'
+      : trace.features
+        ? 'input x (features)'
+        : part === 'encoder'
+          ? 'input x (symbol)'
+          : 'input x (word)',
     key: 'input x',
     level: -1,
     backward: false,
@@ -59,7 +77,7 @@ export function unrolledRows(trace: InsideTrace): UnrolledRow[] {
           colormap: COLORMAPS.blueWhiteRed,
         }
       : null,
-    texts: trace.axis.kind === 'tokens' ? trace.axis.tokens : null,
+    texts: decoderReads ?? (trace.axis.kind === 'tokens' ? trace.axis.tokens : null),
   };
   const hidden = trace.layers.flatMap((layer, i): UnrolledRow[] => {
     const series = layer.series.find((s) => s.name === 'hidden');
@@ -84,6 +102,7 @@ export function unrolledRows(trace: InsideTrace): UnrolledRow[] {
     ];
   });
   hidden.sort((a, b) => a.level - b.level);
+  if (part === 'encoder') return [input, ...hidden];
   const output: UnrolledRow = {
     kind: 'output',
     label: trace.perStep ? 'output y (answer)' : 'output y (the answer)',

@@ -8,6 +8,7 @@ import type {
 import { errorText, type ErrorText } from '../format/error-text';
 import { CaptureMonitor, DISPLAY_BANDS } from './capture-monitor.svelte';
 import { CaptureSettings } from './capture-settings.svelte';
+import { uploadAudioFile } from './upload-audio';
 
 export interface OpenedAudio {
   analysis: AudioAnalysis;
@@ -141,8 +142,7 @@ export class RecordStore {
   async importFile(file: File): Promise<void> {
     this.busy = `Importing ${file.name}…`;
     try {
-      const bytes = new Uint8Array(await file.arrayBuffer());
-      const entry = await this.#client.invoke('audio:import', { name: file.name, bytes });
+      const entry = await uploadAudioFile(this.#client, file);
       await this.loadRecordings();
       await this.open(entry.path);
     } catch (error) {
