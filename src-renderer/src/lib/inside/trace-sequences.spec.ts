@@ -7,6 +7,7 @@ import {
   sequenceView,
   traceSequences,
 } from './trace-sequences';
+import { sequenceStepLabels, sortForSequence } from './sequence-sort';
 import { unrolledRows } from './unrolled-network';
 
 const layer = (key: string, sequence?: 'source' | 'target'): InsideLayer => ({
@@ -102,5 +103,26 @@ describe('the gradient chart of an encoder-decoder', () => {
     };
     expect(gradientPartsText(attending)).toMatch(/start state and through the attention/);
     expect(gradientPartsText({ ...seq2seq, target: null })).toBe('');
+  });
+
+  it('offers the labels of both sequences, each sorting only its own layers', () => {
+    const labels = sequenceStepLabels(seq2seq);
+    const texts = labels.map((l) => [l.sequence, l.text]);
+    // The source's letters, then the decoder's answers and what it reads at each step.
+    expect(texts).toContainEqual(['source', 'encoder: the input word is “d” (1 step)']);
+    expect(texts).toContainEqual(['target', 'decoder: the model answers “UW1” (1 step)']);
+    expect(texts).toContainEqual(['target', 'decoder: the input word is “<s>” (1 step)']);
+    expect(labels.findIndex((l) => l.sequence === 'target')).toBeGreaterThan(
+      labels.findIndex((l) => l.sequence === 'source'),
+    );
+    expect(new Set(labels.map((l) => l.key)).size).toBe(labels.length);
+    const said = labels.find((l) => l.text === 'decoder: the model answers “UW1” (1 step)');
+    expect(Array.from(said?.indicator ?? [])).toEqual([0, 1, 0]);
+    const sort = { kind: 'correlation', label: said as NonNullable<typeof said> } as const;
+    expect(sortForSequence(sort, 'target')).toBe(sort);
+    expect(sortForSequence(sort, 'source')).toEqual({ kind: 'variance' });
+    // A single-sequence trace's labels are the source's, keyed as before.
+    const single = { ...seq2seq, target: null, layers: [layer('encoder/layer0/fw')] };
+    expect(sequenceStepLabels(single).every((l) => l.sequence === 'source')).toBe(true);
   });
 });
