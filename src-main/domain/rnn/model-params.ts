@@ -257,10 +257,11 @@ export function createParams(config: ModelConfig): Map<string, tf.Variable> {
   const rng = createRng(config.seed);
   const params = new Map<string, tf.Variable>();
   for (const spec of modelParamSpecs(config)) {
-    params.set(
-      spec.name,
-      tf.variable(tf.tensor(spec.init(rng), spec.shape), true, `${spec.name}_${uniqueSuffix()}`),
-    );
+    // A variable shares its initial tensor's data and adds a reference: the initial tensor
+    // goes, or the weights would outlive the model's dispose().
+    const initial = tf.tensor(spec.init(rng), spec.shape);
+    params.set(spec.name, tf.variable(initial, true, `${spec.name}_${uniqueSuffix()}`));
+    initial.dispose();
   }
   return params;
 }

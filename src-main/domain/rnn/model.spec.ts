@@ -200,3 +200,24 @@ describe('config', () => {
     [a, b, c].forEach((m) => m.dispose());
   });
 });
+
+describe('a model’s memory', () => {
+  it('gives back every tensor and byte it made when disposed', () => {
+    const before = tf.memory();
+    const model = new RnnModel(
+      parseModelConfig({
+        pattern: 'transducer',
+        input: { kind: 'features', size: 5 },
+        layers: [
+          { cell: 'lstm', units: 6 },
+          { cell: 'gru', units: 4 },
+        ],
+        output: { size: 3, activation: 'softmax' },
+      }),
+    );
+    expect(tf.memory().numTensors).toBeGreaterThan(before.numTensors);
+    model.dispose();
+    expect(tf.memory().numTensors).toBe(before.numTensors);
+    expect(tf.memory().numBytes).toBe(before.numBytes);
+  });
+});
