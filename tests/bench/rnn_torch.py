@@ -1,32 +1,39 @@
-"""PyTorch CPU reference for `npx tsx tests/bench/rnn.ts`: the same models, batch sizes and
-steps as src-main/domain/rnn/benchmark.ts. Prints one JSON object keyed by model id with
-trainPerSecond, inferencePerSecond and streamingMsPerFrame (batch 1, state carried)."""
-import argparse
-import json
-import time
+"""PyTorch peer of `npm run bench:rnn` (tests/bench/rnn.ts) and `unfold bench rnn`: one
+measurement of one workload of src-main/domain/rnn/benchmark.ts per run, so that the TypeScript
+side can take turns with it (Unfold, PyTorch, Unfold, ...).
 
+    /usr/bin/python3 tests/bench/rnn_torch.py --batches WORKLOAD.json --threads N [--warmup W] [--max-seconds S]
+
+WORKLOAD.json: {"model": {"kind": "acoustic" | "tagger", "cell": "lstm" | "gru" | "rnn", "layers",
+"units", "bidirectional", "batch", "time", "inputSize", "classes", "vocabSize" (tagger)},
+"measure": "train" | "infer" | "stream", "steps": N}
+- train: forward + cross-entropy + backward + Adam (lr 1e-3) on one synthetic batch, `frames` =
+  batch x time per step;
+- infer: the forward pass (no_grad), the same count;
+- stream: batch 1, one frame per step with the state carried and a softmax on the output
+  (unidirectional acoustic models only), one frame per step.
+W warm-up steps, then N timed ones (fewer when a step crosses S seconds). Prints torch_peer_run's
+JSON line: framesPerSecond, frames, seconds, batches (timed steps), threads, blasLibraries.
+"""
 import torch
 from torch import nn
 
-MODELS = {
-    "a-lstm": dict(kind="acoustic", cell="lstm", layers=2, units=256, bi=False, batch=32, time=200),
-    "b-gru": dict(kind="acoustic", cell="gru", layers=2, units=256, bi=False, batch=32, time=200),
-    "b-rnn": dict(kind="acoustic", cell="rnn", layers=2, units=256, bi=False, batch=32, time=200),
-    "b-bilstm": dict(kind="acoustic", cell="lstm", layers=1, units=256, bi=True, batch=32, time=200),
-    "c-tagger": dict(kind="tagger", cell="lstm", layers=1, units=128, bi=True, batch=32, time=40),
-}
+from torch_peer_run import peer_spec, timed_steps
+
+CELLS = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}
 
 
 class Net(nn.Module):
-    def __init__(self, spec):
+    """Embedding (tagger) or features -> recurrent stack -> linear, as Unfold's transducer."""
+
+    def __init__(self, m):
         super().__init__()
-        self.tagger = spec["kind"] == "tagger"
-        size = 100 if self.tagger else 39
+        self.tagger = m["kind"] == "tagger"
         if self.tagger:
-            self.embedding = nn.Embedding(20000, 100)
-        rnn = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}[spec["cell"]]
-        self.rnn = rnn(size, spec["units"], num_layers=spec["layers"], bidirectional=spec["bi"], batch_first=True)
-        self.out = nn.Linear(spec["units"] * (2 if spec["bi"] else 1), 17 if self.tagger else 40)
+            self.embedding = nn.Embedding(m["vocabSize"], m["inputSize"])
+        self.rnn = CELLS[m["cell"]](m["inputSize"], m["units"], num_layers=m["layers"],
+                                    bidirectional=m["bidirectional"], batch_first=True)
+        self.out = nn.Linear(m["units"] * (2 if m["bidirectional"] else 1), m["classes"])
 
     def forward(self, x, state=None):
         if self.tagger:
@@ -35,70 +42,53 @@ class Net(nn.Module):
         return self.out(y), state
 
 
-def bench(spec, steps, seq_time):
-    torch.manual_seed(1)
-    net = Net(spec)
-    opt = torch.optim.Adam(net.parameters(), lr=1e-3)
-    b, t = spec["batch"], seq_time or spec["time"]
-    classes = 17 if spec["kind"] == "tagger" else 40
-    x = torch.randint(0, 20000, (b, t)) if spec["kind"] == "tagger" else torch.randn(b, t, 39)
+def main():
+    args, spec = peer_spec()
+    m = spec["model"]
+    measure = spec["measure"]
+    net = Net(m)
+    b, t, classes = m["batch"], m["time"], m["classes"]
+    items = list(range(args.warmup + spec["steps"]))
+    if measure == "stream":
+        if m["kind"] != "acoustic" or m["bidirectional"]:
+            raise SystemExit("streaming needs a unidirectional acoustic model")
+        net.eval()
+        frame = torch.randn(1, 1, m["inputSize"])
+        state = [None]
+
+        def stream_step(_):
+            with torch.no_grad():
+                out, state[0] = net(frame, state[0])
+                torch.softmax(out, -1)
+            return (1,)
+
+        timed_steps(args, stream_step, items, ["frames"])
+        return
+    x = torch.randint(0, m["vocabSize"], (b, t)) if net.tagger else torch.randn(b, t, m["inputSize"])
+    if measure == "infer":
+        net.eval()
+
+        def infer_step(_):
+            with torch.no_grad():
+                net(x)
+            return (b * t,)
+
+        timed_steps(args, infer_step, items, ["frames"])
+        return
+    if measure != "train":
+        raise SystemExit(f"unknown measure {measure!r}: train, infer or stream")
     y = torch.randint(0, classes, (b, t))
+    opt = torch.optim.Adam(net.parameters(), lr=1e-3)
     loss_fn = nn.CrossEntropyLoss()
 
-    def train_step():
+    def train_step(_):
         opt.zero_grad()
         logits, _ = net(x)
-        loss = loss_fn(logits.reshape(-1, classes), y.reshape(-1))
-        loss.backward()
+        loss_fn(logits.reshape(-1, classes), y.reshape(-1)).backward()
         opt.step()
+        return (b * t,)
 
-    train_step()
-    start = time.perf_counter()
-    for _ in range(steps):
-        train_step()
-    train_s = (time.perf_counter() - start) / steps
-    with torch.no_grad():
-        net(x)
-        start = time.perf_counter()
-        for _ in range(steps):
-            net(x)
-        infer_s = (time.perf_counter() - start) / steps
-        streaming = None
-        if spec["kind"] == "acoustic" and not spec["bi"]:
-            frame = torch.randn(1, 1, 39)
-            state = None
-            for _ in range(20):
-                out, state = net(frame, state)
-                torch.softmax(out, -1)
-            start = time.perf_counter()
-            for _ in range(200):
-                out, state = net(frame, state)
-                torch.softmax(out, -1)
-            streaming = (time.perf_counter() - start) / 200 * 1000
-    frames = b * t
-    return {"trainPerSecond": frames / train_s, "inferencePerSecond": frames / infer_s, "streamingMsPerFrame": streaming}
-
-
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--steps", type=int, default=2)
-    parser.add_argument("--models", default=",".join(MODELS))
-    parser.add_argument("--time", type=int, default=0)
-    # The issue's reference uses 2 threads; on a machine shared with other work, 2 OpenMP
-    # threads can be far slower than 1 (measured here: 778 vs 4366 frames/s for model a), so
-    # every listed count is measured and the fastest is reported as the reference.
-    parser.add_argument("--threads", default="1,2")
-    args = parser.parse_args()
-    result = {}
-    for m in [m for m in args.models.split(",") if m in MODELS]:
-        per_threads = {}
-        for threads in [int(t) for t in args.threads.split(",")]:
-            torch.set_num_threads(threads)
-            per_threads[threads] = bench(MODELS[m], args.steps, args.time)
-        best_threads = max(per_threads, key=lambda t: per_threads[t]["trainPerSecond"])
-        result[m] = dict(per_threads[best_threads], threads=best_threads,
-                         byThreads={str(t): v for t, v in per_threads.items()})
-    print(json.dumps(result))
+    timed_steps(args, train_step, items, ["frames"])
 
 
 if __name__ == "__main__":

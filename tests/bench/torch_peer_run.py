@@ -55,10 +55,18 @@ def peer_spec():
         return args, json.load(f)
 
 
+def mapped_blas():
+    """The BLAS libraries this process has mapped (the one torch really calls, whatever the
+    LD_LIBRARY_PATH or the alternatives system pointed at)."""
+    with open("/proc/self/maps") as f:
+        return sorted({line.split()[-1] for line in f if "blas" in line.lower()})
+
+
 def timed_steps(args, step, items, counts):
     """Runs step(item) on the first `--warmup` items untimed, then on the rest until one crosses
     `--max-seconds`; each step returns a tuple of counts named by `counts`. Prints one JSON object:
-    `<count>PerSecond` and the total of each count, seconds, batches (timed steps), threads."""
+    `<count>PerSecond` and the total of each count, seconds, batches (timed steps), threads, and
+    the BLAS libraries mapped."""
     for item in items[: args.warmup]:
         step(item)
     totals = [0] * len(counts)
@@ -77,5 +85,6 @@ def timed_steps(args, step, items, counts):
         "batches": done,
         "threads": torch.get_num_threads(),
         "torch": torch.__version__,
+        "blasLibraries": mapped_blas(),
     })
     print(json.dumps(report))

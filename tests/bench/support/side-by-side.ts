@@ -1,7 +1,8 @@
 /**
  * Side-by-side speed runs (Unfold beside PyTorch): the sides take turns within each repetition
  * (Unfold, PyTorch x1, PyTorch x2, Unfold, ...) so that a change in the shared machine's load
- * hits every side alike; medians per side and the ratios of Unfold's sides to PyTorch's.
+ * hits every side alike; medians per side, the ratios of Unfold's medians to PyTorch's, and the
+ * median of the ratios taken within each repetition (the pairs measured back to back).
  */
 import { loadavg } from 'node:os';
 import type { TorchPython } from './torch-peer';
@@ -26,6 +27,8 @@ export interface SideResult {
   /** Timed batches (fewer than asked when a time cap cut the measurement short). */
   batches: number | null;
   error?: string;
+  /** The BLAS libraries the side had mapped (PyTorch peers report theirs). */
+  blasLibraries?: string[];
 }
 
 /** A side of the comparison; names start with "unfold" or "pytorch" (the ratios pair them so). */
@@ -62,6 +65,11 @@ export interface SideComparison {
   medians: Record<string, number | null>;
   /** Each Unfold side's median over each PyTorch side's. */
   ratios: Record<string, number | null>;
+  /**
+   * For each Unfold side and PyTorch side, the median over the repetitions of the ratio of their
+   * two measurements in that repetition (taken back to back, so under the same load).
+   */
+  pairRatios: Record<string, number | null>;
   bestUnfoldVsBestPytorch: { unfold: string; pytorch: string; ratio: number | null } | null;
 }
 
@@ -78,11 +86,21 @@ export function compareSides(measurements: readonly SideMeasurement[]): SideComp
     ]),
   );
   const ratios: Record<string, number | null> = {};
+  const pairRatios: Record<string, number | null> = {};
+  const rateOf = (side: string, rep: number): number | null =>
+    measurements.find((m) => m.side === side && m.rep === rep)?.perSecond ?? null;
+  const reps = [...new Set(measurements.map((m) => m.rep))];
   for (const ours of sides.filter((s) => s.startsWith('unfold')))
     for (const theirs of sides.filter((s) => s.startsWith('pytorch'))) {
       const a = medians.get(ours);
       const b = medians.get(theirs);
       ratios[`${ours} / ${theirs}`] = a && b ? round(a / b, 3) : null;
+      const perRep = reps.flatMap((rep) => {
+        const x = rateOf(ours, rep);
+        const y = rateOf(theirs, rep);
+        return x && y ? [x / y] : [];
+      });
+      pairRatios[`${ours} / ${theirs}`] = round(median(perRep), 3);
     }
   const bestOf = (prefix: string): { side: string; value: number } | null =>
     sides
@@ -94,6 +112,7 @@ export function compareSides(measurements: readonly SideMeasurement[]): SideComp
   return {
     medians: Object.fromEntries(sides.map((s) => [s, round(medians.get(s) ?? null)])),
     ratios,
+    pairRatios,
     bestUnfoldVsBestPytorch:
       bestUnfold && bestTorch
         ? {

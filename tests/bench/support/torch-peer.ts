@@ -1,10 +1,12 @@
 /**
  * The PyTorch peer of the speed benches: Debian's /usr/bin/python3 with python3-torch (a pyenv
  * python3 on the PATH lacks it), given Debian's OpenMP OpenBLAS first on LD_LIBRARY_PATH when
- * installed so that it runs at its best on every thread count, and the BLAS libraries it loaded.
+ * installed (torchProcessEnv) so that it runs at its best on every thread count without the user
+ * setting anything, and what it says about its BLAS: torch.__config__'s build lines and the
+ * libraries it mapped.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { torchProcessEnv } from '../../../src-main/domain/rnn/benchmark';
 import type { SideResult } from './side-by-side';
 
 export function runProcess(
@@ -23,36 +25,36 @@ export function runProcess(
   });
 }
 
-/** Debian's multithreaded OpenBLAS (OpenMP build), ahead of the default (possibly single-threaded) one. */
-const OPENMP_OPENBLAS = '/usr/lib/x86_64-linux-gnu/openblas-openmp';
-export const torchEnv: NodeJS.ProcessEnv = existsSync(OPENMP_OPENBLAS)
-  ? {
-      ...process.env,
-      LD_LIBRARY_PATH: [OPENMP_OPENBLAS, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
-    }
-  : process.env;
+/** The environment every peer runs in (see torchProcessEnv). */
+export const torchEnv: NodeJS.ProcessEnv = torchProcessEnv(process.env);
 
-/** The BLAS libraries a python process with torch has mapped after one matrix product. */
+/**
+ * Torch's version, its build's BLAS, LAPACK and OpenMP lines (torch.__config__) and the BLAS
+ * libraries a python process with torch has mapped after one matrix product, as JSON.
+ */
 const TORCH_PROBE = [
-  'import torch',
+  'import json, re, torch',
   'torch.ones(4, 4) @ torch.ones(4, 4)',
-  'print(torch.__version__)',
-  "print('\\n'.join(sorted({l.split()[-1] for l in open('/proc/self/maps') if 'blas' in l.lower()})))",
+  'config = torch.__config__.show()',
+  "build = [s for s in re.split(r'[,\\n]\\s*', config) if re.match(r'\\s*(- OpenMP|- LAPACK|BLAS_INFO|LAPACK_INFO|USE_OPENMP|USE_MKLDNN)', s)]",
+  "maps = sorted({l.split()[-1] for l in open('/proc/self/maps') if 'blas' in l.lower()})",
+  "print(json.dumps({'version': torch.__version__, 'build': [s.strip(' -') for s in build], 'blasLibraries': maps}))",
 ].join('\n');
 
 export interface TorchPython {
   python: string;
   version: string;
+  /** torch.__config__'s BLAS, LAPACK and OpenMP settings of the build. */
+  build: string[];
+  /** The BLAS libraries mapped in a probe run with the peers' environment. */
   blasLibraries: string[];
 }
 
 export async function findTorchPython(): Promise<TorchPython | null> {
   for (const python of ['/usr/bin/python3', 'python3']) {
     const out = await runProcess(python, ['-c', TORCH_PROBE], torchEnv).catch(() => null);
-    if (out?.code === 0) {
-      const [version = '', ...blasLibraries] = out.stdout.trim().split('\n');
-      return { python, version, blasLibraries };
-    }
+    if (out?.code === 0)
+      return { python, ...(JSON.parse(out.stdout) as Omit<TorchPython, 'python'>) };
   }
   return null;
 }
@@ -69,6 +71,7 @@ export function torchDescription(
         python: torch.python,
         version: torch.version,
         ldLibraryPath: torchEnv.LD_LIBRARY_PATH ?? null,
+        build: torch.build,
         blasLibraries: torch.blasLibraries,
         threads,
         script,
@@ -78,7 +81,8 @@ export function torchDescription(
 
 /**
  * Runs one peer measurement script, which prints one JSON object whose `rateKey` field is the
- * items/s and `batches` the timed batches; a failure is reported with its last stderr line.
+ * items/s, `batches` the timed batches and `blasLibraries` the BLAS it mapped (torch_peer_run.py);
+ * a failure is reported with its last stderr line.
  */
 export async function runTorchMeasurement(
   torch: TorchPython,
@@ -88,8 +92,16 @@ export async function runTorchMeasurement(
 ): Promise<SideResult> {
   const out = await runProcess(torch.python, [script, ...args], torchEnv);
   if (out.code === 0) {
-    const parsed = JSON.parse(out.stdout) as Record<string, number>;
-    return { perSecond: parsed[rateKey] ?? null, batches: parsed.batches ?? null };
+    const parsed = JSON.parse(out.stdout) as Record<string, unknown>;
+    const number = (key: string): number | null =>
+      typeof parsed[key] === 'number' ? parsed[key] : null;
+    return {
+      perSecond: number(rateKey),
+      batches: number('batches'),
+      ...(Array.isArray(parsed.blasLibraries)
+        ? { blasLibraries: parsed.blasLibraries as string[] }
+        : {}),
+    };
   }
   return {
     perSecond: null,
