@@ -35,6 +35,7 @@ export function unitLinesSpec(
 ): LineChartSpec {
   return {
     xLabel: 'step t',
+    xWhole: true,
     yLabel: 'value',
     xExtent: { min: 0, max: Math.max(0, steps - 1) },
     lines: validPicks(layer, picks).map((pick, i) => {

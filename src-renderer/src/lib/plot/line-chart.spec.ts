@@ -120,6 +120,14 @@ describe('lineChartOptions', () => {
     expect(options.cursor?.drag).toMatchObject({ x: true, y: false, setScale: true });
   });
 
+  it('puts ticks at whole numbers only on an axis of whole things', () => {
+    expect(lineChartOptions(spec, { width: 1, height: 1 }).axes?.[0]?.incrs).toBeUndefined();
+    const whole = lineChartOptions({ ...spec, xWhole: true }, { width: 1, height: 1 });
+    const spacings = whole.axes?.[0]?.incrs as number[];
+    expect(spacings.slice(0, 7)).toEqual([1, 2, 5, 10, 20, 50, 100]);
+    expect(spacings.every((d) => Number.isInteger(d))).toBe(true);
+  });
+
   it('uses a base-10 log distribution for the main scale when asked', () => {
     expect(lineChartOptions(spec, { width: 1, height: 1 }).scales?.y?.distr).toBeUndefined();
     const log = lineChartOptions({ ...spec, logScale: true }, { width: 1, height: 1 });

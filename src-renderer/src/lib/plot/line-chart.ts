@@ -45,7 +45,14 @@ export interface LineChartSpec {
   yRange?: { min: number; max: number };
   /** The x extent to show at least (0 to the planned epochs), so curves grow into the plot. */
   xExtent?: { min: number; max: number };
+  /** x counts whole things (steps, batches): ticks only at whole numbers. */
+  xWhole?: boolean;
 }
+
+/** Tick spacings of a whole-number axis: 1, 2, 5 and 10 times the powers of ten. */
+export const WHOLE_TICK_SPACINGS: readonly number[] = Array.from({ length: 10 }, (_, p) =>
+  [1, 2, 5].map((m) => m * 10 ** p),
+).flat();
 
 /**
  * The series colours, in order: one per run when runs are overlaid (train and dev of a run share
@@ -178,6 +185,7 @@ export function lineChartOptions(
       grid,
       ticks,
       values: axisValues,
+      ...(spec.xWhole ? { incrs: [...WHOLE_TICK_SPACINGS] } : {}),
     },
     {
       scale: 'y',
