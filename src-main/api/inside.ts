@@ -132,11 +132,34 @@ export interface InsideTrace {
   /**
    * The reference (gold) labels when the input is a corpus utterance: the phone of every frame
    * (phones: from the corpus's alignment, as training labels frames) or the utterance's word
-   * (words: one label). Absent or null for a typed sentence or a recording.
+   * (words: one label); for a language model, the typed text itself: at each step the unit that
+   * comes next (NO_REFERENCE at a step with none). Absent or null for a typed sentence (other
+   * text tasks) or a recording.
    */
   reference?: string[] | null | undefined;
+  /**
+   * A bidirectional language model's backward direction: its outputs (the previous unit's
+   * distribution at each step, on the same time axis as the forward's `outputs`), its answers
+   * and its reference (the unit before each step's). Absent or null for other models.
+   */
+  backward?: InsideBackwardOutputs | null | undefined;
   /** What the gradient's loss scores: the model's own answer, or the reference. */
   lossTarget?: InsideLossTarget | undefined;
+}
+
+/** A reference label at a step that has none (a bidirectional LM's last forward step, first backward one). */
+export const NO_REFERENCE = '';
+
+/**
+ * A bidirectional LM's backward LM, read over the same axis as its forward one: at step t it has
+ * read the text from its end back to unit t and predicts unit t - 1.
+ */
+export interface InsideBackwardOutputs {
+  /** Its answer (argmax) at each step. */
+  predicted: string[];
+  outputs: InsideOutputs;
+  /** The unit before each step's (NO_REFERENCE at the first step); null with no reference. */
+  reference: string[] | null;
 }
 
 /** The target of the loss whose gradient the trace follows back. */

@@ -193,6 +193,19 @@ export function registerInspectCommand(program: Command): void {
               steps: trace.outputs.steps,
               totalClasses: trace.outputs.totalClasses,
             },
+            // A bidirectional LM's backward LM (backward-outputs.npy): the previous unit.
+            ...(trace.backward
+              ? {
+                  backward: {
+                    predicted: trace.backward.predicted,
+                    reference: trace.backward.reference,
+                    outputs: {
+                      labels: trace.backward.outputs.labels,
+                      steps: trace.backward.outputs.steps,
+                    },
+                  },
+                }
+              : {}),
             layers: trace.layers.map((layer) => ({
               key: layer.key,
               cell: layer.cell,

@@ -3,7 +3,8 @@
  * and a `.png` of the plot, drawn in Node by the Inside view's own render functions; the model's
  * outputs (the classes the trace carries) as `outputs.npy` and, per step, `outputs.png`. An
  * encoder-decoder's layers are named by their part (`encoder-...` over the source's steps,
- * `decoder-...` over the target's), and its attention is `attention-target-by-source.npy/.png`.
+ * `decoder-...` over the target's), and its attention is `attention-target-by-source.npy/.png`;
+ * a bidirectional LM's backward LM's outputs are `backward-outputs.npy/.png`.
  */
 import type {
   InsideDynamics,
@@ -112,7 +113,9 @@ export function traceFiles(
     }
   }
   if (panels.includes('outputs')) {
-    files.push(...outputFiles(trace.outputs));
+    files.push(...outputFiles(trace.outputs, 'outputs'));
+    // A bidirectional LM's backward LM: the previous unit's distribution, on the same steps.
+    if (trace.backward) files.push(...outputFiles(trace.backward.outputs, 'backward-outputs'));
     if (trace.target?.attention) files.push(...attentionFiles(trace.target.attention, trace));
   }
   return files;
@@ -135,11 +138,12 @@ function attentionFiles(attention: Float32Array, trace: InsideTrace): InspectFil
 
 /**
  * `outputs.npy` [output steps, classes carried] (their labels are in inside.json) and, for a
- * per-step model, `outputs.png`: classes (highest peak at the top) against time.
+ * per-step model, `outputs.png`: classes (highest peak at the top) against time (`stem`:
+ * `outputs`, or a bidirectional LM's `backward-outputs`).
  */
-function outputFiles(outputs: InsideOutputs): InspectFile[] {
+function outputFiles(outputs: InsideOutputs, stem: string): InspectFile[] {
   const classes = outputs.classes.length;
-  const files = [{ name: 'outputs.npy', bytes: npyOf(outputs.data, outputs.steps, classes) }];
+  const files = [{ name: `${stem}.npy`, bytes: npyOf(outputs.data, outputs.steps, classes) }];
   if (outputs.steps < 2 || classes === 0) return files;
   let min = 0;
   let max = 1;
@@ -158,7 +162,7 @@ function outputFiles(outputs: InsideOutputs): InspectFile[] {
     COLORMAPS.viridis,
     image,
   );
-  return [...files, { name: 'outputs.png', bytes: encodePng(image) }];
+  return [...files, { name: `${stem}.png`, bytes: encodePng(image) }];
 }
 
 /**

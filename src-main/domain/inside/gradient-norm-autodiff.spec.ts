@@ -10,6 +10,7 @@ import { createRng } from '../rnn/random';
 import { RnnModel } from '../rnn/rnn-model';
 import { withKernel } from '../rnn/testing/with-kernel';
 import { predictedClasses, traceExample } from './layer-traces';
+import { cellStep, weightsOf } from './testing/tf-cell-step';
 
 /**
  * ||dLoss/dh_t|| as the Inside view gets it (traceExample -> rnn/introspection.ts), on both
@@ -101,82 +102,6 @@ function smallRandomModel(layer: LayerConfig, pattern: LossCase['pattern']): Rnn
   return model;
 }
 
-interface LayerWeights {
-  kernel: tf.Tensor;
-  recurrent: tf.Tensor;
-  bias: tf.Tensor;
-  /** [3, n] rows wic, wfc, woc. */
-  peephole: tf.Tensor | null;
-  /** [n, nr]. */
-  projection: tf.Tensor | null;
-}
-
-function weightsOf(model: RnnModel): LayerWeights {
-  const param = (name: string): tf.Tensor | null =>
-    model.params.has(`encoder/layer0/fw/${name}`) ? model.param(`encoder/layer0/fw/${name}`) : null;
-  return {
-    kernel: model.param('encoder/layer0/fw/kernel'),
-    recurrent: model.param('encoder/layer0/fw/recurrent_kernel'),
-    bias: model.param('encoder/layer0/fw/bias'),
-    peephole: param('peephole'),
-    projection: param('projection'),
-  };
-}
-
-/** x W + h U + b, or the columns [from, from + width) of it. */
-function preActivation(
-  w: LayerWeights,
-  x: tf.Tensor,
-  h: tf.Tensor,
-  from = 0,
-  width = w.bias.shape[0] as number,
-): tf.Tensor {
-  const columns = (m: tf.Tensor): tf.Tensor => tf.slice(m, [0, from], [-1, width]);
-  return tf.add(
-    tf.add(tf.matMul(x, columns(w.kernel)), tf.matMul(h, columns(w.recurrent))),
-    tf.slice(w.bias, [from], [width]),
-  );
-}
-
-/** One step of the cell (rnn/README.md's equations), rows in parallel. */
-function cellStep(
-  cell: CellKind,
-  w: LayerWeights,
-  x: tf.Tensor,
-  h: tf.Tensor,
-  c: tf.Tensor,
-): { h: tf.Tensor; c: tf.Tensor } {
-  if (cell === 'rnn') return { h: tf.tanh(preActivation(w, x, h)), c };
-  if (cell === 'gru') {
-    // Reset before the product: hh = tanh(x Wh + (r * h) Uh + bh), h' = z h + (1 - z) hh.
-    const n = (w.bias.shape[0] as number) / 3;
-    const [z, r] = tf.split(tf.sigmoid(preActivation(w, x, h, 0, 2 * n)), 2, 1) as [
-      tf.Tensor,
-      tf.Tensor,
-    ];
-    const xh = tf.matMul(x, tf.slice(w.kernel, [0, 2 * n], [-1, n]));
-    const rh = tf.matMul(tf.mul(r, h), tf.slice(w.recurrent, [0, 2 * n], [-1, n]));
-    const hh = tf.tanh(tf.add(tf.add(xh, rh), tf.slice(w.bias, [2 * n], [n])));
-    return { h: tf.add(tf.mul(z, h), tf.mul(tf.sub(1, z), hh)), c };
-  }
-  // The LSTM family: gates i, f, g, o; with peepholes i and f see c_{t-1}, o sees c_t.
-  const [zi, zf, zg, zo] = tf.split(preActivation(w, x, h), 4, 1) as [
-    tf.Tensor,
-    tf.Tensor,
-    tf.Tensor,
-    tf.Tensor,
-  ];
-  const [wic, wfc, woc] = w.peephole ? tf.unstack(w.peephole, 0) : [];
-  const peep = (z: tf.Tensor, weight: tf.Tensor | undefined, state: tf.Tensor): tf.Tensor =>
-    weight ? tf.add(z, tf.mul(weight, state)) : z;
-  const i = tf.sigmoid(peep(zi, wic, c));
-  const f = tf.sigmoid(peep(zf, wfc, c));
-  const cNew = tf.add(tf.mul(f, c), tf.mul(i, tf.tanh(zg)));
-  const o = tf.sigmoid(peep(zo, woc, cNew));
-  const m = tf.mul(o, tf.tanh(cNew));
-  return { h: w.projection ? tf.matMul(m, w.projection) : m, c: cNew };
-}
-
 /** The steps a loss scores, with the class it scores at each (its mean is the loss). */
 type Scored = { step: number; target: number }[];
 
@@ -191,7 +116,7 @@ function probedForward(
   scored: Scored,
 ): { losses: tf.Tensor; hidden: tf.Tensor[] } {
   const cell = model.config.layers[0]?.cell as CellKind;
-  const w = weightsOf(model);
+  const w = weightsOf(model, 'encoder/layer0/fw');
   const [, rows, out] = probes.shape as [number, number, number];
   const units = (w.bias.shape[0] as number) / (cell === 'rnn' ? 1 : cell === 'gru' ? 3 : 4);
   const inputs = tf.tensor2d(INPUTS, [STEPS, INPUT_SIZE]);

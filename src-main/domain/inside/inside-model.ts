@@ -1,8 +1,8 @@
 /**
  * A trained experiment opened for looking inside: its model, its labels and the task's own way
  * of turning an input into what the model reads (speech: the recogniser's features of a WAV or
- * corpus utterance; text: the task's tokeniser and word encoder), then the traces and the
- * dynamics of one input.
+ * corpus utterance; text: the task's tokeniser and word encoder, a language model's units), then
+ * the traces and the dynamics of one input.
  */
 import { basename, join } from 'node:path';
 import type {
@@ -22,7 +22,7 @@ import { readCorpus } from '../corpus/store/read-corpus';
 import { initTfBackend } from '../backend/tf-backend';
 import { UnfoldError } from '../errors';
 import type { SpeechConfig } from '../experiments/config/speech-config';
-import { experimentModelFile } from '../experiments/experiment-folder';
+import { EXPERIMENT_FILES, experimentModelFile } from '../experiments/experiment-folder';
 import {
   readCommonConfig,
   readExperimentConfig,
@@ -44,6 +44,8 @@ import { layerDynamics, STATE_SERIES } from './layer-dynamics';
 import { insideOutputsOf } from './model-outputs';
 import { answersPerStep, traceExample, type TracedExample } from './layer-traces';
 import { preparedSeq2seq } from './seq2seq-input';
+import { preparedLm, type LmReader } from './lm-input';
+import { LmVocabulary, lmCharactersOf, type LmLabels } from '../text/lm/lm-vocabulary';
 
 /** Where a corpus named by an input lives: a CLI takes paths too, the API names in the data folder. */
 export type CorpusResolver = (nameOrPath: string) => Promise<string>;
@@ -52,8 +54,13 @@ export interface PreparedInput {
   example: SequenceExample;
   axis: InsideAxis;
   features: { data: Float32Array; dims: number } | null;
-  /** A corpus utterance's reference labels (corpus-reference.ts); absent or null for other input. */
+  /**
+   * A corpus utterance's reference labels (corpus-reference.ts), a language model's next units
+   * (lm-input.ts); absent or null for other input.
+   */
   reference?: string[] | null;
+  /** A bidirectional LM's backward reference: the unit before each step's (lm-input.ts). */
+  backwardReference?: string[] | null;
   /**
    * The files it was read from (a WAV; a recording and the corpus files naming it): a change
    * makes a kept copy stale.
@@ -184,7 +191,10 @@ function textReader(dir: string, encoder: WordEncoder): InputReader {
   };
 }
 
-/** Opens a trained experiment: a speech task's, or a text task's with a word encoder. */
+/**
+ * Opens a trained experiment: a speech task's, an encoder-decoder's, a language model's (its
+ * vocabulary in labels.json), or another text task's with a word encoder.
+ */
 export async function loadInsideModel(dir: string): Promise<InsideModel> {
   await initTfBackend();
   const common = await readCommonConfig(dir);
@@ -201,6 +211,20 @@ export async function loadInsideModel(dir: string): Promise<InsideModel> {
     prepare = (input) =>
       input.kind === 'text'
         ? Promise.resolve(preparedSeq2seq(model, tables, input.text))
+        : Promise.reject(wrongInput(dir, 'text', input));
+    reads = 'text';
+  } else if (common.task === 'lm') {
+    const stored = await readExperimentLabels<LmLabels>(dir);
+    const file = join(dir, EXPERIMENT_FILES.labels);
+    const { level, tokenizer } = stored;
+    const reader: LmReader = {
+      vocabulary: LmVocabulary.fromLabels(stored, file),
+      rule: { level, tokenizer },
+      characters: lmCharactersOf(stored, file),
+    };
+    prepare = (input) =>
+      input.kind === 'text'
+        ? Promise.resolve().then(() => preparedLm(reader, input.text))
         : Promise.reject(wrongInput(dir, 'text', input));
     reads = 'text';
   } else {
@@ -255,6 +279,15 @@ export function insideTraceOf(
       attention: traced.target.attention,
     },
     reference: prepared.reference ?? null,
+    backward: traced.backward && {
+      predicted: Array.from(traced.backward.predicted, (k) => inside.labels[k] ?? String(k)),
+      outputs: insideOutputsOf(
+        inside.model.config.output.activation,
+        traced.backward,
+        inside.labels,
+      ),
+      reference: prepared.backwardReference ?? null,
+    },
     lossTarget,
   };
 }
@@ -278,9 +311,13 @@ export function tracePrepared(
   options: TraceOptions = {},
 ): { trace: InsideTrace; traced: TracedExample } {
   const outputStep = options.outputStep ?? null;
+  // A bidirectional LM's backward reference follows the forward one's (layer-traces.ts' layout).
   const targets =
     options.lossTarget !== 'answer' && prepared.reference
-      ? referenceTargets(prepared.reference, inside.labels)
+      ? referenceTargets(
+          [...prepared.reference, ...(prepared.backwardReference ?? [])],
+          inside.labels,
+        )
       : null;
   const traced = (options.trace ?? traceExample)(
     inside.model,

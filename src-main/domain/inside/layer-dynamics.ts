@@ -24,7 +24,10 @@ export function layerConfigOf(model: RnnModel, key: string): LayerConfig {
   const layers =
     match?.[1] === 'decoder' ? (model.config.decoder?.layers ?? []) : model.config.layers;
   const layer = match ? layers[Number(match[2])] : undefined;
-  if (!layer || (match?.[3] === 'bw' && !layer.bidirectional))
+  // A bidirectional LM's layers are unidirectional, but its backward stack has `bw` weights.
+  const hasBackward =
+    layer?.bidirectional || (model.config.bidirectionalLm && match?.[1] === 'encoder');
+  if (!layer || (match?.[3] === 'bw' && !hasBackward))
     throw new UnfoldError('INSIDE_NO_LAYER', `The model has no recurrent layer ${key}.`);
   return layer;
 }

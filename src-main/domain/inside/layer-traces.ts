@@ -2,9 +2,9 @@
  * One input through a trained model, looked at layer by layer with the engine's introspection
  * (../rnn/introspection.ts): gates and states per step, their saturation and unit order, and
  * ||dLoss/dh_t|| for every step. The loss is the model's own answer's (there is no label for a
- * typed sentence or a recording) or, when asked, a corpus utterance's reference: the
- * cross-entropy of that class, at one chosen output step of a per-step model or over the whole
- * sequence.
+ * typed sentence or a recording) or, when asked, a corpus utterance's reference (a language
+ * model's: its text's next units, lm-input.ts): the cross-entropy of that class, at one chosen
+ * output step of a per-step model or over the whole sequence.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { InsideLayer, InsideSeries, InsideSeriesName } from '../../api/inside';
@@ -18,6 +18,7 @@ import { sequenceLoss } from '../rnn/losses';
 import type { ForwardResult, RnnModel } from '../rnn/rnn-model';
 import {
   batchTargetOf,
+  directionOutputs,
   modelOutputs,
   outputStepsOf,
   outputsOfLogits,
@@ -123,6 +124,11 @@ export interface TracedExample {
    * with decoder attention, the weights [target steps, source steps]; null for other models.
    */
   target: { ids: Int32Array; attention: Float32Array | null } | null;
+  /**
+   * A bidirectional LM's backward direction's outputs (the previous unit's distribution), in the
+   * text's time order like its layers; null for other models.
+   */
+  backward: ModelOutputs | null;
 }
 
 /**
@@ -177,7 +183,8 @@ export function traceExample(
     engine?: IntrospectionEngine;
     /**
      * The loss's class ids instead of the answer (the reference: one per step, or one); -1 leaves
-     * a step out of the loss.
+     * a step out of the loss. A bidirectional LM's: the forward row's steps, then the backward
+     * row's, both in the text's time order (an output step scores both rows at that step).
      */
     targets?: Int32Array | null;
   } = {},
@@ -198,22 +205,44 @@ export function traceExample(
   const batch = makeBatch(model.config, [
     { ...example, target: batchTargetOf(model, example, perStep) },
   ]);
-  const answer: { outputs?: Omit<ModelOutputs, 'layerShapes'>; attention?: Float32Array } = {};
+  // A bidirectional LM's batch has a backward row (the text reversed) beside the forward one.
+  const rows = model.config.bidirectionalLm ? 2 : 1;
+  const answer: {
+    outputs?: Omit<ModelOutputs, 'layerShapes'>;
+    backward?: Omit<ModelOutputs, 'layerShapes'>;
+    attention?: Float32Array;
+  } = {};
   const answerLoss = (logits: tf.Tensor, forward: ForwardResult): tf.Scalar => {
-    const { predicted } = (answer.outputs = outputsOfLogits(model, logits));
+    const all = outputsOfLogits(model, logits);
+    if (rows === 2) {
+      const { forward: ahead, backward } = directionOutputs(all);
+      answer.outputs = ahead;
+      answer.backward = backward;
+    } else answer.outputs = all;
     // [1, target steps, source steps] with batch 1: row-major [target steps, source steps].
     if (forward.alignment) answer.attention = forward.alignment.dataSync() as Float32Array;
-    const scored = options.targets ?? predicted;
-    const ids = Int32Array.from(scored, (id) => Math.max(0, id));
+    // Row by row in the text's time order: the forward row's, then (biLM) the backward row's.
+    const scored =
+      options.targets ??
+      (answer.backward
+        ? Int32Array.from([...answer.outputs.predicted, ...answer.backward.predicted])
+        : answer.outputs.predicted);
+    // The batch's layout, [rows, steps]: its backward row ran over the text reversed.
+    const textStep = (k: number): number => (k >= steps ? 2 * steps - 1 - k : perStep ? k : 0);
+    const scoredAt = (k: number): number =>
+      scored[(k >= steps ? steps : 0) + textStep(k)] as number;
+    const ids = Int32Array.from({ length: rows * (perStep ? steps : 1) }, (_, k) =>
+      Math.max(0, scoredAt(k)),
+    );
     const targets = perStep
-      ? tf.tensor2d(ids, [1, steps], 'int32')
+      ? tf.tensor2d(ids, [rows, steps], 'int32')
       : tf.tensor1d([ids[0] as number], 'int32');
     let targetMask = batch.targetMask;
     if (outputStep !== null || (perStep && scored.some((id) => id < 0))) {
-      const kept = Float32Array.from({ length: steps }, (_, t) =>
-        (outputStep === null || t === outputStep) && (scored[t] as number) >= 0 ? 1 : 0,
+      const kept = Float32Array.from({ length: rows * steps }, (_, k) =>
+        (outputStep === null || textStep(k) === outputStep) && scoredAt(k) >= 0 ? 1 : 0,
       );
-      targetMask = tf.tensor2d(kept, [1, steps]);
+      targetMask = tf.tensor2d(kept, [rows, steps]);
     }
     // Tensors made here are the gradient pass's: it disposes them.
     return sequenceLoss(model.config, logits, { ...batch, targets, targetMask }).loss;
@@ -231,7 +260,13 @@ export function traceExample(
       model.config.pattern === 'encoder-decoder'
         ? { ids: example.target as Int32Array, attention: answer.attention ?? null }
         : null;
-    return { layers: traces.map(layerOf), predicted: outputs.predicted, outputs, target };
+    return {
+      layers: traces.map(layerOf),
+      predicted: outputs.predicted,
+      outputs,
+      target,
+      backward: answer.backward ? { ...answer.backward, layerShapes } : null,
+    };
   } finally {
     disposeBatch(batch);
   }

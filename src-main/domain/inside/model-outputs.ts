@@ -52,6 +52,30 @@ export function outputsOfLogits(
 }
 
 /**
+ * A bidirectional LM's outputs split by direction: its logits are time-major [steps, 2 rows,
+ * classes], the forward row's then the backward row's at each step. The backward row ran over the
+ * text reversed, so its rows are put back in the text's time order (row t: the backward LM having
+ * read the text from its end back to unit t).
+ */
+export function directionOutputs(outputs: Omit<ModelOutputs, 'layerShapes'>): {
+  forward: Omit<ModelOutputs, 'layerShapes'>;
+  backward: Omit<ModelOutputs, 'layerShapes'>;
+} {
+  const { values, classes } = outputs;
+  const steps = outputs.steps / 2;
+  const direction = (row: number): Omit<ModelOutputs, 'layerShapes'> => {
+    const picked = new Float32Array(steps * classes);
+    for (let t = 0; t < steps; t++) {
+      const runStep = row === 0 ? t : steps - 1 - t;
+      const from = (runStep * 2 + row) * classes;
+      picked.set(values.subarray(from, from + classes), t * classes);
+    }
+    return { values: picked, steps, classes, predicted: rowArgmax(picked, steps, classes) };
+  };
+  return { forward: direction(0), backward: direction(1) };
+}
+
+/**
  * The target an example is batched with when its answer is not known yet: none that counts (the
  * loss's targets come later), but an encoder-decoder keeps its own, which its decoder reads
  * (teacher forcing) and whose length is the decoder's steps.

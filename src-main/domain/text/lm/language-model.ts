@@ -120,6 +120,20 @@ export function joinUnits(units: readonly string[], level: LmLevel): string {
   return text;
 }
 
+/**
+ * A typed line as a language model reads it from the start of a sentence: its units (none for a
+ * blank line) and the ids fed, the end of sentence first, then each unit's id (`<unk>` for a unit
+ * outside the vocabulary). Reading, scoring and the Inside view all read text through it.
+ */
+export function sentenceReading(
+  text: string,
+  rule: LmUnitRule,
+  vocabulary: LmVocabulary,
+): { units: string[]; ids: number[] } {
+  const units = text.trim() === '' ? [] : unitsOf(text, rule);
+  return { units, ids: [vocabulary.eosId, ...units.map((unit) => vocabulary.id(unit))] };
+}
+
 export function languageModelFrom(
   dir: string,
   model: RnnModel,
@@ -211,8 +225,7 @@ export function languageModelFrom(
       };
     },
     readPrefix(text, count) {
-      const lineUnits = text.trim() === '' ? [] : unitsOf(text, rule);
-      const ids = [vocabulary.eosId, ...lineUnits.map((unit) => vocabulary.id(unit))];
+      const { units: lineUnits, ids } = sentenceReading(text, rule, vocabulary);
       const step = fromStart(ids);
       disposeLayerStates(step.states);
       const size = model.config.output.size;
@@ -233,12 +246,9 @@ export function languageModelFrom(
       return { units, next };
     },
     scoreLine(text) {
-      const lineUnits = text.trim() === '' ? [] : unitsOf(text, rule);
-      const ids = [
-        vocabulary.eosId,
-        ...lineUnits.map((unit) => vocabulary.id(unit)),
-        vocabulary.eosId,
-      ];
+      const reading = sentenceReading(text, rule, vocabulary);
+      const lineUnits = reading.units;
+      const ids = [...reading.ids, vocabulary.eosId];
       const step = fromStart(ids.slice(0, -1));
       disposeLayerStates(step.states);
       const size = model.config.output.size;

@@ -24,10 +24,15 @@ export function insideExperiments(list: readonly ExperimentListItem[]): Experime
   return list.filter(isTrained).sort(newestFirst);
 }
 
+/** A token as it is shown: a character LM's space (or other white space) as a visible ␣. */
+export function tokenText(token: string): string {
+  return token !== '' && token.trim() === '' ? '␣' : token;
+}
+
 /** What step t of the axis is: its token, or its time in seconds. */
 export function stepLabelOf(axis: InsideAxis): (step: number) => string {
   return axis.kind === 'tokens'
-    ? (step) => axis.tokens[step] ?? ''
+    ? (step) => tokenText(axis.tokens[step] ?? '')
     : (step) => `${(step * axis.frameShiftSeconds).toFixed(2)} s`;
 }
 
@@ -44,11 +49,12 @@ export function recordingChoiceText(entry: RecordingEntry): string {
 }
 
 /**
- * What the loss of the gradient scores, for the gradient panel: "the reference" or "the model's
- * own answer".
+ * What the loss of the gradient scores, for the gradient panel: "the reference" (a language
+ * model's: the typed text's own next units) or "the model's own answer".
  */
-export function lossTargetText(target: InsideLossTarget): string {
-  return target === 'reference' ? 'the reference labels' : 'the model’s own answer';
+export function lossTargetText(target: InsideLossTarget, task = ''): string {
+  if (target === 'answer') return 'the model’s own answer';
+  return task === 'lm' ? 'the text’s own next units' : 'the reference labels';
 }
 
 /**

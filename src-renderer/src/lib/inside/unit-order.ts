@@ -1,11 +1,13 @@
 /**
  * The order of a heatmap's rows: by unit number, by falling variance over time (computed in the
  * domain), or by how strongly a unit follows a label of the steps. The labels are what the trace
- * carries per step: the reference (a corpus utterance's gold phone of each frame), the model's own
- * answer at each step (per-step models) and the input's word at each step (text). A unit's score is the Pearson correlation of its activation with the
- * label's 0/1 indicator over time (the point-biserial correlation); rows run by falling |r|.
+ * carries per step: the reference (a corpus utterance's gold phone of each frame, a language
+ * model's next unit of the typed text), the model's own answer at each step (per-step models) and
+ * the input's word at each step (text). A unit's score is the Pearson correlation of its
+ * activation with the label's 0/1 indicator over time (the point-biserial correlation); rows run
+ * by falling |r|.
  */
-import type { InsideSeries, InsideTrace } from '@api/inside';
+import { NO_REFERENCE, type InsideSeries, type InsideTrace } from '@api/inside';
 
 /** A label of the steps: where it holds (1) and where not (0), one entry per step. */
 export interface StepLabel {
@@ -26,14 +28,18 @@ export const UNIT_SORT_CHOICES: readonly { kind: UnitSortKind; text: string }[] 
   { kind: 'correlation', text: 'correlation with a label' },
 ];
 
-/** One label per distinct value of `perStep`, most frequent first (ties: first seen first). */
+/**
+ * One label per distinct value of `perStep`, most frequent first (ties: first seen first); a step
+ * with no reference (NO_REFERENCE) is no label's.
+ */
 function labelsOf(
   perStep: readonly string[],
   prefix: string,
   describe: (value: string, count: number) => string,
 ): StepLabel[] {
   const counts = new Map<string, number>();
-  for (const value of perStep) counts.set(value, (counts.get(value) ?? 0) + 1);
+  for (const value of perStep)
+    if (value !== NO_REFERENCE) counts.set(value, (counts.get(value) ?? 0) + 1);
   return [...counts.entries()]
     .sort((a, b) => b[1] - a[1])
     .map(([value, count]) => ({
@@ -48,9 +54,19 @@ const plural = (count: number): string => `${count} step${count === 1 ? '' : 's'
 /** The step labels a trace carries: its per-step reference, its per-step answers, its input words. */
 export function stepLabels(trace: InsideTrace): StepLabel[] {
   const labels: StepLabel[] = [];
+  // A language model's reference is the text itself: the unit after each step's (and, for a
+  // bidirectional LM's backward direction, the one before).
+  const lm = trace.task === 'lm';
   if (trace.reference && trace.reference.length === trace.steps)
     labels.push(
-      ...labelsOf(trace.reference, 'reference', (v, n) => `the reference is “${v}” (${plural(n)})`),
+      ...labelsOf(trace.reference, 'reference', (v, n) =>
+        lm ? `the next unit is “${v}” (${plural(n)})` : `the reference is “${v}” (${plural(n)})`,
+      ),
+    );
+  const before = trace.backward?.reference;
+  if (before && before.length === trace.steps)
+    labels.push(
+      ...labelsOf(before, 'previous', (v, n) => `the previous unit is “${v}” (${plural(n)})`),
     );
   if (trace.perStep && trace.predicted.length === trace.steps)
     labels.push(
