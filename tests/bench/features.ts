@@ -1,6 +1,10 @@
 /**
  * Feature extraction speed. Prints JSON.
  *   npx tsx tests/bench/features.ts [--folder DIR] [--seconds 60]
+ *   npx tsx tests/bench/features.ts --side-by-side [--seconds 60] [--reps 7] [--runs 3] [--warmup 2]
+ * - side-by-side: Unfold's MFCC + deltas against torchaudio.compliance.kaldi.mfcc +
+ *   compute_deltas on the same samples, one thread each, interleaved (features-side-by-side.ts);
+ *   medians, ratios pair by pair, the load average and a cross-check of the numbers.
  * - oneThread: 39-dim MFCC+delta+delta-delta of N seconds of synthetic 16 kHz audio.
  * - meyda: the same front end through meyda's per-frame `Meyda.extract('mfcc')` (on 3,000
  *   frames), and the ratio between the two. Both are the best of several runs: the machine
@@ -15,9 +19,11 @@ import { performance } from 'node:perf_hooks';
 import Meyda from 'meyda';
 import { addDeltas, extractFeatures } from '../../src-main/domain/audio/feature-extractor';
 import { frameShape, resolveFeatureConfig } from '../../src-main/domain/audio/feature-config';
-import { createWindow } from '../../src-main/domain/audio/frame-kernel';
+import { FrameKernel, createWindow } from '../../src-main/domain/audio/frame-kernel';
+import { nativeFramesChoice } from '../../src-main/domain/audio/native-frames';
 import { noise, sineWave } from '../../src-main/domain/audio/testing/signals';
 import { extractFolder } from './features-folder';
+import { sideBySide } from './features-side-by-side';
 
 const RATE = 16_000;
 
@@ -113,6 +119,16 @@ async function benchFolderParallel(
 async function main(): Promise<void> {
   const seconds = Number(argument('--seconds') ?? 60);
   const samples = syntheticSpeechLike(seconds);
+  if (process.argv.includes('--side-by-side')) {
+    const report = await sideBySide(samples, {
+      reps: Number(argument('--reps') ?? 7),
+      runs: Number(argument('--runs') ?? 3),
+      warmup: Number(argument('--warmup') ?? 2),
+      log: (message) => console.error(message),
+    });
+    console.log(JSON.stringify(report, null, 2));
+    return;
+  }
   const ours = benchOneThread(samples);
   const meyda = benchMeyda(samples, 3000);
   const oursFps = ours.frames / ours.seconds;
@@ -121,6 +137,11 @@ async function main(): Promise<void> {
     feature:
       'mfcc 13 (c0 = log energy) + delta + delta-delta = 39 dims, 25 ms Hamming, 10 ms hop, 16 kHz',
     audioSeconds: seconds,
+    // native: src-main/native's FeatureKernel (C++); js: frame-kernel.ts (the fallback).
+    unfoldKernel: {
+      implementation: new FrameKernel(resolveFeatureConfig({ kind: 'mfcc' })).implementation,
+      ...nativeFramesChoice(),
+    },
     oneThread: {
       frames: ours.frames,
       seconds: Number(ours.seconds.toFixed(4)),

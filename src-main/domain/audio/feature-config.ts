@@ -135,10 +135,11 @@ export function frameCount(samples: number, config: FeatureConfig): number {
 }
 
 /**
- * Bumped whenever the numbers a configuration produces change, so caches keyed by
+ * Bumped whenever the numbers a configuration produces change (2: the fixed-size real FFT and the
+ * native frame kernel, within 1e-6 relative of 1), so caches keyed by
  * configHash do not serve features computed by older code.
  */
-export const FEATURE_CODE_VERSION = 1;
+export const FEATURE_CODE_VERSION = 2;
 
 /** A stable hash of the exact configuration (keys sorted), for cache keys. */
 export function configHash(config: FeatureConfig): string {

@@ -1,5 +1,5 @@
 import { UnfoldError } from '../errors';
-import { deltaFilters, writeDeltaRow } from './deltas';
+import { deltaFilters, writeDeltaRows } from './deltas';
 import type { FeatureConfig, FeatureConfigInput } from './feature-config';
 import { featureDims, frameCount, frameShape, resolveFeatureConfig } from './feature-config';
 import type { FeatureMatrix } from './feature-matrix';
@@ -14,7 +14,7 @@ export function extractStaticFeatures(samples: Float32Array, config: FeatureConf
   const { frameShift } = frameShape(config);
   const frames = frameCount(samples.length, config);
   const data = new Float32Array(frames * kernel.dims);
-  for (let t = 0; t < frames; t++) kernel.compute(samples, t * frameShift, data, t * kernel.dims);
+  kernel.computeFrames(samples, 0, frames, frameShift, data, 0);
   return { data, frames, dims: kernel.dims };
 }
 
@@ -24,10 +24,7 @@ export function addDeltas(statics: FeatureMatrix, order: number, window: number)
   const filters = deltaFilters(order, window);
   const dims = statics.dims * (order + 1);
   const data = new Float32Array(statics.frames * dims);
-  const offsetOf = (frame: number): number => frame * statics.dims;
-  for (let t = 0; t < statics.frames; t++) {
-    writeDeltaRow(statics.data, offsetOf, statics.frames, t, statics.dims, filters, data, t * dims);
-  }
+  writeDeltaRows(statics.data, statics.frames, statics.dims, filters, data);
   return { data, frames: statics.frames, dims };
 }
 

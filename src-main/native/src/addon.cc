@@ -15,6 +15,7 @@
 
 #include "char_cnn.h"
 #include "embedding_rows.h"
+#include "feature_addon.h"
 #include "output_softmax.h"
 #include "rnn_kernels.h"
 #include "stream_addon.h"
@@ -667,6 +668,7 @@ napi_value Init(napi_env env, napi_value exports) {
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   napi_set_named_property(env, exports, "StreamSession", unfold_rnn::define_stream_session(env));
+  napi_set_named_property(env, exports, "FeatureKernel", unfold_rnn::define_feature_kernel(env));
   return exports;
 }
 
