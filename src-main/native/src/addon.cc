@@ -16,6 +16,7 @@
 #include "char_cnn.h"
 #include "embedding_rows.h"
 #include "feature_addon.h"
+#include "napi_checks.h"
 #include "output_softmax.h"
 #include "rnn_kernels.h"
 #include "stream_addon.h"
@@ -24,9 +25,10 @@ namespace {
 
 using unfold_rnn::Dims;
 
-struct ArgError {
-  std::string message;
-};
+using unfold_native::check;
+using ArgError = unfold_native::NativeError;
+
+constexpr const char* kErrorCode = "UNFOLD_RNN_NATIVE";
 
 struct Args {
   Dims dims{};
@@ -40,20 +42,16 @@ constexpr int kProjection = 2;
 constexpr int kMask = 4;
 constexpr int kSigmoid = 8;
 
-void check(napi_env env, napi_status status, const char* what) {
-  if (status != napi_ok) throw ArgError{std::string("N-API call failed: ") + what};
-}
-
 Args read_args(napi_env env, napi_callback_info info, size_t array_count) {
   size_t argc = 2;
   napi_value argv[2];
-  check(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr), "get_cb_info");
+  check(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr), "get_cb_info");
   if (argc < 2) throw ArgError{"expected (dims, arrays)"};
   Args args;
   int values[6] = {0, 0, 0, 0, 0, 0};
   for (uint32_t i = 0; i < 6; i++) {
     napi_value v;
-    check(env, napi_get_element(env, argv[0], i, &v), "dims element");
+    check(napi_get_element(env, argv[0], i, &v), "dims element");
     int32_t value = 0;
     if (napi_get_value_int32(env, v, &value) != napi_ok || value < 0)
       throw ArgError{"dims must be 6 non-negative integers"};
@@ -62,27 +60,27 @@ Args read_args(napi_env env, napi_callback_info info, size_t array_count) {
   args.dims = Dims{values[0], values[1], values[2], values[3], values[4]};
   args.flags = values[5];
   uint32_t length = 0;
-  check(env, napi_get_array_length(env, argv[1], &length), "arrays length");
+  check(napi_get_array_length(env, argv[1], &length), "arrays length");
   if (length != array_count)
     throw ArgError{"expected " + std::to_string(array_count) + " arrays, got " +
                    std::to_string(length)};
   for (uint32_t i = 0; i < length; i++) {
     napi_value v;
-    check(env, napi_get_element(env, argv[1], i, &v), "arrays element");
+    check(napi_get_element(env, argv[1], i, &v), "arrays element");
     napi_valuetype type;
-    check(env, napi_typeof(env, v, &type), "typeof");
+    check(napi_typeof(env, v, &type), "typeof");
     if (type == napi_null || type == napi_undefined) {
       args.data.push_back(nullptr);
       args.lengths.push_back(0);
       continue;
     }
     bool is_typed = false;
-    check(env, napi_is_typedarray(env, v, &is_typed), "is_typedarray");
+    check(napi_is_typedarray(env, v, &is_typed), "is_typedarray");
     if (!is_typed) throw ArgError{"array " + std::to_string(i) + " is not a Float32Array"};
     napi_typedarray_type ta_type;
     size_t ta_length = 0;
     void* ptr = nullptr;
-    check(env, napi_get_typedarray_info(env, v, &ta_type, &ta_length, &ptr, nullptr, nullptr),
+    check(napi_get_typedarray_info(env, v, &ta_type, &ta_length, &ptr, nullptr, nullptr),
           "typedarray_info");
     if (ta_type != napi_float32_array)
       throw ArgError{"array " + std::to_string(i) + " is not a Float32Array"};
@@ -105,28 +103,21 @@ struct Outputs {
   napi_env env;
   napi_value array;
   uint32_t count = 0;
-  explicit Outputs(napi_env e) : env(e) { check(env, napi_create_array(env, &array), "array"); }
+  explicit Outputs(napi_env e) : env(e) { check(napi_create_array(env, &array), "array"); }
   float* add(size_t length) {
     napi_value buffer, typed;
     void* data = nullptr;
-    check(env, napi_create_arraybuffer(env, length * sizeof(float), &data, &buffer), "buffer");
-    check(env, napi_create_typedarray(env, napi_float32_array, length, buffer, 0, &typed),
+    check(napi_create_arraybuffer(env, length * sizeof(float), &data, &buffer), "buffer");
+    check(napi_create_typedarray(env, napi_float32_array, length, buffer, 0, &typed),
           "typedarray");
-    check(env, napi_set_element(env, array, count++, typed), "set_element");
+    check(napi_set_element(env, array, count++, typed), "set_element");
     return length == 0 ? nullptr : static_cast<float*>(data);
   }
 };
 
 template <typename F>
 napi_value guarded(napi_env env, F body) {
-  try {
-    return body();
-  } catch (const ArgError& e) {
-    napi_throw_error(env, "UNFOLD_RNN_NATIVE", e.message.c_str());
-  } catch (const std::bad_alloc&) {
-    napi_throw_error(env, "UNFOLD_RNN_NATIVE", "out of memory");
-  }
-  return nullptr;
+  return unfold_native::guarded(env, kErrorCode, body);
 }
 
 size_t sz(int a, int b) { return (size_t)a * (size_t)b; }
@@ -305,17 +296,9 @@ napi_value MatMul(napi_env env, napi_callback_info info) {
 template <typename T>
 T* typed_argument(napi_env env, napi_value value, napi_typedarray_type type, const char* name,
                   size_t* length) {
-  bool is_typed = false;
-  check(env, napi_is_typedarray(env, value, &is_typed), "is_typedarray");
-  napi_typedarray_type actual;
-  void* ptr = nullptr;
-  if (is_typed)
-    check(env, napi_get_typedarray_info(env, value, &actual, length, &ptr, nullptr, nullptr),
-          "typedarray_info");
-  if (!is_typed || actual != type)
-    throw ArgError{std::string(name) + " must be a " +
-                   (type == napi_int32_array ? "Int32Array" : "Float32Array")};
-  return static_cast<T*>(ptr);
+  const auto [data, count] = unfold_native::typed_array<T>(env, value, type, name);
+  *length = count;
+  return data;
 }
 
 // (rows, dim, floats, ids) of gatherRows / scatterAddRows, with every id checked against
@@ -329,7 +312,7 @@ struct RowArgs {
 RowArgs read_row_args(napi_env env, napi_callback_info info, const char* floats_name) {
   size_t argc = 4;
   napi_value argv[4];
-  check(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr), "get_cb_info");
+  check(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr), "get_cb_info");
   if (argc < 4) throw ArgError{std::string("expected (rows, dim, ") + floats_name + ", ids)"};
   RowArgs a;
   int32_t shape[2] = {0, 0};
@@ -352,8 +335,8 @@ RowArgs read_row_args(napi_env env, napi_callback_info info, const char* floats_
 napi_value new_float_array(napi_env env, size_t length, float** data) {
   napi_value buffer, typed;
   void* raw = nullptr;
-  check(env, napi_create_arraybuffer(env, length * sizeof(float), &raw, &buffer), "buffer");
-  check(env, napi_create_typedarray(env, napi_float32_array, length, buffer, 0, &typed),
+  check(napi_create_arraybuffer(env, length * sizeof(float), &raw, &buffer), "buffer");
+  check(napi_create_typedarray(env, napi_float32_array, length, buffer, 0, &typed),
         "typedarray");
   *data = static_cast<float*>(raw);
   return typed;
@@ -411,7 +394,7 @@ size_t expect_length(size_t actual, size_t expected, const char* name) {
 CharCnnArgs read_char_cnn_args(napi_env env, napi_value* argv) {
   CharCnnArgs a;
   bool is_array = false;
-  check(env, napi_is_array(env, argv[0], &is_array), "is_array");
+  check(napi_is_array(env, argv[0], &is_array), "is_array");
   if (!is_array) throw ArgError{"dims must be [tokens, positions, vocab, emb, filters, width]"};
   size_t values[6];
   for (uint32_t i = 0; i < 6; i++) {
@@ -445,7 +428,7 @@ napi_value CharCnnForward(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() {
     size_t argc = 5;
     napi_value argv[5];
-    check(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr), "get_cb_info");
+    check(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr), "get_cb_info");
     if (argc < 5) throw ArgError{"expected (dims, ids, table, kernel, bias)"};
     const CharCnnArgs a = read_char_cnn_args(env, argv);
     size_t length = 0;
@@ -456,15 +439,15 @@ napi_value CharCnnForward(napi_env env, napi_callback_info info) {
     napi_value features_array = new_float_array(env, count, &features);
     napi_value best_buffer, best_array, result;
     void* best = nullptr;
-    check(env, napi_create_arraybuffer(env, count * sizeof(int32_t), &best, &best_buffer),
+    check(napi_create_arraybuffer(env, count * sizeof(int32_t), &best, &best_buffer),
           "buffer");
-    check(env, napi_create_typedarray(env, napi_int32_array, count, best_buffer, 0, &best_array),
+    check(napi_create_typedarray(env, napi_int32_array, count, best_buffer, 0, &best_array),
           "typedarray");
     unfold_rnn::char_cnn_forward(a.dims, a.ids, a.table, a.kernel, bias, features,
                                  static_cast<int32_t*>(best));
-    check(env, napi_create_array_with_length(env, 2, &result), "array");
-    check(env, napi_set_element(env, result, 0, features_array), "set_element");
-    check(env, napi_set_element(env, result, 1, best_array), "set_element");
+    check(napi_create_array_with_length(env, 2, &result), "array");
+    check(napi_set_element(env, result, 0, features_array), "set_element");
+    check(napi_set_element(env, result, 1, best_array), "set_element");
     return result;
   });
 }
@@ -475,7 +458,7 @@ napi_value CharCnnBackward(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() {
     size_t argc = 6;
     napi_value argv[6];
-    check(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr), "get_cb_info");
+    check(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr), "get_cb_info");
     if (argc < 6) throw ArgError{"expected (dims, ids, table, kernel, best, dy)"};
     const CharCnnArgs a = read_char_cnn_args(env, argv);
     const auto& d = a.dims;
@@ -520,7 +503,7 @@ OutputSoftmaxArgs read_output_softmax_args(napi_env env, napi_value* argv) {
   int32_t values[4] = {0, 0, 0, 0};
   for (uint32_t i = 0; i < 4; i++) {
     napi_value v;
-    check(env, napi_get_element(env, argv[0], i, &v), "dims element");
+    check(napi_get_element(env, argv[0], i, &v), "dims element");
     if (napi_get_value_int32(env, v, &values[i]) != napi_ok || values[i] < 0)
       throw ArgError{"dims must be [rows, input, classes, tied, 0, 0], non-negative integers"};
   }
@@ -540,7 +523,7 @@ OutputSoftmaxArgs read_output_softmax_args(napi_env env, napi_value* argv) {
 
 napi_value new_double(napi_env env, double value) {
   napi_value result;
-  check(env, napi_create_double(env, value, &result), "double");
+  check(napi_create_double(env, value, &result), "double");
   return result;
 }
 
@@ -552,7 +535,7 @@ napi_value OutputSoftmaxForward(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() {
     size_t argc = 7;
     napi_value argv[7];
-    check(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr), "get_cb_info");
+    check(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr), "get_cb_info");
     if (argc < 7) throw ArgError{"expected (dims, h, kernel, ids, weights, bias, probs)"};
     const OutputSoftmaxArgs a = read_output_softmax_args(env, argv);
     size_t length = 0;
@@ -563,10 +546,10 @@ napi_value OutputSoftmaxForward(napi_env env, napi_callback_info info) {
     const unfold_rnn::OutputSoftmaxStats stats =
         unfold_rnn::output_softmax_forward(a.dims, a.h, a.kernel, bias, a.ids, a.weights, probs);
     napi_value result;
-    check(env, napi_create_array_with_length(env, 3, &result), "array");
-    check(env, napi_set_element(env, result, 0, new_double(env, stats.loss_sum)), "set_element");
-    check(env, napi_set_element(env, result, 1, new_double(env, stats.correct)), "set_element");
-    check(env, napi_set_element(env, result, 2, new_double(env, stats.weight_sum)), "set_element");
+    check(napi_create_array_with_length(env, 3, &result), "array");
+    check(napi_set_element(env, result, 0, new_double(env, stats.loss_sum)), "set_element");
+    check(napi_set_element(env, result, 1, new_double(env, stats.correct)), "set_element");
+    check(napi_set_element(env, result, 2, new_double(env, stats.weight_sum)), "set_element");
     return result;
   });
 }
@@ -578,7 +561,7 @@ napi_value OutputSoftmaxBackward(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() {
     size_t argc = 7;
     napi_value argv[7];
-    check(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr), "get_cb_info");
+    check(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr), "get_cb_info");
     if (argc < 7) throw ArgError{"expected (dims, h, kernel, ids, weights, probs, scale)"};
     const OutputSoftmaxArgs a = read_output_softmax_args(env, argv);
     size_t length = 0;

@@ -16,50 +16,24 @@
 #include <vector>
 
 #include "feature_frames.h"
+#include "napi_checks.h"
 
 namespace unfold_rnn {
 
 namespace {
 
-struct FeatureError {
-  std::string message;
-};
-
-void ok(napi_status status, const char* what) {
-  if (status != napi_ok) throw FeatureError{std::string("N-API call failed: ") + what};
-}
+using FeatureError = unfold_native::NativeError;
+constexpr auto ok = unfold_native::check;
+using unfold_native::typed_array;
 
 template <typename F>
 napi_value guard(napi_env env, F body) {
-  try {
-    return body();
-  } catch (const FeatureError& e) {
-    napi_throw_error(env, "UNFOLD_FEATURE_NATIVE", e.message.c_str());
-  } catch (const std::bad_alloc&) {
-    napi_throw_error(env, "UNFOLD_FEATURE_NATIVE", "out of memory");
-  }
-  return nullptr;
-}
-
-// A typed array's data and length, checked to be of the given kind.
-template <typename T>
-std::pair<T*, size_t> typed(napi_env env, napi_value v, napi_typedarray_type want,
-                            const char* name) {
-  bool is_typed = false;
-  ok(napi_is_typedarray(env, v, &is_typed), "is_typedarray");
-  napi_typedarray_type kind = napi_int8_array;
-  size_t length = 0;
-  void* data = nullptr;
-  if (is_typed)
-    ok(napi_get_typedarray_info(env, v, &kind, &length, &data, nullptr, nullptr), "info");
-  if (!is_typed || kind != want)
-    throw FeatureError{std::string(name) + " has the wrong typed array type"};
-  return {static_cast<T*>(data), length};
+  return unfold_native::guarded(env, "UNFOLD_FEATURE_NATIVE", body);
 }
 
 template <typename T>
 std::vector<T> copy(napi_env env, napi_value v, napi_typedarray_type want, const char* name) {
-  auto [data, length] = typed<T>(env, v, want, name);
+  auto [data, length] = typed_array<T>(env, v, want, name);
   return std::vector<T>(data, data + length);
 }
 
@@ -150,11 +124,11 @@ napi_value Compute(napi_env env, napi_callback_info info) {
     napi_value argv[6];
     FeatureFrames* kernel = unwrap(env, info, &argc, argv);
     if (argc < 6) throw FeatureError{"expected (samples, start, frames, shift, out, outOffset)"};
-    auto [samples, sample_count] = typed<float>(env, argv[0], napi_float32_array, "samples");
+    auto [samples, sample_count] = typed_array<float>(env, argv[0], napi_float32_array, "samples");
     const int64_t start = integer(env, argv[1], "start");
     const int64_t frames = integer(env, argv[2], "frames");
     const int64_t shift = integer(env, argv[3], "shift");
-    auto [out, out_count] = typed<float>(env, argv[4], napi_float32_array, "out");
+    auto [out, out_count] = typed_array<float>(env, argv[4], napi_float32_array, "out");
     const int64_t out_offset = integer(env, argv[5], "outOffset");
     if (start < 0 || frames < 0 || shift < 1 || out_offset < 0)
       throw FeatureError{"start, frames and outOffset must be >= 0 and shift >= 1"};

@@ -15,30 +15,19 @@
 #include <string>
 #include <vector>
 
+#include "napi_checks.h"
 #include "stream_session.h"
 
 namespace unfold_rnn {
 
 namespace {
 
-struct StreamError {
-  std::string message;
-};
-
-void ok(napi_status status, const char* what) {
-  if (status != napi_ok) throw StreamError{std::string("N-API call failed: ") + what};
-}
+using StreamError = unfold_native::NativeError;
+constexpr auto ok = unfold_native::check;
 
 template <typename F>
 napi_value guard(napi_env env, F body) {
-  try {
-    return body();
-  } catch (const StreamError& e) {
-    napi_throw_error(env, "UNFOLD_RNN_NATIVE", e.message.c_str());
-  } catch (const std::bad_alloc&) {
-    napi_throw_error(env, "UNFOLD_RNN_NATIVE", "out of memory");
-  }
-  return nullptr;
+  return unfold_native::guarded(env, "UNFOLD_RNN_NATIVE", body);
 }
 
 // A Float32Array's data and length; null/undefined gives {nullptr, 0} when allowed.
@@ -47,14 +36,7 @@ std::pair<float*, size_t> floats(napi_env env, napi_value v, const std::string& 
   napi_valuetype type;
   ok(napi_typeof(env, v, &type), "typeof");
   if (nullable && (type == napi_null || type == napi_undefined)) return {nullptr, 0};
-  bool typed = false;
-  ok(napi_is_typedarray(env, v, &typed), "is_typedarray");
-  napi_typedarray_type kind = napi_int8_array;
-  size_t length = 0;
-  void* data = nullptr;
-  if (typed) ok(napi_get_typedarray_info(env, v, &kind, &length, &data, nullptr, nullptr), "info");
-  if (!typed || kind != napi_float32_array) throw StreamError{name + " must be a Float32Array"};
-  return {static_cast<float*>(data), length};
+  return unfold_native::typed_array<float>(env, v, napi_float32_array, name);
 }
 
 std::vector<float> copy_exact(napi_env env, napi_value v, size_t expected,
@@ -86,16 +68,8 @@ napi_value Construct(napi_env env, napi_callback_info info) {
     napi_value argv[2], self;
     ok(napi_get_cb_info(env, info, &argc, argv, &self, nullptr), "get_cb_info");
     if (argc < 2) throw StreamError{"expected (spec, arrays)"};
-    bool typed = false;
-    ok(napi_is_typedarray(env, argv[0], &typed), "is_typedarray");
-    napi_typedarray_type kind = napi_int8_array;
-    size_t spec_length = 0;
-    void* spec_data = nullptr;
-    if (typed)
-      ok(napi_get_typedarray_info(env, argv[0], &kind, &spec_length, &spec_data, nullptr, nullptr),
-         "info");
-    if (!typed || kind != napi_int32_array) throw StreamError{"spec must be an Int32Array"};
-    const int32_t* spec = static_cast<const int32_t*>(spec_data);
+    const auto [spec, spec_length] =
+        unfold_native::typed_array<const int32_t>(env, argv[0], napi_int32_array, "spec");
     if (spec_length < 4) throw StreamError{"spec too short"};
     const int layer_count = spec[0], classes = spec[3], activation = spec[2];
     if (layer_count < 1 || spec_length != 4 + 5 * (size_t)layer_count)
