@@ -1,5 +1,7 @@
 #include "output_softmax.h"
 
+#include "fast_exp.h"
+
 #include <cblas.h>
 
 #include <cmath>
@@ -7,32 +9,6 @@
 #include <limits>
 
 namespace unfold_rnn {
-
-namespace {
-
-// e^x for x in [-87, 0] (callers subtract the row's max and clamp), branch-free so that GCC
-// vectorises the loop that calls it (libm's expf is a call per value). Cephes' expf: x = n ln2 + r,
-// |r| <= ln2 / 2, a degree-6 polynomial for e^r (about 1 ulp), 2^n built in the exponent bits.
-inline float exp_nonpositive(float x) {
-  x = x < -87.0f ? -87.0f : x;
-  // Round to nearest by adding and subtracting 1.5 x 2^23 (floorf would be a call: no SSE4.1).
-  const float n = (x * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
-  float r = x - n * 0.693359375f;
-  r = r + n * 2.12194440e-4f;
-  float p = 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  p = p * r * r + r + 1.0f;
-  int32_t bits = ((int32_t)n + 127) << 23;
-  float scale;
-  std::memcpy(&scale, &bits, sizeof(scale));
-  return p * scale;
-}
-
-}  // namespace
 
 OutputSoftmaxStats output_softmax_forward(const OutputSoftmaxDims& d, const float* h,
                                           const float* kernel, const float* bias,
@@ -74,7 +50,7 @@ OutputSoftmaxStats output_softmax_forward(const OutputSoftmaxDims& d, const floa
     float sum = 0.0f;
 #pragma omp simd reduction(+ : sum)
     for (size_t c = 0; c < classes; c++) {
-      const float e = exp_nonpositive(row[c] - max);
+      const float e = fast_exp(row[c] - max);
       row[c] = e;
       sum += e;
     }

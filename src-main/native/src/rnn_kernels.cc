@@ -2,6 +2,8 @@
 // src-main/domain/rnn/kernels/{lstm,gru,elman}-sequence.ts so both paths give equal results.
 #include "rnn_kernels.h"
 
+#include "fast_exp.h"
+
 #include <cblas.h>
 
 #include <cmath>
@@ -25,26 +27,6 @@ namespace {
 #else
 #define UNFOLD_SIMD_CLONES
 #endif
-
-// e^x (Cephes expf polynomial, relative error ~2e-7): glibc's expf/tanhf are scalar calls and
-// took a fifth of the kernel time. Inputs are clamped to [-87, 88] (no overflow, no denormals).
-inline float fast_exp(float x) {
-  x = x < -87.0f ? -87.0f : x;
-  x = x > 88.0f ? 88.0f : x;
-  // floor(x log2(e) + 0.5) by truncating a positive number (vectorises without SSE4.1).
-  const float n = (float)(int32_t)(x * 1.44269504088896341f + 128.5f) - 128.0f;
-  float r = x - n * 0.693359375f;
-  r = r + n * 2.12194440e-4f;
-  float p = 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  p = p * r * r + r + 1.0f;
-  const int32_t bits = ((int32_t)n + 127) << 23;
-  return p * __builtin_bit_cast(float, bits);
-}
 
 inline float sigmoid(float v) { return 1.0f / (1.0f + fast_exp(-v)); }
 inline float fast_tanh(float v) { return 1.0f - 2.0f / (fast_exp(2.0f * v) + 1.0f); }
