@@ -43,10 +43,7 @@ constexpr int kMask = 4;
 constexpr int kSigmoid = 8;
 
 Args read_args(napi_env env, napi_callback_info info, size_t array_count) {
-  size_t argc = 2;
-  napi_value argv[2];
-  check(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr), "get_cb_info");
-  if (argc < 2) throw ArgError{"expected (dims, arrays)"};
+  const auto argv = unfold_native::callback_args<2>(env, info, "expected (dims, arrays)");
   Args args;
   int values[6] = {0, 0, 0, 0, 0, 0};
   for (uint32_t i = 0; i < 6; i++) {
@@ -310,10 +307,8 @@ struct RowArgs {
 };
 
 RowArgs read_row_args(napi_env env, napi_callback_info info, const char* floats_name) {
-  size_t argc = 4;
-  napi_value argv[4];
-  check(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr), "get_cb_info");
-  if (argc < 4) throw ArgError{std::string("expected (rows, dim, ") + floats_name + ", ids)"};
+  const auto argv = unfold_native::callback_args<4>(
+      env, info, std::string("expected (rows, dim, ") + floats_name + ", ids)");
   RowArgs a;
   int32_t shape[2] = {0, 0};
   for (int i = 0; i < 2; i++)
@@ -391,7 +386,7 @@ size_t expect_length(size_t actual, size_t expected, const char* name) {
   return actual;
 }
 
-CharCnnArgs read_char_cnn_args(napi_env env, napi_value* argv) {
+CharCnnArgs read_char_cnn_args(napi_env env, const napi_value* argv) {
   CharCnnArgs a;
   bool is_array = false;
   check(napi_is_array(env, argv[0], &is_array), "is_array");
@@ -426,11 +421,9 @@ CharCnnArgs read_char_cnn_args(napi_env env, napi_value* argv) {
 // (Float32Array), best [tokens, filters] (Int32Array: first maximal position, -1 if the max is 0)].
 napi_value CharCnnForward(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() {
-    size_t argc = 5;
-    napi_value argv[5];
-    check(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr), "get_cb_info");
-    if (argc < 5) throw ArgError{"expected (dims, ids, table, kernel, bias)"};
-    const CharCnnArgs a = read_char_cnn_args(env, argv);
+    const auto argv = unfold_native::callback_args<5>(
+        env, info, "expected (dims, ids, table, kernel, bias)");
+    const CharCnnArgs a = read_char_cnn_args(env, argv.data());
     size_t length = 0;
     const float* bias = typed_argument<float>(env, argv[4], napi_float32_array, "bias", &length);
     expect_length(length, a.dims.filters, "bias");
@@ -456,11 +449,9 @@ napi_value CharCnnForward(napi_env env, napi_callback_info info) {
 // dBias]: the gradient goes to each (token, filter)'s best position only.
 napi_value CharCnnBackward(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() {
-    size_t argc = 6;
-    napi_value argv[6];
-    check(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr), "get_cb_info");
-    if (argc < 6) throw ArgError{"expected (dims, ids, table, kernel, best, dy)"};
-    const CharCnnArgs a = read_char_cnn_args(env, argv);
+    const auto argv = unfold_native::callback_args<6>(
+        env, info, "expected (dims, ids, table, kernel, best, dy)");
+    const CharCnnArgs a = read_char_cnn_args(env, argv.data());
     const auto& d = a.dims;
     size_t length = 0;
     const int32_t* best = typed_argument<int32_t>(env, argv[4], napi_int32_array, "best", &length);
@@ -498,7 +489,7 @@ struct OutputSoftmaxArgs {
   const float* weights = nullptr;
 };
 
-OutputSoftmaxArgs read_output_softmax_args(napi_env env, napi_value* argv) {
+OutputSoftmaxArgs read_output_softmax_args(napi_env env, const napi_value* argv) {
   OutputSoftmaxArgs a;
   int32_t values[4] = {0, 0, 0, 0};
   for (uint32_t i = 0; i < 4; i++) {
@@ -533,11 +524,9 @@ napi_value new_double(napi_env env, double value) {
 // weighted cross-entropy.
 napi_value OutputSoftmaxForward(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() {
-    size_t argc = 7;
-    napi_value argv[7];
-    check(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr), "get_cb_info");
-    if (argc < 7) throw ArgError{"expected (dims, h, kernel, ids, weights, bias, probs)"};
-    const OutputSoftmaxArgs a = read_output_softmax_args(env, argv);
+    const auto argv = unfold_native::callback_args<7>(
+        env, info, "expected (dims, h, kernel, ids, weights, bias, probs)");
+    const OutputSoftmaxArgs a = read_output_softmax_args(env, argv.data());
     size_t length = 0;
     const float* bias = typed_argument<float>(env, argv[5], napi_float32_array, "bias", &length);
     expect_length(length, (size_t)a.dims.classes, "bias");
@@ -559,11 +548,9 @@ napi_value OutputSoftmaxForward(napi_env env, napi_callback_info info) {
 // one-hot, through the output layer.
 napi_value OutputSoftmaxBackward(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() {
-    size_t argc = 7;
-    napi_value argv[7];
-    check(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr), "get_cb_info");
-    if (argc < 7) throw ArgError{"expected (dims, h, kernel, ids, weights, probs, scale)"};
-    const OutputSoftmaxArgs a = read_output_softmax_args(env, argv);
+    const auto argv = unfold_native::callback_args<7>(
+        env, info, "expected (dims, h, kernel, ids, weights, probs, scale)");
+    const OutputSoftmaxArgs a = read_output_softmax_args(env, argv.data());
     size_t length = 0;
     float* probs = typed_argument<float>(env, argv[5], napi_float32_array, "probs", &length);
     expect_length(length, sz(a.dims.rows, a.dims.classes), "probs");

@@ -5,6 +5,7 @@
 
 #include <node_api.h>
 
+#include <array>
 #include <new>
 #include <string>
 #include <utility>
@@ -30,6 +31,17 @@ napi_value guarded(napi_env env, const char* code, F body) {
     napi_throw_error(env, code, "out of memory");
   }
   return nullptr;
+}
+
+// An entry point's first N arguments; fewer throw `expected` (the parameter list it wants).
+template <size_t N>
+std::array<napi_value, N> callback_args(napi_env env, napi_callback_info info,
+                                        const std::string& expected) {
+  size_t argc = N;
+  std::array<napi_value, N> argv{};
+  check(napi_get_cb_info(env, info, &argc, argv.data(), nullptr, nullptr), "get_cb_info");
+  if (argc < N) throw NativeError{expected};
+  return argv;
 }
 
 inline const char* typed_array_name(napi_typedarray_type type) {
