@@ -171,17 +171,27 @@ describe('held-out parts and cross-validation', () => {
     await expect.poll(foldStatuses, { timeout: 120_000 }).toEqual(['done', 'training', 'waiting']);
     await train.field('cancel').click();
     await expect.poll(() => train.state.textContent(), { timeout: 30_000 }).toBe('cancelled');
-    await expect.poll(foldStatuses).toEqual(['done', 'not run', 'not run']);
+    // Cancelling is cooperative: on a loaded machine fold 2 may end before the request reaches
+    // it, and is then kept like fold 1; fold 3 never starts.
+    await expect
+      .poll(async () => (await foldStatuses()).some((s) => s === 'training' || s === 'waiting'))
+      .toBe(false);
+    const afterCancel = await foldStatuses();
+    expect([
+      ['done', 'not run', 'not run'],
+      ['done', 'done', 'not run'],
+    ]).toContainEqual(afterCancel);
+    const kept = afterCancel.filter((s) => s === 'done').length;
     const stopped = await app.client.invoke('experiments:cross-validation', { name });
-    expect(stopped.summary?.results.map((r) => r.fold)).toEqual([1]);
+    expect(stopped.summary?.results.map((r) => r.fold)).toEqual(kept === 1 ? [1] : [1, 2]);
     expect(stopped.summary?.complete).toBe(false);
 
     await app.page.getByTestId('cv-resume').click();
     await expect.poll(() => panel.getAttribute('data-complete'), { timeout: 180_000 }).toBe('true');
     expect(await foldStatuses()).toEqual(['done', 'done', 'done']);
     const resumed = await app.client.invoke('experiments:cross-validation', { name });
-    // The fold that had finished is kept as it was, not trained again.
-    expect(resumed.summary?.results[0]).toEqual(stopped.summary?.results[0]);
+    // The folds that had finished are kept as they were, not trained again.
+    expect(resumed.summary?.results.slice(0, kept)).toEqual(stopped.summary?.results);
     expect(resumed.summary?.results.map((r) => r.fold)).toEqual([1, 2, 3]);
     expect(pageErrors()).toEqual([]);
   });
