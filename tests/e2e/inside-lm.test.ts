@@ -9,12 +9,13 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { InsideTrace } from '@api/inside';
 import { trainExperiment } from '../support/builtin-experiments';
 import { startAppWithPage, type E2eAppWithPage } from './support/app';
 import { ShellPage } from './support/shell-page';
 import { createToyTextCorpus, toyBilmConfig } from './support/toy-language';
+import { colourCount } from './support/canvas-colours';
 
 const CORPUS = 'toy-text';
 const WORD_LM = 'tiny-word-lm';
@@ -62,20 +63,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close();
 });
-
-/** How many different colours the canvas shows: a drawn plot has many, a blank one one. */
-function colourCount(canvas: Locator): Promise<number> {
-  return canvas.evaluate((element) => {
-    const c = element as HTMLCanvasElement;
-    const data = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ?? [];
-    const seen = new Set<number>();
-    for (let i = 0; i < data.length; i += 4)
-      seen.add(
-        ((data[i] as number) << 16) | ((data[i + 1] as number) << 8) | (data[i + 2] as number),
-      );
-    return seen.size;
-  });
-}
 
 /** Opens the view on `experiment`, types the sentence and waits for the summary (or an error). */
 async function lookInside(page: Page, experiment: string, pattern: RegExp): Promise<void> {

@@ -6,10 +6,8 @@
  * gradient chart has both parts on one time line, the dynamics panel runs the decoder's layer
  * from a state of its own steps, and the attention's numbers and picture download.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Locator } from 'playwright-core';
 import type { InsideTrace } from '@api/inside';
 import { createTextCorpus } from '../../src-main/domain/corpus/import/text-import';
 import type { TextSplit } from '../../src-main/domain/corpus/model';
@@ -17,6 +15,8 @@ import { trainExperiment } from '../support/builtin-experiments';
 import { reversalPairs } from '../support/toy-pairs';
 import { startAppWithPage, type E2eAppWithPage } from './support/app';
 import { ShellPage } from './support/shell-page';
+import { colourCount } from './support/canvas-colours';
+import { downloadOf } from './support/downloads';
 
 const EXPERIMENT = 'tiny-reverser';
 const WORD = 'abcd';
@@ -66,25 +66,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close();
 });
-
-/** How many different colours the canvas shows: a drawn plot has many, a blank one one. */
-function colourCount(canvas: Locator): Promise<number> {
-  return canvas.evaluate((element) => {
-    const c = element as HTMLCanvasElement;
-    const data = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ?? [];
-    const seen = new Set<number>();
-    for (let i = 0; i < data.length; i += 4)
-      seen.add(
-        ((data[i] as number) << 16) | ((data[i + 1] as number) << 8) | (data[i + 2] as number),
-      );
-    return seen.size;
-  });
-}
-
-async function downloadOf(button: Locator): Promise<{ name: string; bytes: Buffer }> {
-  const [download] = await Promise.all([app.page.waitForEvent('download'), button.click()]);
-  return { name: download.suggestedFilename(), bytes: await readFile(await download.path()) };
-}
 
 describe('the Inside view on an encoder-decoder', () => {
   it('draws the encoder under the source, the decoder under its answer, and the attention', async () => {

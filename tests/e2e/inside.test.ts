@@ -13,7 +13,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Locator } from 'playwright-core';
 import { encodeWav } from '../../src-main/domain/audio/wav';
 import { hasProgram } from '../../src-main/domain/corpus/synth/programs';
 import { createTextCorpus } from '../../src-main/domain/corpus/import/text-import';
@@ -24,6 +23,8 @@ import { tinyPhonesConfig } from '../support/tiny-experiments';
 import { toySentimentItems } from '../support/toy-sentiment';
 import { startAppWithPage, type E2eAppWithPage } from './support/app';
 import { ShellPage } from './support/shell-page';
+import { colourCount } from './support/canvas-colours';
+import { downloadOf } from './support/downloads';
 
 const SCREENSHOT = '/tmp/unfold-inside-text.png';
 const UNROLLED_SCREENSHOT = '/tmp/unfold-inside-unrolled.png';
@@ -73,27 +74,7 @@ afterAll(async () => {
   await app?.close();
 });
 
-/** How many different colours the canvas shows: a drawn plot has many, a blank one one. */
-function colourCount(canvas: Locator): Promise<number> {
-  return canvas.evaluate((element) => {
-    const c = element as HTMLCanvasElement;
-    const data = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ?? [];
-    const seen = new Set<number>();
-    for (let i = 0; i < data.length; i += 4)
-      seen.add(
-        ((data[i] as number) << 16) | ((data[i + 1] as number) << 8) | (data[i + 2] as number),
-      );
-    return seen.size;
-  });
-}
-
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-/** Clicks `button` and returns the file the browser downloads: its name and bytes. */
-async function downloadOf(button: Locator): Promise<{ name: string; bytes: Buffer }> {
-  const [download] = await Promise.all([app.page.waitForEvent('download'), button.click()]);
-  return { name: download.suggestedFilename(), bytes: await readFile(await download.path()) };
-}
 
 /** A downloaded CSV's lines, without the final line break. */
 function csvLines(bytes: Buffer): string[] {
