@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerInspectCommand } from '../../src-main/cli/commands/inspect-command';
-import { decodeNpy } from '../../src-main/domain/audio/npy';
 import { hasProgram } from '../../src-main/domain/corpus/synth/programs';
 import { readCorpus } from '../../src-main/domain/corpus';
 import { createTextCorpus } from '../../src-main/domain/corpus/import/text-import';
@@ -20,6 +19,7 @@ import { runInProcessCli } from '../support/in-process-cli';
 import { synthesiseTinySentences } from '../support/tiny-corpora';
 import { tinyPhonesConfig } from '../support/tiny-experiments';
 import { toySentimentItems } from '../support/toy-sentiment';
+import { npyFiles } from '../support/npy-files';
 
 let dataDir = '';
 const canSynthesise = await hasProgram('flite');
@@ -38,15 +38,6 @@ function readPng(bytes: Uint8Array): { width: number; height: number; pixels: Ui
   const rows = inflateSync(bytes.subarray(41, 41 + idatLength));
   expect(rows.length).toBe(height * (1 + width * 4));
   return { width, height, pixels: rows };
-}
-
-async function npyFiles(
-  dir: string,
-): Promise<Map<string, { frames: number; dims: number; data: Float32Array }>> {
-  const out = new Map<string, { frames: number; dims: number; data: Float32Array }>();
-  for (const name of (await readdir(dir)).filter((n) => n.endsWith('.npy')))
-    out.set(name, decodeNpy(await readFile(join(dir, name)), name));
-  return out;
 }
 
 beforeAll(async () => {

@@ -11,27 +11,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerInspectCommand } from '../../src-main/cli/commands/inspect-command';
-import { decodeNpy } from '../../src-main/domain/audio/npy';
 import { createTextCorpus } from '../../src-main/domain/corpus/import/text-import';
 import type { TextSplit } from '../../src-main/domain/corpus/model';
 import { trainExperiment } from '../support/builtin-experiments';
 import { runInProcessCli } from '../support/in-process-cli';
 import { toySentences } from '../support/toy-grammar';
+import { npyFiles } from '../support/npy-files';
 
 let dataDir = '';
 const UNITS = 8;
 
 const inspect = (args: string[]) =>
   runInProcessCli(registerInspectCommand, ['inspect', ...args, '--data', dataDir]);
-
-async function npyFiles(
-  dir: string,
-): Promise<Map<string, { frames: number; dims: number; data: Float32Array }>> {
-  const out = new Map<string, { frames: number; dims: number; data: Float32Array }>();
-  for (const name of (await readdir(dir)).filter((n) => n.endsWith('.npy')))
-    out.set(name, decodeNpy(await readFile(join(dir, name)), name));
-  return out;
-}
 
 function tinyLm(name: string, extra: Record<string, unknown>): Record<string, unknown> {
   return {
