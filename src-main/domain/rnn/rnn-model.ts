@@ -512,9 +512,7 @@ export class RnnModel {
       const results: SequenceResult[] = [];
       for (const dir of directionsOf(layer)) {
         const prefix = `${stack}/layer${l}/${dir}`;
-        const weights = ['kernel', 'recurrent_kernel', 'bias', 'peephole', 'projection']
-          .map((name) => this.params.get(`${prefix}/${name}`))
-          .filter((w): w is tf.Variable => w !== undefined);
+        const weights = this.directionWeights(prefix);
         const start = dir === 'fw' ? initial?.[l] : undefined;
         const h0 = start?.h ?? (tf.zeros([batch, kernel.outputSize]) as tf.Tensor2D);
         // A missing c0 means zeros to every kernel; the native one then skips a tensor.
@@ -541,6 +539,13 @@ export class RnnModel {
       x = out;
     });
     return { outputs: x, finalStates, perLayer, layerOutputs };
+  }
+
+  /** A layer direction's weights in the order its sequence op takes them (absent ones left out). */
+  private directionWeights(prefix: string): tf.Variable[] {
+    return ['kernel', 'recurrent_kernel', 'bias', 'peephole', 'projection']
+      .map((name) => this.params.get(`${prefix}/${name}`))
+      .filter((w): w is tf.Variable => w !== undefined);
   }
 
   /**
@@ -583,9 +588,7 @@ export class RnnModel {
       const c0 = start?.c && kernel.cellSize > 0 ? halves(start.c, 0) : null;
       const results = (['fw', 'bw'] as const).map((dir, d) => {
         const prefix = `encoder/layer${l}/${dir}`;
-        const weights = ['kernel', 'recurrent_kernel', 'bias', 'peephole', 'projection']
-          .map((name) => this.params.get(`${prefix}/${name}`))
-          .filter((w): w is tf.Variable => w !== undefined);
+        const weights = this.directionWeights(prefix);
         const run: SequenceInputs = {
           x: layerInput[d] as tf.Tensor3D,
           weights,
