@@ -1,13 +1,14 @@
 /**
  * G2P decoding speed of issue 15: `npm run bench:g2p [-- --words N] [--reps N] [--beams 1,5]
- * [--engines auto,tensor-ops] [--experiment DIR] [--dict PATH/dict.txt]`.
+ * [--engines auto,tensor-ops] [--experiment DIR [--checkpoint best]] [--dict PATH/dict.txt]`.
  *
  * Decodes N CMUdict words (every k-th distinct word of the dictionary, so their lengths are the
  * dictionary's) with decodeSources, the path `unfold eval` and `unfold translate` take, for each
  * beam and decoder-step engine (decoder-rows.ts: `auto` = native steps when the addon loads,
  * `tensor-ops` = every step as TF.js ops), interleaved over the repetitions after one warm-up
  * round. The model is the trained experiment of `--experiment` (e.g. one that
- * tests/eval/g2p-cmudict.ts trained), else the `seq2seq-g2p-lstm` preset's model (2x256 LSTM,
+ * tests/eval/g2p-cmudict.ts trained; with `--checkpoint best`, its best checkpoint, for a run
+ * stopped before it wrote its model), else the `seq2seq-g2p-lstm` preset's model (2x256 LSTM,
  * 64-dim embeddings) with random weights and symbol tables from the dictionary: random weights
  * rarely write the end symbol, so their outputs run to the length limit (see `rowStepsPerWord`).
  * Prints one JSON report: per beam and engine the median words/s, a digest of the outputs (equal
@@ -26,6 +27,7 @@ import { splitLines } from '../../src-main/domain/corpus/formats/utf8';
 import { experimentModelFile } from '../../src-main/domain/experiments/experiment-folder';
 import { readExperimentLabels } from '../../src-main/domain/experiments/experiment-records';
 import { presetConfig } from '../../src-main/domain/experiments/presets';
+import { checkpointFolder } from '../../src-main/domain/rnn/checkpoints';
 import { loadModel } from '../../src-main/domain/rnn/model-io';
 import { RnnModel } from '../../src-main/domain/rnn/rnn-model';
 import { DECODER_STEP_ENGINES } from '../../src-main/domain/text/seq2seq/decoder-rows';
@@ -47,6 +49,7 @@ const { values } = parseArgs({
     beams: { type: 'string', default: '1,5' },
     engines: { type: 'string', default: DECODER_STEP_ENGINES.join(',') },
     experiment: { type: 'string' },
+    checkpoint: { type: 'string' },
     dict: { type: 'string' },
   },
 });
@@ -105,9 +108,16 @@ function randomPresetModel(): { model: RnnModel; labels: Seq2seqLabels } {
 }
 
 const dir = values.experiment ? resolve(values.experiment) : null;
+if (values.checkpoint !== undefined && (values.checkpoint !== 'best' || !dir))
+  fail('--checkpoint takes best, with --experiment');
+const bestCheckpoint =
+  dir && values.checkpoint ? await checkpointFolder(join(dir, 'checkpoints'), 'best') : null;
+if (values.checkpoint && !bestCheckpoint) fail(`no best checkpoint in ${dir}/checkpoints`);
 const { model, labels } = dir
   ? {
-      model: await loadModel(experimentModelFile(dir)),
+      model: await loadModel(
+        bestCheckpoint ? join(bestCheckpoint, 'model.json') : experimentModelFile(dir),
+      ),
       labels: await readExperimentLabels<Seq2seqLabels>(dir),
     }
   : randomPresetModel();
@@ -183,7 +193,7 @@ process.stdout.write(
       command: `npx tsx tests/bench/g2p-decode.ts ${process.argv.slice(2).join(' ')}`.trim(),
       backend: backend.name,
       nativeKernel: native.addon ? { threads: native.threads } : native.reason,
-      model: dir ?? 'seq2seq-g2p-lstm preset, random weights',
+      model: bestCheckpoint ?? dir ?? 'seq2seq-g2p-lstm preset, random weights',
       words: sources.length,
       meanWordLength: round(sources.reduce((s, w) => s + w.length, 0) / sources.length, 2),
       reps,

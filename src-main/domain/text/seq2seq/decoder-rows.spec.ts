@@ -22,7 +22,11 @@ const LABELS: Seq2seqLabels = {
 };
 
 /** An untrained encoder-decoder: arbitrary but deterministic outputs. */
-function untrained(cell: 'lstm' | 'gru', residual: boolean): RnnModel {
+function untrained(
+  cell: 'lstm' | 'gru',
+  residual: boolean,
+  attention: 'none' | 'additive' = 'none',
+): RnnModel {
   return new RnnModel(
     seq2seqModelConfig(
       {
@@ -32,7 +36,7 @@ function untrained(cell: 'lstm' | 'gru', residual: boolean): RnnModel {
             { cell, units: 12 },
             { cell, units: 12 },
           ],
-          attention: 'none',
+          attention,
           sourceEmbeddingSize: 6,
           targetEmbeddingSize: 6,
           dropout: 0,
@@ -46,13 +50,16 @@ function untrained(cell: 'lstm' | 'gru', residual: boolean): RnnModel {
 }
 
 let models: RnnModel[] = [];
+/** With decoder attention: its encoder memory is gathered by source at every step. */
+let attending: RnnModel;
 
 beforeAll(async () => {
   await initTfBackend();
   models = [untrained('lstm', false), untrained('gru', true)];
+  attending = untrained('lstm', false, 'additive');
   // Biases start at zero: random ones, so that adding them is exercised too.
   const rng = createRng(5);
-  for (const model of models)
+  for (const model of [...models, attending])
     for (const [name, param] of model.params)
       if (name.endsWith('bias'))
         model.setParam(
@@ -62,7 +69,7 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  for (const model of models) model.dispose();
+  for (const model of [...models, attending]) model.dispose();
 });
 
 function sources(count: number): Int32Array[] {
@@ -110,7 +117,8 @@ const common = { lengthNormalization: 1, eosId: TARGET_EOS_ID };
 describe('decoder rows', () => {
   it('greedy decoding chooses what a step-by-step teacher-forced forward pass chooses', () => {
     const inputs = sources(10);
-    for (const model of models) {
+    for (const model of [...models, attending]) {
+      const before = tf.memory().numTensors;
       const decoded = greedyDecode(model, inputs, {
         ...common,
         maxLengths: inputs.map(() => 7),
@@ -123,6 +131,7 @@ describe('decoder rows', () => {
         expect(decoded[i]?.finished).toBe(reference.finished);
         expect(decoded[i]?.logProb).toBeCloseTo(reference.logProb, 4);
       });
+      expect(tf.memory().numTensors).toBe(before);
     }
   });
 
@@ -130,17 +139,20 @@ describe('decoder rows', () => {
     if (!loadRnnNative().addon) return;
     const inputs = sources(11);
     const maxLengths = inputs.map((_, i) => 3 + (i % 5));
-    for (const model of models) {
+    for (const model of [...models, attending]) {
       expect(stepsNatively(model)).toBe(true);
       const before = tf.memory().numTensors;
+      // With attention, the alignments must be equal too.
+      const options = { ...common, maxLengths, batchSize: 4, withAlignment: true };
       for (const beam of [1, 3]) {
         const run = (engine: 'auto' | 'tensor-ops'): DecodedOutput[][] =>
           beam === 1
-            ? greedyDecode(model, inputs, { ...common, maxLengths, batchSize: 4, engine }).map(
-                (d) => [d],
-              )
-            : beamSearch(model, inputs, { ...common, beam, maxLengths, batchSize: 4, engine });
-        expect(run('auto')).toEqual(run('tensor-ops'));
+            ? greedyDecode(model, inputs, { ...options, engine }).map((d) => [d])
+            : beamSearch(model, inputs, { ...options, beam, engine });
+        const native = run('auto');
+        if (model === attending)
+          expect(native.flat().every((d) => (d.alignment?.length ?? 0) > 0)).toBe(true);
+        expect(native).toEqual(run('tensor-ops'));
       }
       expect(tf.memory().numTensors).toBe(before);
     }
@@ -149,7 +161,7 @@ describe('decoder rows', () => {
   it('decodeSources (shortest sources first) returns each source its own outputs, in order', () => {
     const inputs = sources(12);
     const symbols = inputs.map((s) => Array.from(s, (id) => LABELS.sourceSymbols[id] as string));
-    for (const model of models) {
+    for (const model of [...models, attending]) {
       const decoded = decodeSources(model, LABELS, symbols, { beam: 3, lengthNormalization: 1 });
       inputs.forEach((source, i) => {
         const [alone] = beamSearch(model, [source], {

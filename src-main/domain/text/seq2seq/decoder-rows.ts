@@ -6,17 +6,23 @@
  * Two implementations compute the same numbers:
  * - `tensor-ops`: every step as TF.js ops (embedding, the decoder stack through runSequence, the
  *   attention, the output layer), states kept as tensors and reordered by gathers;
- * - `native`: with the native addon, an encoder-decoder without decoder attention steps its
- *   decoder on typed arrays: the same addon calls runSequence makes (one step of each layer,
- *   the output layer's product), the embedding rows and the state reorders copied in JS, and
- *   only the log-softmax on TF.js (its exp and sum, bit for bit as the tensor path). This drops
- *   ~20 small ops, their tensor allocations and the weight and state copies of every step.
+ * - `native`: with the native addon, an encoder-decoder steps its decoder on typed arrays: the
+ *   same addon calls runSequence makes (one step of each layer, the output layer's product),
+ *   the embedding rows and the state reorders copied in JS, and only the log-softmax on TF.js
+ *   (its exp and sum, bit for bit as the tensor path). This drops ~20 small ops, their tensor
+ *   allocations and the weight and state copies of every step. With decoder attention, the
+ *   attention itself (attendToEncoder, on the top layer's outputs) stays the same TF.js ops.
+ *
+ * Row gathers (a step's encoder memory by source, the kept states by parent) are copies of
+ * typed-array blocks in JS on both paths: tf.gather on wasm walks element by element, and with
+ * attention it took two thirds of a step (the memory rows are [rows, sourceTime, size] each).
+ * A step whose rows read the same sources as the step before reuses that step's memory rows.
  */
 import * as tf from '@tensorflow/tfjs';
 import { cellSpecOf } from '../../rnn/model-params';
 import { createKernel } from '../../rnn/cell-spec';
-import { disposeMemory, gatherMemory, keepMemory } from '../../rnn/decoder-attention';
-import type { EncoderMemory } from '../../rnn/decoder-attention';
+import { attendToEncoder, disposeMemory, keepMemory } from '../../rnn/decoder-attention';
+import type { DecoderAttentionParams, EncoderMemory } from '../../rnn/decoder-attention';
 import { chooseRnnKernel, nativeCellOf, nativeForward } from '../../rnn/kernels/native-sequence';
 import type { NativeCell } from '../../rnn/kernels/native-sequence';
 import type { NativeDims, RnnNativeAddon } from '../../../native/rnn-native';
@@ -96,10 +102,72 @@ function isIdentity(parents: Int32Array, rows: number): boolean {
   return true;
 }
 
+function gatherRowsOf(values: Float32Array, size: number, rows: Int32Array): Float32Array {
+  const out = new Float32Array(rows.length * size);
+  for (let r = 0; r < rows.length; r++) {
+    const from = (rows[r] as number) * size;
+    out.set(values.subarray(from, from + size), r * size);
+  }
+  return out;
+}
+
+function sameRows(a: Int32Array, b: Int32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let r = 0; r < a.length; r++) if (a[r] !== b[r]) return false;
+  return true;
+}
+
+/** Rows `rows` of a [n, ...] tensor's values, as a new tensor (the copy tf.gather makes). */
+function gatherTensorRows<T extends tf.Tensor>(
+  values: Float32Array,
+  shape: number[],
+  rows: Int32Array,
+): T {
+  const size = shape.slice(1).reduce((a, b) => a * b, 1);
+  return tf.tensor(gatherRowsOf(values, size, rows), [rows.length, ...shape.slice(1)]) as T;
+}
+
+/** An encoder memory's values, read once, and the memory rows of the last step's sources. */
+class MemoryRows {
+  private readonly values: Float32Array;
+  private readonly keys: Float32Array;
+  private readonly mask: Float32Array | null;
+  private last: { sources: Int32Array; memory: EncoderMemory } | null = null;
+
+  constructor(private readonly memory: EncoderMemory) {
+    this.values = memory.values.dataSync() as Float32Array;
+    this.keys = memory.keys.dataSync() as Float32Array;
+    this.mask = memory.mask ? (memory.mask.dataSync() as Float32Array) : null;
+  }
+
+  /** The memory rows of `sources` (row r reads source sources[r]); owned by this object. */
+  rowsOf(sources: Int32Array): EncoderMemory {
+    if (this.last && sameRows(this.last.sources, sources)) return this.last.memory;
+    this.dispose();
+    const { memory } = this;
+    const rows: EncoderMemory = {
+      values: gatherTensorRows<tf.Tensor3D>(this.values, memory.values.shape, sources),
+      keys: gatherTensorRows<tf.Tensor3D>(this.keys, memory.keys.shape, sources),
+      mask:
+        this.mask && memory.mask
+          ? gatherTensorRows<tf.Tensor2D>(this.mask, memory.mask.shape, sources)
+          : null,
+    };
+    this.last = { sources: sources.slice(), memory: rows };
+    return rows;
+  }
+
+  dispose(): void {
+    if (this.last) disposeMemory(this.last.memory);
+    this.last = null;
+  }
+}
+
 /** The TF.js-ops rows (every model; the reference the native rows must match). */
 class TensorDecoderRows implements DecoderRows {
   readonly attends: boolean;
   private readonly memory: EncoderMemory | null;
+  private readonly memoryRows: MemoryRows | null;
   private states: LayerState[];
   private next: LayerState[] | null = null;
 
@@ -110,6 +178,7 @@ class TensorDecoderRows implements DecoderRows {
   ) {
     this.states = encoded.states;
     this.memory = encoded.memory;
+    this.memoryRows = encoded.memory ? new MemoryRows(encoded.memory) : null;
     this.attends = encoded.memory !== null;
   }
 
@@ -119,8 +188,8 @@ class TensorDecoderRows implements DecoderRows {
     let logProbs: Float32Array = new Float32Array(0);
     let weights: Float32Array | null = null;
     const states = this.states;
+    const rowMemory = this.memoryRows ? this.memoryRows.rowsOf(rowSources) : null;
     const next = tidyStates(() => {
-      const rowMemory = memory ? gatherMemory(memory, tf.tensor1d(rowSources, 'int32')) : null;
       const out = model.decodeSteps(
         tf.tensor2d(tokens, [tokens.length, 1], 'int32'),
         states,
@@ -151,13 +220,12 @@ class TensorDecoderRows implements DecoderRows {
     this.states =
       parents.length === 0
         ? []
-        : tidyStates(() => {
-            const rows = tf.tensor1d(parents, 'int32');
-            return next.map((s) => ({
-              h: tf.gather(s.h, rows),
-              c: s.c ? tf.gather(s.c, rows) : null,
-            }));
-          });
+        : next.map((s) => ({
+            h: gatherTensorRows<tf.Tensor2D>(s.h.dataSync() as Float32Array, s.h.shape, parents),
+            c: s.c
+              ? gatherTensorRows<tf.Tensor2D>(s.c.dataSync() as Float32Array, s.c.shape, parents)
+              : null,
+          }));
     disposeLayerStates(next);
   }
 
@@ -166,6 +234,7 @@ class TensorDecoderRows implements DecoderRows {
     if (this.next) disposeLayerStates(this.next);
     this.states = [];
     this.next = null;
+    this.memoryRows?.dispose();
     disposeMemory(this.memory);
   }
 }
@@ -194,6 +263,8 @@ interface NativeDecoder {
   outputKernel: Float32Array;
   outputBias: Float32Array;
   vocab: number;
+  /** Decoder attention's parameters (the model's variables); null without attention. */
+  attention: DecoderAttentionParams | null;
 }
 
 // Per model, with the data ids of the parameters it read: a tensor's data never changes, and
@@ -204,8 +275,7 @@ const nativeDecoders = new WeakMap<RnnModel, { ids: object[]; decoder: NativeDec
 function nativeDecoderOf(model: RnnModel): NativeDecoder | null {
   const config = model.config;
   const decoder = config.decoder;
-  if (config.pattern !== 'encoder-decoder' || !decoder || decoder.attention === 'additive')
-    return null;
+  if (config.pattern !== 'encoder-decoder' || !decoder) return null;
   const { addon } = chooseRnnKernel();
   if (!addon) return null;
   const ids = [...model.params.values()].map((p) => p.dataId);
@@ -219,10 +289,7 @@ function nativeDecoderOf(model: RnnModel): NativeDecoder | null {
     const spec = cellSpecOf(layer);
     const kernel = createKernel(spec);
     const prefix = `decoder/layer${l}/fw`;
-    const weights = ['kernel', 'recurrent_kernel', 'bias', 'peephole', 'projection']
-      .map((name) => model.params.get(`${prefix}/${name}`))
-      .filter((w): w is tf.Variable => w !== undefined)
-      .map((w) => w.dataSync() as Float32Array);
+    const weights = model.directionWeights(prefix).map((w) => w.dataSync() as Float32Array);
     layers.push({
       cell: nativeCellOf(spec),
       inputSize,
@@ -241,6 +308,16 @@ function nativeDecoderOf(model: RnnModel): NativeDecoder | null {
     outputKernel: readInTidy(() => model.outputKernel()),
     outputBias: model.param('output/bias').dataSync() as Float32Array,
     vocab: config.output.size,
+    attention:
+      decoder.attention === 'additive'
+        ? {
+            encoderKernel: model.param('attention/encoder_kernel') as tf.Tensor2D,
+            decoderKernel: model.param('attention/decoder_kernel') as tf.Tensor2D,
+            vector: model.param('attention/vector') as tf.Tensor2D,
+            combineKernel: model.param('attention/combine/kernel') as tf.Tensor2D,
+            combineBias: model.param('attention/combine/bias') as tf.Tensor1D,
+          }
+        : null,
   };
   nativeDecoders.set(model, { ids, decoder: made });
   return made;
@@ -258,33 +335,50 @@ function readInTidy(make: () => tf.Tensor): Float32Array {
   return values;
 }
 
-function gatherRowsOf(values: Float32Array, size: number, rows: Int32Array): Float32Array {
-  const out = new Float32Array(rows.length * size);
-  for (let r = 0; r < rows.length; r++) {
-    const from = (rows[r] as number) * size;
-    out.set(values.subarray(from, from + size), r * size);
-  }
-  return out;
-}
-
-/** The decoder's steps on typed arrays (see the header); no attention. */
+/** The decoder's steps on typed arrays (see the header). */
 class NativeDecoderRows implements DecoderRows {
-  readonly attends = false;
+  readonly attends: boolean;
   private states: RowStates[];
   private next: RowStates[] | null = null;
+  private readonly memory: EncoderMemory | null;
+  private readonly memoryRows: MemoryRows | null;
 
   constructor(
     private readonly decoder: NativeDecoder,
-    start: LayerState[],
+    encoded: { states: LayerState[]; memory: EncoderMemory | null },
+    private readonly withAlignment: boolean,
   ) {
-    this.states = start.map((s) => ({
+    this.states = encoded.states.map((s) => ({
       h: s.h.dataSync() as Float32Array,
       c: s.c ? (s.c.dataSync() as Float32Array) : null,
     }));
-    disposeLayerStates(start);
+    disposeLayerStates(encoded.states);
+    this.memory = decoder.attention ? encoded.memory : null;
+    this.memoryRows = this.memory ? new MemoryRows(this.memory) : null;
+    this.attends = this.memory !== null;
   }
 
-  step(tokens: Int32Array): DecoderStep {
+  /** The attended outputs h~ [rows, size] of the top layer's [rows, size] (and the weights). */
+  private attend(
+    top: Float32Array,
+    rowSources: Int32Array,
+  ): { attended: Float32Array; weights: Float32Array | null } {
+    const params = this.decoder.attention;
+    if (!this.memoryRows || !params) return { attended: top, weights: null };
+    const rowMemory = this.memoryRows.rowsOf(rowSources);
+    const rows = rowSources.length;
+    let attended: Float32Array = top;
+    let weights: Float32Array | null = null;
+    tf.tidy(() => {
+      const input = tf.tensor3d(top, [1, rows, top.length / Math.max(1, rows)]);
+      const out = attendToEncoder(input, rowMemory, params);
+      attended = out.attended.dataSync() as Float32Array;
+      if (this.withAlignment) weights = out.weights.dataSync() as Float32Array;
+    });
+    return { attended, weights };
+  }
+
+  step(tokens: Int32Array, rowSources: Int32Array): DecoderStep {
     const { addon, layers, embeddings, embeddingSize, vocab } = this.decoder;
     const rows = tokens.length;
     let x = gatherRowsOf(embeddings, embeddingSize, tokens);
@@ -308,10 +402,11 @@ class NativeDecoderRows implements DecoderRows {
       }
       x = out;
     });
-    const top = (layers[layers.length - 1] as NativeLayer).outSize;
+    const { attended, weights } = this.attend(x, rowSources);
+    const top = this.decoder.outputKernel.length / vocab;
     const logits = addon.matMul(
       [rows, vocab, top, 0, 0, 0],
-      [x, this.decoder.outputKernel],
+      [attended, this.decoder.outputKernel],
     )[0] as Float32Array;
     const bias = this.decoder.outputBias;
     // A float32 sum as tf.add's (the double sum of two floats rounds to the same float).
@@ -320,7 +415,8 @@ class NativeDecoderRows implements DecoderRows {
         logits[r * vocab + v] = (logits[r * vocab + v] as number) + (bias[v] as number);
     const logProbs = readInTidy(() => tf.logSoftmax(tf.tensor2d(logits, [rows, vocab])));
     this.next = next;
-    return { logProbs, vocab, weights: null, sourceTime: 0 };
+    const sourceTime = this.memory ? this.memory.keys.shape[1] : 0;
+    return { logProbs, vocab, weights, sourceTime };
   }
 
   keep(parents: Int32Array): void {
@@ -344,6 +440,8 @@ class NativeDecoderRows implements DecoderRows {
   dispose(): void {
     this.states = [];
     this.next = null;
+    this.memoryRows?.dispose();
+    disposeMemory(this.memory);
   }
 }
 
@@ -363,6 +461,6 @@ export function encodeToDecoderRows(
 ): DecoderRows {
   const native = options.engine === 'tensor-ops' ? null : nativeDecoderOf(model);
   const encoded = encodeBatch(model, sources);
-  if (native && !encoded.memory) return new NativeDecoderRows(native, encoded.states);
+  if (native) return new NativeDecoderRows(native, encoded, options.withAlignment);
   return new TensorDecoderRows(model, encoded, options.withAlignment);
 }
