@@ -9,10 +9,8 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InsideTrace } from '@api/inside';
-import { createTextCorpus } from '../../src-main/domain/corpus/import/text-import';
-import type { TextSplit } from '../../src-main/domain/corpus/model';
 import { trainExperiment } from '../support/builtin-experiments';
-import { reversalPairs } from '../support/toy-pairs';
+import { createReversalCorpus, reversalPairs, reverserConfig } from '../support/toy-pairs';
 import { startAppWithPage, type E2eAppWithPage } from './support/app';
 import { ShellPage } from './support/shell-page';
 import { colourCount } from './support/canvas-colours';
@@ -31,34 +29,19 @@ let app: E2eAppWithPage;
 beforeAll(async () => {
   app = await startAppWithPage();
   const dataDir = app.serve.dataDir;
-  const splits = new Map<string, TextSplit>(
-    Object.entries({ train: reversalPairs(40, 1), test: reversalPairs(6, 3) }).map(
-      ([split, pairs]) => [split, { format: 'pairs', pairs }],
-    ),
-  );
-  await createTextCorpus(join(dataDir, 'corpora', 'reversal'), splits, {
-    name: 'reversal',
-    format: 'pairs',
-    sourcePath: 'generated',
-    pairLevels: { source: 'characters', target: 'characters' },
+  await createReversalCorpus(dataDir, 'reversal', {
+    train: reversalPairs(40, 1),
+    test: reversalPairs(6, 3),
   });
   await trainExperiment(
-    {
-      name: EXPERIMENT,
-      task: 'seq2seq',
-      corpus: 'reversal',
-      data: { train: { splits: ['train'] }, dev: null, test: { splits: ['test'] } },
-      model: {
-        layers: [{ cell: 'lstm', units: UNITS }],
-        attention: 'additive',
-        sourceEmbeddingSize: 4,
-        targetEmbeddingSize: 4,
-      },
-      decoding: { beam: 1, lengthNormalization: 1 },
-      scoring: 'g2p',
-      training: { epochs: 4, batchSize: 8, optimizer: { kind: 'adam', learningRate: 0.02 } },
-      seed: 3,
-    },
+    reverserConfig(EXPERIMENT, 'reversal', {
+      cell: 'lstm',
+      units: UNITS,
+      attention: 'additive',
+      beam: 1,
+      epochs: 4,
+      dev: false,
+    }),
     { dataDir, outDir: join(dataDir, 'experiments', EXPERIMENT) },
   );
 }, 120_000);

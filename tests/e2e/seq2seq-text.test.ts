@@ -8,10 +8,8 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Seq2seqTranslation } from '@api/seq2seq';
-import { createTextCorpus } from '../../src-main/domain/corpus/import/text-import';
-import type { TextSplit } from '../../src-main/domain/corpus/model';
 import { trainExperiment } from '../support/builtin-experiments';
-import { reversalPairs } from '../support/toy-pairs';
+import { createReversalCorpus, reversalPairs, reverserConfig } from '../support/toy-pairs';
 import { startAppWithPage, type E2eAppWithPage } from './support/app';
 import { ShellPage } from './support/shell-page';
 
@@ -28,34 +26,20 @@ beforeAll(async () => {
   // The test targets end in a letter no training target has: every test item is wrong, so the
   // worst-items list is never empty.
   const test = reversalPairs(8, 3).map((pair) => ({ ...pair, target: `${pair.target}z` }));
-  const splits = new Map<string, TextSplit>(
-    Object.entries({ train: reversalPairs(40, 1), dev: reversalPairs(6, 2), test }).map(
-      ([split, pairs]) => [split, { format: 'pairs', pairs }],
-    ),
-  );
-  await createTextCorpus(join(dataDir, 'corpora', CORPUS), splits, {
-    name: CORPUS,
-    format: 'pairs',
-    sourcePath: 'generated',
-    pairLevels: { source: 'characters', target: 'characters' },
+  await createReversalCorpus(dataDir, CORPUS, {
+    train: reversalPairs(40, 1),
+    dev: reversalPairs(6, 2),
+    test,
   });
   await trainExperiment(
-    {
-      name: EXPERIMENT,
-      task: 'seq2seq',
-      corpus: CORPUS,
-      data: { train: { splits: ['train'] }, dev: { splits: ['dev'] }, test: { splits: ['test'] } },
-      model: {
-        layers: [{ cell: 'gru', units: 16 }],
-        attention: 'additive',
-        sourceEmbeddingSize: 4,
-        targetEmbeddingSize: 4,
-      },
-      decoding: { beam: 3, lengthNormalization: 1 },
-      scoring: 'g2p',
-      training: { epochs: 8, batchSize: 8, optimizer: { kind: 'adam', learningRate: 0.02 } },
-      seed: 3,
-    },
+    reverserConfig(EXPERIMENT, CORPUS, {
+      cell: 'gru',
+      units: 16,
+      attention: 'additive',
+      beam: 3,
+      epochs: 8,
+      dev: true,
+    }),
     { dataDir, outDir: join(dataDir, 'experiments', EXPERIMENT) },
   );
 }, 120_000);

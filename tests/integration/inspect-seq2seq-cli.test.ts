@@ -10,11 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerInspectCommand } from '../../src-main/cli/commands/inspect-command';
-import { createTextCorpus } from '../../src-main/domain/corpus/import/text-import';
-import type { TextSplit } from '../../src-main/domain/corpus/model';
 import { trainExperiment } from '../support/builtin-experiments';
 import { runInProcessCli } from '../support/in-process-cli';
-import { reversalPairs } from '../support/toy-pairs';
+import { createReversalCorpus, reversalPairs, reverserConfig } from '../support/toy-pairs';
 import { npyFiles } from '../support/npy-files';
 
 let dataDir = '';
@@ -26,38 +24,23 @@ const inspect = (args: string[]) =>
 
 async function trainReverser(name: string, attention: 'none' | 'additive'): Promise<void> {
   await trainExperiment(
-    {
-      name,
-      task: 'seq2seq',
-      corpus: 'reversal',
-      data: { train: { splits: ['train'] }, dev: null, test: { splits: ['test'] } },
-      model: {
-        layers: [{ cell: 'lstm', units: UNITS }],
-        attention,
-        sourceEmbeddingSize: 4,
-        targetEmbeddingSize: 4,
-      },
-      decoding: { beam: 1, lengthNormalization: 1 },
-      scoring: 'g2p',
-      training: { epochs: 2, batchSize: 8, optimizer: { kind: 'adam', learningRate: 0.02 } },
-      seed: 3,
-    },
+    reverserConfig(name, 'reversal', {
+      cell: 'lstm',
+      units: UNITS,
+      attention,
+      beam: 1,
+      epochs: 2,
+      dev: false,
+    }),
     { dataDir, outDir: join(dataDir, 'experiments', name) },
   );
 }
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'unfold-inspect-seq2seq-'));
-  const splits = new Map<string, TextSplit>(
-    Object.entries({ train: reversalPairs(40, 1), test: reversalPairs(6, 3) }).map(
-      ([split, pairs]) => [split, { format: 'pairs', pairs }],
-    ),
-  );
-  await createTextCorpus(join(dataDir, 'corpora', 'reversal'), splits, {
-    name: 'reversal',
-    format: 'pairs',
-    sourcePath: 'generated',
-    pairLevels: { source: 'characters', target: 'characters' },
+  await createReversalCorpus(dataDir, 'reversal', {
+    train: reversalPairs(40, 1),
+    test: reversalPairs(6, 3),
   });
   await trainReverser('tiny-attending', 'additive');
   await trainReverser('tiny-plain', 'none');

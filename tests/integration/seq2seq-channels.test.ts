@@ -10,13 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_SEQ2SEQ_TEXT_LENGTH, type Seq2seqTranslation } from '../../src-main/api/seq2seq';
-import { createTextCorpus } from '../../src-main/domain/corpus/import/text-import';
-import type { TextSplit } from '../../src-main/domain/corpus/model';
 import { loadSeq2seqTranslator } from '../../src-main/domain/text/seq2seq/translator';
 import type { Seq2seqTranslator } from '../../src-main/domain/text/seq2seq/translator';
 import { createUnfoldApp, type UnfoldApp } from '../../src-main/server/unfold-app';
 import { trainExperiment } from '../support/builtin-experiments';
-import { reversalPairs } from '../support/toy-pairs';
+import { createReversalCorpus, reversalPairs, reverserConfig } from '../support/toy-pairs';
 
 const root = join(import.meta.dirname, '..', '..');
 const worker = { path: join(root, 'src-main/jobs/worker.ts'), execArgv: ['--import', 'tsx'] };
@@ -30,36 +28,20 @@ let translator: Seq2seqTranslator;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'unfold-seq2seq-channels-'));
-  const splits = new Map<string, TextSplit>(
-    Object.entries({
-      train: reversalPairs(40, 1),
-      dev: reversalPairs(6, 2),
-      test: reversalPairs(8, 3),
-    }).map(([split, pairs]) => [split, { format: 'pairs', pairs }]),
-  );
-  await createTextCorpus(join(dataDir, 'corpora', 'reversal'), splits, {
-    name: 'reversal',
-    format: 'pairs',
-    sourcePath: 'generated',
-    pairLevels: { source: 'characters', target: 'characters' },
+  await createReversalCorpus(dataDir, 'reversal', {
+    train: reversalPairs(40, 1),
+    dev: reversalPairs(6, 2),
+    test: reversalPairs(8, 3),
   });
   await trainExperiment(
-    {
-      name: EXPERIMENT,
-      task: 'seq2seq',
-      corpus: 'reversal',
-      data: { train: { splits: ['train'] }, dev: { splits: ['dev'] }, test: { splits: ['test'] } },
-      model: {
-        layers: [{ cell: 'gru', units: 8 }],
-        attention: 'additive',
-        sourceEmbeddingSize: 4,
-        targetEmbeddingSize: 4,
-      },
-      decoding: { beam: OWN_BEAM, lengthNormalization: 1 },
-      scoring: 'g2p',
-      training: { epochs: 2, batchSize: 8, optimizer: { kind: 'adam', learningRate: 0.02 } },
-      seed: 3,
-    },
+    reverserConfig(EXPERIMENT, 'reversal', {
+      cell: 'gru',
+      units: 8,
+      attention: 'additive',
+      beam: OWN_BEAM,
+      epochs: 2,
+      dev: true,
+    }),
     { dataDir, outDir: join(dataDir, 'experiments', EXPERIMENT) },
   );
   translator = await loadSeq2seqTranslator(join(dataDir, 'experiments', EXPERIMENT));
