@@ -117,6 +117,23 @@ describe('cellComparison', () => {
     expect(comparison.refused[0]?.problem).toMatch(/words\.embeddingSize.*output size \(200\)/);
   });
 
+  it('gives a language model, a biLM and an encoder-decoder their siblings (the Inside view traces them)', () => {
+    for (const preset of ['lm-word-lstm', 'lm-word-bilm', 'seq2seq-g2p-lstm'] as const) {
+      const config = parseExperimentConfig(presetConfig(preset, 'text', preset));
+      const comparison = okComparison(cellComparison(config));
+      expect(comparison.own).toBe('lstm');
+      expect(comparison.refused).toEqual([]);
+      expect(comparison.siblings.map((s) => s.cell)).toEqual(['rnn', 'gru']);
+      for (const sibling of comparison.siblings) {
+        // An encoder-decoder's decoder takes the encoder's cells: changing them changes both.
+        expect(recurrentLayersOf(sibling.config).map((l) => l.cell)).toEqual(
+          recurrentLayersOf(config).map(() => sibling.cell),
+        );
+        expect({ ...sibling.config, name: config.name, model: config.model }).toEqual(config);
+      }
+    }
+  });
+
   it('says why a config without recurrent layers, or an invalid one, has no comparison', () => {
     const cnn = cellComparison(presetConfig('sentiment-kim-cnn', 'reviews', 'kim'));
     expect(cnn).toEqual({
