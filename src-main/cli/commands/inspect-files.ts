@@ -23,6 +23,7 @@ import {
 } from '../../../src-renderer/src/lib/inside/inside-palettes';
 import { renderLogLine } from '../../../src-renderer/src/lib/inside/log-line-plot';
 import { renderTrajectory } from '../../../src-renderer/src/lib/inside/trajectory-plot';
+import { outputRange } from '../../../src-renderer/src/lib/inside/output-range';
 import { layerSteps } from '../../../src-renderer/src/lib/inside/trace-sequences';
 import { renderUnitHeatmap } from '../../../src-renderer/src/lib/inside/unit-heatmap';
 import { COLORMAPS } from '../../../src-renderer/src/lib/plot/colormap';
@@ -145,12 +146,6 @@ function outputFiles(outputs: InsideOutputs, stem: string): InspectFile[] {
   const classes = outputs.classes.length;
   const files = [{ name: `${stem}.npy`, bytes: npyOf(outputs.data, outputs.steps, classes) }];
   if (outputs.steps < 2 || classes === 0) return files;
-  let min = 0;
-  let max = 1;
-  if (outputs.activation === 'linear') {
-    min = Math.min(...outputs.data);
-    max = Math.max(min + 1e-6, ...outputs.data);
-  }
   const image = blankImage(
     clamp(outputs.steps * HEATMAP_CELL, HEATMAP_WIDTH),
     clamp(classes * HEATMAP_CELL, HEATMAP_HEIGHT),
@@ -158,7 +153,7 @@ function outputFiles(outputs: InsideOutputs, stem: string): InspectFile[] {
   renderUnitHeatmap(
     { data: outputs.data, steps: outputs.steps, units: classes },
     null,
-    { min, max },
+    outputRange(outputs),
     COLORMAPS.viridis,
     image,
   );

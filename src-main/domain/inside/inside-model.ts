@@ -198,7 +198,9 @@ function textReader(dir: string, encoder: WordEncoder): InputReader {
 export async function loadInsideModel(dir: string): Promise<InsideModel> {
   await initTfBackend();
   const common = await readCommonConfig(dir);
-  const labels = (await readExperimentLabels(dir)).labels;
+  // labels.json once: the classes for every task, and a seq2seq's tables or an LM's vocabulary.
+  const storedLabels = await readExperimentLabels(dir);
+  const labels = storedLabels.labels;
   let prepare: InputReader;
   let reads: 'text' | 'audio';
   if (common.task === 'words' || common.task === 'phones') {
@@ -206,7 +208,7 @@ export async function loadInsideModel(dir: string): Promise<InsideModel> {
     prepare = speechReader(dir, config, labels);
     reads = 'audio';
   } else if (common.task === 'seq2seq') {
-    const tables = await readExperimentLabels<Seq2seqLabels>(dir);
+    const tables = storedLabels as Seq2seqLabels;
     // The reader decodes with the model, loaded below before any input is read.
     prepare = (input) =>
       input.kind === 'text'
@@ -214,7 +216,7 @@ export async function loadInsideModel(dir: string): Promise<InsideModel> {
         : Promise.reject(wrongInput(dir, 'text', input));
     reads = 'text';
   } else if (common.task === 'lm') {
-    const stored = await readExperimentLabels<LmLabels>(dir);
+    const stored = storedLabels as LmLabels;
     const file = join(dir, EXPERIMENT_FILES.labels);
     const { level, tokenizer } = stored;
     const reader: LmReader = {

@@ -249,7 +249,7 @@ export function languageModelFrom(
       const reading = sentenceReading(text, rule, vocabulary);
       const lineUnits = reading.units;
       const ids = [...reading.ids, vocabulary.eosId];
-      const step = fromStart(ids.slice(0, -1));
+      const step = fromStart(reading.ids);
       disposeLayerStates(step.states);
       const size = model.config.output.size;
       const units = ids.slice(1).map((id, t): ScoredUnit => ({

@@ -5,8 +5,9 @@
  */
 import type { InsideOutputs } from '@api/inside';
 import { csvField } from '../plot/chart-csv';
-import type { ValueRange } from '../plot/heatmap';
 import type { UnitSeries } from './unit-heatmap';
+
+export { outputRange } from './output-range';
 
 /** How many of the carried classes the panel shows; 0 = all. */
 export const OUTPUT_ROW_CHOICES = [10, 20, 0] as const;
@@ -27,18 +28,6 @@ export function outputSeries(outputs: InsideOutputs, rows: number): UnitSeries {
   for (let t = 0; t < outputs.steps; t++)
     data.set(outputs.data.subarray(t * carried, t * carried + rows), t * rows);
   return { data, steps: outputs.steps, units: rows };
-}
-
-/** Probabilities 0..1; raw (linear) outputs from their smallest to their largest value. */
-export function outputRange(outputs: InsideOutputs): ValueRange {
-  if (outputs.activation !== 'linear') return { min: 0, max: 1 };
-  let min = Infinity;
-  let max = -Infinity;
-  for (const v of outputs.data) {
-    min = Math.min(min, v);
-    max = Math.max(max, v);
-  }
-  return Number.isFinite(min) && max > min ? { min, max } : { min: min - 1, max: min + 1 };
 }
 
 /** "probability" for a softmax or sigmoid, "output" for raw values. */
