@@ -164,7 +164,22 @@ function threadCounts(env: NodeJS.ProcessEnv): NativeThreads {
   };
 }
 
+/** The addon alone, its thread count not chosen yet: all the feature kernel needs. */
+export type RnnAddonLoad =
+  | { addon: RnnNativeAddon; path: string; reason: null }
+  | { addon: null; path: null; reason: string };
+
+let cachedAddon: RnnAddonLoad | null = null;
 let cached: RnnNativeLoad | null = null;
+
+/**
+ * Loads the addon once per process without choosing the sequence kernels' thread count (which
+ * may measure it, ~0.5 s the first time on a machine): for callers that use no sequence kernel.
+ */
+export function loadRnnNativeAddon(env: NodeJS.ProcessEnv = process.env): RnnAddonLoad {
+  cachedAddon ??= loadAddonFrom(candidatePaths(env), threadCounts(env).blas, env);
+  return cachedAddon;
+}
 
 /**
  * Loads the native sequence kernels once per process. Never throws: a missing build (no
@@ -173,8 +188,7 @@ let cached: RnnNativeLoad | null = null;
  * only N-API, so one build loads in Node and in Electron alike.
  */
 export function loadRnnNative(env: NodeJS.ProcessEnv = process.env): RnnNativeLoad {
-  if (cached) return cached;
-  cached = loadRnnNativeFrom(candidatePaths(env), threadCounts(env), env);
+  cached ??= withThreads(loadRnnNativeAddon(env), threadCounts(env), env);
   return cached;
 }
 
@@ -184,33 +198,40 @@ export function loadRnnNativeFrom(
   threads: NativeThreads,
   env: NodeJS.ProcessEnv = process.env,
 ): RnnNativeLoad {
+  return withThreads(loadAddonFrom(paths, threads.blas, env), threads, env);
+}
+
+function loadAddonFrom(paths: string[], blas: number, env: NodeJS.ProcessEnv): RnnAddonLoad {
   const path = paths.find((p) => existsSync(p));
   if (!path) {
     return {
       addon: null,
       path: null,
-      threads: 0,
-      threadsChosenBy: null,
       reason: `not built (no ${ADDON_FILE}; run node src-main/native/build.mjs with g++ and libopenblas-dev installed)`,
     };
   }
   // OpenBLAS's own threads (only with UNFOLD_RNN_BLAS_THREADS > 1) spin ~2^28 cycles after each
   // product before sleeping; read when the library loads, so set before it: sleep at once.
-  if (threads.blas > 1) env.OPENBLAS_THREAD_TIMEOUT ??= '4';
-  let addon: RnnNativeAddon;
+  if (blas > 1) env.OPENBLAS_THREAD_TIMEOUT ??= '4';
   try {
-    addon = createRequire(import.meta.url)(path) as RnnNativeAddon;
-    addon.setThreads(threads.blas);
+    const addon = createRequire(import.meta.url)(path) as RnnNativeAddon;
+    addon.setThreads(blas);
+    return { addon, path, reason: null };
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    return {
-      addon: null,
-      path: null,
-      threads: 0,
-      threadsChosenBy: null,
-      reason: `failed to load ${path}: ${message}`,
-    };
+    return { addon: null, path: null, reason: `failed to load ${path}: ${message}` };
   }
+}
+
+/** The sequence kernels' threads per call: given, or chosen by thread-calibration.ts. */
+function withThreads(
+  loaded: RnnAddonLoad,
+  threads: NativeThreads,
+  env: NodeJS.ProcessEnv,
+): RnnNativeLoad {
+  if (!loaded.addon)
+    return { addon: null, path: null, threads: 0, threadsChosenBy: null, reason: loaded.reason };
+  const { addon, path } = loaded;
   const choice =
     threads.parallel === 'measured'
       ? chooseThreads(addon, env)

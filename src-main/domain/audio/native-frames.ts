@@ -7,7 +7,7 @@
  *
  * UNFOLD_FEATURE_KERNEL: unset / `auto` native when the addon has it, `js` always TypeScript.
  */
-import { loadRnnNative } from '../../native/rnn-native';
+import { loadRnnNativeAddon } from '../../native/rnn-native';
 
 /** An instance of the addon's FeatureKernel class (see src/feature_addon.cc). */
 export interface NativeFrameKernel {
@@ -70,7 +70,9 @@ function load(env: NodeJS.ProcessEnv): {
 } {
   if (env.UNFOLD_FEATURE_KERNEL === 'js')
     return { choice: { kernel: 'js', reason: 'UNFOLD_FEATURE_KERNEL=js' }, constructor: null };
-  const loaded = loadRnnNative(env);
+  // The addon alone: the feature kernel runs on the calling thread, so choosing the sequence
+  // kernels' thread count (a measurement on a machine's first run) is not its business.
+  const loaded = loadRnnNativeAddon(env);
   if (!loaded.addon) return { choice: { kernel: 'js', reason: loaded.reason }, constructor: null };
   const candidate = (loaded.addon as unknown as { FeatureKernel?: unknown }).FeatureKernel;
   if (typeof candidate !== 'function')
