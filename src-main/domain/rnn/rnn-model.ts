@@ -365,7 +365,8 @@ export class RnnModel {
     return attendToEncoder(decoderOutputs, memory, this.attentionParams());
   }
 
-  private attentionParams(): DecoderAttentionParams {
+  /** The decoder attention's weights (a model with `decoder.attention: 'additive'`). */
+  attentionParams(): DecoderAttentionParams {
     return {
       encoderKernel: this.param('attention/encoder_kernel') as tf.Tensor2D,
       decoderKernel: this.param('attention/decoder_kernel') as tf.Tensor2D,

@@ -308,16 +308,7 @@ function nativeDecoderOf(model: RnnModel): NativeDecoder | null {
     outputKernel: readInTidy(() => model.outputKernel()),
     outputBias: model.param('output/bias').dataSync() as Float32Array,
     vocab: config.output.size,
-    attention:
-      decoder.attention === 'additive'
-        ? {
-            encoderKernel: model.param('attention/encoder_kernel') as tf.Tensor2D,
-            decoderKernel: model.param('attention/decoder_kernel') as tf.Tensor2D,
-            vector: model.param('attention/vector') as tf.Tensor2D,
-            combineKernel: model.param('attention/combine/kernel') as tf.Tensor2D,
-            combineBias: model.param('attention/combine/bias') as tf.Tensor1D,
-          }
-        : null,
+    attention: decoder.attention === 'additive' ? model.attentionParams() : null,
   };
   nativeDecoders.set(model, { ids, decoder: made });
   return made;
