@@ -12,7 +12,7 @@ import { extractFeatures } from '../../src-main/domain/audio/feature-extractor';
 import { resolveFeatureConfig } from '../../src-main/domain/audio/feature-config';
 import { FrameKernel } from '../../src-main/domain/audio/frame-kernel';
 import { nativeFramesChoice } from '../../src-main/domain/audio/native-frames';
-import type { Side, SideMeasurement, SideResult } from './support/side-by-side';
+import type { Side, SideMeasurement, SideResult } from '../../src-main/domain/bench/side-by-side';
 import {
   compareSides,
   interleaved,
@@ -20,15 +20,15 @@ import {
   median,
   reportedMeasurements,
   round,
-} from './support/side-by-side';
-import type { TorchPython } from './support/torch-peer';
+} from '../../src-main/domain/bench/side-by-side';
+import type { TorchPython } from '../../src-main/domain/bench/torch-peer';
 import {
   findTorchPython,
   runProcess,
   runTorchMeasurement,
   torchDescription,
   torchEnv,
-} from './support/torch-peer';
+} from '../../src-main/domain/bench/torch-peer';
 
 const RATE = 16_000;
 const PEER = join(import.meta.dirname, 'features_torch.py');

@@ -40,7 +40,7 @@ import { TARGET_BOS, TARGET_EOS } from '../../src-main/domain/text/seq2seq/symbo
 import type { Seq2seqLabels } from '../../src-main/domain/text/seq2seq/symbol-tables';
 import { decodeSources } from '../../src-main/domain/text/seq2seq/translate-sources';
 import { loadRnnNative } from '../../src-main/native/rnn-native';
-import { machineLoad, median, round } from './support/side-by-side';
+import { machineLoad, median, round } from '../../src-main/domain/bench/side-by-side';
 
 const { values } = parseArgs({
   options: {

@@ -49,7 +49,7 @@ import { RnnModel } from '../../src-main/domain/rnn/rnn-model';
 import { COLORMAPS } from '../../src-renderer/src/lib/plot/colormap';
 import { heatmapHeight, heatmapWidth } from '../../src-renderer/src/lib/inside/heatmap-size';
 import { renderUnitHeatmap } from '../../src-renderer/src/lib/inside/unit-heatmap';
-import { machineLoad, median, round } from './support/side-by-side';
+import { machineLoad, median, round } from '../../src-main/domain/bench/side-by-side';
 import { measureBrowserRedraw, spread } from './inside-browser/heatmap-redraw';
 
 const { values } = parseArgs({

@@ -24,7 +24,7 @@ import { createRng } from '../../src-main/domain/rnn/random';
 import { RnnModel } from '../../src-main/domain/rnn/rnn-model';
 import type { NativeDims, RnnNativeAddon } from '../../src-main/native/rnn-native';
 import { loadRnnNative } from '../../src-main/native/rnn-native';
-import { machineLoad, median, round } from './support/side-by-side';
+import { machineLoad, median, round } from '../../src-main/domain/bench/side-by-side';
 import { trainingStep } from './support/training-step';
 
 const { values } = parseArgs({

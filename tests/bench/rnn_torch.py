@@ -1,4 +1,4 @@
-"""PyTorch peer of `npm run bench:rnn` (tests/bench/rnn.ts) and `unfold bench rnn`: one
+"""PyTorch peer of `unfold bench rnn` (`npm run bench:rnn` runs it; src-main/domain/bench/rnn-bench-report.ts): one
 measurement of one workload of src-main/domain/rnn/benchmark.ts per run, so that the TypeScript
 side can take turns with it (Unfold, PyTorch, Unfold, ...).
 

@@ -26,8 +26,8 @@ import { RnnModel, disposeLayerStates } from '../../src-main/domain/rnn/rnn-mode
 import type { LayerState } from '../../src-main/domain/rnn/rnn-model';
 import { transducerStep } from '../../src-main/domain/speech/inference';
 import { loadRnnNative } from '../../src-main/native/rnn-native';
-import { machineLoad, median, round } from './support/side-by-side';
-import { findTorchPython, torchEnv } from './support/torch-peer';
+import { machineLoad, median, round } from '../../src-main/domain/bench/side-by-side';
+import { findTorchPython, torchEnv } from '../../src-main/domain/bench/torch-peer';
 
 const { values } = parseArgs({
   options: {

@@ -53,7 +53,7 @@ import { forkWorker } from '../../src-main/server/worker-process';
 import { toySentimentItems } from '../support/toy-sentiment';
 import { queueWorkerArgs, tinySweepRunConfig } from '../support/tiny-sweep';
 import { cpuCounters, cpuShare, type CpuShare } from './support/cpu-share';
-import { machineLoad, median, round } from './support/side-by-side';
+import { machineLoad, median, round } from '../../src-main/domain/bench/side-by-side';
 
 const { values } = parseArgs({
   options: {

@@ -28,15 +28,15 @@ import { trainBatch } from '../../src-main/domain/rnn/train';
 import type { TrainConfig } from '../../src-main/domain/rnn/train';
 import { lmTask } from '../../src-main/domain/text/lm/lm-task';
 import type { RnnNativeLoad } from '../../src-main/native/rnn-native';
-import type { Side, SideBySideSettings, SideResult } from './support/side-by-side';
+import type { Side, SideBySideSettings, SideResult } from '../../src-main/domain/bench/side-by-side';
 import {
   compareSides,
   interleaved,
   reportedMeasurements,
   torchSides,
   unfoldSide,
-} from './support/side-by-side';
-import { torchDescription } from './support/torch-peer';
+} from '../../src-main/domain/bench/side-by-side';
+import { torchDescription } from '../../src-main/domain/bench/torch-peer';
 
 const PRESET = 'lm-word-lstm';
 const CORPUS = 'ptb';

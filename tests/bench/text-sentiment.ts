@@ -32,8 +32,8 @@ import { sentimentTask } from '../../src-main/domain/text/sentiment/sentiment-ta
 import { predictSentenceProbabilities } from '../../src-main/domain/text/token-inference';
 import { INFERENCE_BATCH_TOKENS } from '../../src-main/domain/text/token-inference';
 import { loadRnnNative } from '../../src-main/native/rnn-native';
-import type { Side, SideBySideSettings } from './support/side-by-side';
-import { torchSides } from './support/side-by-side';
+import type { Side, SideBySideSettings } from '../../src-main/domain/bench/side-by-side';
+import { torchSides } from '../../src-main/domain/bench/side-by-side';
 import {
   compareSides,
   interleaved,
@@ -41,8 +41,8 @@ import {
   reportedMeasurements,
   round,
   unfoldSide,
-} from './support/side-by-side';
-import { torchDescription } from './support/torch-peer';
+} from '../../src-main/domain/bench/side-by-side';
+import { torchDescription } from '../../src-main/domain/bench/torch-peer';
 import type { StepTraining } from './support/training-step';
 import { timedTraining } from './support/training-step';
 

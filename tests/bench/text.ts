@@ -46,8 +46,8 @@ import { INFERENCE_BATCH_TOKENS } from '../../src-main/domain/text/token-inferen
 import { tokenizeText } from '../../src-main/domain/text/tokenize';
 import { WORD_ENCODER_FILE, WordEncoder } from '../../src-main/domain/text/word-encoder';
 import { loadRnnNative } from '../../src-main/native/rnn-native';
-import type { Side, SideBySideSettings } from './support/side-by-side';
-import { torchSides } from './support/side-by-side';
+import type { Side, SideBySideSettings } from '../../src-main/domain/bench/side-by-side';
+import { torchSides } from '../../src-main/domain/bench/side-by-side';
 import {
   compareSides,
   interleaved,
@@ -56,8 +56,8 @@ import {
   reportedMeasurements,
   round,
   unfoldSide,
-} from './support/side-by-side';
-import { findTorchPython, torchDescription } from './support/torch-peer';
+} from '../../src-main/domain/bench/side-by-side';
+import { findTorchPython, torchDescription } from '../../src-main/domain/bench/torch-peer';
 import { timedTraining } from './support/training-step';
 import { benchLanguageModel } from './text-lm';
 import { benchSentiment } from './text-sentiment';

@@ -1,27 +1,32 @@
 /**
- * `npm run bench:rnn -- --quick` as CI runs it: the report's shape, and every figure a finite
- * positive number (speed itself is the bench's business, not a test's).
+ * `unfold bench rnn --quick` (what `npm run bench:rnn -- --quick` runs): the report's shape, and
+ * every figure a finite positive number (speed itself is the bench's business, not a test's);
+ * the flags' checks; the table.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initTfBackend } from '../../src-main/domain/backend/tf-backend';
+import { registerBenchCommands } from '../../src-main/cli/commands/bench-command';
+import type { RnnBenchReport } from '../../src-main/domain/bench/rnn-bench-report';
+import { RNN_BENCH_MODELS } from '../../src-main/domain/bench/rnn-bench-report';
 import { loadRnnNative } from '../../src-main/native/rnn-native';
-import type { RnnBenchReport } from '../bench/rnn-report';
-import { RNN_BENCH_MODELS, rnnBenchDefaults, rnnBenchReport } from '../bench/rnn-report';
+import { runCli } from '../support/cli';
+import { runInProcessCli } from '../support/in-process-cli';
 
 const positive = (x: unknown): boolean => typeof x === 'number' && Number.isFinite(x) && x > 0;
 
-describe('bench:rnn --quick', () => {
+/** `unfold bench rnn ARGS` in this process (no `--progress`: that is the whole CLI's). */
+const run = (args: string[]) => runInProcessCli(registerBenchCommands, ['bench', 'rnn', ...args]);
+
+describe('unfold bench rnn --quick', () => {
   let report: RnnBenchReport;
-  const log: string[] = [];
+  let log: string[];
   const native = loadRnnNative().addon !== null;
 
   beforeAll(async () => {
-    await initTfBackend();
-    report = await rnnBenchReport({
-      ...rnnBenchDefaults(true),
-      command: 'npm run bench:rnn -- --quick',
-      log: (message) => log.push(message),
-    });
+    // The built CLI, as `npm run bench:rnn -- --quick` runs it.
+    const result = await runCli(['bench', 'rnn', '--quick', '--json', '--progress', 'plain']);
+    expect(result.code, result.stderr).toBe(0);
+    report = JSON.parse(result.stdout) as RnnBenchReport;
+    log = result.stderr.split('\n');
   });
 
   it('covers every cell at every thread count, without PyTorch unless asked', () => {
@@ -71,6 +76,42 @@ describe('bench:rnn --quick', () => {
       }
       if (native) expect(model.streaming?.unfoldPath ?? 'native session').toBe('native session');
     }
-    expect(log.some((line) => line.startsWith('a-lstm train: rep 1: unfold'))).toBe(true);
+    expect(log.some((line) => line.includes('a-lstm train: rep 1: unfold'))).toBe(true);
+    expect(report.command).toBe('unfold bench rnn --quick --json --progress plain');
+    expect(report.profile).toBeNull();
+  });
+});
+
+describe('unfold bench rnn flags and table', () => {
+  it('refuses fewer than 5 repetitions outside --quick, an unknown model and --torch alone', async () => {
+    for (const [args, message] of [
+      [['--reps', '3', '--skip-torch'], '--reps takes a whole number of at least 5'],
+      [['--quick', '--models', 'a-lstm,z-net'], 'No model z-net'],
+      [['--torch'], '--torch goes with --quick'],
+      [['--quick', '--torch', '--skip-torch'], 'contradict'],
+      [['--quick', '--threads', '1,0'], '--threads takes a whole number of at least 1'],
+    ] as const) {
+      const result = await run([...args]);
+      expect(result.exitCode).toBe(1);
+      expect(result.stderr).toContain('BAD_ARGUMENT');
+      expect(result.stderr).toContain(message);
+    }
+  });
+
+  it('prints one line per model, measure and thread count, and the profile when asked', async () => {
+    const result = await run(['--quick', '--models', 'b-bilstm', '--threads', '1', '--profile']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines[0]).toContain('PyTorch not run (a quick run without --torch)');
+    const rows = lines.filter((line) => line.startsWith('b-bilstm'));
+    // A bidirectional layer cannot stream: training and inference only.
+    expect(rows.map((row) => /(train|infer|stream) \S+/.exec(row)?.[0])).toEqual([
+      'train frames/s',
+      'infer frames/s',
+    ]);
+    for (const row of rows) expect(Number(row.trim().split(/\s+/).at(-3))).toBeGreaterThan(0);
+    expect(lines.some((line) => /^profile b-bilstm: \S+ \d+ ms \(\d+ calls\)$/.test(line))).toBe(
+      true,
+    );
   });
 });

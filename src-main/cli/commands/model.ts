@@ -1,12 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { initTfBackend } from '../../domain/backend/tf-backend';
 import { UnfoldError } from '../../domain/errors';
-import { runRnnBenchmark } from '../../domain/rnn/benchmark';
-import type { BenchReport } from '../../domain/rnn/benchmark';
 import { CELL_KINDS } from '../../domain/rnn/cell-spec';
 import type { CellKind } from '../../domain/rnn/cell-spec';
 import { layerOutputSize, parseModelConfig } from '../../domain/rnn/model-config';
@@ -16,7 +12,7 @@ import { toTfLayersModel } from '../../domain/rnn/tf-layers-export';
 import { countParameters } from '../../domain/rnn/param-count';
 import { RnnModel } from '../../domain/rnn/rnn-model';
 import { reportCliError } from '../cli-errors';
-import { printLine as print, withProgressBar } from '../progress-bar';
+import { printLine as print } from '../progress-bar';
 
 interface NewOptions {
   arch: string;
@@ -118,43 +114,7 @@ export function modelSummary(config: ModelConfig): {
   };
 }
 
-function formatBench(report: BenchReport): string {
-  const fmt = (v: number | null | undefined, digits = 0): string =>
-    v == null ? '-' : v.toFixed(digits);
-  const lines = [
-    `backend ${report.backend}, ${report.steps} timed steps; PyTorch ${report.pytorch.available ? `${report.pytorch.python}` : 'not available'}`,
-  ];
-  lines.push(
-    'model       unit    train/s unfold  tf.layers  pytorch  x tf.layers  / pytorch  infer/s unfold  stream ms/frame',
-  );
-  for (const m of report.models) {
-    lines.push(
-      [
-        m.id.padEnd(11),
-        m.unit.padEnd(7),
-        fmt(m.unfold.trainPerSecond).padStart(14),
-        fmt(m.tfLayers.trainPerSecond).padStart(10),
-        fmt(m.pytorch?.trainPerSecond).padStart(8),
-        fmt(m.speedupVsTfLayers, 2).padStart(11),
-        fmt(m.ratioVsPytorch, 2).padStart(10),
-        fmt(m.unfold.inferencePerSecond).padStart(15),
-        fmt(m.unfold.streamingMsPerFrame, 2).padStart(16),
-      ].join(' '),
-    );
-  }
-  return lines.join('\n');
-}
-
-/** tests/bench/rnn_torch.py of the checkout the CLI runs from, if there is one. */
-function torchScriptPath(): string | null {
-  const candidates = [
-    resolve(process.cwd(), 'tests/bench/rnn_torch.py'),
-    resolve(dirname(fileURLToPath(import.meta.url)), '../../../tests/bench/rnn_torch.py'),
-  ];
-  return candidates.find((p) => existsSync(p)) ?? null;
-}
-
-/** `unfold model new|summary` and `unfold bench rnn`. */
+/** `unfold model new|summary|export`. */
 export function registerModelCommands(program: Command): void {
   const model = program
     .command('model')
@@ -259,49 +219,4 @@ export function registerModelCommands(program: Command): void {
         reportCliError(error, Boolean(options.json));
       }
     });
-
-  const bench =
-    program.commands.find((c) => c.name() === 'bench') ??
-    program.command('bench').description('Benchmarks');
-  bench
-    .command('rnn')
-    .description(
-      'Training/inference throughput and streaming latency: Unfold vs tf.layers (and PyTorch when installed)',
-    )
-    .option('--models <ids>', 'comma-separated subset of a-lstm,b-gru,b-rnn,b-bilstm,c-tagger')
-    .option('--steps <n>', 'timed steps per model', '2')
-    .option('--time <n>', 'override the sequence length (quick look; not the issue figures)')
-    .option('--skip-tf-layers', 'do not run the (slow) tf.layers comparison')
-    .option('--profile', 'report time per TF.js kernel for one training step of the first model')
-    .option('--json', 'machine-readable output')
-    .action(
-      async (options: {
-        models?: string;
-        steps: string;
-        time?: string;
-        skipTfLayers?: boolean;
-        profile?: boolean;
-        json?: boolean;
-      }) => {
-        try {
-          await initTfBackend();
-          const report = await withProgressBar(Boolean(options.json), (longOptions) =>
-            runRnnBenchmark(
-              {
-                models: options.models?.split(','),
-                steps: positiveInt(options.steps, '--steps'),
-                timeOverride: options.time ? positiveInt(options.time, '--time') : undefined,
-                skipTfLayers: options.skipTfLayers ?? false,
-                profile: options.profile ?? false,
-                torchScript: torchScriptPath(),
-              },
-              longOptions,
-            ),
-          );
-          print(options.json ? JSON.stringify(report) : formatBench(report));
-        } catch (error) {
-          reportCliError(error, Boolean(options.json));
-        }
-      },
-    );
 }

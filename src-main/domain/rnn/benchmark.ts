@@ -1,20 +1,12 @@
 /**
  * The RNN engine's speed workloads (issues 5 and 17): the models of BENCH_MODELS on a fixed
  * synthetic batch, as Unfold steps to time (createUnfoldWorkload, timeSteps) and as the workload
- * file of the PyTorch peer tests/bench/rnn_torch.py (torchWorkload). `npm run bench:rnn`
- * (tests/bench/rnn.ts) runs them side by side with PyTorch; runRnnBenchmark is the quick look of
- * `unfold bench rnn`.
+ * file of the PyTorch peer tests/bench/rnn_torch.py (torchWorkload). `unfold bench rnn` (and
+ * `npm run bench:rnn`, which runs it) measures them side by side with PyTorch
+ * (bench/rnn-bench-report.ts); profileTrainingStep is its `--profile`.
  */
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { RnnNativeAddon } from '../../native/rnn-native';
-import { loadRnnNative } from '../../native/rnn-native';
-import type { LongOperationOptions } from '../jobs/progress';
-import { throwIfAborted } from '../errors';
 import type { SequenceExample } from './batching';
 import { disposeBatch, makeBatch, modelBatchOf } from './batching';
 import { openNativeModelStream } from './kernels/native-stream';
@@ -107,51 +99,6 @@ export function resizedSpec(
   sizes: Partial<Pick<BenchModelSpec, 'units' | 'batch' | 'time'>>,
 ): BenchModelSpec {
   return { ...spec, ...sizes };
-}
-
-export interface ImplementationFigures {
-  /** Training throughput: frames (acoustic) or tokens (tagger) per second, forward + backward + Adam. */
-  trainPerSecond: number | null;
-  inferencePerSecond: number | null;
-  /** Single-stream latency per frame in ms (batch 1, state carried); acoustic models only. */
-  streamingMsPerFrame: number | null;
-  error?: string;
-  /** PyTorch only: its thread count (Unfold's kernel thread count of the run). */
-  threads?: number;
-}
-
-export interface ModelBenchResult {
-  id: string;
-  description: string;
-  unit: 'frames' | 'tokens';
-  unfold: ImplementationFigures;
-  tfLayers: ImplementationFigures;
-  pytorch: ImplementationFigures | null;
-  /** unfold / tf.layers and unfold / PyTorch training throughput. */
-  speedupVsTfLayers: number | null;
-  ratioVsPytorch: number | null;
-}
-
-export interface BenchOptions {
-  models?: string[];
-  /** Timed training steps per model (after one warm-up step). */
-  steps?: number;
-  /** Shorter sequences for a quick look (figures are then not comparable with the issue's). */
-  timeOverride?: number;
-  skipTfLayers?: boolean;
-  /** Path of tests/bench/rnn_torch.py; PyTorch is skipped when absent or torch is missing. */
-  torchScript?: string | null;
-  /** Profile one Unfold training step of the first model and report time per kernel. */
-  profile?: boolean;
-}
-
-export interface BenchReport {
-  backend: string;
-  date: string;
-  steps: number;
-  models: ModelBenchResult[];
-  profile: Array<{ kernel: string; ms: number; calls: number }> | null;
-  pytorch: { available: boolean; python: string | null; threads: number | null; error?: string };
 }
 
 function unfoldConfig(spec: BenchModelSpec): ModelConfigInput {
@@ -337,288 +284,17 @@ export function torchWorkload(
   };
 }
 
-/** Debian's multithreaded OpenBLAS (libopenblas0-openmp), PyTorch's BLAS at its best. */
-export const OPENMP_OPENBLAS_DIR = '/usr/lib/x86_64-linux-gnu/openblas-openmp';
-
-/**
- * The environment of a PyTorch peer: Debian's OpenMP OpenBLAS first on LD_LIBRARY_PATH when
- * installed, so that python3-torch loads it instead of whichever libblas the alternatives system
- * points at (often the pthread or serial build), without the user setting anything; and no
- * __pycache__ written beside the peer scripts in the checkout.
- */
-export function torchProcessEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const quiet = { ...env, PYTHONDONTWRITEBYTECODE: '1' };
-  return existsSync(OPENMP_OPENBLAS_DIR)
-    ? {
-        ...quiet,
-        LD_LIBRARY_PATH: [OPENMP_OPENBLAS_DIR, env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
-      }
-    : quiet;
-}
-
-function tfLayersModel(spec: BenchModelSpec, time: number): tf.LayersModel {
-  const model = tf.sequential();
-  // Logistic sigmoid gates as ours; glorot recurrent init because tf.layers' orthogonal
-  // initialiser takes ~10 s per layer on wasm (PITFALLS.md) and does not change the speed.
-  const rnn = (inputShape?: number[]): tf.layers.Layer => {
-    const common = {
-      units: spec.units,
-      returnSequences: true,
-      recurrentInitializer: 'glorotUniform' as const,
-      ...(inputShape ? { inputShape } : {}),
-    };
-    const layer =
-      spec.cell === 'lstm'
-        ? tf.layers.lstm({ ...common, recurrentActivation: 'sigmoid' })
-        : spec.cell === 'gru'
-          ? tf.layers.gru({ ...common, recurrentActivation: 'sigmoid' })
-          : tf.layers.simpleRNN(common);
-    return layer;
-  };
-  if (spec.kind === 'tagger')
-    model.add(
-      tf.layers.embedding({
-        inputDim: TAGGER.vocab,
-        outputDim: TAGGER.embedding,
-        inputLength: time,
-      }),
-    );
-  for (let l = 0; l < spec.layers; l++) {
-    const shape = l === 0 && spec.kind === 'acoustic' ? [time, ACOUSTIC.inputs] : undefined;
-    if (spec.bidirectional) {
-      model.add(
-        tf.layers.bidirectional({
-          layer: rnn() as tf.RNN,
-          mergeMode: 'concat',
-          ...(shape ? { inputShape: shape } : {}),
-        }),
-      );
-    } else {
-      model.add(rnn(shape));
-    }
-  }
-  model.add(
-    tf.layers.dense({
-      units: spec.kind === 'tagger' ? TAGGER.tags : ACOUSTIC.classes,
-      activation: 'softmax',
-    }),
-  );
-  model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
-  return model;
-}
-
-async function benchTfLayers(
-  spec: BenchModelSpec,
-  time: number,
-  steps: number,
-): Promise<ImplementationFigures> {
-  const model = tfLayersModel(spec, time);
-  const classes = spec.kind === 'tagger' ? TAGGER.tags : ACOUSTIC.classes;
-  const x =
-    spec.kind === 'tagger'
-      ? tf.randomUniform([spec.batch, time], 0, TAGGER.vocab, 'int32')
-      : tf.randomNormal([spec.batch, time, ACOUSTIC.inputs]);
-  const y = tf.oneHot(tf.randomUniform([spec.batch, time], 0, classes, 'int32'), classes);
-  const frames = spec.batch * time;
-  const result: ImplementationFigures = {
-    trainPerSecond: null,
-    inferencePerSecond: null,
-    streamingMsPerFrame: null,
-  };
-  try {
-    const infer = (): void => {
-      tf.tidy(() => {
-        (model.predict(x) as tf.Tensor).dataSync();
-      });
-    };
-    infer();
-    let start = performance.now();
-    for (let i = 0; i < steps; i++) infer();
-    result.inferencePerSecond = frames / ((performance.now() - start) / 1000 / steps);
-    await model.trainOnBatch(x, y);
-    start = performance.now();
-    for (let i = 0; i < steps; i++) await model.trainOnBatch(x, y);
-    result.trainPerSecond = frames / ((performance.now() - start) / 1000 / steps);
-  } catch (error) {
-    result.error = (error as Error).message.split('\n')[0];
-  } finally {
-    tf.dispose([x, y]);
-    model.dispose();
-  }
-  return result;
-}
-
-/** Finds a python3 that has torch (Debian's python3-torch lives in /usr/bin/python3, not pyenv's). */
-async function findTorchPython(): Promise<string | null> {
-  for (const python of ['/usr/bin/python3', 'python3']) {
-    const out = await runProcess(python, ['-c', 'import torch'], torchProcessEnv()).catch(
-      () => null,
-    );
-    if (out?.code === 0) return python;
-  }
-  return null;
-}
-
-function runProcess(
-  command: string,
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  signal?: AbortSignal,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env, signal });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
-}
-
-/** PyTorch's figures for one model: one rnn_torch.py run per measure, at `threads`. */
-async function torchFigures(
-  python: string,
-  script: string,
-  spec: BenchModelSpec,
-  steps: number,
-  threads: number,
-  folder: string,
-  signal?: AbortSignal,
-): Promise<ImplementationFigures> {
-  const rate = async (measure: TorchMeasure): Promise<number> => {
-    const file = join(folder, `${spec.id}-${measure}.json`);
-    const stream = measure === 'stream';
-    await writeFile(file, JSON.stringify(torchWorkload(spec, measure, stream ? 200 : steps)));
-    const args = [script, '--batches', file, '--threads', String(threads)];
-    args.push('--warmup', stream ? '20' : '1');
-    const out = await runProcess(python, args, torchProcessEnv(), signal);
-    if (out.code !== 0)
-      throw new Error(out.stderr.trim().split('\n').slice(-1)[0] || `exit ${out.code}`);
-    return (JSON.parse(out.stdout) as { framesPerSecond: number }).framesPerSecond;
-  };
-  try {
-    return {
-      trainPerSecond: await rate('train'),
-      inferencePerSecond: await rate('infer'),
-      streamingMsPerFrame:
-        spec.kind === 'acoustic' && !spec.bidirectional ? 1000 / (await rate('stream')) : null,
-      threads,
-    };
-  } catch (error) {
-    return {
-      trainPerSecond: null,
-      inferencePerSecond: null,
-      streamingMsPerFrame: null,
-      threads,
-      error: (error as Error).message,
-    };
-  }
-}
-
-/**
- * A quick look at every model (`unfold bench rnn`): Unfold's figures, then tf.layers', then
- * PyTorch's at Unfold's kernel thread count, one after the other. The side-by-side figures
- * (interleaved runs, medians, ratios pair by pair, 1 and 2 threads) are `npm run bench:rnn`'s.
- */
-export async function runRnnBenchmark(
-  options: BenchOptions = {},
-  { onProgress, signal }: LongOperationOptions = {},
-): Promise<BenchReport> {
-  const steps = options.steps ?? 5;
-  const selected = BENCH_MODELS.filter((m) => !options.models || options.models.includes(m.id));
-  const addon = loadRnnNative().addon;
-  const threads = addon?.info().parallel ?? 1;
-  const python = options.torchScript ? await findTorchPython() : null;
-  const folder = python ? await mkdtemp(join(tmpdir(), 'unfold-bench-rnn-')) : null;
-  const models: ModelBenchResult[] = [];
-  try {
-    for (const [index, base] of selected.entries()) {
-      throwIfAborted(signal);
-      onProgress?.({ fraction: index / selected.length, message: `${base.id}: Unfold` });
-      const spec = resizedSpec(base, { time: options.timeOverride ?? base.time });
-      const unfold = benchUnfold(spec, steps, addon);
-      onProgress?.({ fraction: (index + 0.4) / selected.length, message: `${spec.id}: tf.layers` });
-      const tfLayers = options.skipTfLayers
-        ? {
-            trainPerSecond: null,
-            inferencePerSecond: null,
-            streamingMsPerFrame: null,
-            error: 'skipped',
-          }
-        : await benchTfLayers(spec, spec.time, Math.min(steps, 1));
-      onProgress?.({ fraction: (index + 0.7) / selected.length, message: `${spec.id}: PyTorch` });
-      const pytorch =
-        python && folder && options.torchScript
-          ? await torchFigures(python, options.torchScript, spec, steps, threads, folder, signal)
-          : null;
-      models.push({
-        id: spec.id,
-        description: spec.description,
-        unit: spec.kind === 'tagger' ? 'tokens' : 'frames',
-        unfold,
-        tfLayers,
-        pytorch,
-        speedupVsTfLayers:
-          unfold.trainPerSecond && tfLayers.trainPerSecond
-            ? unfold.trainPerSecond / tfLayers.trainPerSecond
-            : null,
-        ratioVsPytorch:
-          unfold.trainPerSecond && pytorch?.trainPerSecond
-            ? unfold.trainPerSecond / pytorch.trainPerSecond
-            : null,
-      });
-    }
-  } finally {
-    if (folder) await rm(folder, { recursive: true, force: true });
-  }
-  const profile =
-    options.profile && selected[0]
-      ? await profileTrainingStep(selected[0], options.timeOverride ?? selected[0].time)
-      : null;
-  onProgress?.({ fraction: 1, message: 'done' });
-  return {
-    backend: tf.getBackend(),
-    date: new Date().toISOString(),
-    steps,
-    models,
-    profile,
-    pytorch: {
-      available: python !== null,
-      python,
-      threads: python ? threads : null,
-    },
-  };
-}
-
-function benchUnfold(
-  spec: BenchModelSpec,
-  steps: number,
-  addon: RnnNativeAddon | null,
-): ImplementationFigures {
-  const workload = createUnfoldWorkload(spec, addon);
-  try {
-    const timed = { warmup: 1, steps, itemsPerStep: workload.itemsPerStep };
-    return {
-      trainPerSecond: timeSteps(workload.trainStep, timed).perSecond,
-      inferencePerSecond: timeSteps(workload.inferStep, timed).perSecond,
-      streamingMsPerFrame: workload.streamFrame
-        ? 1000 /
-          timeSteps(workload.streamFrame, { warmup: 20, steps: 200, itemsPerStep: 1 }).perSecond
-        : null,
-    };
-  } finally {
-    workload.dispose();
-  }
+/** One TF.js kernel's total time in a profiled step. */
+export interface KernelTime {
+  kernel: string;
+  ms: number;
+  calls: number;
 }
 
 /** Where the time goes in one Unfold training step: total kernel time per TF.js kernel. */
-async function profileTrainingStep(
-  spec: BenchModelSpec,
-  time: number,
-): Promise<Array<{ kernel: string; ms: number; calls: number }>> {
+export async function profileTrainingStep(spec: BenchModelSpec): Promise<KernelTime[]> {
   const model = new RnnModel(parseModelConfig(unfoldConfig(spec)));
-  const batch = makeBatch(model.config, syntheticExamples(spec, time));
+  const batch = makeBatch(model.config, syntheticExamples(spec, spec.time));
   const info = await tf.profile(() => {
     const result = computeGradients(model, batch, { training: true });
     tf.dispose([

@@ -17,7 +17,7 @@ import type { JSHandle } from 'playwright-core';
 import sirv from 'sirv';
 import { build } from 'vite';
 import { launchBrowser } from '../../support/chromium';
-import { median, round } from '../support/side-by-side';
+import { median, round } from '../../../src-main/domain/bench/side-by-side';
 import { REDRAW_BENCH_GLOBAL, type RedrawBenchApi } from './redraw-protocol';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../../..');

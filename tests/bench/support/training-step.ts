@@ -12,7 +12,7 @@ import type { Rng } from '../../../src-main/domain/rnn/random';
 import type { RnnModel } from '../../../src-main/domain/rnn/rnn-model';
 import { computeGradients } from '../../../src-main/domain/rnn/train';
 import type { TrainConfig } from '../../../src-main/domain/rnn/train';
-import type { SideResult } from './side-by-side';
+import type { SideResult } from '../../../src-main/domain/bench/side-by-side';
 
 export type StepTraining = Pick<
   TrainConfig,

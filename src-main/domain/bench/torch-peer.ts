@@ -6,8 +6,27 @@
  * libraries it mapped.
  */
 import { spawn } from 'node:child_process';
-import { torchProcessEnv } from '../../../src-main/domain/rnn/benchmark';
+import { existsSync } from 'node:fs';
 import type { SideResult } from './side-by-side';
+
+/** Debian's multithreaded OpenBLAS (libopenblas0-openmp), PyTorch's BLAS at its best. */
+export const OPENMP_OPENBLAS_DIR = '/usr/lib/x86_64-linux-gnu/openblas-openmp';
+
+/**
+ * The environment of a PyTorch peer: Debian's OpenMP OpenBLAS first on LD_LIBRARY_PATH when
+ * installed, so that python3-torch loads it instead of whichever libblas the alternatives system
+ * points at (often the pthread or serial build), without the user setting anything; and no
+ * __pycache__ written beside the peer scripts in the checkout.
+ */
+export function torchProcessEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const quiet = { ...env, PYTHONDONTWRITEBYTECODE: '1' };
+  return existsSync(OPENMP_OPENBLAS_DIR)
+    ? {
+        ...quiet,
+        LD_LIBRARY_PATH: [OPENMP_OPENBLAS_DIR, env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
+      }
+    : quiet;
+}
 
 export function runProcess(
   command: string,

@@ -1,31 +1,28 @@
 /**
- * The report of `npm run bench:rnn` (rnn.ts holds its command line): for every recurrent cell of
- * issue 17's table, training, inference and (unidirectional models) batch-1 streaming, Unfold
- * beside PyTorch at the same thread counts, the sides taking turns (interleaved, from
- * support/side-by-side.ts) so that the ratios are taken pair by pair under the same load.
+ * The report of `unfold bench rnn` (and `npm run bench:rnn`, which runs it): for every recurrent
+ * cell of issue 17's table, training, inference and (unidirectional models) batch-1 streaming,
+ * Unfold beside PyTorch at the same thread counts, the sides taking turns (interleaved,
+ * side-by-side.ts) so that the ratios are taken pair by pair under the same load.
  */
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import type { BenchModelSpec, TorchMeasure } from '../../src-main/domain/rnn/benchmark';
+import type { RnnNativeAddon } from '../../native/rnn-native';
+import { loadRnnNative } from '../../native/rnn-native';
+import { throwIfAborted } from '../errors';
+import type { LongOperationOptions } from '../jobs/progress';
+import type { BenchModelSpec, KernelTime, TorchMeasure } from '../rnn/benchmark';
 import {
   BENCH_MODELS,
   createUnfoldWorkload,
+  profileTrainingStep,
   resizedSpec,
   timeSteps,
   torchWorkload,
-} from '../../src-main/domain/rnn/benchmark';
-import type { RnnNativeAddon } from '../../src-main/native/rnn-native';
-import { loadRnnNative } from '../../src-main/native/rnn-native';
-import type {
-  Side,
-  SideBySideSettings,
-  SideComparison,
-  SideMeasurement,
-} from './support/side-by-side';
+} from '../rnn/benchmark';
+import type { Side, SideBySideSettings, SideComparison, SideMeasurement } from './side-by-side';
 import {
   compareSides,
   interleaved,
@@ -34,9 +31,9 @@ import {
   round,
   torchSides,
   unfoldSide,
-} from './support/side-by-side';
-import type { TorchPython } from './support/torch-peer';
-import { findTorchPython, torchDescription } from './support/torch-peer';
+} from './side-by-side';
+import type { TorchPython } from './torch-peer';
+import { findTorchPython, torchDescription } from './torch-peer';
 
 /** The cells' rows of issue 17's table (B32 x T200, 39 -> 40); the tagger is bench:text's. */
 export const RNN_BENCH_MODELS: readonly BenchModelSpec[] = BENCH_MODELS.filter(
@@ -64,15 +61,23 @@ export interface RnnBenchOptions {
   streamFrames: number;
   /** A measurement stops after the step that crosses this many seconds. */
   maxSeconds: number;
-  /** Run the PyTorch sides (when a python3 with torch is found). */
+  /** Run the PyTorch sides (when a python3 with torch and the peer script are found). */
   torch: boolean;
+  /**
+   * The PyTorch peer, rnn_torch.py (tests/bench in a checkout of Unfold; an installed app has
+   * none), or null.
+   */
+  torchScript: string | null;
+  /** Also profile one Unfold training step of the first model (time per TF.js kernel). */
+  profile: boolean;
   /** The command line, for the report. */
   command: string;
-  log: (message: string) => void;
 }
 
 /** The defaults of a full and of a quick run. */
-export function rnnBenchDefaults(quick: boolean): Omit<RnnBenchOptions, 'command' | 'log'> {
+export function rnnBenchDefaults(
+  quick: boolean,
+): Omit<RnnBenchOptions, 'command' | 'torchScript' | 'profile'> {
   return quick
     ? {
         quick,
@@ -129,7 +134,7 @@ export interface RnnBenchReport {
   date: string;
   command: string;
   quick: boolean;
-  settings: Omit<RnnBenchOptions, 'command' | 'log' | 'torch' | 'quick'>;
+  settings: Omit<RnnBenchOptions, 'command' | 'torch' | 'torchScript' | 'profile' | 'quick'>;
   machine: { cores: number; loadBefore: number[]; loadAfter: number[] };
   backend: string;
   unfold: Record<string, unknown>;
@@ -153,9 +158,9 @@ export interface RnnBenchReport {
     inference: MeasureReport;
     streaming: (MeasureReport & { unfoldPath: string | null }) | null;
   }>;
+  /** With `profile`: time per TF.js kernel in one training step of the first model. */
+  profile: { model: string; kernels: KernelTime[] } | null;
 }
-
-const TORCH_SCRIPT = fileURLToPath(new URL('./rnn_torch.py', import.meta.url));
 
 /** The BLAS libraries this (Node) process has mapped: the one the native addon calls. */
 function mappedBlas(): string[] {
@@ -172,11 +177,19 @@ function mappedBlas(): string[] {
 const whatOf = (spec: BenchModelSpec): string =>
   `${spec.layers} x ${spec.bidirectional ? 'Bi' : ''}${CELL_NAMES[spec.cell]} ${spec.units}, 39 -> 40, B${spec.batch} x T${spec.time}`;
 
-export async function rnnBenchReport(options: RnnBenchOptions): Promise<RnnBenchReport> {
+/**
+ * Measures every model of `options.models`; progress is each measurement as it starts (its
+ * fraction of all of them), and a cancel takes effect before the next measurement.
+ */
+export async function rnnBenchReport(
+  options: RnnBenchOptions,
+  { onProgress, signal }: LongOperationOptions = {},
+): Promise<RnnBenchReport> {
   const loadBefore = machineLoad();
   const native = loadRnnNative();
   const addon = native.addon;
-  const torch: TorchPython | null = options.torch ? await findTorchPython() : null;
+  const script = options.torchScript;
+  const torch: TorchPython | null = options.torch && script ? await findTorchPython() : null;
   const specs = options.models.map((id) => {
     const spec = RNN_BENCH_MODELS.find((m) => m.id === id);
     if (!spec)
@@ -187,6 +200,15 @@ export async function rnnBenchReport(options: RnnBenchOptions): Promise<RnnBench
   });
   // Without the addon Unfold runs the TF.js kernels, which have no thread count: one side.
   const unfoldThreads: Array<number | null> = addon ? options.threads : [null];
+  const sidesPerMeasure = unfoldThreads.length + (torch ? options.threads.length : 0);
+  const measures = (spec: BenchModelSpec): number => (spec.bidirectional ? 2 : 3);
+  const planned = specs.reduce((n, spec) => n + measures(spec), 0) * options.reps * sidesPerMeasure;
+  let started = 0;
+  const progress = (message: string): void => {
+    throwIfAborted(signal);
+    onProgress?.({ fraction: started / planned, message });
+    started += 1;
+  };
   const folder = await mkdtemp(join(tmpdir(), 'unfold-bench-rnn-'));
   const peerBlas = new Set<string>();
   const models: RnnBenchReport['models'] = [];
@@ -205,15 +227,19 @@ export async function rnnBenchReport(options: RnnBenchOptions): Promise<RnnBench
             torchThreads: options.threads,
             torch,
             torchSkipped: !options.torch,
-            log: options.log,
+            // Not a measurement: said without moving the fraction.
+            log: (message) => onProgress?.({ fraction: started / planned, message }),
           };
           const file = join(folder, `${spec.id}-${measure}.json`);
           if (torch)
             await writeFile(file, JSON.stringify(torchWorkload(spec, measure, settings.batches)));
           const measurements = await interleaved(
             options.reps,
-            interleavedSides(settings, addon, step, stream ? 1 : workload.itemsPerStep, file),
-            (m) => options.log(`${spec.id} ${measure}: ${m}`),
+            interleavedSides(settings, addon, step, stream ? 1 : workload.itemsPerStep, {
+              script: script ?? '',
+              workload: file,
+            }),
+            (m) => progress(`${spec.id} ${measure}: ${m}`),
           );
           for (const m of measurements) for (const lib of m.blasLibraries ?? []) peerBlas.add(lib);
           return measureReport(MEASURES[measure], measurements, compareSides(measurements));
@@ -242,6 +268,12 @@ export async function rnnBenchReport(options: RnnBenchOptions): Promise<RnnBench
     if (addon) addon.setParallel(native.threads);
     await rm(folder, { recursive: true, force: true });
   }
+
+  const first = specs[0];
+  const profiled =
+    options.profile && first
+      ? { model: first.id, kernels: await profileTrainingStep(first) }
+      : null;
 
   const summary = (part: MeasureReport, ms: boolean): Summary =>
     Object.fromEntries(
@@ -292,11 +324,17 @@ export async function rnnBenchReport(options: RnnBenchOptions): Promise<RnnBench
       : { kernel: 'tfjs', reason: native.reason },
     pytorch: torch
       ? {
-          ...torchDescription(torch, false, options.threads, 'tests/bench/rnn_torch.py'),
+          ...torchDescription(torch, false, options.threads, script ?? ''),
           blasLibrariesMappedByPeers: [...peerBlas].sort(),
         }
       : options.torch
-        ? torchDescription(null, false, options.threads, 'tests/bench/rnn_torch.py')
+        ? script
+          ? torchDescription(null, false, options.threads, script)
+          : {
+              available: false,
+              reason:
+                'no peer script: PyTorch runs beside Unfold from a checkout (tests/bench/rnn_torch.py)',
+            }
         : {
             available: false,
             reason: options.quick ? 'a quick run without --torch' : '--skip-torch',
@@ -311,6 +349,7 @@ export async function rnnBenchReport(options: RnnBenchOptions): Promise<RnnBench
       streamingMsPerFrame: m.streaming ? summary(m.streaming, true) : null,
     })),
     models,
+    profile: profiled,
   };
 }
 
@@ -323,7 +362,7 @@ function interleavedSides(
   native: RnnNativeAddon | null,
   step: () => void,
   itemsPerStep: number,
-  torchFile: string,
+  torchFiles: { script: string; workload: string },
 ): Side[] {
   return s.torchThreads.flatMap((threads, index) => {
     const unfoldThreads = s.unfoldThreads.includes(threads) ? threads : null;
@@ -348,7 +387,12 @@ function interleavedSides(
           ];
     return [
       ...unfold,
-      ...torchSides({ ...s, torchThreads: [threads] }, TORCH_SCRIPT, torchFile, 'framesPerSecond'),
+      ...torchSides(
+        { ...s, torchThreads: [threads] },
+        torchFiles.script,
+        torchFiles.workload,
+        'framesPerSecond',
+      ),
     ];
   });
 }
