@@ -14,6 +14,19 @@ export type ConvMaxDims = [number, number, number, number, number, number];
 /** Flag bits of NativeDims[5]. */
 export const NATIVE_FLAGS = { peephole: 1, projection: 2, mask: 4, sigmoid: 8 } as const;
 
+/** One direction of lstmPackedForward: [rows, rowIndex, w, u, bias, peep, out, outIndex, outColumn]. */
+export type PackedLstmDirection = [
+  Float32Array,
+  Int32Array,
+  Float32Array | null,
+  Float32Array,
+  Float32Array,
+  Float32Array | null,
+  Float32Array,
+  Int32Array,
+  number,
+];
+
 /** The functions of unfold_rnn.node (src/addon.cc documents each argument list). */
 export interface RnnNativeAddon {
   lstmForward(dims: NativeDims, arrays: NativeArrays): Float32Array[];
@@ -89,6 +102,35 @@ export interface RnnNativeAddon {
     probs: Float32Array,
     scale: number,
   ): [Float32Array, Float32Array, Float32Array];
+  /**
+   * One decoding step of additive decoder attention for every decoder row
+   * (src/decoder_attention.h; domain/rnn/kernels/native-decoder-attention.ts calls it): dims
+   * [rows, batch, sourceTime, decoderSize, attentionSize, encoderSize]; rowSources [rows] (the
+   * memory row each reads); arrays [top [rows, D], keys [batch, S, A], values [batch, S, E],
+   * mask [batch, S] | null, W_dec [D, A], v [A], W_c [E + D, D], b_c [D]]. Returns [attended
+   * [rows, D], weights [rows, S]]. Throws on a wrong length or a source outside [0, batch).
+   * Absent from addons built before it.
+   */
+  decoderAttention?(
+    dims: NativeDims,
+    rowSources: Int32Array,
+    arrays: NativeArrays,
+  ): [Float32Array, Float32Array];
+  /**
+   * Inference-only LSTM over sequences sorted longest first, packed (src/lstm_packed.h): dims
+   * [steps, batch, units, outStride]; `lengths` [batch] non-increasing; each direction is [rows,
+   * rowIndex [steps * batch] (the row step t of sequence b reads, at t * batch + b), w | null,
+   * u, bias, peep | null, out [outRows, outStride], outIndex [steps * batch] (the out row of
+   * that step's output), outColumn (where in that row)]. With w, `rows` are inputs the addon
+   * projects (x W); without, input projections already ([rowCount, 4n], no bias). Two
+   * directions run side by side when setParallel allows more than one thread. Throws on a wrong
+   * length or a row index out of range. Absent from addons built before it.
+   */
+  lstmPackedForward?(
+    dims: [number, number, number, number],
+    lengths: Int32Array,
+    directions: PackedLstmDirection[],
+  ): void;
   /**
    * A recurrent transducer stepped chunk by chunk on one stream, weights and state kept natively
    * (src/stream_addon.cc documents `spec` and `arrays`; domain/rnn/kernels/native-stream.ts

@@ -14,8 +14,10 @@
 #include <vector>
 
 #include "char_cnn.h"
+#include "decoder_attention_addon.h"
 #include "embedding_rows.h"
 #include "feature_addon.h"
+#include "lstm_packed_addon.h"
 #include "napi_checks.h"
 #include "output_softmax.h"
 #include "rnn_kernels.h"
@@ -631,6 +633,10 @@ napi_value Init(napi_env env, napi_value exports) {
       {"outputSoftmaxForward", nullptr, OutputSoftmaxForward, nullptr, nullptr, nullptr,
        napi_default, nullptr},
       {"outputSoftmaxBackward", nullptr, OutputSoftmaxBackward, nullptr, nullptr, nullptr,
+       napi_default, nullptr},
+      {"decoderAttention", nullptr, unfold_rnn::decoder_attention_entry, nullptr, nullptr,
+       nullptr, napi_default, nullptr},
+      {"lstmPackedForward", nullptr, unfold_rnn::lstm_packed_entry, nullptr, nullptr, nullptr,
        napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setParallel", nullptr, SetParallel, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -20,16 +20,7 @@
 namespace unfold_rnn {
 namespace {
 
-// Element-wise math written branch-free so GCC vectorises the gate loops; the functions that
-// hold those loops are compiled for AVX-512, AVX2 and baseline x86-64 and picked at load time.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define UNFOLD_SIMD_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define UNFOLD_SIMD_CLONES
-#endif
-
-inline float sigmoid(float v) { return 1.0f / (1.0f + fast_exp(-v)); }
-inline float fast_tanh(float v) { return 1.0f - 2.0f / (fast_exp(2.0f * v) + 1.0f); }
+// The gate loops use fast_exp.h's branch-free math and SIMD clones.
 
 // One row of LSTM gates: z (pre-activations, overwritten by i, f, g, o), the previous cell
 // state, peepholes (zeros when the cell has none).
@@ -40,11 +31,11 @@ void lstm_gate_row(int n, float* __restrict zr, const float* __restrict cp,
                    float* __restrict mm) {
   for (int j = 0; j < n; j++) {
     const float c_prev = cp[j];
-    const float i = sigmoid(zr[j] + wic[j] * c_prev);
-    const float f = sigmoid(zr[n + j] + wfc[j] * c_prev);
+    const float i = fast_sigmoid(zr[j] + wic[j] * c_prev);
+    const float f = fast_sigmoid(zr[n + j] + wfc[j] * c_prev);
     const float g = fast_tanh(zr[2 * n + j]);
     const float c = f * c_prev + i * g;
-    const float o = sigmoid(zr[3 * n + j] + woc[j] * c);
+    const float o = fast_sigmoid(zr[3 * n + j] + woc[j] * c);
     const float th = fast_tanh(c);
     zr[j] = i;
     zr[n + j] = f;
@@ -84,7 +75,7 @@ void lstm_grad_row(int n, float mk, const float* __restrict gr, const float* __r
 
 UNFOLD_SIMD_CLONES
 void sigmoid_in_place(int count, float* __restrict v) {
-  for (int j = 0; j < count; j++) v[j] = sigmoid(v[j]);
+  for (int j = 0; j < count; j++) v[j] = fast_sigmoid(v[j]);
 }
 
 UNFOLD_SIMD_CLONES
