@@ -12,9 +12,12 @@
  * 64-dim embeddings) with random weights and symbol tables from the dictionary: random weights
  * rarely write the end symbol, so their outputs run to the length limit (see `rowStepsPerWord`).
  * Prints one JSON report: per beam and engine the median words/s, a digest of the outputs (equal
- * digests: identical n-best lists and log-probabilities), the decoder rows stepped per
- * word, and where the time went (encoder, decoder steps with their read-back, state reorders,
- * the search's own bookkeeping), with the load average before and after.
+ * digests: identical n-best lists and log-probabilities) and one of the n-best lists alone, the
+ * decoder rows stepped per word, and where the time went (encoder, decoder steps with their
+ * read-back, state reorders, the search's own bookkeeping); per beam, whether every engine gave
+ * the first engine's n-best lists and their largest log-probability difference (attention models:
+ * the native attention's tanh is not libm's, so their log-probabilities differ by ~1e-6); with the
+ * load average before and after.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -127,7 +130,14 @@ interface Run {
   profile: DecodeProfile;
   /** SHA-256 of every n-best's symbols and log-probabilities: equal digests, equal outputs. */
   digest: string;
+  /** SHA-256 of every n-best's symbols alone: equal digests, equal n-best lists. */
+  listsDigest: string;
+  /** Per word, its n-best (symbols, log-probability). */
+  outputs: [string, number][][];
 }
+
+const digestOf = (value: unknown): string =>
+  createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
 
 /** One decode of every word, timed. */
 function decodeOnce(beam: number, engine: DecoderStepEngine): Run {
@@ -142,9 +152,25 @@ function decodeOnce(beam: number, engine: DecoderStepEngine): Run {
   );
   const seconds = (performance.now() - t0) / 1000;
   if (decoded.length !== sources.length) throw new Error('a word was not decoded');
-  const outputs = decoded.map((d) => d.nBest.map((h) => [h.symbols.join(' '), h.logProb]));
-  const digest = createHash('sha256').update(JSON.stringify(outputs)).digest('hex').slice(0, 16);
-  return { seconds, profile, digest };
+  const outputs = decoded.map((d) =>
+    d.nBest.map((h): [string, number] => [h.symbols.join(' '), h.logProb]),
+  );
+  const listsDigest = digestOf(outputs.map((list) => list.map(([symbols]) => symbols)));
+  return { seconds, profile, digest: digestOf(outputs), listsDigest, outputs };
+}
+
+/** Whether two runs gave the same n-best lists, and their largest log-probability difference. */
+function compareOutputs(a: Run, b: Run): { sameNBestLists: boolean; largestLogProbDiff: number } {
+  let same = a.listsDigest === b.listsDigest;
+  let largest = 0;
+  a.outputs.forEach((list, i) =>
+    list.forEach(([symbols, logProb], k) => {
+      const other = b.outputs[i]?.[k];
+      if (!other || other[0] !== symbols) same = false;
+      else largest = Math.max(largest, Math.abs(other[1] - logProb));
+    }),
+  );
+  return { sameNBestLists: same, largestLogProbDiff: largest };
 }
 
 const combos = beams.flatMap((beam) => engines.map((engine) => ({ beam, engine })));
@@ -175,6 +201,7 @@ const results = combos.map(({ beam, engine }) => {
     medianWordsPerSecond: round(median(list.map((r) => sources.length / r.seconds))),
     // Decoder rows stepped per word (every live hypothesis of every step).
     outputsDigest: [...new Set(list.map((r) => r.digest))],
+    nBestListsDigest: [...new Set(list.map((r) => r.listsDigest))],
     rowStepsPerWord: round((list[0]?.profile.rowSteps ?? 0) / sources.length, 2),
     microsecondsPerWord: {
       encoder: part('encode'),
@@ -183,6 +210,20 @@ const results = combos.map(({ beam, engine }) => {
       searchBookkeeping: part('search'),
       total: perWordMs(median(list.map((r) => r.seconds * 1000)) ?? 0),
     },
+  };
+});
+// Every engine against the first, on each beam's last repetition.
+const engineAgreement = beams.map((beam) => {
+  const last = (engine: DecoderStepEngine): Run | undefined =>
+    runs.get(`${beam}/${engine}`)?.at(-1);
+  const first = last(engines[0] as DecoderStepEngine);
+  return {
+    beam,
+    against: engines[0],
+    engines: engines.slice(1).map((engine) => {
+      const run = last(engine);
+      return { engine, ...(first && run ? compareOutputs(first, run) : {}) };
+    }),
   };
 });
 model.dispose();
@@ -198,6 +239,7 @@ process.stdout.write(
       meanWordLength: round(sources.reduce((s, w) => s + w.length, 0) / sources.length, 2),
       reps,
       results,
+      engineAgreement,
       loadAverage: { before: loadBefore, after: machineLoad() },
       dict: join(values.dict ?? defaultCmudictFile()),
     },

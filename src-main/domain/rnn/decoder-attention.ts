@@ -10,7 +10,8 @@
  *
  * The attentional state h~_t is not fed back into the decoder (no input feeding), so decoding
  * step by step computes exactly what the teacher-forced forward computes. Autodiff gives the
- * gradient (products, tanh, softmax).
+ * gradient (products, tanh, softmax). Decoding with the native addon steps the same formulas in
+ * C++ instead (kernels/native-decoder-attention.ts, tested against attendToEncoder).
  */
 import * as tf from '@tensorflow/tfjs';
 import { framewiseProduct } from './kernels/native-dense';

@@ -11,18 +11,31 @@
  *   the embedding rows and the state reorders copied in JS, and only the log-softmax on TF.js
  *   (its exp and sum, bit for bit as the tensor path). This drops ~20 small ops, their tensor
  *   allocations and the weight and state copies of every step. With decoder attention, the
- *   attention itself (attendToEncoder, on the top layer's outputs) stays the same TF.js ops.
+ *   attention runs on the addon too (rnn/kernels/native-decoder-attention.ts: the encoder
+ *   memory read once per batch, each row reading its source's memory in place); its tanh is the
+ *   addon's, not libm's, so attention models match the tensor path to ~1e-6 in the
+ *   log-probabilities instead of bit for bit (an addon built before that step: tensor ops).
  *
- * Row gathers (a step's encoder memory by source, the kept states by parent) are copies of
- * typed-array blocks in JS on both paths: tf.gather on wasm walks element by element, and with
+ * Row gathers (the tensor path's encoder memory by source, the kept states by parent) are
+ * copies of typed-array blocks in JS: tf.gather on wasm walks element by element, and with
  * attention it took two thirds of a step (the memory rows are [rows, sourceTime, size] each).
  * A step whose rows read the same sources as the step before reuses that step's memory rows.
  */
 import * as tf from '@tensorflow/tfjs';
 import { cellSpecOf } from '../../rnn/model-params';
 import { createKernel } from '../../rnn/cell-spec';
-import { attendToEncoder, disposeMemory, keepMemory } from '../../rnn/decoder-attention';
-import type { DecoderAttentionParams, EncoderMemory } from '../../rnn/decoder-attention';
+import { disposeMemory, keepMemory } from '../../rnn/decoder-attention';
+import type { EncoderMemory } from '../../rnn/decoder-attention';
+import {
+  attendRowsNatively,
+  hasNativeDecoderAttention,
+  nativeAttentionWeights,
+  nativeEncoderMemory,
+} from '../../rnn/kernels/native-decoder-attention';
+import type {
+  NativeAttentionWeights,
+  NativeEncoderMemory,
+} from '../../rnn/kernels/native-decoder-attention';
 import { chooseRnnKernel, nativeCellOf, nativeForward } from '../../rnn/kernels/native-sequence';
 import type { NativeCell } from '../../rnn/kernels/native-sequence';
 import type { NativeDims, RnnNativeAddon } from '../../../native/rnn-native';
@@ -263,8 +276,8 @@ interface NativeDecoder {
   outputKernel: Float32Array;
   outputBias: Float32Array;
   vocab: number;
-  /** Decoder attention's parameters (the model's variables); null without attention. */
-  attention: DecoderAttentionParams | null;
+  /** Decoder attention's weights; null without attention. */
+  attention: NativeAttentionWeights | null;
 }
 
 // Per model, with the data ids of the parameters it read: a tensor's data never changes, and
@@ -278,6 +291,8 @@ function nativeDecoderOf(model: RnnModel): NativeDecoder | null {
   if (config.pattern !== 'encoder-decoder' || !decoder) return null;
   const { addon } = chooseRnnKernel();
   if (!addon) return null;
+  const attends = decoder.attention === 'additive';
+  if (attends && !hasNativeDecoderAttention(addon)) return null;
   const ids = [...model.params.values()].map((p) => p.dataId);
   const known = nativeDecoders.get(model);
   if (known && known.ids.length === ids.length && known.ids.every((id, i) => id === ids[i]))
@@ -308,7 +323,7 @@ function nativeDecoderOf(model: RnnModel): NativeDecoder | null {
     outputKernel: readInTidy(() => model.outputKernel()),
     outputBias: model.param('output/bias').dataSync() as Float32Array,
     vocab: config.output.size,
-    attention: decoder.attention === 'additive' ? model.attentionParams() : null,
+    attention: attends ? nativeAttentionWeights(model.attentionParams()) : null,
   };
   nativeDecoders.set(model, { ids, decoder: made });
   return made;
@@ -332,7 +347,7 @@ class NativeDecoderRows implements DecoderRows {
   private states: RowStates[];
   private next: RowStates[] | null = null;
   private readonly memory: EncoderMemory | null;
-  private readonly memoryRows: MemoryRows | null;
+  private readonly nativeMemory: NativeEncoderMemory | null;
 
   constructor(
     private readonly decoder: NativeDecoder,
@@ -345,7 +360,7 @@ class NativeDecoderRows implements DecoderRows {
     }));
     disposeLayerStates(encoded.states);
     this.memory = decoder.attention ? encoded.memory : null;
-    this.memoryRows = this.memory ? new MemoryRows(this.memory) : null;
+    this.nativeMemory = this.memory ? nativeEncoderMemory(this.memory) : null;
     this.attends = this.memory !== null;
   }
 
@@ -354,19 +369,10 @@ class NativeDecoderRows implements DecoderRows {
     top: Float32Array,
     rowSources: Int32Array,
   ): { attended: Float32Array; weights: Float32Array | null } {
-    const params = this.decoder.attention;
-    if (!this.memoryRows || !params) return { attended: top, weights: null };
-    const rowMemory = this.memoryRows.rowsOf(rowSources);
-    const rows = rowSources.length;
-    let attended: Float32Array = top;
-    let weights: Float32Array | null = null;
-    tf.tidy(() => {
-      const input = tf.tensor3d(top, [1, rows, top.length / Math.max(1, rows)]);
-      const out = attendToEncoder(input, rowMemory, params);
-      attended = out.attended.dataSync() as Float32Array;
-      if (this.withAlignment) weights = out.weights.dataSync() as Float32Array;
-    });
-    return { attended, weights };
+    const { addon, attention } = this.decoder;
+    if (!this.nativeMemory || !attention) return { attended: top, weights: null };
+    const out = attendRowsNatively(addon, attention, this.nativeMemory, top, rowSources);
+    return { attended: out.attended, weights: this.withAlignment ? out.weights : null };
   }
 
   step(tokens: Int32Array, rowSources: Int32Array): DecoderStep {
@@ -431,7 +437,6 @@ class NativeDecoderRows implements DecoderRows {
   dispose(): void {
     this.states = [];
     this.next = null;
-    this.memoryRows?.dispose();
     disposeMemory(this.memory);
   }
 }
