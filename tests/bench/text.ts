@@ -9,7 +9,8 @@
  *   epoch (bucketed by length, batch 32), then tagging tokens/s: a tagger (--tagger EXP, else the
  *   bench's own model after its training batches: speed does not depend on the weights) tagging
  *   every EWT dev sentence (Tagger.tagSentences, length-sorted batches of at most
- *   INFERENCE_BATCH_TOKENS padded tokens) and tokenising plus tagging dev's raw text
+ *   INFERENCE_BATCH_TOKENS padded tokens, 4x that on the native packed LSTM kernel, which pads
+ *   nothing; `tagging.inference` says which path ran) and tokenising plus tagging dev's raw text
  *   (Tagger.tagText); and tokeniser tokens/s (tokenizeText) over dev's raw sentence texts, one call
  *   per sentence and one call for the whole text. Without ../shared/data/ud-english-ewt (--data)
  *   the part is {"skipped": reason}.
@@ -311,6 +312,7 @@ async function benchTagger(s: SideBySideSettings): Promise<Record<string, unknow
           : `the bench's model after its last training measurement`,
         devSentences: devSentences.length,
         devTokens,
+        inference: tagger.inference,
         batchPaddedTokens: INFERENCE_BATCH_TOKENS,
         tagSentencesTokensPerSecond: medianOf('tagSentences'),
         tagTextTokensPerSecond: medianOf('tagText'),

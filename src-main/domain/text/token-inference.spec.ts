@@ -55,4 +55,17 @@ describe('topClasses', () => {
     expect(topClasses(rows, 0, 4, 9).map((r) => r.index)).toEqual([3, 2, 1, 0]);
     expect(topClasses(rows, 0, 4, 0)).toEqual([]);
   });
+
+  it('agrees with a stable sort of the row on random rows full of ties', () => {
+    const rng = createRng(5);
+    for (let trial = 0; trial < 200; trial++) {
+      const classes = 1 + Math.floor(rng.next() * 9);
+      const row = Float32Array.from({ length: classes }, () => Math.floor(rng.next() * 4) / 4);
+      const sorted = Array.from(row, (probability, index) => ({ index, probability })).sort(
+        (a, b) => b.probability - a.probability,
+      );
+      for (const k of [1, 2, 3, 5, 12])
+        expect(topClasses(row, 0, classes, k)).toEqual(sorted.slice(0, k));
+    }
+  });
 });

@@ -18,12 +18,12 @@ export const INFERENCE_BATCH_TOKENS = 1024;
 export const INFERENCE_MAX_BATCH_SENTENCES = 512;
 
 /**
- * Indices of the non-empty examples, sorted by length and cut into groups of at most
- * `tokenBudget` padded tokens (and INFERENCE_MAX_BATCH_SENTENCES sentences).
+ * Indices of the non-empty sequences (by their `lengths`), sorted by length and cut into groups
+ * of at most `tokenBudget` padded tokens (and INFERENCE_MAX_BATCH_SENTENCES sentences).
  */
-function lengthSortedGroups(examples: readonly SequenceExample[], tokenBudget: number): number[][] {
-  const lengthOf = (i: number): number => (examples[i] as SequenceExample).length;
-  const order = examples.map((_, i) => i).filter((i) => lengthOf(i) > 0);
+export function lengthSortedGroups(lengths: ArrayLike<number>, tokenBudget: number): number[][] {
+  const lengthOf = (i: number): number => lengths[i] as number;
+  const order = Array.from({ length: lengths.length }, (_, i) => i).filter((i) => lengthOf(i) > 0);
   order.sort((a, b) => lengthOf(a) - lengthOf(b));
   const groups: number[][] = [];
   let start = 0;
@@ -41,6 +41,9 @@ function lengthSortedGroups(examples: readonly SequenceExample[], tokenBudget: n
   }
   return groups;
 }
+
+const lengthsOf = (examples: readonly SequenceExample[]): number[] =>
+  examples.map((example) => example.length);
 
 /** The softmax of the model's logits for one group of examples, read back in one call. */
 function groupProbabilities(model: RnnModel, group: SequenceExample[]): Float32Array {
@@ -62,7 +65,7 @@ export function predictTokenProbabilities(
 ): Float32Array[] {
   const classes = model.config.output.size;
   const results = examples.map(() => new Float32Array(0));
-  for (const indices of lengthSortedGroups(examples, tokenBudget)) {
+  for (const indices of lengthSortedGroups(lengthsOf(examples), tokenBudget)) {
     const group = indices.map((i) => examples[i] as SequenceExample);
     // Transducer logits are time-major [time, batch, classes]: each sentence's rows are read
     // with a stride of one time step rather than transposed on the backend.
@@ -89,7 +92,7 @@ export function predictSentenceProbabilities(
 ): Float32Array[] {
   const classes = model.config.output.size;
   const results = examples.map(() => new Float32Array(0));
-  for (const indices of lengthSortedGroups(examples, tokenBudget)) {
+  for (const indices of lengthSortedGroups(lengthsOf(examples), tokenBudget)) {
     // Encoder logits are [batch, classes].
     const flat = groupProbabilities(
       model,
@@ -114,16 +117,24 @@ export function topClasses(
   classes: number,
   k: number,
 ): RankedClass[] {
-  const ranked: RankedClass[] = [];
-  if (k <= 0) return ranked;
+  if (k <= 0) return [];
+  // One pass with an insertion into the k best so far (k is small: the tagger's 3).
+  const index: number[] = [];
+  const best: number[] = [];
   const offset = row * classes;
   for (let c = 0; c < classes; c++) {
     const probability = probabilities[offset + c] as number;
-    if (ranked.length === k && probability <= (ranked[k - 1] as RankedClass).probability) continue;
-    let at = Math.min(ranked.length, k - 1);
-    while (at > 0 && (ranked[at - 1] as RankedClass).probability < probability) at -= 1;
-    if (ranked.length === k) ranked.pop();
-    ranked.splice(at, 0, { index: c, probability });
+    const count = index.length;
+    if (count === k && probability <= (best[k - 1] as number)) continue;
+    // A full list drops its last; equal probabilities keep the earlier class first.
+    let at = count === k ? k - 1 : count;
+    while (at > 0 && (best[at - 1] as number) < probability) {
+      index[at] = index[at - 1] as number;
+      best[at] = best[at - 1] as number;
+      at -= 1;
+    }
+    index[at] = c;
+    best[at] = probability;
   }
-  return ranked;
+  return index.map((c, i) => ({ index: c, probability: best[i] as number }));
 }

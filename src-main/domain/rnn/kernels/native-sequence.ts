@@ -114,7 +114,7 @@ function weightData(t: tf.Tensor): Float32Array {
 }
 
 /** Copy of `values` with its `blocks` equal row blocks in reverse order (time reversal). */
-function reverseBlocks(values: Float32Array, blocks: number): Float32Array {
+export function reverseBlocks(values: Float32Array, blocks: number): Float32Array {
   const size = values.length / blocks;
   const out = new Float32Array(values.length);
   for (let k = 0; k < blocks; k++)

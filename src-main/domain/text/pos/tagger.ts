@@ -12,7 +12,14 @@ import {
   readExperimentLabels,
   readTaskFile,
 } from '../../experiments/experiment-records';
+import { chooseRnnKernel } from '../../rnn/kernels/native-sequence';
 import type { RnnModel } from '../../rnn/rnn-model';
+import {
+  NativeWordTransducer,
+  distinctWords,
+  nativeWordTransducerRefusal,
+} from '../native-word-transducer';
+import type { TokenProbabilities } from '../native-word-transducer';
 import { predictTokenProbabilities, topClasses } from '../token-inference';
 import { tokenizeText } from '../tokenize';
 import type { WordEncoder } from '../word-encoder';
@@ -36,6 +43,12 @@ export interface Tagger {
   tagSet: readonly string[];
   /** Which treebank column the tags are (CoNLL-U output puts them there). */
   column: TaggerLabels['tagSet'];
+  /**
+   * How the model runs: on the native addon with the packed LSTM kernel or the padded sequence
+   * kernels (native-word-transducer.ts), or on TF.js (no addon, or a model the native path does
+   * not compute: a biLM's contextual layers, for one).
+   */
+  inference: 'native-packed' | 'native-padded' | 'tfjs';
   /** Tags sentences given as words (already tokenised: a CoNLL-U file). */
   tagSentences(
     sentences: readonly (readonly string[])[],
@@ -86,50 +99,168 @@ export function taggerFrom(
   contextual: BidirectionalLm | null = null,
 ): Tagger {
   const tags = labels.labels;
+  const native = contextual ? null : nativeTransducerOf(model);
+  const probabilitiesOf = (sentences: readonly (readonly string[])[]): SentenceProbabilities =>
+    native
+      ? nativeProbabilities(native, encoder, sentences)
+      : tfjsProbabilities(model, encoder, contextual, sentences);
+  /** Word i of sentence s: its tag, its top tags and whether training saw it. */
+  const tagOf = (
+    { probabilities, unseen }: SentenceProbabilities,
+    s: number,
+    i: number,
+  ): Omit<TaggedToken, keyof TextTokenData> => {
+    const row = (probabilities.offsets[s] as number) + i;
+    const top = topClasses(probabilities.values, row, tags.length, TOP_TAGS).map((ranked) => ({
+      tag: tags[ranked.index] as string,
+      probability: ranked.probability,
+    }));
+    return { tag: top[0]?.tag ?? '', top, unseen: (unseen[s] as boolean[])[i] as boolean };
+  };
   const tagSentences: Tagger['tagSentences'] = (sentences) => {
-    const examples = withContextualLayers(
-      contextual,
-      sentences.map((words) => ({
-        ...encoder.encode(words, { training: false }),
-        length: words.length,
-        target: new Int32Array(words.length),
-      })),
-      sentences,
-    );
-    const probabilities = predictTokenProbabilities(model, examples);
-    return sentences.map((words, s) => {
-      const rows = probabilities[s] as Float32Array;
-      return words.map((word, i) => {
-        const top = topClasses(rows, i, tags.length, TOP_TAGS).map((ranked) => ({
-          tag: tags[ranked.index] as string,
-          probability: ranked.probability,
-        }));
-        return { tag: top[0]?.tag ?? '', top, unseen: encoder.isUnseen(word) };
-      });
-    });
+    const tagged = probabilitiesOf(sentences);
+    return sentences.map((words, s) => words.map((_, i) => tagOf(tagged, s, i)));
   };
   return {
     dir,
     name: basename(dir),
     tagSet: tags,
     column: labels.tagSet,
+    inference: native ? `native-${native.kernels}` : 'tfjs',
     tagSentences,
     tagText(text, options) {
       const tokens = tokenizeText(text);
       const spans = sentenceSpans(tokens, options);
-      const tagged = tagSentences(spans.map(([a, b]) => tokens.slice(a, b).map((t) => t.text)));
+      const tagged = probabilitiesOf(spans.map(([a, b]) => tokens.slice(a, b).map((t) => t.text)));
       const out: TaggedToken[] = [];
-      spans.forEach(([a], s) =>
-        (tagged[s] ?? []).forEach((tag, i) =>
-          out.push({ ...(tokens[a + i] as TextTokenData), ...tag }),
-        ),
-      );
+      spans.forEach(([a, b], s) => {
+        for (let i = 0; a + i < b; i++) {
+          const { text, start, end } = tokens[a + i] as TextTokenData;
+          const { tag, top, unseen } = tagOf(tagged, s, i);
+          out.push({ text, start, end, tag, top, unseen });
+        }
+      });
       return { experiment: basename(dir), tagSet: [...tags], tokens: out };
     },
     dispose: () => {
       model.dispose();
       contextual?.dispose();
     },
+  };
+}
+
+/** The model's native word transducer, or null when the addon is missing or cannot run it. */
+function nativeTransducerOf(model: RnnModel): NativeWordTransducer | null {
+  const { addon } = chooseRnnKernel();
+  if (!addon || nativeWordTransducerRefusal(model.config)) return null;
+  return new NativeWordTransducer(addon, model);
+}
+
+interface SentenceProbabilities {
+  probabilities: TokenProbabilities;
+  /** Per sentence, per word: training never saw it. */
+  unseen: boolean[][];
+}
+
+/**
+ * Tokens per native call at most: a call embeds and projects each of its distinct words once
+ * (~4 KB per word and recurrent direction), so a whole large file is tagged in such pieces.
+ */
+export const NATIVE_CALL_TOKENS = 50_000;
+
+/**
+ * Consecutive [start, end) ranges of sentences of at most `maxTokens` tokens each (a longer
+ * sentence alone), covering every sentence in order.
+ */
+export function sentenceChunks(lengths: readonly number[], maxTokens: number): [number, number][] {
+  const chunks: [number, number][] = [];
+  let start = 0;
+  while (start < lengths.length) {
+    let end = start + 1;
+    let tokens = lengths[start] as number;
+    while (end < lengths.length && tokens + (lengths[end] as number) <= maxTokens) {
+      tokens += lengths[end] as number;
+      end += 1;
+    }
+    chunks.push([start, end]);
+    start = end;
+  }
+  return chunks;
+}
+
+/** The sentences on the native addon, NATIVE_CALL_TOKENS at a time, as one result. */
+function nativeProbabilities(
+  native: NativeWordTransducer,
+  encoder: WordEncoder,
+  sentences: readonly (readonly string[])[],
+  maxTokens = NATIVE_CALL_TOKENS,
+): SentenceProbabilities {
+  const chunks = sentenceChunks(
+    sentences.map((words) => words.length),
+    maxTokens,
+  );
+  if (chunks.length <= 1) return nativeCall(native, encoder, sentences);
+  const parts = chunks.map(([a, b]) => nativeCall(native, encoder, sentences.slice(a, b)));
+  const classes = native.classes;
+  const values = new Float32Array(parts.reduce((n, p) => n + p.probabilities.values.length, 0));
+  const offsets = new Int32Array(sentences.length);
+  let rows = 0;
+  let s = 0;
+  for (const { probabilities } of parts) {
+    values.set(probabilities.values, rows * classes);
+    for (const offset of probabilities.offsets) offsets[s++] = rows + offset;
+    rows += probabilities.values.length / classes;
+  }
+  return { probabilities: { values, classes, offsets }, unseen: parts.flatMap((p) => p.unseen) };
+}
+
+/** One native call: each distinct word encoded and embedded once, then the sentences. */
+function nativeCall(
+  native: NativeWordTransducer,
+  encoder: WordEncoder,
+  sentences: readonly (readonly string[])[],
+): SentenceProbabilities {
+  const distinct = distinctWords(sentences);
+  const vectors = native.wordVectors(
+    encoder.encode(distinct.words, { training: false }),
+    distinct.words.length,
+  );
+  const unseenWords = distinct.words.map((word) => encoder.isUnseen(word));
+  return {
+    probabilities: native.tokenProbabilities(distinct.sentences, vectors),
+    unseen: distinct.sentences.map((rows) => Array.from(rows, (w) => unseenWords[w] as boolean)),
+  };
+}
+
+/** The TF.js path: every sentence encoded, the model's forward on tensors. */
+function tfjsProbabilities(
+  model: RnnModel,
+  encoder: WordEncoder,
+  contextual: BidirectionalLm | null,
+  sentences: readonly (readonly string[])[],
+): SentenceProbabilities {
+  const examples = withContextualLayers(
+    contextual,
+    sentences.map((words) => ({
+      ...encoder.encode(words, { training: false }),
+      length: words.length,
+      target: new Int32Array(words.length),
+    })),
+    sentences,
+  );
+  const perSentence = predictTokenProbabilities(model, examples);
+  const classes = model.config.output.size;
+  const offsets = new Int32Array(sentences.length);
+  let total = 0;
+  sentences.forEach((words, s) => {
+    offsets[s] = total;
+    total += words.length;
+  });
+  const values = new Float32Array(total * classes);
+  perSentence.forEach((rows, s) => values.set(rows, (offsets[s] as number) * classes));
+  return {
+    probabilities: { values, classes, offsets },
+    unseen: sentences.map((words) => words.map((word) => encoder.isUnseen(word))),
   };
 }
 

@@ -1,0 +1,261 @@
+/**
+ * The recurrent layers of a native word transducer (native-word-transducer.ts) over one batch of
+ * sentences, on typed arrays: the packed LSTM kernel (lstmPackedForward: no padded step, each
+ * distinct word's input projection computed once per call) when every layer is an LSTM it
+ * runs, else the sequence kernels RnnModel.forward runs natively (nativeForward) over the
+ * padded, masked batch. Both return the top layer's outputs of the real steps, sentence after
+ * sentence, combined and residual-added as RnnModel's runStack does.
+ */
+import type { PackedLstmDirection, RnnNativeAddon } from '../../native/rnn-native';
+import { NATIVE_FLAGS } from '../../native/rnn-native';
+import { nativeForward, reverseBlocks } from '../rnn/kernels/native-sequence';
+import type { NativeCell } from '../rnn/kernels/native-sequence';
+import type { LayerConfig } from '../rnn/model-config';
+
+export interface StackDirection {
+  cell: NativeCell;
+  /** The direction's weights in the sequence op's order (RnnModel.directionWeights). */
+  weights: Float32Array[];
+  reverse: boolean;
+}
+
+export interface StackLayer {
+  config: LayerConfig;
+  directions: StackDirection[];
+  inputSize: number;
+  /** One direction's output size. */
+  outputSize: number;
+}
+
+/** One batch: its sentences (rows of `vectors`, the distinct words' input vectors). */
+export interface StackBatch {
+  /** Longest first (the packed kernel's order; the padded one takes any). */
+  sentences: Int32Array[];
+  vectors: Float32Array;
+  inputSize: number;
+}
+
+/** What runPackedStack keeps between the batches of a call and between calls. */
+export interface PackedStackMemory {
+  /** Layer 0's input projections of every distinct word, per direction, for this call. */
+  wordProjections: Map<StackDirection, Float32Array>;
+  /** `length` floats of reused buffer `slot` (contents undefined). */
+  scratch(slot: number, length: number): Float32Array;
+}
+
+/** The top layer's outputs [rows, size], rows the real steps sentence after sentence. */
+export interface StackOutputs {
+  top: Float32Array;
+  size: number;
+}
+
+/**
+ * Whether every layer can run on the packed LSTM kernel: LSTM cells without a projection,
+ * directions concatenated.
+ */
+export function packedStackRuns(addon: RnnNativeAddon, layers: readonly StackLayer[]): boolean {
+  if (!addon.lstmPackedForward) return false;
+  return layers.every((layer) => {
+    const cell = layer.directions[0]?.cell;
+    return (
+      cell?.family === 'lstm' && cell.projection === null && layer.config.bidirectional !== 'sum'
+    );
+  });
+}
+
+/** a [rows, inner] times b [inner, cols] on the addon. */
+function product(
+  addon: RnnNativeAddon,
+  a: Float32Array,
+  b: Float32Array,
+  inner: number,
+  cols: number,
+): Float32Array {
+  const rows = a.length / inner;
+  return addon.matMul([rows, cols, inner, 0, 0, 0], [a, b])[0] as Float32Array;
+}
+
+/**
+ * One batch on the packed LSTM kernel (sentences longest first). Each layer's output is
+ * compact rows, sentence after sentence, both directions side by side; each direction reads
+ * its steps' input projections by row index (layer 0: each distinct word's, projected once
+ * per call) and a backward direction walks each sentence from its own last word, so no padded
+ * step is computed. Returns the top layer's rows [rows, size].
+ */
+export function runPackedStack(
+  addon: RnnNativeAddon,
+  layers: readonly StackLayer[],
+  residual: boolean,
+  { sentences: group, vectors, inputSize }: StackBatch,
+  { wordProjections, scratch }: PackedStackMemory,
+): StackOutputs {
+  const batch = group.length;
+  const time = group[0]?.length ?? 0;
+  const lengths = Int32Array.from(group, (sentence) => sentence.length);
+  // Step t of sentence b, forwards and backwards: its compact row and its word.
+  const cells = time * batch;
+  const rowsFw = new Int32Array(cells);
+  const rowsBw = new Int32Array(cells);
+  const wordsFw = new Int32Array(cells);
+  const wordsBw = new Int32Array(cells);
+  let rows = 0;
+  group.forEach((sentence, b) => {
+    const length = sentence.length;
+    for (let t = 0; t < length; t++) {
+      const at = t * batch + b;
+      const back = length - 1 - t;
+      rowsFw[at] = rows + t;
+      rowsBw[at] = rows + back;
+      wordsFw[at] = sentence[t] as number;
+      wordsBw[at] = sentence[back] as number;
+    }
+    rows += length;
+  });
+  let x: Float32Array | null = null;
+  let size = inputSize;
+  for (const [l, layer] of layers.entries()) {
+    const n = layer.outputSize;
+    const outSize = layer.directions.length * n;
+    const out = scratch(l % 2, rows * outSize);
+    const input = x;
+    const directions = layer.directions.map((direction, d): PackedLstmDirection => {
+      const [w, u, bias, peep] = direction.weights as [
+        Float32Array,
+        Float32Array,
+        Float32Array,
+        Float32Array | undefined,
+      ];
+      const rowIndex = direction.reverse ? rowsBw : rowsFw;
+      const peephole = direction.cell.peephole ? (peep ?? null) : null;
+      if (input !== null) return [input, rowIndex, w, u, bias, peephole, out, rowIndex, d * n];
+      // Layer 0 reads words: each distinct word projected once per call.
+      let projected = wordProjections.get(direction);
+      if (!projected) {
+        projected = product(addon, vectors, w, size, 4 * n);
+        wordProjections.set(direction, projected);
+      }
+      const words = direction.reverse ? wordsBw : wordsFw;
+      return [projected, words, null, u, bias, peephole, out, rowIndex, d * n];
+    });
+    (addon.lstmPackedForward as NonNullable<RnnNativeAddon['lstmPackedForward']>)(
+      [time, batch, n, outSize],
+      lengths,
+      directions,
+    );
+    if (input !== null && residual && l > 0 && outSize === size)
+      for (let k = 0; k < out.length; k++) out[k] = (out[k] as number) + (input[k] as number);
+    x = out;
+    size = outSize;
+  }
+  if (x === null) {
+    // No recurrent layer: the words' vectors themselves.
+    const top = new Float32Array(rows * size);
+    let row = 0;
+    for (const sentence of group)
+      for (const word of sentence)
+        top.set(vectors.subarray(word * size, (word + 1) * size), size * row++);
+    return { top, size };
+  }
+  return { top: x, size };
+}
+
+/**
+ * One batch on the sequence kernels RnnModel.forward runs natively, over the padded batch with
+ * its mask (a backward direction reversed in time as runNativeSequence does).
+ */
+export function runPaddedStack(
+  addon: RnnNativeAddon,
+  layers: readonly StackLayer[],
+  residual: boolean,
+  { sentences: group, vectors, inputSize }: StackBatch,
+): StackOutputs {
+  const batch = group.length;
+  const time = group.reduce((n, sentence) => Math.max(n, sentence.length), 0);
+  // Time-major input [time, batch, inputSize] (padding: zero rows) and mask [time, batch].
+  let x: Float32Array = new Float32Array(time * batch * inputSize);
+  const mask = new Float32Array(time * batch);
+  group.forEach((sentence, b) => {
+    for (let t = 0; t < sentence.length; t++) {
+      const at = t * batch + b;
+      const word = sentence[t] as number;
+      x.set(vectors.subarray(word * inputSize, (word + 1) * inputSize), at * inputSize);
+      mask[at] = 1;
+    }
+  });
+  let size = inputSize;
+  for (const [l, layer] of layers.entries()) {
+    const outputs = layer.directions.map((direction) =>
+      runDirection(addon, direction, layer, x, mask, time, batch),
+    );
+    const out = combine(layer, outputs, time * batch);
+    const outSize =
+      layer.config.bidirectional === 'concat' ? 2 * layer.outputSize : layer.outputSize;
+    if (residual && l > 0 && outSize === size)
+      for (let k = 0; k < out.length; k++) out[k] = (out[k] as number) + (x[k] as number);
+    x = out;
+    size = outSize;
+  }
+  // The real steps, sentence by sentence.
+  let rows = 0;
+  for (const sentence of group) rows += sentence.length;
+  const top = new Float32Array(rows * size);
+  let row = 0;
+  group.forEach((sentence, b) => {
+    for (let t = 0; t < sentence.length; t++, row++) {
+      const at = (t * batch + b) * size;
+      top.set(x.subarray(at, at + size), row * size);
+    }
+  });
+  return { top, size };
+}
+
+/** One direction over the batch, outputs [time * batch, outputSize] in the original time order. */
+function runDirection(
+  addon: RnnNativeAddon,
+  direction: StackDirection,
+  layer: StackLayer,
+  x: Float32Array,
+  mask: Float32Array,
+  time: number,
+  batch: number,
+): Float32Array {
+  const { cell, reverse } = direction;
+  const out = layer.outputSize;
+  const flags =
+    (cell.peephole ? NATIVE_FLAGS.peephole : 0) |
+    (cell.projection !== null ? NATIVE_FLAGS.projection : 0) |
+    NATIVE_FLAGS.mask |
+    (cell.sigmoid ? NATIVE_FLAGS.sigmoid : 0);
+  const cellSize = cell.family === 'lstm' ? cell.units : 0;
+  const forward = nativeForward(
+    addon,
+    cell,
+    [time, batch, layer.inputSize, cell.units, out, flags],
+    reverse ? reverseBlocks(x, time) : x,
+    direction.weights,
+    new Float32Array(batch * out),
+    cellSize > 0 ? new Float32Array(batch * cellSize) : null,
+    reverse ? reverseBlocks(mask, time) : mask,
+  );
+  // h holds h0 then the output of every step.
+  const steps = forward.h.subarray(batch * out);
+  return reverse ? reverseBlocks(steps, time) : steps;
+}
+
+/** A layer's directions combined as RnnModel's runStack does: concatenated or summed. */
+function combine(layer: StackLayer, outputs: Float32Array[], steps: number): Float32Array {
+  const [fw, bw] = outputs as [Float32Array, Float32Array | undefined];
+  if (!bw) return fw;
+  const size = layer.outputSize;
+  if (layer.config.bidirectional === 'sum') {
+    const sum = new Float32Array(fw.length);
+    for (let k = 0; k < sum.length; k++) sum[k] = (fw[k] as number) + (bw[k] as number);
+    return sum;
+  }
+  const out = new Float32Array(steps * 2 * size);
+  for (let k = 0; k < steps; k++) {
+    out.set(fw.subarray(k * size, (k + 1) * size), k * 2 * size);
+    out.set(bw.subarray(k * size, (k + 1) * size), k * 2 * size + size);
+  }
+  return out;
+}
