@@ -1,7 +1,5 @@
 /**
- * Text speed of issues 12, 13 and 14: `npm run bench:text [-- --only tagger|sentiment|lm] [--batches N]
- * [--max-seconds S] [--warmup N] [--reps N] [--unfold-threads 1,2] [--torch-threads 1,2]
- * [--skip-torch] [--tagger EXP] [--data DIR] [--sentiment-data DIR] [--lm-data DIR]`.
+ * Text speed of issues 12, 13 and 14: `npm run bench:text -- [options]` (`--help` lists them).
  * Prints one JSON report with the machine's load before and after, and a part per task (all
  * unless --only names one):
  * - `tagger`: training tokens/s of the UD English EWT tagger (`pos-bilstm-charcnn` preset) beside
@@ -67,22 +65,65 @@ const PARTS = ['tagger', 'sentiment', 'lm'] as const;
 type Part = (typeof PARTS)[number];
 const TAGGER_PRESET = 'pos-bilstm-charcnn';
 
-const { values } = parseArgs({
-  options: {
-    only: { type: 'string' },
-    data: { type: 'string', default: '../shared/data/ud-english-ewt' },
-    'sentiment-data': { type: 'string', default: '../shared/data/movie-review-polarity' },
-    'lm-data': { type: 'string', default: '../shared/data/ptb' },
-    batches: { type: 'string', default: '200' },
-    'max-seconds': { type: 'string', default: '45' },
-    warmup: { type: 'string', default: '5' },
-    reps: { type: 'string', default: '3' },
-    'unfold-threads': { type: 'string' },
-    'torch-threads': { type: 'string', default: '1,2' },
-    'skip-torch': { type: 'boolean', default: false },
-    tagger: { type: 'string' },
-  },
-});
+const TEXT_BENCH_OPTIONS = {
+  only: { type: 'string' },
+  data: { type: 'string', default: '../shared/data/ud-english-ewt' },
+  'sentiment-data': { type: 'string', default: '../shared/data/movie-review-polarity' },
+  'lm-data': { type: 'string', default: '../shared/data/ptb' },
+  batches: { type: 'string', default: '200' },
+  'max-seconds': { type: 'string', default: '45' },
+  warmup: { type: 'string', default: '5' },
+  reps: { type: 'string', default: '3' },
+  'unfold-threads': { type: 'string' },
+  'torch-threads': { type: 'string', default: '1,2' },
+  'skip-torch': { type: 'boolean', default: false },
+  tagger: { type: 'string' },
+  help: { type: 'boolean', default: false },
+} as const;
+
+const USAGE = `Usage: npm run bench:text -- [options]
+
+Training speed of the text tasks beside the same models in PyTorch (Debian's /usr/bin/python3
+with python3-torch), the sides taking turns; tagging and tokenising speed. Prints one JSON
+report; progress goes to stderr.
+
+Options:
+  --only PART           tagger, sentiment or lm (default: all three)
+  --batches N           timed batches (windows for lm) per measurement (default 200)
+  --max-seconds S       a measurement stops after the batch that crosses S seconds (default 45)
+  --warmup N            untimed batches before each measurement (default 5)
+  --reps N              measurements per side (default 3)
+  --unfold-threads L    native kernel thread counts, e.g. 1,2 (default: the measured one)
+  --torch-threads L     PyTorch thread counts (default 1,2)
+  --skip-torch          Unfold only
+  --tagger EXP          a trained tagger's experiment folder for the tagging speed
+  --data DIR            UD English EWT (default ../shared/data/ud-english-ewt)
+  --sentiment-data DIR  movie-review polarity (default ../shared/data/movie-review-polarity)
+  --lm-data DIR         Penn Treebank LM data (default ../shared/data/ptb)
+  --help                this text`;
+
+const { values } = (() => {
+  try {
+    return parseArgs({ options: TEXT_BENCH_OPTIONS, strict: true });
+  } catch (error) {
+    // Unknown options and missing values: node's message names the option.
+    process.stderr.write(`bench:text: ${(error as Error).message}\n${USAGE}\n`);
+    return process.exit(2);
+  }
+})();
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+function positiveNumber(name: 'batches' | 'max-seconds' | 'warmup' | 'reps', min: number): number {
+  const n = Number(values[name]);
+  if (!(n >= min) || (name !== 'max-seconds' && !Number.isInteger(n))) {
+    process.stderr.write(`--${name} takes a number of at least ${min}, not "${values[name]}"\n`);
+    process.exit(2);
+  }
+  return n;
+}
 
 const only = values.only;
 if (only !== undefined && !(PARTS as readonly string[]).includes(only)) {
@@ -96,10 +137,10 @@ const loadBefore = machineLoad();
 const backend = await initTfBackend();
 const native = loadRnnNative();
 const settings: SideBySideSettings = {
-  batches: Number(values.batches),
-  warmup: Number(values.warmup),
-  reps: Number(values.reps),
-  maxSeconds: Number(values['max-seconds']),
+  batches: positiveNumber('batches', 1),
+  warmup: positiveNumber('warmup', 0),
+  reps: positiveNumber('reps', 1),
+  maxSeconds: positiveNumber('max-seconds', Number.MIN_VALUE),
   unfoldThreads: native.addon
     ? (values['unfold-threads']?.split(',').map(Number) ?? [native.threads])
     : [null],
