@@ -87,6 +87,33 @@ describe('unfold train: the tasks and choices of the config module', () => {
     expect(existsSync(join(dataDir, 'experiments', 'summarisation'))).toBe(false);
   });
 
+  it('refuses a config file with a field its task does not know, naming where it sits', async () => {
+    const file = join(root, 'misplaced.json');
+    const config = presetConfig('lm-word-lstm', 'ptb', 'misplaced');
+    // tiedEmbeddings belongs at the top of an LM config, not under model.
+    await writeFile(
+      file,
+      JSON.stringify({ ...config, model: { ...config.model, tiedEmbeddings: true } }),
+    );
+    const run = await runCli([
+      'train',
+      '--task',
+      'lm',
+      '--corpus',
+      'ptb',
+      '--config',
+      file,
+      '--out',
+      'misplaced',
+    ]);
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain('BAD_EXPERIMENT_CONFIG');
+    expect(run.stderr).toContain(
+      'the lm task does not know, which would be ignored: model.tiedEmbeddings.',
+    );
+    expect(existsSync(join(dataDir, 'experiments', 'misplaced'))).toBe(false);
+  });
+
   it("refuses a cell outside the config module's list, naming the list", async () => {
     const run = await runCli([
       'train',

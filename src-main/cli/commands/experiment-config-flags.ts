@@ -16,6 +16,7 @@ import {
   POOLING_CHOICES,
   TAG_SETS,
   defaultProjection,
+  refuseUnknownFields,
 } from '../../domain/experiments/config/index';
 import type {
   CommonExperimentConfig,
@@ -249,5 +250,7 @@ export async function experimentConfigFromFlags(
     base = presetConfig(preset, flags.corpus, name);
   }
   const config = overlayConfigFlags({ ...base, name, corpus: flags.corpus, task } as Config, flags);
-  return taskFor(EXPERIMENT_TASK_REGISTRY, task).parseConfig(config);
+  const parsed = taskFor(EXPERIMENT_TASK_REGISTRY, task).parseConfig(config);
+  refuseUnknownFields(config, parsed, task);
+  return parsed;
 }

@@ -17,6 +17,7 @@ import {
   smallPartWarnings,
   withHeldOutDefault,
 } from './config-splits';
+import { refuseUnknownFields } from './config/experiment-config';
 import { evaluateExperiment } from './evaluate-experiment';
 import {
   EXPERIMENT_FILES,
@@ -78,6 +79,7 @@ export async function trainExperiment(
   const taskName = (input as { task?: unknown } | null)?.task;
   const task = taskFor(options.tasks, typeof taskName === 'string' ? taskName : '');
   const requested = task.parseConfig(input);
+  refuseUnknownFields(input, requested, task.name);
   const taskFiles = storedFilesOf(options.tasks);
   const dir = options.outDir ?? experimentDir(requested.name, options.dataDir);
   // Everything that can be checked is checked before anything is computed or written.

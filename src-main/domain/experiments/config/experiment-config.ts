@@ -41,6 +41,39 @@ export function experimentConfigProblem<T>(
   };
 }
 
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The fields of `input` that parsing dropped (paths like `model.tiedEmbeddings`): the schemas
+ * strip what they do not know, so a misplaced or misspelt field would otherwise be ignored in
+ * silence and the run trained without it. Compares the input with its parsed config object by
+ * object and array by array; values the schema turned into something else are not followed.
+ */
+export function unknownConfigFields(input: unknown, parsed: unknown, at = ''): string[] {
+  if (Array.isArray(input) && Array.isArray(parsed))
+    return input.flatMap((item, i) => unknownConfigFields(item, parsed[i], `${at}[${i}]`));
+  if (!isPlainObject(input) || !isPlainObject(parsed)) return [];
+  return Object.keys(input).flatMap((key) => {
+    const path = at ? `${at}.${key}` : key;
+    if (input[key] === undefined) return [];
+    return Object.hasOwn(parsed, key) ? unknownConfigFields(input[key], parsed[key], path) : [path];
+  });
+}
+
+/**
+ * Refuses a new run's config (a file, a form, a client's request) with fields its task does not
+ * know, naming them; stored configs are not checked (they were written parsed).
+ */
+export function refuseUnknownFields(input: unknown, parsed: unknown, task: string): void {
+  const unknown = unknownConfigFields(input, parsed);
+  if (unknown.length > 0)
+    throw new UnfoldError(
+      'BAD_EXPERIMENT_CONFIG',
+      `The experiment config has ${unknown.length === 1 ? 'a field' : 'fields'} the ${task} task does not know, which would be ignored: ${unknown.join(', ')}. Check the spelling and where each sits.`,
+    );
+}
+
 /** Parses a config with a schema (a task's own, or the union), or says where it is wrong. */
 export function parseConfigWith<T>(schema: z.ZodType<T>, value: unknown): T {
   const checked = experimentConfigProblem(schema, value);
