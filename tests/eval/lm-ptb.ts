@@ -6,8 +6,8 @@
  *
  * Imports ptb.train.txt and ptb.valid.txt (the test file is not in ../shared) as a plain-text
  * corpus (splits train and dev), trains the `lm-word-lstm` preset (Zaremba et al. 2014's small
- * model: 2 x 200 LSTM, SGD 1, clip 5, 20 streams x 35 steps) on train with the corpus's own
- * tokens (white-space tokenizer, minCount 1: PTB's 10k vocabulary and its `<unk>` as they are),
+ * model: 2 x 200 LSTM, SGD at rate 20 clipped at norm 0.25 on the mean loss, 20 streams x 35
+ * steps) on train with the corpus's own tokens (white-space tokenizer, minCount 1: PTB's 10k vocabulary and its `<unk>` as they are),
  * picks the epoch by valid, and reports valid perplexity beside the interpolated Kneser-Ney
  * 5-gram and the unigram counted from the same training text. `--train-lines N` trains on the
  * first N training lines only (a smoke run); `--patch` is deep-merged into the config
