@@ -12,6 +12,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { RnnNativeAddon } from '../../native/rnn-native';
 import { nativeCellOf } from '../rnn/kernels/native-sequence';
+import { PLAIN_TRANSDUCER_KEYS } from '../rnn/kernels/native-stream';
 import { cellSpecOf, directionsOf } from '../rnn/model-params';
 import type { ModelConfig } from '../rnn/model-config';
 import type { RnnModel } from '../rnn/rnn-model';
@@ -20,20 +21,6 @@ import { packedStackRuns, runPackedStack, runPaddedStack } from './native-word-s
 import type { StackDirection, StackLayer } from './native-word-stacks';
 import type { EncodedWords } from './word-encoder';
 
-/** Config keys whose inference this computes (or that do not change inference). */
-const KNOWN_KEYS = new Set([
-  'format',
-  'version',
-  'name',
-  'pattern',
-  'input',
-  'layers',
-  'residual',
-  'dropout',
-  'pooling',
-  'output',
-  'seed',
-]);
 const KNOWN_INPUT_KEYS = new Set([
   'kind',
   'vocabSize',
@@ -57,7 +44,7 @@ export function nativeWordTransducerRefusal(config: ModelConfig): string | null 
   if (config.input.kind !== 'tokens') return 'its input is features, not words';
   if (config.output.activation !== 'softmax') return 'its output is not a softmax';
   const unknown = [
-    ...setKeys(config).filter((key) => !KNOWN_KEYS.has(key)),
+    ...setKeys(config).filter((key) => !PLAIN_TRANSDUCER_KEYS.has(key)),
     ...setKeys(config.input).filter((key) => !KNOWN_INPUT_KEYS.has(key)),
     ...config.layers.flatMap((layer) => setKeys(layer).filter((k) => !KNOWN_LAYER_KEYS.has(k))),
     ...setKeys(config.output).filter((key) => key !== 'size' && key !== 'activation'),

@@ -19,8 +19,12 @@ export type StreamActivation = keyof typeof STREAM_ACTIVATIONS;
 
 const FAMILY = { lstm: 0, gru: 1, elman: 2 } as const;
 
-/** Config keys the session knows how to compute (or that do not change inference). */
-const KNOWN_KEYS = new Set([
+/**
+ * Model config keys of a plain stacked transducer, which the native inference paths (this
+ * session, the word transducer) know how to compute, or which do not change inference; any
+ * other key set means the model needs what only the TF.js forward does.
+ */
+export const PLAIN_TRANSDUCER_KEYS: ReadonlySet<string> = new Set([
   'format',
   'version',
   'name',
@@ -43,7 +47,7 @@ export function nativeStreamRefusal(config: ModelConfig): string | null {
     return 'a bidirectional layer needs the whole sequence';
   if (config.output.tiedEmbeddings) return 'its output layer is tied to embeddings';
   const unknown = Object.entries(config).filter(
-    ([key, value]) => value !== undefined && !KNOWN_KEYS.has(key),
+    ([key, value]) => value !== undefined && !PLAIN_TRANSDUCER_KEYS.has(key),
   );
   if (unknown.length > 0)
     return `the native stream does not compute ${unknown.map(([key]) => key).join(', ')}`;
