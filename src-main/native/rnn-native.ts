@@ -14,18 +14,35 @@ export type ConvMaxDims = [number, number, number, number, number, number];
 /** Flag bits of NativeDims[5]. */
 export const NATIVE_FLAGS = { peephole: 1, projection: 2, mask: 4, sigmoid: 8 } as const;
 
-/** One direction of lstmPackedForward: [rows, rowIndex, w, u, bias, peep, out, outIndex, outColumn]. */
-export type PackedLstmDirection = [
-  Float32Array,
-  Int32Array,
-  Float32Array | null,
-  Float32Array,
-  Float32Array,
-  Float32Array | null,
-  Float32Array,
-  Int32Array,
-  number,
-];
+/**
+ * One direction of lstmPackedForward: [rows, rowIndex, w, u, bias, peep, out, outIndex,
+ * outColumn], optionally followed by [finalH, finalC] to receive each sequence's final state.
+ */
+export type PackedLstmDirection =
+  | [
+      Float32Array,
+      Int32Array,
+      Float32Array | null,
+      Float32Array,
+      Float32Array,
+      Float32Array | null,
+      Float32Array,
+      Int32Array,
+      number,
+    ]
+  | [
+      Float32Array,
+      Int32Array,
+      Float32Array | null,
+      Float32Array,
+      Float32Array,
+      Float32Array | null,
+      Float32Array,
+      Int32Array,
+      number,
+      Float32Array,
+      Float32Array,
+    ];
 
 /** The functions of unfold_rnn.node (src/addon.cc documents each argument list). */
 export interface RnnNativeAddon {
@@ -121,10 +138,12 @@ export interface RnnNativeAddon {
    * [steps, batch, units, outStride]; `lengths` [batch] non-increasing; each direction is [rows,
    * rowIndex [steps * batch] (the row step t of sequence b reads, at t * batch + b), w | null,
    * u, bias, peep | null, out [outRows, outStride], outIndex [steps * batch] (the out row of
-   * that step's output), outColumn (where in that row)]. With w, `rows` are inputs the addon
-   * projects (x W); without, input projections already ([rowCount, 4n], no bias). Two
-   * directions run side by side when setParallel allows more than one thread. Throws on a wrong
-   * length or a row index out of range. Absent from addons built before it.
+   * that step's output), outColumn (where in that row)], optionally then [finalH [batch, n],
+   * finalC [batch, n]]: each sequence's h and c after its last step (a backward direction's:
+   * after its first element), in the order of `lengths`, written only when given. With w, `rows`
+   * are inputs the addon projects (x W); without, input projections already ([rowCount, 4n], no
+   * bias). Two directions run side by side when setParallel allows more than one thread. Throws
+   * on a wrong length or a row index out of range. Absent from addons built before it.
    */
   lstmPackedForward?(
     dims: [number, number, number, number],

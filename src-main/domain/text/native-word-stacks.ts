@@ -4,7 +4,9 @@
  * distinct word's input projection computed once per call) when every layer is an LSTM it
  * runs, else the sequence kernels RnnModel.forward runs natively (nativeForward) over the
  * padded, masked batch. Both return the top layer's outputs of the real steps, sentence after
- * sentence, combined and residual-added as RnnModel's runStack does.
+ * sentence, combined and residual-added as RnnModel's runStack does, and on request (always, for
+ * the padded one) each layer direction's final state, which an encoder-decoder's encoder hands
+ * its decoder (seq2seq/native-source-encoder.ts).
  */
 import type { PackedLstmDirection, RnnNativeAddon } from '../../native/rnn-native';
 import { NATIVE_FLAGS } from '../../native/rnn-native';
@@ -37,7 +39,10 @@ export interface StackBatch {
 
 /** What runPackedStack keeps between the batches of a call and between calls. */
 export interface PackedStackMemory {
-  /** Layer 0's input projections of every distinct word, per direction, for this call. */
+  /**
+   * Layer 0's input projections of every distinct word, per direction: for one call (a
+   * tagger's words), or as long as the rows of `vectors` stay the same (an encoder's table).
+   */
   wordProjections: Map<StackDirection, Float32Array>;
   /** `length` floats of reused buffer `slot` (contents undefined). */
   scratch(slot: number, length: number): Float32Array;
@@ -47,6 +52,20 @@ export interface PackedStackMemory {
 export interface StackOutputs {
   top: Float32Array;
   size: number;
+}
+
+/** A layer direction's state after each sentence's last real step (backward: after its first). */
+export interface DirectionFinalState {
+  /** [batch, outputSize], sentences in the batch's order. */
+  h: Float32Array;
+  /** [batch, units] for an LSTM; null for cells without a cell state. */
+  c: Float32Array | null;
+}
+
+/** A stack's outputs with every layer's final states per direction (an encoder's). */
+export interface StackOutputsWithStates extends StackOutputs {
+  /** [layer][direction]: forward first. */
+  finalStates: DirectionFinalState[][];
 }
 
 /**
@@ -80,15 +99,35 @@ function product(
  * compact rows, sentence after sentence, both directions side by side; each direction reads
  * its steps' input projections by row index (layer 0: each distinct word's, projected once
  * per call) and a backward direction walks each sentence from its own last word, so no padded
- * step is computed. Returns the top layer's rows [rows, size].
+ * step is computed. Returns the top layer's rows [rows, size] (in a scratch buffer of
+ * `memory`), and with `withFinalStates` each layer direction's final state (fresh arrays, taken
+ * before a residual is added: the layer's own) as runPaddedStack does; without, the kernel
+ * copies none.
  */
+export function runPackedStack(
+  addon: RnnNativeAddon,
+  layers: readonly StackLayer[],
+  residual: boolean,
+  batch: StackBatch,
+  memory: PackedStackMemory,
+  withFinalStates: true,
+): StackOutputsWithStates;
+export function runPackedStack(
+  addon: RnnNativeAddon,
+  layers: readonly StackLayer[],
+  residual: boolean,
+  batch: StackBatch,
+  memory: PackedStackMemory,
+  withFinalStates?: false,
+): StackOutputs;
 export function runPackedStack(
   addon: RnnNativeAddon,
   layers: readonly StackLayer[],
   residual: boolean,
   { sentences: group, vectors, inputSize }: StackBatch,
   { wordProjections, scratch }: PackedStackMemory,
-): StackOutputs {
+  withFinalStates = false,
+): StackOutputs | StackOutputsWithStates {
   const batch = group.length;
   const time = group[0]?.length ?? 0;
   const lengths = Int32Array.from(group, (sentence) => sentence.length);
@@ -113,11 +152,20 @@ export function runPackedStack(
   });
   let x: Float32Array | null = null;
   let size = inputSize;
+  const finalStates: DirectionFinalState[][] = [];
   for (const [l, layer] of layers.entries()) {
     const n = layer.outputSize;
     const outSize = layer.directions.length * n;
     const out = scratch(l % 2, rows * outSize);
     const input = x;
+    // The kernel writes them apart from `out`, so a residual added to `out` leaves them be.
+    const finals = withFinalStates
+      ? layer.directions.map((): DirectionFinalState => ({
+          h: new Float32Array(batch * n),
+          c: new Float32Array(batch * n),
+        }))
+      : null;
+    if (finals) finalStates.push(finals);
     const directions = layer.directions.map((direction, d): PackedLstmDirection => {
       const [w, u, bias, peep] = direction.weights as [
         Float32Array,
@@ -127,15 +175,20 @@ export function runPackedStack(
       ];
       const rowIndex = direction.reverse ? rowsBw : rowsFw;
       const peephole = direction.cell.peephole ? (peep ?? null) : null;
-      if (input !== null) return [input, rowIndex, w, u, bias, peephole, out, rowIndex, d * n];
-      // Layer 0 reads words: each distinct word projected once per call.
-      let projected = wordProjections.get(direction);
-      if (!projected) {
-        projected = product(addon, vectors, w, size, 4 * n);
-        wordProjections.set(direction, projected);
+      let run: PackedLstmDirection;
+      if (input !== null) run = [input, rowIndex, w, u, bias, peephole, out, rowIndex, d * n];
+      else {
+        // Layer 0 reads words: each distinct word projected once per call.
+        let projected = wordProjections.get(direction);
+        if (!projected) {
+          projected = product(addon, vectors, w, size, 4 * n);
+          wordProjections.set(direction, projected);
+        }
+        const words = direction.reverse ? wordsBw : wordsFw;
+        run = [projected, words, null, u, bias, peephole, out, rowIndex, d * n];
       }
-      const words = direction.reverse ? wordsBw : wordsFw;
-      return [projected, words, null, u, bias, peephole, out, rowIndex, d * n];
+      const final = finals?.[d];
+      return final ? [...run, final.h, final.c as Float32Array] : run;
     });
     (addon.lstmPackedForward as NonNullable<RnnNativeAddon['lstmPackedForward']>)(
       [time, batch, n, outSize],
@@ -154,21 +207,23 @@ export function runPackedStack(
     for (const sentence of group)
       for (const word of sentence)
         top.set(vectors.subarray(word * size, (word + 1) * size), size * row++);
-    return { top, size };
+    return withFinalStates ? { top, size, finalStates } : { top, size };
   }
-  return { top: x, size };
+  return withFinalStates ? { top: x, size, finalStates } : { top: x, size };
 }
 
 /**
  * One batch on the sequence kernels RnnModel.forward runs natively, over the padded batch with
- * its mask (a backward direction reversed in time as runNativeSequence does).
+ * its mask (a backward direction reversed in time as runNativeSequence does). Each direction's
+ * final state comes with it (the mask freezes a finished sentence's state, so the kernel's last
+ * step holds it): the state an encoder hands its decoder.
  */
 export function runPaddedStack(
   addon: RnnNativeAddon,
   layers: readonly StackLayer[],
   residual: boolean,
   { sentences: group, vectors, inputSize }: StackBatch,
-): StackOutputs {
+): StackOutputsWithStates {
   const batch = group.length;
   const time = group.reduce((n, sentence) => Math.max(n, sentence.length), 0);
   // Time-major input [time, batch, inputSize] (padding: zero rows) and mask [time, batch].
@@ -183,11 +238,17 @@ export function runPaddedStack(
     }
   });
   let size = inputSize;
+  const finalStates: DirectionFinalState[][] = [];
   for (const [l, layer] of layers.entries()) {
-    const outputs = layer.directions.map((direction) =>
+    const runs = layer.directions.map((direction) =>
       runDirection(addon, direction, layer, x, mask, time, batch),
     );
-    const out = combine(layer, outputs, time * batch);
+    finalStates.push(runs.map((run) => run.final));
+    const out = combine(
+      layer,
+      runs.map((run) => run.outputs),
+      time * batch,
+    );
     const outSize =
       layer.config.bidirectional === 'concat' ? 2 * layer.outputSize : layer.outputSize;
     if (residual && l > 0 && outSize === size)
@@ -206,10 +267,13 @@ export function runPaddedStack(
       top.set(x.subarray(at, at + size), row * size);
     }
   });
-  return { top, size };
+  return { top, size, finalStates };
 }
 
-/** One direction over the batch, outputs [time * batch, outputSize] in the original time order. */
+/**
+ * One direction over the batch: outputs [time * batch, outputSize] in the original time order,
+ * and its final state.
+ */
 function runDirection(
   addon: RnnNativeAddon,
   direction: StackDirection,
@@ -218,7 +282,7 @@ function runDirection(
   mask: Float32Array,
   time: number,
   batch: number,
-): Float32Array {
+): { outputs: Float32Array; final: DirectionFinalState } {
   const { cell, reverse } = direction;
   const out = layer.outputSize;
   const flags =
@@ -239,7 +303,9 @@ function runDirection(
   );
   // h holds h0 then the output of every step.
   const steps = forward.h.subarray(batch * out);
-  return reverse ? reverseBlocks(steps, time) : steps;
+  // A copy: a residual is added to the outputs in place, the final state is the layer's own.
+  const final = { h: forward.h.slice(time * batch * out), c: forward.finalCell };
+  return { outputs: reverse ? reverseBlocks(steps, time) : steps, final };
 }
 
 /** A layer's directions combined as RnnModel's runStack does: concatenated or summed. */

@@ -3,8 +3,10 @@ import { initTfBackend } from '../backend/tf-backend';
 import { loadRnnNative } from '../../native/rnn-native';
 import type { PackedLstmDirection } from '../../native/rnn-native';
 import type { SequenceExample } from '../rnn/batching';
+import { nativeCellOf } from '../rnn/kernels/native-sequence';
 import { parseModelConfig } from '../rnn/model-config';
-import type { ModelConfigInput } from '../rnn/model-config';
+import type { LayerConfig, ModelConfigInput } from '../rnn/model-config';
+import { cellSpecOf, directionsOf } from '../rnn/model-params';
 import { createRng } from '../rnn/random';
 import { RnnModel } from '../rnn/rnn-model';
 import { withKernel } from '../rnn/testing/with-kernel';
@@ -13,6 +15,8 @@ import {
   distinctWords,
   nativeWordTransducerRefusal,
 } from './native-word-transducer';
+import { runPackedStack, runPaddedStack } from './native-word-stacks';
+import type { StackDirection, StackLayer, StackOutputsWithStates } from './native-word-stacks';
 import { predictTokenProbabilities } from './token-inference';
 import type { EncodedWords } from './word-encoder';
 
@@ -254,5 +258,142 @@ describe('distinctWords', () => {
     const { words, sentences } = distinctWords([['a', 'b', 'a'], [], ['c', 'b']]);
     expect(words).toEqual(['a', 'b', 'c']);
     expect(sentences.map((s) => Array.from(s))).toEqual([[0, 1, 0], [], [2, 1]]);
+  });
+});
+
+/** LSTM layers (StackLayer) over `inputSize` inputs, every weight random. */
+function randomLstmStack(configs: LayerConfig[], inputSize: number): StackLayer[] {
+  const rng = createRng(21);
+  const random = (length: number): Float32Array =>
+    Float32Array.from({ length }, () => 0.8 * (2 * rng.next() - 1));
+  let size = inputSize;
+  return configs.map((config): StackLayer => {
+    const cell = nativeCellOf(cellSpecOf(config));
+    const n = cell.units;
+    const layer: StackLayer = {
+      config,
+      inputSize: size,
+      outputSize: n,
+      directions: directionsOf(config).map((dir): StackDirection => ({
+        cell,
+        weights: [random(size * 4 * n), random(n * 4 * n), random(4 * n), random(3 * n)],
+        reverse: dir === 'bw',
+      })),
+    };
+    size = config.bidirectional === 'concat' ? 2 * n : n;
+    return layer;
+  });
+}
+
+describe.skipIf(!addon)('runPackedStack final states (lstmPackedForward finalH, finalC)', () => {
+  const INPUT = 4;
+  const WORDS = 9;
+  const stacks: Array<[string, LayerConfig[], boolean]> = [
+    ['one forward LSTM', [{ cell: 'lstm', units: 5 }], false],
+    [
+      '2 x BiLSTM concat',
+      [
+        { cell: 'lstm', units: 5, bidirectional: 'concat' },
+        { cell: 'lstm', units: 5, bidirectional: 'concat' },
+      ],
+      false,
+    ],
+    [
+      'peephole BiLSTM then a forward LSTM, residual',
+      [
+        { cell: 'peephole', units: 6, bidirectional: 'concat' },
+        { cell: 'peephole', units: 3, bidirectional: 'concat' },
+        { cell: 'lstm', units: 6 },
+      ],
+      true,
+    ],
+  ];
+  // Unequal lengths, longest first, one empty.
+  const rng = createRng(3);
+  const sentences = [7, 5, 5, 2, 1, 0].map((length) =>
+    Int32Array.from({ length }, () => Math.floor(rng.next() * WORDS)),
+  );
+  const vectors = Float32Array.from({ length: WORDS * INPUT }, () => 2 * rng.next() - 1);
+  const memory = (): Parameters<typeof runPackedStack>[4] => {
+    const buffers: Float32Array[] = [];
+    return {
+      wordProjections: new Map(),
+      scratch: (slot, length) => (buffers[slot] = new Float32Array(length)),
+    };
+  };
+
+  for (const [name, configs, residual] of stacks) {
+    it(`gives the padded kernel's final h and c and outputs to 1e-5, 1 and 2 threads: ${name}`, () => {
+      const layers = randomLstmStack(configs, INPUT);
+      const batch = { sentences, vectors, inputSize: INPUT };
+      const padded = runPaddedStack(addon!, layers, residual, batch);
+      const parallel = addon!.info().parallel;
+      try {
+        for (const threads of [1, 2]) {
+          addon!.setParallel(threads);
+          const packed: StackOutputsWithStates = runPackedStack(
+            addon!,
+            layers,
+            residual,
+            batch,
+            memory(),
+            true,
+          );
+          expect(packed.size).toBe(padded.size);
+          let largest = 0;
+          const gap = (a: Float32Array, b: Float32Array): void => {
+            expect(a.length).toBe(b.length);
+            for (let k = 0; k < a.length; k++)
+              largest = Math.max(largest, Math.abs((a[k] as number) - (b[k] as number)));
+          };
+          gap(packed.top, padded.top);
+          expect(packed.finalStates.length).toBe(layers.length);
+          packed.finalStates.forEach((finals, l) => {
+            const reference = padded.finalStates[l]!;
+            expect(finals.length).toBe(reference.length);
+            finals.forEach((final, d) => {
+              gap(final.h, reference[d]!.h);
+              gap(final.c!, reference[d]!.c!);
+              // Real states (the empty sentence's stays zero), not h = c.
+              expect(final.h.some((v) => Math.abs(v) > 1e-2)).toBe(true);
+              expect(final.h.subarray(-layers[l]!.outputSize).every((v) => v === 0)).toBe(true);
+              expect(final.c!.some((v, k) => Math.abs(v - final.h[k]!) > 1e-2)).toBe(true);
+            });
+          });
+          expect(largest, `${threads} thread(s)`).toBeLessThan(1e-5);
+        }
+      } finally {
+        addon!.setParallel(parallel);
+      }
+    });
+  }
+
+  it('runs without final states as before, and refuses final state arrays of a wrong length', () => {
+    const layers = randomLstmStack([{ cell: 'lstm', units: 5, bidirectional: 'concat' }], INPUT);
+    const batch = { sentences, vectors, inputSize: INPUT };
+    const plain = runPackedStack(addon!, layers, false, batch, memory());
+    expect('finalStates' in plain).toBe(false);
+    const withStates = runPackedStack(addon!, layers, false, batch, memory(), true);
+    expect(Array.from(plain.top)).toEqual(Array.from(withStates.top));
+    const n = 2;
+    const run = (finalH: Float32Array, finalC: Float32Array): void =>
+      addon!.lstmPackedForward!([2, 2, n, n], Int32Array.of(2, 1), [
+        [
+          new Float32Array(3 * 4 * n),
+          Int32Array.of(0, 1, 2, 0),
+          null,
+          new Float32Array(n * 4 * n),
+          new Float32Array(4 * n),
+          null,
+          new Float32Array(4 * n),
+          Int32Array.of(0, 1, 2, 0),
+          0,
+          finalH,
+          finalC,
+        ],
+      ]);
+    expect(() => run(new Float32Array(2 * n), new Float32Array(2 * n))).not.toThrow();
+    expect(() => run(new Float32Array(2 * n - 1), new Float32Array(2 * n))).toThrow(/finalH/);
+    expect(() => run(new Float32Array(2 * n), new Float32Array(2 * n + 1))).toThrow(/finalC/);
   });
 });

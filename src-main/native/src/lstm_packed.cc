@@ -55,7 +55,7 @@ const float* project_rows(int rows, int inputs, int units, const float* x, const
 void lstm_packed_forward(const PackedLstmDims& d, const int32_t* lengths, const float* z_rows,
                          const int32_t* z_index, const float* u, const float* bias,
                          const float* peep, float* out, const int32_t* out_index, int out_column,
-                         PackedLstmScratch& scratch) {
+                         float* final_h, float* final_c, PackedLstmScratch& scratch) {
   const int B = d.batch, n = d.units, G = 4 * n;
   std::vector<float>& z = scratch.z;
   std::vector<float>& c = scratch.c;
@@ -87,6 +87,9 @@ void lstm_packed_forward(const PackedLstmDims& d, const int32_t* lengths, const 
       std::memcpy(out + (size_t)out_at[b] * d.out_stride + out_column, hb, sizeof(float) * n);
     }
   }
+  // A finished row is never touched again, so each row of h and c holds its last step's state.
+  if (final_h) std::memcpy(final_h, h.data(), sizeof(float) * (size_t)B * n);
+  if (final_c) std::memcpy(final_c, c.data(), sizeof(float) * (size_t)B * n);
 }
 
 }  // namespace unfold_rnn

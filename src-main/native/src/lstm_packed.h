@@ -33,10 +33,13 @@ const float* project_rows(int rows, int inputs, int units, const float* x, const
 // from z_rows[z_index[t * batch + b]] (the row's x W, [4n], without the bias) and writes its
 // output h to columns [out_column, out_column + n) of out row out_index[t * batch + b] (so a
 // bidirectional layer's two directions fill one [tokens, 2n] matrix); nothing else of out is
-// written. u [n, 4n], bias [4n], peep [3n] or null, as lstm_forward's.
+// written. u [n, 4n], bias [4n], peep [3n] or null, as lstm_forward's. final_h and final_c
+// ([batch, n] each, rows in the order of `lengths`), when not null, receive each row's h and c
+// after its last step (zeros for a row of length 0): the state an encoder hands its decoder. A
+// backward direction's last step is its sequence's first element.
 void lstm_packed_forward(const PackedLstmDims& d, const int32_t* lengths, const float* z_rows,
                          const int32_t* z_index, const float* u, const float* bias,
                          const float* peep, float* out, const int32_t* out_index, int out_column,
-                         PackedLstmScratch& scratch);
+                         float* final_h, float* final_c, PackedLstmScratch& scratch);
 
 }  // namespace unfold_rnn

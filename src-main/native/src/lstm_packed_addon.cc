@@ -2,7 +2,9 @@
 // -> undefined. Each direction is [rows Float32Array, rowIndex Int32Array [steps * batch],
 // w Float32Array [inputs, 4n] | null, u Float32Array [n, 4n], bias Float32Array [4n],
 // peep Float32Array [3n] | null, out Float32Array [outRows, outStride], outIndex Int32Array
-// [steps * batch], outColumn] and runs lstm_packed_forward into its `out`: with w, `rows` are
+// [steps * batch], outColumn, finalH Float32Array [batch, n], finalC Float32Array [batch, n]]
+// (the last two optional: both or neither) and runs lstm_packed_forward into its `out`, and
+// each sequence's final h and c into finalH and finalC when given: with w, `rows` are
 // inputs [rowCount, inputs] projected here (x W); without, they are projections [rowCount, 4n]
 // already (a tagger's distinct words, projected once per call). With more
 // than one kernel thread (setParallel) the directions run side by side, one thread each: they
@@ -37,6 +39,8 @@ struct Direction {
   float* out;
   const int32_t* out_index;
   int out_column;
+  float* final_h;  // [batch, n], or null
+  float* final_c;
 };
 
 // A Float32Array argument or null (returns null); its length into *length when asked.
@@ -66,12 +70,12 @@ Direction read_direction(napi_env env, napi_value value, const PackedLstmDims& d
   check(napi_is_array(env, value, &is_array), "is_array");
   uint32_t count = 0;
   if (is_array) check(napi_get_array_length(env, value, &count), "array length");
-  if (!is_array || count != 9)
+  if (!is_array || (count != 9 && count != 11))
     throw NativeError{at +
                       "must be [rows, rowIndex, w | null, u, bias, peep | null, out, outIndex, "
-                      "outColumn]"};
-  napi_value v[9];
-  for (uint32_t i = 0; i < 9; i++) check(napi_get_element(env, value, i, &v[i]), "element");
+                      "outColumn] or that and [finalH, finalC]"};
+  napi_value v[11];
+  for (uint32_t i = 0; i < count; i++) check(napi_get_element(env, value, i, &v[i]), "element");
   const size_t n = (size_t)d.units, G = 4 * n, cells = (size_t)d.steps * d.batch;
   size_t w_length = 0;
   const float* w = optional_floats(env, v[2], at + "w", &w_length);
@@ -116,6 +120,17 @@ Direction read_direction(napi_env env, napi_value value, const PackedLstmDims& d
       if (row < 0 || (size_t)row >= out_rows)
         throw NativeError{at + "outIndex: row " + std::to_string(row) + " is outside out"};
     }
+  float* final_h = nullptr;
+  float* final_c = nullptr;
+  if (count == 11) {
+    const size_t states = (size_t)d.batch * n;
+    const auto h = typed_array<float>(env, v[9], napi_float32_array, at + "finalH");
+    expect(h.second, states, at + "finalH");
+    const auto c = typed_array<float>(env, v[10], napi_float32_array, at + "finalC");
+    expect(c.second, states, at + "finalC");
+    final_h = h.first;
+    final_c = c.first;
+  }
   Direction r{};
   r.x = w ? rows.first : nullptr;
   r.w = w;
@@ -129,6 +144,8 @@ Direction read_direction(napi_env env, napi_value value, const PackedLstmDims& d
   r.out = out.first;
   r.out_index = out_index.first;
   r.out_column = column;
+  r.final_h = final_h;
+  r.final_c = final_c;
   return r;
 }
 
@@ -137,7 +154,7 @@ void run(const PackedLstmDims& d, const int32_t* lengths, const Direction& r,
   const float* z_rows =
       r.w ? project_rows(r.x_rows, r.inputs, d.units, r.x, r.w, scratch) : r.z_rows;
   lstm_packed_forward(d, lengths, z_rows, r.z_index, r.u, r.bias, r.peep, r.out, r.out_index,
-                      r.out_column, scratch);
+                      r.out_column, r.final_h, r.final_c, scratch);
 }
 
 }  // namespace
