@@ -1,12 +1,13 @@
 /**
  * G2P decoding speed of issue 15: `npm run bench:g2p [-- --words N] [--reps N] [--beams 1,5]
- * [--engines auto,tensor-ops] [--experiment DIR [--checkpoint best]] [--dict PATH/dict.txt]`.
+ * [--engines auto,tfjs-encoder,tensor-ops] [--experiment DIR [--checkpoint best]]
+ * [--dict PATH/dict.txt]`.
  *
  * Decodes N CMUdict words (every k-th distinct word of the dictionary, so their lengths are the
  * dictionary's) with decodeSources, the path `unfold eval` and `unfold translate` take, for each
- * beam and decoder-step engine (decoder-rows.ts: `auto` = native steps when the addon loads,
- * `tensor-ops` = every step as TF.js ops), interleaved over the repetitions after one warm-up
- * round. The model is the trained experiment of `--experiment` (e.g. one that
+ * beam and engine (decoder-rows.ts: `auto` = the encoder and the decoder steps native when the
+ * addon loads, `tfjs-encoder` = the model's TF.js encoder then native steps, `tensor-ops` = all
+ * as TF.js ops), interleaved over the repetitions after one warm-up round. The model is the trained experiment of `--experiment` (e.g. one that
  * tests/eval/g2p-cmudict.ts trained; with `--checkpoint best`, its best checkpoint, for a run
  * stopped before it wrote its model), else the `seq2seq-g2p-lstm` preset's model (2x256 LSTM,
  * 64-dim embeddings) with random weights and symbol tables from the dictionary: random weights
@@ -54,8 +55,24 @@ const { values } = parseArgs({
     experiment: { type: 'string' },
     checkpoint: { type: 'string' },
     dict: { type: 'string' },
+    help: { type: 'boolean' },
   },
 });
+
+if (values.help) {
+  process.stdout.write(
+    [
+      'npm run bench:g2p [-- --words N] [--reps N] [--beams 1,5] [--engines auto,tfjs-encoder,tensor-ops]',
+      '  [--experiment DIR [--checkpoint best]] [--dict PATH/dict.txt]',
+      'Decodes N CMUdict words with each beam and engine, interleaved over the repetitions, and prints',
+      'one JSON report (median words/s, where the time went, whether the engines agree, the load).',
+      'Engines: auto = native encoder and steps, tfjs-encoder = TF.js encoder then native steps,',
+      'tensor-ops = all TF.js ops. Without --experiment: the seq2seq-g2p-lstm preset, random weights.',
+      '',
+    ].join('\n'),
+  );
+  process.exit(0);
+}
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);

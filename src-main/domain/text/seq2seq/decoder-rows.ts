@@ -3,7 +3,7 @@
  * and beam decoding: every live hypothesis is one row, and `keep` picks the rows (in order, a row
  * possibly twice) that the next step extends.
  *
- * Two implementations compute the same numbers:
+ * Two implementations compute the same n-best lists:
  * - `tensor-ops`: every step as TF.js ops (embedding, the decoder stack through runSequence, the
  *   attention, the output layer), states kept as tensors and reordered by gathers;
  * - `native`: with the native addon, an encoder-decoder steps its decoder on typed arrays: the
@@ -15,6 +15,11 @@
  *   memory read once per batch, each row reading its source's memory in place); its tanh is the
  *   addon's, not libm's, so attention models match the tensor path to ~1e-6 in the
  *   log-probabilities instead of bit for bit (an addon built before that step: tensor ops).
+ *   The encoder runs natively too (native-source-encoder.ts: no TF.js op per batch; LSTM stacks
+ *   on the packed inference kernel), unless the engine is `tfjs-encoder` (the model's TF.js
+ *   encodeSource, then native steps, bit for bit the tensor path without attention) or the
+ *   model's encoder has parts it does not compute; its sums run in another order, so the
+ *   log-probabilities differ from the tensor path's by ~1e-6.
  *
  * Row gathers (the tensor path's encoder memory by source, the kept states by parent) are
  * copies of typed-array blocks in JS: tf.gather on wasm walks element by element, and with
@@ -42,10 +47,20 @@ import type { NativeDims, RnnNativeAddon } from '../../../native/rnn-native';
 import { NATIVE_FLAGS } from '../../../native/rnn-native';
 import { disposeLayerStates } from '../../rnn/rnn-model';
 import type { LayerState, RnnModel } from '../../rnn/rnn-model';
+import {
+  encodeSourcesNatively,
+  nativeSourceEncoderOf,
+  nativeSourceEncoderRefusal,
+} from './native-source-encoder';
+import type { NativeEncodedBatch, NativeSourceEncoder, RowStates } from './native-source-encoder';
 import { SOURCE_PADDING_ID } from './symbol-tables';
 
-/** How decoder steps run: `auto` = native when it can, else tensor ops. */
-export const DECODER_STEP_ENGINES = ['auto', 'tensor-ops'] as const;
+/**
+ * How the encoder and the decoder steps run: `auto` = native when it can, else tensor ops;
+ * `tfjs-encoder` = the model's TF.js encoder, then native steps when they can run (benchmarks
+ * and tests compare the encoders with it); `tensor-ops` = both as TF.js ops.
+ */
+export const DECODER_STEP_ENGINES = ['auto', 'tfjs-encoder', 'tensor-ops'] as const;
 export type DecoderStepEngine = (typeof DECODER_STEP_ENGINES)[number];
 
 export interface DecoderStep {
@@ -260,12 +275,6 @@ interface NativeLayer {
   weights: Float32Array[];
 }
 
-/** Row-state arrays of one layer: h [rows, outSize], c [rows, cellSize] (null without a cell). */
-interface RowStates {
-  h: Float32Array;
-  c: Float32Array | null;
-}
-
 /** What the native rows read from a model once (weights as typed arrays). */
 interface NativeDecoder {
   addon: RnnNativeAddon;
@@ -278,6 +287,8 @@ interface NativeDecoder {
   vocab: number;
   /** Decoder attention's weights; null without attention. */
   attention: NativeAttentionWeights | null;
+  /** The encoder on typed arrays; null when it has parts that only the TF.js path computes. */
+  encoder: NativeSourceEncoder | null;
 }
 
 // Per model, with the data ids of the parameters it read: a tensor's data never changes, and
@@ -324,6 +335,8 @@ function nativeDecoderOf(model: RnnModel): NativeDecoder | null {
     outputBias: model.param('output/bias').dataSync() as Float32Array,
     vocab: config.output.size,
     attention: attends ? nativeAttentionWeights(model.attentionParams()) : null,
+    encoder:
+      nativeSourceEncoderRefusal(config) === null ? nativeSourceEncoderOf(addon, model) : null,
   };
   nativeDecoders.set(model, { ids, decoder: made });
   return made;
@@ -346,22 +359,16 @@ class NativeDecoderRows implements DecoderRows {
   readonly attends: boolean;
   private states: RowStates[];
   private next: RowStates[] | null = null;
-  private readonly memory: EncoderMemory | null;
   private readonly nativeMemory: NativeEncoderMemory | null;
 
   constructor(
     private readonly decoder: NativeDecoder,
-    encoded: { states: LayerState[]; memory: EncoderMemory | null },
+    encoded: NativeEncodedBatch,
     private readonly withAlignment: boolean,
   ) {
-    this.states = encoded.states.map((s) => ({
-      h: s.h.dataSync() as Float32Array,
-      c: s.c ? (s.c.dataSync() as Float32Array) : null,
-    }));
-    disposeLayerStates(encoded.states);
-    this.memory = decoder.attention ? encoded.memory : null;
-    this.nativeMemory = this.memory ? nativeEncoderMemory(this.memory) : null;
-    this.attends = this.memory !== null;
+    this.states = encoded.states;
+    this.nativeMemory = decoder.attention ? encoded.memory : null;
+    this.attends = this.nativeMemory !== null;
   }
 
   /** The attended outputs h~ [rows, size] of the top layer's [rows, size] (and the weights). */
@@ -412,7 +419,7 @@ class NativeDecoderRows implements DecoderRows {
         logits[r * vocab + v] = (logits[r * vocab + v] as number) + (bias[v] as number);
     const logProbs = readInTidy(() => tf.logSoftmax(tf.tensor2d(logits, [rows, vocab])));
     this.next = next;
-    const sourceTime = this.memory ? this.memory.keys.shape[1] : 0;
+    const sourceTime = this.nativeMemory ? this.nativeMemory.sourceTime : 0;
     return { logProbs, vocab, weights, sourceTime };
   }
 
@@ -437,13 +444,32 @@ class NativeDecoderRows implements DecoderRows {
   dispose(): void {
     this.states = [];
     this.next = null;
-    disposeMemory(this.memory);
   }
+}
+
+/** The TF.js encoder's outputs as typed arrays (the tensors disposed). */
+function encodedAsArrays(encoded: {
+  states: LayerState[];
+  memory: EncoderMemory | null;
+}): NativeEncodedBatch {
+  const states = encoded.states.map((s) => ({
+    h: s.h.dataSync() as Float32Array,
+    c: s.c ? (s.c.dataSync() as Float32Array) : null,
+  }));
+  disposeLayerStates(encoded.states);
+  const memory = encoded.memory ? nativeEncoderMemory(encoded.memory) : null;
+  disposeMemory(encoded.memory);
+  return { states, memory };
 }
 
 /** True when `auto` steps this model's decoder natively (else as tensor ops). */
 export function stepsNatively(model: RnnModel): boolean {
   return nativeDecoderOf(model) !== null;
+}
+
+/** True when `auto` runs this model's encoder natively too (else its TF.js encodeSource). */
+export function encodesNatively(model: RnnModel): boolean {
+  return nativeDecoderOf(model)?.encoder != null;
 }
 
 /**
@@ -455,8 +481,14 @@ export function encodeToDecoderRows(
   sources: readonly Int32Array[],
   options: { withAlignment: boolean; engine?: DecoderStepEngine },
 ): DecoderRows {
-  const native = options.engine === 'tensor-ops' ? null : nativeDecoderOf(model);
-  const encoded = encodeBatch(model, sources);
-  if (native) return new NativeDecoderRows(native, encoded, options.withAlignment);
-  return new TensorDecoderRows(model, encoded, options.withAlignment);
+  const engine = options.engine ?? 'auto';
+  const native = engine === 'tensor-ops' ? null : nativeDecoderOf(model);
+  if (!native)
+    return new TensorDecoderRows(model, encodeBatch(model, sources), options.withAlignment);
+  // The native encoder needs a step to run (the TF.js one pads a batch of empty sources to one).
+  const encoded =
+    engine === 'auto' && native.encoder && sources.some((source) => source.length > 0)
+      ? encodeSourcesNatively(native.encoder, sources)
+      : encodedAsArrays(encodeBatch(model, sources));
+  return new NativeDecoderRows(native, encoded, options.withAlignment);
 }
