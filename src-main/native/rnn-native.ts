@@ -19,30 +19,18 @@ export const NATIVE_FLAGS = { peephole: 1, projection: 2, mask: 4, sigmoid: 8 } 
  * outColumn], optionally followed by [finalH, finalC] to receive each sequence's final state.
  */
 export type PackedLstmDirection =
-  | [
-      Float32Array,
-      Int32Array,
-      Float32Array | null,
-      Float32Array,
-      Float32Array,
-      Float32Array | null,
-      Float32Array,
-      Int32Array,
-      number,
-    ]
-  | [
-      Float32Array,
-      Int32Array,
-      Float32Array | null,
-      Float32Array,
-      Float32Array,
-      Float32Array | null,
-      Float32Array,
-      Int32Array,
-      number,
-      Float32Array,
-      Float32Array,
-    ];
+  PackedLstmInputs | [...PackedLstmInputs, finalH: Float32Array, finalC: Float32Array];
+type PackedLstmInputs = [
+  rows: Float32Array,
+  rowIndex: Int32Array,
+  w: Float32Array | null,
+  u: Float32Array,
+  bias: Float32Array,
+  peep: Float32Array | null,
+  out: Float32Array,
+  outIndex: Int32Array,
+  outColumn: number,
+];
 
 /** The functions of unfold_rnn.node (src/addon.cc documents each argument list). */
 export interface RnnNativeAddon {

@@ -83,7 +83,7 @@ export function packedStackRuns(addon: RnnNativeAddon, layers: readonly StackLay
 }
 
 /** a [rows, inner] times b [inner, cols] on the addon. */
-function product(
+export function product(
   addon: RnnNativeAddon,
   a: Float32Array,
   b: Float32Array,

@@ -20,7 +20,7 @@ import { nativeCellOf } from '../../rnn/kernels/native-sequence';
 import type { ModelConfig } from '../../rnn/model-config';
 import { cellSpecOf, directionsOf } from '../../rnn/model-params';
 import type { RnnModel } from '../../rnn/rnn-model';
-import { packedStackRuns, runPackedStack, runPaddedStack } from '../native-word-stacks';
+import { packedStackRuns, product, runPackedStack, runPaddedStack } from '../native-word-stacks';
 import type {
   DirectionFinalState,
   PackedStackMemory,
@@ -155,17 +155,6 @@ export function nativeSourceEncoderOf(addon: RnnNativeAddon, model: RnnModel): N
       ? { wordProjections: new Map<StackDirection, Float32Array>(), scratch: scratchBuffers() }
       : null,
   };
-}
-
-/** a [rows, inner] times b [inner, cols] on the addon. */
-function product(
-  addon: RnnNativeAddon,
-  a: Float32Array,
-  b: Float32Array,
-  inner: number,
-  cols: number,
-): Float32Array {
-  return addon.matMul([a.length / inner, cols, inner, 0, 0, 0], [a, b])[0] as Float32Array;
 }
 
 /** tanh([a; b] W + bias) of two [rows, size] halves, as RnnModel's decoderStartStates bridges. */
