@@ -10,13 +10,21 @@ const SparseEmbeddingsSchema = z.enum(SPARSE_EMBEDDING_MODES).optional();
  * TrainConfig as a schema, so a job spec (the job runner's params) can carry it as plain JSON
  * and be validated before a worker starts. Options are in the order a form offers them.
  */
+/**
+ * The largest learning rate a config takes: SGD on a mean loss trains word language models at 20
+ * and above (the word-LM preset's 20; Zaremba's rate 1 on a summed loss is 35 here), while a
+ * rate beyond this is a typo.
+ */
+export const MAX_LEARNING_RATE = 100;
+const LearningRateSchema = z.number().positive().max(MAX_LEARNING_RATE);
+
 export const TrainConfigSchema = z.object({
   epochs: z.number().int().min(1),
   batchSize: z.number().int().min(1),
   optimizer: z.discriminatedUnion('kind', [
     z.object({
       kind: z.literal('adam'),
-      learningRate: z.number().positive(),
+      learningRate: LearningRateSchema,
       beta1: z.number().min(0).max(1).optional(),
       beta2: z.number().min(0).max(1).optional(),
       epsilon: z.number().positive().optional(),
@@ -24,14 +32,14 @@ export const TrainConfigSchema = z.object({
     }),
     z.object({
       kind: z.literal('rmsprop'),
-      learningRate: z.number().positive(),
+      learningRate: LearningRateSchema,
       decay: z.number().min(0).max(1).optional(),
       epsilon: z.number().positive().optional(),
       sparseEmbeddings: SparseEmbeddingsSchema,
     }),
     z.object({
       kind: z.literal('sgd'),
-      learningRate: z.number().positive(),
+      learningRate: LearningRateSchema,
       momentum: z.number().min(0).max(1).optional(),
       nesterov: z.boolean().optional(),
       sparseEmbeddings: SparseEmbeddingsSchema,

@@ -12,6 +12,7 @@ import {
   experimentConfigProblem,
   HELD_OUT_SPLITS,
   MAX_DROPOUT,
+  MAX_LEARNING_RATE,
 } from '@api/experiment-config';
 import { TASK_VIEWS } from '../tasks/task-views';
 import type { Json } from './json-object';
@@ -216,8 +217,8 @@ export function validateForm(
       error('bpttWindow', 'The BPTT window must be a whole number of frames (at least 1).');
   }
   if (!(form.clipNorm >= 0)) error('clipNorm', 'Gradient clipping must be 0 (none) or positive.');
-  if (!(form.learningRate > 0 && form.learningRate <= 10))
-    error('learningRate', 'The learning rate must be above 0 (and at most 10).');
+  if (!(form.learningRate > 0 && form.learningRate <= MAX_LEARNING_RATE))
+    error('learningRate', `The learning rate must be above 0 (and at most ${MAX_LEARNING_RATE}).`);
   else if (form.optimizer !== 'sgd' && form.learningRate > 0.1)
     warn('learningRate', `A learning rate above 0.1 usually diverges with ${form.optimizer}.`);
   if (form.schedule !== 'constant') {

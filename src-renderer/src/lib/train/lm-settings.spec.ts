@@ -70,11 +70,11 @@ describe('the language-model form', () => {
       bptt: 'truncated',
       bpttWindow: 35,
       optimizer: 'sgd',
-      learningRate: 1,
+      learningRate: 20,
       schedule: 'plateau',
       scheduleFactor: 0.5,
       scheduleEpochs: 1,
-      clipNorm: 5,
+      clipNorm: 0.25,
       batchSize: 20,
       epochs: 13,
     });
