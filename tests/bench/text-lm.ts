@@ -28,7 +28,11 @@ import { trainBatch } from '../../src-main/domain/rnn/train';
 import type { TrainConfig } from '../../src-main/domain/rnn/train';
 import { lmTask } from '../../src-main/domain/text/lm/lm-task';
 import type { RnnNativeLoad } from '../../src-main/native/rnn-native';
-import type { Side, SideBySideSettings, SideResult } from '../../src-main/domain/bench/side-by-side';
+import type {
+  Side,
+  SideBySideSettings,
+  SideResult,
+} from '../../src-main/domain/bench/side-by-side';
 import {
   compareSides,
   interleaved,

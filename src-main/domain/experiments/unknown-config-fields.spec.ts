@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { presetConfig } from '../presets';
-import { parseExperimentConfig, unknownConfigFields } from './experiment-config';
+import { presetConfig } from './presets';
+import { parseExperimentConfig, unknownConfigFields } from './config/experiment-config';
 
 describe('unknownConfigFields', () => {
   it('names the fields parsing dropped, nested in objects and arrays, and nothing else', () => {
