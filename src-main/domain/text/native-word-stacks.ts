@@ -48,6 +48,21 @@ export interface PackedStackMemory {
   scratch(slot: number, length: number): Float32Array;
 }
 
+/**
+ * A PackedStackMemory's `scratch`: buffers reused from call to call, each grown to at least
+ * `minLength` floats when a call needs more (contents undefined).
+ */
+export function scratchBuffers(minLength: number): PackedStackMemory['scratch'] {
+  const buffers: Float32Array[] = [];
+  return (slot, length) => {
+    const buffer = buffers[slot];
+    if (buffer && buffer.length >= length) return buffer.subarray(0, length);
+    const made = new Float32Array(Math.max(length, minLength));
+    buffers[slot] = made;
+    return made.subarray(0, length);
+  };
+}
+
 /** The top layer's outputs [rows, size], rows the real steps sentence after sentence. */
 export interface StackOutputs {
   top: Float32Array;

@@ -17,7 +17,12 @@ import { cellSpecOf, directionsOf } from '../rnn/model-params';
 import type { ModelConfig } from '../rnn/model-config';
 import type { RnnModel } from '../rnn/rnn-model';
 import { INFERENCE_BATCH_TOKENS, lengthSortedGroups } from './token-inference';
-import { packedStackRuns, runPackedStack, runPaddedStack } from './native-word-stacks';
+import {
+  packedStackRuns,
+  runPackedStack,
+  runPaddedStack,
+  scratchBuffers,
+} from './native-word-stacks';
 import type { StackDirection, StackLayer } from './native-word-stacks';
 import type { EncodedWords } from './word-encoder';
 
@@ -96,13 +101,8 @@ const PACKED_BUDGET_FACTOR = 4;
  */
 export class NativeWordTransducer {
   private readonly values = new WeakMap<object, Float32Array>();
-  /** Two reused buffers for the layers' outputs (one layer reads the other's). */
-  private readonly buffers = [new Float32Array(0), new Float32Array(0)];
-  private readonly scratch = (slot: number, length: number): Float32Array => {
-    if ((this.buffers[slot] as Float32Array).length < length)
-      this.buffers[slot] = new Float32Array(Math.max(length, 1 << 16));
-    return (this.buffers[slot] as Float32Array).subarray(0, length);
-  };
+  /** Reused buffers for the layers' outputs (one layer reads the other's). */
+  private readonly scratch = scratchBuffers(1 << 16);
 
   constructor(
     private readonly addon: RnnNativeAddon,

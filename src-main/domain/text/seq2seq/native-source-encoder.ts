@@ -20,7 +20,13 @@ import { nativeCellOf } from '../../rnn/kernels/native-sequence';
 import type { ModelConfig } from '../../rnn/model-config';
 import { cellSpecOf, directionsOf } from '../../rnn/model-params';
 import type { RnnModel } from '../../rnn/rnn-model';
-import { packedStackRuns, product, runPackedStack, runPaddedStack } from '../native-word-stacks';
+import {
+  packedStackRuns,
+  product,
+  runPackedStack,
+  runPaddedStack,
+  scratchBuffers,
+} from '../native-word-stacks';
 import type {
   DirectionFinalState,
   PackedStackMemory,
@@ -73,18 +79,6 @@ export interface NativeSourceEncoder {
    * layer 0 projections are of the whole embedding table, kept as long as the encoder is.
    */
   packed: PackedStackMemory | null;
-}
-
-/** Reused buffers for runPackedStack's layer outputs (contents undefined). */
-function scratchBuffers(): PackedStackMemory['scratch'] {
-  const buffers: Float32Array[] = [];
-  return (slot, length) => {
-    const buffer = buffers[slot];
-    if (buffer && buffer.length >= length) return buffer.subarray(0, length);
-    const made = new Float32Array(Math.max(length, 1 << 12));
-    buffers[slot] = made;
-    return made.subarray(0, length);
-  };
 }
 
 /** Why this model's encoder cannot run natively, or null when it can. */
@@ -152,7 +146,10 @@ export function nativeSourceEncoderOf(addon: RnnNativeAddon, model: RnnModel): N
     attentionKernel: attentionKernel ? (attentionKernel.dataSync() as Float32Array) : null,
     attentionSize: attentionKernel ? (attentionKernel.shape[1] as number) : 0,
     packed: packedStackRuns(addon, layers)
-      ? { wordProjections: new Map<StackDirection, Float32Array>(), scratch: scratchBuffers() }
+      ? {
+          wordProjections: new Map<StackDirection, Float32Array>(),
+          scratch: scratchBuffers(1 << 12),
+        }
       : null,
   };
 }
