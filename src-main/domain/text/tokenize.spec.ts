@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TextTokenData } from '../../api/text';
 import { UnfoldError } from '../errors';
-import { checkTextCharacters, tokenizeText } from './tokenize';
+import { checkTextCharacters, splitSentences, tokenizeText } from './tokenize';
 
 /** The tokeniser's promises: in order, no overlap, slices give the tokens, whitespace between. */
 function expectRoundTrip(text: string, tokens: TextTokenData[]): void {
@@ -227,5 +227,27 @@ describe('checkTextCharacters', () => {
 
   it.each(['\u0000', '\u001b', '\u007f', '\u009f', '\u000b', '\u000c'])('refuses %j', (char) => {
     expect(() => checkTextCharacters(`a${char}`, 'here')).toThrow(UnfoldError);
+  });
+});
+
+describe('splitSentences', () => {
+  it("cuts where wink's sentence boundary detection does, not after Mr., and at a blank line", () => {
+    expect(
+      splitSentences('Call me Ishmael. Mr. Starbuck went below.\n\nA heading\n\nSo  it\ngoes?  '),
+    ).toEqual(['Call me Ishmael.', 'Mr. Starbuck went below.', 'A heading', 'So  it\ngoes?']);
+  });
+
+  it('gives the same sentences whatever it read before (wink learns no words across texts)', () => {
+    const text = "He questioned Kerry's. Kerry's record stood. It was Mr. Flask's turn.";
+    const first = splitSentences(text);
+    splitSentences("Kerry's Flask's Kerry's. questioned Kerry's.");
+    expect(splitSentences(text)).toEqual(first);
+    expect(first).toHaveLength(3);
+  });
+
+  it('refuses control characters, naming where', () => {
+    expect(() => splitSentences('One.\nTw\u0007o.', 'chapter_2.json')).toThrow(
+      /^chapter_2\.json: control character U\+0007 at line 2, column 3/,
+    );
   });
 });

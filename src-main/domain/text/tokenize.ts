@@ -57,6 +57,7 @@ export function checkTextCharacters(text: string, where: string): void {
 }
 
 let tokenizer: WinkMethods | undefined;
+let sentencer: WinkMethods | undefined;
 
 type WinkModel = Parameters<typeof winkNLP>[0];
 
@@ -73,9 +74,27 @@ interface WinkModelParts {
 }
 
 /**
- * The wink instance, built on first use: the model loads then (synchronously, through require,
- * as the tokeniser is synchronous), not with this module, since it takes 0.4-1.2 s at start-up
- * and most commands and jobs never tokenise text.
+ * The tokeniser's wink instance (empty pipe: tokenisation only), built on first use: the model
+ * loads then (synchronously, through require, as the tokeniser is synchronous), not with this
+ * module, since it takes 0.4-1.2 s at start-up and most commands and jobs never tokenise text.
+ */
+function winkTokenizer(): WinkMethods {
+  tokenizer ??= layeredWink([]);
+  return tokenizer;
+}
+
+/**
+ * A second wink instance, with wink's sentence boundary detection in its pipe (`sbd`), built on
+ * the first call of splitSentences only (so a process builds at most two): the tokeniser keeps
+ * its empty pipe. Built the same way, so its sentences do not depend on the texts read before.
+ */
+function winkSentencer(): WinkMethods {
+  sentencer ??= layeredWink(['sbd']);
+  return sentencer;
+}
+
+/**
+ * A wink instance with the given pipe, whose look-up sees only the model's own words.
  *
  * wink remembers every out-of-vocabulary word it meets and afterwards takes it for a known word,
  * which it does not split again: once "questioned Kerry's." has put "Kerry's" in its lexicon,
@@ -85,8 +104,7 @@ interface WinkModelParts {
  * copy holding the model's words (the feature extractors, which look up the word being added,
  * see that word in it while they run), the second stays the real hash, so a new word is stored once.
  */
-function winkTokenizer(): WinkMethods {
-  if (tokenizer) return tokenizer;
+function layeredWink(pipe: Parameters<typeof winkNLP>[1]): WinkMethods {
   const model = createRequire(import.meta.url)('wink-eng-lite-web-model') as WinkModel;
   const parts = model as unknown as WinkModelParts;
   let lexemes: WinkLexemes | undefined;
@@ -127,7 +145,7 @@ function winkTokenizer(): WinkMethods {
       for (const word of shown) delete known![word];
     }
   };
-  const instance = winkNLP(layeredModel as unknown as WinkModel, []);
+  const instance = winkNLP(layeredModel as unknown as WinkModel, pipe);
   if (!lexemes || !real || !known) {
     throw new Error('wink-nlp changed its model layout: tokenize.ts needs updating');
   }
@@ -135,8 +153,24 @@ function winkTokenizer(): WinkMethods {
   // while loading went to the copy: the real hash gets them too.
   for (const word in known) if (real[word] === undefined) real[word] = known[word]!;
   lexemes.hash = real;
-  tokenizer = instance;
-  return tokenizer;
+  return instance;
+}
+
+/**
+ * Cuts a text into sentences where wink-nlp's sentence boundary detection does (after sentence-
+ * final punctuation, not after abbreviations such as "Mr."; a blank line ends a sentence too).
+ * Each sentence is wink's text of it, trimmed, with its inner spacing as in the text (line breaks
+ * included); blank ones are left out. No character of the text other than whitespace is lost or
+ * changed. Control characters are refused as by tokenizeText, naming `where`, line and column.
+ */
+export function splitSentences(text: string, where = 'text'): string[] {
+  checkTextCharacters(text, where);
+  return winkSentencer()
+    .readDoc(text)
+    .sentences()
+    .out()
+    .map((sentence) => sentence.trim())
+    .filter((sentence) => sentence !== '');
 }
 
 const WHITESPACE = /\s/;

