@@ -262,29 +262,6 @@ export function modelBatchOf(batch: TrainBatch): ModelBatch {
   };
 }
 
-/** Cuts a per-step batch into consecutive windows of `window` steps (truncated BPTT). */
-export function sliceBatchWindow(batch: TrainBatch, start: number, window: number): TrainBatch {
-  const time = batch.mask.shape[1];
-  const size = Math.min(window, time - start);
-  const cut = (t: tf.Tensor): tf.Tensor => {
-    const begin = t.shape.map((_, axis) => (axis === 1 ? start : 0));
-    const extent = t.shape.map((d, axis) => (axis === 1 ? size : d));
-    return tf.slice(t, begin, extent);
-  };
-  const mask = cut(batch.mask) as tf.Tensor2D;
-  return {
-    inputs: cut(batch.inputs),
-    mask,
-    targets: cut(batch.targets),
-    targetMask: mask,
-    frames: Math.round(tf.tidy(() => mask.sum().dataSync()[0] as number)),
-    charInputs: batch.charInputs && (cut(batch.charInputs) as tf.Tensor3D),
-    caseInputs: batch.caseInputs && (cut(batch.caseInputs) as tf.Tensor2D),
-    tokenDropout: batch.tokenDropout && (cut(batch.tokenDropout) as tf.Tensor2D),
-    contextualInputs: batch.contextualInputs && (cut(batch.contextualInputs) as tf.Tensor3D),
-  };
-}
-
 export function disposeBatch(batch: TrainBatch): void {
   tf.dispose(
     [

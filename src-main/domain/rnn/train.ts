@@ -3,7 +3,8 @@ import * as tf from '@tensorflow/tfjs';
 import { UnfoldError, throwIfAborted } from '../errors';
 import type { LongOperationOptions } from '../jobs/progress';
 import type { TrainConfigFromSchema } from './train-config';
-import { disposeBatch, makeBatch, planBatches, sliceBatchWindow } from './batching';
+import { disposeBatch, makeBatch, planBatches } from './batching';
+import { BatchWindows } from './batch-windows';
 import type { SequenceExample, TrainBatch } from './batching';
 import { checkpointFolder, restoreCheckpoint, writeCheckpoint } from './checkpoints';
 import type { EpochRecord, TrainState } from './checkpoints';
@@ -460,8 +461,9 @@ export async function trainBatch(
   let correct = 0;
   let count = 0;
   const gradients: BatchGradients = { globalNorm: 0, clipped: false, parameters: null };
+  const hostWindows = window >= time ? null : new BatchWindows(batch);
   for (let start = 0; start < time; start += window) {
-    const part = window >= time ? batch : sliceBatchWindow(batch, start, window);
+    const part = hostWindows ? hostWindows.window(start, window) : batch;
     let result: GradientResult;
     try {
       result = computeGradients(model, part, {
