@@ -127,7 +127,8 @@ describe('the Train view with a tagged text corpus', () => {
       corpus: TREEBANK,
       tagSet: 'upos',
       data: { train: { splits: ['train'] }, dev: { splits: ['dev'] }, test: { splits: ['test'] } },
-      words: { embeddingSize: 24, chars: { filters: 12 }, pretrained: null },
+      // The preset lower-cases words (the case stays in the case features).
+      words: { embeddingSize: 24, chars: { filters: 12 }, pretrained: null, lowercase: true },
       model: { layers: [{ cell: 'lstm', units: 16, bidirectional: 'concat' }] },
       training: { epochs: 6, batchSize: 16, optimizer: { learningRate: 0.02 } },
     });

@@ -2,7 +2,7 @@
  * POS tagging quality on UD English EWT (issue 12), printed as JSON; not run in CI.
  *
  *   npx tsx tests/eval/pos-ewt.ts [--data ../shared/data/ud-english-ewt] [--work DIR]
- *     [--epochs N] [--patience N] [--units N] [--no-chars] [--no-case] [--lowercase]
+ *     [--epochs N] [--patience N] [--units N] [--no-chars] [--no-case] [--lowercase | --cased]
  *     [--word-dropout ALPHA] [--seed N] [--patch JSON]   (deep-merged into the config, see patch.ts)
  *     [--name NAME] [--resume]   (--resume: carry a finished or stopped run of the same flags on
  *                                 from its last checkpoint, e.g. to more epochs)
@@ -38,6 +38,7 @@ const { values } = parseArgs({
     'no-chars': { type: 'boolean', default: false },
     'no-case': { type: 'boolean', default: false },
     lowercase: { type: 'boolean', default: false },
+    cased: { type: 'boolean', default: false },
     'word-dropout': { type: 'string' },
     seed: { type: 'string' },
     patch: { type: 'string' },
@@ -65,6 +66,7 @@ function flagName(): string {
     values['no-chars'] ? 'nochars' : '',
     values['no-case'] ? 'nocase' : '',
     values.lowercase ? 'lower' : '',
+    values.cased ? 'cased' : '',
     values['word-dropout'] ? `wd${values['word-dropout']}` : '',
     values.seed ? `s${values.seed}` : '',
     values.patch ? 'patched' : '',
@@ -89,6 +91,7 @@ config = {
     ...(values['no-chars'] ? { chars: null } : {}),
     ...(values['no-case'] ? { caseFeatures: false } : {}),
     ...(values.lowercase ? { lowercase: true } : {}),
+    ...(values.cased ? { lowercase: false } : {}),
     ...(values['word-dropout'] ? { wordDropout: Number(values['word-dropout']) } : {}),
   },
   training: {

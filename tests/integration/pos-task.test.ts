@@ -218,6 +218,35 @@ describe('the pos task', () => {
     expect(result.accuracy).toBeLessThanOrEqual((result.tokens - 10) / result.tokens);
   });
 
+  it('lower-cases words by the preset, and keeps them cased with --no-lowercase', async () => {
+    const small = ['--units', '8', '--layers', '1', '--epochs', '1', '--test-split', 'test'];
+    const wordsOf = async (out: string) =>
+      (
+        JSON.parse(await readFile(join(dataDir, 'experiments', out, 'config.json'), 'utf8')) as {
+          words: { lowercase: boolean };
+        }
+      ).words;
+    for (const [out, flags, lowercase] of [
+      ['by-preset', [], true],
+      ['cased', ['--no-lowercase'], false],
+      ['lowered', ['--lowercase'], true],
+    ] as const) {
+      const run = await cli([
+        'train',
+        '--task',
+        'pos',
+        '--corpus',
+        'toy',
+        '--out',
+        out,
+        ...small,
+        ...flags,
+      ]);
+      expect(run.exitCode, run.stderr).toBe(0);
+      expect((await wordsOf(out)).lowercase, out).toBe(lowercase);
+    }
+  }, 120_000);
+
   it('refuses to score a model on gold tags of another tag set, and a corpus without tags', async () => {
     await trainExperiment(
       {

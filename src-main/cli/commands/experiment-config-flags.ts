@@ -89,7 +89,7 @@ export const CONFIG_FLAG_NAMES = {
   tagSet: '--tag-set',
   embeddings: '--embeddings',
   freezeEmbeddings: '--freeze-embeddings',
-  lowercase: '--lowercase',
+  lowercase: '--lowercase/--no-lowercase',
   chars: '--no-chars',
 } as const satisfies Record<Exclude<keyof TrainFlags, 'corpus' | 'out'>, string>;
 

@@ -295,6 +295,7 @@ export function registerTrainCommand(program: Command): void {
     )
     .option('--freeze-embeddings', 'text tasks: keep the word vectors of --embeddings fixed')
     .option('--lowercase', 'text tasks: lower-case words (the case stays in the case features)')
+    .option('--no-lowercase', 'text tasks: keep words as cased as the text has them')
     .option('--chars', 'text tasks: a character CNN per word (the default)')
     .option('--no-chars', 'text tasks: no character CNN (unseen words get the unknown vector)')
     .option('--train-split <names>', 'train splits, comma-separated')

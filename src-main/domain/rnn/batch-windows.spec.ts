@@ -27,7 +27,7 @@ function numberedBatch(): TrainBatch {
       'int32',
     ),
     targetMask: maskTensor,
-    frames: mask.reduce((a, b) => a + b, 0),
+    frames: mask.reduce<number>((a, b) => a + b, 0),
     charInputs: tf.tensor3d(counting(rows * time * 4), [rows, time, 4], 'int32'),
     caseInputs: tf.tensor2d(
       counting(rows * time).map((k) => k % 3),
