@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initTfBackend } from '../backend/tf-backend';
-import { BatchWindows } from './batch-windows';
+import { BatchWindows, STEP_FIELDS } from './batch-windows';
 import type { TrainBatch } from './batching';
 import { disposeBatch } from './batching';
 
@@ -45,16 +45,6 @@ function numberedBatch(): TrainBatch {
   };
 }
 
-const FIELDS = [
-  'inputs',
-  'mask',
-  'targets',
-  'charInputs',
-  'caseInputs',
-  'tokenDropout',
-  'contextualInputs',
-] as const;
-
 describe('BatchWindows', () => {
   it('cuts every per-step tensor as tf.slice along time does, the last window short', () => {
     const batch = numberedBatch();
@@ -64,7 +54,7 @@ describe('BatchWindows', () => {
       const part = windows.window(start, 3);
       const size = Math.min(3, 7 - start);
       seen.push(size);
-      for (const field of FIELDS) {
+      for (const field of STEP_FIELDS) {
         const whole = batch[field] as tf.Tensor;
         const begin = whole.shape.map((_, axis) => (axis === 1 ? start : 0));
         const extent = whole.shape.map((d, axis) => (axis === 1 ? size : d));

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { TrainBatch } from './batching';
 
 /** The [rows, time, ...] tensors a window cuts along time. */
-const STEP_FIELDS = [
+export const STEP_FIELDS = [
   'inputs',
   'mask',
   'targets',
