@@ -8,6 +8,10 @@
  *     [--bilm-corpus ewt-train | brown-ptb-moby-ewt] [--ptb ../shared/data/ptb]
  *     [--taggers both | without | with]   (which taggers to train: `without` and `with` split
  *                                          one comparison over two processes, one core each)
+ *     [--bilm-experiment DIR]   (a biLM trained before, e.g. by another run of this script: no
+ *                                biLM is trained; the report gives its folder only)
+ *     [--tag NAME]   (appended to the taggers' experiment names, so runs with other tagger
+ *                     patches can share a work folder and its biLM)
  *
  * Imports EWT's train and dev files (or their first N sentences) as a corpus, trains a biLM
  * (the config below) on the train sentences' words only, or with `--bilm-corpus
@@ -50,6 +54,8 @@ const { values } = parseArgs({
     'bilm-corpus': { type: 'string', default: 'ewt-train' },
     ptb: { type: 'string', default: '../shared/data/ptb' },
     taggers: { type: 'string', default: 'both' },
+    'bilm-experiment': { type: 'string' },
+    tag: { type: 'string' },
   },
 });
 const TAGGER_CHOICES = ['both', 'without', 'with'] as const;
@@ -117,8 +123,9 @@ async function timed<T>(run: () => Promise<T>): Promise<{ result: T; seconds: nu
 
 // The biLM: train text only; dev is where its perplexity is reported, never a dev set.
 const bilmName = `bilm-${bilmCorpusChoice === 'ewt-train' ? corpusName : `${bilmCorpusChoice}-${corpusName}`}`;
-// `--taggers without` needs no biLM.
-const needsBilm = taggersChoice !== 'without';
+// `--taggers without` needs no biLM, and `--bilm-experiment` names one already trained.
+const givenBilm = values['bilm-experiment'] ? resolve(values['bilm-experiment']) : null;
+const needsBilm = taggersChoice !== 'without' && givenBilm === null;
 const bilmCorpus =
   bilmCorpusChoice === 'ewt-train' || !needsBilm
     ? { name: corpusName, trainSplits: ['train'], sentences: null }
@@ -167,7 +174,7 @@ const bilm = needsBilm
   : null;
 
 async function tagger(contextual: boolean) {
-  const name = `tagger-${corpusName}${contextual ? '-elmo' : ''}`;
+  const name = `tagger-${corpusName}${contextual ? '-elmo' : ''}${values.tag ? `-${values.tag}` : ''}`;
   const base = presetConfig('pos-bilstm-charcnn', corpusName, name);
   const config = deepMerge(
     {
@@ -175,7 +182,7 @@ async function tagger(contextual: boolean) {
       data: { ...base.data, test: { splits: ['dev'] } },
       model: {
         ...base.model,
-        ...(contextual ? { contextualEmbeddings: { experiment: bilmName } } : {}),
+        ...(contextual ? { contextualEmbeddings: { experiment: givenBilm ?? bilmName } } : {}),
       },
       training: {
         ...base.training,
@@ -230,7 +237,7 @@ const report = {
   command: `npm run -s eval:elmo -- ${process.argv.slice(2).join(' ')}`.trim(),
   corpus: corpusName,
   evaluatedOn: 'EWT dev (also each tagger’s early-stopping set; never seen by the biLM)',
-  bilm: bilm && bilmReport(bilm),
+  bilm: bilm ? bilmReport(bilm) : givenBilm && { experiment: givenBilm },
   tagger: without,
   taggerWithContextualEmbeddings: withElmo,
   gainPoints:
