@@ -139,9 +139,15 @@ export function contextualLayersOf(
     });
     const batch = makeBatch(model.config, examples);
     try {
-      const layers = tf.tidy(() => {
-        const result = model.forward(modelBatchOf(batch), { training: false, withLayers: true });
-        return (result.layers ?? []).map((t) => ({
+      // Read inside the scope, not returned from it: tf.tidy walks its result element by element.
+      let layers: { shape: number[]; data: Float32Array }[] = [];
+      tf.tidy(() => {
+        // The layers only: forward() would also make every token's logits over the whole vocabulary.
+        const result = model.forwardFeatures(modelBatchOf(batch), {
+          training: false,
+          withLayers: true,
+        });
+        layers = (result.layers ?? []).map((t) => ({
           shape: t.shape,
           data: t.dataSync() as Float32Array,
         }));
