@@ -9,6 +9,7 @@ import { PosConfigSchema } from '../../experiments/config/text-config';
 import type { ExperimentLabels } from '../../experiments/experiment-records';
 import type { ExperimentTask } from '../../experiments/experiment-task';
 import { UnfoldError } from '../../errors';
+import type { LongOperationOptions } from '../../jobs/progress';
 import { parseModelConfig } from '../../rnn/model-config';
 import type { SequenceExample } from '../../rnn/batching';
 import { predictTokenProbabilities } from '../token-inference';
@@ -22,7 +23,7 @@ import { plannedWordInput } from '../word-input-plan';
 import {
   CONTEXTUAL_EMBEDDINGS_FILE,
   recordedLmOf,
-  withContextualLayers,
+  withContextualLayersInSteps,
 } from '../contextual-embeddings';
 import type { BidirectionalLm } from '../contextual-embeddings';
 
@@ -44,17 +45,19 @@ function examplesOf(
   tagIndex: ReadonlyMap<string, number>,
   training: boolean,
   contextual: BidirectionalLm | null,
-): SequenceExample[] {
+  options: LongOperationOptions & { what: string },
+): Promise<SequenceExample[]> {
   const examples = sentences.map((sentence) => ({
     ...encoder.encode(sentence.words, { training }),
     length: sentence.words.length,
     // A gold tag the model lacks (evaluating on another corpus) is scored by scoreTagging, not here.
     target: Int32Array.from(sentence.tags, (tag) => tagIndex.get(tag) ?? 0),
   }));
-  return withContextualLayers(
+  return withContextualLayersInSteps(
     contextual,
     examples,
     sentences.map((s) => s.words),
+    options,
   );
 }
 
@@ -91,8 +94,12 @@ export const posTask: ExperimentTask<PosConfig, TaggerLabels, TaggingEvaluation>
         output: { size: tags.length, activation: 'softmax' },
         seed: config.seed,
       });
+      const progress = { onProgress: options.onProgress, signal: options.signal };
       const devExamples = dev
-        ? examplesOf(encoder, dev.sentences, tagIndex, false, contextual)
+        ? await examplesOf(encoder, dev.sentences, tagIndex, false, contextual, {
+            ...progress,
+            what: 'dev set',
+          })
         : null;
       const devUnknownTags = dev
         ? dev.sentences.flatMap((s) => s.tags).filter((tag) => !tagIndex.has(tag)).length
@@ -101,7 +108,10 @@ export const posTask: ExperimentTask<PosConfig, TaggerLabels, TaggingEvaluation>
         labels: { task: 'pos', labels: tags, tagSet: config.tagSet },
         files: words.files,
         model,
-        train: examplesOf(encoder, train.sentences, tagIndex, true, contextual),
+        train: await examplesOf(encoder, train.sentences, tagIndex, true, contextual, {
+          ...progress,
+          what: 'training set',
+        }),
         dev: devExamples,
         ...(words.initialParams ? { initialParams: words.initialParams } : {}),
         summary: {
@@ -130,7 +140,11 @@ export const posTask: ExperimentTask<PosConfig, TaggerLabels, TaggingEvaluation>
     const contextual = await recordedLmOf(input.model, input.readStoredFile, input.config.name);
     let probabilities: Float32Array[];
     try {
-      const examples = examplesOf(encoder, selected.sentences, tagIndex, false, contextual);
+      const examples = await examplesOf(encoder, selected.sentences, tagIndex, false, contextual, {
+        onProgress: input.onProgress,
+        signal: input.signal,
+        what: 'evaluated sentences',
+      });
       probabilities = predictTokenProbabilities(input.model, examples);
     } finally {
       contextual?.dispose();

@@ -12,6 +12,7 @@ import { SentimentConfigSchema } from '../../experiments/config/text-config';
 import type { ExperimentLabels } from '../../experiments/experiment-records';
 import type { ExperimentTask } from '../../experiments/experiment-task';
 import { UnfoldError } from '../../errors';
+import type { LongOperationOptions } from '../../jobs/progress';
 import type { SequenceExample } from '../../rnn/batching';
 import { parseModelConfig } from '../../rnn/model-config';
 import type { ModelConfigInput } from '../../rnn/model-config';
@@ -27,7 +28,7 @@ import { plannedWordInput } from '../word-input-plan';
 import {
   CONTEXTUAL_EMBEDDINGS_FILE,
   recordedLmOf,
-  withContextualLayers,
+  withContextualLayersInSteps,
 } from '../contextual-embeddings';
 import type { BidirectionalLm } from '../contextual-embeddings';
 
@@ -54,16 +55,18 @@ function examplesOf(
   labelIndex: ReadonlyMap<string, number>,
   training: boolean,
   contextual: BidirectionalLm | null,
-): SequenceExample[] {
+  options: LongOperationOptions & { what: string },
+): Promise<SequenceExample[]> {
   const examples = sentences.map((sentence) => ({
     ...encoder.encode(sentence.words, { training }),
     length: sentence.words.length,
     target: labelIndex.get(sentence.label) ?? 0,
   }));
-  return withContextualLayers(
+  return withContextualLayersInSteps(
     contextual,
     examples,
     sentences.map((s) => s.words),
+    options,
   );
 }
 
@@ -129,6 +132,7 @@ export const sentimentTask: ExperimentTask<SentimentConfig, SentimentLabels, Sen
         const devKept = dev?.sentences.filter((s) => labelIndex.has(s.label)) ?? [];
         const devUnknown = (dev?.sentences.length ?? 0) - devKept.length;
         const hashes = [...new Set(train.sentences.map((s) => sentenceHash(s.words)))];
+        const progress = { onProgress: options.onProgress, signal: options.signal };
         return {
           labels: { task: 'sentiment', labels, trainingCounts },
           files: {
@@ -138,8 +142,16 @@ export const sentimentTask: ExperimentTask<SentimentConfig, SentimentLabels, Sen
             ),
           },
           model,
-          train: examplesOf(encoder, train.sentences, labelIndex, true, contextual),
-          dev: dev ? examplesOf(encoder, devKept, labelIndex, false, contextual) : null,
+          train: await examplesOf(encoder, train.sentences, labelIndex, true, contextual, {
+            ...progress,
+            what: 'training set',
+          }),
+          dev: dev
+            ? await examplesOf(encoder, devKept, labelIndex, false, contextual, {
+                ...progress,
+                what: 'dev set',
+              })
+            : null,
           ...(words.initialParams ? { initialParams: words.initialParams } : {}),
           summary: {
             trainSentences: train.sentences.length,
@@ -178,7 +190,18 @@ export const sentimentTask: ExperimentTask<SentimentConfig, SentimentLabels, Sen
       const contextual = await recordedLmOf(input.model, input.readStoredFile, input.config.name);
       let probabilities: Float32Array[];
       try {
-        const examples = examplesOf(encoder, selected.sentences, labelIndex, false, contextual);
+        const examples = await examplesOf(
+          encoder,
+          selected.sentences,
+          labelIndex,
+          false,
+          contextual,
+          {
+            onProgress: input.onProgress,
+            signal: input.signal,
+            what: 'evaluated sentences',
+          },
+        );
         probabilities = predictSentenceProbabilities(input.model, examples);
       } finally {
         contextual?.dispose();
