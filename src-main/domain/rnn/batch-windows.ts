@@ -44,22 +44,36 @@ export class BatchWindows {
   window(start: number, window: number): TrainBatch {
     const size = Math.min(window, this.time - start);
     if (!(size > 0)) throw new RangeError(`window at step ${start} of ${this.time}`);
-    const cut = (field: StepField): tf.Tensor | undefined => {
+    /** The window's values of one field (row by row), or null when the batch has none. */
+    const hostCut = (
+      field: StepField,
+    ): { values: HostTensor['values']; shape: number[] } | null => {
       const source = this.host.get(field);
-      if (!source) return undefined;
+      if (!source) return null;
       const [rows = 0, time = 0, ...inner] = source.shape;
       const stride = inner.reduce((a, b) => a * b, 1);
       const Values = source.values.constructor as new (length: number) => HostTensor['values'];
-      const out = new Values(rows * size * stride);
+      const values = new Values(rows * size * stride);
       for (let row = 0; row < rows; row++) {
         const from = (row * time + start) * stride;
-        out.set(source.values.subarray(from, from + size * stride), row * size * stride);
+        values.set(source.values.subarray(from, from + size * stride), row * size * stride);
       }
-      return tf.tensor(out, [rows, size, ...inner], source.dtype);
+      return { values, shape: [rows, size, ...inner] };
     };
-    const mask = cut('mask') as tf.Tensor2D;
+    const tensorOf = (
+      field: StepField,
+      part: { values: HostTensor['values']; shape: number[] },
+    ): tf.Tensor => tf.tensor(part.values, part.shape, this.host.get(field)?.dtype);
+    const cut = (field: StepField): tf.Tensor | undefined => {
+      const part = hostCut(field);
+      return part ? tensorOf(field, part) : undefined;
+    };
+    // The frames are counted on the host copy, not read back from the new tensor.
+    const maskValues = hostCut('mask');
+    if (!maskValues) throw new Error('a per-step batch has a mask');
     let frames = 0;
-    for (const value of mask.dataSync()) frames += value;
+    for (const value of maskValues.values) frames += value;
+    const mask = tensorOf('mask', maskValues) as tf.Tensor2D;
     return {
       inputs: cut('inputs') as tf.Tensor,
       mask,

