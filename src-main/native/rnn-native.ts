@@ -40,6 +40,15 @@ export interface RnnNativeAddon {
   gruBackward(dims: NativeDims, arrays: NativeArrays): Float32Array[];
   elmanForward(dims: NativeDims, arrays: NativeArrays): Float32Array[];
   elmanBackward(dims: NativeDims, arrays: NativeArrays): Float32Array[];
+  /**
+   * The forwards with no cache, for when no gradient will be asked (evaluation, decoding,
+   * tagging): the last array is the caller's `out`, which gets the outputs of every step
+   * [T*B, outSize], then (LSTM only) the final cell state [B, n]. Gates are kept for two chunks
+   * of steps only, so memory stays flat in the sequence length.
+   */
+  lstmInfer(dims: NativeDims, arrays: NativeArrays): void;
+  gruInfer(dims: NativeDims, arrays: NativeArrays): void;
+  elmanInfer(dims: NativeDims, arrays: NativeArrays): void;
   /** dims [M, N, K, transA, transB, 0]: [C] = op(A) op(B), row-major. */
   matMul(dims: NativeDims, arrays: NativeArrays): Float32Array[];
   /**

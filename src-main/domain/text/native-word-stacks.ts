@@ -2,7 +2,7 @@
  * The recurrent layers of a native word transducer (native-word-transducer.ts) over one batch of
  * sentences, on typed arrays: the packed LSTM kernel (lstmPackedForward: no padded step, each
  * distinct word's input projection computed once per call) when every layer is an LSTM it
- * runs, else the sequence kernels RnnModel.forward runs natively (nativeForward) over the
+ * runs, else the sequence kernels RnnModel.forward runs natively (nativeInfer) over the
  * padded, masked batch. Both return the top layer's outputs of the real steps, sentence after
  * sentence, combined and residual-added as RnnModel's runStack does, and on request (always, for
  * the padded one) each layer direction's final state, which an encoder-decoder's encoder hands
@@ -10,7 +10,7 @@
  */
 import type { PackedLstmDirection, RnnNativeAddon } from '../../native/rnn-native';
 import { NATIVE_FLAGS } from '../../native/rnn-native';
-import { nativeForward, reverseBlocks } from '../rnn/kernels/native-sequence';
+import { nativeInfer, reverseBlocks } from '../rnn/kernels/native-sequence';
 import type { NativeCell } from '../rnn/kernels/native-sequence';
 import type { LayerConfig } from '../rnn/model-config';
 
@@ -306,7 +306,7 @@ function runDirection(
     NATIVE_FLAGS.mask |
     (cell.sigmoid ? NATIVE_FLAGS.sigmoid : 0);
   const cellSize = cell.family === 'lstm' ? cell.units : 0;
-  const forward = nativeForward(
+  const forward = nativeInfer(
     addon,
     cell,
     [time, batch, layer.inputSize, cell.units, out, flags],
@@ -316,10 +316,9 @@ function runDirection(
     cellSize > 0 ? new Float32Array(batch * cellSize) : null,
     reverse ? reverseBlocks(mask, time) : mask,
   );
-  // h holds h0 then the output of every step.
-  const steps = forward.h.subarray(batch * out);
+  const steps = forward.outputs;
   // A copy: a residual is added to the outputs in place, the final state is the layer's own.
-  const final = { h: forward.h.slice(time * batch * out), c: forward.finalCell };
+  const final = { h: steps.slice((time - 1) * batch * out), c: forward.finalCell };
   return { outputs: reverse ? reverseBlocks(steps, time) : steps, final };
 }
 

@@ -167,6 +167,31 @@ napi_value LstmForward(napi_env env, napi_callback_info info) {
   });
 }
 
+// [x, W, U, b, peep, proj, h0, c0, mask, out] -> undefined. The forward with no cache, for
+// when no gradient will be asked: out [T*B*r + B*n], the caller's, gets the outputs of every
+// step and then the final cell state (runNativeSequence's packed value, with no copy).
+napi_value LstmInfer(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() {
+    Args a = read_args(env, info, 10);
+    const Dims& d = a.dims;
+    const int T = d.time, B = d.batch, I = d.input, n = d.units, r = d.output;
+    const bool peep = a.flags & kPeephole, proj = a.flags & kProjection;
+    if (!proj && r != n) throw ArgError{"without a projection the output size is the cell count"};
+    unfold_rnn::LstmWeights wt{input(a, 1, sz(I, 4 * n), "kernel"),
+                               input(a, 2, sz(r, 4 * n), "recurrent_kernel"),
+                               input(a, 3, 4 * n, "bias"),
+                               input(a, 4, peep ? 3 * n : 0, "peephole"),
+                               input(a, 5, proj ? sz(n, r) : 0, "projection")};
+    const float* x = input(a, 0, sz(T * B, I), "x");
+    const float* h0 = input(a, 6, sz(B, r), "h0");
+    const float* c0 = input(a, 7, sz(B, n), "c0");
+    const float* mask = mask_input(a, 8);
+    float* out = const_cast<float*>(input(a, 9, sz(T * B, r) + sz(B, n), "out"));
+    unfold_rnn::lstm_infer(d, x, wt, h0, c0, mask, out, out + sz(T * B, r));
+    return unfold_native::undefined_value(env);
+  });
+}
+
 // [x, W, U, b, peep, proj, mask, dout, dcfinal, gates, cells, cnew, tanhc, m, h]
 //   -> [dx, dW, dU, db, dpeep, dproj, dh0, dc0]
 napi_value LstmBackward(napi_env env, napi_callback_info info) {
@@ -218,6 +243,22 @@ napi_value GruForward(napi_env env, napi_callback_info info) {
   });
 }
 
+// [x, W, U, b, h0, mask, out] -> undefined: the forward with no cache into out [T*B*n].
+napi_value GruInfer(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() {
+    Args a = read_args(env, info, 7);
+    const Dims& d = a.dims;
+    const int T = d.time, B = d.batch, n = d.units;
+    const PlainInputs p = plain_inputs(a, 3);
+    const float* b = input(a, 3, 3 * n, "bias");
+    const float* h0 = input(a, 4, sz(B, n), "h0");
+    const float* mask = mask_input(a, 5);
+    float* out = const_cast<float*>(input(a, 6, sz(T * B, n), "out"));
+    unfold_rnn::gru_infer(d, p.x, p.w, p.u, b, h0, mask, out);
+    return unfold_native::undefined_value(env);
+  });
+}
+
 // [x, W, U, mask, dout, gates, a, h] -> [dx, dW, dU, db, dh0]
 napi_value GruBackward(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() {
@@ -252,6 +293,22 @@ napi_value ElmanForward(napi_env env, napi_callback_info info) {
     unfold_rnn::ElmanCache cache{out.add(sz(T * B, n)), out.add(sz((T + 1) * B, n))};
     unfold_rnn::elman_forward(d, a.flags & kSigmoid, p.x, p.w, p.u, b, h0, mask, cache);
     return out.array;
+  });
+}
+
+// [x, W, U, b, h0, mask, out] -> undefined: the forward with no cache into out [T*B*n].
+napi_value ElmanInfer(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() {
+    Args a = read_args(env, info, 7);
+    const Dims& d = a.dims;
+    const int T = d.time, B = d.batch, n = d.units;
+    const PlainInputs p = plain_inputs(a, 1);
+    const float* b = input(a, 3, n, "bias");
+    const float* h0 = input(a, 4, sz(B, n), "h0");
+    const float* mask = mask_input(a, 5);
+    float* out = const_cast<float*>(input(a, 6, sz(T * B, n), "out"));
+    unfold_rnn::elman_infer(d, a.flags & kSigmoid, p.x, p.w, p.u, b, h0, mask, out);
+    return unfold_native::undefined_value(env);
   });
 }
 
@@ -617,10 +674,13 @@ napi_value Info(napi_env env, napi_callback_info) {
 napi_value Init(napi_env env, napi_value exports) {
   const napi_property_descriptor props[] = {
       {"lstmForward", nullptr, LstmForward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"lstmInfer", nullptr, LstmInfer, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"lstmBackward", nullptr, LstmBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"gruForward", nullptr, GruForward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gruInfer", nullptr, GruInfer, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"gruBackward", nullptr, GruBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"elmanForward", nullptr, ElmanForward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"elmanInfer", nullptr, ElmanInfer, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"elmanBackward", nullptr, ElmanBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"matMul", nullptr, MatMul, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"gatherRows", nullptr, GatherRows, nullptr, nullptr, nullptr, napi_default, nullptr},

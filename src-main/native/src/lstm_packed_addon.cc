@@ -202,9 +202,7 @@ napi_value lstm_packed_entry(napi_env env, napi_callback_info info) {
       for (size_t k = 0; k < directions.size(); k++)
         run(d, lengths.first, directions[k], scratch[k]);
     }
-    napi_value undefined;
-    check(napi_get_undefined(env, &undefined), "undefined");
-    return undefined;
+    return unfold_native::undefined_value(env);
   });
 }
 

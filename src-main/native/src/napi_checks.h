@@ -20,6 +20,13 @@ inline void check(napi_status status, const char* what) {
   if (status != napi_ok) throw NativeError{std::string("N-API call failed: ") + what};
 }
 
+// A call's `undefined` result (for functions that write into arrays the caller passed).
+inline napi_value undefined_value(napi_env env) {
+  napi_value undefined;
+  check(napi_get_undefined(env, &undefined), "undefined");
+  return undefined;
+}
+
 // Runs an entry point's body; its NativeError (or running out of memory) becomes a JS Error.
 template <typename F>
 napi_value guarded(napi_env env, const char* code, F body) {

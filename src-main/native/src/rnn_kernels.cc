@@ -276,34 +276,63 @@ class ChunkWorker {
   std::vector<Product> batch_;
 };
 
+
 // Steps per chunk: ~512 rows keep the chunked products efficient.
 int chunk_steps(int batch) { return std::max(1, 512 / std::max(1, batch)); }
 
-// The input projection of steps [t0, min(t0 + chunk, T)): out rows = x w + bias.
+// The input projection of steps [t0, min(t0 + chunk, T)): out (those steps' rows) = x w + bias.
 Product projection(const Dims& d, int chunk, int cols, int t0, const float* x, const float* w,
                    const float* bias, float* out) {
   const int rows = std::min(chunk, d.time - t0) * d.batch;
   Product p{false, false, rows, cols, d.input, x + (size_t)t0 * d.batch * d.input, d.input,
-            w, cols, 0.0f, out + (size_t)t0 * d.batch * cols, cols};
+            w, cols, 0.0f, out, cols};
   p.bias = bias;
   return p;
 }
 
+// Where the input projections of the steps go: every step's rows (training keeps them as the
+// gate cache) or a ring of two chunks (inference: the chunk being run and the next one, which
+// the helper computes meanwhile; ~2 MB instead of the whole sequence's gates).
+struct ProjectionRows {
+  float* base;
+  int cols;
+  int batch;
+  int chunk;
+  bool ring;
+  float* at(int t) const {
+    const size_t slot = ring ? (size_t)((t / chunk) % 2) * chunk + t % chunk : (size_t)t;
+    return base + slot * batch * cols;
+  }
+};
+
+ProjectionRows all_steps(float* out, int cols, int batch) {
+  return {out, cols, batch, chunk_steps(batch), false};
+}
+
+// A ring of two chunks of projection rows, owned by `storage`.
+ProjectionRows ring_of_chunks(std::vector<float>& storage, int cols, int batch) {
+  const int chunk = chunk_steps(batch);
+  storage.resize((size_t)2 * chunk * batch * cols);
+  return {storage.data(), cols, batch, chunk, true};
+}
+
 // Forward over time with the input projection of the next chunk of steps computed beside
-// `step(t)`, which runs the recurrence of the current chunk. out [T*B, cols] = x w + bias.
+// `step(t, z)`, which runs the recurrence of the current chunk on z, step t's projection
+// x_t w + bias.
 template <typename Step>
-void forward_in_chunks(const Dims& d, int cols, const float* x, const float* w, const float* bias,
-                       float* out, Step step) {
+void forward_in_chunks(const Dims& d, const float* x, const float* w, const float* bias,
+                       const ProjectionRows& rows, Step step) {
   const int T = d.time;
-  const int chunk = chunk_steps(d.batch);
+  const int chunk = rows.chunk;
   ChunkWorker worker;
-  if (T > 0) run_product(projection(d, chunk, cols, 0, x, w, bias, out));
+  if (T > 0) run_product(projection(d, chunk, rows.cols, 0, x, w, bias, rows.at(0)));
   for (int t = 0; t < T; t++) {
     if (t % chunk == 0) {
       worker.wait();  // this chunk's projection is done
-      if (t + chunk < T) worker.submit({projection(d, chunk, cols, t + chunk, x, w, bias, out)});
+      if (t + chunk < T)
+        worker.submit({projection(d, chunk, rows.cols, t + chunk, x, w, bias, rows.at(t + chunk))});
     }
-    step(t);
+    step(t, rows.at(t));
   }
 }
 
@@ -342,58 +371,101 @@ inline float mask_at(const float* mask, int t, int batch, int b) {
 
 }  // namespace
 
+namespace {
+
+// Where one LSTM step reads and writes (rows of the batch, each [n] or [r]).
+struct LstmStep {
+  float* z;             // [B, 4n]: the input projection on entry, i f g o after
+  const float* h_prev;  // [B, r]
+  float* h_next;
+  const float* c_prev;  // [B, n]
+  float* c_next;
+  float* cn;            // [B, n]: unmasked new cell state
+  float* tc;            // [B, n]: its tanh
+  float* mm;            // [B, n]: o * tanh(c)
+};
+
+// Peepholes, or zeros when the cell has none: the row functions multiply by zeros, cheaper than
+// a branch per element.
+struct Peepholes {
+  std::vector<float> zeros;
+  const float* wic;
+  const float* wfc;
+  const float* woc;
+  Peepholes(const float* peep, int n) : zeros(peep ? 0 : (size_t)3 * n, 0.0f) {
+    const float* p = peep ? peep : zeros.data();
+    wic = p;
+    wfc = p + n;
+    woc = p + 2 * n;
+  }
+};
+
+// One step of the LSTM family on every row; r_new [B, r] is scratch for the projection.
+void lstm_step(const Dims& d, const LstmWeights& wt, const Peepholes& peep, const float* mask,
+               int t, const LstmStep& s, float* r_new) {
+  const int B = d.batch, n = d.units, r = d.output, G = 4 * n;
+  gemm(false, false, B, G, r, s.h_prev, r, wt.u, G, 1.0f, s.z, G);
+  for (int b = 0; b < B; b++) {
+    const size_t k = (size_t)b * n;
+    lstm_gate_row(n, s.z + (size_t)b * G, s.c_prev + k, peep.wic, peep.wfc, peep.woc, s.cn + k,
+                  s.tc + k, s.mm + k);
+  }
+  const float* rn = s.mm;
+  if (wt.proj) {
+    gemm(false, false, B, r, n, s.mm, n, wt.proj, r, 0.0f, r_new, r);
+    rn = r_new;
+  }
+  for (int b = 0; b < B; b++) {
+    const float mk = mask_at(mask, t, B, b);
+    for (int k = 0; k < r; k++) {
+      const size_t q = (size_t)b * r + k;
+      s.h_next[q] = mask ? s.h_prev[q] + mk * (rn[q] - s.h_prev[q]) : rn[q];
+    }
+    for (int j = 0; j < n; j++) {
+      const size_t q = (size_t)b * n + j;
+      s.c_next[q] = mask ? s.c_prev[q] + mk * (s.cn[q] - s.c_prev[q]) : s.cn[q];
+    }
+  }
+}
+
+}  // namespace
+
 void lstm_forward(const Dims& d, const float* x, const LstmWeights& wt, const float* h0,
                   const float* c0, const float* mask, LstmCache& cache) {
-  const int T = d.time, B = d.batch, n = d.units, r = d.output, G = 4 * n;
-  const int chunk = chunk_steps(B);
-  ChunkWorker worker;
-  if (T > 0) run_product(projection(d, chunk, G, 0, x, wt.w, wt.b, cache.gates));
+  const int B = d.batch, n = d.units, r = d.output, G = 4 * n;
   std::memcpy(cache.cells, c0, sizeof(float) * B * n);
   std::memcpy(cache.h, h0, sizeof(float) * B * r);
   std::vector<float> m_scratch(wt.proj ? 0 : (size_t)B * n);
   std::vector<float> r_new((size_t)B * r);
-  // Without peepholes the row functions multiply by zeros: cheaper than a branch per element.
-  const std::vector<float> zeros(wt.peep ? 0 : (size_t)3 * n, 0.0f);
-  const float* peep = wt.peep ? wt.peep : zeros.data();
-  const float* wic = peep;
-  const float* wfc = peep + n;
-  const float* woc = peep + 2 * n;
-  for (int t = 0; t < T; t++) {
-    if (t % chunk == 0) {
-      worker.wait();  // this chunk's projection is done
-      if (t + chunk < T)
-        worker.submit({projection(d, chunk, G, t + chunk, x, wt.w, wt.b, cache.gates)});
-    }
-    float* z = cache.gates + (size_t)t * B * G;
-    const float* h_prev = cache.h + (size_t)t * B * r;
-    float* h_next = cache.h + (size_t)(t + 1) * B * r;
-    const float* c_prev = cache.cells + (size_t)t * B * n;
-    float* c_next = cache.cells + (size_t)(t + 1) * B * n;
-    float* cn = cache.cnew + (size_t)t * B * n;
-    float* tc = cache.tanhc + (size_t)t * B * n;
-    float* mm = wt.proj ? cache.m + (size_t)t * B * n : m_scratch.data();
-    gemm(false, false, B, G, r, h_prev, r, wt.u, G, 1.0f, z, G);
-    for (int b = 0; b < B; b++) {
-      const size_t k = (size_t)b * n;
-      lstm_gate_row(n, z + (size_t)b * G, c_prev + k, wic, wfc, woc, cn + k, tc + k, mm + k);
-    }
-    const float* rn = mm;
-    if (wt.proj) {
-      gemm(false, false, B, r, n, mm, n, wt.proj, r, 0.0f, r_new.data(), r);
-      rn = r_new.data();
-    }
-    for (int b = 0; b < B; b++) {
-      const float mk = mask_at(mask, t, B, b);
-      for (int k = 0; k < r; k++) {
-        const size_t q = (size_t)b * r + k;
-        h_next[q] = mask ? h_prev[q] + mk * (rn[q] - h_prev[q]) : rn[q];
-      }
-      for (int j = 0; j < n; j++) {
-        const size_t q = (size_t)b * n + j;
-        c_next[q] = mask ? c_prev[q] + mk * (cn[q] - c_prev[q]) : cn[q];
-      }
-    }
-  }
+  const Peepholes peep(wt.peep, n);
+  forward_in_chunks(d, x, wt.w, wt.b, all_steps(cache.gates, G, B), [&](int t, float* z) {
+    const size_t bn = (size_t)t * B * n;
+    lstm_step(d, wt, peep, mask, t,
+              {z, cache.h + (size_t)t * B * r, cache.h + (size_t)(t + 1) * B * r,
+               cache.cells + bn, cache.cells + bn + (size_t)B * n, cache.cnew + bn,
+               cache.tanhc + bn, wt.proj ? cache.m + bn : m_scratch.data()},
+              r_new.data());
+  });
+}
+
+void lstm_infer(const Dims& d, const float* x, const LstmWeights& wt, const float* h0,
+                const float* c0, const float* mask, float* out, float* c_final) {
+  const int B = d.batch, n = d.units, r = d.output, G = 4 * n;
+  const size_t Bn = (size_t)B * n, Br = (size_t)B * r;
+  std::vector<float> ring;
+  // Two cell states (the step's previous and next, swapped each step), then cn, tc, mm, r_new.
+  std::vector<float> scratch(5 * Bn + Br);
+  float* cells[2] = {scratch.data(), scratch.data() + Bn};
+  std::memcpy(cells[0], c0, sizeof(float) * Bn);
+  const Peepholes peep(wt.peep, n);
+  forward_in_chunks(d, x, wt.w, wt.b, ring_of_chunks(ring, G, B), [&](int t, float* z) {
+    lstm_step(d, wt, peep, mask, t,
+              {z, t == 0 ? h0 : out + (size_t)(t - 1) * Br, out + (size_t)t * Br, cells[t % 2],
+               cells[(t + 1) % 2], scratch.data() + 2 * Bn, scratch.data() + 3 * Bn,
+               scratch.data() + 4 * Bn},
+              scratch.data() + 5 * Bn);
+  });
+  std::memcpy(c_final, cells[d.time % 2], sizeof(float) * Bn);
 }
 
 void lstm_backward(const Dims& d, const float* x, const LstmWeights& wt, const float* mask,
@@ -484,34 +556,53 @@ void lstm_backward(const Dims& d, const float* x, const LstmWeights& wt, const f
   }
 }
 
+namespace {
+
+// One GRU step on every row: z [B, 3n] holds the input projection on entry and z, r, hh after;
+// a [B, n] gets r * h_{t-1}.
+void gru_step(const Dims& d, const float* u, const float* mask, int t, float* z, const float* hp,
+              float* hn, float* a) {
+  const int B = d.batch, n = d.units, G = 3 * n;
+  // z and r: the first 2n columns of U (row stride 3n, no copy).
+  gemm(false, false, B, 2 * n, n, hp, n, u, G, 1.0f, z, G);
+  for (int bb = 0; bb < B; bb++) {
+    float* zr = z + (size_t)bb * G;
+    sigmoid_in_place(2 * n, zr);
+    for (int j = 0; j < n; j++) a[(size_t)bb * n + j] = zr[n + j] * hp[(size_t)bb * n + j];
+  }
+  gemm(false, false, B, n, n, a, n, u + 2 * n, G, 1.0f, z + 2 * n, G);
+  for (int bb = 0; bb < B; bb++) {
+    const float mk = mask_at(mask, t, B, bb);
+    float* zr = z + (size_t)bb * G;
+    tanh_in_place(n, zr + 2 * n);
+    for (int j = 0; j < n; j++) {
+      const size_t k = (size_t)bb * n + j;
+      const float hh = zr[2 * n + j];
+      const float h_new = hh + zr[j] * (hp[k] - hh);
+      hn[k] = mask ? hp[k] + mk * (h_new - hp[k]) : h_new;
+    }
+  }
+}
+
+}  // namespace
+
 void gru_forward(const Dims& d, const float* x, const float* w, const float* u, const float* b,
                  const float* h0, const float* mask, GruCache& cache) {
-  const int B = d.batch, n = d.units, G = 3 * n;
-  std::memcpy(cache.h, h0, sizeof(float) * B * n);
-  forward_in_chunks(d, G, x, w, b, cache.gates, [&](int t) {
-    float* z = cache.gates + (size_t)t * B * G;
-    const float* hp = cache.h + (size_t)t * B * n;
-    float* hn = cache.h + (size_t)(t + 1) * B * n;
-    float* a = cache.a + (size_t)t * B * n;
-    // z and r: the first 2n columns of U (row stride 3n, no copy).
-    gemm(false, false, B, 2 * n, n, hp, n, u, G, 1.0f, z, G);
-    for (int bb = 0; bb < B; bb++) {
-      float* zr = z + (size_t)bb * G;
-      sigmoid_in_place(2 * n, zr);
-      for (int j = 0; j < n; j++) a[(size_t)bb * n + j] = zr[n + j] * hp[(size_t)bb * n + j];
-    }
-    gemm(false, false, B, n, n, a, n, u + 2 * n, G, 1.0f, z + 2 * n, G);
-    for (int bb = 0; bb < B; bb++) {
-      const float mk = mask_at(mask, t, B, bb);
-      float* zr = z + (size_t)bb * G;
-      tanh_in_place(n, zr + 2 * n);
-      for (int j = 0; j < n; j++) {
-        const size_t k = (size_t)bb * n + j;
-        const float hh = zr[2 * n + j];
-        const float h_new = hh + zr[j] * (hp[k] - hh);
-        hn[k] = mask ? hp[k] + mk * (h_new - hp[k]) : h_new;
-      }
-    }
+  const int B = d.batch, n = d.units;
+  const size_t Bn = (size_t)B * n;
+  std::memcpy(cache.h, h0, sizeof(float) * Bn);
+  forward_in_chunks(d, x, w, b, all_steps(cache.gates, 3 * n, B), [&](int t, float* z) {
+    gru_step(d, u, mask, t, z, cache.h + t * Bn, cache.h + (t + 1) * Bn, cache.a + t * Bn);
+  });
+}
+
+void gru_infer(const Dims& d, const float* x, const float* w, const float* u, const float* b,
+               const float* h0, const float* mask, float* out) {
+  const int B = d.batch, n = d.units;
+  const size_t Bn = (size_t)B * n;
+  std::vector<float> ring, a(Bn);
+  forward_in_chunks(d, x, w, b, ring_of_chunks(ring, 3 * n, B), [&](int t, float* z) {
+    gru_step(d, u, mask, t, z, t == 0 ? h0 : out + (t - 1) * Bn, out + t * Bn, a.data());
   });
 }
 
@@ -570,27 +661,46 @@ void gru_backward(const Dims& d, const float* x, const float* w, const float* u,
   column_sums(TB, G, dz.data(), g.db);
 }
 
+namespace {
+
+// One Elman step on every row: z [B, n] holds the input projection on entry, the activation after.
+void elman_step(const Dims& d, bool sig, const float* u, const float* mask, int t, float* z,
+                const float* hp, float* hn) {
+  const int B = d.batch, n = d.units;
+  gemm(false, false, B, n, n, hp, n, u, n, 1.0f, z, n);
+  if (sig)
+    sigmoid_in_place(B * n, z);
+  else
+    tanh_in_place(B * n, z);
+  for (int bb = 0; bb < B; bb++) {
+    const float mk = mask_at(mask, t, B, bb);
+    for (int j = 0; j < n; j++) {
+      const size_t k = (size_t)bb * n + j;
+      const float v = z[k];
+      hn[k] = mask ? hp[k] + mk * (v - hp[k]) : v;
+    }
+  }
+}
+
+}  // namespace
+
 void elman_forward(const Dims& d, bool sig, const float* x, const float* w, const float* u,
                    const float* b, const float* h0, const float* mask, ElmanCache& cache) {
   const int B = d.batch, n = d.units;
-  std::memcpy(cache.h, h0, sizeof(float) * B * n);
-  forward_in_chunks(d, n, x, w, b, cache.hnew, [&](int t) {
-    float* z = cache.hnew + (size_t)t * B * n;
-    const float* hp = cache.h + (size_t)t * B * n;
-    float* hn = cache.h + (size_t)(t + 1) * B * n;
-    gemm(false, false, B, n, n, hp, n, u, n, 1.0f, z, n);
-    if (sig)
-      sigmoid_in_place(B * n, z);
-    else
-      tanh_in_place(B * n, z);
-    for (int bb = 0; bb < B; bb++) {
-      const float mk = mask_at(mask, t, B, bb);
-      for (int j = 0; j < n; j++) {
-        const size_t k = (size_t)bb * n + j;
-        const float v = z[k];
-        hn[k] = mask ? hp[k] + mk * (v - hp[k]) : v;
-      }
-    }
+  const size_t Bn = (size_t)B * n;
+  std::memcpy(cache.h, h0, sizeof(float) * Bn);
+  forward_in_chunks(d, x, w, b, all_steps(cache.hnew, n, B), [&](int t, float* z) {
+    elman_step(d, sig, u, mask, t, z, cache.h + t * Bn, cache.h + (t + 1) * Bn);
+  });
+}
+
+void elman_infer(const Dims& d, bool sig, const float* x, const float* w, const float* u,
+                 const float* b, const float* h0, const float* mask, float* out) {
+  const int B = d.batch, n = d.units;
+  const size_t Bn = (size_t)B * n;
+  std::vector<float> ring;
+  forward_in_chunks(d, x, w, b, ring_of_chunks(ring, n, B), [&](int t, float* z) {
+    elman_step(d, sig, u, mask, t, z, t == 0 ? h0 : out + (t - 1) * Bn, out + t * Bn);
   });
 }
 

@@ -50,6 +50,11 @@ struct LstmCache {
 
 void lstm_forward(const Dims& d, const float* x, const LstmWeights& wt, const float* h0,
                   const float* c0, const float* mask, LstmCache& cache);
+// The same forward without the cache (no gradient to come): out [T*B, r] gets the (masked)
+// output of each step, c_final [B, n] the cell state after the last. Keeps two chunks of gates
+// instead of the whole sequence's, so memory stays flat in the sequence length.
+void lstm_infer(const Dims& d, const float* x, const LstmWeights& wt, const float* h0,
+                const float* c0, const float* mask, float* out, float* c_final);
 
 struct LstmGrads {
   float* dx;     // [T*B, I]
@@ -76,6 +81,9 @@ struct GruCache {
 
 void gru_forward(const Dims& d, const float* x, const float* w, const float* u, const float* b,
                  const float* h0, const float* mask, GruCache& cache);
+// Forward without the cache: out [T*B, n] gets the output of each step.
+void gru_infer(const Dims& d, const float* x, const float* w, const float* u, const float* b,
+               const float* h0, const float* mask, float* out);
 
 struct PlainGrads {
   float* dx;
@@ -96,6 +104,9 @@ struct ElmanCache {
 
 void elman_forward(const Dims& d, bool sigmoid, const float* x, const float* w, const float* u,
                    const float* b, const float* h0, const float* mask, ElmanCache& cache);
+// Forward without the cache: out [T*B, n] gets the output of each step.
+void elman_infer(const Dims& d, bool sigmoid, const float* x, const float* w, const float* u,
+                 const float* b, const float* h0, const float* mask, float* out);
 
 void elman_backward(const Dims& d, bool sigmoid, const float* x, const float* w, const float* u,
                     const float* mask, const ElmanCache& cache, const float* dout,

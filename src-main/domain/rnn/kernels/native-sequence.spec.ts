@@ -1,13 +1,19 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { loadRnnNative } from '../../../native/rnn-native';
-import type { RnnNativeAddon } from '../../../native/rnn-native';
+import { loadRnnNative, NATIVE_FLAGS } from '../../../native/rnn-native';
+import type { NativeDims, RnnNativeAddon } from '../../../native/rnn-native';
 import { initTfBackend } from '../../backend/tf-backend';
 import { UnfoldError } from '../../errors';
 import { createKernel, weightSpecs } from '../cell-spec';
 import type { CellSpec } from '../cell-spec';
 import { createRng } from '../random';
-import { chooseRnnKernel } from './native-sequence';
+import {
+  chooseRnnKernel,
+  nativeCellOf,
+  nativeForward,
+  nativeInfer,
+  reverseBlocks,
+} from './native-sequence';
 import { runSequence } from './sequence-op';
 import { withKernel } from '../testing/with-kernel';
 
@@ -157,15 +163,19 @@ describe('kernel choice', () => {
 });
 
 describe.skipIf(!nativeBuilt)('native sequence kernels (C++ over OpenBLAS)', () => {
-  it('runSequence calls the addon by default and never with UNFOLD_RNN_KERNEL=tfjs', () => {
+  it('runSequence calls the addon by default and never with UNFOLD_RNN_KERNEL=tfjs; with no gradient tape, its forward without a cache', () => {
     const cached = loadRnnNative() as { addon: RnnNativeAddon | null };
     const real = cached.addon as RnnNativeAddon;
-    let calls = 0;
+    const calls = { forward: 0, infer: 0 };
     const counting: RnnNativeAddon = {
       ...bindAll(real),
       lstmForward: (dims, arrays) => {
-        calls++;
+        calls.forward++;
         return real.lstmForward(dims, arrays);
+      },
+      lstmInfer: (dims, arrays) => {
+        calls.infer++;
+        real.lstmInfer(dims, arrays);
       },
     };
     cached.addon = counting;
@@ -173,9 +183,11 @@ describe.skipIf(!nativeBuilt)('native sequence kernels (C++ over OpenBLAS)', () 
       const problem = makeProblem({ cell: 'lstm', units: 4 }, false);
       delete process.env.UNFOLD_RNN_KERNEL;
       tf.tidy(() => run(problem, problem.args).outputs.dataSync());
-      expect(calls).toBe(1);
+      expect(calls).toEqual({ forward: 0, infer: 1 });
+      tf.tidy(() => tf.grads((...a: tf.Tensor[]) => loss(problem, a))(problem.args));
+      expect(calls).toEqual({ forward: 1, infer: 1 });
       withKernel('tfjs', () => tf.tidy(() => run(problem, problem.args).outputs.dataSync()));
-      expect(calls).toBe(1);
+      expect(calls).toEqual({ forward: 1, infer: 1 });
       tf.dispose(problem.args);
     } finally {
       cached.addon = real;
@@ -212,7 +224,7 @@ describe.skipIf(!nativeBuilt)('native sequence kernels (C++ over OpenBLAS)', () 
         ),
         [time, batch, 1],
       );
-      const x = random([time, batch, INPUT], 91, 1);
+      const x = random([time, batch, INPUT], 91, 1) as tf.Tensor3D;
       const h0 = random([batch, kernel.outputSize], 92, 0.5);
       const c0 = kernel.cellSize > 0 ? random([batch, kernel.cellSize], 93, 0.5) : null;
       const upstream = random([time, batch, kernel.outputSize], 94, 1);
@@ -236,8 +248,20 @@ describe.skipIf(!nativeBuilt)('native sequence kernels (C++ over OpenBLAS)', () 
             )(args)
             .map((g) => g.dataSync() as Float32Array),
         );
+      // With no gradient tape the native side runs its forward without a cache, whose gates
+      // live in a ring of two chunks.
+      const forwardOnly = (): Float32Array[] =>
+        tf.tidy(() => {
+          const result = runSequence(kernel, { x, weights, h0, c0, mask });
+          return [
+            result.outputs,
+            result.finalOutput,
+            ...(result.finalCell ? [result.finalCell] : []),
+          ].map((t) => t.dataSync() as Float32Array);
+        });
       const addon = load.addon as RnnNativeAddon;
       const reference = withKernel('tfjs', evaluateLong);
+      const referenceForward = withKernel('tfjs', forwardOnly);
       const parallelBefore = addon.info().parallel;
       try {
         for (const parallel of [1, 2]) {
@@ -245,6 +269,11 @@ describe.skipIf(!nativeBuilt)('native sequence kernels (C++ over OpenBLAS)', () 
           const native = withKernel('native', evaluateLong);
           native.forEach((values, k) => {
             expect(maxAbsDiff(values, reference[k] as Float32Array)).toBeLessThan(1e-4);
+          });
+          const nativeForward = withKernel('native', forwardOnly);
+          expect(nativeForward).toHaveLength(referenceForward.length);
+          nativeForward.forEach((values, k) => {
+            expect(maxAbsDiff(values, referenceForward[k] as Float32Array)).toBeLessThan(1e-4);
           });
         }
       } finally {
@@ -374,6 +403,67 @@ describe.skipIf(!nativeBuilt)('native sequence kernels (C++ over OpenBLAS)', () 
   });
 });
 
+describe.skipIf(!nativeBuilt)('the native forward without a cache', () => {
+  for (const spec of SPECS) {
+    it(`${label(spec)}: equals the cached forward exactly, over several chunks, masked and reversed`, () => {
+      // Batch 64: chunks of 8 steps, so 21 steps fill the ring of two chunks more than once.
+      const [time, batch] = [21, 64];
+      const addon = load.addon as RnnNativeAddon;
+      const kernel = createKernel(spec);
+      const cell = nativeCellOf(spec);
+      const weights = weightSpecs(spec, INPUT).map(
+        (w, k) => random(w.shape, 120 + k).dataSync() as Float32Array,
+      );
+      const values = (n: number, seed: number): Float32Array =>
+        random([n], seed, 0.8).dataSync() as Float32Array;
+      const x = values(time * batch * INPUT, 130);
+      const h0 = values(batch * kernel.outputSize, 131);
+      const c0 = kernel.cellSize > 0 ? values(batch * kernel.cellSize, 132) : null;
+      const mask = Float32Array.from({ length: time * batch }, (_, i) =>
+        Math.floor(i / batch) < time - ((i % batch) % 9) ? 1 : 0,
+      );
+      const flags =
+        (cell.peephole ? NATIVE_FLAGS.peephole : 0) |
+        (cell.projection !== null ? NATIVE_FLAGS.projection : 0) |
+        (cell.sigmoid ? NATIVE_FLAGS.sigmoid : 0);
+      const parallelBefore = addon.info().parallel;
+      try {
+        for (const parallel of [1, 2])
+          for (const masked of [false, true])
+            for (const reverse of [false, true]) {
+              addon.setParallel(parallel);
+              const m = masked ? (reverse ? reverseBlocks(mask, time) : mask) : null;
+              const xs = reverse ? reverseBlocks(x, time) : x;
+              const dims: NativeDims = [
+                time,
+                batch,
+                INPUT,
+                cell.units,
+                kernel.outputSize,
+                flags | (m ? NATIVE_FLAGS.mask : 0),
+              ];
+              const cached = nativeForward(addon, cell, dims, xs, weights, h0, c0, m);
+              const inferred = nativeInfer(addon, cell, dims, xs, weights, h0, c0, m);
+              expect(inferred.outputs).toEqual(cached.h.subarray(batch * kernel.outputSize));
+              expect(inferred.finalCell).toEqual(cached.finalCell);
+            }
+      } finally {
+        addon.setParallel(parallelBefore);
+      }
+    });
+  }
+
+  it('refuses an output array of the wrong size', () => {
+    const addon = load.addon as RnnNativeAddon;
+    const f = (n: number): Float32Array => new Float32Array(n);
+    const arrays = (out: number) => [f(6), f(3 * 12), f(4 * 12), f(12), f(4), null, f(out)];
+    expect(() => addon.gruInfer([2, 1, 3, 4, 4, 0], arrays(8))).not.toThrow();
+    expect(() => addon.gruInfer([2, 1, 3, 4, 4, 0], arrays(7))).toThrow(
+      /out: expected 8 floats, got 7/,
+    );
+  });
+});
+
 /** The same values with no gradient link (TF.js has no stopGradient op). */
 function constant(t: tf.Tensor): tf.Tensor {
   return tf.tensor(t.dataSync().slice(), t.shape);
@@ -388,6 +478,9 @@ function bindAll(addon: RnnNativeAddon): RnnNativeAddon {
     gruBackward: addon.gruBackward.bind(addon),
     elmanForward: addon.elmanForward.bind(addon),
     elmanBackward: addon.elmanBackward.bind(addon),
+    lstmInfer: addon.lstmInfer.bind(addon),
+    gruInfer: addon.gruInfer.bind(addon),
+    elmanInfer: addon.elmanInfer.bind(addon),
     matMul: addon.matMul.bind(addon),
     gatherRows: addon.gatherRows.bind(addon),
     scatterAddRows: addon.scatterAddRows.bind(addon),

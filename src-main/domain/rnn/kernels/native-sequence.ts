@@ -156,6 +156,34 @@ export function runNativeSequence(
     (cell.sigmoid ? NATIVE_FLAGS.sigmoid : 0);
   const dims: NativeDims = [time, batch, inputSize, cell.units, outSize, flags];
   const stepValues = time * batch * outSize;
+  // The last processed step: original time 0 when reversed.
+  const finalOffset = reverse ? 0 : (time - 1) * batch * outSize;
+
+  // No gradient tape (evaluation, decoding, tagging): the forward with no cache, and tensors
+  // made straight from its outputs.
+  if (!tf.engine().isTapeOn()) {
+    const xIn = data(inputs.x);
+    const c0Data = cellSize > 0 ? (c0 ? data(c0) : new Float32Array(batch * cellSize)) : null;
+    const { outputs, finalCell } = nativeInfer(
+      addon,
+      cell,
+      dims,
+      reverse ? reverseBlocks(xIn, time) : xIn,
+      inputs.weights.map(weightData),
+      data(inputs.h0),
+      c0Data,
+      maskData,
+    );
+    const steps = reverse ? reverseBlocks(outputs, time) : outputs;
+    return {
+      outputs: tf.tensor3d(steps, [time, batch, outSize]),
+      finalOutput: tf.tensor2d(steps.subarray(finalOffset, finalOffset + batch * outSize), [
+        batch,
+        outSize,
+      ]),
+      finalCell: finalCell ? tf.tensor2d(finalCell, [batch, cellSize]) : null,
+    };
+  }
 
   const op = tf.customGrad((...received: Array<tf.Tensor | tf.GradSaveFunc>) => {
     received.pop(); // save: not needed, the closure below keeps the typed arrays it uses
@@ -201,8 +229,6 @@ export function runNativeSequence(
     batch,
     outSize,
   ]) as tf.Tensor3D;
-  // The last processed step: original time 0 when reversed.
-  const finalOffset = reverse ? 0 : (time - 1) * batch * outSize;
   const finalOutput = tf.reshape(tf.slice(packed, finalOffset, batch * outSize), [batch, outSize]);
   const finalCell =
     cellSize > 0 ? tf.reshape(tf.slice(packed, stepValues), [batch, cellSize]) : null;
@@ -262,6 +288,53 @@ export function nativeForward(
   const cache =
     cell.family === 'gru' ? addon.gruForward(dims, arrays) : addon.elmanForward(dims, arrays);
   return { h: cache[cache.length - 1] as Float32Array, finalCell: null, cache };
+}
+
+export interface NativeInference {
+  /** [T * B, outSize]: the output of every step. */
+  outputs: Float32Array;
+  /** [B, n]: the LSTM's cell state after the last step; null for other cells. */
+  finalCell: Float32Array | null;
+}
+
+/**
+ * nativeForward without the cache, for when no gradient will be asked: the addon writes the
+ * outputs (and an LSTM's final cell state after them) into one array, and keeps only two chunks
+ * of gates instead of the whole sequence's.
+ */
+export function nativeInfer(
+  addon: RnnNativeAddon,
+  cell: NativeCell,
+  dims: NativeDims,
+  x: Float32Array,
+  weights: Float32Array[],
+  h0: Float32Array,
+  c0: Float32Array | null,
+  mask: Float32Array | null,
+): NativeInference {
+  const [time, batch, , , outSize] = dims;
+  const stepValues = time * batch * outSize;
+  if (cell.family === 'lstm') {
+    const [w, u, b] = weights;
+    const peep = cell.peephole ? (weights[3] ?? null) : null;
+    const proj = cell.projection !== null ? (weights[cell.peephole ? 4 : 3] ?? null) : null;
+    const out = new Float32Array(stepValues + batch * cell.units);
+    addon.lstmInfer(dims, [x, w ?? null, u ?? null, b ?? null, peep, proj, h0, c0, mask, out]);
+    return { outputs: out.subarray(0, stepValues), finalCell: out.subarray(stepValues) };
+  }
+  const out = new Float32Array(stepValues);
+  const arrays: NativeArrays = [
+    x,
+    weights[0] ?? null,
+    weights[1] ?? null,
+    weights[2] ?? null,
+    h0,
+    mask,
+    out,
+  ];
+  if (cell.family === 'gru') addon.gruInfer(dims, arrays);
+  else addon.elmanInfer(dims, arrays);
+  return { outputs: out, finalCell: null };
 }
 
 interface NativeGradients {

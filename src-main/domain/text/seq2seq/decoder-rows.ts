@@ -41,7 +41,7 @@ import type {
   NativeAttentionWeights,
   NativeEncoderMemory,
 } from '../../rnn/kernels/native-decoder-attention';
-import { chooseRnnKernel, nativeCellOf, nativeForward } from '../../rnn/kernels/native-sequence';
+import { chooseRnnKernel, nativeCellOf, nativeInfer } from '../../rnn/kernels/native-sequence';
 import type { NativeCell } from '../../rnn/kernels/native-sequence';
 import type { NativeDims, RnnNativeAddon } from '../../../native/rnn-native';
 import { NATIVE_FLAGS } from '../../../native/rnn-native';
@@ -396,8 +396,8 @@ class NativeDecoderRows implements DecoderRows {
         (cell.sigmoid ? NATIVE_FLAGS.sigmoid : 0);
       const dims: NativeDims = [1, rows, layer.inputSize, cell.units, layer.outSize, flags];
       const c0 = layer.cellSize > 0 ? (state.c ?? new Float32Array(rows * layer.cellSize)) : null;
-      const forward = nativeForward(addon, cell, dims, x, layer.weights, state.h, c0, null);
-      const h = forward.h.subarray(rows * layer.outSize);
+      const forward = nativeInfer(addon, cell, dims, x, layer.weights, state.h, c0, null);
+      const h = forward.outputs;
       next.push({ h, c: forward.finalCell });
       let out = h;
       if (this.decoder.residual && l > 0 && layer.outSize === layer.inputSize) {
