@@ -13,6 +13,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <cstring>
+#include <functional>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -158,9 +159,12 @@ void split_product(const Product& p, std::vector<Product>& out) {
   }
 }
 
+// A piece of work either thread may run: a product, a chunk of steps of one lane (below).
+using Work = std::function<void()>;
+
 // The process's one helper thread. It sleeps on a condition variable (never spins), so when
 // another program takes the second core it costs nothing; a kernel call publishes a batch of
-// products, the helper and the calling thread claim pieces from one atomic counter, and the
+// pieces, the helper and the calling thread claim pieces from one atomic counter, and the
 // caller, when it needs the results, runs every piece still unclaimed itself and then sleeps
 // until the helper finishes the one it holds. A helper that gets no CPU thus never makes a call
 // slower than the one-thread path: the caller does the work instead of waiting for it.
@@ -175,7 +179,7 @@ class Helper {
   void release() { owner_.unlock(); }
 
   // Publishes a batch; the previous one must be finished. `pieces` lives until finish().
-  void publish(const std::vector<Product>* pieces) {
+  void publish(const std::vector<Work>* pieces) {
     std::lock_guard<std::mutex> lock(m_);
     pieces_ = pieces;
     done_ = 0;
@@ -190,7 +194,7 @@ class Helper {
     const uint32_t gen = generation_;
     const int total = (int)pieces_->size();
     int mine = 0;
-    for (int i; (i = claim(gen, total)) >= 0; mine++) run_product((*pieces_)[i]);
+    for (int i; (i = claim(gen, total)) >= 0; mine++) (*pieces_)[i]();
     std::unique_lock<std::mutex> lock(m_);
     done_ += mine;
     finished_.wait(lock, [&] { return done_ >= total; });
@@ -212,7 +216,7 @@ class Helper {
   void loop() {
     uint32_t seen = 0;
     for (;;) {
-      const std::vector<Product>* pieces;
+      const std::vector<Work>* pieces;
       uint32_t gen;
       int total;
       {
@@ -224,7 +228,7 @@ class Helper {
       }
       // `pieces` is read only after a successful claim: the caller waits for claimed pieces.
       int ran = 0;
-      for (int i; (i = claim(gen, total)) >= 0; ran++) run_product((*pieces)[i]);
+      for (int i; (i = claim(gen, total)) >= 0; ran++) (*pieces)[i]();
       if (ran > 0) {
         std::lock_guard<std::mutex> lock(m_);
         done_ += ran;
@@ -236,7 +240,7 @@ class Helper {
   std::mutex owner_;
   std::mutex m_;
   std::condition_variable wake_, finished_;
-  const std::vector<Product>* pieces_ = nullptr;
+  const std::vector<Work>* pieces_ = nullptr;
   uint32_t generation_ = 0;
   int done_ = 0;
   std::atomic<uint64_t> claim_{0};
@@ -262,10 +266,13 @@ class ChunkWorker {
     wait();
     batch_.clear();
     for (const Product& p : products) split_product(p, batch_);
-    if (helper_)
-      helper_->publish(&batch_);
-    else
+    if (helper_) {
+      work_.clear();
+      for (const Product& p : batch_) work_.push_back([&p] { run_product(p); });
+      helper_->publish(&work_);
+    } else {
       for (const Product& p : batch_) run_product(p);
+    }
   }
   void wait() {
     if (helper_) helper_->finish();
@@ -274,6 +281,7 @@ class ChunkWorker {
  private:
   Helper* helper_;
   std::vector<Product> batch_;
+  std::vector<Work> work_;
 };
 
 
@@ -290,50 +298,116 @@ Product projection(const Dims& d, int chunk, int cols, int t0, const float* x, c
   return p;
 }
 
-// Where the input projections of the steps go: every step's rows (training keeps them as the
-// gate cache) or a ring of two chunks (inference: the chunk being run and the next one, which
-// the helper computes meanwhile; ~2 MB instead of the whole sequence's gates).
-struct ProjectionRows {
-  float* base;
-  int cols;
-  int batch;
-  int chunk;
-  bool ring;
-  float* at(int t) const {
-    const size_t slot = ring ? (size_t)((t / chunk) % 2) * chunk + t % chunk : (size_t)t;
-    return base + slot * batch * cols;
-  }
-};
-
-ProjectionRows all_steps(float* out, int cols, int batch) {
-  return {out, cols, batch, chunk_steps(batch), false};
-}
-
-// A ring of two chunks of projection rows, owned by `storage`.
-ProjectionRows ring_of_chunks(std::vector<float>& storage, int cols, int batch) {
-  const int chunk = chunk_steps(batch);
-  storage.resize((size_t)2 * chunk * batch * cols);
-  return {storage.data(), cols, batch, chunk, true};
-}
-
 // Forward over time with the input projection of the next chunk of steps computed beside
-// `step(t, z)`, which runs the recurrence of the current chunk on z, step t's projection
-// x_t w + bias.
+// `step(t, z)`, which runs the recurrence of the current chunk on z, step t's rows of
+// out [T*B, cols] = x w + bias.
 template <typename Step>
-void forward_in_chunks(const Dims& d, const float* x, const float* w, const float* bias,
-                       const ProjectionRows& rows, Step step) {
+void forward_in_chunks(const Dims& d, int cols, const float* x, const float* w, const float* bias,
+                       float* out, Step step) {
   const int T = d.time;
-  const int chunk = rows.chunk;
+  const int chunk = chunk_steps(d.batch);
+  const auto rows = [&](int t) { return out + (size_t)t * d.batch * cols; };
   ChunkWorker worker;
-  if (T > 0) run_product(projection(d, chunk, rows.cols, 0, x, w, bias, rows.at(0)));
+  if (T > 0) run_product(projection(d, chunk, cols, 0, x, w, bias, rows(0)));
   for (int t = 0; t < T; t++) {
     if (t % chunk == 0) {
       worker.wait();  // this chunk's projection is done
       if (t + chunk < T)
-        worker.submit({projection(d, chunk, rows.cols, t + chunk, x, w, bias, rows.at(t + chunk))});
+        worker.submit({projection(d, chunk, cols, t + chunk, x, w, bias, rows(t + chunk))});
     }
-    step(t, rows.at(t));
+    step(t, rows(t));
   }
+}
+
+// ---- Inference in lanes ----
+// With no gradient to come, a batch's rows are independent all along the sequence. At two
+// threads the batch is cut into two lanes of contiguous rows, each run chunk of steps by chunk
+// of steps with its own input projection; a round publishes both lanes' next chunk as two
+// pieces, so a helper that gets no CPU costs at most one lane-chunk of waiting. Lanes of at
+// least 16 rows keep most of a whole batch's product efficiency (on one thread two lanes of 16
+// cost 1.16 x one batch of 32). One lane is the whole batch, on the calling thread.
+
+constexpr int kMinLaneRows = 16;
+
+// The rows [row0, row0 + rows) of a batch as one lane: its dims (batch = its rows), its mask,
+// and its input projections of a chunk of steps.
+struct LaneRows {
+  Dims d;
+  int full_batch;
+  int row0;
+  int cols;
+  const float* x;  // the caller's [T*B, I]
+  std::vector<float> mask;     // [T*rows], empty without a mask
+  std::vector<float> x_chunk;  // the lane's rows of a chunk of steps (unused for a whole batch)
+  std::vector<float> gates;    // [chunk*rows, cols]
+
+  // Allocates everything here, on the calling thread: run() allocates nothing.
+  LaneRows(const Dims& full, int row0_, int rows, int cols_, const float* x_,
+           const float* mask_)
+      : d(full), full_batch(full.batch), row0(row0_), cols(cols_), x(x_) {
+    d.batch = rows;
+    const size_t chunk_rows = (size_t)chunk_steps(rows) * rows;
+    gates.resize(chunk_rows * cols);
+    if (rows != full_batch) x_chunk.resize(chunk_rows * d.input);
+    if (mask_) {
+      mask.resize((size_t)d.time * rows);
+      for (int t = 0; t < d.time; t++)
+        std::memcpy(mask.data() + (size_t)t * rows, mask_ + (size_t)t * full_batch + row0,
+                    sizeof(float) * rows);
+    }
+  }
+  const float* lane_mask() const { return mask.empty() ? nullptr : mask.data(); }
+  // The lane's rows of step t in a caller's [T*B, width] array.
+  float* at(float* base, int t, int width) const {
+    return base + ((size_t)t * full_batch + row0) * width;
+  }
+  // gates of steps [t0, t1) = x w + bias; step t's are gate(t, t0).
+  void project(int t0, int t1, const float* w, const float* bias) {
+    const int rows = d.batch, I = d.input;
+    const float* xs = x + (size_t)t0 * full_batch * I;
+    if (rows != full_batch) {
+      for (int t = t0; t < t1; t++)
+        std::memcpy(x_chunk.data() + (size_t)(t - t0) * rows * I,
+                    x + ((size_t)t * full_batch + row0) * I, sizeof(float) * rows * I);
+      xs = x_chunk.data();
+    }
+    Product p{false, false, (t1 - t0) * rows, cols, I, xs, I, w, cols, 0.0f, gates.data(), cols};
+    p.bias = bias;
+    run_product(p);
+  }
+  float* gate(int t, int t0) { return gates.data() + (size_t)(t - t0) * d.batch * cols; }
+};
+
+// Runs every chunk of steps of the lanes `make(row0, rows)` builds: each lane's run(t0, t1),
+// then its finish().
+template <typename Make>
+void infer_in_lanes(const Dims& d, Make make) {
+  const int T = d.time, B = d.batch;
+  Helper* helper = nullptr;
+  if (g_parallel.load() > 1 && B >= 2 * kMinLaneRows && T > 0 && Helper::instance().try_acquire())
+    helper = &Helper::instance();
+  if (!helper) {
+    auto lane = make(0, B);
+    const int chunk = chunk_steps(B);
+    for (int t0 = 0; t0 < T; t0 += chunk) lane.run(t0, std::min(T, t0 + chunk));
+    lane.finish();
+    return;
+  }
+  const int half = B / 2;
+  auto first = make(0, half);
+  auto second = make(half, B - half);
+  const int chunk = chunk_steps(B - half);  // the larger lane's: both buffers hold it
+  std::vector<Work> pieces(2);
+  for (int t0 = 0; t0 < T; t0 += chunk) {
+    const int t1 = std::min(T, t0 + chunk);
+    pieces[0] = [&first, t0, t1] { first.run(t0, t1); };
+    pieces[1] = [&second, t0, t1] { second.run(t0, t1); };
+    helper->publish(&pieces);
+    helper->finish();
+  }
+  helper->release();
+  first.finish();
+  second.finish();
 }
 
 // BPTT from the last step with `grads(t0, t1, first)` (the products giving the weight
@@ -438,7 +512,7 @@ void lstm_forward(const Dims& d, const float* x, const LstmWeights& wt, const fl
   std::vector<float> m_scratch(wt.proj ? 0 : (size_t)B * n);
   std::vector<float> r_new((size_t)B * r);
   const Peepholes peep(wt.peep, n);
-  forward_in_chunks(d, x, wt.w, wt.b, all_steps(cache.gates, G, B), [&](int t, float* z) {
+  forward_in_chunks(d, G, x, wt.w, wt.b, cache.gates, [&](int t, float* z) {
     const size_t bn = (size_t)t * B * n;
     lstm_step(d, wt, peep, mask, t,
               {z, cache.h + (size_t)t * B * r, cache.h + (size_t)(t + 1) * B * r,
@@ -450,22 +524,41 @@ void lstm_forward(const Dims& d, const float* x, const LstmWeights& wt, const fl
 
 void lstm_infer(const Dims& d, const float* x, const LstmWeights& wt, const float* h0,
                 const float* c0, const float* mask, float* out, float* c_final) {
-  const int B = d.batch, n = d.units, r = d.output, G = 4 * n;
-  const size_t Bn = (size_t)B * n, Br = (size_t)B * r;
-  std::vector<float> ring;
-  // Two cell states (the step's previous and next, swapped each step), then cn, tc, mm, r_new.
-  std::vector<float> scratch(5 * Bn + Br);
-  float* cells[2] = {scratch.data(), scratch.data() + Bn};
-  std::memcpy(cells[0], c0, sizeof(float) * Bn);
+  const int n = d.units, r = d.output;
   const Peepholes peep(wt.peep, n);
-  forward_in_chunks(d, x, wt.w, wt.b, ring_of_chunks(ring, G, B), [&](int t, float* z) {
-    lstm_step(d, wt, peep, mask, t,
-              {z, t == 0 ? h0 : out + (size_t)(t - 1) * Br, out + (size_t)t * Br, cells[t % 2],
-               cells[(t + 1) % 2], scratch.data() + 2 * Bn, scratch.data() + 3 * Bn,
-               scratch.data() + 4 * Bn},
-              scratch.data() + 5 * Bn);
+  struct Lane {
+    LaneRows rows;
+    const LstmWeights& wt;
+    const Peepholes& peep;
+    const float* h0;  // the lane's rows
+    float* out;
+    float* c_final;  // the lane's rows
+    // Two cell states (the step's previous and next, swapped each step), then cn, tc, mm, r_new.
+    std::vector<float> scratch;
+    void run(int t0, int t1) {
+      const Dims& ld = rows.d;
+      const size_t Bn = (size_t)ld.batch * ld.units;
+      float* cells[2] = {scratch.data(), scratch.data() + Bn};
+      rows.project(t0, t1, wt.w, wt.b);
+      for (int t = t0; t < t1; t++)
+        lstm_step(ld, wt, peep, rows.lane_mask(), t,
+                  {rows.gate(t, t0), t == 0 ? h0 : rows.at(out, t - 1, ld.output),
+                   rows.at(out, t, ld.output), cells[t % 2], cells[(t + 1) % 2],
+                   scratch.data() + 2 * Bn, scratch.data() + 3 * Bn, scratch.data() + 4 * Bn},
+                  scratch.data() + 5 * Bn);
+    }
+    void finish() {
+      const size_t Bn = (size_t)rows.d.batch * rows.d.units;
+      std::memcpy(c_final, scratch.data() + (rows.d.time % 2) * Bn, sizeof(float) * Bn);
+    }
+  };
+  infer_in_lanes(d, [&](int row0, int count) {
+    Lane lane{LaneRows(d, row0, count, 4 * n, x, mask), wt, peep, h0 + (size_t)row0 * r, out,
+              c_final + (size_t)row0 * n,
+              std::vector<float>((size_t)count * (5 * n + r))};
+    std::memcpy(lane.scratch.data(), c0 + (size_t)row0 * n, sizeof(float) * count * n);
+    return lane;
   });
-  std::memcpy(c_final, cells[d.time % 2], sizeof(float) * Bn);
 }
 
 void lstm_backward(const Dims& d, const float* x, const LstmWeights& wt, const float* mask,
@@ -591,18 +684,31 @@ void gru_forward(const Dims& d, const float* x, const float* w, const float* u, 
   const int B = d.batch, n = d.units;
   const size_t Bn = (size_t)B * n;
   std::memcpy(cache.h, h0, sizeof(float) * Bn);
-  forward_in_chunks(d, x, w, b, all_steps(cache.gates, 3 * n, B), [&](int t, float* z) {
+  forward_in_chunks(d, 3 * n, x, w, b, cache.gates, [&](int t, float* z) {
     gru_step(d, u, mask, t, z, cache.h + t * Bn, cache.h + (t + 1) * Bn, cache.a + t * Bn);
   });
 }
 
 void gru_infer(const Dims& d, const float* x, const float* w, const float* u, const float* b,
                const float* h0, const float* mask, float* out) {
-  const int B = d.batch, n = d.units;
-  const size_t Bn = (size_t)B * n;
-  std::vector<float> ring, a(Bn);
-  forward_in_chunks(d, x, w, b, ring_of_chunks(ring, 3 * n, B), [&](int t, float* z) {
-    gru_step(d, u, mask, t, z, t == 0 ? h0 : out + (t - 1) * Bn, out + t * Bn, a.data());
+  const int n = d.units;
+  struct Lane {
+    LaneRows rows;
+    const float *w, *u, *b, *h0;
+    float* out;
+    std::vector<float> a;  // r * h_{t-1}
+    void run(int t0, int t1) {
+      rows.project(t0, t1, w, b);
+      for (int t = t0; t < t1; t++)
+        gru_step(rows.d, u, rows.lane_mask(), t, rows.gate(t, t0),
+                 t == 0 ? h0 : rows.at(out, t - 1, rows.d.units), rows.at(out, t, rows.d.units),
+                 a.data());
+    }
+    void finish() {}
+  };
+  infer_in_lanes(d, [&](int row0, int count) {
+    return Lane{LaneRows(d, row0, count, 3 * n, x, mask), w, u, b, h0 + (size_t)row0 * n, out,
+                std::vector<float>((size_t)count * n)};
   });
 }
 
@@ -668,10 +774,14 @@ void elman_step(const Dims& d, bool sig, const float* u, const float* mask, int 
                 const float* hp, float* hn) {
   const int B = d.batch, n = d.units;
   gemm(false, false, B, n, n, hp, n, u, n, 1.0f, z, n);
-  if (sig)
-    sigmoid_in_place(B * n, z);
-  else
-    tanh_in_place(B * n, z);
+  // Row by row, as the gates: a row's values then meet the same vector lanes whichever rows
+  // the call holds (a lane of the batch gives bit-identical results).
+  for (int bb = 0; bb < B; bb++) {
+    if (sig)
+      sigmoid_in_place(n, z + (size_t)bb * n);
+    else
+      tanh_in_place(n, z + (size_t)bb * n);
+  }
   for (int bb = 0; bb < B; bb++) {
     const float mk = mask_at(mask, t, B, bb);
     for (int j = 0; j < n; j++) {
@@ -689,18 +799,29 @@ void elman_forward(const Dims& d, bool sig, const float* x, const float* w, cons
   const int B = d.batch, n = d.units;
   const size_t Bn = (size_t)B * n;
   std::memcpy(cache.h, h0, sizeof(float) * Bn);
-  forward_in_chunks(d, x, w, b, all_steps(cache.hnew, n, B), [&](int t, float* z) {
+  forward_in_chunks(d, n, x, w, b, cache.hnew, [&](int t, float* z) {
     elman_step(d, sig, u, mask, t, z, cache.h + t * Bn, cache.h + (t + 1) * Bn);
   });
 }
 
 void elman_infer(const Dims& d, bool sig, const float* x, const float* w, const float* u,
                  const float* b, const float* h0, const float* mask, float* out) {
-  const int B = d.batch, n = d.units;
-  const size_t Bn = (size_t)B * n;
-  std::vector<float> ring;
-  forward_in_chunks(d, x, w, b, ring_of_chunks(ring, n, B), [&](int t, float* z) {
-    elman_step(d, sig, u, mask, t, z, t == 0 ? h0 : out + (t - 1) * Bn, out + t * Bn);
+  const int n = d.units;
+  struct Lane {
+    LaneRows rows;
+    bool sig;
+    const float *w, *u, *b, *h0;
+    float* out;
+    void run(int t0, int t1) {
+      rows.project(t0, t1, w, b);
+      for (int t = t0; t < t1; t++)
+        elman_step(rows.d, sig, u, rows.lane_mask(), t, rows.gate(t, t0),
+                   t == 0 ? h0 : rows.at(out, t - 1, rows.d.units), rows.at(out, t, rows.d.units));
+    }
+    void finish() {}
+  };
+  infer_in_lanes(d, [&](int row0, int count) {
+    return Lane{LaneRows(d, row0, count, n, x, mask), sig, w, u, b, h0 + (size_t)row0 * n, out};
   });
 }
 

@@ -51,8 +51,9 @@ struct LstmCache {
 void lstm_forward(const Dims& d, const float* x, const LstmWeights& wt, const float* h0,
                   const float* c0, const float* mask, LstmCache& cache);
 // The same forward without the cache (no gradient to come): out [T*B, r] gets the (masked)
-// output of each step, c_final [B, n] the cell state after the last. Keeps two chunks of gates
-// instead of the whole sequence's, so memory stays flat in the sequence length.
+// output of each step, c_final [B, n] the cell state after the last. Keeps one chunk of gates
+// instead of the whole sequence's, so memory stays flat in the sequence length; at two threads
+// a batch of 32+ rows runs as two lanes of rows side by side (rnn_kernels.cc says how).
 void lstm_infer(const Dims& d, const float* x, const LstmWeights& wt, const float* h0,
                 const float* c0, const float* mask, float* out, float* c_final);
 

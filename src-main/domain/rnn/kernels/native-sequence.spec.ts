@@ -405,9 +405,15 @@ describe.skipIf(!nativeBuilt)('native sequence kernels (C++ over OpenBLAS)', () 
 
 describe.skipIf(!nativeBuilt)('the native forward without a cache', () => {
   for (const spec of SPECS) {
-    it(`${label(spec)}: equals the cached forward exactly, over several chunks, masked and reversed`, () => {
-      // Batch 64: chunks of 8 steps, so 21 steps fill the ring of two chunks more than once.
-      const [time, batch] = [21, 64];
+    it(`${label(spec)}: equals the cached forward exactly, over several chunks, masked and reversed, in one lane and in two`, () => {
+      // 21 steps make several chunks (8 steps at batch 64); at two threads batch 64 runs as
+      // two lanes of 32 rows and batch 45 as lanes of 22 and 23 with chunks of different sizes.
+      for (const batch of [64, 45]) checkInferEqualsForward(spec, 21, batch);
+    });
+  }
+
+  function checkInferEqualsForward(spec: CellSpec, time: number, batch: number): void {
+    {
       const addon = load.addon as RnnNativeAddon;
       const kernel = createKernel(spec);
       const cell = nativeCellOf(spec);
@@ -450,7 +456,7 @@ describe.skipIf(!nativeBuilt)('the native forward without a cache', () => {
       } finally {
         addon.setParallel(parallelBefore);
       }
-    });
+    }
   }
 
   it('refuses an output array of the wrong size', () => {
