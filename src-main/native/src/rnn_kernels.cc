@@ -13,6 +13,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <cstring>
+#include <ctime>
 #include <functional>
 #include <thread>
 #include <utility>
@@ -378,13 +379,42 @@ struct LaneRows {
   float* gate(int t, int t0) { return gates.data() + (size_t)(t - t0) * d.batch * cols; }
 };
 
+// Whether two lanes paid off lately, measured rather than assumed: the CPU time both lanes'
+// pieces took over the wall time of their rounds. About 2 when the helper has a core, about 1
+// when it gets none (the caller then runs both lanes) or only a share of a busy one (the caller
+// waits for it): lanes cost ~1.16 x the CPU of one whole-batch lane, so below kLanesPay they
+// lose. While they lose, one call in kLaneProbeEvery tries them again, so lanes come back when
+// the other core frees up.
+constexpr double kLanesPay = 1.3;
+constexpr int kLaneProbeEvery = 16;
+std::atomic<bool> g_lanes_pay{true};
+std::atomic<int> g_calls_since_lanes{0};
+
+double thread_cpu_seconds() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
+
+double wall_seconds() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
+
+bool try_lanes() {
+  if (g_lanes_pay.load(std::memory_order_relaxed)) return true;
+  return g_calls_since_lanes.fetch_add(1, std::memory_order_relaxed) + 1 >= kLaneProbeEvery;
+}
+
 // Runs every chunk of steps of the lanes `make(row0, rows)` builds: each lane's run(t0, t1),
 // then its finish().
 template <typename Make>
 void infer_in_lanes(const Dims& d, Make make) {
   const int T = d.time, B = d.batch;
   Helper* helper = nullptr;
-  if (g_parallel.load() > 1 && B >= 2 * kMinLaneRows && T > 0 && Helper::instance().try_acquire())
+  if (g_parallel.load() > 1 && B >= 2 * kMinLaneRows && T > 0 && try_lanes() &&
+      Helper::instance().try_acquire())
     helper = &Helper::instance();
   if (!helper) {
     auto lane = make(0, B);
@@ -398,14 +428,27 @@ void infer_in_lanes(const Dims& d, Make make) {
   auto second = make(half, B - half);
   const int chunk = chunk_steps(B - half);  // the larger lane's: both buffers hold it
   std::vector<Work> pieces(2);
+  double cpu[2] = {0.0, 0.0};
+  const double wall_start = wall_seconds();
   for (int t0 = 0; t0 < T; t0 += chunk) {
     const int t1 = std::min(T, t0 + chunk);
-    pieces[0] = [&first, t0, t1] { first.run(t0, t1); };
-    pieces[1] = [&second, t0, t1] { second.run(t0, t1); };
+    pieces[0] = [&first, &cpu, t0, t1] {
+      const double start = thread_cpu_seconds();
+      first.run(t0, t1);
+      cpu[0] += thread_cpu_seconds() - start;
+    };
+    pieces[1] = [&second, &cpu, t0, t1] {
+      const double start = thread_cpu_seconds();
+      second.run(t0, t1);
+      cpu[1] += thread_cpu_seconds() - start;
+    };
     helper->publish(&pieces);
     helper->finish();
   }
+  const double wall = wall_seconds() - wall_start;
   helper->release();
+  g_lanes_pay.store(wall > 0.0 && (cpu[0] + cpu[1]) / wall >= kLanesPay, std::memory_order_relaxed);
+  g_calls_since_lanes.store(0, std::memory_order_relaxed);
   first.finish();
   second.finish();
 }
