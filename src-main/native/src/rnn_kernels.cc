@@ -477,7 +477,10 @@ void matmul(bool trans_a, bool trans_b, int m, int n, int k, const float* a, con
   gemm(trans_a, trans_b, m, n, k, a, trans_a ? m : k, b, trans_b ? k : n, 0.0f, c, n);
 }
 
-void set_parallel(int workers) { g_parallel.store(workers < 1 ? 1 : workers); }
+void set_parallel(int workers) {
+  g_parallel.store(workers < 1 ? 1 : workers);
+  g_lanes_pay.store(true);  // a new setting is measured afresh
+}
 int get_parallel() { return g_parallel.load(); }
 
 namespace {

@@ -406,7 +406,8 @@ describe.skipIf(!nativeBuilt)('native sequence kernels (C++ over OpenBLAS)', () 
 describe.skipIf(!nativeBuilt)('the native forward without a cache', () => {
   for (const spec of SPECS) {
     it(`${label(spec)}: equals the cached forward exactly, over several chunks, masked and reversed, in one lane and in two`, () => {
-      // 21 steps make several chunks (8 steps at batch 64); at two threads batch 64 runs as
+      // 21 steps make several chunks (8 steps at batch 64); at two threads (setParallel also
+      // makes the next call try lanes whatever the load) batch 64 runs as
       // two lanes of 32 rows and batch 45 as lanes of 22 and 23 with chunks of different sizes.
       for (const batch of [64, 45]) checkInferEqualsForward(spec, 21, batch);
     });
