@@ -5,7 +5,7 @@
 // another (each uses both cores; parallel projects would fight).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
 const resultsDir = join(root, 'out', 'test-results');
@@ -68,6 +68,7 @@ function runStep(step, alone) {
 }
 
 const outcomes = [];
+const failures = [];
 const totals = { passed: 0, failed: 0, skipped: 0 };
 for (const stage of stages) {
   const runs = await Promise.all(stage.map((step) => runStep(step, stage.length === 1)));
@@ -82,6 +83,16 @@ function record(step, { status, seconds }) {
     totals.failed += report.numFailedTests;
     totals.skipped += report.numPendingTests + report.numTodoTests;
     counts = ` (${report.numPassedTests} passed, ${report.numFailedTests} failed, ${report.numPendingTests} skipped)`;
+    // Name every failed test in the summary: a long log may not keep the reporter's own lines.
+    for (const file of report.testResults ?? []) {
+      const failed = (file.assertionResults ?? []).filter((test) => test.status === 'failed');
+      for (const test of failed)
+        failures.push(
+          `${relative(root, file.name)} > ${test.fullName}: ${String(test.failureMessages?.[0] ?? '').split('\n')[0]}`,
+        );
+      if (failed.length === 0 && file.status === 'failed')
+        failures.push(`${relative(root, file.name)}: ${String(file.message ?? '').split('\n')[0]}`);
+    }
   }
   const ok = status === 0;
   outcomes.push({
@@ -93,6 +104,7 @@ function record(step, { status, seconds }) {
 
 process.stdout.write('\n=== summary ===\n');
 for (const outcome of outcomes) process.stdout.write(`${outcome.line}\n`);
+for (const failure of failures) process.stdout.write(`  failed: ${failure}\n`);
 const failedSteps = outcomes.filter((outcome) => !outcome.ok);
 process.stdout.write(
   `tests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`,

@@ -74,7 +74,9 @@ const median = (values: number[]): number =>
 describe('remembering a bit across 50 steps', () => {
   // Same size, same seeded budget (30 epochs). The LSTM learns it: accuracy 1.0 with 21-59% of the
   // error signal reaching step 0, measured in nine runs over both kernels (seed 4, and its initial
-  // weights multiplied by 1 +- 1e-7).
+  // weights multiplied by 1 +- 1e-7); 16% on a machine whose OpenBLAS picked other CPU kernels
+  // (and 31% or 156% with OPENBLAS_CORETYPE forced), so the bound below is 5%, far above the
+  // Elman RNN's.
   //
   // One Elman run is no measurement: the trajectory amplifies float rounding (the native and
   // TF.js kernels' weights differ by 1e-7 after epoch 1, 1e-6 after 10, 1 after 28, though every
@@ -108,7 +110,7 @@ describe('remembering a bit across 50 steps', () => {
     expect(lstm.accuracy).toBeGreaterThan(0.95);
     expect(elman.accuracy).toBeLessThan(0.75);
     // The trained LSTM carries the error signal back to the first step; the Elman RNN does not.
-    expect(lstm.signalReachingStart).toBeGreaterThan(0.1);
+    expect(lstm.signalReachingStart).toBeGreaterThan(0.05);
     expect(elman.signalReachingStart).toBeLessThan(0.03);
     expect(lstm.signalReachingStart).toBeGreaterThan(10 * elman.signalReachingStart);
   });

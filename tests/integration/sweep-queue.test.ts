@@ -193,7 +193,9 @@ describe.skipIf(!hasRedis)(
       process.env.UNFOLD_REDIS_PASSWORD = PASSWORD;
       const dataDir = join(base, 'data');
       const file = join(base, 'restart.json');
-      const epochs = 12;
+      // Enough epochs that neither run can finish (and print "done") between the upload seen
+      // below and Redis's stop, however fast the machine.
+      const epochs = 40;
       const long = tinySweepRunConfig(epochs, 8);
       await writeFile(
         file,

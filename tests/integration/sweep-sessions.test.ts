@@ -81,9 +81,11 @@ describe('the app sweeps', () => {
   });
 
   it('runs, stops with the finished run kept, and resumes to the end', async () => {
+    // The second run is long enough to be still training when the stop lands (12 tiny epochs
+    // are a few tenths of a second on a fast idle machine).
     const started = await sessions.start({
       name: 'epochs',
-      spec: { corpus: 'reviews', config, grid: { 'training.epochs': [1, 12] } },
+      spec: { corpus: 'reviews', config, grid: { 'training.epochs': [1, 60] } },
       workers: 1,
       replace: false,
     });
@@ -119,7 +121,7 @@ describe('the app sweeps', () => {
       ['done', 2],
     ]);
     expect(done.summary?.complete).toBe(true);
-    expect(done.summary?.runs.map((r) => r.figures?.epochs)).toEqual([1, 12]);
+    expect(done.summary?.runs.map((r) => r.figures?.epochs)).toEqual([1, 60]);
     expect((await sessions.list()).map((s) => s.name)).toEqual(['epochs']);
   });
 });
