@@ -185,6 +185,8 @@ export function runNativeSequence(
     };
   }
 
+  // The op's value as the forward wrote it, so pieces of it need not be read back (sliceHeld).
+  const held: { packed: Float32Array | null } = { packed: null };
   const op = tf.customGrad((...received: Array<tf.Tensor | tf.GradSaveFunc>) => {
     received.pop(); // save: not needed, the closure below keeps the typed arrays it uses
     const tensors = received as tf.Tensor[];
@@ -200,6 +202,7 @@ export function runNativeSequence(
     const forward = nativeForward(addon, cell, dims, x, weights, h0, c0Data, maskData);
     // h holds h0 then the output of every step: the outputs are h without its first block.
     const packed = new Float32Array(stepValues + batch * cellSize);
+    held.packed = packed;
     const steps = forward.h.subarray(batch * outSize);
     packed.set(reverse ? reverseBlocks(steps, time) : steps);
     if (forward.finalCell) packed.set(forward.finalCell, stepValues);
@@ -223,16 +226,47 @@ export function runNativeSequence(
     return { value, gradFunc };
   });
 
-  const packed = op(...args);
-  const outputs = tf.reshape(tf.slice(packed, 0, stepValues), [
+  const packed = op(...args) as tf.Tensor1D;
+  const values = held.packed;
+  if (!values) throw new Error('the native forward did not run');
+  // Without a cell state the outputs are the whole packed value: a reshape, no copy.
+  const outputs = tf.reshape(cellSize > 0 ? sliceHeld(packed, values, 0, stepValues) : packed, [
     time,
     batch,
     outSize,
   ]) as tf.Tensor3D;
-  const finalOutput = tf.reshape(tf.slice(packed, finalOffset, batch * outSize), [batch, outSize]);
+  const finalOutput = tf.reshape(sliceHeld(packed, values, finalOffset, batch * outSize), [
+    batch,
+    outSize,
+  ]);
   const finalCell =
-    cellSize > 0 ? tf.reshape(tf.slice(packed, stepValues), [batch, cellSize]) : null;
+    cellSize > 0
+      ? tf.reshape(sliceHeld(packed, values, stepValues, batch * cellSize), [batch, cellSize])
+      : null;
   return { outputs, finalOutput, finalCell };
+}
+
+/**
+ * tf.slice(whole, begin, size) of a 1-D tensor whose values the caller holds in `values`: the
+ * wasm backend's slice reads its whole input out of the heap for any slice (a full copy per call:
+ * a fifth of an Elman training step), so the piece is made from the JS copy instead, with
+ * slice's gradient (the piece's gradient padded with zeros to the whole).
+ */
+function sliceHeld(
+  whole: tf.Tensor1D,
+  values: Float32Array,
+  begin: number,
+  size: number,
+): tf.Tensor1D {
+  const op = tf.customGrad((...received: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    received.pop(); // save: nothing to keep
+    return {
+      value: tf.tensor1d(values.subarray(begin, begin + size)),
+      gradFunc: (dy: tf.Tensor): tf.Tensor =>
+        tf.pad(dy as tf.Tensor1D, [[begin, values.length - begin - size]]),
+    };
+  });
+  return op(whole) as tf.Tensor1D;
 }
 
 export interface NativeForward {
