@@ -9,9 +9,17 @@ export interface WorkerEntry {
   maxHeapMb?: number;
 }
 
+/**
+ * V8 flags of every job process. Training allocates many short-lived typed arrays (gate caches,
+ * tensor copies) and a young generation of 64 MB instead of V8's default 16 collects them
+ * far less often: +5-15% tagger training tokens/s (`npm run bench:text -- --only tagger
+ * --skip-torch`, interleaved, 7 Dec 2026). It must be given at start: set later it is ignored.
+ */
+export const JOB_PROCESS_V8_FLAGS = ['--max-semi-space-size=64'] as const;
+
 /** Starts one job process with an IPC channel; stderr is kept for crash reports. */
 export function forkWorker(entry: WorkerEntry, env: NodeJS.ProcessEnv = process.env): ChildProcess {
-  const execArgv = [...(entry.execArgv ?? [])];
+  const execArgv = [...JOB_PROCESS_V8_FLAGS, ...(entry.execArgv ?? [])];
   if (entry.maxHeapMb) execArgv.push(`--max-old-space-size=${entry.maxHeapMb}`);
   return fork(entry.path, [], {
     execArgv,

@@ -1,0 +1,37 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { forkWorker, JOB_PROCESS_V8_FLAGS } from './worker-process';
+
+let dir = '';
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'unfold-worker-process-'));
+  // A job process stand-in that reports the flags it was started with.
+  await writeFile(
+    join(dir, 'flags.cjs'),
+    'process.send(process.execArgv, () => process.exit(0));\n',
+  );
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('forkWorker', () => {
+  it('starts a job process with the job V8 flags, the entry flags and its heap limit', async () => {
+    const child = forkWorker({
+      path: join(dir, 'flags.cjs'),
+      execArgv: ['--no-warnings'],
+      maxHeapMb: 512,
+    });
+    const execArgv = await new Promise<string[]>((resolve, reject) => {
+      child.once('message', (message) => resolve(message as string[]));
+      child.once('error', reject);
+    });
+    expect(execArgv).toEqual([
+      ...JOB_PROCESS_V8_FLAGS,
+      '--no-warnings',
+      '--max-old-space-size=512',
+    ]);
+  });
+});
