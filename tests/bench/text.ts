@@ -16,6 +16,9 @@
  *   (text-sentiment.ts, PyTorch peer torch_sentiment.py).
  * - `lm`: training tokens/s of the Penn Treebank word LM in truncated-BPTT windows (text-lm.ts,
  *   PyTorch peer torch_lm.py); `--batches` counts windows there.
+ * `npm run bench:text` starts Node with the job processes' V8 flags (JOB_PROCESS_V8_FLAGS in
+ * src-main/server/worker-process.ts), as the app's training jobs run; the report says whether
+ * this run had them (`runsWithJobProcessFlags`).
  * Each training comparison is interleaved (Unfold, PyTorch x1, PyTorch x2, Unfold, ...; a
  * measurement stops early after the batch that crosses S seconds: every side then times a prefix
  * of the same batches), with medians over the repetitions and their ratios. PyTorch is Debian's
@@ -45,6 +48,7 @@ import { INFERENCE_BATCH_TOKENS } from '../../src-main/domain/text/token-inferen
 import { tokenizeText } from '../../src-main/domain/text/tokenize';
 import { WORD_ENCODER_FILE, WordEncoder } from '../../src-main/domain/text/word-encoder';
 import { loadRnnNative } from '../../src-main/native/rnn-native';
+import { JOB_PROCESS_V8_FLAGS } from '../../src-main/server/worker-process';
 import type { Side, SideBySideSettings } from '../../src-main/domain/bench/side-by-side';
 import { torchSides } from '../../src-main/domain/bench/side-by-side';
 import {
@@ -388,6 +392,9 @@ const report = {
   command: `npm run bench:text -- ${process.argv.slice(2).join(' ')}`.trim(),
   backend: backend.name,
   machine: { cores: availableParallelism(), loadBefore, loadAfter: machineLoad() },
+  // Unfold's side runs in this process: the figures are a job process's only with its flags.
+  nodeFlags: process.execArgv.filter((flag) => flag.startsWith('--max')),
+  runsWithJobProcessFlags: JOB_PROCESS_V8_FLAGS.every((flag) => process.execArgv.includes(flag)),
   unfoldNative: native.addon
     ? { available: true, defaultThreads: native.threads, ...native.addon.info() }
     : { available: false, reason: native.reason },
