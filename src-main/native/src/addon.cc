@@ -141,28 +141,42 @@ const float* mask_input(const Args& a, size_t i) {
   return input(a, i, (a.flags & kMask) ? sz(a.dims.time, a.dims.batch) : 0, "mask");
 }
 
+// The inputs of an LSTM forward call: [x, W, U, b, peep, proj, h0, c0, mask, ...], checked.
+struct LstmForwardInputs {
+  unfold_rnn::LstmWeights wt;
+  const float* x;
+  const float* h0;
+  const float* c0;
+  const float* mask;
+};
+
+LstmForwardInputs lstm_forward_inputs(const Args& a) {
+  const Dims& d = a.dims;
+  const int T = d.time, B = d.batch, I = d.input, n = d.units, r = d.output;
+  const bool peep = a.flags & kPeephole, proj = a.flags & kProjection;
+  if (!proj && r != n) throw ArgError{"without a projection the output size is the cell count"};
+  return {{input(a, 1, sz(I, 4 * n), "kernel"), input(a, 2, sz(r, 4 * n), "recurrent_kernel"),
+           input(a, 3, 4 * n, "bias"), input(a, 4, peep ? 3 * n : 0, "peephole"),
+           input(a, 5, proj ? sz(n, r) : 0, "projection")},
+          input(a, 0, sz(T * B, I), "x"),
+          input(a, 6, sz(B, r), "h0"),
+          input(a, 7, sz(B, n), "c0"),
+          mask_input(a, 8)};
+}
+
 // [x, W, U, b, peep, proj, h0, c0, mask] -> [gates, cells, cnew, tanhc, m, h]
 napi_value LstmForward(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() {
     Args a = read_args(env, info, 9);
     const Dims& d = a.dims;
-    const int T = d.time, B = d.batch, I = d.input, n = d.units, r = d.output;
-    const bool peep = a.flags & kPeephole, proj = a.flags & kProjection;
-    if (!proj && r != n) throw ArgError{"without a projection the output size is the cell count"};
-    unfold_rnn::LstmWeights wt{input(a, 1, sz(I, 4 * n), "kernel"),
-                               input(a, 2, sz(r, 4 * n), "recurrent_kernel"),
-                               input(a, 3, 4 * n, "bias"),
-                               input(a, 4, peep ? 3 * n : 0, "peephole"),
-                               input(a, 5, proj ? sz(n, r) : 0, "projection")};
-    const float* x = input(a, 0, sz(T * B, I), "x");
-    const float* h0 = input(a, 6, sz(B, r), "h0");
-    const float* c0 = input(a, 7, sz(B, n), "c0");
-    const float* mask = mask_input(a, 8);
+    const int T = d.time, B = d.batch, n = d.units, r = d.output;
+    const LstmForwardInputs in = lstm_forward_inputs(a);
     Outputs out(env);
     unfold_rnn::LstmCache cache{out.add(sz(T * B, 4 * n)), out.add(sz((T + 1) * B, n)),
                                 out.add(sz(T * B, n)),     out.add(sz(T * B, n)),
-                                out.add(proj ? sz(T * B, n) : 0), out.add(sz((T + 1) * B, r))};
-    unfold_rnn::lstm_forward(d, x, wt, h0, c0, mask, cache);
+                                out.add(in.wt.proj ? sz(T * B, n) : 0),
+                                out.add(sz((T + 1) * B, r))};
+    unfold_rnn::lstm_forward(d, in.x, in.wt, in.h0, in.c0, in.mask, cache);
     return out.array;
   });
 }
@@ -174,20 +188,10 @@ napi_value LstmInfer(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() {
     Args a = read_args(env, info, 10);
     const Dims& d = a.dims;
-    const int T = d.time, B = d.batch, I = d.input, n = d.units, r = d.output;
-    const bool peep = a.flags & kPeephole, proj = a.flags & kProjection;
-    if (!proj && r != n) throw ArgError{"without a projection the output size is the cell count"};
-    unfold_rnn::LstmWeights wt{input(a, 1, sz(I, 4 * n), "kernel"),
-                               input(a, 2, sz(r, 4 * n), "recurrent_kernel"),
-                               input(a, 3, 4 * n, "bias"),
-                               input(a, 4, peep ? 3 * n : 0, "peephole"),
-                               input(a, 5, proj ? sz(n, r) : 0, "projection")};
-    const float* x = input(a, 0, sz(T * B, I), "x");
-    const float* h0 = input(a, 6, sz(B, r), "h0");
-    const float* c0 = input(a, 7, sz(B, n), "c0");
-    const float* mask = mask_input(a, 8);
-    float* out = const_cast<float*>(input(a, 9, sz(T * B, r) + sz(B, n), "out"));
-    unfold_rnn::lstm_infer(d, x, wt, h0, c0, mask, out, out + sz(T * B, r));
+    const size_t steps = sz(d.time * d.batch, d.output);
+    const LstmForwardInputs in = lstm_forward_inputs(a);
+    float* out = const_cast<float*>(input(a, 9, steps + sz(d.batch, d.units), "out"));
+    unfold_rnn::lstm_infer(d, in.x, in.wt, in.h0, in.c0, in.mask, out, out + steps);
     return unfold_native::undefined_value(env);
   });
 }
@@ -225,20 +229,31 @@ napi_value LstmBackward(napi_env env, napi_callback_info info) {
   });
 }
 
+// The inputs of a GRU (3 gate blocks) or Elman (1 block) forward call: [x, W, U, b, h0, mask, ...].
+struct PlainForwardInputs {
+  PlainInputs p;
+  const float* b;
+  const float* h0;
+  const float* mask;
+};
+
+PlainForwardInputs plain_forward_inputs(const Args& a, int blocks) {
+  const int n = a.dims.units;
+  return {plain_inputs(a, blocks), input(a, 3, sz(blocks, n), "bias"),
+          input(a, 4, sz(a.dims.batch, n), "h0"), mask_input(a, 5)};
+}
+
 // [x, W, U, b, h0, mask] -> [gates, a, h]
 napi_value GruForward(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() {
     Args a = read_args(env, info, 6);
     const Dims& d = a.dims;
     const int T = d.time, B = d.batch, n = d.units;
-    const PlainInputs p = plain_inputs(a, 3);
-    const float* b = input(a, 3, 3 * n, "bias");
-    const float* h0 = input(a, 4, sz(B, n), "h0");
-    const float* mask = mask_input(a, 5);
+    const PlainForwardInputs in = plain_forward_inputs(a, 3);
     Outputs out(env);
     unfold_rnn::GruCache cache{out.add(sz(T * B, 3 * n)), out.add(sz(T * B, n)),
                                out.add(sz((T + 1) * B, n))};
-    unfold_rnn::gru_forward(d, p.x, p.w, p.u, b, h0, mask, cache);
+    unfold_rnn::gru_forward(d, in.p.x, in.p.w, in.p.u, in.b, in.h0, in.mask, cache);
     return out.array;
   });
 }
@@ -248,13 +263,9 @@ napi_value GruInfer(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() {
     Args a = read_args(env, info, 7);
     const Dims& d = a.dims;
-    const int T = d.time, B = d.batch, n = d.units;
-    const PlainInputs p = plain_inputs(a, 3);
-    const float* b = input(a, 3, 3 * n, "bias");
-    const float* h0 = input(a, 4, sz(B, n), "h0");
-    const float* mask = mask_input(a, 5);
-    float* out = const_cast<float*>(input(a, 6, sz(T * B, n), "out"));
-    unfold_rnn::gru_infer(d, p.x, p.w, p.u, b, h0, mask, out);
+    const PlainForwardInputs in = plain_forward_inputs(a, 3);
+    float* out = const_cast<float*>(input(a, 6, sz(d.time * d.batch, d.units), "out"));
+    unfold_rnn::gru_infer(d, in.p.x, in.p.w, in.p.u, in.b, in.h0, in.mask, out);
     return unfold_native::undefined_value(env);
   });
 }
@@ -285,13 +296,11 @@ napi_value ElmanForward(napi_env env, napi_callback_info info) {
     Args a = read_args(env, info, 6);
     const Dims& d = a.dims;
     const int T = d.time, B = d.batch, n = d.units;
-    const PlainInputs p = plain_inputs(a, 1);
-    const float* b = input(a, 3, n, "bias");
-    const float* h0 = input(a, 4, sz(B, n), "h0");
-    const float* mask = mask_input(a, 5);
+    const PlainForwardInputs in = plain_forward_inputs(a, 1);
     Outputs out(env);
     unfold_rnn::ElmanCache cache{out.add(sz(T * B, n)), out.add(sz((T + 1) * B, n))};
-    unfold_rnn::elman_forward(d, a.flags & kSigmoid, p.x, p.w, p.u, b, h0, mask, cache);
+    unfold_rnn::elman_forward(d, a.flags & kSigmoid, in.p.x, in.p.w, in.p.u, in.b, in.h0, in.mask,
+                              cache);
     return out.array;
   });
 }
@@ -301,13 +310,10 @@ napi_value ElmanInfer(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() {
     Args a = read_args(env, info, 7);
     const Dims& d = a.dims;
-    const int T = d.time, B = d.batch, n = d.units;
-    const PlainInputs p = plain_inputs(a, 1);
-    const float* b = input(a, 3, n, "bias");
-    const float* h0 = input(a, 4, sz(B, n), "h0");
-    const float* mask = mask_input(a, 5);
-    float* out = const_cast<float*>(input(a, 6, sz(T * B, n), "out"));
-    unfold_rnn::elman_infer(d, a.flags & kSigmoid, p.x, p.w, p.u, b, h0, mask, out);
+    const PlainForwardInputs in = plain_forward_inputs(a, 1);
+    float* out = const_cast<float*>(input(a, 6, sz(d.time * d.batch, d.units), "out"));
+    unfold_rnn::elman_infer(d, a.flags & kSigmoid, in.p.x, in.p.w, in.p.u, in.b, in.h0, in.mask,
+                            out);
     return unfold_native::undefined_value(env);
   });
 }

@@ -277,6 +277,24 @@ export interface NativeForward {
   cache: Float32Array[];
 }
 
+/** An LSTM direction's arrays in the addon's order: kernel, recurrent kernel, bias, peepholes, projection. */
+function lstmWeightArrays(cell: NativeCell, weights: Float32Array[]): NativeArrays {
+  const [w, u, b] = weights;
+  const peep = cell.peephole ? (weights[3] ?? null) : null;
+  const proj = cell.projection !== null ? (weights[cell.peephole ? 4 : 3] ?? null) : null;
+  return [w ?? null, u ?? null, b ?? null, peep, proj];
+}
+
+/** A GRU or Elman direction's forward arrays in the addon's order: x, W, U, b, h0, mask. */
+function plainForwardArrays(
+  x: Float32Array,
+  weights: Float32Array[],
+  h0: Float32Array,
+  mask: Float32Array | null,
+): NativeArrays {
+  return [x, weights[0] ?? null, weights[1] ?? null, weights[2] ?? null, h0, mask];
+}
+
 export function nativeForward(
   addon: RnnNativeAddon,
   cell: NativeCell,
@@ -289,20 +307,7 @@ export function nativeForward(
 ): NativeForward {
   const [time, batch] = dims;
   if (cell.family === 'lstm') {
-    const [w, u, b] = weights;
-    const peep = cell.peephole ? (weights[3] ?? null) : null;
-    const proj = cell.projection !== null ? (weights[cell.peephole ? 4 : 3] ?? null) : null;
-    const cache = addon.lstmForward(dims, [
-      x,
-      w ?? null,
-      u ?? null,
-      b ?? null,
-      peep,
-      proj,
-      h0,
-      c0,
-      mask,
-    ]);
+    const cache = addon.lstmForward(dims, [x, ...lstmWeightArrays(cell, weights), h0, c0, mask]);
     const cells = cache[1] as Float32Array;
     const n = cell.units;
     return {
@@ -311,14 +316,7 @@ export function nativeForward(
       cache,
     };
   }
-  const arrays: NativeArrays = [
-    x,
-    weights[0] ?? null,
-    weights[1] ?? null,
-    weights[2] ?? null,
-    h0,
-    mask,
-  ];
+  const arrays = plainForwardArrays(x, weights, h0, mask);
   const cache =
     cell.family === 'gru' ? addon.gruForward(dims, arrays) : addon.elmanForward(dims, arrays);
   return { h: cache[cache.length - 1] as Float32Array, finalCell: null, cache };
@@ -333,8 +331,8 @@ export interface NativeInference {
 
 /**
  * nativeForward without the cache, for when no gradient will be asked: the addon writes the
- * outputs (and an LSTM's final cell state after them) into one array, and keeps only two chunks
- * of gates instead of the whole sequence's.
+ * outputs (and an LSTM's final cell state after them) into one array, and keeps one chunk of
+ * gates instead of the whole sequence's.
  */
 export function nativeInfer(
   addon: RnnNativeAddon,
@@ -349,23 +347,12 @@ export function nativeInfer(
   const [time, batch, , , outSize] = dims;
   const stepValues = time * batch * outSize;
   if (cell.family === 'lstm') {
-    const [w, u, b] = weights;
-    const peep = cell.peephole ? (weights[3] ?? null) : null;
-    const proj = cell.projection !== null ? (weights[cell.peephole ? 4 : 3] ?? null) : null;
     const out = new Float32Array(stepValues + batch * cell.units);
-    addon.lstmInfer(dims, [x, w ?? null, u ?? null, b ?? null, peep, proj, h0, c0, mask, out]);
+    addon.lstmInfer(dims, [x, ...lstmWeightArrays(cell, weights), h0, c0, mask, out]);
     return { outputs: out.subarray(0, stepValues), finalCell: out.subarray(stepValues) };
   }
   const out = new Float32Array(stepValues);
-  const arrays: NativeArrays = [
-    x,
-    weights[0] ?? null,
-    weights[1] ?? null,
-    weights[2] ?? null,
-    h0,
-    mask,
-    out,
-  ];
+  const arrays = [...plainForwardArrays(x, weights, h0, mask), out];
   if (cell.family === 'gru') addon.gruInfer(dims, arrays);
   else addon.elmanInfer(dims, arrays);
   return { outputs: out, finalCell: null };
@@ -390,16 +377,9 @@ function nativeBackward(
   cache: Float32Array[],
 ): NativeGradients {
   if (cell.family === 'lstm') {
-    const [w, u, b] = weights;
-    const peep = cell.peephole ? (weights[3] ?? null) : null;
-    const proj = cell.projection !== null ? (weights[cell.peephole ? 4 : 3] ?? null) : null;
     const g = addon.lstmBackward(dims, [
       x,
-      w ?? null,
-      u ?? null,
-      b ?? null,
-      peep,
-      proj,
+      ...lstmWeightArrays(cell, weights),
       mask,
       dOut,
       dCell,
@@ -416,8 +396,8 @@ function nativeBackward(
       Float32Array,
     ];
     const dWeights = [dw, du, db];
-    if (peep) dWeights.push(dpeep);
-    if (proj) dWeights.push(dproj);
+    if (cell.peephole) dWeights.push(dpeep);
+    if (cell.projection !== null) dWeights.push(dproj);
     return { dx, dWeights, dh0, dc0 };
   }
   const arrays: NativeArrays = [x, weights[0] ?? null, weights[1] ?? null, mask, dOut, ...cache];
