@@ -383,12 +383,16 @@ struct LaneRows {
 // pieces took over the wall time of their rounds. About 2 when the helper has a core, about 1
 // when it gets none (the caller then runs both lanes) or only a share of a busy one (the caller
 // waits for it): lanes cost ~1.16 x the CPU of one whole-batch lane, so below kLanesPay they
-// lose. While they lose, one call in kLaneProbeEvery tries them again, so lanes come back when
-// the other core frees up.
+// lose. While they lose, a later call tries them again, so lanes come back when the other core
+// frees up: the next call but one after a first loss (most losses are a burst of the process's
+// own garbage collection, over within a call or two), then after twice as many calls for each
+// loss in a row, up to one call in kLaneProbeMax (a core taken for good costs at most one slow
+// call in that many).
 constexpr double kLanesPay = 1.3;
-constexpr int kLaneProbeEvery = 16;
+constexpr int kLaneProbeMax = 16;
 std::atomic<bool> g_lanes_pay{true};
 std::atomic<int> g_calls_since_lanes{0};
+std::atomic<int> g_lane_probe_every{1};
 
 double thread_cpu_seconds() {
   timespec ts;
@@ -404,7 +408,8 @@ double wall_seconds() {
 
 bool try_lanes() {
   if (g_lanes_pay.load(std::memory_order_relaxed)) return true;
-  return g_calls_since_lanes.fetch_add(1, std::memory_order_relaxed) + 1 >= kLaneProbeEvery;
+  return g_calls_since_lanes.fetch_add(1, std::memory_order_relaxed) + 1 >=
+         g_lane_probe_every.load(std::memory_order_relaxed);
 }
 
 // Runs every chunk of steps of the lanes `make(row0, rows)` builds: each lane's run(t0, t1),
@@ -447,7 +452,11 @@ void infer_in_lanes(const Dims& d, Make make) {
   }
   const double wall = wall_seconds() - wall_start;
   helper->release();
-  g_lanes_pay.store(wall > 0.0 && (cpu[0] + cpu[1]) / wall >= kLanesPay, std::memory_order_relaxed);
+  const bool paid = wall > 0.0 && (cpu[0] + cpu[1]) / wall >= kLanesPay;
+  g_lanes_pay.store(paid, std::memory_order_relaxed);
+  g_lane_probe_every.store(
+      paid ? 1 : std::min(kLaneProbeMax, 2 * g_lane_probe_every.load(std::memory_order_relaxed)),
+      std::memory_order_relaxed);
   g_calls_since_lanes.store(0, std::memory_order_relaxed);
   first.finish();
   second.finish();
@@ -480,6 +489,7 @@ void matmul(bool trans_a, bool trans_b, int m, int n, int k, const float* a, con
 void set_parallel(int workers) {
   g_parallel.store(workers < 1 ? 1 : workers);
   g_lanes_pay.store(true);  // a new setting is measured afresh
+  g_lane_probe_every.store(1);
 }
 int get_parallel() { return g_parallel.load(); }
 
