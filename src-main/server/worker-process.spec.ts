@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { forkWorker, JOB_PROCESS_V8_FLAGS } from './worker-process';
+import { forkWorker, JOB_PROCESS_V8_FLAGS, processJobFlags } from './worker-process';
 
 let dir = '';
 beforeAll(async () => {
@@ -33,5 +33,18 @@ describe('forkWorker', () => {
       '--no-warnings',
       '--max-old-space-size=512',
     ]);
+  });
+});
+
+describe('processJobFlags', () => {
+  it("tells a bench process started with the job flags from one without them", () => {
+    expect(processJobFlags([...JOB_PROCESS_V8_FLAGS, '--no-warnings'])).toEqual({
+      nodeFlags: [...JOB_PROCESS_V8_FLAGS],
+      runsWithJobProcessFlags: true,
+    });
+    expect(processJobFlags(['--max-old-space-size=512', '--no-warnings'])).toEqual({
+      nodeFlags: ['--max-old-space-size=512'],
+      runsWithJobProcessFlags: false,
+    });
   });
 });

@@ -17,6 +17,20 @@ export interface WorkerEntry {
  */
 export const JOB_PROCESS_V8_FLAGS = ['--max-semi-space-size=64'] as const;
 
+/**
+ * For a benchmark that times Unfold in its own process: that process's heap flags and whether
+ * they include every job-process flag, i.e. whether its figures are what a training job gets.
+ */
+export function processJobFlags(execArgv: readonly string[] = process.execArgv): {
+  nodeFlags: string[];
+  runsWithJobProcessFlags: boolean;
+} {
+  return {
+    nodeFlags: execArgv.filter((flag) => flag.startsWith('--max')),
+    runsWithJobProcessFlags: JOB_PROCESS_V8_FLAGS.every((flag) => execArgv.includes(flag)),
+  };
+}
+
 /** Starts one job process with an IPC channel; stderr is kept for crash reports. */
 export function forkWorker(entry: WorkerEntry, env: NodeJS.ProcessEnv = process.env): ChildProcess {
   const execArgv = [...JOB_PROCESS_V8_FLAGS, ...(entry.execArgv ?? [])];

@@ -48,7 +48,7 @@ import { INFERENCE_BATCH_TOKENS } from '../../src-main/domain/text/token-inferen
 import { tokenizeText } from '../../src-main/domain/text/tokenize';
 import { WORD_ENCODER_FILE, WordEncoder } from '../../src-main/domain/text/word-encoder';
 import { loadRnnNative } from '../../src-main/native/rnn-native';
-import { JOB_PROCESS_V8_FLAGS } from '../../src-main/server/worker-process';
+import { processJobFlags } from '../../src-main/server/worker-process';
 import type { Side, SideBySideSettings } from '../../src-main/domain/bench/side-by-side';
 import { torchSides } from '../../src-main/domain/bench/side-by-side';
 import {
@@ -393,8 +393,7 @@ const report = {
   backend: backend.name,
   machine: { cores: availableParallelism(), loadBefore, loadAfter: machineLoad() },
   // Unfold's side runs in this process: the figures are a job process's only with its flags.
-  nodeFlags: process.execArgv.filter((flag) => flag.startsWith('--max')),
-  runsWithJobProcessFlags: JOB_PROCESS_V8_FLAGS.every((flag) => process.execArgv.includes(flag)),
+  ...processJobFlags(),
   unfoldNative: native.addon
     ? { available: true, defaultThreads: native.threads, ...native.addon.info() }
     : { available: false, reason: native.reason },

@@ -15,6 +15,7 @@ import {
   rnnBenchReport,
 } from '../../domain/bench/rnn-bench-report';
 import { UnfoldError } from '../../domain/errors';
+import { JOB_PROCESS_V8_FLAGS, processJobFlags } from '../../server/worker-process';
 import { reportCliError } from '../cli-errors';
 import { printLine as print, withProgressBar } from '../progress-bar';
 import { positiveFlag } from './flag-values';
@@ -116,6 +117,11 @@ export function formatRnnBench(report: RnnBenchReport): string {
         ? `not run (${String(report.pytorch.reason)})`
         : 'beside it'
     }; load ${report.machine.loadBefore.join(' ')} before, ${report.machine.loadAfter.join(' ')} after`,
+    ...(report.unfold.runsWithJobProcessFlags === false
+      ? [
+          `(Unfold timed without the training jobs' V8 flags ${JOB_PROCESS_V8_FLAGS.join(' ')}: \`npm run bench:rnn\` runs with them)`,
+        ]
+      : []),
     'model      measure          threads     unfold    pytorch  ratio (above 1: Unfold faster)',
   ];
   for (const model of report.sideBySide) {
@@ -188,9 +194,12 @@ threads with a busy core by \`npm run bench:rnn-threads -- --busy\`.`,
       try {
         const settings = benchOptions(options, commandLine(options));
         await initTfBackend();
-        const report = await withProgressBar(Boolean(options.json), (longOptions) =>
+        const measured = await withProgressBar(Boolean(options.json), (longOptions) =>
           rnnBenchReport(settings, longOptions),
         );
+        // Unfold's side runs in this process: its figures are a training job's only with the
+        // job processes' V8 flags (`npm run bench:rnn` gives them).
+        const report = { ...measured, unfold: { ...measured.unfold, ...processJobFlags() } };
         print(options.json ? JSON.stringify(report, null, 2) : formatRnnBench(report));
       } catch (error) {
         reportCliError(error, Boolean(options.json));
