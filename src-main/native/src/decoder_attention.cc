@@ -41,28 +41,44 @@ void tanh_with_bias(int size, const float* __restrict bias, float* __restrict ro
 
 }  // namespace
 
-void decoder_attention_step(const DecoderAttentionDims& d, const int32_t* row_sources,
-                            const float* top, const DecoderAttentionMemory& memory,
-                            const DecoderAttentionWeights& weights, float* attended,
-                            float* attention_weights) {
-  if (d.rows == 0) return;
+namespace {
+
+struct AttentionCall {
+  const DecoderAttentionDims* d;
+  const int32_t* row_sources;
+  const float* top;
+  const DecoderAttentionMemory* memory;
+  const DecoderAttentionWeights* weights;
+  float* attended;
+  float* attention_weights;
+};
+
+// The rows [row0, row0 + count) of one step: every product and sum of a row reads only that
+// row, so a row's results are the same whichever rows share the call (rows_in_lanes).
+void attention_rows(void* context, int row0, int count) {
+  const AttentionCall& call = *static_cast<const AttentionCall*>(context);
+  const DecoderAttentionDims& d = *call.d;
+  const DecoderAttentionMemory& memory = *call.memory;
+  const DecoderAttentionWeights& weights = *call.weights;
   const size_t steps = (size_t)d.source_time, size = (size_t)d.attention;
   const size_t encoder = (size_t)d.encoder, decoder = (size_t)d.decoder;
   const size_t joined = encoder + decoder;
-  std::vector<float> queries((size_t)d.rows * size);
+  const float* top = call.top + (size_t)row0 * decoder;
+  float* attended = call.attended + (size_t)row0 * decoder;
+  std::vector<float> queries((size_t)count * size);
   if (size > 0)
-    matmul(false, false, d.rows, d.attention, d.decoder, top, weights.decoder_kernel,
+    matmul(false, false, count, d.attention, d.decoder, top, weights.decoder_kernel,
            queries.data());
   // [c_r; d_r] per row: the combine product's input.
-  std::vector<float> both((size_t)d.rows * joined, 0.0f);
+  std::vector<float> both((size_t)count * joined, 0.0f);
   const float lowest = -std::numeric_limits<float>::infinity();
-  for (int r = 0; r < d.rows; r++) {
-    const size_t source = (size_t)row_sources[r];
+  for (int r = 0; r < count; r++) {
+    const size_t source = (size_t)call.row_sources[row0 + r];
     const float* keys = memory.keys + source * steps * size;
     const float* values = memory.values + source * steps * encoder;
     const float* mask = memory.mask ? memory.mask + source * steps : nullptr;
     const float* query = queries.data() + (size_t)r * size;
-    float* a = attention_weights + (size_t)r * steps;
+    float* a = call.attention_weights + (size_t)(row0 + r) * steps;
     // Scores of the real steps; padding is left out of the softmax, which is what the TF.js
     // version's -1e9 gives (its exp underflows to 0) before its product with the mask.
     float max = lowest;
@@ -80,20 +96,31 @@ void decoder_attention_step(const DecoderAttentionDims& d, const int32_t* row_so
       a[s] = std::exp(a[s] - max);
       sum += a[s];
     }
-    float* context = both.data() + (size_t)r * joined;
+    float* context_row = both.data() + (size_t)r * joined;
     if (sum > 0.0f || std::isnan(sum)) {
       for (size_t s = 0; s < steps; s++) {
         if (mask && mask[s] == 0.0f) continue;
         a[s] /= sum;
-        add_scaled(d.encoder, a[s], values + s * encoder, context);
+        add_scaled(d.encoder, a[s], values + s * encoder, context_row);
       }
     }
-    std::memcpy(context + encoder, top + (size_t)r * decoder, decoder * sizeof(float));
+    std::memcpy(context_row + encoder, top + (size_t)r * decoder, decoder * sizeof(float));
   }
-  matmul(false, false, d.rows, d.decoder, (int)joined, both.data(), weights.combine_kernel,
+  matmul(false, false, count, d.decoder, (int)joined, both.data(), weights.combine_kernel,
          attended);
-  for (int r = 0; r < d.rows; r++)
+  for (int r = 0; r < count; r++)
     tanh_with_bias(d.decoder, weights.combine_bias, attended + (size_t)r * decoder);
+}
+
+}  // namespace
+
+void decoder_attention_step(const DecoderAttentionDims& d, const int32_t* row_sources,
+                            const float* top, const DecoderAttentionMemory& memory,
+                            const DecoderAttentionWeights& weights, float* attended,
+                            float* attention_weights) {
+  if (d.rows == 0) return;
+  AttentionCall call{&d, row_sources, top, &memory, &weights, attended, attention_weights};
+  rows_in_lanes(d.rows, attention_rows, &call);
 }
 
 }  // namespace unfold_rnn

@@ -2,12 +2,14 @@
 // (domain/rnn/decoder-attention.ts gives the formulas; domain/rnn/kernels/native-decoder-
 // attention.ts calls this): for every decoder row r reading source b = row_sources[r],
 //
-//   q_r      = d_r W_dec                                  (one product for all rows)
+//   q_r      = d_r W_dec                                  (one product per lane of rows)
 //   e[r, s]  = v . tanh(keys[b, s] + q_r)                 (only the source's real steps)
 //   a[r, .]  = softmax of e over the real steps, 0 on padding
 //   c_r      = sum_s a[r, s] values[b, s]
 //   h~_r     = tanh([c_r; d_r] W_c + b_c)
 //
+// At two threads a step of 32+ rows runs as two lanes of rows (rows_in_lanes in rnn_kernels.h):
+// every value of a row reads only that row, so the lanes give the same bits as one call.
 // Decoding only: training keeps the TF.js graph, whose autodiff gives the gradient. The keys
 // (values W_enc) are computed once per encoded batch by the caller; rows read the memory of
 // their source in place, so a beam's rows need no gathered copy of it.

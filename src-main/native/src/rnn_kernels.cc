@@ -412,6 +412,16 @@ bool try_lanes() {
          g_lane_probe_every.load(std::memory_order_relaxed);
 }
 
+// Whether a two-lane call paid (its lanes' CPU over its wall time), for the next calls.
+void record_lanes(const double cpu[2], double wall) {
+  const bool paid = wall > 0.0 && (cpu[0] + cpu[1]) / wall >= kLanesPay;
+  g_lanes_pay.store(paid, std::memory_order_relaxed);
+  g_lane_probe_every.store(
+      paid ? 1 : std::min(kLaneProbeMax, 2 * g_lane_probe_every.load(std::memory_order_relaxed)),
+      std::memory_order_relaxed);
+  g_calls_since_lanes.store(0, std::memory_order_relaxed);
+}
+
 // Runs every chunk of steps of the lanes `make(row0, rows)` builds: each lane's run(t0, t1),
 // then its finish().
 template <typename Make>
@@ -452,12 +462,7 @@ void infer_in_lanes(const Dims& d, Make make) {
   }
   const double wall = wall_seconds() - wall_start;
   helper->release();
-  const bool paid = wall > 0.0 && (cpu[0] + cpu[1]) / wall >= kLanesPay;
-  g_lanes_pay.store(paid, std::memory_order_relaxed);
-  g_lane_probe_every.store(
-      paid ? 1 : std::min(kLaneProbeMax, 2 * g_lane_probe_every.load(std::memory_order_relaxed)),
-      std::memory_order_relaxed);
-  g_calls_since_lanes.store(0, std::memory_order_relaxed);
+  record_lanes(cpu, wall);
   first.finish();
   second.finish();
 }
@@ -484,6 +489,36 @@ void backward_in_chunks(int T, int B, Step step, Grads grads) {
 void matmul(bool trans_a, bool trans_b, int m, int n, int k, const float* a, const float* b,
             float* c) {
   gemm(trans_a, trans_b, m, n, k, a, trans_a ? m : k, b, trans_b ? k : n, 0.0f, c, n);
+}
+
+void rows_in_lanes(int total, void (*rows)(void* context, int row0, int count), void* context) {
+  Helper* helper = nullptr;
+  if (g_parallel.load() > 1 && total >= 2 * kMinLaneRows && try_lanes() &&
+      Helper::instance().try_acquire())
+    helper = &Helper::instance();
+  if (!helper) {
+    rows(context, 0, total);
+    return;
+  }
+  const int half = total / 2;
+  double cpu[2] = {0.0, 0.0};
+  std::vector<Work> pieces(2);
+  pieces[0] = [&] {
+    const double start = thread_cpu_seconds();
+    rows(context, 0, half);
+    cpu[0] = thread_cpu_seconds() - start;
+  };
+  pieces[1] = [&] {
+    const double start = thread_cpu_seconds();
+    rows(context, half, total - half);
+    cpu[1] = thread_cpu_seconds() - start;
+  };
+  const double wall_start = wall_seconds();
+  helper->publish(&pieces);
+  helper->finish();
+  const double wall = wall_seconds() - wall_start;
+  helper->release();
+  record_lanes(cpu, wall);
 }
 
 void set_parallel(int workers) {

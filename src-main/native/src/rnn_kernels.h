@@ -26,6 +26,12 @@ struct Dims {
 void set_parallel(int workers);
 int get_parallel();
 
+// Runs rows(context, row0, count) over the rows [0, total) of an inference call whose rows are
+// independent: at two threads, while two lanes pay (the measure the recurrent forwards' lanes
+// keep), as two halves side by side; else as one call. A row's results must not depend on which
+// other rows share its call (the rule the recurrent forwards' lanes follow too).
+void rows_in_lanes(int total, void (*rows)(void* context, int row0, int count), void* context);
+
 // C [m, n] = op(A) op(B), row-major; A is [m, k] ([k, m] when trans_a), B [k, n] ([n, k]).
 void matmul(bool trans_a, bool trans_b, int m, int n, int k, const float* a, const float* b,
             float* c);

@@ -120,6 +120,33 @@ describe.skipIf(!addon || !hasNativeDecoderAttention(addon))(
       }
     });
 
+    it("gives the same values bit for bit when a step's rows run as two lanes", () => {
+      if (!addon) return;
+      const native = nativeEncoderMemory(memory);
+      const weights = nativeAttentionWeights(params);
+      // 40 rows: two lanes of 20 at two threads (lanes need 16 rows each).
+      const rowSources = Int32Array.from({ length: 40 }, (_, r) => ROW_SOURCES[r % 8] as number);
+      const top = random([rowSources.length, DECODER], 9, 2) as tf.Tensor2D;
+      const values = top.dataSync() as Float32Array;
+      top.dispose();
+      const threads = addon.info().parallel;
+      try {
+        // setParallel measures lanes afresh: its first call runs two of them.
+        addon.setParallel(2);
+        const lanes = attendRowsNatively(addon, weights, native, values, rowSources);
+        addon.setParallel(1);
+        const whole = attendRowsNatively(addon, weights, native, values, rowSources);
+        expect(lanes.attended).toEqual(whole.attended);
+        expect(lanes.weights).toEqual(whole.weights);
+        // The second lane's rows are real work: row 32 reads source 2 like row 0, from another top.
+        expect(whole.attended.subarray(32 * DECODER, 33 * DECODER)).not.toEqual(
+          whole.attended.subarray(0, DECODER),
+        );
+      } finally {
+        addon.setParallel(threads);
+      }
+    });
+
     it('reads without a mask as attendToEncoder does (every step real)', () => {
       if (!addon) return;
       const unmasked: EncoderMemory = { ...memory, mask: null };
