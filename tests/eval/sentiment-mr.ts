@@ -14,6 +14,8 @@
  *   from the rest, the split's own seed fixed), as `unfold train --task sentiment` runs it;
  * - K-fold cross-validation (default 10): mean, sample sd and every fold's accuracy, dev for
  *   early stopping carved from the training folds.
+ * With two seeds or more, the fixed split also gets the seeds' ensemble: each test sentence's
+ * label probabilities averaged over the models of seeds 1..k, for every k (`fixedSplitEnsemble`).
  * Words are learned from scratch (no pre-trained vectors). `--epochs` overrides the presets'
  * (early stopping on dev still applies). Without the data it prints {"skipped": reason} and
  * exits 0.
@@ -123,7 +125,45 @@ function configOf(model: Model, name: string, seed: number): Record<string, unkn
 const round = (value: number, digits = 4): number => Number(value.toFixed(digits));
 const seconds = (since: number): number => Math.round((performance.now() - since) / 1000);
 
-async function fixedSplit(model: Model, seed: number): Promise<Record<string, unknown>> {
+/** Each fixed-split run's test predictions, for the seeds' ensemble. */
+type Predictions = SentimentEvaluation['predictions'];
+
+/**
+ * Accuracy of the ensembles of the first 1, 2, ... runs: each sentence's label probabilities
+ * averaged over the runs, the most probable label (label order breaks a tie) against gold.
+ */
+function ensembleAccuracies(runs: Predictions[]): Array<{ models: number; accuracy: number }> {
+  const first = runs[0] ?? [];
+  const labels = [...new Set(first.flatMap((p) => p.top.map((t) => t.label)))].sort();
+  const sums = new Map(first.map((p) => [p.utteranceId, new Float64Array(labels.length)]));
+  return runs.map((predictions, r) => {
+    if (predictions.length !== first.length)
+      throw new Error(`run ${r + 1} scored ${predictions.length} sentences, run 1 ${first.length}`);
+    for (const p of predictions) {
+      const sum = sums.get(p.utteranceId);
+      if (!sum) throw new Error(`run ${r + 1} scored ${p.utteranceId}, which run 1 did not`);
+      for (const t of p.top) {
+        const k = labels.indexOf(t.label);
+        sum[k] = (sum[k] as number) + t.probability;
+      }
+    }
+    let right = 0;
+    for (const p of first) {
+      const sum = sums.get(p.utteranceId) as Float64Array;
+      let best = 0;
+      for (let k = 1; k < labels.length; k++)
+        if ((sum[k] as number) > (sum[best] as number)) best = k;
+      if (labels[best] === p.reference) right++;
+    }
+    return { models: r + 1, accuracy: round(right / first.length) };
+  });
+}
+
+async function fixedSplit(
+  model: Model,
+  seed: number,
+  predictions: Predictions[],
+): Promise<Record<string, unknown>> {
   const name = `${model}-s${seed}${epochs !== undefined ? `-e${epochs}` : ''}${values.tag ? `-${values.tag}` : ''}`;
   const started = performance.now();
   const result = await trainExperiment(configOf(model, name, seed), {
@@ -132,6 +172,7 @@ async function fixedSplit(model: Model, seed: number): Promise<Record<string, un
     onProgress: progressLines(`${name} fixed split`),
   });
   const evaluation = result.evaluation as SentimentEvaluation;
+  predictions.push(evaluation.predictions);
   return {
     experiment: result.dir,
     accuracy: round(evaluation.accuracy),
@@ -185,14 +226,21 @@ const report: Record<string, unknown> = {};
 for (const model of models) {
   const fixed: Record<string, unknown>[] = [];
   const cv: Record<string, unknown>[] = [];
+  const predictions: Predictions[] = [];
   for (let seed = 1; seed <= seedCount; seed++) {
-    if (!values['no-fixed']) fixed.push({ seed, ...(await fixedSplit(model, seed)) });
+    if (!values['no-fixed']) fixed.push({ seed, ...(await fixedSplit(model, seed, predictions)) });
     if (!values['no-cv']) cv.push({ seed, ...(await crossValidation(model, seed)) });
   }
   report[model] = {
     preset: SENTIMENT_MODEL_PRESETS[model],
     ...(fixed.length > 0
-      ? { fixedSplit: fixed, fixedSplitOverSeeds: overSeeds(fixed, 'accuracy') }
+      ? {
+          fixedSplit: fixed,
+          fixedSplitOverSeeds: overSeeds(fixed, 'accuracy'),
+          ...(predictions.length > 1
+            ? { fixedSplitEnsemble: ensembleAccuracies(predictions) }
+            : {}),
+        }
       : {}),
     ...(cv.length > 0
       ? { crossValidation: cv, crossValidationOverSeeds: overSeeds(cv, 'meanAccuracy') }
