@@ -100,7 +100,9 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     child.on('error', (error) => {
       finish(record, { state: 'failed', error: failure('JOB_PROCESS_ERROR', error) });
     });
-    child.on('exit', (code, signal) => {
+    // 'close', not 'exit': 'exit' can come before the last of stderr (the out-of-memory
+    // message read below) and before the last IPC messages (a job's 'succeeded') are read.
+    child.on('close', (code, signal) => {
       if (ENDED_STATES.has(record.info.state)) return;
       if (record.cancelRequested) {
         finish(record, { state: 'cancelled' });
