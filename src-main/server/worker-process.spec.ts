@@ -37,7 +37,7 @@ describe('forkWorker', () => {
 });
 
 describe('processJobFlags', () => {
-  it("tells a bench process started with the job flags from one without them", () => {
+  it('tells a bench process started with the job flags from one without them', () => {
     expect(processJobFlags([...JOB_PROCESS_V8_FLAGS, '--no-warnings'])).toEqual({
       nodeFlags: [...JOB_PROCESS_V8_FLAGS],
       runsWithJobProcessFlags: true,
