@@ -162,8 +162,7 @@ function ensembleAccuracies(runs: Predictions[]): Array<{ models: number; accura
 async function fixedSplit(
   model: Model,
   seed: number,
-  predictions: Predictions[],
-): Promise<Record<string, unknown>> {
+): Promise<{ summary: Record<string, unknown>; predictions: Predictions }> {
   const name = `${model}-s${seed}${epochs !== undefined ? `-e${epochs}` : ''}${values.tag ? `-${values.tag}` : ''}`;
   const started = performance.now();
   const result = await trainExperiment(configOf(model, name, seed), {
@@ -172,8 +171,7 @@ async function fixedSplit(
     onProgress: progressLines(`${name} fixed split`),
   });
   const evaluation = result.evaluation as SentimentEvaluation;
-  predictions.push(evaluation.predictions);
-  return {
+  const summary = {
     experiment: result.dir,
     accuracy: round(evaluation.accuracy),
     testSentences: evaluation.sentences,
@@ -183,6 +181,7 @@ async function fixedSplit(
     bestEpoch: result.training.bestEpoch,
     wallSeconds: seconds(started),
   };
+  return { summary, predictions: evaluation.predictions };
 }
 
 async function crossValidation(model: Model, seed: number): Promise<Record<string, unknown>> {
@@ -228,7 +227,11 @@ for (const model of models) {
   const cv: Record<string, unknown>[] = [];
   const predictions: Predictions[] = [];
   for (let seed = 1; seed <= seedCount; seed++) {
-    if (!values['no-fixed']) fixed.push({ seed, ...(await fixedSplit(model, seed, predictions)) });
+    if (!values['no-fixed']) {
+      const run = await fixedSplit(model, seed);
+      fixed.push({ seed, ...run.summary });
+      predictions.push(run.predictions);
+    }
     if (!values['no-cv']) cv.push({ seed, ...(await crossValidation(model, seed)) });
   }
   report[model] = {

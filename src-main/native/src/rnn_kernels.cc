@@ -412,8 +412,39 @@ bool try_lanes() {
          g_lane_probe_every.load(std::memory_order_relaxed);
 }
 
-// Whether a two-lane call paid (its lanes' CPU over its wall time), for the next calls.
-void record_lanes(const double cpu[2], double wall) {
+// The helper for a call of `rows` rows as two lanes, when lanes may pay and it is free; null
+// when the call runs as one lane.
+Helper* lanes_helper(int rows) {
+  if (g_parallel.load() > 1 && rows >= 2 * kMinLaneRows && try_lanes() &&
+      Helper::instance().try_acquire())
+    return &Helper::instance();
+  return nullptr;
+}
+
+// One round of two lanes side by side: first() and second() as the two pieces, each piece's
+// thread CPU time added to its lane's cpu[].
+template <typename First, typename Second>
+void lanes_round(Helper* helper, double cpu[2], First first, Second second) {
+  std::vector<Work> pieces(2);
+  pieces[0] = [&] {
+    const double start = thread_cpu_seconds();
+    first();
+    cpu[0] += thread_cpu_seconds() - start;
+  };
+  pieces[1] = [&] {
+    const double start = thread_cpu_seconds();
+    second();
+    cpu[1] += thread_cpu_seconds() - start;
+  };
+  helper->publish(&pieces);
+  helper->finish();
+}
+
+// Ends a two-lane call begun at `wall_start`: releases the helper and records whether the
+// lanes paid (their CPU over the call's wall time), for the next calls.
+void end_lanes(Helper* helper, const double cpu[2], double wall_start) {
+  const double wall = wall_seconds() - wall_start;
+  helper->release();
   const bool paid = wall > 0.0 && (cpu[0] + cpu[1]) / wall >= kLanesPay;
   g_lanes_pay.store(paid, std::memory_order_relaxed);
   g_lane_probe_every.store(
@@ -427,10 +458,7 @@ void record_lanes(const double cpu[2], double wall) {
 template <typename Make>
 void infer_in_lanes(const Dims& d, Make make) {
   const int T = d.time, B = d.batch;
-  Helper* helper = nullptr;
-  if (g_parallel.load() > 1 && B >= 2 * kMinLaneRows && T > 0 && try_lanes() &&
-      Helper::instance().try_acquire())
-    helper = &Helper::instance();
+  Helper* helper = T > 0 ? lanes_helper(B) : nullptr;
   if (!helper) {
     auto lane = make(0, B);
     const int chunk = chunk_steps(B);
@@ -442,27 +470,13 @@ void infer_in_lanes(const Dims& d, Make make) {
   auto first = make(0, half);
   auto second = make(half, B - half);
   const int chunk = chunk_steps(B - half);  // the larger lane's: both buffers hold it
-  std::vector<Work> pieces(2);
   double cpu[2] = {0.0, 0.0};
   const double wall_start = wall_seconds();
   for (int t0 = 0; t0 < T; t0 += chunk) {
     const int t1 = std::min(T, t0 + chunk);
-    pieces[0] = [&first, &cpu, t0, t1] {
-      const double start = thread_cpu_seconds();
-      first.run(t0, t1);
-      cpu[0] += thread_cpu_seconds() - start;
-    };
-    pieces[1] = [&second, &cpu, t0, t1] {
-      const double start = thread_cpu_seconds();
-      second.run(t0, t1);
-      cpu[1] += thread_cpu_seconds() - start;
-    };
-    helper->publish(&pieces);
-    helper->finish();
+    lanes_round(helper, cpu, [&] { first.run(t0, t1); }, [&] { second.run(t0, t1); });
   }
-  const double wall = wall_seconds() - wall_start;
-  helper->release();
-  record_lanes(cpu, wall);
+  end_lanes(helper, cpu, wall_start);
   first.finish();
   second.finish();
 }
@@ -492,33 +506,17 @@ void matmul(bool trans_a, bool trans_b, int m, int n, int k, const float* a, con
 }
 
 void rows_in_lanes(int total, void (*rows)(void* context, int row0, int count), void* context) {
-  Helper* helper = nullptr;
-  if (g_parallel.load() > 1 && total >= 2 * kMinLaneRows && try_lanes() &&
-      Helper::instance().try_acquire())
-    helper = &Helper::instance();
+  Helper* helper = lanes_helper(total);
   if (!helper) {
     rows(context, 0, total);
     return;
   }
   const int half = total / 2;
   double cpu[2] = {0.0, 0.0};
-  std::vector<Work> pieces(2);
-  pieces[0] = [&] {
-    const double start = thread_cpu_seconds();
-    rows(context, 0, half);
-    cpu[0] = thread_cpu_seconds() - start;
-  };
-  pieces[1] = [&] {
-    const double start = thread_cpu_seconds();
-    rows(context, half, total - half);
-    cpu[1] = thread_cpu_seconds() - start;
-  };
   const double wall_start = wall_seconds();
-  helper->publish(&pieces);
-  helper->finish();
-  const double wall = wall_seconds() - wall_start;
-  helper->release();
-  record_lanes(cpu, wall);
+  lanes_round(
+      helper, cpu, [&] { rows(context, 0, half); }, [&] { rows(context, half, total - half); });
+  end_lanes(helper, cpu, wall_start);
 }
 
 void set_parallel(int workers) {
