@@ -247,6 +247,32 @@ describe('the pos task', () => {
     }
   }, 120_000);
 
+  it('averages the weights with --average-decay, and refuses a decay of 1', async () => {
+    const small = ['--units', '8', '--layers', '1', '--epochs', '2', '--test-split', 'test'];
+    const base = ['train', '--task', 'pos', '--corpus', 'toy', ...small];
+    const run = await cli([...base, '--out', 'averaged', '--average-decay', '0.9']);
+    expect(run.exitCode, run.stderr).toBe(0);
+    const folder = join(dataDir, 'experiments', 'averaged');
+    const config = JSON.parse(await readFile(join(folder, 'config.json'), 'utf8')) as {
+      training: { averageDecay?: number };
+    };
+    expect(config.training.averageDecay).toBe(0.9);
+    // The checkpoints carry the training weights beside the averaged model.
+    const last = JSON.parse(await readFile(join(folder, 'checkpoints', 'last.json'), 'utf8')) as {
+      folder: string;
+    };
+    const state = JSON.parse(
+      await readFile(join(folder, 'checkpoints', last.folder, 'state.json'), 'utf8'),
+    ) as { optimizerSlots: Array<{ name: string }> };
+    const slots = state.optimizerSlots.map((s) => s.name);
+    expect(slots).toContain('output/kernel/average');
+    expect(slots).toContain('output/kernel/training');
+
+    const refused = await cli([...base, '--out', 'bad-decay', '--average-decay', '1']);
+    expect(refused.exitCode).not.toBe(0);
+    expect(refused.stderr).toContain('--average-decay must be a number from 0 up to');
+  }, 120_000);
+
   it('refuses to score a model on gold tags of another tag set, and a corpus without tags', async () => {
     await trainExperiment(
       {

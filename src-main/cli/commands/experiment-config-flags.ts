@@ -32,7 +32,7 @@ import {
   presetNamed,
 } from '../../domain/experiments/presets';
 import type { LayerConfig } from '../../domain/rnn/model-config';
-import { choiceFlag, positiveFlag } from './flag-values';
+import { choiceFlag, fractionFlag, positiveFlag } from './flag-values';
 
 /** The flags that change settings of the config (a resumed run refuses all but --epochs). */
 export interface ConfigFlags {
@@ -40,6 +40,7 @@ export interface ConfigFlags {
   batch?: string;
   optimizer?: string;
   lr?: string;
+  averageDecay?: string;
   features?: string;
   cmvn?: string;
   cell?: string;
@@ -75,6 +76,7 @@ export const CONFIG_FLAG_NAMES = {
   batch: '--batch',
   optimizer: '--optimizer',
   lr: '--lr',
+  averageDecay: '--average-decay',
   features: '--features',
   cmvn: '--cmvn',
   cell: '--cell',
@@ -126,6 +128,10 @@ export function overlayConfigFlags(base: Config, flags: ConfigFlags): Config {
       learningRate: learningRate ?? current?.learningRate,
     } as Optimizer;
   }
+
+  const averageDecay = fractionFlag(flags.averageDecay, '--average-decay');
+  if (averageDecay === 0) delete training.averageDecay;
+  else if (averageDecay !== undefined) training.averageDecay = averageDecay;
 
   const featureKind = choiceFlag(flags.features, '--features', FEATURE_KINDS);
   const cmvn = choiceFlag(flags.cmvn, '--cmvn', CMVN_CHOICES);

@@ -19,6 +19,18 @@ export function positiveFlag(
   return n;
 }
 
+/** A number from 0 (included) to 1 (excluded), as a decay or a rate. */
+export function fractionFlag(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!(n >= 0 && n < 1))
+    throw new UnfoldError(
+      'BAD_ARGUMENT',
+      `${flag} must be a number from 0 up to (not including) 1 (got ${value}).`,
+    );
+  return n;
+}
+
 export function choiceFlag<T extends string>(
   value: string | undefined,
   flag: string,

@@ -276,6 +276,10 @@ export function registerTrainCommand(program: Command): void {
     .option('--batch <n>', 'batch size')
     .option('--optimizer <kind>', `optimizer: ${OPTIMIZER_CHOICES.join(' | ')}`)
     .option('--lr <rate>', 'learning rate')
+    .option(
+      '--average-decay <d>',
+      'average the weights (Polyak averaging: dev, checkpoints and the model use the moving average) with this decay per update, e.g. 0.999; 0 for none',
+    )
     .option('--features <kind>', `features: ${FEATURE_KINDS.join(' | ')}`)
     .option('--cmvn <how>', `mean and variance normalisation: ${CMVN_CHOICES.join(' | ')}`)
     .option('--cell <kind>', `cell: ${CELL_KINDS.join(' | ')}`)

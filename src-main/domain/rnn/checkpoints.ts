@@ -31,6 +31,13 @@ export interface EpochRecord {
 type Slot = 'last' | 'best';
 
 /**
+ * With weight averaging (weight-average.ts) the checkpoint's model is the averaged one, the
+ * model a user evaluates and uses; the weights training goes on from are kept beside the
+ * optimizer's slots under `<param>/training`, and a resumed run takes them back.
+ */
+const TRAINING_WEIGHTS_SUFFIX = '/training';
+
+/**
  * Checkpoints are folders (model.json, weights.bin, optimizer.bin, state.json) that are never
  * modified once written; `last.json` / `best.json` point at one of them and are replaced
  * atomically, so a crash mid-write leaves the previous checkpoint in force.
@@ -41,15 +48,23 @@ export async function writeCheckpoint(
   model: RnnModel,
   optimizer: Optimizer,
   state: TrainState,
+  /** The weights training goes on from, when the model's are averages (see above). */
+  trainingWeights: Map<string, tf.Tensor> = new Map(),
 ): Promise<string> {
   const name = `ckpt-${String(state.epoch).padStart(4, '0')}-${Date.now().toString(36)}`;
   const folder = join(dir, name);
   await mkdir(folder, { recursive: true });
   await saveModel(model, join(folder, 'model.json'));
-  const slotTensors = [...optimizer.slots].map(([slotName, tensor]) => ({
-    name: slotName,
-    tensor: tensor as tf.Tensor,
-  }));
+  const slotTensors = [
+    ...[...optimizer.slots].map(([slotName, tensor]) => ({
+      name: slotName,
+      tensor: tensor as tf.Tensor,
+    })),
+    ...[...trainingWeights].map(([param, tensor]) => ({
+      name: `${param}${TRAINING_WEIGHTS_SUFFIX}`,
+      tensor,
+    })),
+  ];
   const { data, specs } = await tf.io.encodeWeights(slotTensors);
   await writeFileAtomically(
     join(folder, 'optimizer.bin'),
@@ -128,7 +143,11 @@ export async function restoreCheckpoint(
   );
   optimizer.dispose();
   for (const [name, tensor] of Object.entries(slots)) {
-    optimizer.slots.set(name, tf.variable(tensor, false));
+    if (name.endsWith(TRAINING_WEIGHTS_SUFFIX)) {
+      model.params.get(name.slice(0, -TRAINING_WEIGHTS_SUFFIX.length))?.assign(tensor);
+    } else {
+      optimizer.slots.set(name, tf.variable(tensor, false));
+    }
     tensor.dispose();
   }
   optimizer.step = state.optimizerStep;

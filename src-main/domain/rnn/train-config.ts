@@ -78,6 +78,12 @@ export const TrainConfigSchema = z.object({
    * back to it (Kim 2014 used 3 for his sentence CNN; output-max-norm.ts).
    */
   outputMaxNorm: z.number().positive().optional(),
+  /**
+   * Polyak averaging (weight-average.ts): an exponential moving average of the weights with
+   * this decay per update (0.999 averages over about the last thousand updates); the dev set,
+   * the best checkpoint and the trained model get the average. Absent: the weights as trained.
+   */
+  averageDecay: z.number().gt(0).lt(1).optional(),
   earlyStoppingPatience: z.number().int().min(1).optional(),
   monitor: z.enum(['accuracy', 'loss']).optional(),
   bucketing: z.boolean().optional(),

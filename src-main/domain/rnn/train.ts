@@ -22,6 +22,7 @@ import { SparseGradients } from './sparse-rows';
 import type { SparseRows } from './sparse-rows';
 import { disposeLayerStates } from './rnn-model';
 import type { LayerState, RnnModel } from './rnn-model';
+import { updateWeightAverages, withAveragedWeights } from './weight-average';
 
 export type ScheduleConfig =
   | { kind: 'constant' }
@@ -43,6 +44,8 @@ export interface TrainConfig {
   weightDecay?: number;
   /** Kim's max-norm: output units' weight vectors rescaled to at most this L2 norm after each update. */
   outputMaxNorm?: number;
+  /** Polyak averaging: the decay of the weights' moving average (weight-average.ts). */
+  averageDecay?: number;
   /** Stop when the dev metric has not improved for this many epochs. */
   earlyStoppingPatience?: number;
   /** Dev metric: accuracy (higher is better) or loss (lower is better). */
@@ -350,58 +353,68 @@ export async function trainModel(
         // Yield to the event loop so a cancel request (and IPC) can get through.
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
-      const devResult = dev && dev.length > 0 ? evaluate(model, dev, config.batchSize) : null;
-      const record: EpochRecord = {
-        epoch: epoch + 1,
-        loss: count > 0 ? lossSum / count : 0,
-        accuracy: count > 0 ? correct / count : 0,
-        devLoss: devResult?.loss ?? null,
-        devAccuracy: devResult?.accuracy ?? null,
-        learningRate: optimizer.learningRate,
-        seconds: (performance.now() - epochStart) / 1000,
+      // With weight averaging the dev set sees, and the checkpoint keeps, the averaged weights.
+      const endEpoch = async (trainingWeights: Map<string, tf.Tensor>): Promise<EpochRecord> => {
+        const devResult = dev && dev.length > 0 ? evaluate(model, dev, config.batchSize) : null;
+        const record: EpochRecord = {
+          epoch: epoch + 1,
+          loss: count > 0 ? lossSum / count : 0,
+          accuracy: count > 0 ? correct / count : 0,
+          devLoss: devResult?.loss ?? null,
+          devAccuracy: devResult?.accuracy ?? null,
+          learningRate: optimizer.learningRate,
+          seconds: (performance.now() - epochStart) / 1000,
+        };
+        const metric = devResult
+          ? monitor === 'accuracy'
+            ? devResult.accuracy
+            : devResult.loss
+          : monitor === 'accuracy'
+            ? record.accuracy
+            : record.loss;
+        const improved = better(metric, state.bestMetric);
+        let learningRate = optimizer.learningRate;
+        const schedule = config.schedule;
+        const withoutImprovement = improved ? 0 : state.epochsWithoutImprovement + 1;
+        if (
+          schedule?.kind === 'plateau' &&
+          !improved &&
+          withoutImprovement % schedule.patience === 0
+        ) {
+          learningRate = Math.max(learningRate * schedule.factor, schedule.minLearningRate ?? 0);
+        }
+        state = {
+          epoch: epoch + 1,
+          optimizerStep: optimizer.step,
+          learningRate,
+          bestMetric: improved ? metric : state.bestMetric,
+          bestEpoch: improved ? epoch + 1 : state.bestEpoch,
+          epochsWithoutImprovement: withoutImprovement,
+          history: [...state.history, record],
+        };
+        await onEpochEnd?.(record);
+        if (config.checkpointDir) {
+          await writeCheckpoint(
+            config.checkpointDir,
+            improved ? ['last', 'best'] : ['last'],
+            model,
+            optimizer,
+            state,
+            trainingWeights,
+          );
+        }
+        return record;
       };
-      const metric = devResult
-        ? monitor === 'accuracy'
-          ? devResult.accuracy
-          : devResult.loss
-        : monitor === 'accuracy'
-          ? record.accuracy
-          : record.loss;
-      const improved = better(metric, state.bestMetric);
-      let learningRate = optimizer.learningRate;
-      const schedule = config.schedule;
-      const withoutImprovement = improved ? 0 : state.epochsWithoutImprovement + 1;
-      if (
-        schedule?.kind === 'plateau' &&
-        !improved &&
-        withoutImprovement % schedule.patience === 0
-      ) {
-        learningRate = Math.max(learningRate * schedule.factor, schedule.minLearningRate ?? 0);
-      }
-      state = {
-        epoch: epoch + 1,
-        optimizerStep: optimizer.step,
-        learningRate,
-        bestMetric: improved ? metric : state.bestMetric,
-        bestEpoch: improved ? epoch + 1 : state.bestEpoch,
-        epochsWithoutImprovement: withoutImprovement,
-        history: [...state.history, record],
-      };
-      await onEpochEnd?.(record);
-      if (config.checkpointDir) {
-        await writeCheckpoint(
-          config.checkpointDir,
-          improved ? ['last', 'best'] : ['last'],
-          model,
-          optimizer,
-          state,
-        );
-      }
+      const ended =
+        config.averageDecay !== undefined
+          ? await withAveragedWeights(model.params, optimizer, endEpoch)
+          : await endEpoch(new Map());
+      const withoutImprovement = state.epochsWithoutImprovement;
       onProgress?.({
         fraction: (epoch + 1) / config.epochs,
         message: `epoch ${epoch + 1}/${config.epochs} done`,
         metrics: Object.fromEntries(
-          Object.entries(record).filter((e): e is [string, number] => typeof e[1] === 'number'),
+          Object.entries(ended).filter((e): e is [string, number] => typeof e[1] === 'number'),
         ),
       });
       if (
@@ -508,6 +521,8 @@ export async function trainBatch(
       optimizer.apply(model.params, grads, config.weightDecay ?? 0, sparseGrads);
       if (config.outputMaxNorm !== undefined)
         constrainOutputNorm(model.params, config.outputMaxNorm);
+      if (config.averageDecay !== undefined)
+        updateWeightAverages(model, optimizer, config.averageDecay);
     } finally {
       tf.dispose([...result.grads.values()]);
     }

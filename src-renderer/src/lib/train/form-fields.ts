@@ -714,6 +714,16 @@ export const FORM_SECTIONS: readonly FormSection[] = [
         step: 0.5,
       },
       {
+        key: 'averageDecay',
+        label: 'Average weights, decay (0 none)',
+        testid: 'average-decay',
+        hint: 'Polyak averaging: dev scores, the kept checkpoint and the trained model use a moving average of the weights (0.999: about the last thousand updates).',
+        kind: 'number',
+        min: 0,
+        max: 0.9999,
+        step: 0.001,
+      },
+      {
         key: 'optimizer',
         label: 'Optimiser',
         testid: 'optimizer',

@@ -72,6 +72,9 @@ describe('validateForm', () => {
     expect(errorsOf({ learningRate: 0 })).toEqual(['learningRate']);
     expect(errorsOf({ dropout: 0.99 })).toEqual(['dropout']);
     expect(errorsOf({ clipNorm: -1 })).toEqual(['clipNorm']);
+    expect(errorsOf({ averageDecay: 1 })).toEqual(['averageDecay']);
+    expect(errorsOf({ averageDecay: -0.5 })).toEqual(['averageDecay']);
+    expect(errorsOf({ averageDecay: 0.999 })).toEqual([]);
     expect(errorsOf({ seed: 0.5 })).toEqual(['seed']);
     expect(errorsOf({ featureKind: 'mfcc', melBands: 20, numCeps: 21 })).toEqual(['numCeps']);
     // The spectrogram has no mel bands: their value does not matter.

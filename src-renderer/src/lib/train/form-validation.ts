@@ -107,6 +107,7 @@ const SHARED_FIELDS: readonly [string, FormField][] = [
   ['training.schedule', 'schedule'],
   ['training.bptt', 'bptt'],
   ['training.clipNorm', 'clipNorm'],
+  ['training.averageDecay', 'averageDecay'],
   ['training.earlyStoppingPatience', 'patience'],
   ['seed', 'seed'],
 ];
@@ -217,6 +218,8 @@ export function validateForm(
       error('bpttWindow', 'The BPTT window must be a whole number of frames (at least 1).');
   }
   if (!(form.clipNorm >= 0)) error('clipNorm', 'Gradient clipping must be 0 (none) or positive.');
+  if (!(form.averageDecay >= 0 && form.averageDecay < 1))
+    error('averageDecay', 'The weight-averaging decay must be 0 (none) or below 1, e.g. 0.999.');
   if (!(form.learningRate > 0 && form.learningRate <= MAX_LEARNING_RATE))
     error('learningRate', `The learning rate must be above 0 (and at most ${MAX_LEARNING_RATE}).`);
   else if (form.optimizer !== 'sgd' && form.learningRate > 0.1)

@@ -103,6 +103,7 @@ describe('formFromConfig', () => {
       bptt: 'full',
       bpttWindow: 100,
       clipNorm: 5,
+      averageDecay: 0,
       optimizer: 'adam',
       learningRate: 0.003,
       schedule: 'exponential',
@@ -206,6 +207,7 @@ describe('configFromForm', () => {
       optimizer: 'sgd' as const,
       learningRate: 0.1,
       clipNorm: 0,
+      averageDecay: 0.999,
       patience: 3,
       epochs: 3,
     };
@@ -227,6 +229,7 @@ describe('configFromForm', () => {
       schedule: { kind: 'exponential', decayPerEpoch: 0.9 },
       bucketing: true,
       bptt: { kind: 'full' },
+      averageDecay: 0.999,
       earlyStoppingPatience: 3,
     });
   });

@@ -84,6 +84,8 @@ export interface SharedForm {
   bpttWindow: number;
   /** Gradient-norm clipping threshold; 0 for none. */
   clipNorm: number;
+  /** Decay of the weights' moving average (Polyak averaging); 0 for none. */
+  averageDecay: number;
   optimizer: OptimizerChoice;
   learningRate: number;
   /** Learning-rate schedule: constant, x factor per epoch, x factor every n epochs, or x factor after n epochs without improvement. */
@@ -166,6 +168,7 @@ export function formFromConfig(input: Readonly<Json>): TrainForm {
     bptt: bptt?.kind ?? 'full',
     bpttWindow: bptt?.kind === 'truncated' ? bptt.window : DEFAULT_BPTT_WINDOW,
     clipNorm: training.clipNorm ?? 0,
+    averageDecay: training.averageDecay ?? 0,
     optimizer: training.optimizer.kind,
     learningRate: training.optimizer.learningRate,
     schedule: schedule?.kind ?? 'constant',
@@ -326,7 +329,14 @@ const TASK_TRAINING_KEYS: ReadonlySet<string> = new Set(
 );
 
 function trainingOf(form: TrainForm, base: Json): Json {
-  const { clipNorm: _c, earlyStoppingPatience: _p, bptt: _b, schedule: _s, ...rest } = base;
+  const {
+    clipNorm: _c,
+    averageDecay: _a,
+    earlyStoppingPatience: _p,
+    bptt: _b,
+    schedule: _s,
+    ...rest
+  } = base;
   const carried = Object.fromEntries(
     Object.entries(rest).filter(([key]) => !TASK_TRAINING_KEYS.has(key)),
   );
@@ -349,6 +359,7 @@ function trainingOf(form: TrainForm, base: Json): Json {
         ? { kind: 'truncated', window: form.bpttWindow }
         : { kind: 'full' },
     ...(form.clipNorm > 0 ? { clipNorm: form.clipNorm } : {}),
+    ...(form.averageDecay > 0 ? { averageDecay: form.averageDecay } : {}),
     ...(form.patience > 0 ? { earlyStoppingPatience: form.patience } : {}),
   };
 }
