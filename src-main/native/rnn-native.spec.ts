@@ -65,6 +65,76 @@ describe.runIf(loadRnnNative().addon)('the native character CNN at its boundary'
     expect(Array.from(dTable)).toEqual([-2, 0, 2]); // 2 * kernel row of each char's slot
   });
 
+  it('routes the gradient of long sequences by their winning windows alone, as the dense products do', () => {
+    // One sequence of 12 rows has 12 windows: at 8 or more per sequence the backward sums over
+    // the winners; with three empty sequences beside it (3 per sequence) it multiplies densely.
+    const [vocab, emb, filters, width, positions] = [13, 4, 5, 3, 12];
+    const values = (n: number, scale: number): Float32Array =>
+      Float32Array.from({ length: n }, (_, k) => Math.sin(k * 1.7 + scale) * scale);
+    const rows = values(vocab * emb, 1);
+    rows.fill(0, 0, emb); // row 0: the padding
+    const filterBank = values(width * emb * filters, 0.5);
+    const noBias = new Float32Array(filters);
+    const one = Int32Array.from({ length: positions }, (_, p) => 1 + p);
+    const withEmpty = new Int32Array(4 * positions);
+    withEmpty.set(one, 2 * positions);
+    const gradientsOf = (ids: Int32Array, tokens: number, dyOf: (f: number) => number) => {
+      const shape: [number, number, number, number, number, number] = [
+        tokens,
+        positions,
+        vocab,
+        emb,
+        filters,
+        width,
+      ];
+      const [, best] = addon.charCnnForward(shape, ids, rows, filterBank, noBias);
+      const dy = new Float32Array(tokens * filters);
+      for (let t = 0; t < tokens; t++)
+        for (let f = 0; f < filters; f++) dy[t * filters + f] = dyOf(f);
+      return { best, grads: addon.charCnnBackward(shape, ids, rows, filterBank, best, dy) };
+    };
+    const sparse = gradientsOf(one, 1, (f) => f - 1.5);
+    const dense = gradientsOf(withEmpty, 4, (f) => f - 1.5);
+    expect(Array.from(sparse.best).some((p) => p > 0)).toBe(true);
+    expect(Array.from(dense.best.subarray(2 * filters, 3 * filters))).toEqual(
+      Array.from(sparse.best),
+    );
+    for (let i = 0; i < 3; i++) {
+      const [a, b] = [sparse.grads[i] as Float32Array, dense.grads[i] as Float32Array];
+      expect(a.length).toBe(b.length);
+      expect(Array.from(a).some((v) => v !== 0)).toBe(true);
+      for (let n = 0; n < a.length; n++) expect(a[n]).toBeCloseTo(b[n] as number, 5);
+    }
+  });
+
+  it('adds the table gradient into a given array and returns that array', () => {
+    const ids = Int32Array.from([1, 2, 0]);
+    const [, best] = addon.charCnnForward(dims, ids, table, kernel, bias);
+    const into = Float32Array.from([10, 20, 30]);
+    const [dTable] = addon.charCnnBackward(
+      dims,
+      ids,
+      table,
+      kernel,
+      best,
+      Float32Array.from([2]),
+      into,
+    );
+    expect(dTable).toBe(into);
+    expect(Array.from(into)).toEqual([8, 20, 32]); // + (-2, 0, 2)
+    expect(() =>
+      addon.charCnnBackward(
+        dims,
+        ids,
+        table,
+        kernel,
+        best,
+        Float32Array.from([2]),
+        new Float32Array(2),
+      ),
+    ).toThrow(/dTableInto: expected 3 elements, got 2/);
+  });
+
   it('gives zeros and no position to a token without chars or with only negative windows', () => {
     const [features, best] = addon.charCnnForward(
       [2, 3, 3, 1, 1, 2],

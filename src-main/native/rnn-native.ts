@@ -78,7 +78,11 @@ export interface RnnNativeAddon {
     kernel: Float32Array,
     bias: Float32Array,
   ): [Float32Array, Int32Array];
-  /** Its gradient from dy [sequences, filters] and the forward's best: [dTable, dKernel, dBias]. */
+  /**
+   * Its gradient from dy [sequences, filters] and the forward's best: [dTable, dKernel, dBias].
+   * With `dTableInto` [rows, rowSize] the table's gradient is added to it (several banks over one
+   * table share one array) and it is the dTable returned.
+   */
   charCnnBackward(
     dims: ConvMaxDims,
     ids: Int32Array,
@@ -86,6 +90,7 @@ export interface RnnNativeAddon {
     kernel: Float32Array,
     best: Int32Array,
     dy: Float32Array,
+    dTableInto?: Float32Array,
   ): [Float32Array, Float32Array, Float32Array];
   /**
    * The softmax output layer and its cross-entropy (src/output_softmax.h): dims [rows, input,

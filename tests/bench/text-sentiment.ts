@@ -21,7 +21,13 @@ import { importCorpus } from '../../src-main/domain/corpus';
 import type { Corpus, TextSplit } from '../../src-main/domain/corpus/model';
 import { readCorpus } from '../../src-main/domain/corpus/store/read-corpus';
 import type { PresetName } from '../../src-main/domain/experiments/presets';
-import { PRESET_NAMES, presetConfig } from '../../src-main/domain/experiments/presets';
+import {
+  PRESET_NAMES,
+  presetConfig,
+  SENTIMENT_MODEL_PRESETS,
+  SENTIMENT_MODELS,
+} from '../../src-main/domain/experiments/presets';
+import { choiceFlag } from '../../src-main/cli/commands/flag-values';
 import type { SequenceExample } from '../../src-main/domain/rnn/batching';
 import { planBatches } from '../../src-main/domain/rnn/batching';
 import type { ModelConfig } from '../../src-main/domain/rnn/model-config';
@@ -245,8 +251,12 @@ async function benchPreset(
 /** The sentiment part of the report: the corpus, then one entry per preset. */
 export async function benchSentiment(
   s: SideBySideSettings,
-  options: { data: string },
+  options: { data: string; model?: string | undefined },
 ): Promise<Record<string, unknown>> {
+  const model =
+    options.model === undefined
+      ? undefined
+      : choiceFlag(options.model, '--sentiment-model', SENTIMENT_MODELS);
   const source = resolve(options.data);
   const skipped = polaritySkipReason(source);
   if (skipped) return { skipped };
@@ -260,7 +270,8 @@ export async function benchSentiment(
       return data?.format === 'tsv' ? data.items.length : 0;
     };
     const models: Record<string, unknown> = {};
-    for (const preset of SENTIMENT_PRESETS) {
+    const presets = model ? [SENTIMENT_MODEL_PRESETS[model]] : SENTIMENT_PRESETS;
+    for (const preset of presets) {
       models[preset] = (PRESET_NAMES as readonly string[]).includes(preset)
         ? await benchPreset(preset as PresetName, corpus, work, s)
         : { skipped: `no ${preset} preset` };

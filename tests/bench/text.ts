@@ -73,6 +73,7 @@ const TEXT_BENCH_OPTIONS = {
   only: { type: 'string' },
   data: { type: 'string', default: '../shared/data/ud-english-ewt' },
   'sentiment-data': { type: 'string', default: '../shared/data/movie-review-polarity' },
+  'sentiment-model': { type: 'string' },
   'lm-data': { type: 'string', default: '../shared/data/ptb' },
   batches: { type: 'string', default: '200' },
   'max-seconds': { type: 'string', default: '45' },
@@ -103,6 +104,7 @@ Options:
   --tagger EXP          a trained tagger's experiment folder for the tagging speed
   --data DIR            UD English EWT (default ../shared/data/ud-english-ewt)
   --sentiment-data DIR  movie-review polarity (default ../shared/data/movie-review-polarity)
+  --sentiment-model M   rnn or cnn: that sentiment model alone (default: both)
   --lm-data DIR         Penn Treebank LM data (default ../shared/data/ptb)
   --help                this text`;
 
@@ -381,7 +383,10 @@ async function benchTagger(s: SideBySideSettings): Promise<Record<string, unknow
 
 const tagger = runs('tagger') ? await benchTagger(settings) : undefined;
 const sentiment = runs('sentiment')
-  ? await benchSentiment(settings, { data: values['sentiment-data'] })
+  ? await benchSentiment(settings, {
+      data: values['sentiment-data'],
+      model: values['sentiment-model'],
+    })
   : undefined;
 const lm = runs('lm')
   ? await benchLanguageModel(settings, { data: values['lm-data'], native })

@@ -34,7 +34,12 @@ import { readCommonConfig } from '../../domain/experiments/experiment-records';
 import { storedFilesOf } from '../../domain/experiments/experiment-task';
 import { trainExperiment } from '../../domain/experiments/train-experiment';
 import type { TrainExperimentResult } from '../../domain/experiments/train-experiment';
-import { PRESET_NAMES, SENTIMENT_MODEL_PRESETS } from '../../domain/experiments/presets';
+import {
+  PRESET_NAMES,
+  SENTIMENT_MODEL_PRESETS,
+  SENTIMENT_MODELS,
+  type SentimentModel,
+} from '../../domain/experiments/presets';
 import { reportCliError } from '../cli-errors';
 import { corpusFolderArg, experimentFolderArg } from '../data-names';
 import { printLine as print } from '../progress-bar';
@@ -56,9 +61,6 @@ interface TrainCommandFlags extends TrainFlags {
   /** The sentiment task's model: one of SENTIMENT_MODEL_PRESETS. */
   model?: string;
 }
-
-type SentimentModel = keyof typeof SENTIMENT_MODEL_PRESETS;
-const SENTIMENT_MODELS = Object.keys(SENTIMENT_MODEL_PRESETS) as SentimentModel[];
 
 /** --model: the sentiment task's choice of model, as the preset it stands for. */
 function withModelPreset(flags: TrainCommandFlags): TrainCommandFlags {

@@ -264,3 +264,6 @@ export const SENTIMENT_MODEL_PRESETS = {
   rnn: 'sentiment-bilstm-max',
   cnn: 'sentiment-kim-cnn',
 } as const satisfies Record<string, PresetName>;
+
+export type SentimentModel = keyof typeof SENTIMENT_MODEL_PRESETS;
+export const SENTIMENT_MODELS = Object.keys(SENTIMENT_MODEL_PRESETS) as SentimentModel[];

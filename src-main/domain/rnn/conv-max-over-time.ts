@@ -114,16 +114,16 @@ function nativeConvMax(
             dyValues.subarray(s * total + run.offset, s * total + run.offset + run.filters),
             s * run.filters,
           );
-        const [dTableBank, dKernel, dBias] = addon.charCnnBackward(
+        // Every bank adds its share of the table's gradient into dTable.
+        const [, dKernel, dBias] = addon.charCnnBackward(
           run.dims,
           ids,
           tableValues,
           run.kernelValues,
           run.best,
           dyBank,
+          dTable,
         );
-        for (let n = 0; n < dTable.length; n++)
-          dTable[n] = (dTable[n] as number) + (dTableBank[n] as number);
         const bank = banks[i] as ConvFilterBank;
         return [tf.tensor2d(dKernel, bank.kernel.shape), tf.tensor1d(dBias)];
       });

@@ -510,12 +510,15 @@ napi_value CharCnnForward(napi_env env, napi_callback_info info) {
   });
 }
 
-// charCnnBackward(dims, ids, table, kernel, best, dy [tokens, filters]) -> [dTable, dKernel,
-// dBias]: the gradient goes to each (token, filter)'s best position only.
+// charCnnBackward(dims, ids, table, kernel, best, dy [tokens, filters][, dTableInto]) ->
+// [dTable, dKernel, dBias]: the gradient goes to each (token, filter)'s best position only.
+// With dTableInto [vocab, emb] the table's gradient is added to it and it is the dTable returned.
 napi_value CharCnnBackward(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() {
-    const auto argv = unfold_native::callback_args<6>(
-        env, info, "expected (dims, ids, table, kernel, best, dy)");
+    size_t argc = 7;
+    std::array<napi_value, 7> argv{};
+    check(napi_get_cb_info(env, info, &argc, argv.data(), nullptr, nullptr), "get_cb_info");
+    if (argc < 6) throw ArgError{"expected (dims, ids, table, kernel, best, dy[, dTableInto])"};
     const CharCnnArgs a = read_char_cnn_args(env, argv.data());
     const auto& d = a.dims;
     size_t length = 0;
@@ -527,8 +530,18 @@ napi_value CharCnnBackward(napi_env env, napi_callback_info info) {
         throw ArgError{"best: entry " + std::to_string(n) + " is not a window of a real char"};
     const float* dy = typed_argument<float>(env, argv[5], napi_float32_array, "dy", &length);
     expect_length(length, d.tokens * d.filters, "dy");
+    napi_valuetype into_type = napi_undefined;
+    if (argc >= 7) check(napi_typeof(env, argv[6], &into_type), "typeof");
+    const bool into = into_type != napi_undefined && into_type != napi_null;
+    float* d_table_into = nullptr;
+    if (into) {
+      d_table_into =
+          typed_argument<float>(env, argv[6], napi_float32_array, "dTableInto", &length);
+      expect_length(length, d.vocab * d.emb, "dTableInto");
+    }
     Outputs out(env);
-    float* d_table = out.add(d.vocab * d.emb);
+    float* d_table = into ? d_table_into : out.add(d.vocab * d.emb);
+    if (into) check(napi_set_element(env, out.array, out.count++, argv[6]), "set_element");
     float* d_kernel = out.add(d.width * d.emb * d.filters);
     float* d_bias = out.add(d.filters);
     std::vector<float> scratch;  // stands in for zero-length outputs
@@ -538,7 +551,7 @@ napi_value CharCnnBackward(napi_env env, napi_callback_info info) {
       return scratch.data();
     };
     unfold_rnn::char_cnn_backward(d, a.ids, a.table, a.kernel, best, dy, or_scratch(d_table),
-                                  or_scratch(d_kernel), or_scratch(d_bias));
+                                  or_scratch(d_kernel), or_scratch(d_bias), into);
     return out.array;
   });
 }

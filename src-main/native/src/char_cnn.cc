@@ -68,26 +68,83 @@ void char_cnn_forward(const CharCnnDims& d, const int32_t* ids, const float* tab
   }
 }
 
+// Max over time passes each (token, filter)'s gradient to one window, so the gradient is sparse:
+// tokens * filters windows of the rows * filters a dense backward multiplies. Where a token has
+// many windows (a sentence's words: ~20 per sentence) summing over the winners does far less
+// work than two dense products; for short sequences (a word's chars: ~5) the products' speed
+// wins. Measured one thread, the two builds taking turns: Kim's banks of widths 3/4/5 over 50
+// sentences of 10-35 words x 300 dims, 5.9/10.3/13.6 ms dense against 1.9/2.4/3.2 ms sparse; a
+// tagger batch's char CNN (565 words of 1-9 chars, 30 dims, 100 filters) 2.15 against 2.18 ms.
+constexpr size_t kSparseMinWindowsPerToken = 8;
+
+namespace {
+
+// d_kernel and the table's gradient from each winning window alone: for winner (t, f) at p,
+// d_kernel[:, f] += dy * window, d_table[window's ids] += dy * kernel[:, f].
+void sparse_backward(const CharCnnDims& d, const int32_t* ids, const float* table,
+                     const float* kernel, const int32_t* best, const float* dy, float* d_table,
+                     float* d_kernel) {
+  const size_t span = d.width * d.emb;
+  // A filter's weights and gradient contiguous: [filters, span].
+  std::vector<float> kernel_t(d.filters * span);
+  for (size_t r = 0; r < span; r++)
+    for (size_t f = 0; f < d.filters; f++) kernel_t[f * span + r] = kernel[r * d.filters + f];
+  std::vector<float> d_kernel_t(d.filters * span, 0.0f);
+  for (size_t t = 0; t < d.tokens; t++) {
+    const int32_t* word = ids + t * d.positions;
+    for (size_t f = 0; f < d.filters; f++) {
+      const int32_t p = best[t * d.filters + f];
+      if (p < 0) continue;
+      const float g = dy[t * d.filters + f];
+      if (g == 0.0f) continue;
+      for (size_t k = 0; k < d.width; k++) {
+        const size_t at = (size_t)p + k;
+        const int32_t id = at < d.positions ? word[at] : 0;
+        const float* x = table + (size_t)id * d.emb;
+        float* dx = d_table + (size_t)id * d.emb;
+        const float* w = kernel_t.data() + f * span + k * d.emb;
+        float* dw = d_kernel_t.data() + f * span + k * d.emb;
+        for (size_t e = 0; e < d.emb; e++) {
+          dw[e] += g * x[e];
+          dx[e] += g * w[e];
+        }
+      }
+    }
+  }
+  for (size_t f = 0; f < d.filters; f++)
+    for (size_t r = 0; r < span; r++) d_kernel[r * d.filters + f] = d_kernel_t[f * span + r];
+}
+
+}  // namespace
+
 void char_cnn_backward(const CharCnnDims& d, const int32_t* ids, const float* table,
                        const float* kernel, const int32_t* best, const float* dy,
-                       float* d_table, float* d_kernel, float* d_bias) {
+                       float* d_table, float* d_kernel, float* d_bias, bool accumulate_table) {
+  const size_t span = d.width * d.emb;
+  if (!accumulate_table) std::memset(d_table, 0, d.vocab * d.emb * sizeof(float));
+  std::memset(d_kernel, 0, span * d.filters * sizeof(float));
+  std::memset(d_bias, 0, d.filters * sizeof(float));
+  for (size_t t = 0; t < d.tokens; t++)
+    for (size_t f = 0; f < d.filters; f++)
+      if (best[t * d.filters + f] >= 0) d_bias[f] += dy[t * d.filters + f];
+  size_t windows = 0;
+  for (size_t i = 0; i < d.tokens * d.positions; i++) windows += ids[i] != 0 ? 1 : 0;
+  if (windows == 0) return;
+  if (windows >= kSparseMinWindowsPerToken * d.tokens) {
+    sparse_backward(d, ids, table, kernel, best, dy, d_table, d_kernel);
+    return;
+  }
   std::vector<float> cols;
   std::vector<int32_t> window_of;
   const size_t rows = gather_windows(d, ids, table, cols, window_of);
-  const size_t span = d.width * d.emb;
-  std::memset(d_table, 0, d.vocab * d.emb * sizeof(float));
-  std::memset(d_kernel, 0, span * d.filters * sizeof(float));
-  std::memset(d_bias, 0, d.filters * sizeof(float));
   std::vector<float> d_conv(rows * d.filters, 0.0f);
   for (size_t t = 0; t < d.tokens; t++)
     for (size_t f = 0; f < d.filters; f++) {
       const int32_t p = best[t * d.filters + f];
       if (p < 0) continue;
-      const float g = dy[t * d.filters + f];
-      d_conv[(size_t)window_of[t * d.positions + (size_t)p] * d.filters + f] = g;
-      d_bias[f] += g;
+      d_conv[(size_t)window_of[t * d.positions + (size_t)p] * d.filters + f] =
+          dy[t * d.filters + f];
     }
-  if (rows == 0) return;
   // d_kernel = cols^T d_conv; d_cols = d_conv kernel^T, scattered back onto the chars' rows.
   cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)span, (int)d.filters, (int)rows, 1.0f,
               cols.data(), (int)span, d_conv.data(), (int)d.filters, 0.0f, d_kernel,

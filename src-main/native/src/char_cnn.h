@@ -21,10 +21,12 @@ struct CharCnnDims {
 void char_cnn_forward(const CharCnnDims& d, const int32_t* ids, const float* table,
                       const float* kernel, const float* bias, float* features, int32_t* best);
 
-// Gradients (overwritten, not accumulated) of table [vocab, emb], kernel [width*emb, filters]
-// and bias [filters] from dy [tokens, filters] and the forward's best positions.
+// Gradients of table [vocab, emb] (added to d_table when accumulate_table, else overwritten),
+// kernel [width*emb, filters] and bias [filters] (overwritten) from dy [tokens, filters] and the
+// forward's best positions.
 void char_cnn_backward(const CharCnnDims& d, const int32_t* ids, const float* table,
                        const float* kernel, const int32_t* best, const float* dy,
-                       float* d_table, float* d_kernel, float* d_bias);
+                       float* d_table, float* d_kernel, float* d_bias,
+                       bool accumulate_table = false);
 
 }  // namespace unfold_rnn
