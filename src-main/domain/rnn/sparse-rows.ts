@@ -65,6 +65,24 @@ interface HeapBackend {
 }
 
 /**
+ * A float32 tensor's values where the backend keeps them in memory JS can read without a copy
+ * (a view into the wasm heap, or the cpu backend's array), else null. Valid only until the next
+ * TF.js allocation (which can grow the wasm heap and detach the view): use it at once.
+ */
+export function valuesView(tensor: tf.Tensor): Float32Array | null {
+  if (tensor.dtype !== 'float32') return null;
+  const backend = tf.backend() as unknown as HeapBackend;
+  const kind = tf.getBackend();
+  const view =
+    kind === 'wasm'
+      ? backend.typedArrayFromHeap?.(tensor)
+      : kind === 'cpu'
+        ? backend.data?.get(tensor.dataId)?.values
+        : undefined;
+  return view instanceof Float32Array && view.length === tensor.size ? view : null;
+}
+
+/**
  * Runs `update` on the variables' values in place where the backend keeps them in memory JS can
  * write (wasm heap, cpu arrays): reading a 20k x 100 table out and back costs more than the
  * update. Data shared with another tensor (tf.clone shares) is copied first so only the
@@ -85,13 +103,9 @@ export function updateInPlace(
         copy.dispose();
       }
     }
-    const views = variables.map((variable) =>
-      kind === 'wasm'
-        ? backend.typedArrayFromHeap?.(variable)
-        : backend.data?.get(variable.dataId)?.values,
-    );
-    if (views.every((v, n) => v instanceof Float32Array && v.length === variables[n]?.size)) {
-      update(views as Float32Array[]);
+    const views = variables.map(valuesView);
+    if (views.every((v) => v !== null)) {
+      update(views);
       return;
     }
   }
