@@ -169,3 +169,42 @@ describe.runIf(loadRnnNative().addon)('the native character CNN at its boundary'
     ).toThrow(/best: entry 0 is not a window of a real char/);
   });
 });
+
+describe.runIf(loadRnnNative().addon)('the native optimizer step at its boundary', () => {
+  const addon = loadRnnNative().addon!;
+  const hyper = Float64Array.of(0.1, 0.9, 0.999, 1e-7, 0);
+
+  it('updates the weights and slots in place by the kind’s rule', () => {
+    const w = Float32Array.of(1, -1);
+    const velocity = Float32Array.of(0.5, 0);
+    addon.optimizerStep(1, hyper, w, velocity, null, Float32Array.of(1, 2));
+    // momentum: v = 0.9 v + g = (1.45, 2); w -= 0.1 v
+    expect(Array.from(velocity)).toEqual([expect.closeTo(1.45, 6), 2]);
+    expect(Array.from(w)).toEqual([expect.closeTo(0.855, 6), expect.closeTo(-1.2, 6)]);
+    const plain = Float32Array.of(1);
+    addon.optimizerStep(
+      0,
+      Float64Array.of(0.5, 0, 0, 0, 0.2),
+      plain,
+      null,
+      null,
+      Float32Array.of(2),
+    );
+    expect(plain[0]).toBeCloseTo(1 - 0.5 * (2 + 0.2 * 1), 6); // weight decay joins the gradient
+  });
+
+  it('refuses a missing slot, another length and an unknown kind', () => {
+    const w = new Float32Array(3);
+    const g = new Float32Array(3);
+    expect(() => addon.optimizerStep(4, hyper, w, new Float32Array(3), null, g)).toThrow(
+      /a slot this kind updates is missing/,
+    );
+    expect(() => addon.optimizerStep(3, hyper, w, new Float32Array(2), null, g)).toThrow(
+      /s1: expected 3 elements, got 2/,
+    );
+    expect(() => addon.optimizerStep(0, hyper, w, null, null, new Float32Array(4))).toThrow(
+      /g: expected 3 elements, got 4/,
+    );
+    expect(() => addon.optimizerStep(7, hyper, w, null, null, g)).toThrow(/kind must be 0/);
+  });
+});

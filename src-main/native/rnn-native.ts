@@ -79,6 +79,19 @@ export interface RnnNativeAddon {
     bias: Float32Array,
   ): [Float32Array, Int32Array];
   /**
+   * One optimizer update in place (src/optimizer_step.h): kind 0 SGD, 1 momentum, 2 Nesterov,
+   * 3 RMSProp, 4 Adam; hyper [rate (Adam's bias-corrected), decay, decay2, epsilon,
+   * weightDecay]; s1 / s2 the kind's slots or null; every array the length of w.
+   */
+  optimizerStep(
+    kind: number,
+    hyper: Float64Array,
+    w: Float32Array,
+    s1: Float32Array | null,
+    s2: Float32Array | null,
+    g: Float32Array,
+  ): void;
+  /**
    * Its gradient from dy [sequences, filters] and the forward's best: [dTable, dKernel, dBias].
    * With `dTableInto` [rows, rowSize] the table's gradient is added to it (several banks over one
    * table share one array) and it is the dTable returned.

@@ -51,6 +51,50 @@ describe('optimisers agree with tf.train', () => {
   });
 });
 
+describe('the in-place update and the TF.js ops', () => {
+  const configs: OptimizerConfig[] = [
+    { kind: 'sgd', learningRate: 0.1 },
+    { kind: 'sgd', learningRate: 0.1, momentum: 0.9, nesterov: true },
+    { kind: 'rmsprop', learningRate: 0.01 },
+    { kind: 'adam', learningRate: 0.01, beta2: 0.9 },
+  ];
+  for (const config of configs) {
+    it(`agree for ${JSON.stringify(config)}, with weight decay, and leak nothing`, () => {
+      const run = (inPlace: boolean): { weights: number[]; slots: number[][] } => {
+        const start = Float32Array.from({ length: 12 }, (_, k) => Math.sin(k + 1));
+        const vars = new Map([['w', tf.variable(tf.tensor2d(start, [3, 4]))]]);
+        const optimizer = new Optimizer(config);
+        optimizer.inPlace = inPlace;
+        const baseline = tf.memory().numTensors;
+        for (let step = 1; step <= 4; step++) {
+          const grad = tf.tensor2d(
+            Float32Array.from({ length: 12 }, (_, k) => Math.cos(k * step) - 0.2),
+            [3, 4],
+          );
+          optimizer.apply(vars, new Map([['w', grad]]), 0.01);
+          grad.dispose();
+          // The slots appear on the first step; nothing else may stay behind.
+          if (step === 1) expect(tf.memory().numTensors - baseline).toBe(optimizer.slots.size);
+        }
+        expect(tf.memory().numTensors - baseline).toBe(optimizer.slots.size);
+        const weights = Array.from((vars.get('w') as tf.Variable).dataSync());
+        const slots = [...optimizer.slots.values()].map((v) => Array.from(v.dataSync()));
+        optimizer.dispose();
+        tf.dispose([...vars.values()]);
+        return { weights, slots };
+      };
+      const ops = run(false);
+      const inPlace = run(true);
+      expect(inPlace.weights).not.toEqual(Array.from({ length: 12 }, (_, k) => Math.sin(k + 1)));
+      inPlace.weights.forEach((w, k) => expect(w).toBeCloseTo(ops.weights[k] as number, 5));
+      expect(inPlace.slots.length).toBe(ops.slots.length);
+      inPlace.slots.forEach((slot, n) =>
+        slot.forEach((v, k) => expect(v).toBeCloseTo(ops.slots[n]?.[k] as number, 5)),
+      );
+    });
+  }
+});
+
 describe('gradient clipping', () => {
   it('by global norm keeps the direction and caps the norm', () => {
     const grads = new Map([

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { denseOf, sumOfSquares, updateInPlace } from './sparse-rows';
+import { chooseRnnKernel } from './kernels/native-sequence';
+import { denseOf, sumOfSquares, updateInPlace, valuesView } from './sparse-rows';
 import type { SparseRows } from './sparse-rows';
 import type { SparseEmbeddingMode } from './train-config';
 
@@ -28,6 +29,13 @@ export class Optimizer {
   learningRate: number;
   step = 0;
   readonly slots = new Map<string, tf.Variable>();
+  /**
+   * Dense updates run natively as one pass over the weights, slots and gradient in the backend's
+   * memory (wasm, cpu: see updateInPlace) where the addon loads, instead of a chain of TF.js ops
+   * that each read and write every element (a 16,814 x 100 word table under Adam: about ten
+   * passes and allocations per step). Off: the TF.js ops (other backends always take them).
+   */
+  inPlace = true;
 
   constructor(config: OptimizerConfig) {
     this.config = config;
@@ -48,47 +56,129 @@ export class Optimizer {
       for (const [name, variable] of variables) {
         const rows = sparseGrads.get(name);
         if (rows && lazy) {
-          this.updateRows(name, variable, rows, lr, weightDecay);
+          this.updateRowsInPlace(name, variable, rows, lr, weightDecay);
           continue;
         }
         const raw = rows ? denseOf(rows, variable.shape[0] as number) : grads.get(name);
         if (!raw) continue;
+        if (this.inPlace && this.updateDense(name, variable, raw, lr, weightDecay)) continue;
         const g = weightDecay > 0 ? tf.add(raw, tf.mul(variable, weightDecay)) : raw;
         variable.assign(tf.sub(variable, this.update(name, variable, g, lr)));
       }
     });
   }
 
-  /** The update of `update` on the given rows only, in place (lazy sparse mode). */
-  private updateRows(
+  /**
+   * The dense update as one native pass (optimizer_step.h), the slots in place and the weights
+   * into a fresh copy: the native kernels and the wasm backend's packed matrix products keep a
+   * weight's values by its data id, so the weights must never change under an id. False (nothing
+   * done) without the addon or where the backend's memory cannot be read in place.
+   */
+  private updateDense(
+    name: string,
+    variable: tf.Variable,
+    grad: tf.Tensor,
+    lr: number,
+    weightDecay: number,
+  ): boolean {
+    const { addon } = chooseRnnKernel();
+    if (!addon || !valuesView(grad)) return false;
+    const slots = this.slotsFor(name, variable);
+    const next = tf.tidy(() => tf.add(variable, 0));
+    let done = false;
+    // The slots' views are taken after any copy updateInPlace makes, the others after that.
+    updateInPlace(slots, ([s1, s2]) => {
+      const w = valuesView(next);
+      const g = valuesView(grad);
+      if (!w || !g) return;
+      const [kind, hyper] = this.nativeStep(lr, weightDecay);
+      addon.optimizerStep(kind, hyper, w, s1 ?? null, s2 ?? null, g);
+      done = true;
+    });
+    if (done) variable.assign(next);
+    next.dispose();
+    return done;
+  }
+
+  /** The kind and hyper-parameters of optimizerStep for this step. */
+  private nativeStep(lr: number, weightDecay: number): [number, Float64Array] {
+    const c = this.config;
+    switch (c.kind) {
+      case 'sgd': {
+        const mu = c.momentum ?? 0;
+        return [mu === 0 ? 0 : c.nesterov ? 2 : 1, Float64Array.of(lr, mu, 0, 0, weightDecay)];
+      }
+      case 'rmsprop':
+        return [3, Float64Array.of(lr, c.decay ?? 0.9, 0, c.epsilon ?? 1e-7, weightDecay)];
+      case 'adam': {
+        const b1 = c.beta1 ?? 0.9;
+        const b2 = c.beta2 ?? 0.999;
+        const stepLr = (lr * Math.sqrt(1 - b2 ** this.step)) / (1 - b1 ** this.step);
+        return [4, Float64Array.of(stepLr, b1, b2, c.epsilon ?? 1e-7, weightDecay)];
+      }
+    }
+  }
+
+  /** The update on the given rows only, weights and slots in place (lazy sparse mode). */
+  private updateRowsInPlace(
     name: string,
     variable: tf.Variable,
     rows: SparseRows,
     lr: number,
     weightDecay: number,
   ): void {
-    const c = this.config;
     const { ids, values, dim } = rows;
-    const gradAt = (w: Float32Array, r: number, d: number): number =>
-      (values[r * dim + d] as number) + weightDecay * (w[(ids[r] as number) * dim + d] as number);
+    updateInPlace([variable, ...this.slotsFor(name, variable)], ([w, s1, s2]) => {
+      if (!w) return;
+      this.stepBlocks(w, s1, s2, values, lr, weightDecay, (visit) => {
+        for (let r = 0; r < ids.length; r++) visit(r * dim, (ids[r] as number) * dim, dim);
+      });
+    });
+  }
+
+  /** The kind's slots of a variable, in the order stepBlocks reads them. */
+  private slotsFor(name: string, variable: tf.Variable): tf.Variable[] {
+    const c = this.config;
+    const slotNames =
+      c.kind === 'sgd'
+        ? (c.momentum ?? 0) === 0
+          ? []
+          : ['momentum']
+        : c.kind === 'rmsprop'
+          ? ['ms']
+          : ['m', 'v'];
+    return slotNames.map((slot) => this.slot(`${name}/${slot}`, variable));
+  }
+
+  /**
+   * The update of `update` on plain arrays: `blocks` calls `visit(from, at, count)` for each run
+   * of `count` gradient values from `from` that update the weights and slots from `at` (the
+   * whole variable for a dense gradient; each row for sparse rows).
+   */
+  private stepBlocks(
+    w: Float32Array,
+    s1: Float32Array | undefined,
+    s2: Float32Array | undefined,
+    g: Float32Array,
+    lr: number,
+    weightDecay: number,
+    blocks: (visit: (from: number, at: number, count: number) => void) => void,
+  ): void {
+    const c = this.config;
     switch (c.kind) {
       case 'sgd': {
         const mu = c.momentum ?? 0;
-        const slots = mu === 0 ? [] : [this.slot(`${name}/momentum`, variable)];
-        updateInPlace([variable, ...slots], ([w, v]) => {
-          if (!w) return;
-          for (let r = 0; r < ids.length; r++) {
-            const base = (ids[r] as number) * dim;
-            for (let d = 0; d < dim; d++) {
-              const g = gradAt(w, r, d);
-              if (!v) {
-                w[base + d] = (w[base + d] as number) - lr * g;
-                continue;
-              }
-              const vel = mu * (v[base + d] as number) + g;
-              v[base + d] = vel;
-              w[base + d] = (w[base + d] as number) - lr * (c.nesterov ? g + mu * vel : vel);
+        blocks((from, at, count) => {
+          for (let k = 0; k < count; k++) {
+            const i = at + k;
+            const gi = (g[from + k] as number) + weightDecay * (w[i] as number);
+            if (!s1) {
+              w[i] = (w[i] as number) - lr * gi;
+              continue;
             }
+            const vel = mu * (s1[i] as number) + gi;
+            s1[i] = vel;
+            w[i] = (w[i] as number) - lr * (c.nesterov ? gi + mu * vel : vel);
           }
         });
         return;
@@ -96,17 +186,14 @@ export class Optimizer {
       case 'rmsprop': {
         const rho = c.decay ?? 0.9;
         const eps = c.epsilon ?? 1e-7;
-        const ms = this.slot(`${name}/ms`, variable);
-        updateInPlace([variable, ms], ([w, s]) => {
-          if (!w || !s) return;
-          for (let r = 0; r < ids.length; r++) {
-            const base = (ids[r] as number) * dim;
-            for (let d = 0; d < dim; d++) {
-              const g = gradAt(w, r, d);
-              const mean = rho * (s[base + d] as number) + (1 - rho) * g * g;
-              s[base + d] = mean;
-              w[base + d] = (w[base + d] as number) - (lr * g) / (Math.sqrt(mean) + eps);
-            }
+        if (!s1) return;
+        blocks((from, at, count) => {
+          for (let k = 0; k < count; k++) {
+            const i = at + k;
+            const gi = (g[from + k] as number) + weightDecay * (w[i] as number);
+            const mean = rho * (s1[i] as number) + (1 - rho) * gi * gi;
+            s1[i] = mean;
+            w[i] = (w[i] as number) - (lr * gi) / (Math.sqrt(mean) + eps);
           }
         });
         return;
@@ -115,21 +202,17 @@ export class Optimizer {
         const b1 = c.beta1 ?? 0.9;
         const b2 = c.beta2 ?? 0.999;
         const eps = c.epsilon ?? 1e-7;
-        const mSlot = this.slot(`${name}/m`, variable);
-        const vSlot = this.slot(`${name}/v`, variable);
         const stepLr = (lr * Math.sqrt(1 - b2 ** this.step)) / (1 - b1 ** this.step);
-        updateInPlace([variable, mSlot, vSlot], ([w, m, v]) => {
-          if (!w || !m || !v) return;
-          for (let r = 0; r < ids.length; r++) {
-            const base = (ids[r] as number) * dim;
-            for (let d = 0; d < dim; d++) {
-              const g = gradAt(w, r, d);
-              const m1 = b1 * (m[base + d] as number) + (1 - b1) * g;
-              const v1 = b2 * (v[base + d] as number) + (1 - b2) * g * g;
-              m[base + d] = m1;
-              v[base + d] = v1;
-              w[base + d] = (w[base + d] as number) - (stepLr * m1) / (Math.sqrt(v1) + eps);
-            }
+        if (!s1 || !s2) return;
+        blocks((from, at, count) => {
+          for (let k = 0; k < count; k++) {
+            const i = at + k;
+            const gi = (g[from + k] as number) + weightDecay * (w[i] as number);
+            const m1 = b1 * (s1[i] as number) + (1 - b1) * gi;
+            const v1 = b2 * (s2[i] as number) + (1 - b2) * gi * gi;
+            s1[i] = m1;
+            s2[i] = v1;
+            w[i] = (w[i] as number) - (stepLr * m1) / (Math.sqrt(v1) + eps);
           }
         });
         return;

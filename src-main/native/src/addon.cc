@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "char_cnn.h"
+#include "optimizer_step.h"
 #include "decoder_attention_addon.h"
 #include "embedding_rows.h"
 #include "feature_addon.h"
@@ -451,6 +452,52 @@ size_t expect_length(size_t actual, size_t expected, const char* name) {
   return actual;
 }
 
+// optimizerStep(kind, [rate, decay, decay2, epsilon, weightDecay], w, s1, s2, g): one update of
+// w (and the kind's slots) in place; kind 0 sgd, 1 momentum, 2 Nesterov, 3 RMSProp, 4 Adam; s1
+// and s2 null where the kind has none. Every array the same length.
+napi_value OptimizerStepEntry(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() {
+    const auto argv = unfold_native::callback_args<6>(
+        env, info, "expected (kind, hyper, w, s1, s2, g)");
+    int32_t kind = -1;
+    if (napi_get_value_int32(env, argv[0], &kind) != napi_ok || kind < 0 || kind > 4)
+      throw ArgError{"kind must be 0 (sgd) to 4 (adam)"};
+    size_t length = 0;
+    const double* hyper =
+        typed_argument<double>(env, argv[1], napi_float64_array, "hyper", &length);
+    expect_length(length, 5, "hyper");
+    size_t n = 0;
+    float* w = typed_argument<float>(env, argv[2], napi_float32_array, "w", &n);
+    auto optional = [&](napi_value v, const char* name) -> float* {
+      napi_valuetype type;
+      check(napi_typeof(env, v, &type), "typeof");
+      if (type == napi_null || type == napi_undefined) return nullptr;
+      size_t len = 0;
+      float* p = typed_argument<float>(env, v, napi_float32_array, name, &len);
+      expect_length(len, n, name);
+      return p;
+    };
+    float* s1 = optional(argv[3], "s1");
+    float* s2 = optional(argv[4], "s2");
+    const float* g = typed_argument<float>(env, argv[5], napi_float32_array, "g", &length);
+    expect_length(length, n, "g");
+    const auto k = static_cast<unfold_rnn::OptimizerKind>(kind);
+    const bool needs1 = k != unfold_rnn::OptimizerKind::kSgd;
+    const bool needs2 = k == unfold_rnn::OptimizerKind::kAdam;
+    if ((needs1 && !s1) || (needs2 && !s2)) throw ArgError{"a slot this kind updates is missing"};
+    const unfold_rnn::OptimizerStep step{k,
+                                         (float)hyper[0],
+                                         (float)hyper[1],
+                                         (float)hyper[2],
+                                         (float)hyper[3],
+                                         (float)hyper[4]};
+    if (n > 0) unfold_rnn::optimizer_step(step, n, w, s1, s2, g);
+    napi_value undefined;
+    check(napi_get_undefined(env, &undefined), "undefined");
+    return undefined;
+  });
+}
+
 CharCnnArgs read_char_cnn_args(napi_env env, const napi_value* argv) {
   CharCnnArgs a;
   bool is_array = false;
@@ -703,6 +750,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"elmanBackward", nullptr, ElmanBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"matMul", nullptr, MatMul, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"gatherRows", nullptr, GatherRows, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"optimizerStep", nullptr, OptimizerStepEntry, nullptr, nullptr, nullptr, napi_default,
+       nullptr},
       {"scatterAddRows", nullptr, ScatterAddRows, nullptr, nullptr, nullptr, napi_default,
        nullptr},
       {"charCnnForward", nullptr, CharCnnForward, nullptr, nullptr, nullptr, napi_default,

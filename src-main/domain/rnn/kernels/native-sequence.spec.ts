@@ -491,6 +491,7 @@ function bindAll(addon: RnnNativeAddon): RnnNativeAddon {
     matMul: addon.matMul.bind(addon),
     gatherRows: addon.gatherRows.bind(addon),
     scatterAddRows: addon.scatterAddRows.bind(addon),
+    optimizerStep: addon.optimizerStep.bind(addon),
     charCnnForward: addon.charCnnForward.bind(addon),
     charCnnBackward: addon.charCnnBackward.bind(addon),
     outputSoftmaxForward: addon.outputSoftmaxForward.bind(addon),
