@@ -193,6 +193,19 @@ describe.runIf(loadRnnNative().addon)('the native optimizer step at its boundary
     expect(plain[0]).toBeCloseTo(1 - 0.5 * (2 + 0.2 * 1), 6); // weight decay joins the gradient
   });
 
+  it('updates only the given rows with ids, and refuses an id outside the rows', () => {
+    const w = Float32Array.of(1, 1, 2, 2, 3, 3); // 3 rows of 2
+    const sgd = Float64Array.of(0.5, 0, 0, 0, 0);
+    addon.optimizerStep(0, sgd, w, null, null, Float32Array.of(2, 4), Int32Array.of(1));
+    expect(Array.from(w)).toEqual([1, 1, 1, 0, 3, 3]);
+    expect(() =>
+      addon.optimizerStep(0, sgd, w, null, null, Float32Array.of(2, 4), Int32Array.of(3)),
+    ).toThrow(/id 3 at position 0 is outside the 3 rows/);
+    expect(() =>
+      addon.optimizerStep(0, sgd, w, null, null, Float32Array.of(2, 4, 5), Int32Array.of(0, 1)),
+    ).toThrow(/g: expected ids x dim elements, got 3/);
+  });
+
   it('refuses a missing slot, another length and an unknown kind', () => {
     const w = new Float32Array(3);
     const g = new Float32Array(3);

@@ -81,7 +81,8 @@ export interface RnnNativeAddon {
   /**
    * One optimizer update in place (src/optimizer_step.h): kind 0 SGD, 1 momentum, 2 Nesterov,
    * 3 RMSProp, 4 Adam; hyper [rate (Adam's bias-corrected), decay, decay2, epsilon,
-   * weightDecay]; s1 / s2 the kind's slots or null; every array the length of w.
+   * weightDecay]; s1 / s2 the kind's slots or null, as long as w. g is as long as w, or with
+   * `ids` (distinct rows of w) their gradient [ids, dim]: only those rows change.
    */
   optimizerStep(
     kind: number,
@@ -90,6 +91,7 @@ export interface RnnNativeAddon {
     s1: Float32Array | null,
     s2: Float32Array | null,
     g: Float32Array,
+    ids?: Int32Array,
   ): void;
   /**
    * Its gradient from dy [sequences, filters] and the forward's best: [dTable, dKernel, dBias].

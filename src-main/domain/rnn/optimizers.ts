@@ -128,8 +128,15 @@ export class Optimizer {
     weightDecay: number,
   ): void {
     const { ids, values, dim } = rows;
+    const { addon } = chooseRnnKernel();
     updateInPlace([variable, ...this.slotsFor(name, variable)], ([w, s1, s2]) => {
       if (!w) return;
+      // The rows' ids are distinct (sumRowsById): each row is updated once.
+      if (addon) {
+        const [kind, hyper] = this.nativeStep(lr, weightDecay);
+        addon.optimizerStep(kind, hyper, w, s1 ?? null, s2 ?? null, values, ids);
+        return;
+      }
       this.stepBlocks(w, s1, s2, values, lr, weightDecay, (visit) => {
         for (let r = 0; r < ids.length; r++) visit(r * dim, (ids[r] as number) * dim, dim);
       });

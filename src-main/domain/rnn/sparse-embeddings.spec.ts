@@ -8,6 +8,7 @@ import { Optimizer, clipByGlobalNorm } from './optimizers';
 import type { OptimizerConfig } from './optimizers';
 import { RnnModel } from './rnn-model';
 import { sumRowsById, updateInPlace } from './sparse-rows';
+import { withKernel } from './testing/with-kernel';
 import { wordExample } from './testing/word-examples';
 import { computeGradients, trainModel } from './train';
 import { parseTrainConfig } from './train-config';
@@ -114,6 +115,21 @@ describe('sparse word-embedding gradients', () => {
       const lazy = step({ ...c, sparseEmbeddings: 'lazy' }, true);
       expect(maxDiff(lazy.after, dense.after)).toBeLessThan(1e-5);
       expect(maxDiff(lazy.after, lazy.before)).toBeGreaterThan(1e-4);
+    }
+  });
+
+  it('updates the rows alike natively and in JS, for every kind', () => {
+    const configs: OptimizerConfig[] = [
+      ADAM,
+      { kind: 'sgd', learningRate: 0.5, momentum: 0.9 },
+      { kind: 'rmsprop', learningRate: 0.01 },
+    ];
+    for (const c of configs) {
+      const lazy = { ...c, sparseEmbeddings: 'lazy' } as const;
+      const native = withKernel('native', () => step(lazy, true));
+      const js = withKernel('tfjs', () => step(lazy, true));
+      expect(maxDiff(native.after, native.before)).toBeGreaterThan(1e-4);
+      expect(maxDiff(native.after, js.after)).toBeLessThan(1e-6);
     }
   });
 

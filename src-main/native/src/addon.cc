@@ -452,13 +452,17 @@ size_t expect_length(size_t actual, size_t expected, const char* name) {
   return actual;
 }
 
-// optimizerStep(kind, [rate, decay, decay2, epsilon, weightDecay], w, s1, s2, g): one update of
-// w (and the kind's slots) in place; kind 0 sgd, 1 momentum, 2 Nesterov, 3 RMSProp, 4 Adam; s1
-// and s2 null where the kind has none. Every array the same length.
+// optimizerStep(kind, [rate, decay, decay2, epsilon, weightDecay], w, s1, s2, g[, ids]): one
+// update of w (and the kind's slots) in place; kind 0 sgd, 1 momentum, 2 Nesterov, 3 RMSProp,
+// 4 Adam; s1 and s2 null where the kind has none, else as long as w. Without ids g is as long as
+// w; with ids (distinct rows of w seen as [rows, dim]) g is their gradient [ids, dim] and only
+// those rows change (lazy sparse updates).
 napi_value OptimizerStepEntry(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() {
-    const auto argv = unfold_native::callback_args<6>(
-        env, info, "expected (kind, hyper, w, s1, s2, g)");
+    size_t argc = 7;
+    std::array<napi_value, 7> argv{};
+    check(napi_get_cb_info(env, info, &argc, argv.data(), nullptr, nullptr), "get_cb_info");
+    if (argc < 6) throw ArgError{"expected (kind, hyper, w, s1, s2, g[, ids])"};
     int32_t kind = -1;
     if (napi_get_value_int32(env, argv[0], &kind) != napi_ok || kind < 0 || kind > 4)
       throw ArgError{"kind must be 0 (sgd) to 4 (adam)"};
@@ -480,7 +484,25 @@ napi_value OptimizerStepEntry(napi_env env, napi_callback_info info) {
     float* s1 = optional(argv[3], "s1");
     float* s2 = optional(argv[4], "s2");
     const float* g = typed_argument<float>(env, argv[5], napi_float32_array, "g", &length);
-    expect_length(length, n, "g");
+    napi_valuetype ids_type = napi_undefined;
+    if (argc >= 7) check(napi_typeof(env, argv[6], &ids_type), "typeof");
+    const int32_t* ids = nullptr;
+    size_t id_count = 0, dim = n;
+    if (ids_type != napi_undefined && ids_type != napi_null) {
+      ids = typed_argument<int32_t>(env, argv[6], napi_int32_array, "ids", &id_count);
+      if (id_count == 0 ? length != 0 : length % id_count != 0)
+        throw ArgError{"g: expected ids x dim elements, got " + std::to_string(length)};
+      dim = id_count == 0 ? 0 : length / id_count;
+      const size_t rows = dim == 0 ? 0 : n / dim;
+      if (dim != 0 && rows * dim != n)
+        throw ArgError{"w: its length is not a whole number of rows of " + std::to_string(dim)};
+      for (size_t r = 0; r < id_count; r++)
+        if (ids[r] < 0 || (size_t)ids[r] >= rows)
+          throw ArgError{"id " + std::to_string(ids[r]) + " at position " + std::to_string(r) +
+                         " is outside the " + std::to_string(rows) + " rows"};
+    } else {
+      expect_length(length, n, "g");
+    }
     const auto k = static_cast<unfold_rnn::OptimizerKind>(kind);
     const bool needs1 = k != unfold_rnn::OptimizerKind::kSgd;
     const bool needs2 = k == unfold_rnn::OptimizerKind::kAdam;
@@ -491,7 +513,15 @@ napi_value OptimizerStepEntry(napi_env env, napi_callback_info info) {
                                          (float)hyper[2],
                                          (float)hyper[3],
                                          (float)hyper[4]};
-    if (n > 0) unfold_rnn::optimizer_step(step, n, w, s1, s2, g);
+    if (!ids) {
+      if (n > 0) unfold_rnn::optimizer_step(step, n, w, s1, s2, g);
+    } else {
+      for (size_t r = 0; r < id_count; r++) {
+        const size_t at = (size_t)ids[r] * dim;
+        unfold_rnn::optimizer_step(step, dim, w + at, s1 ? s1 + at : nullptr,
+                                   s2 ? s2 + at : nullptr, g + r * dim);
+      }
+    }
     napi_value undefined;
     check(napi_get_undefined(env, &undefined), "undefined");
     return undefined;
