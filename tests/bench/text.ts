@@ -200,6 +200,39 @@ function torchTaggerBatchesJson(
   });
 }
 
+/**
+ * The tagger's training plan and EWT dev's sentences (as words) and raw text, read from the
+ * corpus, which is let go on return: a training job does not hold it while it trains either
+ * (train-experiment.ts), and every full garbage collection would walk its ~100 MB of objects.
+ */
+async function taggerInputs(
+  corpusDir: string,
+  config: ReturnType<typeof posTask.parseConfig>,
+  work: string,
+): Promise<{
+  plan: Awaited<ReturnType<typeof posTask.prepareTraining>>;
+  devSentences: string[][];
+  devTexts: string[];
+  devText: string;
+}> {
+  const corpus = await readCorpus(corpusDir);
+  const plan = await posTask.prepareTraining(corpus, config, { dataDir: work });
+  const devSentences = taggedSentencesOf(corpus, { splits: ['dev'] }, 'upos').sentences.map(
+    (sentence) => sentence.words,
+  );
+  const devSplit = corpus.data.kind === 'text' ? corpus.data.splits.get('dev') : undefined;
+  const devTexts =
+    devSplit?.format === 'conllu'
+      ? devSplit.sentences.flatMap((sentence) =>
+          sentence.comments.flatMap((c) => {
+            const match = /^text\s*=\s*(.*)$/.exec(c);
+            return match ? [match[1] as string] : [];
+          }),
+        )
+      : [];
+  return { plan, devSentences, devTexts, devText: devTexts.join('\n') };
+}
+
 /** The tagger part: training side by side, then tagging and tokenising EWT dev. */
 async function benchTagger(s: SideBySideSettings): Promise<Record<string, unknown>> {
   const files = ewtFiles(values.data);
@@ -208,13 +241,13 @@ async function benchTagger(s: SideBySideSettings): Promise<Record<string, unknow
   const work = await mkdtemp(join(tmpdir(), 'unfold-bench-text-'));
   try {
     const corpusDir = await importEwt(files, work, 'ewt');
-    const corpus = await readCorpus(corpusDir);
     const base = presetConfig(TAGGER_PRESET, 'ewt', 'bench-text');
     const config = posTask.parseConfig({
       ...base,
       data: { ...base.data, test: { splits: ['dev'] } },
     });
-    const plan = await posTask.prepareTraining(corpus, config, { dataDir: work });
+    // As in a training job, nothing holds the parsed corpus while the model trains.
+    const { plan, devSentences, devTexts, devText } = await taggerInputs(corpusDir, config, work);
     // UNFOLD_BENCH_SPARSE=dense|exact|lazy overrides the preset's sparseEmbeddings (side-by-side runs).
     const sparseOverride = process.env.UNFOLD_BENCH_SPARSE;
     const training =
@@ -276,21 +309,7 @@ async function benchTagger(s: SideBySideSettings): Promise<Record<string, unknow
     const comparison = compareSides(measurements);
 
     // Tagging and tokenising: dev's sentences (as words) and raw texts.
-    const devSentences = taggedSentencesOf(corpus, { splits: ['dev'] }, 'upos').sentences.map(
-      (sentence) => sentence.words,
-    );
     const devTokens = devSentences.reduce((n, sentence) => n + sentence.length, 0);
-    const devSplit = corpus.data.kind === 'text' ? corpus.data.splits.get('dev') : undefined;
-    const devTexts =
-      devSplit?.format === 'conllu'
-        ? devSplit.sentences.flatMap((sentence) =>
-            sentence.comments.flatMap((c) => {
-              const match = /^text\s*=\s*(.*)$/.exec(c);
-              return match ? [match[1] as string] : [];
-            }),
-          )
-        : [];
-    const devText = devTexts.join('\n');
 
     let tagger: Tagger;
     if (values.tagger) {

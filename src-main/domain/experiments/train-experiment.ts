@@ -11,12 +11,14 @@ import { RnnModel } from '../rnn/rnn-model';
 import { trainModel } from '../rnn/train';
 import type { TrainResult } from '../rnn/train';
 import type { CommonExperimentConfig } from './config/common-config';
+import type { Corpus } from '../corpus/model';
 import {
   checkConfigSplits,
   dataViewOf,
   smallPartWarnings,
   withHeldOutDefault,
 } from './config-splits';
+import type { DataView as CorpusView } from './config-splits';
 import { refuseUnknownFields } from './config/experiment-config';
 import { evaluateExperiment } from './evaluate-experiment';
 import {
@@ -31,7 +33,7 @@ import {
 import { ExperimentLog } from './experiment-log';
 import { updateMetrics } from './experiment-metrics';
 import { writeExperimentConfig, writeExperimentLabels, writeTaskFile } from './experiment-records';
-import type { TaskRegistry } from './experiment-task';
+import type { ExperimentTask, TaskRegistry } from './experiment-task';
 import { storedFilesOf, taskFor } from './experiment-task';
 
 export interface TrainExperimentOptions extends LongOperationOptions {
@@ -63,6 +65,38 @@ export interface TrainExperimentResult<C = CommonExperimentConfig, R = unknown> 
   headline: number;
   /** What the run found worth telling (held-out parts too small to say much). */
   warnings: string[];
+}
+
+/**
+ * The corpus read and checked against the config (the task first: a corpus of the wrong kind is
+ * the first thing to hear about), and the view the task reads: with a held-out division, a
+ * corpus whose splits are its parts. `view` has no corpus: `takeCorpus` hands it over once and
+ * lets it go, so that after the task has made its training plan nothing holds it (a text corpus
+ * is ~100 MB of objects, which every full garbage collection during training would walk).
+ */
+async function readCheckedCorpus(
+  task: ExperimentTask,
+  requested: CommonExperimentConfig,
+  corpusDir: string,
+): Promise<{
+  config: CommonExperimentConfig;
+  view: Omit<CorpusView<CommonExperimentConfig>, 'corpus'>;
+  takeCorpus: () => Corpus;
+}> {
+  const read = await readCorpus(corpusDir);
+  // config.json records the division the run used, the declared default included.
+  const config = withHeldOutDefault(requested, read);
+  task.checkCorpus(read, config);
+  checkConfigSplits(read, config);
+  const { corpus: viewed, ...view } = dataViewOf(read, config);
+  let corpus: Corpus | null = viewed;
+  const takeCorpus = (): Corpus => {
+    if (!corpus) throw new Error('The corpus was already handed to the task.');
+    const taken = corpus;
+    corpus = null;
+    return taken;
+  };
+  return { config, view, takeCorpus };
 }
 
 /**
@@ -100,14 +134,7 @@ export async function trainExperiment(
       `${dir} already holds an experiment (${folder.runFiles.length} files of its run). Continue it with --resume, or start it over with --force (which deletes those files).`,
     );
   const corpusDir = options.corpusDir ?? (await findCorpusDir(requested.corpus, options.dataDir));
-  const corpus = await readCorpus(corpusDir);
-  // config.json records the division the run used, the declared default included.
-  const config = withHeldOutDefault(requested, corpus);
-  // The task first: a corpus of the wrong kind is the first thing to hear about.
-  task.checkCorpus(corpus, config);
-  checkConfigSplits(corpus, config);
-  // What the task reads: with a held-out division, a corpus whose splits are its parts.
-  const view = dataViewOf(corpus, config);
+  const { config, view, takeCorpus } = await readCheckedCorpus(task, requested, corpusDir);
   const warnings = smallPartWarnings(view.sizes, config.data.dev !== null);
   if (folder.kind === 'experiment') await removeStrayTempFiles(dir, { taskFiles });
   const checkpoints = join(dir, EXPERIMENT_FILES.checkpoints);
@@ -130,7 +157,7 @@ export async function trainExperiment(
   });
 
   const trained = async (): Promise<{ labels: string[]; training: TrainResult }> => {
-    const plan = await task.prepareTraining(view.corpus, view.config, {
+    const plan = await task.prepareTraining(takeCorpus(), view.config, {
       dataDir: options.dataDir,
       ...(options.signal ? { signal: options.signal } : {}),
       onProgress: scaledProgress(options.onProgress, 0, 0.15),
