@@ -110,29 +110,13 @@ describe.runIf(loadRnnNative().addon)('the native character CNN at its boundary'
   it('adds the table gradient into a given array and returns that array', () => {
     const ids = Int32Array.from([1, 2, 0]);
     const [, best] = addon.charCnnForward(dims, ids, table, kernel, bias);
+    const backward = (into: Float32Array) =>
+      addon.charCnnBackward(dims, ids, table, kernel, best, Float32Array.from([2]), into);
     const into = Float32Array.from([10, 20, 30]);
-    const [dTable] = addon.charCnnBackward(
-      dims,
-      ids,
-      table,
-      kernel,
-      best,
-      Float32Array.from([2]),
-      into,
-    );
+    const [dTable] = backward(into);
     expect(dTable).toBe(into);
     expect(Array.from(into)).toEqual([8, 20, 32]); // + (-2, 0, 2)
-    expect(() =>
-      addon.charCnnBackward(
-        dims,
-        ids,
-        table,
-        kernel,
-        best,
-        Float32Array.from([2]),
-        new Float32Array(2),
-      ),
-    ).toThrow(/dTableInto: expected 3 elements, got 2/);
+    expect(() => backward(new Float32Array(2))).toThrow(/dTableInto: expected 3 elements, got 2/);
   });
 
   it('gives zeros and no position to a token without chars or with only negative windows', () => {

@@ -10,6 +10,7 @@ import { Optimizer, clipByGlobalNorm } from './optimizers';
 import { createRng } from './random';
 import type { LayerState } from './rnn-model';
 import { RnnModel, disposeLayerStates } from './rnn-model';
+import { runningSignExamples } from './testing/running-sign';
 import { computeGradients, trainModel } from './train';
 import type { TrainConfig } from './train';
 
@@ -18,22 +19,8 @@ beforeAll(async () => {
 });
 
 /** A language model's shape of training: a few long streams that form one batch. */
-function streams(count: number, seed: number, length: number): SequenceExample[] {
-  const rng = createRng(seed);
-  return Array.from({ length: count }, () => {
-    const inputs = new Float32Array(length * 2);
-    const target = new Int32Array(length);
-    let sum = 0;
-    for (let t = 0; t < length; t++) {
-      const v = 2 * rng.next() - 1;
-      inputs[t * 2] = v;
-      inputs[t * 2 + 1] = 1;
-      sum += v;
-      target[t] = sum > 0 ? 1 : 0;
-    }
-    return { inputs, length, target };
-  });
-}
+const streams = (count: number, seed: number, length: number): SequenceExample[] =>
+  runningSignExamples(count, seed, length, length);
 
 const newModel = (): RnnModel =>
   new RnnModel(

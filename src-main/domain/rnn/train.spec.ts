@@ -6,11 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initTfBackend } from '../backend/tf-backend';
 import { makeBatch } from './batching';
 import { sliceBatchWindow } from './batch-windows';
-import type { SequenceExample } from './batching';
 import { parseModelConfig } from './model-config';
 import type { ModelConfigInput } from './model-config';
-import { createRng } from './random';
 import { RnnModel } from './rnn-model';
+import { runningSignExamples } from './testing/running-sign';
 import { computeGradients, evaluate, trainModel } from './train';
 import type { TrainConfig } from './train';
 import { parseTrainConfig } from './train-config';
@@ -23,30 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-/** Per-step task: the target at step t is 1 when the running sum of inputs so far is positive. */
-function runningSignExamples(
-  count: number,
-  seed: number,
-  minLength = 4,
-  maxLength = 9,
-): SequenceExample[] {
-  const rng = createRng(seed);
-  return Array.from({ length: count }, () => {
-    const length = minLength + Math.floor(rng.next() * (maxLength - minLength + 1));
-    const inputs = new Float32Array(length * 2);
-    const target = new Int32Array(length);
-    let sum = 0;
-    for (let t = 0; t < length; t++) {
-      const v = 2 * rng.next() - 1;
-      inputs[t * 2] = v;
-      inputs[t * 2 + 1] = 1;
-      sum += v;
-      target[t] = sum > 0 ? 1 : 0;
-    }
-    return { inputs, length, target };
-  });
-}
 
 const transducer = (extra: Partial<ModelConfigInput> = {}): RnnModel =>
   new RnnModel(

@@ -4,13 +4,12 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initTfBackend } from '../backend/tf-backend';
-import type { SequenceExample } from './batching';
 import { checkpointFolder } from './checkpoints';
 import { loadModel } from './model-io';
 import { parseModelConfig } from './model-config';
 import { Optimizer } from './optimizers';
-import { createRng } from './random';
 import { RnnModel } from './rnn-model';
+import { runningSignExamples } from './testing/running-sign';
 import { evaluate, trainModel } from './train';
 import type { TrainConfig } from './train';
 import {
@@ -39,25 +38,6 @@ const smallModel = (seed = 3): RnnModel =>
       seed,
     }),
   );
-
-/** Per-step task: the target is 1 when the running sum of the inputs so far is positive. */
-function runningSign(count: number, seed: number): SequenceExample[] {
-  const rng = createRng(seed);
-  return Array.from({ length: count }, () => {
-    const length = 4 + Math.floor(rng.next() * 5);
-    const inputs = new Float32Array(length * 2);
-    const target = new Int32Array(length);
-    let sum = 0;
-    for (let t = 0; t < length; t++) {
-      const v = 2 * rng.next() - 1;
-      inputs[t * 2] = v;
-      inputs[t * 2 + 1] = 1;
-      sum += v;
-      target[t] = sum > 0 ? 1 : 0;
-    }
-    return { inputs, length, target };
-  });
-}
 
 const paramValues = (model: RnnModel): Map<string, Float32Array> =>
   new Map([...model.params].map(([name, v]) => [name, v.dataSync() as Float32Array]));
@@ -140,8 +120,8 @@ describe('training with weight averaging', () => {
     averageDecay: 0.8,
     seed: 5,
   };
-  const train = runningSign(24, 41);
-  const dev = runningSign(8, 42);
+  const train = runningSignExamples(24, 41);
+  const dev = runningSignExamples(8, 42);
 
   it('scores dev and keeps the best checkpoint with the averages, and trains on the weights', async () => {
     const checkpointDir = join(dir, 'averaged');
