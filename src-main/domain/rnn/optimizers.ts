@@ -29,13 +29,6 @@ export class Optimizer {
   learningRate: number;
   step = 0;
   readonly slots = new Map<string, tf.Variable>();
-  /**
-   * Dense updates run natively as one pass over the weights, slots and gradient in the backend's
-   * memory (wasm, cpu: see updateInPlace) where the addon loads, instead of a chain of TF.js ops
-   * that each read and write every element (a 16,814 x 100 word table under Adam: about ten
-   * passes and allocations per step). Off: the TF.js ops (other backends always take them).
-   */
-  inPlace = true;
 
   constructor(config: OptimizerConfig) {
     this.config = config;
@@ -61,7 +54,7 @@ export class Optimizer {
         }
         const raw = rows ? denseOf(rows, variable.shape[0] as number) : grads.get(name);
         if (!raw) continue;
-        if (this.inPlace && this.updateDense(name, variable, raw, lr, weightDecay)) continue;
+        if (this.updateDense(name, variable, raw, lr, weightDecay)) continue;
         const g = weightDecay > 0 ? tf.add(raw, tf.mul(variable, weightDecay)) : raw;
         variable.assign(tf.sub(variable, this.update(name, variable, g, lr)));
       }
@@ -69,10 +62,13 @@ export class Optimizer {
   }
 
   /**
-   * The dense update as one native pass (optimizer_step.h), the slots in place and the weights
-   * into a fresh copy: the native kernels and the wasm backend's packed matrix products keep a
-   * weight's values by its data id, so the weights must never change under an id. False (nothing
-   * done) without the addon or where the backend's memory cannot be read in place.
+   * The dense update as one native pass (optimizer_step.h) over the backend's memory, instead of
+   * a chain of TF.js ops that each read and write every element (a 16,814 x 100 word table under
+   * Adam: about ten passes and allocations per step). The slots change in place and the weights
+   * go into a fresh copy: the native kernels and the wasm backend's packed matrix products keep
+   * a weight's values by its data id, so the weights must never change under an id. False
+   * (nothing done) without the addon (the kernel choice of chooseRnnKernel) or where the
+   * backend's memory cannot be read in place.
    */
   private updateDense(
     name: string,
@@ -127,7 +123,7 @@ export class Optimizer {
     lr: number,
     weightDecay: number,
   ): void {
-    const { ids, values, dim } = rows;
+    const { ids, values } = rows;
     const { addon } = chooseRnnKernel();
     updateInPlace([variable, ...this.slotsFor(name, variable)], ([w, s1, s2]) => {
       if (!w) return;
@@ -137,13 +133,11 @@ export class Optimizer {
         addon.optimizerStep(kind, hyper, w, s1 ?? null, s2 ?? null, values, ids);
         return;
       }
-      this.stepBlocks(w, s1, s2, values, lr, weightDecay, (visit) => {
-        for (let r = 0; r < ids.length; r++) visit(r * dim, (ids[r] as number) * dim, dim);
-      });
+      this.stepRows(w, s1, s2, rows, lr, weightDecay);
     });
   }
 
-  /** The kind's slots of a variable, in the order stepBlocks reads them. */
+  /** The kind's slots of a variable, in the order the steps read them. */
   private slotsFor(name: string, variable: tf.Variable): tf.Variable[] {
     const c = this.config;
     const slotNames =
@@ -157,36 +151,36 @@ export class Optimizer {
     return slotNames.map((slot) => this.slot(`${name}/${slot}`, variable));
   }
 
-  /**
-   * The update of `update` on plain arrays: `blocks` calls `visit(from, at, count)` for each run
-   * of `count` gradient values from `from` that update the weights and slots from `at` (the
-   * whole variable for a dense gradient; each row for sparse rows).
-   */
-  private stepBlocks(
+  /** The update of `update` on the given rows of plain arrays, without the addon. */
+  private stepRows(
     w: Float32Array,
     s1: Float32Array | undefined,
     s2: Float32Array | undefined,
-    g: Float32Array,
+    rows: SparseRows,
     lr: number,
     weightDecay: number,
-    blocks: (visit: (from: number, at: number, count: number) => void) => void,
   ): void {
     const c = this.config;
+    const { ids, values, dim } = rows;
+    // Calls `step(i, g)` for each element i of the rows with its gradient g (weight decay added).
+    const eachElement = (step: (i: number, g: number) => void): void => {
+      for (let r = 0; r < ids.length; r++) {
+        const at = (ids[r] as number) * dim;
+        for (let d = 0; d < dim; d++)
+          step(at + d, (values[r * dim + d] as number) + weightDecay * (w[at + d] as number));
+      }
+    };
     switch (c.kind) {
       case 'sgd': {
         const mu = c.momentum ?? 0;
-        blocks((from, at, count) => {
-          for (let k = 0; k < count; k++) {
-            const i = at + k;
-            const gi = (g[from + k] as number) + weightDecay * (w[i] as number);
-            if (!s1) {
-              w[i] = (w[i] as number) - lr * gi;
-              continue;
-            }
-            const vel = mu * (s1[i] as number) + gi;
-            s1[i] = vel;
-            w[i] = (w[i] as number) - lr * (c.nesterov ? gi + mu * vel : vel);
+        eachElement((i, g) => {
+          if (!s1) {
+            w[i] = (w[i] as number) - lr * g;
+            return;
           }
+          const vel = mu * (s1[i] as number) + g;
+          s1[i] = vel;
+          w[i] = (w[i] as number) - lr * (c.nesterov ? g + mu * vel : vel);
         });
         return;
       }
@@ -194,14 +188,10 @@ export class Optimizer {
         const rho = c.decay ?? 0.9;
         const eps = c.epsilon ?? 1e-7;
         if (!s1) return;
-        blocks((from, at, count) => {
-          for (let k = 0; k < count; k++) {
-            const i = at + k;
-            const gi = (g[from + k] as number) + weightDecay * (w[i] as number);
-            const mean = rho * (s1[i] as number) + (1 - rho) * gi * gi;
-            s1[i] = mean;
-            w[i] = (w[i] as number) - (lr * gi) / (Math.sqrt(mean) + eps);
-          }
+        eachElement((i, g) => {
+          const mean = rho * (s1[i] as number) + (1 - rho) * g * g;
+          s1[i] = mean;
+          w[i] = (w[i] as number) - (lr * g) / (Math.sqrt(mean) + eps);
         });
         return;
       }
@@ -211,16 +201,12 @@ export class Optimizer {
         const eps = c.epsilon ?? 1e-7;
         const stepLr = (lr * Math.sqrt(1 - b2 ** this.step)) / (1 - b1 ** this.step);
         if (!s1 || !s2) return;
-        blocks((from, at, count) => {
-          for (let k = 0; k < count; k++) {
-            const i = at + k;
-            const gi = (g[from + k] as number) + weightDecay * (w[i] as number);
-            const m1 = b1 * (s1[i] as number) + (1 - b1) * gi;
-            const v1 = b2 * (s2[i] as number) + (1 - b2) * gi * gi;
-            s1[i] = m1;
-            s2[i] = v1;
-            w[i] = (w[i] as number) - (stepLr * m1) / (Math.sqrt(v1) + eps);
-          }
+        eachElement((i, g) => {
+          const m1 = b1 * (s1[i] as number) + (1 - b1) * g;
+          const v1 = b2 * (s2[i] as number) + (1 - b2) * g * g;
+          s1[i] = m1;
+          s2[i] = v1;
+          w[i] = (w[i] as number) - (stepLr * m1) / (Math.sqrt(v1) + eps);
         });
         return;
       }

@@ -405,10 +405,8 @@ export async function trainModel(
         }
         return record;
       };
-      const ended =
-        config.averageDecay !== undefined
-          ? await withAveragedWeights(model.params, optimizer, endEpoch)
-          : await endEpoch(new Map());
+      // Without averaging there are no averages: the weights stay as they are.
+      const ended = await withAveragedWeights(model.params, optimizer, endEpoch);
       const withoutImprovement = state.epochsWithoutImprovement;
       onProgress?.({
         fraction: (epoch + 1) / config.epochs,

@@ -67,9 +67,7 @@ Args read_args(napi_env env, napi_callback_info info, size_t array_count) {
   for (uint32_t i = 0; i < length; i++) {
     napi_value v;
     check(napi_get_element(env, argv[1], i, &v), "arrays element");
-    napi_valuetype type;
-    check(napi_typeof(env, v, &type), "typeof");
-    if (type == napi_null || type == napi_undefined) {
+    if (unfold_native::is_absent(env, v)) {
       args.data.push_back(nullptr);
       args.lengths.push_back(0);
       continue;
@@ -459,10 +457,8 @@ size_t expect_length(size_t actual, size_t expected, const char* name) {
 // those rows change (lazy sparse updates).
 napi_value OptimizerStepEntry(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() {
-    size_t argc = 7;
-    std::array<napi_value, 7> argv{};
-    check(napi_get_cb_info(env, info, &argc, argv.data(), nullptr, nullptr), "get_cb_info");
-    if (argc < 6) throw ArgError{"expected (kind, hyper, w, s1, s2, g[, ids])"};
+    const auto argv = unfold_native::callback_args<7>(
+        env, info, "expected (kind, hyper, w, s1, s2, g[, ids])", 6);
     int32_t kind = -1;
     if (napi_get_value_int32(env, argv[0], &kind) != napi_ok || kind < 0 || kind > 4)
       throw ArgError{"kind must be 0 (sgd) to 4 (adam)"};
@@ -472,23 +468,20 @@ napi_value OptimizerStepEntry(napi_env env, napi_callback_info info) {
     expect_length(length, 5, "hyper");
     size_t n = 0;
     float* w = typed_argument<float>(env, argv[2], napi_float32_array, "w", &n);
-    auto optional = [&](napi_value v, const char* name) -> float* {
-      napi_valuetype type;
-      check(napi_typeof(env, v, &type), "typeof");
-      if (type == napi_null || type == napi_undefined) return nullptr;
+    auto slot = [&](napi_value v, const char* name) -> float* {
+      if (unfold_native::is_absent(env, v)) return nullptr;
       size_t len = 0;
       float* p = typed_argument<float>(env, v, napi_float32_array, name, &len);
       expect_length(len, n, name);
       return p;
     };
-    float* s1 = optional(argv[3], "s1");
-    float* s2 = optional(argv[4], "s2");
+    float* s1 = slot(argv[3], "s1");
+    float* s2 = slot(argv[4], "s2");
     const float* g = typed_argument<float>(env, argv[5], napi_float32_array, "g", &length);
-    napi_valuetype ids_type = napi_undefined;
-    if (argc >= 7) check(napi_typeof(env, argv[6], &ids_type), "typeof");
-    const int32_t* ids = nullptr;
     size_t id_count = 0, dim = n;
-    if (ids_type != napi_undefined && ids_type != napi_null) {
+    const int32_t* ids = nullptr;
+    const bool by_rows = !unfold_native::is_absent(env, argv[6]);
+    if (by_rows) {
       ids = typed_argument<int32_t>(env, argv[6], napi_int32_array, "ids", &id_count);
       if (id_count == 0 ? length != 0 : length % id_count != 0)
         throw ArgError{"g: expected ids x dim elements, got " + std::to_string(length)};
@@ -513,7 +506,7 @@ napi_value OptimizerStepEntry(napi_env env, napi_callback_info info) {
                                          (float)hyper[2],
                                          (float)hyper[3],
                                          (float)hyper[4]};
-    if (!ids) {
+    if (!by_rows) {
       if (n > 0) unfold_rnn::optimizer_step(step, n, w, s1, s2, g);
     } else {
       for (size_t r = 0; r < id_count; r++) {
@@ -592,10 +585,8 @@ napi_value CharCnnForward(napi_env env, napi_callback_info info) {
 // With dTableInto [vocab, emb] the table's gradient is added to it and it is the dTable returned.
 napi_value CharCnnBackward(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() {
-    size_t argc = 7;
-    std::array<napi_value, 7> argv{};
-    check(napi_get_cb_info(env, info, &argc, argv.data(), nullptr, nullptr), "get_cb_info");
-    if (argc < 6) throw ArgError{"expected (dims, ids, table, kernel, best, dy[, dTableInto])"};
+    const auto argv = unfold_native::callback_args<7>(
+        env, info, "expected (dims, ids, table, kernel, best, dy[, dTableInto])", 6);
     const CharCnnArgs a = read_char_cnn_args(env, argv.data());
     const auto& d = a.dims;
     size_t length = 0;
@@ -607,9 +598,7 @@ napi_value CharCnnBackward(napi_env env, napi_callback_info info) {
         throw ArgError{"best: entry " + std::to_string(n) + " is not a window of a real char"};
     const float* dy = typed_argument<float>(env, argv[5], napi_float32_array, "dy", &length);
     expect_length(length, d.tokens * d.filters, "dy");
-    napi_valuetype into_type = napi_undefined;
-    if (argc >= 7) check(napi_typeof(env, argv[6], &into_type), "typeof");
-    const bool into = into_type != napi_undefined && into_type != napi_null;
+    const bool into = !unfold_native::is_absent(env, argv[6]);
     float* d_table_into = nullptr;
     if (into) {
       d_table_into =

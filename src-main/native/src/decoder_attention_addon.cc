@@ -43,9 +43,7 @@ const float* float_array(napi_env env, napi_value list, uint32_t i, size_t expec
                          bool optional) {
   napi_value value;
   check(napi_get_element(env, list, i, &value), "arrays element");
-  napi_valuetype type;
-  check(napi_typeof(env, value, &type), "typeof");
-  if (optional && (type == napi_null || type == napi_undefined)) return nullptr;
+  if (optional && unfold_native::is_absent(env, value)) return nullptr;
   const auto [data, length] =
       unfold_native::typed_array<float>(env, value, napi_float32_array, kArrayNames[i]);
   if (length != expected)

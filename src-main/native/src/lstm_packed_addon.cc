@@ -46,9 +46,7 @@ struct Direction {
 // A Float32Array argument or null (returns null); its length into *length when asked.
 const float* optional_floats(napi_env env, napi_value value, const std::string& name,
                              size_t* length) {
-  napi_valuetype type;
-  check(napi_typeof(env, value, &type), "typeof");
-  if (type == napi_null || type == napi_undefined) {
+  if (unfold_native::is_absent(env, value)) {
     if (length) *length = 0;
     return nullptr;
   }

@@ -40,15 +40,23 @@ napi_value guarded(napi_env env, const char* code, F body) {
   return nullptr;
 }
 
-// An entry point's first N arguments; fewer throw `expected` (the parameter list it wants).
+// An entry point's first N arguments, of which the first `required` must be given (N-API
+// passes the others as undefined); fewer throw `expected` (the parameter list it wants).
 template <size_t N>
 std::array<napi_value, N> callback_args(napi_env env, napi_callback_info info,
-                                        const std::string& expected) {
+                                        const std::string& expected, size_t required = N) {
   size_t argc = N;
   std::array<napi_value, N> argv{};
   check(napi_get_cb_info(env, info, &argc, argv.data(), nullptr, nullptr), "get_cb_info");
-  if (argc < N) throw NativeError{expected};
+  if (argc < required) throw NativeError{expected};
   return argv;
+}
+
+// Whether an optional argument was left out (undefined) or given as null.
+inline bool is_absent(napi_env env, napi_value value) {
+  napi_valuetype type;
+  check(napi_typeof(env, value, &type), "typeof");
+  return type == napi_null || type == napi_undefined;
 }
 
 inline const char* typed_array_name(napi_typedarray_type type) {
