@@ -276,6 +276,18 @@ describe.skipIf(!hasRedis)(
       }
     });
 
+    it('closes while Redis is away: a reader waiting to reconnect is dropped, not waited for', async () => {
+      const executor = await executorOn(port, NEVER_MS);
+      await stopChild(redis);
+      try {
+        // BullMQ's reader retries after a second at the soonest: it is waiting to reconnect now.
+        await sleep(300);
+        await executor.close();
+      } finally {
+        await startRedis();
+      }
+    }, 30_000);
+
     it("fails a sweep's run whose job Redis lost, with the message, and the sweep ends", async () => {
       const dataDir = join(base, 'data');
       await createTextCorpus(

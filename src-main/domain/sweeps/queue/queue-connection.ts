@@ -5,6 +5,7 @@
  * errors a user can act on.
  */
 import { readFile } from 'node:fs/promises';
+import type { QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { RedisOptions } from 'ioredis';
 import { QUEUE_PASSWORD_ENV } from '../../../api/sweeps';
@@ -41,6 +42,19 @@ export function redisClient(connection: QueueConnection): Redis {
   // Connection trouble reaches the waiting runs through BullMQ; an unhandled 'error' would crash.
   client.on('error', () => undefined);
   return client;
+}
+
+/**
+ * Closes a QueueEvents reader. It reads through a client of its own (BullMQ's copy of the one it
+ * was given), and its close waits for that client's end. ioredis never ends a client told to
+ * disconnect while it waits to reconnect (redis/ioredis#1247): after a Redis restart the close
+ * would wait for ever. Such a client is dropped at once instead (its pending read never settles,
+ * and holds nothing open).
+ */
+export async function closeQueueEvents(events: QueueEvents): Promise<void> {
+  const client = await events.getBackend().client;
+  if (client.status === 'reconnecting') client.disconnect();
+  else await events.close();
 }
 
 /** The connection a queue URL and a password (or none) give. */

@@ -15,7 +15,7 @@ import type { RunOrder, SweepExecutor } from '../run-sweep';
 import type { JobEnd } from './job-watch';
 import { JOB_RECHECK_MS, createJobWatch } from './job-watch';
 import type { QueueConnection } from './queue-connection';
-import { SWEEP_QUEUE_NAME, redisClient } from './queue-connection';
+import { SWEEP_QUEUE_NAME, closeQueueEvents, redisClient } from './queue-connection';
 import type { RunJobData, RunJobProgress, RunJobResult, RunTransport } from './run-job';
 
 /** Tries of one run (failures and dead workers together) before the sweep marks it failed. */
@@ -131,7 +131,7 @@ export async function createQueueExecutor({
           'The sweep stopped waiting: its queue connection was closed.',
         ),
       );
-      await events.close();
+      await closeQueueEvents(events);
       await queue.close();
       for (const client of clients) client.disconnect();
     },
