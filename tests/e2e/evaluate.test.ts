@@ -235,7 +235,8 @@ describe.skipIf(!canSynthesise)('the Evaluate view opens utterances', () => {
       .evaluateAll((cells) => cells.map((c) => `${c.clientWidth}x${c.clientHeight}`));
     expect(new Set(sizes).size).toBe(1);
     await app.page.getByTestId('confusion-colour-bar').waitFor();
-    await app.page.screenshot({ path: join(REPO_ROOT, 'docs/screenshots/confusion.png') });
+    // Into the build folder: a test run leaves the checkout's files (docs/screenshots) as they are.
+    await app.page.screenshot({ path: join(REPO_ROOT, 'out/screenshots/confusion.png') });
 
     // The utterance opened from the list comes into view.
     await evaluate.open(first);
