@@ -19,6 +19,38 @@ export type OptimizerConfig = (
   | { kind: 'adam'; learningRate: number; beta1?: number; beta2?: number; epsilon?: number }
 ) & { sparseEmbeddings?: SparseEmbeddingMode };
 
+/** An optimizer's update rule with every default filled in: declared once, read by every path. */
+type UpdateRule =
+  | { kind: 'sgd'; momentum: number; nesterov: boolean; slots: readonly string[] }
+  | { kind: 'rmsprop'; decay: number; epsilon: number; slots: readonly string[] }
+  | { kind: 'adam'; beta1: number; beta2: number; epsilon: number; slots: readonly string[] };
+
+/** The defaults of tf.train and Keras (epsilon 1e-7, RMSProp's decay 0.9, Adam's 0.9 / 0.999). */
+function updateRule(c: OptimizerConfig): UpdateRule {
+  switch (c.kind) {
+    case 'sgd': {
+      const momentum = c.momentum ?? 0;
+      const slots = momentum === 0 ? [] : ['momentum'];
+      return { kind: 'sgd', momentum, nesterov: c.nesterov ?? false, slots };
+    }
+    case 'rmsprop':
+      return { kind: 'rmsprop', decay: c.decay ?? 0.9, epsilon: c.epsilon ?? 1e-7, slots: ['ms'] };
+    case 'adam':
+      return {
+        kind: 'adam',
+        beta1: c.beta1 ?? 0.9,
+        beta2: c.beta2 ?? 0.999,
+        epsilon: c.epsilon ?? 1e-7,
+        slots: ['m', 'v'],
+      };
+  }
+}
+
+/** Adam's step size at step `step` (1-based), both moments' bias corrections folded in. */
+function adamStepRate(rule: { beta1: number; beta2: number }, lr: number, step: number): number {
+  return (lr * Math.sqrt(1 - rule.beta2 ** step)) / (1 - rule.beta1 ** step);
+}
+
 /**
  * SGD with momentum, RMSProp and Adam over named variables, written here rather than taken
  * from tf.train because training needs (a) a learning rate changed by schedules between steps,
@@ -26,12 +58,14 @@ export type OptimizerConfig = (
  */
 export class Optimizer {
   readonly config: OptimizerConfig;
+  private readonly rule: UpdateRule;
   learningRate: number;
   step = 0;
   readonly slots = new Map<string, tf.Variable>();
 
   constructor(config: OptimizerConfig) {
     this.config = config;
+    this.rule = updateRule(config);
     this.learningRate = config.learningRate;
   }
 
@@ -98,19 +132,18 @@ export class Optimizer {
 
   /** The kind and hyper-parameters of optimizerStep for this step. */
   private nativeStep(lr: number, weightDecay: number): [number, Float64Array] {
-    const c = this.config;
-    switch (c.kind) {
-      case 'sgd': {
-        const mu = c.momentum ?? 0;
-        return [mu === 0 ? 0 : c.nesterov ? 2 : 1, Float64Array.of(lr, mu, 0, 0, weightDecay)];
-      }
+    const r = this.rule;
+    switch (r.kind) {
+      case 'sgd':
+        return [
+          r.momentum === 0 ? 0 : r.nesterov ? 2 : 1,
+          Float64Array.of(lr, r.momentum, 0, 0, weightDecay),
+        ];
       case 'rmsprop':
-        return [3, Float64Array.of(lr, c.decay ?? 0.9, 0, c.epsilon ?? 1e-7, weightDecay)];
+        return [3, Float64Array.of(lr, r.decay, 0, r.epsilon, weightDecay)];
       case 'adam': {
-        const b1 = c.beta1 ?? 0.9;
-        const b2 = c.beta2 ?? 0.999;
-        const stepLr = (lr * Math.sqrt(1 - b2 ** this.step)) / (1 - b1 ** this.step);
-        return [4, Float64Array.of(stepLr, b1, b2, c.epsilon ?? 1e-7, weightDecay)];
+        const stepLr = adamStepRate(r, lr, this.step);
+        return [4, Float64Array.of(stepLr, r.beta1, r.beta2, r.epsilon, weightDecay)];
       }
     }
   }
@@ -138,17 +171,8 @@ export class Optimizer {
   }
 
   /** The kind's slots of a variable, in the order the steps read them. */
-  private slotsFor(name: string, variable: tf.Variable): tf.Variable[] {
-    const c = this.config;
-    const slotNames =
-      c.kind === 'sgd'
-        ? (c.momentum ?? 0) === 0
-          ? []
-          : ['momentum']
-        : c.kind === 'rmsprop'
-          ? ['ms']
-          : ['m', 'v'];
-    return slotNames.map((slot) => this.slot(`${name}/${slot}`, variable));
+  private slotsFor(name: string, variable: tf.Tensor): tf.Variable[] {
+    return this.rule.slots.map((slot) => this.slot(`${name}/${slot}`, variable));
   }
 
   /** The update of `update` on the given rows of plain arrays, without the addon. */
@@ -160,7 +184,7 @@ export class Optimizer {
     lr: number,
     weightDecay: number,
   ): void {
-    const c = this.config;
+    const r = this.rule;
     const { ids, values, dim } = rows;
     // Calls `step(i, g)` for each element i of the rows with its gradient g (weight decay added).
     const eachElement = (step: (i: number, g: number) => void): void => {
@@ -170,9 +194,9 @@ export class Optimizer {
           step(at + d, (values[r * dim + d] as number) + weightDecay * (w[at + d] as number));
       }
     };
-    switch (c.kind) {
+    switch (r.kind) {
       case 'sgd': {
-        const mu = c.momentum ?? 0;
+        const mu = r.momentum;
         eachElement((i, g) => {
           if (!s1) {
             w[i] = (w[i] as number) - lr * g;
@@ -180,13 +204,12 @@ export class Optimizer {
           }
           const vel = mu * (s1[i] as number) + g;
           s1[i] = vel;
-          w[i] = (w[i] as number) - lr * (c.nesterov ? g + mu * vel : vel);
+          w[i] = (w[i] as number) - lr * (r.nesterov ? g + mu * vel : vel);
         });
         return;
       }
       case 'rmsprop': {
-        const rho = c.decay ?? 0.9;
-        const eps = c.epsilon ?? 1e-7;
+        const { decay: rho, epsilon: eps } = r;
         if (!s1) return;
         eachElement((i, g) => {
           const mean = rho * (s1[i] as number) + (1 - rho) * g * g;
@@ -196,10 +219,8 @@ export class Optimizer {
         return;
       }
       case 'adam': {
-        const b1 = c.beta1 ?? 0.9;
-        const b2 = c.beta2 ?? 0.999;
-        const eps = c.epsilon ?? 1e-7;
-        const stepLr = (lr * Math.sqrt(1 - b2 ** this.step)) / (1 - b1 ** this.step);
+        const { beta1: b1, beta2: b2, epsilon: eps } = r;
+        const stepLr = adamStepRate(r, lr, this.step);
         if (!s1 || !s2) return;
         eachElement((i, g) => {
           const m1 = b1 * (s1[i] as number) + (1 - b1) * g;
@@ -223,30 +244,25 @@ export class Optimizer {
   }
 
   private update(name: string, w: tf.Tensor, g: tf.Tensor, lr: number): tf.Tensor {
-    const c = this.config;
-    switch (c.kind) {
+    const r = this.rule;
+    switch (r.kind) {
       case 'sgd': {
-        const mu = c.momentum ?? 0;
-        if (mu === 0) return tf.mul(g, lr);
-        const v = this.slot(`${name}/momentum`, w);
-        v.assign(tf.add(tf.mul(v, mu), g));
-        return tf.mul(c.nesterov ? tf.add(g, tf.mul(v, mu)) : v, lr);
+        const [v] = this.slotsFor(name, w);
+        if (!v) return tf.mul(g, lr);
+        v.assign(tf.add(tf.mul(v, r.momentum), g));
+        return tf.mul(r.nesterov ? tf.add(g, tf.mul(v, r.momentum)) : v, lr);
       }
       case 'rmsprop': {
-        const rho = c.decay ?? 0.9;
-        const ms = this.slot(`${name}/ms`, w);
-        ms.assign(tf.add(tf.mul(ms, rho), tf.mul(tf.square(g), 1 - rho)));
-        return tf.div(tf.mul(g, lr), tf.add(tf.sqrt(ms), c.epsilon ?? 1e-7));
+        const [ms] = this.slotsFor(name, w) as [tf.Variable];
+        ms.assign(tf.add(tf.mul(ms, r.decay), tf.mul(tf.square(g), 1 - r.decay)));
+        return tf.div(tf.mul(g, lr), tf.add(tf.sqrt(ms), r.epsilon));
       }
       case 'adam': {
-        const b1 = c.beta1 ?? 0.9;
-        const b2 = c.beta2 ?? 0.999;
-        const m = this.slot(`${name}/m`, w);
-        const v = this.slot(`${name}/v`, w);
-        m.assign(tf.add(tf.mul(m, b1), tf.mul(g, 1 - b1)));
-        v.assign(tf.add(tf.mul(v, b2), tf.mul(tf.square(g), 1 - b2)));
-        const stepLr = (lr * Math.sqrt(1 - b2 ** this.step)) / (1 - b1 ** this.step);
-        return tf.div(tf.mul(m, stepLr), tf.add(tf.sqrt(v), c.epsilon ?? 1e-7));
+        const [m, v] = this.slotsFor(name, w) as [tf.Variable, tf.Variable];
+        m.assign(tf.add(tf.mul(m, r.beta1), tf.mul(g, 1 - r.beta1)));
+        v.assign(tf.add(tf.mul(v, r.beta2), tf.mul(tf.square(g), 1 - r.beta2)));
+        const stepLr = adamStepRate(r, lr, this.step);
+        return tf.div(tf.mul(m, stepLr), tf.add(tf.sqrt(v), r.epsilon));
       }
     }
   }
