@@ -31,7 +31,9 @@ export default tseslint.config(
     files: ['src-main/**/*.ts', 'tests/**/*.ts'],
     languageOptions: {
       parserOptions: {
-        project: ['./tsconfig.node.json', './tsconfig.e2e.json'],
+        // One program for main, tests and e2e (tsconfig.eslint.json): with the node and e2e
+        // configs side by side every main file was parsed and bound twice (~15% of the lint).
+        project: ['./tsconfig.eslint.json'],
         tsconfigRootDir: import.meta.dirname,
       },
     },
