@@ -184,7 +184,7 @@ export class Optimizer {
     lr: number,
     weightDecay: number,
   ): void {
-    const r = this.rule;
+    const rule = this.rule;
     const { ids, values, dim } = rows;
     // Calls `step(i, g)` for each element i of the rows with its gradient g (weight decay added).
     const eachElement = (step: (i: number, g: number) => void): void => {
@@ -194,9 +194,9 @@ export class Optimizer {
           step(at + d, (values[r * dim + d] as number) + weightDecay * (w[at + d] as number));
       }
     };
-    switch (r.kind) {
+    switch (rule.kind) {
       case 'sgd': {
-        const mu = r.momentum;
+        const mu = rule.momentum;
         eachElement((i, g) => {
           if (!s1) {
             w[i] = (w[i] as number) - lr * g;
@@ -204,12 +204,12 @@ export class Optimizer {
           }
           const vel = mu * (s1[i] as number) + g;
           s1[i] = vel;
-          w[i] = (w[i] as number) - lr * (r.nesterov ? g + mu * vel : vel);
+          w[i] = (w[i] as number) - lr * (rule.nesterov ? g + mu * vel : vel);
         });
         return;
       }
       case 'rmsprop': {
-        const { decay: rho, epsilon: eps } = r;
+        const { decay: rho, epsilon: eps } = rule;
         if (!s1) return;
         eachElement((i, g) => {
           const mean = rho * (s1[i] as number) + (1 - rho) * g * g;
@@ -219,8 +219,8 @@ export class Optimizer {
         return;
       }
       case 'adam': {
-        const { beta1: b1, beta2: b2, epsilon: eps } = r;
-        const stepLr = adamStepRate(r, lr, this.step);
+        const { beta1: b1, beta2: b2, epsilon: eps } = rule;
+        const stepLr = adamStepRate(rule, lr, this.step);
         if (!s1 || !s2) return;
         eachElement((i, g) => {
           const m1 = b1 * (s1[i] as number) + (1 - b1) * g;
