@@ -34,12 +34,17 @@ type PackedLstmInputs = [
 
 /** The functions of unfold_rnn.node (src/addon.cc documents each argument list). */
 export interface RnnNativeAddon {
-  lstmForward(dims: NativeDims, arrays: NativeArrays): Float32Array[];
-  lstmBackward(dims: NativeDims, arrays: NativeArrays): Float32Array[];
-  gruForward(dims: NativeDims, arrays: NativeArrays): Float32Array[];
-  gruBackward(dims: NativeDims, arrays: NativeArrays): Float32Array[];
-  elmanForward(dims: NativeDims, arrays: NativeArrays): Float32Array[];
-  elmanBackward(dims: NativeDims, arrays: NativeArrays): Float32Array[];
+  /**
+   * The training forwards return their cache and the backwards their gradients: new arrays,
+   * or `outputs` (the caller's, one per result, each of the exact length, null where a result
+   * is empty), zeroed and filled.
+   */
+  lstmForward(dims: NativeDims, arrays: NativeArrays, outputs?: NativeArrays): Float32Array[];
+  lstmBackward(dims: NativeDims, arrays: NativeArrays, outputs?: NativeArrays): Float32Array[];
+  gruForward(dims: NativeDims, arrays: NativeArrays, outputs?: NativeArrays): Float32Array[];
+  gruBackward(dims: NativeDims, arrays: NativeArrays, outputs?: NativeArrays): Float32Array[];
+  elmanForward(dims: NativeDims, arrays: NativeArrays, outputs?: NativeArrays): Float32Array[];
+  elmanBackward(dims: NativeDims, arrays: NativeArrays, outputs?: NativeArrays): Float32Array[];
   /**
    * The forwards with no cache, for when no gradient will be asked (evaluation, decoding,
    * tagging): the last array is the caller's `out`, which gets the outputs of every step

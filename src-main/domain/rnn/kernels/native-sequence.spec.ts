@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadRnnNative, NATIVE_FLAGS } from '../../../native/rnn-native';
-import type { NativeDims, RnnNativeAddon } from '../../../native/rnn-native';
+import type { NativeArrays, NativeDims, RnnNativeAddon } from '../../../native/rnn-native';
 import { initTfBackend } from '../../backend/tf-backend';
 import { UnfoldError } from '../../errors';
 import { createKernel, weightSpecs } from '../cell-spec';
@@ -389,6 +389,59 @@ describe.skipIf(!nativeBuilt)('native sequence kernels (C++ over OpenBLAS)', () 
     });
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose(problem.args);
+  });
+
+  it("the addon fills the caller's output arrays, dirty ones included, as it fills its own", () => {
+    const addon = load.addon as RnnNativeAddon;
+    const rng = createRng(7);
+    const f = (n: number): Float32Array => Float32Array.from({ length: n }, () => rng.next() - 0.5);
+    const dirty = (n: number): Float32Array => new Float32Array(n).fill(Number.NaN);
+    // LSTM, T 3, B 2, I 4, n 5, no peepholes or projection: caches of 3*2*20, 4*2*5, ...
+    const dims: NativeDims = [3, 2, 4, 5, 5, 0];
+    const [x, w, u, b] = [f(24), f(80), f(100), f(20)];
+    const inputs: NativeArrays = [x, w, u, b, null, null, f(10), f(10), null];
+    const own = addon.lstmForward(dims, inputs);
+    const given = [dirty(120), dirty(40), dirty(30), dirty(30), null, dirty(40)];
+    const filled = addon.lstmForward(dims, inputs, given);
+    expect(filled[0]).toBe(given[0]);
+    // The empty projection cache stays the caller's null.
+    filled.forEach((values, k) => expect(values ?? new Float32Array(0)).toEqual(own[k]));
+    const backwardInputs: NativeArrays = [x, w, u, b, null, null, null, f(30), null];
+    const ownGrads = addon.lstmBackward(dims, [...backwardInputs, ...own]);
+    const givenGrads = [
+      dirty(24),
+      dirty(80),
+      dirty(100),
+      dirty(20),
+      null,
+      null,
+      dirty(10),
+      dirty(10),
+    ];
+    const grads = addon.lstmBackward(dims, [...backwardInputs, ...filled], givenGrads);
+    expect(grads[1]).toBe(givenGrads[1]);
+    grads.forEach((values, k) => expect(values ?? new Float32Array(0)).toEqual(ownGrads[k]));
+    expect(() =>
+      addon.lstmForward(dims, inputs, [
+        dirty(120),
+        dirty(39),
+        dirty(30),
+        dirty(30),
+        null,
+        dirty(40),
+      ]),
+    ).toThrow(/output 1: expected 40 floats, got 39/);
+  });
+
+  it('a second training step on recycled arrays gives the gradients of the first', () => {
+    const problem = makeProblem({ cell: 'lstm', units: 6 }, true);
+    const other = makeProblem({ cell: 'gru', units: 6 }, false, 3);
+    process.env.UNFOLD_RNN_KERNEL = 'native';
+    const first = evaluate(problem);
+    evaluate(other);
+    const second = evaluate(problem);
+    second.forEach((values, k) => expect(values).toEqual(first[k]));
+    tf.dispose([...problem.args, ...other.args]);
   });
 
   it('the addon rejects arrays of the wrong size instead of reading past them', () => {

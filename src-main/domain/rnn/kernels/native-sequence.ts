@@ -4,6 +4,9 @@ import { NATIVE_FLAGS, loadRnnNative } from '../../../native/rnn-native';
 import type { NativeArrays, NativeDims, RnnNativeAddon } from '../../../native/rnn-native';
 import { UnfoldError } from '../../errors';
 import type { CellSpec } from '../cell-kinds';
+import { valuesView } from '../sparse-rows';
+import type { ScratchArrays } from './scratch-arrays';
+import { freshArrays, scratchArraysForBackend } from './scratch-arrays';
 import type { SequenceInputs, SequenceKernel, SequenceResult } from './sequence-types';
 
 /** What the native addon needs to know about a layer's cell. */
@@ -113,10 +116,24 @@ function weightData(t: tf.Tensor): Float32Array {
   return values;
 }
 
+/** A tensor's values in an array of `scratch`'s (copied straight from the heap where it can). */
+function scratchData(t: tf.Tensor, scratch: ScratchArrays): Float32Array {
+  if (scratch === freshArrays) return data(t);
+  const view = valuesView(t);
+  if (!view) return data(t);
+  const values = scratch.take(view.length);
+  values.set(view);
+  return values;
+}
+
 /** Copy of `values` with its `blocks` equal row blocks in reverse order (time reversal). */
-export function reverseBlocks(values: Float32Array, blocks: number): Float32Array {
+export function reverseBlocks(
+  values: Float32Array,
+  blocks: number,
+  scratch: ScratchArrays = freshArrays,
+): Float32Array {
   const size = values.length / blocks;
-  const out = new Float32Array(values.length);
+  const out = scratch.take(values.length);
   for (let k = 0; k < blocks; k++)
     out.set(values.subarray(k * size, (k + 1) * size), (blocks - 1 - k) * size);
   return out;
@@ -185,35 +202,60 @@ export function runNativeSequence(
     };
   }
 
+  // Arrays that live from the forward to the backward (x, the cache) or only through one of
+  // them come from `scratch` and go back to it once the tensors made from them hold copies.
+  const scratch = scratchArraysForBackend();
   // The op's value as the forward wrote it, so pieces of it need not be read back (sliceHeld).
   const held: { packed: Float32Array | null } = { packed: null };
   const op = tf.customGrad((...received: Array<tf.Tensor | tf.GradSaveFunc>) => {
     received.pop(); // save: not needed, the closure below keeps the typed arrays it uses
     const tensors = received as tf.Tensor[];
-    const xIn = data(tensors[0] as tf.Tensor);
-    const x = reverse ? reverseBlocks(xIn, time) : xIn;
-    const weights = tensors.slice(1, 1 + weightCount).map(weightData);
+    const xIn = scratchData(tensors[0] as tf.Tensor, scratch);
+    const x = reverse ? reverseBlocks(xIn, time, scratch) : xIn;
+    if (x !== xIn) scratch.giveBack(xIn);
+    // Copies into scratch: a training step changes every weight, so caching by data id
+    // (weightData) would read each anew anyway, into a new array.
+    const weights = tensors.slice(1, 1 + weightCount).map((t) => scratchData(t, scratch));
     const h0 = data(tensors[1 + weightCount] as tf.Tensor);
     const c0Data = c0
       ? data(tensors[2 + weightCount] as tf.Tensor)
       : cellSize > 0
         ? new Float32Array(batch * cellSize)
         : null;
-    const forward = nativeForward(addon, cell, dims, x, weights, h0, c0Data, maskData);
+    const forward = nativeForward(addon, cell, dims, x, weights, h0, c0Data, maskData, scratch);
     // h holds h0 then the output of every step: the outputs are h without its first block.
-    const packed = new Float32Array(stepValues + batch * cellSize);
+    const packed = scratch.take(stepValues + batch * cellSize);
     held.packed = packed;
     const steps = forward.h.subarray(batch * outSize);
-    packed.set(reverse ? reverseBlocks(steps, time) : steps);
+    if (reverse) {
+      const reversed = reverseBlocks(steps, time, scratch);
+      packed.set(reversed);
+      scratch.giveBack(reversed);
+    } else packed.set(steps);
     if (forward.finalCell) packed.set(forward.finalCell, stepValues);
     const value = tf.tensor1d(packed);
+    let backwardRan = false;
     const gradFunc = (dy: tf.Tensor): tf.Tensor[] => {
-      const dyData = data(dy);
+      // The cache went back to `scratch` after the first backward.
+      if (backwardRan) throw new Error('a native sequence op was differentiated twice');
+      backwardRan = true;
+      const dyData = scratchData(dy, scratch);
       const dOutGiven = dyData.subarray(0, stepValues);
-      const dOut = reverse ? reverseBlocks(dOutGiven, time) : dOutGiven;
+      const dOut = reverse ? reverseBlocks(dOutGiven, time, scratch) : dOutGiven;
       const dCell = cellSize > 0 ? dyData.subarray(stepValues) : null;
-      const g = nativeBackward(addon, cell, dims, x, weights, maskData, dOut, dCell, forward.cache);
-      const dx = reverse ? reverseBlocks(g.dx, time) : g.dx;
+      const g = nativeBackward(
+        addon,
+        cell,
+        dims,
+        x,
+        weights,
+        maskData,
+        dOut,
+        dCell,
+        forward.cache,
+        scratch,
+      );
+      const dx = reverse ? reverseBlocks(g.dx, time, scratch) : g.dx;
       const result: tf.Tensor[] = [
         tf.tensor3d(dx, [time, batch, inputSize]),
         ...g.dWeights.map((values, k) => tf.tensor(values, (inputs.weights[k] as tf.Tensor).shape)),
@@ -221,6 +263,9 @@ export function runNativeSequence(
       ];
       if (c0)
         result.push(tf.tensor2d(g.dc0 ?? new Float32Array(batch * cellSize), [batch, cellSize]));
+      const dOutCopy = dOut === dOutGiven ? null : dOut;
+      const dxCopy = dx === g.dx ? null : dx;
+      scratch.giveBack(dyData, dOutCopy, dxCopy, x, ...weights, ...g.all, ...forward.cache);
       return result;
     };
     return { value, gradFunc };
@@ -243,6 +288,9 @@ export function runNativeSequence(
     cellSize > 0
       ? tf.reshape(sliceHeld(packed, values, stepValues, batch * cellSize), [batch, cellSize])
       : null;
+  // The slices made their tensors from it: nothing reads the packed value again.
+  held.packed = null;
+  scratch.giveBack(values);
   return { outputs, finalOutput, finalCell };
 }
 
@@ -258,12 +306,13 @@ function sliceHeld(
   begin: number,
   size: number,
 ): tf.Tensor1D {
+  const wholeSize = values.length;
   const op = tf.customGrad((...received: Array<tf.Tensor | tf.GradSaveFunc>) => {
     received.pop(); // save: nothing to keep
     return {
       value: tf.tensor1d(values.subarray(begin, begin + size)),
       gradFunc: (dy: tf.Tensor): tf.Tensor =>
-        tf.pad(dy as tf.Tensor1D, [[begin, values.length - begin - size]]),
+        tf.pad(dy as tf.Tensor1D, [[begin, wholeSize - begin - size]]),
     };
   });
   return op(whole) as tf.Tensor1D;
@@ -304,10 +353,16 @@ export function nativeForward(
   h0: Float32Array,
   c0: Float32Array | null,
   mask: Float32Array | null,
+  scratch: ScratchArrays = freshArrays,
 ): NativeForward {
   const [time, batch] = dims;
+  const outputs = scratchOutputs(forwardCacheLengths(cell, dims), scratch);
   if (cell.family === 'lstm') {
-    const cache = addon.lstmForward(dims, [x, ...lstmWeightArrays(cell, weights), h0, c0, mask]);
+    const cache = addon.lstmForward(
+      dims,
+      [x, ...lstmWeightArrays(cell, weights), h0, c0, mask],
+      outputs,
+    );
     const cells = cache[1] as Float32Array;
     const n = cell.units;
     return {
@@ -318,7 +373,9 @@ export function nativeForward(
   }
   const arrays = plainForwardArrays(x, weights, h0, mask);
   const cache =
-    cell.family === 'gru' ? addon.gruForward(dims, arrays) : addon.elmanForward(dims, arrays);
+    cell.family === 'gru'
+      ? addon.gruForward(dims, arrays, outputs)
+      : addon.elmanForward(dims, arrays, outputs);
   return { h: cache[cache.length - 1] as Float32Array, finalCell: null, cache };
 }
 
@@ -363,6 +420,55 @@ interface NativeGradients {
   dWeights: Float32Array[];
   dh0: Float32Array;
   dc0: Float32Array | null;
+  /** Every array the backward returned, for giving them back to scratch. */
+  all: Float32Array[];
+}
+
+/**
+ * The lengths of the cache arrays a training forward returns (addon.cc's order), 0 for an
+ * array the cell has none of: [gates, cells, cnew, tanhc, m, h] for an LSTM, [gates, a, h] for
+ * a GRU, [hnew, h] for an Elman cell.
+ */
+function forwardCacheLengths(cell: NativeCell, dims: NativeDims): number[] {
+  const [time, batch, , n, r] = dims;
+  const steps = time * batch;
+  const withH0 = (time + 1) * batch;
+  if (cell.family === 'lstm') {
+    const projected = cell.projection !== null ? steps * n : 0;
+    return [steps * 4 * n, withH0 * n, steps * n, steps * n, projected, withH0 * r];
+  }
+  if (cell.family === 'gru') return [steps * 3 * n, steps * n, withH0 * n];
+  return [steps * n, withH0 * n];
+}
+
+/**
+ * The lengths of the gradients a backward returns (addon.cc's order): [dx, dW, dU, db, dpeep,
+ * dproj, dh0, dc0] for an LSTM, [dx, dW, dU, db, dh0] for a GRU or an Elman cell.
+ */
+function backwardGradientLengths(cell: NativeCell, dims: NativeDims): number[] {
+  const [time, batch, input, n, r] = dims;
+  if (cell.family === 'lstm') {
+    const peep = cell.peephole ? 3 * n : 0;
+    const proj = cell.projection !== null ? n * r : 0;
+    return [
+      time * batch * input,
+      input * 4 * n,
+      r * 4 * n,
+      4 * n,
+      peep,
+      proj,
+      batch * r,
+      batch * n,
+    ];
+  }
+  const blocks = cell.family === 'gru' ? 3 : 1;
+  return [time * batch * input, input * blocks * n, n * blocks * n, blocks * n, batch * n];
+}
+
+/** Output arrays for the addon from scratch (null where a result is empty), or undefined: let it allocate. */
+function scratchOutputs(lengths: number[], scratch: ScratchArrays): NativeArrays | undefined {
+  if (scratch === freshArrays) return undefined;
+  return lengths.map((length) => (length === 0 ? null : scratch.take(length)));
 }
 
 function nativeBackward(
@@ -375,16 +481,15 @@ function nativeBackward(
   dOut: Float32Array,
   dCell: Float32Array | null,
   cache: Float32Array[],
+  scratch: ScratchArrays = freshArrays,
 ): NativeGradients {
+  const outputs = scratchOutputs(backwardGradientLengths(cell, dims), scratch);
   if (cell.family === 'lstm') {
-    const g = addon.lstmBackward(dims, [
-      x,
-      ...lstmWeightArrays(cell, weights),
-      mask,
-      dOut,
-      dCell,
-      ...cache,
-    ]);
+    const g = addon.lstmBackward(
+      dims,
+      [x, ...lstmWeightArrays(cell, weights), mask, dOut, dCell, ...cache],
+      outputs,
+    );
     const [dx, dw, du, db, dpeep, dproj, dh0, dc0] = g as [
       Float32Array,
       Float32Array,
@@ -398,11 +503,13 @@ function nativeBackward(
     const dWeights = [dw, du, db];
     if (cell.peephole) dWeights.push(dpeep);
     if (cell.projection !== null) dWeights.push(dproj);
-    return { dx, dWeights, dh0, dc0 };
+    return { dx, dWeights, dh0, dc0, all: g };
   }
   const arrays: NativeArrays = [x, weights[0] ?? null, weights[1] ?? null, mask, dOut, ...cache];
   const g =
-    cell.family === 'gru' ? addon.gruBackward(dims, arrays) : addon.elmanBackward(dims, arrays);
+    cell.family === 'gru'
+      ? addon.gruBackward(dims, arrays, outputs)
+      : addon.elmanBackward(dims, arrays, outputs);
   const [dx, dw, du, db, dh0] = g as [
     Float32Array,
     Float32Array,
@@ -410,5 +517,5 @@ function nativeBackward(
     Float32Array,
     Float32Array,
   ];
-  return { dx, dWeights: [dw, du, db], dh0, dc0: null };
+  return { dx, dWeights: [dw, du, db], dh0, dc0: null, all: g };
 }
