@@ -84,6 +84,12 @@ export interface RnnNativeAddon {
     bias: Float32Array,
   ): [Float32Array, Int32Array];
   /**
+   * A dropout mask in place (src/dropout_mask.h): each element of `out` becomes 1 / keep with
+   * probability keep, else 0; keep in (0, 1], seed a 32-bit unsigned integer (the same seed,
+   * the same mask).
+   */
+  dropoutMask(out: Float32Array, keep: number, seed: number): void;
+  /**
    * One optimizer update in place (src/optimizer_step.h): kind 0 SGD, 1 momentum, 2 Nesterov,
    * 3 RMSProp, 4 Adam; hyper [rate (Adam's bias-corrected), decay, decay2, epsilon,
    * weightDecay]; s1 / s2 the kind's slots or null, as long as w. g is as long as w, or with

@@ -7,6 +7,7 @@ import { createKernel } from './cell-spec';
 import { charFeatures } from './char-cnn';
 import type { ConvFilterBank } from './conv-max-over-time';
 import { convolutionEncoder } from './convolution-encoder';
+import { dropout } from './dropout';
 import { attendToEncoder, encoderMemory } from './decoder-attention';
 import type { Attended, DecoderAttentionParams, EncoderMemory } from './decoder-attention';
 import { embedLookup, embedLookupRows } from './embedding';
@@ -698,7 +699,7 @@ export class RnnModel {
     const rate = this.config.dropout;
     if (!options.training || rate <= 0) return x;
     if (!options.rng) throw new Error('dropout in training needs a seeded rng');
-    return tf.dropout(x, rate, undefined, options.rng.seed()) as T;
+    return dropout(x, rate, options.rng.seed());
   }
 }
 

@@ -18,6 +18,7 @@
 #include "char_cnn.h"
 #include "optimizer_step.h"
 #include "decoder_attention_addon.h"
+#include "dropout_mask.h"
 #include "embedding_rows.h"
 #include "feature_addon.h"
 #include "lstm_packed_addon.h"
@@ -491,6 +492,24 @@ size_t expect_length(size_t actual, size_t expected, const char* name) {
   return actual;
 }
 
+// dropoutMask(out, keep, seed): out's elements become 1 / keep with probability keep, else 0
+// (dropout_mask.h); keep in (0, 1], seed a 32-bit unsigned integer.
+napi_value DropoutMaskEntry(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() {
+    const auto argv = unfold_native::callback_args<3>(env, info, "expected (out, keep, seed)");
+    size_t n = 0;
+    float* out = typed_argument<float>(env, argv[0], napi_float32_array, "out", &n);
+    double keep = 0;
+    if (napi_get_value_double(env, argv[1], &keep) != napi_ok || !(keep > 0 && keep <= 1))
+      throw ArgError{"keep must be a number in (0, 1]"};
+    uint32_t seed = 0;
+    if (napi_get_value_uint32(env, argv[2], &seed) != napi_ok)
+      throw ArgError{"seed must be a 32-bit unsigned integer"};
+    unfold_rnn::dropout_mask(out, n, (float)keep, seed);
+    return unfold_native::undefined_value(env);
+  });
+}
+
 // optimizerStep(kind, [rate, decay, decay2, epsilon, weightDecay], w, s1, s2, g[, ids]): one
 // update of w (and the kind's slots) in place; kind 0 sgd, 1 momentum, 2 Nesterov, 3 RMSProp,
 // 4 Adam; s1 and s2 null where the kind has none, else as long as w. Without ids g is as long as
@@ -810,6 +829,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"elmanBackward", nullptr, ElmanBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"matMul", nullptr, MatMul, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"gatherRows", nullptr, GatherRows, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"dropoutMask", nullptr, DropoutMaskEntry, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"optimizerStep", nullptr, OptimizerStepEntry, nullptr, nullptr, nullptr, napi_default,
        nullptr},
       {"scatterAddRows", nullptr, ScatterAddRows, nullptr, nullptr, nullptr, napi_default,

@@ -545,6 +545,7 @@ function bindAll(addon: RnnNativeAddon): RnnNativeAddon {
     gatherRows: addon.gatherRows.bind(addon),
     scatterAddRows: addon.scatterAddRows.bind(addon),
     optimizerStep: addon.optimizerStep.bind(addon),
+    dropoutMask: addon.dropoutMask.bind(addon),
     charCnnForward: addon.charCnnForward.bind(addon),
     charCnnBackward: addon.charCnnBackward.bind(addon),
     outputSoftmaxForward: addon.outputSoftmaxForward.bind(addon),
