@@ -6,12 +6,15 @@
  *     [--word-dropout ALPHA] [--seed N] [--patch JSON]   (deep-merged into the config, see patch.ts)
  *     [--name NAME] [--resume]   (--resume: carry a finished or stopped run of the same flags on
  *                                 from its last checkpoint, e.g. to more epochs)
+ *     [--stop-sentences N]   (stop on N sentences held out of train, and score dev unseen)
  *
  * Imports EWT's train and dev files into a data folder under the work folder, trains the
  * `pos-bilstm-charcnn` preset (with the changes the flags ask for) and scores it on dev: token
  * accuracy, accuracy on words training never saw, sentence accuracy. EWT's test file is not in
  * ../shared (on purpose): dev both picks the best epoch (early stopping) and is reported, so its
- * figures are a little optimistic. Without the data it prints {"skipped": reason} and exits 0.
+ * figures are a little optimistic; with --stop-sentences N, every k-th train sentence (about N)
+ * is held out to stop on and to halve the rate on instead, and dev is scored once, never seen
+ * (importEwtWithStopSet). Without the data it prints {"skipped": reason} and exits 0.
  */
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -20,7 +23,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { initTfBackend } from '../../src-main/domain/backend/tf-backend';
 import { presetConfig } from '../../src-main/domain/experiments/presets';
-import { ewtFiles, importEwt } from '../support/ewt-corpus';
+import { ewtFiles, importEwt, importEwtWithStopSet } from '../support/ewt-corpus';
 import type { TaggingEvaluation } from '../../src-main/domain/text/pos/score-tagging';
 import { trainExperiment } from '../support/builtin-experiments';
 import { deepMerge, parsePatch } from './patch';
@@ -43,6 +46,7 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     patch: { type: 'string' },
     resume: { type: 'boolean', default: false },
+    'stop-sentences': { type: 'string' },
   },
 });
 
@@ -55,9 +59,17 @@ if ('skipped' in files) {
 
 const dataDir = resolve(values.work);
 await mkdir(dataDir, { recursive: true });
-const corpusName = 'ud-english-ewt';
+const stopSentences = values['stop-sentences'] ? Number(values['stop-sentences']) : null;
+if (stopSentences !== null && !(Number.isInteger(stopSentences) && stopSentences >= 100)) {
+  process.stderr.write('--stop-sentences takes a whole number of at least 100\n');
+  process.exit(2);
+}
+const corpusName = stopSentences ? `ud-english-ewt-stop${stopSentences}` : 'ud-english-ewt';
 const corpusDir = join(dataDir, 'corpora', corpusName);
-if (!existsSync(join(corpusDir, 'corpus.json'))) await importEwt(files, dataDir, corpusName);
+if (!existsSync(join(corpusDir, 'corpus.json'))) {
+  if (stopSentences) await importEwtWithStopSet(files, dataDir, corpusName, stopSentences);
+  else await importEwt(files, dataDir, corpusName);
+}
 
 function flagName(): string {
   const parts = [
@@ -69,6 +81,7 @@ function flagName(): string {
     values.cased ? 'cased' : '',
     values['word-dropout'] ? `wd${values['word-dropout']}` : '',
     values.seed ? `s${values.seed}` : '',
+    stopSentences ? `stop${stopSentences}` : '',
     values.patch ? 'patched' : '',
   ].filter(Boolean);
   return ['ewt', ...parts].join('-');
@@ -77,11 +90,13 @@ function flagName(): string {
 const name = values.name ?? flagName();
 const base = presetConfig(PRESET, corpusName, name);
 let config = deepMerge(
-  {
-    ...base,
-    // EWT's test file is not available here: dev is both the early-stopping set and the report.
-    data: { ...base.data, test: { splits: ['dev'] } },
-  },
+  stopSentences
+    ? base // the corpus's dev is held out of train, its test is EWT's dev
+    : {
+        ...base,
+        // EWT's test file is not available here: dev is both the early-stopping set and the report.
+        data: { ...base.data, test: { splits: ['dev'] } },
+      },
   parsePatch(values.patch),
 );
 config = {
@@ -135,7 +150,9 @@ const report = {
   backend: backend.name,
   command: `npx tsx tests/eval/pos-ewt.ts ${process.argv.slice(2).join(' ')}`.trim(),
   experiment: result.dir,
-  evaluatedOn: 'EWT dev (also the early-stopping set)',
+  evaluatedOn: stopSentences
+    ? `EWT dev, never seen (early stopping on ${stopSentences} sentences held out of train)`
+    : 'EWT dev (also the early-stopping set)',
   tokenAccuracy: evaluation.accuracy,
   unseenWordAccuracy: evaluation.unseenAccuracy,
   unseenTokens: evaluation.unseenTokens,

@@ -3,7 +3,7 @@
  * kept back on purpose), found in a folder and imported as a corpus.
  */
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { importCorpus } from '../../src-main/domain/corpus';
 
@@ -28,6 +28,37 @@ export async function importEwt(
   await mkdir(sourceCopy, { recursive: true });
   for (const file of [files.train, files.dev])
     await copyFile(file, join(sourceCopy, basename(file)));
+  await importCorpus({ format: 'conllu', source: sourceCopy, outDir: corpusDir, name });
+  return corpusDir;
+}
+
+/**
+ * Imports EWT so that its dev file is never seen in training, not even to stop it: every k-th
+ * sentence of the train file (about `stopSentences` of them, spread over its documents and
+ * genres) becomes the corpus's dev split, the early-stopping and learning-rate set; the rest is
+ * train; EWT's dev file becomes the corpus's test split, scored once at the end.
+ */
+export async function importEwtWithStopSet(
+  files: { train: string; dev: string },
+  dataDir: string,
+  name: string,
+  stopSentences: number,
+): Promise<string> {
+  const corpusDir = join(dataDir, 'corpora', name);
+  const sourceCopy = join(dataDir, `source-${name}`);
+  await mkdir(sourceCopy, { recursive: true });
+  const sentences = (await readFile(files.train, 'utf8'))
+    .split(/\n[ \t]*\n/)
+    .filter((block) => block.trim() !== '');
+  const every = Math.max(2, Math.round(sentences.length / stopSentences));
+  const isStop = (index: number): boolean => index % every === every - 1;
+  const text = (blocks: string[]): string => blocks.map((b) => b.trim() + '\n').join('\n');
+  await writeFile(
+    join(sourceCopy, 'ewt-train.conllu'),
+    text(sentences.filter((_, i) => !isStop(i))),
+  );
+  await writeFile(join(sourceCopy, 'ewt-dev.conllu'), text(sentences.filter((_, i) => isStop(i))));
+  await copyFile(files.dev, join(sourceCopy, 'ewt-test.conllu'));
   await importCorpus({ format: 'conllu', source: sourceCopy, outDir: corpusDir, name });
   return corpusDir;
 }
