@@ -136,22 +136,14 @@ struct Outputs {
       check(napi_set_element(env, array, index, v), "set_element");
       return nullptr;
     }
-    bool is_typed = false;
-    if (unfold_native::is_absent(env, v) ||
-        (check(napi_is_typedarray(env, v, &is_typed), "is_typedarray"), !is_typed))
-      throw ArgError{name + " is not a Float32Array"};
-    napi_typedarray_type type;
-    size_t given_length = 0;
-    void* data = nullptr;
-    check(napi_get_typedarray_info(env, v, &type, &given_length, &data, nullptr, nullptr),
-          "typedarray_info");
-    if (type != napi_float32_array) throw ArgError{name + " is not a Float32Array"};
+    const auto [data, given_length] =
+        unfold_native::typed_array<float>(env, v, napi_float32_array, name);
     if (given_length != length)
       throw ArgError{name + ": expected " + std::to_string(length) + " floats, got " +
                      std::to_string(given_length)};
     std::memset(data, 0, length * sizeof(float));
     check(napi_set_element(env, array, index, v), "set_element");
-    return static_cast<float*>(data);
+    return data;
   }
 };
 

@@ -465,10 +465,13 @@ function backwardGradientLengths(cell: NativeCell, dims: NativeDims): number[] {
   return [time * batch * input, input * blocks * n, n * blocks * n, blocks * n, batch * n];
 }
 
-/** Output arrays for the addon from scratch (null where a result is empty), or undefined: let it allocate. */
+/** An empty result's array: the addon hands it back as given, as it would allocate one. */
+const NO_VALUES = new Float32Array(0);
+
+/** Output arrays for the addon from scratch, or undefined: let it allocate. */
 function scratchOutputs(lengths: number[], scratch: ScratchArrays): NativeArrays | undefined {
   if (scratch === freshArrays) return undefined;
-  return lengths.map((length) => (length === 0 ? null : scratch.take(length)));
+  return lengths.map((length) => (length === 0 ? NO_VALUES : scratch.take(length)));
 }
 
 function nativeBackward(
