@@ -202,6 +202,9 @@ describe.runIf(loadRnnNative().addon)('native character CNN against the TF.js op
     { batch: 2, time: 5, positions: 4, vocab: 7, emb: 2, filters: 3, width: 1 },
     { batch: 4, time: 3, positions: 8, vocab: 12, emb: 4, filters: 6, width: 3 },
     { batch: 1, time: 2, positions: 2, vocab: 5, emb: 2, filters: 4, width: 3 }, // width > positions
+    // More table rows than windows: the kernel multiplies the windows (im2col), where the shapes
+    // above project the table through it.
+    { batch: 2, time: 2, positions: 3, vocab: 200, emb: 3, filters: 4, width: 2 },
   ];
   shapes.forEach((shape, n) => {
     it(`features and table/kernel/bias gradients agree (shape ${n}: width ${shape.width}, positions ${shape.positions})`, () => {

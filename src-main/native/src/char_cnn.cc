@@ -35,18 +35,64 @@ size_t gather_windows(const CharCnnDims& d, const int32_t* ids, const float* tab
 
 }  // namespace
 
+namespace {
+
+// The kernel [width * emb, filters] as [emb, width * filters]: column k * filters + f holds
+// filter f's weights for the k-th char of a window.
+std::vector<float> kernel_by_offset(const CharCnnDims& d, const float* kernel) {
+  const size_t wide = d.width * d.filters;
+  std::vector<float> out(d.emb * wide);
+  for (size_t k = 0; k < d.width; k++)
+    for (size_t e = 0; e < d.emb; e++)
+      std::memcpy(out.data() + e * wide + k * d.filters, kernel + (k * d.emb + e) * d.filters,
+                  d.filters * sizeof(float));
+  return out;
+}
+
+// Whether to project the whole table through the kernel once (projected[id, k * filters + f] =
+// table[id] . filter f's weights at offset k) and sum each window's width rows of it, instead of
+// building every window (im2col) and multiplying those. The same products where the table has
+// as many rows as there are windows (a sentence CNN's batch of word vectors); far fewer for a
+// char CNN (a hundred chars against thousands of windows). Either way no window is copied.
+bool projects_table(const CharCnnDims& d, size_t windows) {
+  return d.vocab <= windows + windows / 8 + 1;
+}
+
+// The window's char id at offset k: the padding id 0 past the sequence's end.
+inline int32_t id_at(const CharCnnDims& d, const int32_t* word, size_t p, size_t k) {
+  return p + k < d.positions ? word[p + k] : 0;
+}
+
+}  // namespace
+
 void char_cnn_forward(const CharCnnDims& d, const int32_t* ids, const float* table,
                       const float* kernel, const float* bias, float* features, int32_t* best) {
+  size_t windows = 0;
+  for (size_t i = 0; i < d.tokens * d.positions; i++) windows += ids[i] != 0 ? 1 : 0;
+  const bool project = windows > 0 && projects_table(d, windows);
   std::vector<float> cols;
   std::vector<int32_t> window_of;
-  const size_t rows = gather_windows(d, ids, table, cols, window_of);
-  const size_t span = d.width * d.emb;
-  std::vector<float> conv(rows * d.filters);
-  if (rows > 0)
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)d.filters, (int)span,
-                1.0f, cols.data(), (int)span, kernel, (int)d.filters, 0.0f, conv.data(),
-                (int)d.filters);
+  std::vector<float> conv;
+  std::vector<float> projected;
+  const size_t wide = d.width * d.filters;
+  if (project) {
+    const std::vector<float> by_offset = kernel_by_offset(d, kernel);
+    projected.resize(d.vocab * wide);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)d.vocab, (int)wide, (int)d.emb,
+                1.0f, table, (int)d.emb, by_offset.data(), (int)wide, 0.0f, projected.data(),
+                (int)wide);
+  } else {
+    const size_t rows = gather_windows(d, ids, table, cols, window_of);
+    const size_t span = d.width * d.emb;
+    conv.resize(rows * d.filters);
+    if (rows > 0)
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)d.filters,
+                  (int)span, 1.0f, cols.data(), (int)span, kernel, (int)d.filters, 0.0f,
+                  conv.data(), (int)d.filters);
+  }
+  std::vector<float> window(d.filters);
   for (size_t t = 0; t < d.tokens; t++) {
+    const int32_t* word = ids + t * d.positions;
     float* out = features + t * d.filters;
     int32_t* arg = best + t * d.filters;
     for (size_t f = 0; f < d.filters; f++) {
@@ -54,9 +100,21 @@ void char_cnn_forward(const CharCnnDims& d, const int32_t* ids, const float* tab
       arg[f] = -1;
     }
     for (size_t p = 0; p < d.positions; p++) {
-      const int32_t row = window_of[t * d.positions + p];
-      if (row < 0) continue;
-      const float* c = conv.data() + (size_t)row * d.filters;
+      if (word[p] == 0) continue;
+      const float* c;
+      if (project) {
+        // The window's products: its width rows of the projected table, each at its offset.
+        std::memcpy(window.data(), projected.data() + (size_t)word[p] * wide,
+                    d.filters * sizeof(float));
+        for (size_t k = 1; k < d.width; k++) {
+          const float* row = projected.data() + (size_t)id_at(d, word, p, k) * wide + k * d.filters;
+#pragma omp simd
+          for (size_t f = 0; f < d.filters; f++) window[f] += row[f];
+        }
+        c = window.data();
+      } else {
+        c = conv.data() + (size_t)window_of[t * d.positions + p] * d.filters;
+      }
       for (size_t f = 0; f < d.filters; f++) {
         const float v = c[f] + bias[f];
         if (v > out[f]) {  // strict: ties keep the first position, ReLU keeps v > 0
@@ -132,6 +190,35 @@ void char_cnn_backward(const CharCnnDims& d, const int32_t* ids, const float* ta
   if (windows == 0) return;
   if (windows >= kSparseMinWindowsPerToken * d.tokens) {
     sparse_backward(d, ids, table, kernel, best, dy, d_table, d_kernel);
+    return;
+  }
+  if (projects_table(d, windows)) {
+    // The gradient of the projected table: each winner's dy at its window's width rows, then
+    // through the one product back to the kernel and the table.
+    const size_t wide = d.width * d.filters;
+    std::vector<float> d_projected(d.vocab * wide, 0.0f);
+    for (size_t t = 0; t < d.tokens; t++) {
+      const int32_t* word = ids + t * d.positions;
+      for (size_t f = 0; f < d.filters; f++) {
+        const int32_t p = best[t * d.filters + f];
+        if (p < 0) continue;
+        const float g = dy[t * d.filters + f];
+        for (size_t k = 0; k < d.width; k++)
+          d_projected[(size_t)id_at(d, word, (size_t)p, k) * wide + k * d.filters + f] += g;
+      }
+    }
+    const std::vector<float> by_offset = kernel_by_offset(d, kernel);
+    std::vector<float> d_by_offset(d.emb * wide);
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)d.emb, (int)wide, (int)d.vocab,
+                1.0f, table, (int)d.emb, d_projected.data(), (int)wide, 0.0f, d_by_offset.data(),
+                (int)wide);
+    for (size_t k = 0; k < d.width; k++)
+      for (size_t e = 0; e < d.emb; e++)
+        std::memcpy(d_kernel + (k * d.emb + e) * d.filters,
+                    d_by_offset.data() + e * wide + k * d.filters, d.filters * sizeof(float));
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)d.vocab, (int)d.emb, (int)wide,
+                1.0f, d_projected.data(), (int)wide, by_offset.data(), (int)wide, 1.0f, d_table,
+                (int)d.emb);
     return;
   }
   std::vector<float> cols;

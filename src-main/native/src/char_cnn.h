@@ -1,6 +1,7 @@
 // 1-D convolution + max over time over rows of a table picked by id (domain/rnn/
-// conv-max-over-time.ts): im2col over the windows that start at a non-zero id, one sgemm, ReLU,
-// max over positions; and its gradient routed to the first maximal position. Written for the
+// conv-max-over-time.ts): over the windows that start at a non-zero id, one sgemm (the table
+// through the kernel when it has no more rows than there are windows, else im2col), ReLU, max
+// over positions; and its gradient routed to the first maximal position. Written for the
 // character CNN of a word (whose names it keeps: "tokens" are the sequences, "vocab" the table's
 // rows); the sentence CNN runs on it with the batch's word vectors as the table. The caller has
 // checked every id against the table and every length.
