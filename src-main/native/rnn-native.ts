@@ -124,6 +124,7 @@ export interface RnnNativeAddon {
    * tied (the embedding table); ids [rows] (outside [0, classes): an infinite loss); weights
    * [rows]; bias [classes]; probs [rows, classes] receives the softmax. Returns [lossSum,
    * correct, weightSum] over the weighted rows (a NaN or infinite logit in one: lossSum NaN).
+   * Label smoothing s in [0, 1) (default 0) scores each row against (1 - s) one-hot + s / classes.
    */
   outputSoftmaxForward(
     dims: NativeDims,
@@ -133,10 +134,11 @@ export interface RnnNativeAddon {
     weights: Float32Array,
     bias: Float32Array,
     probs: Float32Array,
+    smoothing?: number,
   ): [number, number, number];
   /**
-   * Its gradient: probs (the forward's, overwritten) become (probs - one-hot) x weight x scale,
-   * and through the layer [dh, dKernel (the kernel's shape), dBias].
+   * Its gradient: probs (the forward's, overwritten) become (probs - smoothed one-hot) x weight x
+   * scale, and through the layer [dh, dKernel (the kernel's shape), dBias].
    */
   outputSoftmaxBackward(
     dims: NativeDims,
@@ -146,6 +148,7 @@ export interface RnnNativeAddon {
     weights: Float32Array,
     probs: Float32Array,
     scale: number,
+    smoothing?: number,
   ): [Float32Array, Float32Array, Float32Array];
   /**
    * One decoding step of additive decoder attention for every decoder row

@@ -53,20 +53,32 @@ export function sequenceLoss(config: ModelConfig, logits: tf.Tensor, batch: Trai
  * The forward pass and its loss on `batch`, for training and evaluation: as sequenceLoss over
  * model.forward's logits, but a softmax output goes through model.softmaxLoss, which with the
  * native addon fuses the output layer with the loss (the logits are never made). `forward` is
- * forward()'s result without the logits.
+ * forward()'s result without the logits. `labelSmoothing` (softmax outputs only) smooths the
+ * targets of the loss (softmax-cross-entropy.ts).
  */
 export function forwardLoss(
   model: RnnModel,
   batch: TrainBatch,
-  options: ForwardOptions,
+  options: ForwardOptions & { labelSmoothing?: number },
 ): { forward: Omit<ForwardFeatures, 'features'>; parts: LossParts } {
+  const { labelSmoothing = 0, ...forwardOptions } = options;
   if (model.config.output.activation !== 'softmax') {
-    const { logits, ...forward } = model.forward(modelBatchOf(batch), options);
+    if (labelSmoothing > 0)
+      throw new Error(
+        `label smoothing needs a softmax output (this model's is ${model.config.output.activation})`,
+      );
+    const { logits, ...forward } = model.forward(modelBatchOf(batch), forwardOptions);
     return { forward, parts: sequenceLoss(model.config, logits, batch) };
   }
-  const { features, ...forward } = model.forwardFeatures(modelBatchOf(batch), options);
+  const { features, ...forward } = model.forwardFeatures(modelBatchOf(batch), forwardOptions);
   const { ids, weight } = scoredTargets(batch, features.rank === 3);
-  const fused = model.softmaxLoss(features, ids.dataSync(), weight.dataSync(), options);
+  const fused = model.softmaxLoss(
+    features,
+    ids.dataSync(),
+    weight.dataSync(),
+    forwardOptions,
+    labelSmoothing,
+  );
   return { forward, parts: lossParts(fused) };
 }
 

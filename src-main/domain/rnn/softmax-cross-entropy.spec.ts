@@ -2,12 +2,22 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { softmaxCrossEntropy } from './softmax-cross-entropy';
 
-/** The loss as TF.js ops build it: weighted mean of -log softmax at the target. */
-function referenceLoss(logits: tf.Tensor2D, ids: number[], weights: number[]): tf.Scalar {
+/**
+ * The loss as TF.js ops build it: weighted mean of -log softmax against the target, a one-hot or,
+ * with `smoothing`, (1 - smoothing) one-hot + smoothing / classes.
+ */
+function referenceLoss(
+  logits: tf.Tensor2D,
+  ids: number[],
+  weights: number[],
+  smoothing = 0,
+): tf.Scalar {
   const classes = logits.shape[1];
-  const perRow = tf.neg(
-    tf.sum(tf.mul(tf.oneHot(tf.tensor1d(ids, 'int32'), classes), tf.logSoftmax(logits)), -1),
+  const targets = tf.add(
+    tf.mul(tf.oneHot(tf.tensor1d(ids, 'int32'), classes), 1 - smoothing),
+    smoothing / classes,
   );
+  const perRow = tf.neg(tf.sum(tf.mul(targets, tf.logSoftmax(logits)), -1));
   const w = tf.tensor1d(weights);
   return tf.div(tf.sum(tf.mul(perRow, w)), tf.maximum(tf.sum(w), 1)) as tf.Scalar;
 }
@@ -40,6 +50,29 @@ describe('softmaxCrossEntropy', () => {
     for (const row of [2, 6])
       expect(Array.from(got.slice(row * 11, (row + 1) * 11)).every((g) => g === 0)).toBe(true);
     expect(fused?.count).toBe(4.5);
+  });
+
+  it('smooths the targets: the loss and the gradient of the smoothed TF.js formulation', () => {
+    const logits = randomLogits(6, 5, 4);
+    const ids = [0, 4, 2, 2, 1, 3];
+    const weights = [1, 0, 1, 0.5, 1, 1];
+    for (const smoothing of [0.1, 0.4]) {
+      const expected = tf.valueAndGrad((x: tf.Tensor) =>
+        referenceLoss(x as tf.Tensor2D, ids, weights, smoothing),
+      )(logits);
+      const actual = tf.valueAndGrad(
+        (x: tf.Tensor) => softmaxCrossEntropy(x, ids, weights, smoothing).loss,
+      )(logits);
+      expect(actual.value.dataSync()[0]).toBeCloseTo(expected.value.dataSync()[0] as number, 5);
+      const got = actual.grad.dataSync();
+      const want = expected.grad.dataSync();
+      for (let i = 0; i < want.length; i++)
+        expect(Math.abs((got[i] as number) - (want[i] as number))).toBeLessThan(1e-6);
+      // Smoothing moves the loss: it is not the plain cross-entropy.
+      const plain = softmaxCrossEntropy(logits, ids, weights).loss.dataSync()[0] as number;
+      expect(Math.abs((actual.value.dataSync()[0] as number) - plain)).toBeGreaterThan(1e-3);
+    }
+    expect(() => softmaxCrossEntropy(logits, ids, weights, 1)).toThrow(/smoothing 1 is not in/);
   });
 
   it('counts the weighted rows whose first largest logit is the target', () => {

@@ -9,6 +9,23 @@ export interface SoftmaxCrossEntropy {
   count: number;
 }
 
+/** log-sum-exp of one row minus its mean logit: the mean over the classes of -log p. */
+function rowMeanNegativeLogProbability(
+  values: Float32Array,
+  base: number,
+  classes: number,
+): number {
+  let max = -Infinity;
+  let sum = 0;
+  for (let c = 0; c < classes; c++) {
+    max = Math.max(max, values[base + c] as number);
+    sum += values[base + c] as number;
+  }
+  let expSum = 0;
+  for (let c = 0; c < classes; c++) expSum += Math.exp((values[base + c] as number) - max);
+  return max + Math.log(expSum) - sum / classes;
+}
+
 /** log-sum-exp of one row minus its target's logit (target -1: none, an infinite loss). */
 function rowCrossEntropy(
   values: Float32Array,
@@ -33,11 +50,16 @@ function rowCrossEntropy(
  * streams x 35 steps); here it is a softmax and an argmax forwards and one pass backwards.
  * Rows of weight 0 get a zero gradient. A NaN or infinite logit in a weighted row makes the
  * loss NaN, as the TF.js formulation does.
+ *
+ * Label smoothing s scores each row against (1 - s) one-hot + s / classes: the loss is
+ * (1 - s) x the cross-entropy + s x the mean over the classes of -log p, and the gradient
+ * softmax - (1 - s) one-hot - s / classes.
  */
 export function softmaxCrossEntropy(
   logits: tf.Tensor,
   ids: ArrayLike<number>,
   weights: ArrayLike<number>,
+  smoothing = 0,
 ): SoftmaxCrossEntropy {
   const classes = logits.shape[logits.rank - 1] as number;
   const rows = ids.length;
@@ -45,6 +67,8 @@ export function softmaxCrossEntropy(
     throw new Error(
       `softmaxCrossEntropy: ${rows} ids and ${weights.length} weights for logits of shape [${logits.shape.join(', ')}]`,
     );
+  if (!(smoothing >= 0 && smoothing < 1))
+    throw new Error(`softmaxCrossEntropy: smoothing ${smoothing} is not in [0, 1)`);
   const result = { correct: 0, count: 1 };
   const op = tf.customGrad((...received: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const x = received[0] as tf.Tensor;
@@ -66,12 +90,19 @@ export function softmaxCrossEntropy(
       const p = inRange ? (softmax[r * classes + target] as number) : 0;
       // -log p is exact to float32 rounding unless p underflows (or is NaN): then the row's
       // log-sum-exp is computed from its logits.
-      if (p > 1e-30) lossSum += weight * -Math.log(p);
+      let rowLoss: number;
+      if (p > 1e-30) rowLoss = -Math.log(p);
       else {
         logitValues ??= x.dataSync() as Float32Array;
-        lossSum +=
-          weight * rowCrossEntropy(logitValues, r * classes, classes, inRange ? target : -1);
+        rowLoss = rowCrossEntropy(logitValues, r * classes, classes, inRange ? target : -1);
       }
+      if (smoothing > 0) {
+        logitValues ??= x.dataSync() as Float32Array;
+        rowLoss =
+          (1 - smoothing) * rowLoss +
+          smoothing * rowMeanNegativeLogProbability(logitValues, r * classes, classes);
+      }
+      lossSum += weight * rowLoss;
       if (best[r] === target) correct += weight;
       weightSum += weight;
     }
@@ -91,11 +122,12 @@ export function softmaxCrossEntropy(
           gradient.fill(0, base, base + classes);
           continue;
         }
+        const spread = (factor * smoothing) / classes;
         for (let c = 0; c < classes; c++)
-          gradient[base + c] = (gradient[base + c] as number) * factor;
+          gradient[base + c] = (gradient[base + c] as number) * factor - spread;
         const target = ids[r] as number;
         if (target >= 0 && target < classes)
-          gradient[base + target] = (gradient[base + target] as number) - factor;
+          gradient[base + target] = (gradient[base + target] as number) - factor * (1 - smoothing);
       }
       return tf.tensor(gradient, x.shape, 'float32');
     };

@@ -84,6 +84,12 @@ export const TrainConfigSchema = z.object({
    * the best checkpoint and the trained model get the average. Absent: the weights as trained.
    */
   averageDecay: z.number().gt(0).lt(1).optional(),
+  /**
+   * Label smoothing of a softmax output's training loss (Szegedy et al. 2016): each target is
+   * (1 - s) one-hot + s spread evenly over the classes. Absent or 0: the one-hot alone. Dev
+   * scores and evaluation use the plain cross-entropy.
+   */
+  labelSmoothing: z.number().min(0).max(0.5).optional(),
   earlyStoppingPatience: z.number().int().min(1).optional(),
   monitor: z.enum(['accuracy', 'loss']).optional(),
   bucketing: z.boolean().optional(),

@@ -46,6 +46,8 @@ export interface TrainConfig {
   outputMaxNorm?: number;
   /** Polyak averaging: the decay of the weights' moving average (weight-average.ts). */
   averageDecay?: number;
+  /** Label smoothing of a softmax output's training loss (softmax-cross-entropy.ts). */
+  labelSmoothing?: number;
   /** Stop when the dev metric has not improved for this many epochs. */
   earlyStoppingPatience?: number;
   /** Dev metric: accuracy (higher is better) or loss (lower is better). */
@@ -102,6 +104,8 @@ export function computeGradients(
     training?: boolean;
     /** Word-embedding gradient as rows (sparseGrads) instead of a dense tensor. */
     sparse?: boolean;
+    /** Label smoothing of a softmax output's loss (0 or absent: none). */
+    labelSmoothing?: number;
   } = {},
 ): GradientResult {
   const byVariable = new Map([...model.params].map(([name, v]) => [v.name, name]));
@@ -127,6 +131,7 @@ export function computeGradients(
         rng: options.rng,
         initialStates: options.initialStates ?? null,
         sparseGradients: sparse,
+        labelSmoothing: options.labelSmoothing,
       });
       finalStates = forward.finalStates.map((s) => ({
         h: tf.keep(s.h),
@@ -481,6 +486,7 @@ export async function trainBatch(
         initialStates: states,
         rng,
         sparse: config.optimizer.sparseEmbeddings !== undefined,
+        labelSmoothing: config.labelSmoothing,
       });
     } finally {
       if (part !== batch) disposeBatch(part);

@@ -685,6 +685,16 @@ struct OutputSoftmaxArgs {
   const float* weights = nullptr;
 };
 
+// The optional smoothing argument (absent: 0), in [0, 1).
+float read_smoothing(napi_env env, napi_value value) {
+  if (unfold_native::is_absent(env, value)) return 0.0f;
+  double smoothing = 0;
+  if (napi_get_value_double(env, value, &smoothing) != napi_ok || !(smoothing >= 0) ||
+      !(smoothing < 1))
+    throw ArgError{"smoothing must be a number in [0, 1)"};
+  return (float)smoothing;
+}
+
 OutputSoftmaxArgs read_output_softmax_args(napi_env env, const napi_value* argv) {
   OutputSoftmaxArgs a;
   int32_t values[4] = {0, 0, 0, 0};
@@ -714,15 +724,16 @@ napi_value new_double(napi_env env, double value) {
   return result;
 }
 
-// outputSoftmaxForward(dims, h, kernel, ids, weights, bias [classes], probs [rows, classes]) ->
-// [lossSum, correct, weightSum]: the output layer, its softmax (written to probs, a buffer the
+// outputSoftmaxForward(dims, h, kernel, ids, weights, bias [classes], probs [rows, classes],
+// smoothing?) -> [lossSum, correct, weightSum]: the output layer, its softmax (written to probs, a buffer the
 // caller reuses: a fresh 28 MB one per call cost more in page faults than the softmax) and the
 // weighted cross-entropy.
 napi_value OutputSoftmaxForward(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() {
-    const auto argv = unfold_native::callback_args<7>(
-        env, info, "expected (dims, h, kernel, ids, weights, bias, probs)");
-    const OutputSoftmaxArgs a = read_output_softmax_args(env, argv.data());
+    const auto argv = unfold_native::callback_args<8>(
+        env, info, "expected (dims, h, kernel, ids, weights, bias, probs, smoothing?)", 7);
+    OutputSoftmaxArgs a = read_output_softmax_args(env, argv.data());
+    a.dims.smoothing = read_smoothing(env, argv[7]);
     size_t length = 0;
     const float* bias = typed_argument<float>(env, argv[5], napi_float32_array, "bias", &length);
     expect_length(length, (size_t)a.dims.classes, "bias");
@@ -739,14 +750,15 @@ napi_value OutputSoftmaxForward(napi_env env, napi_callback_info info) {
   });
 }
 
-// outputSoftmaxBackward(dims, h, kernel, ids, weights, probs, scale) -> [dh, dKernel, dBias]:
-// probs (the forward's, overwritten with the logits' gradient) times weight x scale, minus the
-// one-hot, through the output layer.
+// outputSoftmaxBackward(dims, h, kernel, ids, weights, probs, scale, smoothing?) -> [dh, dKernel,
+// dBias]: probs (the forward's, overwritten with the logits' gradient) minus the (smoothed)
+// one-hot, times weight x scale, through the output layer.
 napi_value OutputSoftmaxBackward(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() {
-    const auto argv = unfold_native::callback_args<7>(
-        env, info, "expected (dims, h, kernel, ids, weights, probs, scale)");
-    const OutputSoftmaxArgs a = read_output_softmax_args(env, argv.data());
+    const auto argv = unfold_native::callback_args<8>(
+        env, info, "expected (dims, h, kernel, ids, weights, probs, scale, smoothing?)", 7);
+    OutputSoftmaxArgs a = read_output_softmax_args(env, argv.data());
+    a.dims.smoothing = read_smoothing(env, argv[7]);
     size_t length = 0;
     float* probs = typed_argument<float>(env, argv[5], napi_float32_array, "probs", &length);
     expect_length(length, sz(a.dims.rows, a.dims.classes), "probs");

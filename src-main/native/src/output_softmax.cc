@@ -27,11 +27,13 @@ OutputSoftmaxStats output_softmax_forward(const OutputSoftmaxDims& d, const floa
     // max may drop a NaN; the probe keeps it).
     float max = -std::numeric_limits<float>::infinity();
     float probe = 0.0f;
-#pragma omp simd reduction(max : max) reduction(+ : probe)
+    float logit_sum = 0.0f;
+#pragma omp simd reduction(max : max) reduction(+ : probe, logit_sum)
     for (size_t c = 0; c < classes; c++) {
       const float x = row[c];
       max = x > max ? x : max;
       probe += x - x;
+      logit_sum += x;
     }
     const int32_t target = ids[r];
     const bool in_range = target >= 0 && (size_t)target < classes;
@@ -59,8 +61,12 @@ OutputSoftmaxStats output_softmax_forward(const OutputSoftmaxDims& d, const floa
     for (size_t c = 0; c < classes; c++) row[c] *= inverse;
     if (weight == 0.0f) continue;
     // log-sum-exp minus the target's logit: exact where the target's probability underflows.
-    const double loss = in_range ? (double)max + std::log((double)sum) - (double)target_logit
-                                 : std::numeric_limits<double>::infinity();
+    const double log_sum_exp = (double)max + std::log((double)sum);
+    double loss = in_range ? log_sum_exp - (double)target_logit
+                           : std::numeric_limits<double>::infinity();
+    if (d.smoothing != 0.0f)
+      loss = (1.0 - d.smoothing) * loss +
+             d.smoothing * (log_sum_exp - (double)logit_sum / (double)classes);
     stats.loss_sum += (double)weight * loss;
     if (in_range && best == (size_t)target) stats.correct += weight;
     stats.weight_sum += weight;
@@ -80,10 +86,13 @@ void output_softmax_backward(const OutputSoftmaxDims& d, const float* h, const f
       std::memset(row, 0, classes * sizeof(float));
       continue;
     }
+    // Smoothing spreads part of the one-hot evenly: s / classes off every class, 1 - s off the
+    // target.
+    const float spread = factor * d.smoothing / (float)classes;
 #pragma omp simd
-    for (size_t c = 0; c < classes; c++) row[c] *= factor;
+    for (size_t c = 0; c < classes; c++) row[c] = row[c] * factor - spread;
     const int32_t target = ids[r];
-    if (target >= 0 && (size_t)target < classes) row[target] -= factor;
+    if (target >= 0 && (size_t)target < classes) row[target] -= factor * (1.0f - d.smoothing);
 #pragma omp simd
     for (size_t c = 0; c < classes; c++) dbias[c] += row[c];
   }

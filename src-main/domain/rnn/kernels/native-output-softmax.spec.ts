@@ -62,19 +62,31 @@ describe.skipIf(!addon)(
     const ids = Array.from({ length: rows }, (_, r) => (r * 5) % classes);
     const weights = Array.from({ length: rows }, (_, r) => (r % 4 === 3 ? 0 : 1 + (r % 3) / 2));
 
-    function reference(tied: boolean, h: tf.Tensor, k: tf.Tensor, b: tf.Tensor): Scored {
+    function reference(
+      tied: boolean,
+      h: tf.Tensor,
+      k: tf.Tensor,
+      b: tf.Tensor,
+      smoothing = 0,
+    ): Scored {
       let stats = { correct: 0, count: 0 };
       const { value, grads } = tf.valueAndGrads((hs: tf.Tensor, ks: tf.Tensor, bs: tf.Tensor) => {
         const kernel = tied ? tf.transpose(ks) : ks;
         const logits = tf.add(tf.matMul(hs as tf.Tensor2D, kernel as tf.Tensor2D), bs);
-        const fused = softmaxCrossEntropy(logits, ids, weights);
+        const fused = softmaxCrossEntropy(logits, ids, weights, smoothing);
         stats = { correct: fused.correct, count: fused.count };
         return fused.loss;
       })([h, k, b]);
       return { loss: value.dataSync()[0] as number, ...stats, grads };
     }
 
-    function native(tied: boolean, h: tf.Tensor, k: tf.Tensor, b: tf.Tensor): Scored {
+    function native(
+      tied: boolean,
+      h: tf.Tensor,
+      k: tf.Tensor,
+      b: tf.Tensor,
+      smoothing = 0,
+    ): Scored {
       let stats = { correct: 0, count: 0 };
       const { value, grads } = tf.valueAndGrads((hs: tf.Tensor, ks: tf.Tensor, bs: tf.Tensor) => {
         const fused = nativeOutputSoftmax(
@@ -85,6 +97,7 @@ describe.skipIf(!addon)(
           ids,
           weights,
           tied,
+          smoothing,
         );
         stats = { correct: fused.correct, count: fused.count };
         return fused.loss;
@@ -110,6 +123,30 @@ describe.skipIf(!addon)(
         expect(dh[2]!.some((v) => v !== 0)).toBe(true);
       });
     }
+
+    for (const tied of [false, true]) {
+      it(`${tied ? 'tied' : 'untied'}, label smoothing 0.1: loss and every gradient equal the TF.js path's`, () => {
+        const h = random([rows, input], 10, 3);
+        const k = random(tied ? [classes, input] : [input, classes], 11);
+        const b = random([classes], 12);
+        const ours = native(tied, h, k, b, 0.1);
+        const theirs = reference(tied, h, k, b, 0.1);
+        const plain = native(tied, h, k, b);
+        expect(Math.abs(ours.loss - theirs.loss) / theirs.loss).toBeLessThan(1e-5);
+        expect(Math.abs(ours.loss - plain.loss)).toBeGreaterThan(1e-3);
+        ours.grads.forEach((g, i) => expect(relativeError(g, theirs.grads[i]!)).toBeLessThan(1e-5));
+        expect(relativeError(ours.grads[2]!, plain.grads[2]!)).toBeGreaterThan(1e-3);
+      });
+    }
+
+    it('refuses a smoothing outside [0, 1)', () => {
+      const h = random([rows, input], 1) as tf.Tensor2D;
+      const k = random([input, classes], 2) as tf.Tensor2D;
+      const b = random([classes], 3) as tf.Tensor1D;
+      expect(() => nativeOutputSoftmax(addon!, h, k, b, ids, weights, false, 1)).toThrow(
+        /smoothing must be a number in \[0, 1\)/,
+      );
+    });
 
     it('keeps an underflowing target probability exact (log-sum-exp from the logits)', () => {
       const h = random([rows, input], 4, 40);
@@ -263,5 +300,55 @@ describe.skipIf(!addon)('forwardLoss: the fused native output layer in a model',
       expect(ours.loss).toBe(theirs.loss);
       ours.grads.forEach((g, i) => expect(relativeError(g, theirs.grads[i]!)).toBe(0));
     });
+  });
+});
+
+describe('forwardLoss with label smoothing', () => {
+  const examples: SequenceExample[] = [
+    { inputs: Int32Array.from([1, 2, 3]), length: 3, target: Int32Array.from([2, 3, 4]) },
+    { inputs: Int32Array.from([4, 5]), length: 2, target: Int32Array.from([5, 6]) },
+  ];
+  const transducer: ModelConfigInput = {
+    pattern: 'transducer',
+    input: { kind: 'tokens', vocabSize: 8, embeddingSize: 4 },
+    layers: [{ cell: 'lstm', units: 5 }],
+    output: { size: 8 },
+    seed: 3,
+  };
+
+  function smoothedLoss(kernel: 'native' | 'tfjs', smoothing: number): number {
+    return withKernel(kernel, () => {
+      const model = new RnnModel(parseModelConfig(transducer));
+      const batch = makeBatch(model.config, examples);
+      const loss = tf.tidy(
+        () =>
+          forwardLoss(model, batch, {
+            training: false,
+            labelSmoothing: smoothing,
+          }).parts.loss.dataSync()[0] as number,
+      );
+      disposeBatch(batch);
+      model.dispose();
+      return loss;
+    });
+  }
+
+  it.skipIf(!addon)('gives the same smoothed loss with the native output layer as without', () => {
+    const native = smoothedLoss('native', 0.2);
+    expect(Math.abs(native - smoothedLoss('tfjs', 0.2)) / native).toBeLessThan(1e-5);
+    // An untrained model's softmax is nearly uniform, where smoothing moves the loss least.
+    expect(Math.abs(native - smoothedLoss('native', 0))).toBeGreaterThan(1e-5);
+  });
+
+  it('refuses smoothing for an output that is not a softmax', () => {
+    const model = new RnnModel(
+      parseModelConfig({ ...transducer, output: { size: 8, activation: 'sigmoid' } }),
+    );
+    const batch = makeBatch(model.config, examples);
+    expect(() => forwardLoss(model, batch, { training: false, labelSmoothing: 0.1 })).toThrow(
+      /label smoothing needs a softmax output \(this model's is sigmoid\)/,
+    );
+    disposeBatch(batch);
+    model.dispose();
   });
 });

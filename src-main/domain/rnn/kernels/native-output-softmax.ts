@@ -26,7 +26,7 @@ function takeSoftmaxBuffer(size: number): Float32Array {
  * [classes, input], used transposed without a transposed copy, and its gradient comes back in
  * the table's shape. Same conventions as softmaxCrossEntropy (rows of weight 0 score nothing and
  * get no gradient; a NaN or infinite logit in a weighted row makes the loss NaN; a target
- * outside the classes an infinite loss).
+ * outside the classes an infinite loss; `smoothing` smooths the targets).
  */
 export function nativeOutputSoftmax(
   addon: RnnNativeAddon,
@@ -36,6 +36,7 @@ export function nativeOutputSoftmax(
   ids: ArrayLike<number>,
   weights: ArrayLike<number>,
   tied: boolean,
+  smoothing = 0,
 ): SoftmaxCrossEntropy {
   const [rows, input] = h.shape;
   const classes = bias.shape[0];
@@ -61,6 +62,7 @@ export function nativeOutputSoftmax(
       weightArray,
       bs.dataSync() as Float32Array,
       probs,
+      smoothing,
     );
     result.correct = correct;
     result.count = Math.max(weightSum, 1);
@@ -77,6 +79,7 @@ export function nativeOutputSoftmax(
         weightArray,
         probs,
         scale,
+        smoothing,
       );
       spareSoftmaxBuffer = probs;
       probs = null;
