@@ -60,6 +60,28 @@ describe.each([
       x.dispose();
     },
   );
+
+  it.skipIf(kernel === 'native' && !nativeBuilt)(
+    'variational: one mask shared by every step of the first axis, another per sequence and feature',
+    () => {
+      process.env.UNFOLD_RNN_KERNEL = kernel;
+      const [time, batch, features] = [6, 4, 50];
+      const values = tf.tidy(
+        () => dropout(tf.ones([time, batch, features]), 0.5, 9, true).arraySync() as number[][][],
+      );
+      for (let t = 1; t < time; t++) expect(values[t]).toEqual(values[0]);
+      const first = values[0]!.flat();
+      const dropped = first.filter((v) => v === 0).length;
+      expect(dropped).toBeGreaterThan(0.3 * first.length);
+      expect(dropped).toBeLessThan(0.7 * first.length);
+      for (const v of first) expect([0, 2]).toContain(v);
+      // Without it, the steps get masks of their own.
+      const perStep = tf.tidy(
+        () => dropout(tf.ones([time, batch, features]), 0.5, 9).arraySync() as number[][][],
+      );
+      expect(perStep[1]).not.toEqual(perStep[0]);
+    },
+  );
 });
 
 describe('dropout rates', () => {

@@ -130,6 +130,12 @@ export const ModelConfigSchema = z
      * convolution: on its pooled features, as Kim 2014).
      */
     dropout: z.number().min(0).max(0.95).default(0),
+    /**
+     * Variational dropout (Gal & Ghahramani 2016): the dropout on a sequence's layer inputs and
+     * output-layer input draws one mask per sequence, shared by all its time steps, instead of
+     * one per step.
+     */
+    variationalDropout: z.boolean().default(false),
     pooling: z.enum(POOLINGS).default('last'),
     output: z.object({
       size: z.number().int().positive(),

@@ -199,23 +199,25 @@ export class RnnModel {
    * (time-major) order. With the native addon the output layer and the loss are one native node
    * (kernels/native-output-softmax.ts) and the logits never become a tensor; else the output
    * layer's logits go through softmaxCrossEntropy. The same numbers to float rounding either
-   * way, dropout included.
+   * way, dropout included. `smoothing`: label smoothing of the targets (0: none).
    */
   softmaxLoss(
     features: tf.Tensor,
     ids: ArrayLike<number>,
     weights: ArrayLike<number>,
     options: Pick<ForwardOptions, 'training' | 'rng'>,
+    smoothing = 0,
   ): SoftmaxCrossEntropy {
     const { addon } = chooseRnnKernel();
-    if (!addon) return softmaxCrossEntropy(this.outputLayer(features, options), ids, weights);
+    if (!addon)
+      return softmaxCrossEntropy(this.outputLayer(features, options), ids, weights, smoothing);
     const dropped = this.dropout(features, options);
     const size = dropped.shape[dropped.shape.length - 1] as number;
     const flat = tf.reshape(dropped, [-1, size]) as tf.Tensor2D;
     const tied = this.config.output.tiedEmbeddings === true;
     const kernel = this.param(tied ? 'embedding/embeddings' : 'output/kernel') as tf.Tensor2D;
     const bias = this.param('output/bias') as tf.Tensor1D;
-    return nativeOutputSoftmax(addon, flat, kernel, bias, ids, weights, tied);
+    return nativeOutputSoftmax(addon, flat, kernel, bias, ids, weights, tied, smoothing);
   }
 
   /** forward() up to the output layer's input. */
@@ -699,7 +701,8 @@ export class RnnModel {
     const rate = this.config.dropout;
     if (!options.training || rate <= 0) return x;
     if (!options.rng) throw new Error('dropout in training needs a seeded rng');
-    return dropout(x, rate, options.rng.seed());
+    // Time-major [time, batch, features] tensors share a mask over time when variational.
+    return dropout(x, rate, options.rng.seed(), this.config.variationalDropout && x.rank === 3);
   }
 }
 

@@ -129,6 +129,7 @@ export function speechModelConfig(
     dropout: config.model.dropout,
     pooling: config.model.pooling,
     residual: config.model.residual,
+    variationalDropout: config.model.variationalDropout,
     output: { size: classes, activation: 'softmax' },
     seed: config.seed,
   });

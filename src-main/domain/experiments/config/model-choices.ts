@@ -39,6 +39,8 @@ export const RecurrentStackSchema = z.object({
   dropout: z.number().min(0).max(MAX_DROPOUT).default(0),
   pooling: z.enum(POOLING_CHOICES).default(DEFAULT_POOLING),
   residual: z.boolean().default(false),
+  /** One dropout mask per sequence, shared by its time steps (the engine's model config). */
+  variationalDropout: z.boolean().default(false),
 });
 
 /** How a bidirectional layer combines its two directions (the layer schema's own list). */

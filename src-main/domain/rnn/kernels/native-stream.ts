@@ -33,6 +33,7 @@ export const PLAIN_TRANSDUCER_KEYS: ReadonlySet<string> = new Set([
   'layers',
   'residual',
   'dropout',
+  'variationalDropout',
   'pooling',
   'output',
   'seed',

@@ -121,6 +121,7 @@ function modelConfigOf(
     layers: config.model.layers,
     dropout: config.model.dropout,
     residual: config.model.residual,
+    variationalDropout: config.model.variationalDropout,
     output: {
       size: vocabulary.size,
       activation: 'softmax',

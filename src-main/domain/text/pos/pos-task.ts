@@ -91,6 +91,7 @@ export const posTask: ExperimentTask<PosConfig, TaggerLabels, TaggingEvaluation>
         layers: config.model.layers,
         dropout: config.model.dropout,
         residual: config.model.residual,
+        variationalDropout: config.model.variationalDropout,
         output: { size: tags.length, activation: 'softmax' },
         seed: config.seed,
       });

@@ -73,7 +73,10 @@ function examplesOf(
 /** The engine's encoder fields for the config's sentence encoder. */
 function sentenceEncoderOf(
   model: SentimentConfig['model'],
-): Pick<ModelConfigInput, 'layers' | 'convolution' | 'dropout' | 'pooling' | 'residual'> {
+): Pick<
+  ModelConfigInput,
+  'layers' | 'convolution' | 'dropout' | 'pooling' | 'residual' | 'variationalDropout'
+> {
   if (model.kind === 'cnn')
     return {
       layers: [],
@@ -86,6 +89,7 @@ function sentenceEncoderOf(
     dropout: model.dropout,
     pooling: model.pooling,
     residual: model.residual,
+    variationalDropout: model.variationalDropout,
   };
 }
 
