@@ -18,6 +18,14 @@ const SparseEmbeddingsSchema = z.enum(SPARSE_EMBEDDING_MODES).optional();
 export const MAX_LEARNING_RATE = 100;
 const LearningRateSchema = z.number().positive().max(MAX_LEARNING_RATE);
 
+/** A multistep schedule's epochs: whole numbers from 1, in increasing order. */
+export const ScheduleMilestonesSchema = z
+  .array(z.number().int().min(1))
+  .min(1)
+  .refine((epochs) => epochs.every((e, i) => i === 0 || e > (epochs[i - 1] as number)), {
+    message: 'milestones must be epochs in increasing order',
+  });
+
 export const TrainConfigSchema = z.object({
   epochs: z.number().int().min(1),
   batchSize: z.number().int().min(1),
@@ -54,6 +62,16 @@ export const TrainConfigSchema = z.object({
         factor: z.number().positive(),
       }),
       z.object({ kind: z.literal('exponential'), decayPerEpoch: z.number().positive() }),
+      /**
+       * The rate times `factor` after each epoch listed in `milestones` (PyTorch's MultiStepLR):
+       * a schedule fixed in advance, e.g. one a plateau schedule found on held-out data, for a run
+       * without a dev set.
+       */
+      z.object({
+        kind: z.literal('multistep'),
+        milestones: ScheduleMilestonesSchema,
+        factor: z.number().positive(),
+      }),
       z.object({
         kind: z.literal('plateau'),
         factor: z.number().positive(),

@@ -209,6 +209,14 @@ describe('training', () => {
     });
     expect(stepped.history.map((h) => h.learningRate)).toEqual([0.02, 0.01, 0.005]);
     stepModel.dispose();
+    const milestoneModel = transducer();
+    const milestones = await trainModel(milestoneModel, train, null, {
+      ...baseTrain,
+      epochs: 5,
+      schedule: { kind: 'multistep', milestones: [2, 3], factor: 0.5 },
+    });
+    expect(milestones.history.map((h) => h.learningRate)).toEqual([0.02, 0.02, 0.01, 0.005, 0.005]);
+    milestoneModel.dispose();
     // A learning rate too small to change anything: the dev loss never improves after epoch 1.
     const stalled = transducer();
     const result = await trainModel(stalled, train, dev, {

@@ -28,6 +28,7 @@ export type ScheduleConfig =
   | { kind: 'constant' }
   | { kind: 'step'; everyEpochs: number; factor: number }
   | { kind: 'exponential'; decayPerEpoch: number }
+  | { kind: 'multistep'; milestones: number[]; factor: number }
   | { kind: 'plateau'; factor: number; patience: number; minLearningRate?: number };
 
 export interface TrainConfig {
@@ -207,6 +208,9 @@ function learningRateFor(config: TrainConfig, epoch: number, current: number): n
       return base * schedule.factor ** Math.floor(epoch / schedule.everyEpochs);
     case 'exponential':
       return base * schedule.decayPerEpoch ** epoch;
+    case 'multistep':
+      // `epoch` counts the epochs done: those at or past a milestone have been passed.
+      return base * schedule.factor ** schedule.milestones.filter((m) => m <= epoch).length;
     case 'plateau':
       return current;
   }

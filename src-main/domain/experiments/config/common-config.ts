@@ -142,3 +142,9 @@ export type BpttChoice = (typeof BPTT_CHOICES)[number];
 export const DEFAULT_SCHEDULE_FACTOR = 0.5;
 /** The epochs a form offers first for a step schedule (every n) or a plateau (patience n). */
 export const DEFAULT_SCHEDULE_EPOCHS = 2;
+/** The milestones a form offers first for a multistep schedule: half and three quarters through. */
+export function defaultScheduleMilestones(epochs: number): number[] {
+  const half = Math.max(1, Math.ceil(epochs / 2));
+  const threeQuarters = Math.max(1, Math.ceil((3 * epochs) / 4));
+  return threeQuarters > half ? [half, threeQuarters] : [half];
+}

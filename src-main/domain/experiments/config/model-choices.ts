@@ -31,7 +31,7 @@ export const DEFAULT_POOLING: Pooling = 'mean';
 
 export const MAX_DROPOUT = 0.95;
 
-export { MAX_LEARNING_RATE } from '../../rnn/train-config';
+export { MAX_LEARNING_RATE, ScheduleMilestonesSchema } from '../../rnn/train-config';
 
 /** The recurrent layers, dropout and residual connections of a model; `pooling` where it applies. */
 export const RecurrentStackSchema = z.object({

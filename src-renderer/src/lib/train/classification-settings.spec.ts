@@ -4,7 +4,8 @@ import {
   SentenceCnnSchema,
   SentenceRecurrentSchema,
 } from '@api/experiment-config';
-import { CLASSIFICATION_SETTINGS, parseWidths } from './classification-settings';
+import { CLASSIFICATION_SETTINGS } from './classification-settings';
+import { parseNumberList } from './number-list';
 import { keepUnsetFields } from './form-changes';
 import { visibleFields, visibleSections, type FieldContext } from './form-fields';
 import { validateForm, type CorpusFacts } from './form-validation';
@@ -195,7 +196,7 @@ describe('the classification form', () => {
     expect(errors({ cnnFilters: 0 })).toEqual(['cnnFilters']);
     expect(errors({ cnnFilters: NaN })).toEqual(['cnnFilters']);
     expect(errors({ encoder: 'recurrent', cnnWidths: 'x', cnnFilters: 0 })).toEqual([]);
-    expect(parseWidths(' 3,4  5 ')).toEqual([3, 4, 5]);
+    expect(parseNumberList(' 3,4  5 ')).toEqual([3, 4, 5]);
     expect(CLASSIFICATION_SETTINGS.fieldAt(['model', 'widths', 0])).toBe('cnnWidths');
     expect(CLASSIFICATION_SETTINGS.fieldAt(['model', 'kind'])).toBe('encoder');
     expect(CLASSIFICATION_SETTINGS.fieldAt(['words', 'minCount'])).toBe('minCount');

@@ -18,6 +18,7 @@ import { objectAt, type Json } from './json-object';
 import type { TaskSettings } from './task-settings';
 import { fieldSchemaIssue, validateWords, wordsFieldAt, writeWords } from './word-settings';
 import { withContextualEmbeddings } from './contextual-settings';
+import { formatNumberList, parseNumberList } from './number-list';
 
 /** A sentence encoder kind of the schema (SentimentConfigSchema's model union). */
 export type SentenceEncoder = SentimentConfig['model']['kind'];
@@ -37,25 +38,12 @@ const DEFAULT_ENCODER: SentenceEncoder = SentenceRecurrentSchema.shape.kind.pars
 const CNN_DEFAULTS = SentenceCnnSchema.parse({ kind: 'cnn' });
 
 /** Widths as the field writes them: "3, 4, 5". */
-export function formatWidths(widths: readonly number[]): string {
-  return widths.join(', ');
-}
-
-/**
- * The widths typed in the field: numbers split at commas or spaces; null when a part is not a
- * number (the schema then says what the numbers must be).
- */
-export function parseWidths(text: string): number[] | null {
-  const parts = text.split(/[\s,]+/).filter((part) => part !== '');
-  const widths = parts.map(Number);
-  return widths.every((w) => Number.isFinite(w)) ? widths : null;
-}
 
 function classificationFormOf(config: ExperimentConfig): ClassificationForm {
   const cnn = config.task === 'sentiment' && config.model.kind === 'cnn' ? config.model : null;
   return {
     encoder: config.task === 'sentiment' ? config.model.kind : DEFAULT_ENCODER,
-    cnnWidths: formatWidths(cnn?.widths ?? CNN_DEFAULTS.widths),
+    cnnWidths: formatNumberList(cnn?.widths ?? CNN_DEFAULTS.widths),
     cnnFilters: cnn?.filters ?? CNN_DEFAULTS.filters,
   };
 }
@@ -64,7 +52,7 @@ function cnnModel(form: TrainForm, base: Json): Json {
   return {
     ...(base.kind === 'cnn' ? base : {}),
     kind: 'cnn',
-    widths: parseWidths(form.cnnWidths) ?? [],
+    widths: parseNumberList(form.cnnWidths) ?? [],
     filters: form.cnnFilters,
     dropout: form.dropout,
   };
@@ -94,7 +82,7 @@ export const CLASSIFICATION_SETTINGS: TaskSettings<ClassificationForm> = {
   validate(form: TrainForm): FormIssue[] {
     const issues = validateWords(form);
     if (form.encoder !== 'cnn') return issues;
-    const widths = parseWidths(form.cnnWidths);
+    const widths = parseNumberList(form.cnnWidths);
     const widthIssue =
       widths === null
         ? {

@@ -741,6 +741,7 @@ export const FORM_SECTIONS: readonly FormSection[] = [
             constant: 'constant',
             exponential: 'decay / epoch',
             step: 'step',
+            multistep: 'at epochs',
             plateau: 'on plateau',
           }),
       },
@@ -761,6 +762,15 @@ export const FORM_SECTIONS: readonly FormSection[] = [
         kind: 'number',
         min: 1,
         hidden: (form) => form.schedule !== 'step' && form.schedule !== 'plateau',
+      },
+      {
+        key: 'scheduleMilestones',
+        label: 'LR after epochs',
+        testid: 'schedule-milestones',
+        hint: 'The rate is multiplied by the factor after each of these epochs: a schedule fixed in advance, for a run without a dev set.',
+        kind: 'text',
+        placeholder: 'e.g. 15, 16, 17',
+        hidden: (form) => form.schedule !== 'multistep',
       },
       {
         key: 'scheduledSampling',

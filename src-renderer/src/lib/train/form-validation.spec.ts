@@ -86,6 +86,18 @@ describe('validateForm', () => {
     expect(errorsOf({ schedule: 'exponential', scheduleFactor: 0 })).toEqual(['scheduleFactor']);
     expect(errorsOf({ schedule: 'exponential', scheduleEpochs: 0 })).toEqual([]);
     expect(errorsOf({ schedule: 'step', scheduleEpochs: 0 })).toEqual(['scheduleEpochs']);
+    expect(errorsOf({ schedule: 'multistep', scheduleMilestones: '3, 5' })).toEqual([]);
+    for (const scheduleMilestones of ['', '5, 3', '3, x', '0', '2.5'])
+      expect(errorsOf({ schedule: 'multistep', scheduleMilestones })).toEqual([
+        'scheduleMilestones',
+      ]);
+    expect(errorsOf({ schedule: 'step', scheduleMilestones: 'x' })).toEqual([]);
+    expect(
+      validateForm(
+        { ...good, schedule: 'multistep', scheduleMilestones: `2, ${good.epochs}` },
+        corpus,
+      ).map((i) => [i.field, i.severity]),
+    ).toEqual([['scheduleMilestones', 'warning']]);
     expect(
       validateForm({ ...good, schedule: 'exponential', scheduleFactor: 1.5 }, corpus).map(
         (i) => i.severity,

@@ -13,12 +13,14 @@ import {
   HELD_OUT_SPLITS,
   MAX_DROPOUT,
   MAX_LEARNING_RATE,
+  ScheduleMilestonesSchema,
 } from '@api/experiment-config';
 import { TASK_VIEWS } from '../tasks/task-views';
 import type { Json } from './json-object';
 import { configFromForm, supportsTruncatedBptt, type TrainForm } from './key-settings';
 import { settingsOf } from './task-settings';
 import { offersHeldOutParts } from './held-out-default';
+import { parseNumberList } from './number-list';
 
 export type FormField = keyof TrainForm;
 
@@ -104,6 +106,7 @@ const SHARED_FIELDS: readonly [string, FormField][] = [
   ['training.epochs', 'epochs'],
   ['training.batchSize', 'batchSize'],
   ['training.optimizer', 'learningRate'],
+  ['training.schedule.milestones', 'scheduleMilestones'],
   ['training.schedule', 'schedule'],
   ['training.bptt', 'bptt'],
   ['training.clipNorm', 'clipNorm'],
@@ -234,6 +237,20 @@ export function validateForm(
       !integerIn(form.scheduleEpochs, 1, 1000)
     )
       error('scheduleEpochs', 'The schedule needs a whole number of epochs from 1 to 1000.');
+    if (form.schedule === 'multistep') {
+      const milestones = parseNumberList(form.scheduleMilestones);
+      const checked = milestones === null ? null : ScheduleMilestonesSchema.safeParse(milestones);
+      if (!checked?.success)
+        error(
+          'scheduleMilestones',
+          'Give the epochs after which the rate changes: whole numbers from 1, in increasing order (15, 16, 17).',
+        );
+      else if (checked.data.some((epoch) => epoch >= form.epochs))
+        warn(
+          'scheduleMilestones',
+          `An epoch from ${form.epochs} on changes nothing: training stops after epoch ${form.epochs}.`,
+        );
+    }
   }
   if (form.bidirectional && task.train.bidirectionalWarning)
     warn('bidirectional', task.train.bidirectionalWarning);

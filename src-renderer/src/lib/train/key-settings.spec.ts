@@ -109,6 +109,7 @@ describe('formFromConfig', () => {
       schedule: 'exponential',
       scheduleFactor: 0.9,
       scheduleEpochs: 2,
+      scheduleMilestones: '8, 12', // half and three quarters through its 15 epochs
       epochs: 15,
       batchSize: 16,
       seed: 1,
@@ -248,6 +249,21 @@ describe('configFromForm', () => {
       kind: 'plateau',
       factor: 0.3,
       patience: 2,
+    });
+    expect(
+      scheduleOf({ schedule: 'multistep', scheduleFactor: 0.5, scheduleMilestones: '15, 16 18' }),
+    ).toEqual({ kind: 'multistep', milestones: [15, 16, 18], factor: 0.5 });
+    const multistep = {
+      ...digits,
+      training: {
+        ...digits.training,
+        schedule: { kind: 'multistep', milestones: [4, 6], factor: 0.1 },
+      },
+    };
+    expect(formFromConfig(multistep)).toMatchObject({
+      schedule: 'multistep',
+      scheduleFactor: 0.1,
+      scheduleMilestones: '4, 6',
     });
     const plateau = {
       ...digits,

@@ -18,6 +18,7 @@ import {
   DEFAULT_POOLING,
   DEFAULT_SCHEDULE_EPOCHS,
   DEFAULT_SCHEDULE_FACTOR,
+  defaultScheduleMilestones,
   EXPERIMENT_TASKS,
   ExperimentConfigSchema,
   FEATURE_KINDS,
@@ -41,6 +42,7 @@ import { TAGGING_SETTINGS, type TaggingForm } from './tagging-settings';
 import { settingsOf, TASK_SETTINGS } from './task-settings';
 import { readWords, type WordsForm } from './word-settings';
 import { readContextualEmbeddings, type ContextualForm } from './contextual-settings';
+import { formatNumberList, parseNumberList } from './number-list';
 
 /** A task of the config union; the form edits those of FORM_TASKS. */
 export type Task = ExperimentTaskName;
@@ -93,6 +95,8 @@ export interface SharedForm {
   scheduleFactor: number;
   /** Step: every this many epochs; plateau: after this many epochs without improvement. */
   scheduleEpochs: number;
+  /** Multistep: the epochs after which the rate is multiplied by the factor, as typed ("15, 16"). */
+  scheduleMilestones: string;
   epochs: number;
   batchSize: number;
   seed: number;
@@ -175,7 +179,9 @@ export function formFromConfig(input: Readonly<Json>): TrainForm {
     scheduleFactor:
       schedule?.kind === 'exponential'
         ? schedule.decayPerEpoch
-        : schedule?.kind === 'step' || schedule?.kind === 'plateau'
+        : schedule?.kind === 'step' ||
+            schedule?.kind === 'plateau' ||
+            schedule?.kind === 'multistep'
           ? schedule.factor
           : DEFAULT_SCHEDULE_FACTOR,
     scheduleEpochs:
@@ -184,6 +190,11 @@ export function formFromConfig(input: Readonly<Json>): TrainForm {
         : schedule?.kind === 'plateau'
           ? schedule.patience
           : DEFAULT_SCHEDULE_EPOCHS,
+    scheduleMilestones: formatNumberList(
+      schedule?.kind === 'multistep'
+        ? schedule.milestones
+        : defaultScheduleMilestones(training.epochs),
+    ),
     epochs: training.epochs,
     batchSize: training.batchSize,
     seed: config.seed,
@@ -312,6 +323,12 @@ function scheduleOf(form: TrainForm, base: Json): Json | null {
       return { kind: 'exponential', decayPerEpoch: form.scheduleFactor };
     case 'step':
       return { kind: 'step', everyEpochs: form.scheduleEpochs, factor: form.scheduleFactor };
+    case 'multistep':
+      return {
+        kind: 'multistep',
+        milestones: parseNumberList(form.scheduleMilestones) ?? [],
+        factor: form.scheduleFactor,
+      };
     case 'plateau':
       // The floor is not on the form: keep it while the schedule stays a plateau.
       return {
