@@ -7,6 +7,9 @@
  *     [--name NAME] [--resume]   (--resume: carry a finished or stopped run of the same flags on
  *                                 from its last checkpoint, e.g. to more epochs)
  *     [--stop-sentences N]   (stop on N sentences held out of train, and score dev unseen)
+ *     [--no-dev [--milestones 15,16,17,18,19]]   (train on all of train with no dev set: a fixed
+ *                             number of epochs, the rate halved after each milestone epoch; dev
+ *                             scored once, unseen)
  *
  * Imports EWT's train and dev files into a data folder under the work folder, trains the
  * `pos-bilstm-charcnn` preset (with the changes the flags ask for) and scores it on dev: token
@@ -14,7 +17,11 @@
  * ../shared (on purpose): dev both picks the best epoch (early stopping) and is reported, so its
  * figures are a little optimistic; with --stop-sentences N, every k-th train sentence (about N)
  * is held out to stop on and to halve the rate on instead, and dev is scored once, never seen
- * (importEwtWithStopSet). Without the data it prints {"skipped": reason} and exits 0.
+ * (importEwtWithStopSet). With --no-dev nothing is held out and nothing is watched: the run
+ * trains on all of train for the epochs the flags give, with the rate halved after each
+ * milestone (a schedule such as the --stop-sentences runs' plateau halving found, fixed in
+ * advance), and dev is scored once at the end (importEwtWithoutDev). Without the data it prints
+ * {"skipped": reason} and exits 0.
  */
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -23,7 +30,12 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { initTfBackend } from '../../src-main/domain/backend/tf-backend';
 import { presetConfig } from '../../src-main/domain/experiments/presets';
-import { ewtFiles, importEwt, importEwtWithStopSet } from '../support/ewt-corpus';
+import {
+  ewtFiles,
+  importEwt,
+  importEwtWithoutDev,
+  importEwtWithStopSet,
+} from '../support/ewt-corpus';
 import type { TaggingEvaluation } from '../../src-main/domain/text/pos/score-tagging';
 import { trainExperiment } from '../support/builtin-experiments';
 import { deepMerge, parsePatch } from './patch';
@@ -47,6 +59,8 @@ const { values } = parseArgs({
     patch: { type: 'string' },
     resume: { type: 'boolean', default: false },
     'stop-sentences': { type: 'string' },
+    'no-dev': { type: 'boolean', default: false },
+    milestones: { type: 'string', default: '15,16,17,18,19' },
   },
 });
 
@@ -64,10 +78,28 @@ if (stopSentences !== null && !(Number.isInteger(stopSentences) && stopSentences
   process.stderr.write('--stop-sentences takes a whole number of at least 100\n');
   process.exit(2);
 }
-const corpusName = stopSentences ? `ud-english-ewt-stop${stopSentences}` : 'ud-english-ewt';
+const noDev = values['no-dev'];
+if (noDev && stopSentences !== null) {
+  process.stderr.write('--no-dev and --stop-sentences are two protocols: give one\n');
+  process.exit(2);
+}
+const milestones = values.milestones.split(',').map(Number);
+if (
+  noDev &&
+  !milestones.every((m, i) => Number.isInteger(m) && m >= 1 && (i === 0 || m > milestones[i - 1]!))
+) {
+  process.stderr.write('--milestones takes epochs in increasing order, e.g. 15,16,17\n');
+  process.exit(2);
+}
+const corpusName = stopSentences
+  ? `ud-english-ewt-stop${stopSentences}`
+  : noDev
+    ? 'ud-english-ewt-nodev'
+    : 'ud-english-ewt';
 const corpusDir = join(dataDir, 'corpora', corpusName);
 if (!existsSync(join(corpusDir, 'corpus.json'))) {
   if (stopSentences) await importEwtWithStopSet(files, dataDir, corpusName, stopSentences);
+  else if (noDev) await importEwtWithoutDev(files, dataDir, corpusName);
   else await importEwt(files, dataDir, corpusName);
 }
 
@@ -82,6 +114,7 @@ function flagName(): string {
     values['word-dropout'] ? `wd${values['word-dropout']}` : '',
     values.seed ? `s${values.seed}` : '',
     stopSentences ? `stop${stopSentences}` : '',
+    noDev ? 'nodev' : '',
     values.patch ? 'patched' : '',
   ].filter(Boolean);
   return ['ewt', ...parts].join('-');
@@ -89,14 +122,28 @@ function flagName(): string {
 
 const name = values.name ?? flagName();
 const base = presetConfig(PRESET, corpusName, name);
+const withoutDev = (): typeof base => {
+  const { earlyStoppingPatience: _patience, ...training } = base.training;
+  return {
+    ...base,
+    data: { ...base.data, dev: null },
+    training: {
+      ...training,
+      epochs: (milestones.at(-1) as number) + 1,
+      schedule: { kind: 'multistep', milestones, factor: 0.5 },
+    },
+  };
+};
 let config = deepMerge(
   stopSentences
     ? base // the corpus's dev is held out of train, its test is EWT's dev
-    : {
-        ...base,
-        // EWT's test file is not available here: dev is both the early-stopping set and the report.
-        data: { ...base.data, test: { splits: ['dev'] } },
-      },
+    : noDev
+      ? withoutDev() // the corpus has no dev; its test is EWT's dev
+      : {
+          ...base,
+          // EWT's test file is not available here: dev is both the early-stopping set and the report.
+          data: { ...base.data, test: { splits: ['dev'] } },
+        },
   parsePatch(values.patch),
 );
 config = {
@@ -152,7 +199,9 @@ const report = {
   experiment: result.dir,
   evaluatedOn: stopSentences
     ? `EWT dev, never seen (early stopping on ${stopSentences} sentences held out of train)`
-    : 'EWT dev (also the early-stopping set)',
+    : noDev
+      ? `EWT dev, never seen (no dev set: ${config.training.epochs} epochs, the rate halved after epochs ${milestones.join(', ')})`
+      : 'EWT dev (also the early-stopping set)',
   tokenAccuracy: evaluation.accuracy,
   unseenWordAccuracy: evaluation.unseenAccuracy,
   unseenTokens: evaluation.unseenTokens,

@@ -62,3 +62,21 @@ export async function importEwtWithStopSet(
   await importCorpus({ format: 'conllu', source: sourceCopy, outDir: corpusDir, name });
   return corpusDir;
 }
+
+/**
+ * Imports EWT for a run with no dev set at all: the whole train file is train, EWT's dev file
+ * the corpus's test split, scored once at the end. The run needs a schedule fixed in advance.
+ */
+export async function importEwtWithoutDev(
+  files: { train: string; dev: string },
+  dataDir: string,
+  name: string,
+): Promise<string> {
+  const corpusDir = join(dataDir, 'corpora', name);
+  const sourceCopy = join(dataDir, `source-${name}`);
+  await mkdir(sourceCopy, { recursive: true });
+  await copyFile(files.train, join(sourceCopy, 'ewt-train.conllu'));
+  await copyFile(files.dev, join(sourceCopy, 'ewt-test.conllu'));
+  await importCorpus({ format: 'conllu', source: sourceCopy, outDir: corpusDir, name });
+  return corpusDir;
+}
