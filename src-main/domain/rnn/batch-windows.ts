@@ -72,7 +72,8 @@ export class BatchWindows {
     const maskValues = hostCut('mask');
     if (!maskValues) throw new Error('a per-step batch has a mask');
     let frames = 0;
-    for (const value of maskValues.values) frames += value;
+    const values = maskValues.values;
+    for (let i = 0; i < values.length; i++) frames += values[i] as number;
     const mask = tensorOf('mask', maskValues) as tf.Tensor2D;
     return {
       inputs: cut('inputs') as tf.Tensor,

@@ -26,7 +26,8 @@ export class SparseGradients {
 export function sumRowsById(dim: number, dy: Float32Array, ids: Int32Array): SparseRows {
   const slotOf = new Map<number, number>();
   const unique: number[] = [];
-  for (const id of ids) {
+  for (let n = 0; n < ids.length; n++) {
+    const id = ids[n] as number;
     if (!slotOf.has(id)) {
       slotOf.set(id, unique.length);
       unique.push(id);
@@ -52,9 +53,17 @@ export function denseOf(rows: SparseRows, vocab: number): tf.Tensor2D {
   return tf.tensor2d(dense, [vocab, rows.dim]);
 }
 
+/**
+ * The sum of the squared values. An indexed loop: `for...of` over a Float32Array ran about 20
+ * times slower on Node 20 (10 ms against 0.4 ms for a sentence CNN's 330,000 values).
+ */
 export function sumOfSquares(rows: SparseRows): number {
+  const values = rows.values;
   let sum = 0;
-  for (const value of rows.values) sum += value * value;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i] as number;
+    sum += value * value;
+  }
   return sum;
 }
 
