@@ -17,19 +17,33 @@ export function ewtFiles(folder: string): { train: string; dev: string } | { ski
   return { train, dev };
 }
 
+/**
+ * Imports as corpus `name` the CoNLL-U files `fill` writes into a source folder of its own under
+ * `dataDir` (the importer takes each file's split from its name), so nothing else is read.
+ */
+async function importFilled(
+  dataDir: string,
+  name: string,
+  sourceFolder: string,
+  fill: (folder: string) => Promise<void>,
+): Promise<string> {
+  const corpusDir = join(dataDir, 'corpora', name);
+  const sourceCopy = join(dataDir, sourceFolder);
+  await mkdir(sourceCopy, { recursive: true });
+  await fill(sourceCopy);
+  await importCorpus({ format: 'conllu', source: sourceCopy, outDir: corpusDir, name });
+  return corpusDir;
+}
+
 /** Imports the two files (copied into `<dataDir>/source`, so nothing else is read) as corpus `name`. */
 export async function importEwt(
   files: { train: string; dev: string },
   dataDir: string,
   name: string,
 ): Promise<string> {
-  const corpusDir = join(dataDir, 'corpora', name);
-  const sourceCopy = join(dataDir, 'source');
-  await mkdir(sourceCopy, { recursive: true });
-  for (const file of [files.train, files.dev])
-    await copyFile(file, join(sourceCopy, basename(file)));
-  await importCorpus({ format: 'conllu', source: sourceCopy, outDir: corpusDir, name });
-  return corpusDir;
+  return importFilled(dataDir, name, 'source', async (folder) => {
+    for (const file of [files.train, files.dev]) await copyFile(file, join(folder, basename(file)));
+  });
 }
 
 /**
@@ -44,23 +58,17 @@ export async function importEwtWithStopSet(
   name: string,
   stopSentences: number,
 ): Promise<string> {
-  const corpusDir = join(dataDir, 'corpora', name);
-  const sourceCopy = join(dataDir, `source-${name}`);
-  await mkdir(sourceCopy, { recursive: true });
   const sentences = (await readFile(files.train, 'utf8'))
     .split(/\n[ \t]*\n/)
     .filter((block) => block.trim() !== '');
   const every = Math.max(2, Math.round(sentences.length / stopSentences));
   const isStop = (index: number): boolean => index % every === every - 1;
   const text = (blocks: string[]): string => blocks.map((b) => b.trim() + '\n').join('\n');
-  await writeFile(
-    join(sourceCopy, 'ewt-train.conllu'),
-    text(sentences.filter((_, i) => !isStop(i))),
-  );
-  await writeFile(join(sourceCopy, 'ewt-dev.conllu'), text(sentences.filter((_, i) => isStop(i))));
-  await copyFile(files.dev, join(sourceCopy, 'ewt-test.conllu'));
-  await importCorpus({ format: 'conllu', source: sourceCopy, outDir: corpusDir, name });
-  return corpusDir;
+  return importFilled(dataDir, name, `source-${name}`, async (folder) => {
+    await writeFile(join(folder, 'ewt-train.conllu'), text(sentences.filter((_, i) => !isStop(i))));
+    await writeFile(join(folder, 'ewt-dev.conllu'), text(sentences.filter((_, i) => isStop(i))));
+    await copyFile(files.dev, join(folder, 'ewt-test.conllu'));
+  });
 }
 
 /**
@@ -72,11 +80,8 @@ export async function importEwtWithoutDev(
   dataDir: string,
   name: string,
 ): Promise<string> {
-  const corpusDir = join(dataDir, 'corpora', name);
-  const sourceCopy = join(dataDir, `source-${name}`);
-  await mkdir(sourceCopy, { recursive: true });
-  await copyFile(files.train, join(sourceCopy, 'ewt-train.conllu'));
-  await copyFile(files.dev, join(sourceCopy, 'ewt-test.conllu'));
-  await importCorpus({ format: 'conllu', source: sourceCopy, outDir: corpusDir, name });
-  return corpusDir;
+  return importFilled(dataDir, name, `source-${name}`, async (folder) => {
+    await copyFile(files.train, join(folder, 'ewt-train.conllu'));
+    await copyFile(files.dev, join(folder, 'ewt-test.conllu'));
+  });
 }

@@ -63,6 +63,23 @@ inline int32_t id_at(const CharCnnDims& d, const int32_t* word, size_t p, size_t
   return p + k < d.positions ? word[p + k] : 0;
 }
 
+// visit(word, p, f, g) for each (token, filter) whose max went to the window at position p and
+// whose gradient g is not 0: the only windows a max passes gradient to.
+template <class Visit>
+void for_each_winner(const CharCnnDims& d, const int32_t* ids, const int32_t* best,
+                     const float* dy, Visit visit) {
+  for (size_t t = 0; t < d.tokens; t++) {
+    const int32_t* word = ids + t * d.positions;
+    for (size_t f = 0; f < d.filters; f++) {
+      const int32_t p = best[t * d.filters + f];
+      if (p < 0) continue;
+      const float g = dy[t * d.filters + f];
+      if (g == 0.0f) continue;
+      visit(word, (size_t)p, f, g);
+    }
+  }
+}
+
 }  // namespace
 
 void char_cnn_forward(const CharCnnDims& d, const int32_t* ids, const float* table,
@@ -148,27 +165,19 @@ void sparse_backward(const CharCnnDims& d, const int32_t* ids, const float* tabl
   for (size_t r = 0; r < span; r++)
     for (size_t f = 0; f < d.filters; f++) kernel_t[f * span + r] = kernel[r * d.filters + f];
   std::vector<float> d_kernel_t(d.filters * span, 0.0f);
-  for (size_t t = 0; t < d.tokens; t++) {
-    const int32_t* word = ids + t * d.positions;
-    for (size_t f = 0; f < d.filters; f++) {
-      const int32_t p = best[t * d.filters + f];
-      if (p < 0) continue;
-      const float g = dy[t * d.filters + f];
-      if (g == 0.0f) continue;
-      for (size_t k = 0; k < d.width; k++) {
-        const size_t at = (size_t)p + k;
-        const int32_t id = at < d.positions ? word[at] : 0;
-        const float* x = table + (size_t)id * d.emb;
-        float* dx = d_table + (size_t)id * d.emb;
-        const float* w = kernel_t.data() + f * span + k * d.emb;
-        float* dw = d_kernel_t.data() + f * span + k * d.emb;
-        for (size_t e = 0; e < d.emb; e++) {
-          dw[e] += g * x[e];
-          dx[e] += g * w[e];
-        }
+  for_each_winner(d, ids, best, dy, [&](const int32_t* word, size_t p, size_t f, float g) {
+    for (size_t k = 0; k < d.width; k++) {
+      const int32_t id = id_at(d, word, p, k);
+      const float* x = table + (size_t)id * d.emb;
+      float* dx = d_table + (size_t)id * d.emb;
+      const float* w = kernel_t.data() + f * span + k * d.emb;
+      float* dw = d_kernel_t.data() + f * span + k * d.emb;
+      for (size_t e = 0; e < d.emb; e++) {
+        dw[e] += g * x[e];
+        dx[e] += g * w[e];
       }
     }
-  }
+  });
   for (size_t f = 0; f < d.filters; f++)
     for (size_t r = 0; r < span; r++) d_kernel[r * d.filters + f] = d_kernel_t[f * span + r];
 }
@@ -197,16 +206,10 @@ void char_cnn_backward(const CharCnnDims& d, const int32_t* ids, const float* ta
     // through the one product back to the kernel and the table.
     const size_t wide = d.width * d.filters;
     std::vector<float> d_projected(d.vocab * wide, 0.0f);
-    for (size_t t = 0; t < d.tokens; t++) {
-      const int32_t* word = ids + t * d.positions;
-      for (size_t f = 0; f < d.filters; f++) {
-        const int32_t p = best[t * d.filters + f];
-        if (p < 0) continue;
-        const float g = dy[t * d.filters + f];
-        for (size_t k = 0; k < d.width; k++)
-          d_projected[(size_t)id_at(d, word, (size_t)p, k) * wide + k * d.filters + f] += g;
-      }
-    }
+    for_each_winner(d, ids, best, dy, [&](const int32_t* word, size_t p, size_t f, float g) {
+      for (size_t k = 0; k < d.width; k++)
+        d_projected[(size_t)id_at(d, word, p, k) * wide + k * d.filters + f] += g;
+    });
     const std::vector<float> by_offset = kernel_by_offset(d, kernel);
     std::vector<float> d_by_offset(d.emb * wide);
     cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)d.emb, (int)wide, (int)d.vocab,

@@ -10,6 +10,7 @@ import type { ModelConfigInput } from '../model-config';
 import { createRng } from '../random';
 import { RnnModel } from '../rnn-model';
 import { softmaxCrossEntropy } from '../softmax-cross-entropy';
+import type { SoftmaxCrossEntropy } from '../softmax-cross-entropy';
 import { withKernel } from '../testing/with-kernel';
 import { nativeOutputSoftmax } from './native-output-softmax';
 
@@ -62,47 +63,39 @@ describe.skipIf(!addon)(
     const ids = Array.from({ length: rows }, (_, r) => (r * 5) % classes);
     const weights = Array.from({ length: rows }, (_, r) => (r % 4 === 3 ? 0 : 1 + (r % 3) / 2));
 
-    function reference(
-      tied: boolean,
-      h: tf.Tensor,
-      k: tf.Tensor,
-      b: tf.Tensor,
-      smoothing = 0,
-    ): Scored {
+    type Fused = (h: tf.Tensor2D, k: tf.Tensor2D, b: tf.Tensor1D) => SoftmaxCrossEntropy;
+
+    /** The loss, its counts and its gradients with respect to (h, kernel, bias). */
+    function scoredBy(fused: Fused, h: tf.Tensor, k: tf.Tensor, b: tf.Tensor): Scored {
       let stats = { correct: 0, count: 0 };
       const { value, grads } = tf.valueAndGrads((hs: tf.Tensor, ks: tf.Tensor, bs: tf.Tensor) => {
-        const kernel = tied ? tf.transpose(ks) : ks;
-        const logits = tf.add(tf.matMul(hs as tf.Tensor2D, kernel as tf.Tensor2D), bs);
-        const fused = softmaxCrossEntropy(logits, ids, weights, smoothing);
-        stats = { correct: fused.correct, count: fused.count };
-        return fused.loss;
+        const result = fused(hs as tf.Tensor2D, ks as tf.Tensor2D, bs as tf.Tensor1D);
+        stats = { correct: result.correct, count: result.count };
+        return result.loss;
       })([h, k, b]);
       return { loss: value.dataSync()[0] as number, ...stats, grads };
     }
 
-    function native(
+    /**
+     * The output layer and its loss: native (nativeOutputSoftmax), or as TF.js ops with the loss
+     * through softmaxCrossEntropy.
+     */
+    function scored(
+      path: 'native' | 'tfjs',
       tied: boolean,
       h: tf.Tensor,
       k: tf.Tensor,
       b: tf.Tensor,
       smoothing = 0,
     ): Scored {
-      let stats = { correct: 0, count: 0 };
-      const { value, grads } = tf.valueAndGrads((hs: tf.Tensor, ks: tf.Tensor, bs: tf.Tensor) => {
-        const fused = nativeOutputSoftmax(
-          addon!,
-          hs as tf.Tensor2D,
-          ks as tf.Tensor2D,
-          bs as tf.Tensor1D,
-          ids,
-          weights,
-          tied,
-          smoothing,
-        );
-        stats = { correct: fused.correct, count: fused.count };
-        return fused.loss;
-      })([h, k, b]);
-      return { loss: value.dataSync()[0] as number, ...stats, grads };
+      const fused: Fused =
+        path === 'native'
+          ? (hs, ks, bs) => nativeOutputSoftmax(addon!, hs, ks, bs, ids, weights, tied, smoothing)
+          : (hs, ks, bs) => {
+              const logits = tf.add(tf.matMul(hs, tied ? tf.transpose(ks) : ks), bs);
+              return softmaxCrossEntropy(logits, ids, weights, smoothing);
+            };
+      return scoredBy(fused, h, k, b);
     }
 
     for (const tied of [false, true]) {
@@ -110,8 +103,8 @@ describe.skipIf(!addon)(
         const h = random([rows, input], 1, 3);
         const k = random(tied ? [classes, input] : [input, classes], 2);
         const b = random([classes], 3);
-        const ours = native(tied, h, k, b);
-        const theirs = reference(tied, h, k, b);
+        const ours = scored('native', tied, h, k, b);
+        const theirs = scored('tfjs', tied, h, k, b);
         expect(Math.abs(ours.loss - theirs.loss) / theirs.loss).toBeLessThan(1e-5);
         expect(ours.correct).toBe(theirs.correct);
         expect(ours.count).toBe(theirs.count);
@@ -129,9 +122,9 @@ describe.skipIf(!addon)(
         const h = random([rows, input], 10, 3);
         const k = random(tied ? [classes, input] : [input, classes], 11);
         const b = random([classes], 12);
-        const ours = native(tied, h, k, b, 0.1);
-        const theirs = reference(tied, h, k, b, 0.1);
-        const plain = native(tied, h, k, b);
+        const ours = scored('native', tied, h, k, b, 0.1);
+        const theirs = scored('tfjs', tied, h, k, b, 0.1);
+        const plain = scored('native', tied, h, k, b);
         expect(Math.abs(ours.loss - theirs.loss) / theirs.loss).toBeLessThan(1e-5);
         expect(Math.abs(ours.loss - plain.loss)).toBeGreaterThan(1e-3);
         ours.grads.forEach((g, i) => expect(relativeError(g, theirs.grads[i]!)).toBeLessThan(1e-5));
@@ -152,8 +145,8 @@ describe.skipIf(!addon)(
       const h = random([rows, input], 4, 40);
       const k = random([input, classes], 5, 4);
       const b = random([classes], 6);
-      const ours = native(false, h, k, b);
-      const theirs = reference(false, h, k, b);
+      const ours = scored('native', false, h, k, b);
+      const theirs = scored('tfjs', false, h, k, b);
       expect(ours.loss).toBeGreaterThan(100);
       expect(Math.abs(ours.loss - theirs.loss) / theirs.loss).toBeLessThan(1e-5);
     });
@@ -165,11 +158,12 @@ describe.skipIf(!addon)(
       const withNaNAt = (row: number): number => {
         const copy = values.slice();
         copy[row * input + 2] = Number.NaN;
-        return native(false, tf.tensor2d(copy, [rows, input]), k, b).loss;
+        return scored('native', false, tf.tensor2d(copy, [rows, input]), k, b).loss;
       };
       expect(withNaNAt(2)).toBeNaN();
       expect(withNaNAt(3)).toBeCloseTo(
-        reference(
+        scored(
+          'tfjs',
           false,
           tf.tensor2d(values.slice().fill(0, 3 * input, 4 * input), [rows, input]),
           k,
@@ -179,7 +173,7 @@ describe.skipIf(!addon)(
       );
       const infinite = values.slice();
       infinite[5 * input] = Number.POSITIVE_INFINITY;
-      expect(native(false, tf.tensor2d(infinite, [rows, input]), k, b).loss).toBeNaN();
+      expect(scored('native', false, tf.tensor2d(infinite, [rows, input]), k, b).loss).toBeNaN();
     });
 
     it('refuses ids, weights or a kernel that do not fit', () => {
