@@ -21,6 +21,7 @@ describe('the sentiment config', () => {
       pooling: 'max',
       dropout: 0,
       residual: false,
+      variationalDropout: false,
     });
   });
 
