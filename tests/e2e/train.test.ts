@@ -89,6 +89,15 @@ describe.skipIf(!canSynthesise)('the Train and Evaluate views', () => {
         () =>
           train.setFields({ schedule: 'step', 'schedule-factor': '0.5', 'schedule-epochs': '3' }),
       ],
+      [
+        'multistep',
+        async () => {
+          await train.setFields({ schedule: 'multistep', 'schedule-milestones': '2, 3' });
+          expect((await train.previewConfig()).training).toMatchObject({
+            schedule: { kind: 'multistep', milestones: [2, 3], factor: 0.5 },
+          });
+        },
+      ],
       ['plateau', () => train.setFields({ schedule: 'plateau' })],
       ['held-out', () => train.field('held-out-speaker').selectOption({ index: 1 })],
       ['phones', () => train.field('preset').selectOption('phones-2x256-lstm')],
