@@ -30,6 +30,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { initTfBackend } from '../../src-main/domain/backend/tf-backend';
 import { presetConfig } from '../../src-main/domain/experiments/presets';
+import { ScheduleMilestonesSchema } from '../../src-main/domain/rnn/train-config';
 import {
   ewtFiles,
   importEwt,
@@ -84,10 +85,7 @@ if (noDev && stopSentences !== null) {
   process.exit(2);
 }
 const milestones = values.milestones.split(',').map(Number);
-if (
-  noDev &&
-  !milestones.every((m, i) => Number.isInteger(m) && m >= 1 && (i === 0 || m > milestones[i - 1]!))
-) {
+if (noDev && !ScheduleMilestonesSchema.safeParse(milestones).success) {
   process.stderr.write('--milestones takes epochs in increasing order, e.g. 15,16,17\n');
   process.exit(2);
 }

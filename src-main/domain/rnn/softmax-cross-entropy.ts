@@ -9,21 +9,11 @@ export interface SoftmaxCrossEntropy {
   count: number;
 }
 
-/** log-sum-exp of one row minus its mean logit: the mean over the classes of -log p. */
-function rowMeanNegativeLogProbability(
-  values: Float32Array,
-  base: number,
-  classes: number,
-): number {
-  let max = -Infinity;
+/** The mean of one row's logits. */
+function rowMeanLogit(values: Float32Array, base: number, classes: number): number {
   let sum = 0;
-  for (let c = 0; c < classes; c++) {
-    max = Math.max(max, values[base + c] as number);
-    sum += values[base + c] as number;
-  }
-  let expSum = 0;
-  for (let c = 0; c < classes; c++) expSum += Math.exp((values[base + c] as number) - max);
-  return max + Math.log(expSum) - sum / classes;
+  for (let c = 0; c < classes; c++) sum += values[base + c] as number;
+  return sum / classes;
 }
 
 /** log-sum-exp of one row minus its target's logit (target -1: none, an infinite loss). */
@@ -97,10 +87,14 @@ export function softmaxCrossEntropy(
         rowLoss = rowCrossEntropy(logitValues, r * classes, classes, inRange ? target : -1);
       }
       if (smoothing > 0) {
+        // The mean over the classes of -log p is log-sum-exp minus the mean logit, and
+        // log-sum-exp is the cross-entropy plus the target's logit (a target outside the
+        // classes has an infinite loss either way).
         logitValues ??= x.dataSync() as Float32Array;
+        const logSumExp = rowLoss + (inRange ? (logitValues[r * classes + target] as number) : 0);
         rowLoss =
           (1 - smoothing) * rowLoss +
-          smoothing * rowMeanNegativeLogProbability(logitValues, r * classes, classes);
+          smoothing * (logSumExp - rowMeanLogit(logitValues, r * classes, classes));
       }
       lossSum += weight * rowLoss;
       if (best[r] === target) correct += weight;

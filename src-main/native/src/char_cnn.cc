@@ -33,9 +33,12 @@ size_t gather_windows(const CharCnnDims& d, const int32_t* ids, const float* tab
   return rows;
 }
 
-}  // namespace
-
-namespace {
+// The windows of a batch: one at every non-zero id.
+size_t count_windows(const CharCnnDims& d, const int32_t* ids) {
+  size_t windows = 0;
+  for (size_t i = 0; i < d.tokens * d.positions; i++) windows += ids[i] != 0 ? 1 : 0;
+  return windows;
+}
 
 // The kernel [width * emb, filters] as [emb, width * filters]: column k * filters + f holds
 // filter f's weights for the k-th char of a window.
@@ -84,8 +87,7 @@ void for_each_winner(const CharCnnDims& d, const int32_t* ids, const int32_t* be
 
 void char_cnn_forward(const CharCnnDims& d, const int32_t* ids, const float* table,
                       const float* kernel, const float* bias, float* features, int32_t* best) {
-  size_t windows = 0;
-  for (size_t i = 0; i < d.tokens * d.positions; i++) windows += ids[i] != 0 ? 1 : 0;
+  const size_t windows = count_windows(d, ids);
   const bool project = windows > 0 && projects_table(d, windows);
   std::vector<float> cols;
   std::vector<int32_t> window_of;
@@ -194,8 +196,7 @@ void char_cnn_backward(const CharCnnDims& d, const int32_t* ids, const float* ta
   for (size_t t = 0; t < d.tokens; t++)
     for (size_t f = 0; f < d.filters; f++)
       if (best[t * d.filters + f] >= 0) d_bias[f] += dy[t * d.filters + f];
-  size_t windows = 0;
-  for (size_t i = 0; i < d.tokens * d.positions; i++) windows += ids[i] != 0 ? 1 : 0;
+  const size_t windows = count_windows(d, ids);
   if (windows == 0) return;
   if (windows >= kSparseMinWindowsPerToken * d.tokens) {
     sparse_backward(d, ids, table, kernel, best, dy, d_table, d_kernel);
